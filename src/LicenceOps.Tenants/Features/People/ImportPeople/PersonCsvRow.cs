@@ -1,0 +1,15 @@
+namespace LicenceOps.Tenants.Features.People.ImportPeople;
+
+/// <summary>One well-formed data row of an HR export. <see cref="Row"/> is the spreadsheet row (the header is row 1).</summary>
+public sealed record PersonCsvRow(
+    int Row,
+    string Email,
+    string FirstName,
+    string LastName,
+    string? Department,
+    string? ManagerEmail,
+    DateOnly StartDate,
+    bool External);
+
+/// <summary>What is wrong with one field of one row; <see cref="Row"/> 1 is the header.</summary>
+public sealed record RowError(int Row, string Field, string Message);
