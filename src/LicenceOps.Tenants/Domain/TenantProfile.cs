@@ -116,6 +116,14 @@ public sealed record TenantProfile(
             {
                 Fail("billingAddress.line1", "The first address line is required.");
             }
+            else if (line1.Length > 200)
+            {
+                Fail("billingAddress.line1", "An address line is at most 200 characters.");
+            }
+            if (Text(address.Line2) is { Length: > 200 })
+            {
+                Fail("billingAddress.line2", "An address line is at most 200 characters.");
+            }
             if (postalCode is null)
             {
                 Fail("billingAddress.postalCode", "The postal code is required.");
@@ -131,6 +139,10 @@ public sealed record TenantProfile(
             if (city is null)
             {
                 Fail("billingAddress.city", "The city is required.");
+            }
+            else if (city.Length > 100)
+            {
+                Fail("billingAddress.city", "The city is at most 100 characters.");
             }
         }
 

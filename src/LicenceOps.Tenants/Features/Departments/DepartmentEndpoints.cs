@@ -1,0 +1,143 @@
+using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Security;
+using LicenceOps.Tenants.Domain;
+using LicenceOps.Tenants.Features.Tenants;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace LicenceOps.Tenants.Features.Departments;
+
+public sealed record DepartmentView(Guid Id, Guid TenantId, string Name);
+
+public sealed record DepartmentRequest(string? Name);
+
+/// <summary>
+/// /api/tenants/{tenantId}/departments: list (staff, or users of the tenant), create and rename (staff).
+/// Names are unique per tenant regardless of case, since HR files refer to departments by name.
+/// </summary>
+internal static class DepartmentEndpoints
+{
+    public const int MaxNameLength = 100;
+
+    public static void MapDepartmentEndpoints(this IEndpointRouteBuilder group)
+    {
+        group.MapGet("/{tenantId:guid}/departments", ListAsync).WithSummary("A tenant's departments.");
+        group.MapPost("/{tenantId:guid}/departments", CreateAsync).RequireAuthorization(Policies.Staff).WithSummary("Create a department (staff).");
+        group.MapPut("/{tenantId:guid}/departments/{departmentId:guid}", RenameAsync).RequireAuthorization(Policies.Staff).WithSummary("Rename a department (staff).");
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<DepartmentView>>, ProblemHttpResult>> ListAsync(
+        Guid tenantId, CurrentUser user, ModuleDatabase<TenantsModule> db, CancellationToken ct)
+    {
+        if (Access.Read(user, tenantId) is { } denied)
+        {
+            return denied;
+        }
+        if (await db.QuerySingleOrDefaultAsync<Guid?>("SELECT id FROM tenants WHERE id = @tenantId", new { tenantId }, ct) is null)
+        {
+            return Access.TenantNotFound(tenantId);
+        }
+        var rows = await db.QueryAsync<DepartmentView>(
+            "SELECT id, tenant_id, name FROM departments WHERE tenant_id = @tenantId ORDER BY name_key", new { tenantId }, ct);
+        return TypedResults.Ok(rows);
+    }
+
+    private static async Task<Results<Created<DepartmentView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        Guid tenantId, DepartmentRequest request, ModuleDatabase<TenantsModule> db, CancellationToken ct)
+    {
+        if (ValidateName(request.Name) is { } invalid)
+        {
+            return invalid;
+        }
+        var name = request.Name!.Trim();
+        return await db.WriteAsync<Results<Created<DepartmentView>, ValidationProblem, ProblemHttpResult>>(async uow =>
+        {
+            if (await RefuseAsync(uow, tenantId, name, exceptId: null) is { } refusal)
+            {
+                return refusal;
+            }
+            var department = new DepartmentView(Guid.NewGuid(), tenantId, name);
+            await InsertAsync(uow, department);
+            await uow.AuditAsync("department", department.Id, "created", new { department.Name }, tenantId);
+            return TypedResults.Created($"/api/tenants/{tenantId}/departments/{department.Id}", department);
+        }, ct);
+    }
+
+    private static async Task<Results<Ok<DepartmentView>, ValidationProblem, ProblemHttpResult>> RenameAsync(
+        Guid tenantId, Guid departmentId, DepartmentRequest request, ModuleDatabase<TenantsModule> db, CancellationToken ct)
+    {
+        if (ValidateName(request.Name) is { } invalid)
+        {
+            return invalid;
+        }
+        var name = request.Name!.Trim();
+        return await db.WriteAsync<Results<Ok<DepartmentView>, ValidationProblem, ProblemHttpResult>>(async uow =>
+        {
+            var before = await uow.QuerySingleOrDefaultAsync<DepartmentView>(
+                "SELECT id, tenant_id, name FROM departments WHERE id = @departmentId AND tenant_id = @tenantId", new { departmentId, tenantId });
+            if (before is null)
+            {
+                return Problems.NotFound($"No department {departmentId} in tenant {tenantId}.");
+            }
+            if (await RefuseAsync(uow, tenantId, name, exceptId: departmentId) is { } refusal)
+            {
+                return refusal;
+            }
+            if (before.Name == name)
+            {
+                return TypedResults.Ok(before);
+            }
+            await uow.ExecuteAsync(
+                "UPDATE departments SET name = @name, name_key = @nameKey, updated_at = @now WHERE id = @departmentId",
+                new { name, nameKey = Key(name), now = uow.Now, departmentId });
+            await uow.AuditAsync("department", departmentId, "renamed", new ChangeSet().Compare("name", before.Name, name).ToAudit(), tenantId);
+            return TypedResults.Ok(before with { Name = name });
+        }, ct);
+    }
+
+    public static Task InsertAsync(UnitOfWork uow, DepartmentView department) =>
+        uow.ExecuteAsync(
+            """
+            INSERT INTO departments (id, tenant_id, name, name_key, created_at, updated_at)
+            VALUES (@Id, @TenantId, @Name, @NameKey, @Now, @Now)
+            """,
+            new { department.Id, department.TenantId, department.Name, NameKey = Key(department.Name), uow.Now });
+
+    private static string Key(string name) => name.ToUpperInvariant();
+
+    private static ValidationProblem? ValidateName(string? name)
+    {
+        var errors = new ValidationErrors();
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            errors.Add("name", "The department name is required.");
+        }
+        else if (name.Trim().Length > MaxNameLength)
+        {
+            errors.Add("name", $"A department name is at most {MaxNameLength} characters.");
+        }
+        return errors.Any ? errors.ToProblem() : null;
+    }
+
+    private static async Task<ProblemHttpResult?> RefuseAsync(UnitOfWork uow, Guid tenantId, string name, Guid? exceptId)
+    {
+        var tenant = await TenantRow.FindAsync(uow, tenantId);
+        if (tenant is null)
+        {
+            return Access.TenantNotFound(tenantId);
+        }
+        if (!TenantStatus.AcceptsChanges(tenant.Status))
+        {
+            return Problems.Conflict("The tenant is offboarded; its departments no longer change.");
+        }
+        var clash = await uow.QuerySingleOrDefaultAsync<Guid?>(
+            "SELECT id FROM departments WHERE tenant_id = @tenantId AND name_key = @nameKey",
+            new { tenantId, nameKey = Key(name) });
+        return clash is { } other && other != exceptId
+            ? Problems.Conflict($"The tenant already has a department named '{name}'.")
+            : null;
+    }
+}

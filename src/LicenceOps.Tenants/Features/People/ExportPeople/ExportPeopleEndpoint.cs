@@ -1,0 +1,47 @@
+using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace LicenceOps.Tenants.Features.People.ExportPeople;
+
+/// <summary>
+/// GET /api/tenants/{tenantId}/people/export[?includeLeft=true]: the people as CSV in the import's columns.
+/// People who left are left out unless asked for, so the export re-imports as it is.
+/// </summary>
+internal static class ExportPeopleEndpoint
+{
+    public static void MapExportPeople(this IEndpointRouteBuilder group) =>
+        group.MapGet("/{tenantId:guid}/people/export", HandleAsync)
+            .Produces<string>(StatusCodes.Status200OK, "text/csv")
+            .WithSummary("Export people as CSV (same columns as the import).");
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> HandleAsync(
+        Guid tenantId, bool? includeLeft, CurrentUser user, ModuleDatabase<TenantsModule> db, CancellationToken ct)
+    {
+        if (Access.Read(user, tenantId) is { } denied)
+        {
+            return denied;
+        }
+        if (await db.QuerySingleOrDefaultAsync<Guid?>("SELECT id FROM tenants WHERE id = @tenantId", new { tenantId }, ct) is null)
+        {
+            return Access.TenantNotFound(tenantId);
+        }
+        var rows = await db.QueryAsync<PersonCsvLine>(
+            """
+            SELECT p.email, p.first_name, p.last_name, d.name AS department, m.email AS manager_email, p.start_date,
+                   p.is_external AS external, p.status, p.end_date
+            FROM people p
+            LEFT JOIN departments d ON d.id = p.department_id
+            LEFT JOIN people m ON m.id = p.manager_id
+            WHERE p.tenant_id = @tenantId AND (@includeLeft = @yes OR p.status <> @left)
+            ORDER BY p.last_name, p.first_name, p.email
+            """,
+            new { tenantId, includeLeft = includeLeft ?? false, yes = true, left = Domain.PersonStatus.Left },
+            ct);
+        var csv = PeopleCsvWriter.Write(rows);
+        return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"people-{tenantId}.csv");
+    }
+}

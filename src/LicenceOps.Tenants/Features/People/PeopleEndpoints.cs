@@ -1,0 +1,66 @@
+using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Security;
+using LicenceOps.Tenants.Domain;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace LicenceOps.Tenants.Features.People;
+
+/// <summary>/api/tenants/{tenantId}/people: reading, and the joiner, mover, leaver and edit commands.</summary>
+internal static class PeopleEndpoints
+{
+    public static void MapPeopleEndpoints(this IEndpointRouteBuilder group)
+    {
+        group.MapGet("/{tenantId:guid}/people", ListAsync).WithSummary("A tenant's people, optionally by status or department.");
+        group.MapGet("/{tenantId:guid}/people/{personId:guid}", GetAsync).WithSummary("One person.");
+        JoinPerson.Map(group);
+        UpdatePerson.Map(group);
+        MovePerson.Map(group);
+        LeavePerson.Map(group);
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<PersonView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        Guid tenantId, string? status, Guid? departmentId, CurrentUser user, ModuleDatabase<TenantsModule> db, CancellationToken ct)
+    {
+        if (Access.Read(user, tenantId) is { } denied)
+        {
+            return denied;
+        }
+        if (status is not null && !PersonStatus.All.Contains(status))
+        {
+            var errors = new ValidationErrors();
+            errors.Add("status", $"status is one of {string.Join(", ", PersonStatus.All)}.");
+            return errors.ToProblem();
+        }
+        if (await db.QuerySingleOrDefaultAsync<Guid?>("SELECT id FROM tenants WHERE id = @tenantId", new { tenantId }, ct) is null)
+        {
+            return Access.TenantNotFound(tenantId);
+        }
+        var rows = await db.QueryAsync<PersonRow>(
+            PersonRow.Select + """
+             WHERE tenant_id = @tenantId AND (@status IS NULL OR status = @status) AND (@departmentId IS NULL OR department_id = @departmentId)
+             ORDER BY last_name, first_name, email
+            """,
+            new { tenantId, status, departmentId },
+            ct);
+        return TypedResults.Ok<IReadOnlyList<PersonView>>(rows.Select(r => r.ToView()).ToList());
+    }
+
+    private static async Task<Results<Ok<PersonView>, ProblemHttpResult>> GetAsync(
+        Guid tenantId, Guid personId, CurrentUser user, ModuleDatabase<TenantsModule> db, CancellationToken ct)
+    {
+        if (Access.Read(user, tenantId) is { } denied)
+        {
+            return denied;
+        }
+        var row = await db.QuerySingleOrDefaultAsync<PersonRow>(
+            PersonRow.Select + " WHERE id = @personId AND tenant_id = @tenantId", new { personId, tenantId }, ct);
+        return row is null ? PersonNotFound(tenantId, personId) : TypedResults.Ok(row.ToView());
+    }
+
+    public static ProblemHttpResult PersonNotFound(Guid tenantId, Guid personId) =>
+        Problems.NotFound($"No person {personId} in tenant {tenantId}.");
+}

@@ -1,0 +1,70 @@
+using LicenceOps.Contracts.Tenants;
+using LicenceOps.Platform.Data;
+
+namespace LicenceOps.Tenants.Features.People;
+
+/// <summary>A row of the people table (column order = constructor order).</summary>
+internal sealed record PersonRow(
+    Guid Id,
+    Guid TenantId,
+    string Email,
+    string FirstName,
+    string LastName,
+    Guid? DepartmentId,
+    Guid? ManagerId,
+    bool IsExternal,
+    string Status,
+    DateOnly StartDate,
+    DateOnly? EndDate,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public const string Select =
+        """
+        SELECT id, tenant_id, email, first_name, last_name, department_id, manager_id, is_external, status,
+               start_date, end_date, created_at, updated_at
+        FROM people
+        """;
+
+    public string DisplayName => $"{FirstName} {LastName}";
+
+    public static Task<PersonRow?> FindAsync(UnitOfWork uow, Guid tenantId, Guid personId) =>
+        uow.QuerySingleOrDefaultAsync<PersonRow>(Select + " WHERE id = @personId AND tenant_id = @tenantId", new { personId, tenantId });
+
+    public static Task InsertAsync(UnitOfWork uow, PersonRow person) =>
+        uow.ExecuteAsync(
+            """
+            INSERT INTO people (id, tenant_id, email, first_name, last_name, department_id, manager_id, is_external, status,
+                                start_date, end_date, created_at, updated_at)
+            VALUES (@Id, @TenantId, @Email, @FirstName, @LastName, @DepartmentId, @ManagerId, @IsExternal, @Status,
+                    @StartDate, @EndDate, @CreatedAt, @UpdatedAt)
+            """,
+            person);
+
+    public PersonView ToView() => new(
+        Id, TenantId, Email, FirstName, LastName, DisplayName, DepartmentId, ManagerId, IsExternal, Status, StartDate, EndDate, CreatedAt, UpdatedAt);
+
+    public PersonJoined Joined(DateTimeOffset now) => new(Id, TenantId, Email, DisplayName, DepartmentId, StartDate, now);
+
+    public PersonMovedDepartment Moved(Guid? from, DateOnly effective, DateTimeOffset now) => new(Id, TenantId, Email, from, DepartmentId, effective, now);
+
+    public PersonLeaving Leaving(DateTimeOffset now) => new(Id, TenantId, Email, EndDate!.Value, now);
+
+    public PersonLeft Left(DateTimeOffset now) => new(Id, TenantId, Email, EndDate!.Value, now);
+}
+
+public sealed record PersonView(
+    Guid Id,
+    Guid TenantId,
+    string Email,
+    string FirstName,
+    string LastName,
+    string DisplayName,
+    Guid? DepartmentId,
+    Guid? ManagerId,
+    bool IsExternal,
+    string Status,
+    DateOnly StartDate,
+    DateOnly? EndDate,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
