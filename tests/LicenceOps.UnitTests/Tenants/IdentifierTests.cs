@@ -1,5 +1,4 @@
 using LicenceOps.Tenants.Domain.Identifiers;
-using NUnit.Framework;
 
 namespace LicenceOps.UnitTests.Tenants;
 

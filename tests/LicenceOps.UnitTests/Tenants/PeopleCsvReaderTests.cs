@@ -1,5 +1,4 @@
 using LicenceOps.Tenants.Features.People.ImportPeople;
-using NUnit.Framework;
 
 namespace LicenceOps.UnitTests.Tenants;
 

@@ -1,6 +1,5 @@
 using LicenceOps.Tenants.Features.People.ExportPeople;
 using LicenceOps.Tenants.Features.People.ImportPeople;
-using NUnit.Framework;
 
 namespace LicenceOps.UnitTests.Tenants;
 

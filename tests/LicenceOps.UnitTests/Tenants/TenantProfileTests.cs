@@ -1,5 +1,4 @@
 using LicenceOps.Tenants.Domain;
-using NUnit.Framework;
 
 namespace LicenceOps.UnitTests.Tenants;
 

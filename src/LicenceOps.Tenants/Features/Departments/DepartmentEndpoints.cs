@@ -41,7 +41,7 @@ internal static class DepartmentEndpoints
             return Access.TenantNotFound(tenantId);
         }
         var rows = await db.QueryAsync<DepartmentView>(
-            "SELECT id, tenant_id, name FROM departments WHERE tenant_id = @tenantId ORDER BY name_key", new { tenantId }, ct);
+            "SELECT id AS Id, tenant_id AS TenantId, name AS Name FROM departments WHERE tenant_id = @tenantId ORDER BY name_key", new { tenantId }, ct);
         return TypedResults.Ok(rows);
     }
 
@@ -77,7 +77,7 @@ internal static class DepartmentEndpoints
         return await db.WriteAsync<Results<Ok<DepartmentView>, ValidationProblem, ProblemHttpResult>>(async uow =>
         {
             var before = await uow.QuerySingleOrDefaultAsync<DepartmentView>(
-                "SELECT id, tenant_id, name FROM departments WHERE id = @departmentId AND tenant_id = @tenantId", new { departmentId, tenantId });
+                "SELECT id AS Id, tenant_id AS TenantId, name AS Name FROM departments WHERE id = @departmentId AND tenant_id = @tenantId", new { departmentId, tenantId });
             if (before is null)
             {
                 return Problems.NotFound($"No department {departmentId} in tenant {tenantId}.");

@@ -76,7 +76,7 @@ internal static class PeopleRules
             return;
         }
         var managers = await uow.QueryAsync<ManagerLink>(
-            "SELECT id, manager_id, status FROM people WHERE tenant_id = @tenantId", new { tenantId });
+            "SELECT id AS Id, manager_id AS ManagerId, status AS Status FROM people WHERE tenant_id = @tenantId", new { tenantId });
         var byId = managers.ToDictionary(m => m.Id);
         if (!byId.TryGetValue(managerId.Value, out var manager) || !PersonStatus.IsPresent(manager.Status))
         {

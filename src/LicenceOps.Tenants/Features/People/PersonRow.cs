@@ -21,8 +21,9 @@ internal sealed record PersonRow(
 {
     public const string Select =
         """
-        SELECT id, tenant_id, email, first_name, last_name, department_id, manager_id, is_external, status,
-               start_date, end_date, created_at, updated_at
+        SELECT id AS Id, tenant_id AS TenantId, email AS Email, first_name AS FirstName, last_name AS LastName,
+               department_id AS DepartmentId, manager_id AS ManagerId, is_external AS IsExternal, status AS Status,
+               start_date AS StartDate, end_date AS EndDate, created_at AS CreatedAt, updated_at AS UpdatedAt
         FROM people
         """;
 

@@ -10,7 +10,7 @@ internal static class TenantDomains
 
     public static async Task<ILookup<Guid, string>> OfAllAsync(ModuleDatabase<TenantsModule> db, CancellationToken ct)
     {
-        var rows = await db.QueryAsync<TenantDomainRow>("SELECT tenant_id, domain FROM tenant_domains", ct: ct);
+        var rows = await db.QueryAsync<TenantDomainRow>("SELECT tenant_id AS TenantId, domain AS Domain FROM tenant_domains", ct: ct);
         return rows.ToLookup(r => r.TenantId, r => r.Domain);
     }
 
@@ -18,7 +18,7 @@ internal static class TenantDomains
     public static async Task<string?> RefuseTakenAsync(UnitOfWork uow, Guid tenantId, IReadOnlyList<string> domains)
     {
         var taken = await uow.QueryAsync<TenantDomainRow>(
-            "SELECT tenant_id, domain FROM tenant_domains WHERE domain IN @domains AND tenant_id <> @tenantId",
+            "SELECT tenant_id AS TenantId, domain AS Domain FROM tenant_domains WHERE domain IN @domains AND tenant_id <> @tenantId",
             new { domains, tenantId });
         return taken.Count == 0
             ? null

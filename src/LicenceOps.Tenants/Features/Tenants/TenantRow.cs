@@ -23,8 +23,10 @@ internal sealed record TenantRow(
 {
     public const string Select =
         """
-        SELECT id, legal_name, siren, siret, vat_number, country_code, address_line1, address_line2, postal_code, city,
-               billing_email, status, created_at, updated_at
+        SELECT id AS Id, legal_name AS LegalName, siren AS Siren, siret AS Siret, vat_number AS VatNumber,
+               country_code AS CountryCode, address_line1 AS AddressLine1, address_line2 AS AddressLine2,
+               postal_code AS PostalCode, city AS City, billing_email AS BillingEmail, status AS Status,
+               created_at AS CreatedAt, updated_at AS UpdatedAt
         FROM tenants
         """;
 

@@ -31,8 +31,9 @@ internal static class ExportPeopleEndpoint
         }
         var rows = await db.QueryAsync<PersonCsvLine>(
             """
-            SELECT p.email, p.first_name, p.last_name, d.name AS department, m.email AS manager_email, p.start_date,
-                   p.is_external AS external, p.status, p.end_date
+            SELECT p.email AS Email, p.first_name AS FirstName, p.last_name AS LastName, d.name AS Department,
+                   m.email AS ManagerEmail, p.start_date AS StartDate, p.is_external AS External, p.status AS Status,
+                   p.end_date AS EndDate
             FROM people p
             LEFT JOIN departments d ON d.id = p.department_id
             LEFT JOIN people m ON m.id = p.manager_id

@@ -161,9 +161,9 @@ internal static class ImportPeopleEndpoint
         var domains = (await connection.QueryAsync<string>(
             "SELECT domain FROM tenant_domains WHERE tenant_id = @tenantId", new { tenantId }, transaction)).AsList();
         var departments = (await connection.QueryAsync<DepartmentRef>(
-            "SELECT id, name FROM departments WHERE tenant_id = @tenantId", new { tenantId }, transaction)).AsList();
+            "SELECT id AS Id, name AS Name FROM departments WHERE tenant_id = @tenantId", new { tenantId }, transaction)).AsList();
         var people = (await connection.QueryAsync<ExistingPerson>(
-            "SELECT id, email, first_name, last_name, department_id, manager_id, status, is_external FROM people WHERE tenant_id = @tenantId",
+            "SELECT id AS Id, email AS Email, first_name AS FirstName, last_name AS LastName, department_id AS DepartmentId, manager_id AS ManagerId, status AS Status, is_external AS IsExternal FROM people WHERE tenant_id = @tenantId",
             new { tenantId }, transaction)).AsList();
         return new ImportSnapshot(new ImportContext(domains, departments, people, today), departments.ToDictionary(d => d.Id, d => d.Name));
     }
