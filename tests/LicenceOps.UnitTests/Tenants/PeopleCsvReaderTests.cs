@@ -101,4 +101,12 @@ public sealed class PeopleCsvReaderTests
         Assert.That(result.Rows.Select(r => r.Email), Is.EqualTo(new[] { "b@acme-conseil.fr" }));
         Assert.That(result.Errors.Single().Row, Is.EqualTo(2));
     }
+
+    [Test]
+    public void Reports_names_longer_than_the_database_keeps()
+    {
+        var result = PeopleCsvReader.Read($"{Header}\na@acme-conseil.fr,{new string('x', 101)},One,,,2026-01-01,\n");
+
+        Assert.That(result.Errors.Single(), Is.EqualTo(new RowError(2, "first_name", "First name is at most 100 characters.")));
+    }
 }

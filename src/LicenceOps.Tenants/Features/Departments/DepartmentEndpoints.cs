@@ -1,3 +1,4 @@
+using System.Data.Common;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Platform.Security;
@@ -53,17 +54,24 @@ internal static class DepartmentEndpoints
             return invalid;
         }
         var name = request.Name!.Trim();
-        return await db.WriteAsync<Results<Created<DepartmentView>, ValidationProblem, ProblemHttpResult>>(async uow =>
+        try
         {
-            if (await RefuseAsync(uow, tenantId, name, exceptId: null) is { } refusal)
+            return await db.WriteAsync<Results<Created<DepartmentView>, ValidationProblem, ProblemHttpResult>>(async uow =>
             {
-                return refusal;
-            }
-            var department = new DepartmentView(Guid.NewGuid(), tenantId, name);
-            await InsertAsync(uow, department);
-            await uow.AuditAsync("department", department.Id, "created", new { department.Name }, tenantId);
-            return TypedResults.Created($"/api/tenants/{tenantId}/departments/{department.Id}", department);
-        }, ct);
+                if (await RefuseAsync(uow, tenantId, name, exceptId: null) is { } refusal)
+                {
+                    return refusal;
+                }
+                var department = new DepartmentView(Guid.NewGuid(), tenantId, name);
+                await InsertAsync(uow, department);
+                await uow.AuditAsync("department", department.Id, "created", new { department.Name }, tenantId);
+                return TypedResults.Created($"/api/tenants/{tenantId}/departments/{department.Id}", department);
+            }, ct);
+        }
+        catch (DbException e) when (UniqueViolation.Is(e))
+        {
+            return Problems.Conflict($"The tenant already has a department named '{name}'.");
+        }
     }
 
     private static async Task<Results<Ok<DepartmentView>, ValidationProblem, ProblemHttpResult>> RenameAsync(
@@ -74,28 +82,35 @@ internal static class DepartmentEndpoints
             return invalid;
         }
         var name = request.Name!.Trim();
-        return await db.WriteAsync<Results<Ok<DepartmentView>, ValidationProblem, ProblemHttpResult>>(async uow =>
+        try
         {
-            var before = await uow.QuerySingleOrDefaultAsync<DepartmentView>(
-                "SELECT id AS Id, tenant_id AS TenantId, name AS Name FROM departments WHERE id = @departmentId AND tenant_id = @tenantId", new { departmentId, tenantId });
-            if (before is null)
+            return await db.WriteAsync<Results<Ok<DepartmentView>, ValidationProblem, ProblemHttpResult>>(async uow =>
             {
-                return Problems.NotFound($"No department {departmentId} in tenant {tenantId}.");
-            }
-            if (await RefuseAsync(uow, tenantId, name, exceptId: departmentId) is { } refusal)
-            {
-                return refusal;
-            }
-            if (before.Name == name)
-            {
-                return TypedResults.Ok(before);
-            }
-            await uow.ExecuteAsync(
-                "UPDATE departments SET name = @name, name_key = @nameKey, updated_at = @now WHERE id = @departmentId",
-                new { name, nameKey = Key(name), now = uow.Now, departmentId });
-            await uow.AuditAsync("department", departmentId, "renamed", new ChangeSet().Compare("name", before.Name, name).ToAudit(), tenantId);
-            return TypedResults.Ok(before with { Name = name });
-        }, ct);
+                var before = await uow.QuerySingleOrDefaultAsync<DepartmentView>(
+                    "SELECT id AS Id, tenant_id AS TenantId, name AS Name FROM departments WHERE id = @departmentId AND tenant_id = @tenantId", new { departmentId, tenantId });
+                if (before is null)
+                {
+                    return Problems.NotFound($"No department {departmentId} in tenant {tenantId}.");
+                }
+                if (await RefuseAsync(uow, tenantId, name, exceptId: departmentId) is { } refusal)
+                {
+                    return refusal;
+                }
+                if (before.Name == name)
+                {
+                    return TypedResults.Ok(before);
+                }
+                await uow.ExecuteAsync(
+                    "UPDATE departments SET name = @name, name_key = @nameKey, updated_at = @now WHERE id = @departmentId",
+                    new { name, nameKey = Key(name), now = uow.Now, departmentId });
+                await uow.AuditAsync("department", departmentId, "renamed", new ChangeSet().Compare("name", before.Name, name).ToAudit(), tenantId);
+                return TypedResults.Ok(before with { Name = name });
+            }, ct);
+        }
+        catch (DbException e) when (UniqueViolation.Is(e))
+        {
+            return Problems.Conflict($"The tenant already has a department named '{name}'.");
+        }
     }
 
     public static Task InsertAsync(UnitOfWork uow, DepartmentView department) =>

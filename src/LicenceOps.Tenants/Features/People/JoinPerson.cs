@@ -1,3 +1,4 @@
+using System.Data.Common;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Platform.Security;
@@ -50,35 +51,42 @@ internal static class JoinPerson
         }
 
         var external = request.External ?? false;
-        return await db.WriteAsync<Results<Created<PersonView>, ValidationProblem, ProblemHttpResult>>(async uow =>
+        try
         {
-            var (_, refusal) = await PeopleRules.WritableTenantAsync(uow, tenantId);
-            if (refusal is not null)
+            return await db.WriteAsync<Results<Created<PersonView>, ValidationProblem, ProblemHttpResult>>(async uow =>
             {
-                return refusal;
-            }
-            await PeopleRules.CheckEmailDomainAsync(uow, errors, tenantId, email, external);
-            await PeopleRules.CheckDepartmentAsync(uow, errors, tenantId, request.DepartmentId);
-            await PeopleRules.CheckManagerAsync(uow, errors, tenantId, null, request.ManagerId);
-            if (errors.Any)
-            {
-                return errors.ToProblem();
-            }
-            var existing = await uow.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM people WHERE tenant_id = @tenantId AND email = @email", new { tenantId, email });
-            if (existing > 0)
-            {
-                return Problems.Conflict($"{email} is already a person of this tenant.");
-            }
+                var (_, refusal) = await PeopleRules.WritableTenantAsync(uow, tenantId);
+                if (refusal is not null)
+                {
+                    return refusal;
+                }
+                await PeopleRules.CheckEmailDomainAsync(uow, errors, tenantId, email, external);
+                await PeopleRules.CheckDepartmentAsync(uow, errors, tenantId, request.DepartmentId);
+                await PeopleRules.CheckManagerAsync(uow, errors, tenantId, null, request.ManagerId);
+                if (errors.Any)
+                {
+                    return errors.ToProblem();
+                }
+                var existing = await uow.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM people WHERE tenant_id = @tenantId AND email = @email", new { tenantId, email });
+                if (existing > 0)
+                {
+                    return Problems.Conflict($"{email} is already a person of this tenant.");
+                }
 
-            var startDate = request.StartDate!.Value;
-            var person = new PersonRow(
-                Guid.NewGuid(), tenantId, email, request.FirstName!.Trim(), request.LastName!.Trim(), request.DepartmentId, request.ManagerId,
-                external, PersonStatus.OnJoin(startDate, ParisCalendar.DateOf(uow.Now)), startDate, null, uow.Now, uow.Now);
-            await PersonRow.InsertAsync(uow, person);
-            await uow.AuditAsync("person", person.Id, "joined", person.ToView(), tenantId);
-            await uow.PublishAsync(person.Joined(uow.Now));
-            return TypedResults.Created($"/api/tenants/{tenantId}/people/{person.Id}", person.ToView());
-        }, ct);
+                var startDate = request.StartDate!.Value;
+                var person = new PersonRow(
+                    Guid.NewGuid(), tenantId, email, request.FirstName!.Trim(), request.LastName!.Trim(), request.DepartmentId, request.ManagerId,
+                    external, PersonStatus.OnJoin(startDate, ParisCalendar.DateOf(uow.Now)), startDate, null, uow.Now, uow.Now);
+                await PersonRow.InsertAsync(uow, person);
+                await uow.AuditAsync("person", person.Id, "joined", person.ToView(), tenantId);
+                await uow.PublishAsync(person.Joined(uow.Now));
+                return TypedResults.Created($"/api/tenants/{tenantId}/people/{person.Id}", person.ToView());
+            }, ct);
+        }
+        catch (DbException e) when (UniqueViolation.Is(e))
+        {
+            return Problems.Conflict("This email was just added to the tenant by someone else.");
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Platform.Security;
@@ -24,21 +25,28 @@ internal static class CreateTenant
             return ToProblem(errors);
         }
 
-        return await db.WriteAsync<Results<Created<TenantView>, ValidationProblem, ProblemHttpResult>>(async uow =>
+        try
         {
-            var id = Guid.NewGuid();
-            if (await TenantDomains.RefuseTakenAsync(uow, id, profile.EmailDomains) is { } taken)
+            return await db.WriteAsync<Results<Created<TenantView>, ValidationProblem, ProblemHttpResult>>(async uow =>
             {
-                return Problems.Conflict(taken);
-            }
+                var id = Guid.NewGuid();
+                if (await TenantDomains.RefuseTakenAsync(uow, id, profile.EmailDomains) is { } taken)
+                {
+                    return Problems.Conflict(taken);
+                }
 
-            var row = TenantRow.From(id, profile, TenantStatus.Active, uow.Now, uow.Now);
-            await InsertAsync(uow, row);
-            await TenantDomains.ReplaceAsync(uow, id, profile.EmailDomains);
-            await uow.AuditAsync("tenant", id, "created", profile, id);
-            await uow.PublishAsync(row.ToEvent(uow.Now));
-            return TypedResults.Created($"/api/tenants/{id}", TenantView.From(row, profile.EmailDomains));
-        }, ct);
+                var row = TenantRow.From(id, profile, TenantStatus.Active, uow.Now, uow.Now);
+                await InsertAsync(uow, row);
+                await TenantDomains.ReplaceAsync(uow, id, profile.EmailDomains);
+                await uow.AuditAsync("tenant", id, "created", profile, id);
+                await uow.PublishAsync(row.ToEvent(uow.Now));
+                return TypedResults.Created($"/api/tenants/{id}", TenantView.From(row, profile.EmailDomains));
+            }, ct);
+        }
+        catch (DbException e) when (UniqueViolation.Is(e))
+        {
+            return Problems.Conflict("A domain of this tenant was just taken by another tenant.");
+        }
     }
 
     public static Task InsertAsync(UnitOfWork uow, TenantRow row) =>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Platform.Security;
@@ -27,59 +28,66 @@ internal static class UpdateTenant
             return CreateTenant.ToProblem(errors);
         }
 
-        return await db.WriteAsync<Results<Ok<TenantView>, ValidationProblem, ProblemHttpResult>>(async uow =>
+        try
         {
-            var before = await TenantRow.FindAsync(uow, tenantId);
-            if (before is null)
+            return await db.WriteAsync<Results<Ok<TenantView>, ValidationProblem, ProblemHttpResult>>(async uow =>
             {
-                return Access.TenantNotFound(tenantId);
-            }
-            if (!TenantStatus.AcceptsChanges(before.Status))
-            {
-                return Problems.Conflict("The tenant is offboarded; its profile no longer changes.");
-            }
-            if (await TenantDomains.RefuseTakenAsync(uow, tenantId, profile.EmailDomains) is { } taken)
-            {
-                return Problems.Conflict(taken);
-            }
-            var domainsBefore = await TenantDomains.OfAsync(uow, tenantId);
-            var dropped = domainsBefore.Except(profile.EmailDomains, StringComparer.Ordinal).ToList();
-            if (await RefuseDroppingUsedDomainsAsync(uow, tenantId, dropped) is { } inUse)
-            {
-                return Problems.Conflict(inUse);
-            }
+                var before = await TenantRow.FindAsync(uow, tenantId);
+                if (before is null)
+                {
+                    return Access.TenantNotFound(tenantId);
+                }
+                if (!TenantStatus.AcceptsChanges(before.Status))
+                {
+                    return Problems.Conflict("The tenant is offboarded; its profile no longer changes.");
+                }
+                if (await TenantDomains.RefuseTakenAsync(uow, tenantId, profile.EmailDomains) is { } taken)
+                {
+                    return Problems.Conflict(taken);
+                }
+                var domainsBefore = await TenantDomains.OfAsync(uow, tenantId);
+                var dropped = domainsBefore.Except(profile.EmailDomains, StringComparer.Ordinal).ToList();
+                if (await RefuseDroppingUsedDomainsAsync(uow, tenantId, dropped) is { } inUse)
+                {
+                    return Problems.Conflict(inUse);
+                }
 
-            var after = TenantRow.From(tenantId, profile, before.Status, before.CreatedAt, uow.Now);
-            var changes = new ChangeSet()
-                .Compare("legalName", before.LegalName, after.LegalName)
-                .Compare("siren", before.Siren, after.Siren)
-                .Compare("siret", before.Siret, after.Siret)
-                .Compare("vatNumber", before.VatNumber, after.VatNumber)
-                .Compare("countryCode", before.CountryCode, after.CountryCode)
-                .Compare("billingAddress.line1", before.AddressLine1, after.AddressLine1)
-                .Compare("billingAddress.line2", before.AddressLine2, after.AddressLine2)
-                .Compare("billingAddress.postalCode", before.PostalCode, after.PostalCode)
-                .Compare("billingAddress.city", before.City, after.City)
-                .Compare("billingEmail", before.BillingEmail, after.BillingEmail)
-                .CompareSets("emailDomains", domainsBefore, profile.EmailDomains);
-            if (!changes.Any)
-            {
-                return TypedResults.Ok(TenantView.From(before, domainsBefore));
-            }
+                var after = TenantRow.From(tenantId, profile, before.Status, before.CreatedAt, uow.Now);
+                var changes = new ChangeSet()
+                    .Compare("legalName", before.LegalName, after.LegalName)
+                    .Compare("siren", before.Siren, after.Siren)
+                    .Compare("siret", before.Siret, after.Siret)
+                    .Compare("vatNumber", before.VatNumber, after.VatNumber)
+                    .Compare("countryCode", before.CountryCode, after.CountryCode)
+                    .Compare("billingAddress.line1", before.AddressLine1, after.AddressLine1)
+                    .Compare("billingAddress.line2", before.AddressLine2, after.AddressLine2)
+                    .Compare("billingAddress.postalCode", before.PostalCode, after.PostalCode)
+                    .Compare("billingAddress.city", before.City, after.City)
+                    .Compare("billingEmail", before.BillingEmail, after.BillingEmail)
+                    .CompareSets("emailDomains", domainsBefore, profile.EmailDomains);
+                if (!changes.Any)
+                {
+                    return TypedResults.Ok(TenantView.From(before, domainsBefore));
+                }
 
-            await uow.ExecuteAsync(
-                """
-                UPDATE tenants SET legal_name = @LegalName, siren = @Siren, siret = @Siret, vat_number = @VatNumber,
-                    country_code = @CountryCode, address_line1 = @AddressLine1, address_line2 = @AddressLine2,
-                    postal_code = @PostalCode, city = @City, billing_email = @BillingEmail, updated_at = @UpdatedAt
-                WHERE id = @Id
-                """,
-                after);
-            await TenantDomains.ReplaceAsync(uow, tenantId, profile.EmailDomains);
-            await uow.AuditAsync("tenant", tenantId, "updated", changes.ToAudit(), tenantId);
-            await uow.PublishAsync(after.ToEvent(uow.Now));
-            return TypedResults.Ok(TenantView.From(after, profile.EmailDomains));
-        }, ct);
+                await uow.ExecuteAsync(
+                    """
+                    UPDATE tenants SET legal_name = @LegalName, siren = @Siren, siret = @Siret, vat_number = @VatNumber,
+                        country_code = @CountryCode, address_line1 = @AddressLine1, address_line2 = @AddressLine2,
+                        postal_code = @PostalCode, city = @City, billing_email = @BillingEmail, updated_at = @UpdatedAt
+                    WHERE id = @Id
+                    """,
+                    after);
+                await TenantDomains.ReplaceAsync(uow, tenantId, profile.EmailDomains);
+                await uow.AuditAsync("tenant", tenantId, "updated", changes.ToAudit(), tenantId);
+                await uow.PublishAsync(after.ToEvent(uow.Now));
+                return TypedResults.Ok(TenantView.From(after, profile.EmailDomains));
+            }, ct);
+        }
+        catch (DbException e) when (UniqueViolation.Is(e))
+        {
+            return Problems.Conflict("A domain of this tenant was just taken by another tenant.");
+        }
     }
 
     private static async Task<string?> RefuseDroppingUsedDomainsAsync(UnitOfWork uow, Guid tenantId, IReadOnlyList<string> dropped)

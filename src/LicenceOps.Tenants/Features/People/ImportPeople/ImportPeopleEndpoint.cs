@@ -78,23 +78,30 @@ internal static class ImportPeopleEndpoint
             return TypedResults.Ok(Report(mode, applied: false, plan, parsed.Errors, context.DepartmentNames));
         }
 
-        return await db.WriteAsync<Results<Ok<ImportReport>, ValidationProblem, ProblemHttpResult>>(async uow =>
+        try
         {
-            var (_, refusal) = await PeopleRules.WritableTenantAsync(uow, tenantId);
-            if (refusal is not null)
+            return await db.WriteAsync<Results<Ok<ImportReport>, ValidationProblem, ProblemHttpResult>>(async uow =>
             {
-                return refusal;
-            }
-            var context = (await LoadContextAsync(uow.Connection, uow.Transaction, tenantId, ParisCalendar.DateOf(uow.Now)))!;
-            var plan = ImportPlanner.Plan(parsed.Rows, context.Import);
-            var errors = parsed.Errors.Concat(plan.Errors).OrderBy(e => e.Row).ToList();
-            if (errors.Count > 0)
-            {
-                return RowProblem(StatusCodes.Status422UnprocessableEntity, $"{errors.Count} problem(s) in the file; nothing was imported.", errors);
-            }
-            await ApplyAsync(uow, tenantId, plan);
-            return TypedResults.Ok(Report(mode, applied: true, plan, [], context.DepartmentNames));
-        }, ct);
+                var (_, refusal) = await PeopleRules.WritableTenantAsync(uow, tenantId);
+                if (refusal is not null)
+                {
+                    return refusal;
+                }
+                var context = (await LoadContextAsync(uow.Connection, uow.Transaction, tenantId, ParisCalendar.DateOf(uow.Now)))!;
+                var plan = ImportPlanner.Plan(parsed.Rows, context.Import);
+                var errors = parsed.Errors.Concat(plan.Errors).OrderBy(e => e.Row).ToList();
+                if (errors.Count > 0)
+                {
+                    return RowProblem(StatusCodes.Status422UnprocessableEntity, $"{errors.Count} problem(s) in the file; nothing was imported.", errors);
+                }
+                await ApplyAsync(uow, tenantId, plan);
+                return TypedResults.Ok(Report(mode, applied: true, plan, [], context.DepartmentNames));
+            }, ct);
+        }
+        catch (DbException e) when (UniqueViolation.Is(e))
+        {
+            return Problems.Conflict("People of this file were just added by someone else; run the import again.");
+        }
     }
 
     private static async Task ApplyAsync(UnitOfWork uow, Guid tenantId, ImportPlan plan)

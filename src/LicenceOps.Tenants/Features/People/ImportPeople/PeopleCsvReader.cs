@@ -100,6 +100,17 @@ public static class PeopleCsvReader
         var errorsBefore = errors.Count;
         string Field(string name) => csv.GetString(name)?.Trim() ?? "";
         void Fail(string field, string message) => errors.Add(new RowError(rowNumber, field, message));
+        void CheckName(string field, string value, string label)
+        {
+            if (value.Length == 0)
+            {
+                Fail(field, $"{label} is required.");
+            }
+            else if (value.Length > PeopleRules.MaxNameLength)
+            {
+                Fail(field, $"{label} is at most {PeopleRules.MaxNameLength} characters.");
+            }
+        }
 
         var email = EmailAddress.Normalize(Field(PeopleCsvColumns.Email));
         if (email.Length == 0)
@@ -112,15 +123,9 @@ public static class PeopleCsvReader
         }
 
         var firstName = Field(PeopleCsvColumns.FirstName);
-        if (firstName.Length == 0)
-        {
-            Fail(PeopleCsvColumns.FirstName, "First name is required.");
-        }
+        CheckName(PeopleCsvColumns.FirstName, firstName, "First name");
         var lastName = Field(PeopleCsvColumns.LastName);
-        if (lastName.Length == 0)
-        {
-            Fail(PeopleCsvColumns.LastName, "Last name is required.");
-        }
+        CheckName(PeopleCsvColumns.LastName, lastName, "Last name");
 
         var managerEmail = EmailAddress.Normalize(Field(PeopleCsvColumns.ManagerEmail));
         if (managerEmail.Length > 0 && !EmailAddress.IsValid(managerEmail))
