@@ -121,4 +121,15 @@ public sealed class ImportPlannerTests
         Assert.That(plan.Creates, Is.Empty);
         Assert.That(plan.Updates, Is.Empty);
     }
+
+    [Test]
+    public void Making_an_external_person_internal_needs_a_tenant_domain()
+    {
+        var consultant = new ExistingPerson(Guid.NewGuid(), "consultant@partner.example", "First", "Last", null, null, PersonStatus.Active, true);
+
+        var plan = ImportPlanner.Plan([Row(2, "consultant@partner.example", external: false)], Context(consultant));
+
+        Assert.That(plan.Errors.Single().Field, Is.EqualTo("email"));
+        Assert.That(plan.Updates, Is.Empty);
+    }
 }
