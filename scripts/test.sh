@@ -85,12 +85,13 @@ counter() {
 trx_count=$(find "$RESULTS_DIR" -maxdepth 1 -name '*.trx' | wc -l)
 passed=$(counter passed)
 failed=$(($(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted)))
-skipped=$(($(counter notExecuted) + $(counter inconclusive)))
+# Ignored tests appear in `total` but not in `executed` (the notExecuted counter stays 0).
+skipped=$(($(counter total) - $(counter executed) + $(counter inconclusive)))
 
 echo
 say "test results: $RESULTS_DIR ($trx_count TRX file(s)); dotnet test exit code $test_rc"
-if ((trx_count == 0)); then
-    say "no test results were written (did the build fail? see above)"
+if ((test_rc != 0 && failed == 0)); then
+    say "dotnet test failed with no failing test counted: a build error or a crashed test host (see above)"
 fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$test_rc"
