@@ -1,5 +1,3 @@
-using NUnit.Framework;
-
 namespace LicenceOps.IntegrationTests.Infrastructure;
 
 /// <summary>
@@ -34,5 +32,26 @@ public static class TestRabbitMq
 
             return uri!;
         }
+    }
+
+    /// <summary>
+    /// Host settings that put the bus on the private broker. <paramref name="endpointPrefix"/> makes the
+    /// run's queue names unique, so a host never drains queues left by another test.
+    /// </summary>
+    public static Dictionary<string, string?> BusSettings(string endpointPrefix)
+    {
+        var address = Address;
+        var credentials = address.UserInfo.Split(':', 2);
+        var virtualHost = Uri.UnescapeDataString(address.AbsolutePath.TrimStart('/'));
+        return new Dictionary<string, string?>
+        {
+            ["Bus:Transport"] = "RabbitMq",
+            ["Bus:EndpointPrefix"] = endpointPrefix,
+            ["Bus:RabbitMq:Host"] = address.Host,
+            ["Bus:RabbitMq:Port"] = (address.IsDefaultPort ? 5672 : address.Port).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Bus:RabbitMq:VirtualHost"] = virtualHost.Length == 0 ? "/" : virtualHost,
+            ["Bus:RabbitMq:Username"] = Uri.UnescapeDataString(credentials[0]),
+            ["Bus:RabbitMq:Password"] = credentials.Length > 1 ? Uri.UnescapeDataString(credentials[1]) : string.Empty,
+        };
     }
 }

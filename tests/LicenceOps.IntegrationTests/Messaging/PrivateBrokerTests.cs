@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using LicenceOps.IntegrationTests.Infrastructure;
-using NUnit.Framework;
 using RabbitMQ.Client;
 
 namespace LicenceOps.IntegrationTests.Messaging;
