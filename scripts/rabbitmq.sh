@@ -121,7 +121,7 @@ STATE
         if ((SECONDS >= deadline)); then
             log "the node did not answer within ${START_TIMEOUT_SECONDS}s; last lines of its output:"
             tail -n 40 "$DIR/console.log" >&2 || true
-            DIR="$DIR" stop_dir "$DIR"
+            stop_dir "$DIR"
             exit 1
         fi
         sleep 1
