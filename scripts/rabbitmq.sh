@@ -148,6 +148,9 @@ stop_dir() {
             pid=$(cat "$DIR/rabbit.pid")
             log "rabbitmqctl stop failed; sending TERM to pid $pid"
             kill "$pid" 2>/dev/null || true
+            local waited=0
+            while kill -0 "$pid" 2>/dev/null && ((waited < 15)); do sleep 1; waited=$((waited + 1)); done
+            kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
         fi
     fi
     rm -rf "$DIR"
