@@ -150,7 +150,7 @@ stop_dir() {
             kill "$pid" 2>/dev/null || true
             local waited=0
             while kill -0 "$pid" 2>/dev/null && ((waited < 15)); do sleep 1; waited=$((waited + 1)); done
-            kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+            if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
         fi
     fi
     rm -rf "$DIR"
