@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The one command that runs every test of LicenceOps (what CI runs):
+#   - installs RabbitMQ when it is missing (root on Debian/Ubuntu), otherwise says what to install;
+#   - starts a private RabbitMQ node (scripts/rabbitmq.sh) and always stops it on exit;
+#   - runs `dotnet test LicenceOps.sln -c Release` (every test project), results on the console and as TRX;
+#   - prints `N passed, N failed, N skipped` (from the TRX counters) and exits with dotnet test's code.
+# Extra arguments go to dotnet test, e.g. scripts/test.sh --filter "FullyQualifiedName~Messaging".
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'test.sh: error: %s\n' "$*" >&2; exit 1; }
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# No MSBuild worker processes left behind holding the CI job's output open.
+export MSBUILDDISABLENODEREUSE=1
+
+command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is not on PATH"
+
+is_debian_like() { [[ -f /etc/debian_version ]] && command -v apt-get >/dev/null; }
+
+install_rabbitmq() {
+    if [[ $(id -u) -ne 0 ]] || ! is_debian_like; then
+        die "RabbitMQ is not installed. Install the Debian/Ubuntu package as root (apt-get install -y rabbitmq-server) or run this script as root on Debian/Ubuntu, which installs it."
+    fi
+    say "installing rabbitmq-server (apt-get)"
+    # Only the binaries are wanted: keep the package's own system broker from being started.
+    local policy=/usr/sbin/policy-rc.d added_policy=no
+    if [[ ! -e $policy ]]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && added_policy=yes
+    fi
+    local rc=0
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends rabbitmq-server || rc=$?
+    if [[ $added_policy == yes ]]; then rm -f "$policy"; fi
+    ((rc == 0)) || die "apt-get could not install rabbitmq-server (exit $rc)"
+}
+
+[[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || install_rabbitmq
+
+RESULTS_DIR="$ROOT/artifacts/test-results"
+rm -rf "$RESULTS_DIR"
+mkdir -p "$RESULTS_DIR"
+
+LICENCEOPS_RABBITMQ_DIR=
+stop_broker() {
+    if [[ -n "$LICENCEOPS_RABBITMQ_DIR" ]]; then
+        "$ROOT/scripts/rabbitmq.sh" stop "$LICENCEOPS_RABBITMQ_DIR" || true
+        LICENCEOPS_RABBITMQ_DIR=
+    fi
+}
+trap stop_broker EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+say "starting a private RabbitMQ node"
+broker_env=$("$ROOT/scripts/rabbitmq.sh" start) || die "the private RabbitMQ node did not start (see messages above)"
+eval "$broker_env"
+# Read by the RabbitMQ integration tests (tests/LicenceOps.IntegrationTests/Infrastructure/TestRabbitMq.cs).
+export LICENCEOPS_TEST_RABBITMQ
+say "LICENCEOPS_TEST_RABBITMQ=$LICENCEOPS_TEST_RABBITMQ"
+
+say "dotnet test LicenceOps.sln -c Release"
+test_rc=0
+dotnet test LicenceOps.sln -c Release \
+    --logger "console;verbosity=normal" \
+    --logger trx \
+    --results-directory "$RESULTS_DIR" \
+    "$@" </dev/null || test_rc=$?
+
+stop_broker
+
+# Sum one counter over every TRX file (one per test project).
+counter() {
+    local name=$1 total=0 file value
+    for file in "$RESULTS_DIR"/*.trx; do
+        [[ -f $file ]] || continue
+        value=$(grep -o '<Counters [^>]*' "$file" | grep -o " $name=\"[0-9]*\"" | grep -o '[0-9]\+' || true)
+        total=$((total + ${value:-0}))
+    done
+    echo "$total"
+}
+
+trx_count=$(find "$RESULTS_DIR" -maxdepth 1 -name '*.trx' | wc -l)
+passed=$(counter passed)
+failed=$(($(counter failed) + $(counter error) + $(counter timeout) + $(counter aborted)))
+# Ignored tests appear in `total` but not in `executed` (the notExecuted counter stays 0).
+skipped=$(($(counter total) - $(counter executed) + $(counter inconclusive)))
+
+echo
+say "test results: $RESULTS_DIR ($trx_count TRX file(s)); dotnet test exit code $test_rc"
+if ((test_rc != 0 && failed == 0)); then
+    say "dotnet test failed with no failing test counted: a build error or a crashed test host (see above)"
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$test_rc"

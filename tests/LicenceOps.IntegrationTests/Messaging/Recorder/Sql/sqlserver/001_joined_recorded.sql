@@ -1,0 +1,1 @@
+CREATE TABLE joined_recorded (person_id UNIQUEIDENTIFIER NOT NULL, recorded_at DATETIMEOFFSET NOT NULL);
