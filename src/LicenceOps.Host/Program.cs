@@ -1,7 +1,8 @@
 using LicenceOps.Platform.Hosting;
 using LicenceOps.Platform.Identity;
+using LicenceOps.Seats;
 
-var app = LicenceOpsApplication.Create(args, [new IdentityModule()]);
+var app = LicenceOpsApplication.Create(args, [new IdentityModule(), new SeatsModule()]);
 await app.RunAsync();
 
 public partial class Program;

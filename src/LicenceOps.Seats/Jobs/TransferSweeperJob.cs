@@ -1,3 +1,4 @@
+using LicenceOps.Platform.Jobs;
 using LicenceOps.Seats.Transfers;
 
 namespace LicenceOps.Seats.Jobs;
@@ -5,5 +6,11 @@ namespace LicenceOps.Seats.Jobs;
 /// <summary>Hangfire recurring job: advances every running workflow from the state stored in the Seats database.</summary>
 internal sealed class TransferSweeperJob(TransferEngine engine)
 {
-    public Task RunAsync(CancellationToken ct) => engine.AdvanceAllAsync(ct);
+    public const string Name = "seats:transfers";
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        using var actor = JobActor.Begin(Name);
+        await engine.AdvanceAllAsync(ct);
+    }
 }
