@@ -143,8 +143,8 @@ internal static class SeatLedger
     private static Task AddHistoryAsync(UnitOfWork uow, Guid seatId, Guid tenantId, SeatStatus? from, SeatStatus to, string? reason) =>
         uow.ExecuteAsync(
             """
-            INSERT INTO seat_history (id, seat_id, tenant_id, from_status, to_status, actor_id, actor_display, reason, occurred_at)
-            VALUES (@id, @seatId, @tenantId, @from, @to, @actorId, @actorDisplay, @reason, @now)
+            INSERT INTO seat_history (id, seat_id, tenant_id, seq, from_status, to_status, actor_id, actor_display, reason, occurred_at)
+            VALUES (@id, @seatId, @tenantId, (SELECT COALESCE(MAX(seq), 0) + 1 FROM seat_history WHERE seat_id = @seatId), @from, @to, @actorId, @actorDisplay, @reason, @now)
             """,
             new
             {

@@ -44,9 +44,10 @@ internal static class SubscriptionLedger
     {
         await uow.ExecuteAsync(
             """
-            INSERT INTO subscription_changes (id, subscription_id, tenant_id, change_kind, previous_quantity, new_quantity,
+            INSERT INTO subscription_changes (id, subscription_id, tenant_id, seq, change_kind, previous_quantity, new_quantity,
                 previous_sale_price_eur, new_sale_price_eur, effective_date, reason, actor_id, actor_display, recorded_at)
-            VALUES (@id, @subscriptionId, @tenantId, @kind, @previousQuantity, @newQuantity,
+            VALUES (@id, @subscriptionId, @tenantId,
+                (SELECT COALESCE(MAX(seq), 0) + 1 FROM subscription_changes WHERE subscription_id = @subscriptionId), @kind, @previousQuantity, @newQuantity,
                 @previousPrice, @newPrice, @effectiveDate, @reason, @actorId, @actorDisplay, @now)
             """,
             new

@@ -53,7 +53,7 @@ internal static class ReadSeats
             """
             SELECT from_status AS FromStatus, to_status AS ToStatus, actor_id AS ActorId, actor_display AS ActorDisplay,
                    reason AS Reason, occurred_at AS OccurredAt
-            FROM seat_history WHERE seat_id = @seatId ORDER BY occurred_at
+            FROM seat_history WHERE seat_id = @seatId ORDER BY seq
             """,
             new { seatId }, ct);
         return TypedResults.Ok(history);

@@ -42,7 +42,7 @@ internal static class ReadSubscriptions
                    previous_sale_price_eur AS PreviousSalePriceEur, new_sale_price_eur AS NewSalePriceEur,
                    effective_date AS EffectiveDate, reason AS Reason, actor_id AS ActorId, actor_display AS ActorDisplay,
                    recorded_at AS RecordedAt
-            FROM subscription_changes WHERE subscription_id = @subscriptionId ORDER BY recorded_at, effective_date
+            FROM subscription_changes WHERE subscription_id = @subscriptionId ORDER BY seq
             """,
             new { subscriptionId }, ct);
         return TypedResults.Ok(changes);
