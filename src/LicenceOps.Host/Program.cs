@@ -1,8 +1,10 @@
+using LicenceOps.Billing;
 using LicenceOps.Platform.Hosting;
 using LicenceOps.Platform.Identity;
+using LicenceOps.Seats;
 using LicenceOps.Tenants;
 
-var app = LicenceOpsApplication.Create(args, [new IdentityModule(), new TenantsModule()]);
+var app = LicenceOpsApplication.Create(args, [new IdentityModule(), new TenantsModule(), new SeatsModule(), new BillingModule()]);
 await app.RunAsync();
 
 public partial class Program;

@@ -1,0 +1,155 @@
+using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Security;
+using LicenceOps.Seats.Features.Seats;
+using LicenceOps.Seats.Shared;
+
+namespace LicenceOps.Seats.Features.SeatRequests;
+
+public sealed record CreateSeatRequestRequest(Guid? SubscriptionId, Guid? PersonId, string? Note);
+
+public sealed record DecideSeatRequestRequest(string? Reason);
+
+public sealed record SeatRequestResponse(
+    Guid Id, Guid SubscriptionId, Guid PersonId, string Status, string? Note, string RequestedBy, DateTimeOffset RequestedAt,
+    string? DecidedBy, DateTimeOffset? DecidedAt, string? DecisionReason, Guid? SeatId)
+{
+    internal static SeatRequestResponse From(SeatRequestRow r) => new(r.Id, r.SubscriptionId, r.PersonId, r.Status, r.Note,
+        r.RequestedBy, r.RequestedAt, r.DecidedBy, r.DecidedAt, r.DecisionReason, r.SeatId);
+}
+
+/// <summary>A client admin asks for a seat for one of their people; staff approve (assigning the seat) or reject.</summary>
+internal static class SeatRequestEndpoints
+{
+    public static async Task<IResult> ListAsync(Guid tenantId, string? status, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    {
+        if (!user.CanAccessTenant(tenantId))
+        {
+            return Problems.NotFound("Tenant not found.");
+        }
+        var rows = await db.QueryAsync<SeatRequestRow>(
+            SeatRequestRow.SelectSql + " WHERE tenant_id = @tenantId AND (@status IS NULL OR status = @status) ORDER BY requested_at",
+            new { tenantId, status }, ct);
+        return TypedResults.Ok(rows.Select(SeatRequestResponse.From).ToList());
+    }
+
+    public static async Task<IResult> CreateAsync(
+        Guid tenantId, CreateSeatRequestRequest request, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    {
+        if (!user.CanAccessTenant(tenantId))
+        {
+            return Problems.NotFound("Tenant not found.");
+        }
+        if (!user.IsStaff && !user.IsInRole(Roles.ClientAdmin))
+        {
+            return TypedResults.Forbid();
+        }
+        var errors = new ValidationErrors();
+        if (request.SubscriptionId is null || request.SubscriptionId == Guid.Empty)
+        {
+            errors.Add("subscriptionId", "The subscription is required.");
+        }
+        if (request.PersonId is null || request.PersonId == Guid.Empty)
+        {
+            errors.Add("personId", "The person is required.");
+        }
+        if (request.Note is { Length: > 1000 })
+        {
+            errors.Add("note", "The note has at most 1000 characters.");
+        }
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        return await db.WriteAsync<IResult>(async uow =>
+        {
+            var sub = await SubscriptionLedger.FindAsync(uow, tenantId, request.SubscriptionId!.Value);
+            if (sub is null)
+            {
+                return Problems.NotFound($"Subscription {request.SubscriptionId} not found.");
+            }
+            var refusal = await AssignSeat.CheckPersonAsync(uow, tenantId, sub.Id, request.PersonId!.Value);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+            var pending = await uow.QuerySingleOrDefaultAsync<Guid?>(
+                "SELECT id FROM seat_requests WHERE subscription_id = @subscriptionId AND person_id = @personId AND status = 'pending'",
+                new { subscriptionId = sub.Id, personId = request.PersonId });
+            if (pending is not null)
+            {
+                return Problems.Conflict($"A request for this person and subscription is already pending ({pending}).");
+            }
+            var id = await SeatRequestLedger.CreateAsync(uow, tenantId, sub.Id, request.PersonId!.Value, request.Note);
+            var created = (await SeatRequestLedger.FindAsync(uow, tenantId, id))!;
+            return TypedResults.Created($"/api/tenants/{tenantId}/seat-requests/{id}", SeatRequestResponse.From(created));
+        }, ct);
+    }
+
+    /// <summary>Approval assigns the seat, adding one to the committed quantity if none is free: it is the staff decision the policy waits for.</summary>
+    public static async Task<IResult> ApproveAsync(Guid tenantId, Guid requestId, DecideSeatRequestRequest? request,
+        ModuleDatabase<SeatsModule> db, CancellationToken ct) =>
+        await db.WriteAsync<IResult>(async uow =>
+        {
+            var seatRequest = await SeatRequestLedger.FindAsync(uow, tenantId, requestId);
+            if (seatRequest is null)
+            {
+                return Problems.NotFound($"Seat request {requestId} not found.");
+            }
+            if (seatRequest.Status != SeatRequestStatuses.Pending)
+            {
+                return Problems.Conflict($"The request is already {seatRequest.Status}.");
+            }
+            var sub = (await SubscriptionLedger.FindAsync(uow, tenantId, seatRequest.SubscriptionId))!;
+            var refusal = await AssignSeat.CheckPersonAsync(uow, tenantId, sub.Id, seatRequest.PersonId);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
+            var reason = $"seat request {requestId} approved";
+            if (await SeatLedger.ClaimAsync(uow, sub, increaseAllowed: true, reason) == ClaimOutcome.Full)
+            {
+                return Problems.Conflict("The subscription changed meanwhile; try again.");
+            }
+            var seatId = await SeatLedger.InsertAsync(uow, sub, seatRequest.PersonId, reason);
+            await DecideAsync(uow, seatRequest, SeatRequestStatuses.Approved, request?.Reason, seatId);
+            return TypedResults.Ok(SeatRequestResponse.From((await SeatRequestLedger.FindAsync(uow, tenantId, requestId))!));
+        }, ct);
+
+    public static async Task<IResult> RejectAsync(Guid tenantId, Guid requestId, DecideSeatRequestRequest request,
+        ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 1000)
+        {
+            var errors = new ValidationErrors();
+            errors.Add("reason", "Say why the request is rejected (at most 1000 characters).");
+            return errors.ToProblem();
+        }
+        return await db.WriteAsync<IResult>(async uow =>
+        {
+            var seatRequest = await SeatRequestLedger.FindAsync(uow, tenantId, requestId);
+            if (seatRequest is null)
+            {
+                return Problems.NotFound($"Seat request {requestId} not found.");
+            }
+            if (seatRequest.Status != SeatRequestStatuses.Pending)
+            {
+                return Problems.Conflict($"The request is already {seatRequest.Status}.");
+            }
+            await DecideAsync(uow, seatRequest, SeatRequestStatuses.Rejected, request.Reason, null);
+            return TypedResults.Ok(SeatRequestResponse.From((await SeatRequestLedger.FindAsync(uow, tenantId, requestId))!));
+        }, ct);
+    }
+
+    private static async Task DecideAsync(UnitOfWork uow, SeatRequestRow seatRequest, string status, string? reason, Guid? seatId)
+    {
+        await uow.ExecuteAsync(
+            """
+            UPDATE seat_requests SET status = @status, decided_by_id = @actorId, decided_by = @actorDisplay, decided_at = @now,
+                decision_reason = @reason, seat_id = @seatId
+            WHERE id = @id AND status = 'pending'
+            """,
+            new { id = seatRequest.Id, status, actorId = uow.Actor.Id, actorDisplay = uow.Actor.Display, now = uow.Now, reason, seatId });
+        await uow.AuditAsync("seat_request", seatRequest.Id, status, new { reason, seatId }, seatRequest.TenantId);
+    }
+}

@@ -1,0 +1,94 @@
+using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Security;
+
+namespace LicenceOps.Seats.Features.SeatTemplates;
+
+public sealed record CreateSeatTemplateRequest(Guid? DepartmentId, Guid? SubscriptionId);
+
+public sealed class SeatTemplateResponse
+{
+    public Guid Id { get; init; }
+    public Guid DepartmentId { get; init; }
+    public Guid SubscriptionId { get; init; }
+    public string PlanCode { get; init; } = "";
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public const string SelectSql = """
+        SELECT t.id AS Id, t.department_id AS DepartmentId, t.subscription_id AS SubscriptionId, s.plan_code AS PlanCode,
+               t.created_at AS CreatedAt
+        FROM seat_templates t JOIN subscriptions s ON s.id = t.subscription_id
+        """;
+}
+
+/// <summary>Department templates: which subscriptions a member of a department gets on joining (one row per subscription).</summary>
+internal static class SeatTemplateEndpoints
+{
+    public static async Task<IResult> ListAsync(Guid tenantId, Guid? departmentId, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    {
+        if (!user.CanAccessTenant(tenantId))
+        {
+            return Problems.NotFound("Tenant not found.");
+        }
+        var rows = await db.QueryAsync<SeatTemplateResponse>(
+            SeatTemplateResponse.SelectSql + " WHERE t.tenant_id = @tenantId AND (@departmentId IS NULL OR t.department_id = @departmentId) ORDER BY t.created_at",
+            new { tenantId, departmentId }, ct);
+        return TypedResults.Ok(rows);
+    }
+
+    public static async Task<IResult> CreateAsync(Guid tenantId, CreateSeatTemplateRequest request, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        if (request.DepartmentId is null || request.DepartmentId == Guid.Empty)
+        {
+            errors.Add("departmentId", "The department is required.");
+        }
+        if (request.SubscriptionId is null || request.SubscriptionId == Guid.Empty)
+        {
+            errors.Add("subscriptionId", "The subscription members of the department get is required.");
+        }
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        return await db.WriteAsync<IResult>(async uow =>
+        {
+            if (await uow.QuerySingleOrDefaultAsync<Guid?>("SELECT id FROM subscriptions WHERE id = @id AND tenant_id = @tenantId",
+                    new { id = request.SubscriptionId, tenantId }) is null)
+            {
+                var unknown = new ValidationErrors();
+                unknown.Add("subscriptionId", $"Subscription {request.SubscriptionId} is not one of this tenant's.");
+                return unknown.ToProblem();
+            }
+            var id = Guid.NewGuid();
+            var inserted = await uow.ExecuteAsync(
+                """
+                INSERT INTO seat_templates (id, tenant_id, department_id, subscription_id, created_at)
+                SELECT @id, @tenantId, @departmentId, @subscriptionId, @now
+                WHERE NOT EXISTS (SELECT 1 FROM seat_templates
+                                  WHERE tenant_id = @tenantId AND department_id = @departmentId AND subscription_id = @subscriptionId)
+                """,
+                new { id, tenantId, departmentId = request.DepartmentId, subscriptionId = request.SubscriptionId, now = uow.Now });
+            if (inserted == 0)
+            {
+                return Problems.Conflict("The department's template already contains this subscription.");
+            }
+            await uow.AuditAsync("seat_template", id, "created", new { request.DepartmentId, request.SubscriptionId }, tenantId);
+            var created = await uow.QuerySingleOrDefaultAsync<SeatTemplateResponse>(SeatTemplateResponse.SelectSql + " WHERE t.id = @id", new { id });
+            return TypedResults.Created($"/api/tenants/{tenantId}/seat-templates/{id}", created);
+        }, ct);
+    }
+
+    public static async Task<IResult> DeleteAsync(Guid tenantId, Guid templateId, ModuleDatabase<SeatsModule> db, CancellationToken ct) =>
+        await db.WriteAsync<IResult>(async uow =>
+        {
+            var deleted = await uow.ExecuteAsync("DELETE FROM seat_templates WHERE id = @templateId AND tenant_id = @tenantId",
+                new { templateId, tenantId });
+            if (deleted == 0)
+            {
+                return Problems.NotFound($"Template entry {templateId} not found.");
+            }
+            await uow.AuditAsync("seat_template", templateId, "deleted", null, tenantId);
+            return TypedResults.NoContent();
+        }, ct);
+}

@@ -1,0 +1,61 @@
+using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Security;
+using LicenceOps.Seats.Domain;
+
+namespace LicenceOps.Seats.Features.Seats;
+
+internal static class ReadSeats
+{
+    public static async Task<IResult> ListAsync(
+        Guid tenantId, Guid? personId, Guid? subscriptionId, string? status, CurrentUser user, ModuleDatabase<SeatsModule> db,
+        CancellationToken ct)
+    {
+        if (!user.CanAccessTenant(tenantId))
+        {
+            return Problems.NotFound("Tenant not found.");
+        }
+        if (status is not null && !SeatLifecycle.TryParse(status, out _))
+        {
+            var errors = new ValidationErrors();
+            errors.Add("status", "Unknown seat status; use requested, invited, active, suspended or released.");
+            return errors.ToProblem();
+        }
+        var seats = await db.QueryAsync<SeatResponse>(
+            SeatResponse.SelectSql + """
+             WHERE st.tenant_id = @tenantId
+               AND (@personId IS NULL OR st.person_id = @personId)
+               AND (@subscriptionId IS NULL OR st.subscription_id = @subscriptionId)
+               AND (@status IS NULL OR st.status = @status)
+             ORDER BY st.created_at
+            """,
+            new { tenantId, personId, subscriptionId, status }, ct);
+        return TypedResults.Ok(seats);
+    }
+
+    public static async Task<IResult> GetAsync(Guid tenantId, Guid seatId, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    {
+        var seat = user.CanAccessTenant(tenantId)
+            ? await db.QuerySingleOrDefaultAsync<SeatResponse>(SeatResponse.SelectSql + " WHERE st.id = @seatId AND st.tenant_id = @tenantId",
+                new { tenantId, seatId }, ct)
+            : null;
+        return seat is null ? Problems.NotFound($"Seat {seatId} not found.") : TypedResults.Ok(seat);
+    }
+
+    public static async Task<IResult> HistoryAsync(Guid tenantId, Guid seatId, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    {
+        if (!user.CanAccessTenant(tenantId)
+            || await db.QuerySingleOrDefaultAsync<Guid?>("SELECT id FROM seats WHERE id = @seatId AND tenant_id = @tenantId", new { seatId, tenantId }, ct) is null)
+        {
+            return Problems.NotFound($"Seat {seatId} not found.");
+        }
+        var history = await db.QueryAsync<SeatHistoryEntry>(
+            """
+            SELECT from_status AS FromStatus, to_status AS ToStatus, actor_id AS ActorId, actor_display AS ActorDisplay,
+                   reason AS Reason, occurred_at AS OccurredAt
+            FROM seat_history WHERE seat_id = @seatId ORDER BY seq
+            """,
+            new { seatId }, ct);
+        return TypedResults.Ok(history);
+    }
+}

@@ -1,0 +1,14 @@
+namespace LicenceOps.Seats;
+
+/// <summary>Configuration section "Seats".</summary>
+public sealed class SeatsOptions
+{
+    /// <summary>Days an invite may stay unaccepted before a reminder, and between reminders.</summary>
+    public int ActivationReminderAfterDays { get; set; } = 3;
+
+    /// <summary>First retry delay of a failing workflow step; it doubles after each failure.</summary>
+    public int StepRetryBaseDelaySeconds { get; set; } = 60;
+
+    /// <summary>Attempts before a failing step is marked needs_attention.</summary>
+    public int StepMaxAttempts { get; set; } = 5;
+}

@@ -1,0 +1,157 @@
+using LicenceOps.Platform.Data;
+using LicenceOps.Seats.Domain;
+using LicenceOps.Seats.Domain.Transfers;
+using LicenceOps.Seats.Shared;
+using LicenceOps.Seats.Vendors;
+using LicenceOps.Seats.Vendors.Manual;
+using Microsoft.Extensions.Options;
+
+namespace LicenceOps.Seats.Transfers;
+
+internal abstract record StepProgress
+{
+    public sealed record Completed(string By, Guid? SeatId = null) : StepProgress;
+
+    public sealed record Waiting(Guid? SeatRequestId = null) : StepProgress;
+}
+
+/// <summary>Runs one workflow step inside the caller's transaction. Every step is safe to run again.</summary>
+internal sealed class StepExecutor(VendorConnectors connectors, IOptions<SeatsOptions> options)
+{
+    public async Task<StepProgress> ExecuteAsync(UnitOfWork uow, TransferRow transfer, TransferStepRow step, CancellationToken ct)
+    {
+        var person = await uow.QuerySingleOrDefaultAsync<PersonRow>(PersonRow.SelectSql + " WHERE person_id = @personId",
+            new { personId = transfer.PersonId })
+            ?? throw new StepBlockedException($"Person {transfer.PersonId} is unknown to Seats.");
+        var sub = await SubscriptionLedger.FindAsync(uow, transfer.TenantId, step.SubscriptionId)
+            ?? throw new StepBlockedException($"Subscription {step.SubscriptionId} no longer exists.");
+
+        return step.Kind switch
+        {
+            StepKinds.AssignSeat => await AssignSeatAsync(uow, transfer, step, sub),
+            StepKinds.Invite => await InviteAsync(uow, step, person, sub, ct),
+            StepKinds.AwaitActivation => await AwaitActivationAsync(uow, step, person, sub),
+            StepKinds.HandOverData => await VendorActionAsync(
+                c => c.TransferDataAsync(Member(person, sub, step), step.DataRule ?? "", uow, ct)),
+            StepKinds.RevokeAccess => await RevokeAsync(uow, step, person, sub, ct),
+            StepKinds.ReleaseSeat => await ReleaseAsync(uow, transfer, step, person),
+            _ => throw new StepBlockedException($"Unknown step kind '{step.Kind}'."),
+        };
+
+        async Task<StepProgress> VendorActionAsync(Func<IVendorConnector, Task<ConnectorResult>> action) =>
+            await action(connectors.For(sub.VendorCode)) switch
+            {
+                ConnectorResult.Done done => new StepProgress.Completed(done.DoneBy),
+                _ => new StepProgress.Waiting(),
+            };
+    }
+
+    private static async Task<StepProgress> AssignSeatAsync(UnitOfWork uow, TransferRow transfer, TransferStepRow step, SubscriptionRow sub)
+    {
+        if (step.SeatRequestId is { } requestId)
+        {
+            var request = await SeatRequestLedger.FindAsync(uow, transfer.TenantId, requestId)
+                ?? throw new StepBlockedException($"Seat request {requestId} disappeared.");
+            return request.Status switch
+            {
+                SeatRequestStatuses.Approved => new StepProgress.Completed(request.DecidedBy ?? "staff", request.SeatId),
+                SeatRequestStatuses.Rejected => throw new StepBlockedException(
+                    $"Seat request rejected by {request.DecidedBy}: {request.DecisionReason}"),
+                _ => new StepProgress.Waiting(requestId),
+            };
+        }
+
+        var open = await SeatLedger.FindOpenAsync(uow, sub.Id, transfer.PersonId);
+        if (open is not null)
+        {
+            return new StepProgress.Completed("already assigned", open.Id);
+        }
+        SeatAllocation.TryParsePolicy(sub.AutoIncreasePolicy, out var policy);
+        var reason = $"{transfer.Kind} transfer {transfer.Id}";
+        var claim = await SeatLedger.ClaimAsync(uow, sub, policy == AutoIncreasePolicy.Allow, reason);
+        if (claim == ClaimOutcome.Full)
+        {
+            var queued = await SeatRequestLedger.CreateAsync(uow, transfer.TenantId, sub.Id, transfer.PersonId,
+                $"No free seat and the subscription waits for staff ({reason}).");
+            return new StepProgress.Waiting(queued);
+        }
+        var seatId = await SeatLedger.InsertAsync(uow, sub, transfer.PersonId, reason);
+        return new StepProgress.Completed(claim == ClaimOutcome.ClaimedWithIncrease ? "seat added per policy" : "free seat", seatId);
+    }
+
+    private async Task<StepProgress> InviteAsync(UnitOfWork uow, TransferStepRow step, PersonRow person, SubscriptionRow sub, CancellationToken ct)
+    {
+        var seat = await SeatOf(uow, step);
+        var status = SeatLifecycle.Parse(seat.Status);
+        if (status == SeatStatus.Released)
+        {
+            throw new StepBlockedException($"Seat {seat.Id} was released before the invite.");
+        }
+        if (status != SeatStatus.Requested)
+        {
+            return new StepProgress.Completed("already invited", seat.Id);
+        }
+        var result = await connectors.For(sub.VendorCode).InviteAsync(Member(person, sub, step), uow, ct);
+        if (result is not ConnectorResult.Done done)
+        {
+            return new StepProgress.Waiting();
+        }
+        await SeatLedger.TransitionAsync(uow, seat, SeatStatus.Requested, SeatStatus.Invited, $"invite done by {done.DoneBy}");
+        return new StepProgress.Completed(done.DoneBy, seat.Id);
+    }
+
+    private async Task<StepProgress> AwaitActivationAsync(UnitOfWork uow, TransferStepRow step, PersonRow person, SubscriptionRow sub)
+    {
+        var seat = await SeatOf(uow, step);
+        switch (SeatLifecycle.Parse(seat.Status))
+        {
+            case SeatStatus.Active or SeatStatus.Suspended:
+                return new StepProgress.Completed("vendor activation", seat.Id);
+            case SeatStatus.Released:
+                throw new StepBlockedException($"Seat {seat.Id} was released before activation.");
+        }
+        var interval = TimeSpan.FromDays(options.Value.ActivationReminderAfterDays);
+        if (TransferTiming.ReminderDue(step.WaitingSince ?? uow.Now, step.LastReminderAt, uow.Now, interval))
+        {
+            await ManualTaskRow.CreateAsync(uow, Member(person, sub, step), ManualTaskActions.RemindActivation,
+                $"{person.Email} has not joined the {sub.PlanName} workspace {sub.VendorAccountId} yet: remind them to accept " +
+                "the invite with their company account, then confirm.");
+            await uow.ExecuteAsync("UPDATE transfer_steps SET last_reminder_at = @now WHERE id = @id", new { id = step.Id, now = uow.Now });
+        }
+        return new StepProgress.Waiting();
+    }
+
+    private async Task<StepProgress> RevokeAsync(UnitOfWork uow, TransferStepRow step, PersonRow person, SubscriptionRow sub, CancellationToken ct)
+    {
+        var seat = await SeatOf(uow, step);
+        if (seat.Status == SeatLifecycle.ToCode(SeatStatus.Released))
+        {
+            return new StepProgress.Completed("seat already released", seat.Id);
+        }
+        return await connectors.For(sub.VendorCode).RevokeAsync(Member(person, sub, step), uow, ct) is ConnectorResult.Done done
+            ? new StepProgress.Completed(done.DoneBy, seat.Id)
+            : new StepProgress.Waiting();
+    }
+
+    private static async Task<StepProgress> ReleaseAsync(UnitOfWork uow, TransferRow transfer, TransferStepRow step, PersonRow person)
+    {
+        var seat = await SeatOf(uow, step);
+        if (seat.Status == SeatLifecycle.ToCode(SeatStatus.Released))
+        {
+            return new StepProgress.Completed("seat already released", seat.Id);
+        }
+        var effective = transfer.Kind == TransferKinds.Offboarding && person.EndDate is { } end ? end : Clock.Today(uow.Now);
+        var outcome = await SeatLedger.ReleaseAsync(uow, seat, effective, $"{transfer.Kind} transfer {transfer.Id}", applyCommitmentRule: true)
+            ?? throw new InvalidOperationException($"Seat {seat.Id} changed while being released; retrying.");
+        return new StepProgress.Completed(outcome == ReleaseOutcome.ReduceQuantity ? "released, quantity reduced" : "released, kept free until renewal", seat.Id);
+    }
+
+    private static async Task<SeatRow> SeatOf(UnitOfWork uow, TransferStepRow step) =>
+        step.SeatId is { } seatId
+            ? await SeatLedger.FindAsync(uow, step.TenantId, seatId) ?? throw new StepBlockedException($"Seat {seatId} disappeared.")
+            : throw new StepBlockedException("The step has no seat: the assignment step did not record one.");
+
+    private static VendorMemberContext Member(PersonRow person, SubscriptionRow sub, TransferStepRow step) =>
+        new(new VendorAccount(sub.TenantId, sub.Id, sub.VendorCode, sub.VendorName, sub.PlanName, sub.VendorAccountId),
+            person.PersonId, person.Email, person.DisplayName, step.Id);
+}

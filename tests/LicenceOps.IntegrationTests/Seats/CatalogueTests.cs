@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LicenceOps.IntegrationTests.Infrastructure;
+using LicenceOps.Platform;
+using LicenceOps.Platform.Security;
+using LicenceOps.Seats.Domain.Catalogue;
+
+namespace LicenceOps.IntegrationTests.Seats;
+
+public sealed class CatalogueTests
+{
+    private LicenceOpsFactory factory = null!;
+
+    [OneTimeSetUp]
+    public void Start() => factory = new LicenceOpsFactory();
+
+    [OneTimeTearDown]
+    public void Stop() => factory.Dispose();
+
+    private static object Plan(string? code, decimal listPrice = 12.5m, string currency = "EUR") => new
+    {
+        code,
+        vendorCode = "acme-ai",
+        vendorName = "Acme AI",
+        productName = "Acme Chat",
+        planName = "Acme Chat Team",
+        listPrice,
+        priceCurrency = currency,
+        listPriceIncludesVat = true,
+        billingCycle = "monthly",
+        seatsReducibleBeforeRenewal = true,
+        vendorHasAdminApi = false,
+        offboardingDataRule = "none",
+        priceReadOn = "2026-11-20",
+    };
+
+    [Test]
+    public async Task Every_authenticated_user_reads_the_seeded_catalogue_grouped_by_vendor_and_product()
+    {
+        using var client = await factory.ClientUserAsync(DemoData.AcmeTenantId, Roles.ClientViewer);
+        var catalogue = await SeatsKit.GetAsync(client, "/api/catalogue");
+
+        var plans = catalogue.GetProperty("vendors").EnumerateArray()
+            .SelectMany(v => v.GetProperty("products").EnumerateArray())
+            .SelectMany(p => p.GetProperty("plans").EnumerateArray())
+            .ToList();
+        foreach (var seeded in CatalogueSeed.Plans)
+        {
+            var plan = plans.SingleOrDefault(p => p.Str("code") == seeded.Code);
+            Assert.That(plan.ValueKind, Is.EqualTo(JsonValueKind.Object), seeded.Code);
+            Assert.That(plan.GetProperty("listPrice").GetDecimal(), Is.EqualTo(seeded.ListPrice), seeded.Code);
+            Assert.That(plan.Str("priceCurrency"), Is.EqualTo(seeded.PriceCurrency), seeded.Code);
+            Assert.That(plan.Str("billingCycle"), Is.EqualTo(seeded.BillingCycle), seeded.Code);
+            Assert.That(plan.GetProperty("seatsReducibleBeforeRenewal").GetBoolean(), Is.EqualTo(seeded.SeatsReducibleBeforeRenewal), seeded.Code);
+            Assert.That(plan.Str("offboardingDataRule"), Is.EqualTo(seeded.OffboardingDataRule), seeded.Code);
+            Assert.That(plan.Str("priceReadOn"), Is.EqualTo("2025-09-01"), seeded.Code);
+        }
+        var vendors = catalogue.GetProperty("vendors").EnumerateArray().Select(v => v.Str("name")).ToList();
+        Assert.That(vendors, Is.SupersetOf(new[] { "OpenAI", "Anthropic", "Microsoft", "Google", "Perplexity", "Midjourney" }));
+    }
+
+    [Test]
+    public async Task Anonymous_callers_cannot_read_the_catalogue()
+    {
+        var response = await factory.AnonymousClient().GetAsync("/api/catalogue");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
+    public async Task Staff_create_and_edit_a_plan()
+    {
+        using var staff = await factory.StaffClientAsync(Roles.StaffAgent);
+        var created = await staff.PostAsJsonAsync("/api/catalogue/plans", Plan("acme-chat-team"));
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+
+        var duplicate = await staff.PostAsJsonAsync("/api/catalogue/plans", Plan("acme-chat-team"));
+        await SeatsKit.AssertProblemAsync(duplicate, HttpStatusCode.Conflict);
+
+        var updated = await staff.PutAsJsonAsync("/api/catalogue/plans/acme-chat-team", Plan(null, listPrice: 14.90m));
+        Assert.That(updated.StatusCode, Is.EqualTo(HttpStatusCode.OK), await updated.Content.ReadAsStringAsync());
+        var plan = await SeatsKit.GetAsync(staff, "/api/catalogue/plans/acme-chat-team");
+        Assert.That(plan.GetProperty("listPrice").GetDecimal(), Is.EqualTo(14.90m));
+        Assert.That(plan.GetProperty("listPriceIncludesVat").GetBoolean(), Is.True);
+    }
+
+    [Test]
+    public async Task Editing_a_list_price_re_announces_the_terms_of_its_subscriptions()
+    {
+        using var staff = await factory.StaffClientAsync();
+        (await staff.PostAsJsonAsync("/api/catalogue/plans", Plan("acme-chat-pro", 20m))).EnsureSuccessStatusCode();
+        var tenantId = Guid.NewGuid();
+        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "acme-chat-pro", quantity: 3);
+
+        (await staff.PutAsJsonAsync("/api/catalogue/plans/acme-chat-pro", Plan(null, listPrice: 22m))).EnsureSuccessStatusCode();
+
+        var bodies = (await SeatsKit.OutboxBodiesAsync(factory, "SubscriptionQuantityChanged"))
+            .Select(b => JsonSerializer.Deserialize<JsonElement>(b))
+            .Where(b => b.GetProperty("subscriptionId").GetGuid() == sub.Id())
+            .ToList();
+        Assert.That(bodies.Select(b => b.GetProperty("listPrice").GetDecimal()), Is.EqualTo(new[] { 20m, 22m }));
+        Assert.That(bodies.Last().GetProperty("newQuantity").GetInt32(), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Invalid_plans_are_rejected_with_the_fields_at_fault_and_nothing_changes()
+    {
+        using var staff = await factory.StaffClientAsync();
+        var before = await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM catalogue_plans");
+
+        var response = await staff.PostAsJsonAsync("/api/catalogue/plans", Plan("Bad Code!", listPrice: -1m, currency: "GBP"));
+        await SeatsKit.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        var errors = (await SeatsKit.BodyAsync(response)).GetProperty("errors");
+        Assert.That(errors.EnumerateObject().Select(e => e.Name), Is.SupersetOf(new[] { "code", "listPrice", "priceCurrency" }));
+
+        var update = await staff.PutAsJsonAsync("/api/catalogue/plans/chatgpt-business-annual", Plan(null, listPrice: 0m));
+        await SeatsKit.AssertProblemAsync(update, HttpStatusCode.BadRequest);
+
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM catalogue_plans"), Is.EqualTo(before));
+        var unchanged = await SeatsKit.GetAsync(staff, "/api/catalogue/plans/chatgpt-business-annual");
+        Assert.That(unchanged.GetProperty("listPrice").GetDecimal(), Is.EqualTo(25m));
+    }
+
+    [Test]
+    public async Task Unknown_plan_is_404()
+    {
+        using var staff = await factory.StaffClientAsync();
+        await SeatsKit.AssertProblemAsync(await staff.GetAsync("/api/catalogue/plans/nope"), HttpStatusCode.NotFound);
+        await SeatsKit.AssertProblemAsync(await staff.PutAsJsonAsync("/api/catalogue/plans/nope", Plan(null)), HttpStatusCode.NotFound);
+    }
+
+    [Test]
+    public async Task Clients_cannot_edit_the_catalogue()
+    {
+        using var client = await factory.ClientUserAsync(DemoData.AcmeTenantId);
+        Assert.That((await client.PostAsJsonAsync("/api/catalogue/plans", Plan("client-plan"))).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await client.PutAsJsonAsync("/api/catalogue/plans/chatgpt-business-annual", Plan(null, 1m))).StatusCode,
+            Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+}
