@@ -11,10 +11,11 @@ public sealed record MigrationSource(Assembly Assembly, string ResourceFolder, s
     public static MigrationSource PlatformSchema { get; } =
         new(typeof(MigrationSource).Assembly, "LicenceOps.Platform.Data.Schema", "platform");
 
+    /// <summary>The module's scripts: the Sql/ folder beside the module class (resource names follow namespaces).</summary>
     public static MigrationSource ForModule(Modules.IModule module)
     {
-        var assembly = module.GetType().Assembly;
-        return new MigrationSource(assembly, $"{assembly.GetName().Name}.Sql", module.Name.ToLowerInvariant());
+        var type = module.GetType();
+        return new MigrationSource(type.Assembly, $"{type.Namespace}.Sql", module.Name.ToLowerInvariant());
     }
 
     public IReadOnlyList<(string Id, string Resource)> Scripts(SqlDialect dialect)
