@@ -1,5 +1,7 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.Run();
+using LicenceOps.Platform.Hosting;
+using LicenceOps.Platform.Identity;
+
+var app = LicenceOpsApplication.Create(args, [new IdentityModule()]);
+await app.RunAsync();
 
 public partial class Program;

@@ -1,0 +1,114 @@
+using System.Data;
+using System.Data.Common;
+using System.Security.Claims;
+using Dapper;
+using LicenceOps.Platform.Messaging;
+using LicenceOps.Platform.Modules;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+
+namespace LicenceOps.Platform.Data;
+
+/// <summary>One module's database: connections, reads, and transactional writes with outbox and audit.</summary>
+public class ModuleDatabase
+{
+    private readonly TimeProvider time;
+    private readonly IHttpContextAccessor httpContext;
+
+    public ModuleDatabase(string module, SqlDialect dialect, string connectionString, TimeProvider time, IHttpContextAccessor httpContext)
+    {
+        Module = module;
+        Dialect = dialect;
+        ConnectionString = connectionString;
+        this.time = time;
+        this.httpContext = httpContext;
+        DapperTypeHandlers.EnsureRegistered();
+    }
+
+    public string Module { get; }
+
+    public SqlDialect Dialect { get; }
+
+    internal string ConnectionString { get; }
+
+    /// <summary>Released after every commit that wrote outbox rows, so the dispatcher does not wait for its next poll.</summary>
+    internal OutboxSignal OutboxSignal { get; } = new();
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        DbConnection connection = Dialect == SqlDialect.Sqlite
+            ? new SqliteConnection(ConnectionString)
+            : new SqlConnection(ConnectionString);
+        try
+        {
+            await connection.OpenAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        var rows = await connection.QueryAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct));
+        return rows.AsList();
+    }
+
+    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct));
+    }
+
+    public async Task<T> WriteAsync<T>(Func<UnitOfWork, Task<T>> work, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        // SQLite: a non-deferred transaction is BEGIN IMMEDIATE, so writers queue instead of failing on upgrade.
+        await using var transaction = Dialect == SqlDialect.Sqlite
+            ? ((SqliteConnection)connection).BeginTransaction(deferred: false)
+            : await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        var unit = new UnitOfWork(connection, transaction, Dialect, time.GetUtcNow(), CurrentActor());
+        var result = await work(unit);
+        await transaction.CommitAsync(ct);
+        if (unit.PublishedCount > 0)
+        {
+            OutboxSignal.Notify();
+        }
+
+        return result;
+    }
+
+    public Task WriteAsync(Func<UnitOfWork, Task> work, CancellationToken ct = default) =>
+        WriteAsync<bool>(async unit =>
+        {
+            await work(unit);
+            return true;
+        }, ct);
+
+    private Actor CurrentActor()
+    {
+        if (ActorScope.Current is { } scoped)
+        {
+            return scoped;
+        }
+
+        var user = httpContext.HttpContext?.User;
+        var id = user?.FindFirstValue("sub");
+        if (user?.Identity?.IsAuthenticated == true && id is not null)
+        {
+            return new Actor($"user:{id}", user.FindFirstValue("email") ?? id);
+        }
+
+        return httpContext.HttpContext is null ? Actor.System("host") : Actor.Anonymous;
+    }
+}
+
+/// <summary>The database of module <typeparamref name="TModule"/>; inject this into the module's handlers.</summary>
+public sealed class ModuleDatabase<TModule>(string module, SqlDialect dialect, string connectionString, TimeProvider time, IHttpContextAccessor httpContext)
+    : ModuleDatabase(module, dialect, connectionString, time, httpContext)
+    where TModule : IModule;

@@ -1,0 +1,100 @@
+using System.Text.Json.Serialization;
+using Hangfire;
+using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Identity;
+using LicenceOps.Platform.Jobs;
+using LicenceOps.Platform.Messaging;
+using LicenceOps.Platform.Modules;
+using LicenceOps.Platform.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Scalar.AspNetCore;
+
+namespace LicenceOps.Platform.Hosting;
+
+/// <summary>Composes the selected modules into one web application: the same code for one process or many.</summary>
+public static class LicenceOpsApplication
+{
+    public static WebApplication Create(string[] args, IReadOnlyList<IModule> availableModules, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls("http://localhost:5080");
+        }
+
+        configure?.Invoke(builder);
+
+        var configuration = builder.Configuration;
+        var modules = ModuleSelection.Select(configuration, availableModules);
+        var database = DatabaseOptions.From(configuration);
+        var services = builder.Services;
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(database);
+        services.AddSingleton(new LoadedModules(modules));
+        services.AddSingleton<MigrationRunner>();
+        services.AddLicenceOpsProblems();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddLicenceOpsAuth(configuration, database);
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+
+        var databaseTypes = new List<Type>();
+        foreach (var module in modules)
+        {
+            var type = typeof(ModuleDatabase<>).MakeGenericType(module.GetType());
+            var connectionString = database.ConnectionStringFor(module.Name);
+            services.AddSingleton(type, sp => Activator.CreateInstance(
+                type,
+                module.Name,
+                database.Provider,
+                connectionString,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<IHttpContextAccessor>())!);
+            databaseTypes.Add(type);
+            module.AddServices(services, configuration);
+        }
+
+        services.AddSingleton(sp => new ModuleDatabases(databaseTypes.Select(t => (ModuleDatabase)sp.GetRequiredService(t)).ToList()));
+
+        // Start order matters: schema and seed first, then the bus, then the dispatchers that publish on it.
+        services.AddHostedService<StartupInitializer>();
+        services.AddLicenceOpsBus(configuration, modules);
+        services.AddOutboxDispatchers(databaseTypes);
+        services.AddLicenceOpsJobs(configuration, database);
+        services.AddLicenceOpsHealthChecks();
+
+        var app = builder.Build();
+        app.UseLicenceOpsProblems();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference("/docs", options => options.WithTitle("LicenceOps API")).AllowAnonymous();
+        app.MapGet("/", () => Results.Redirect("/docs")).AllowAnonymous().ExcludeFromDescription();
+        app.MapLicenceOpsHealthChecks();
+        app.MapHangfireDashboardWithAuthorizationPolicy(Policies.StaffAdmin, "/hangfire", new DashboardOptions
+        {
+            Authorization = [],
+            DashboardTitle = "LicenceOps jobs",
+        });
+
+        foreach (var module in modules)
+        {
+            module.MapEndpoints(app);
+        }
+
+        return app;
+    }
+}
+
+/// <summary>The modules this process runs, after applying the <c>Modules</c> setting.</summary>
+public sealed record LoadedModules(IReadOnlyList<IModule> Modules);
+
+/// <summary>Every module database of this process.</summary>
+public sealed record ModuleDatabases(IReadOnlyList<ModuleDatabase> All);

@@ -1,0 +1,201 @@
+using LicenceOps.Platform.Auditing;
+using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Routing;
+
+namespace LicenceOps.Platform.Identity;
+
+public sealed record CreateUserRequest(string? Email, string? DisplayName, string? Role, Guid? TenantId, string? Password);
+
+public sealed record UpdateUserRequest(string? DisplayName, string? Role, Guid? TenantId, bool? IsActive);
+
+public sealed record SetPasswordRequest(string? Password);
+
+internal static class UserEndpoints
+{
+    public const int MinimumPasswordLength = 12;
+
+    public static void MapUserEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/users/me", async (CurrentUser me, UserStore users, CancellationToken ct) =>
+                await users.FindAsync(me.UserId, ct) is { } user
+                    ? Results.Ok(UserView.From(user))
+                    : Problems.NotFound("Your account no longer exists."))
+            .WithTags("Users");
+
+        var group = endpoints.MapGroup("/api/users").RequireAuthorization(Policies.StaffAdmin).WithTags("Users");
+        group.MapGet("/", async (Guid? tenantId, UserStore users, CancellationToken ct) =>
+            TypedResults.Ok((await users.ListAsync(tenantId, ct)).Select(UserView.From)));
+        group.MapGet("/{id:guid}", async Task<Results<Ok<UserView>, ProblemHttpResult>> (Guid id, UserStore users, CancellationToken ct) =>
+            await users.FindAsync(id, ct) is { } user ? TypedResults.Ok(UserView.From(user)) : Problems.NotFound($"No user {id}."));
+        group.MapPost("/", CreateAsync);
+        group.MapPut("/{id:guid}", UpdateAsync);
+        group.MapPost("/{id:guid}/password", SetPasswordAsync);
+        group.MapAuditLog<IdentityModule>();
+    }
+
+    private static async Task<Results<Created<UserView>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateUserRequest request,
+        ModuleDatabase<IdentityModule> database,
+        IPasswordHasher<UserRecord> hasher,
+        CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        errors.Required("email", request.Email);
+        if (!string.IsNullOrWhiteSpace(request.Email) && !IsEmail(request.Email))
+        {
+            errors.Add("email", "email is not a valid e-mail address.");
+        }
+
+        errors.Required("displayName", request.DisplayName);
+        ValidateRole(errors, request.Role, request.TenantId);
+        ValidatePassword(errors, request.Password);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var user = await database.WriteAsync(async unit =>
+        {
+            var candidate = new UserRecord(
+                Guid.NewGuid(),
+                UserStore.Normalize(request.Email!),
+                request.DisplayName!.Trim(),
+                string.Empty,
+                request.Role!,
+                Roles.IsClient(request.Role!) ? request.TenantId : null,
+                true,
+                unit.Now,
+                unit.Now);
+            candidate = candidate with { PasswordHash = hasher.HashPassword(candidate, request.Password!) };
+            if (!await UserStore.InsertAsync(unit, candidate))
+            {
+                return null;
+            }
+
+            await unit.AuditAsync("user", candidate.Id, "created", new { candidate.Email, candidate.Role, candidate.TenantId }, candidate.TenantId);
+            return candidate;
+        }, ct);
+
+        return user is null
+            ? Problems.Conflict($"A user with e-mail {UserStore.Normalize(request.Email!)} already exists.")
+            : TypedResults.Created($"/api/users/{user.Id}", UserView.From(user));
+    }
+
+    private static async Task<Results<Ok<UserView>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        Guid id,
+        UpdateUserRequest request,
+        ModuleDatabase<IdentityModule> database,
+        UserStore users,
+        CurrentUser me,
+        CancellationToken ct)
+    {
+        var existing = await users.FindAsync(id, ct);
+        if (existing is null)
+        {
+            return Problems.NotFound($"No user {id}.");
+        }
+
+        var role = request.Role ?? existing.Role;
+        var tenantId = request.Role is null && request.TenantId is null ? existing.TenantId : request.TenantId;
+        var errors = new ValidationErrors();
+        if (request.DisplayName is not null && string.IsNullOrWhiteSpace(request.DisplayName))
+        {
+            errors.Add("displayName", "displayName cannot be blank.");
+        }
+
+        ValidateRole(errors, role, tenantId);
+        if (id == me.UserId && (request.IsActive == false || role != Roles.StaffAdmin))
+        {
+            errors.Add("role", "You cannot disable yourself or remove your own staff-admin role.");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var updated = existing with
+        {
+            DisplayName = request.DisplayName?.Trim() ?? existing.DisplayName,
+            Role = role,
+            TenantId = Roles.IsClient(role) ? tenantId : null,
+            IsActive = request.IsActive ?? existing.IsActive,
+        };
+        await database.WriteAsync(async unit =>
+        {
+            await unit.ExecuteAsync(
+                "UPDATE users SET display_name = @DisplayName, role = @Role, tenant_id = @TenantId, is_active = @IsActive, updated_at = @now WHERE id = @Id",
+                new { updated.DisplayName, updated.Role, updated.TenantId, updated.IsActive, updated.Id, now = unit.Now });
+            await unit.AuditAsync("user", id, "updated", new
+            {
+                before = new { existing.DisplayName, existing.Role, existing.TenantId, existing.IsActive },
+                after = new { updated.DisplayName, updated.Role, updated.TenantId, updated.IsActive },
+            }, updated.TenantId ?? existing.TenantId);
+        }, ct);
+        return TypedResults.Ok(UserView.From(updated));
+    }
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> SetPasswordAsync(
+        Guid id,
+        SetPasswordRequest request,
+        ModuleDatabase<IdentityModule> database,
+        UserStore users,
+        IPasswordHasher<UserRecord> hasher,
+        CancellationToken ct)
+    {
+        var user = await users.FindAsync(id, ct);
+        if (user is null)
+        {
+            return Problems.NotFound($"No user {id}.");
+        }
+
+        var errors = new ValidationErrors();
+        ValidatePassword(errors, request.Password);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        await database.WriteAsync(async unit =>
+        {
+            await unit.ExecuteAsync(
+                "UPDATE users SET password_hash = @hash, updated_at = @now WHERE id = @id",
+                new { id, hash = hasher.HashPassword(user, request.Password!), now = unit.Now });
+            await unit.AuditAsync("user", id, "password-changed", tenantId: user.TenantId);
+        }, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static void ValidateRole(ValidationErrors errors, string? role, Guid? tenantId)
+    {
+        if (string.IsNullOrWhiteSpace(role) || !Roles.All.Contains(role))
+        {
+            errors.Add("role", $"role must be one of: {string.Join(", ", Roles.All)}.");
+        }
+        else if (Roles.IsClient(role) && tenantId is null)
+        {
+            errors.Add("tenantId", "Client users must belong to a tenant.");
+        }
+        else if (Roles.IsStaff(role) && tenantId is not null)
+        {
+            errors.Add("tenantId", "Staff users do not belong to a tenant.");
+        }
+    }
+
+    private static void ValidatePassword(ValidationErrors errors, string? password)
+    {
+        if (string.IsNullOrEmpty(password) || password.Length < MinimumPasswordLength)
+        {
+            errors.Add("password", $"password must have at least {MinimumPasswordLength} characters.");
+        }
+    }
+
+    private static bool IsEmail(string value) =>
+        System.Net.Mail.MailAddress.TryCreate(value.Trim(), out var address) && address.Address == value.Trim();
+}

@@ -1,0 +1,37 @@
+using LicenceOps.Platform.Data;
+
+namespace LicenceOps.Platform.Identity;
+
+public sealed class UserStore(ModuleDatabase<IdentityModule> database)
+{
+    private const string Columns =
+        "id AS Id, email AS Email, display_name AS DisplayName, password_hash AS PasswordHash, role AS Role, " +
+        "tenant_id AS TenantId, is_active AS IsActive, created_at AS CreatedAt, updated_at AS UpdatedAt";
+
+    public Task<UserRecord?> FindByEmailAsync(string email, CancellationToken ct) =>
+        database.QuerySingleOrDefaultAsync<UserRecord>($"SELECT {Columns} FROM users WHERE email = @email", new { email = Normalize(email) }, ct);
+
+    public Task<UserRecord?> FindAsync(Guid id, CancellationToken ct) =>
+        database.QuerySingleOrDefaultAsync<UserRecord>($"SELECT {Columns} FROM users WHERE id = @id", new { id }, ct);
+
+    public Task<IReadOnlyList<UserRecord>> ListAsync(Guid? tenantId, CancellationToken ct) =>
+        database.QueryAsync<UserRecord>(
+            $"SELECT {Columns} FROM users WHERE (@tenantId IS NULL OR tenant_id = @tenantId) ORDER BY email",
+            new { tenantId },
+            ct);
+
+    /// <returns>false when the e-mail is already taken.</returns>
+    public static async Task<bool> InsertAsync(UnitOfWork unit, UserRecord user)
+    {
+        var inserted = await unit.ExecuteAsync(
+            """
+            INSERT INTO users (id, email, display_name, password_hash, role, tenant_id, is_active, created_at, updated_at)
+            SELECT @Id, @Email, @DisplayName, @PasswordHash, @Role, @TenantId, @IsActive, @CreatedAt, @UpdatedAt
+            WHERE NOT EXISTS (SELECT 1 FROM users WHERE email = @Email)
+            """,
+            user with { Email = Normalize(user.Email) });
+        return inserted == 1;
+    }
+
+    public static string Normalize(string email) => email.Trim().ToLowerInvariant();
+}

@@ -1,0 +1,94 @@
+using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Modules;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LicenceOps.Platform.Messaging;
+
+/// <summary>MassTransit on the in-memory transport (embedded) or RabbitMQ, plus one outbox dispatcher per module database.</summary>
+public static class BusSetup
+{
+    public static IServiceCollection AddLicenceOpsBus(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        IReadOnlyList<IModule> modules)
+    {
+        var transport = configuration["Bus:Transport"] ?? "InMemory";
+        var prefix = configuration["Bus:EndpointPrefix"] ?? string.Empty;
+
+        services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, false));
+            foreach (var module in modules)
+            {
+                module.AddConsumers(bus);
+            }
+
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                endpoint.UseMessageRetry(retry => retry.Exponential(8, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500))));
+
+            if (transport.Equals("InMemory", StringComparison.OrdinalIgnoreCase))
+            {
+                bus.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            }
+            else if (transport.Equals("RabbitMq", StringComparison.OrdinalIgnoreCase))
+            {
+                var rabbit = RabbitMqSettings.From(configuration);
+                bus.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, host =>
+                    {
+                        host.Username(rabbit.Username);
+                        host.Password(rabbit.Password);
+                    });
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                throw new InvalidOperationException($"Bus:Transport must be InMemory or RabbitMq, not '{transport}'.");
+            }
+        });
+
+        services.Configure<MassTransitHostOptions>(options =>
+        {
+            options.WaitUntilStarted = true;
+            options.StartTimeout = TimeSpan.FromSeconds(60);
+            options.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+
+        return services;
+    }
+
+    /// <summary>Registered after the bus so that dispatchers start once it is up.</summary>
+    public static IServiceCollection AddOutboxDispatchers(this IServiceCollection services, IEnumerable<Type> moduleDatabaseTypes)
+    {
+        foreach (var type in moduleDatabaseTypes)
+        {
+            services.AddSingleton<IHostedService>(sp => new OutboxDispatcher(
+                (ModuleDatabase)sp.GetRequiredService(type),
+                sp.GetRequiredService<IBus>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<OutboxDispatcher>>()));
+        }
+
+        return services;
+    }
+}
+
+public sealed record RabbitMqSettings(string Host, ushort Port, string VirtualHost, string Username, string Password)
+{
+    public static RabbitMqSettings From(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Bus:RabbitMq");
+        return new RabbitMqSettings(
+            section["Host"] ?? "localhost",
+            ushort.Parse(section["Port"] ?? "5672", System.Globalization.CultureInfo.InvariantCulture),
+            section["VirtualHost"] ?? "/",
+            section["Username"] ?? "guest",
+            section["Password"] ?? "guest");
+    }
+}

@@ -1,0 +1,132 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using LicenceOps.Platform.Security;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LicenceOps.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The whole product in-process over real SQLite files in a temp folder. Hangfire's server is off so tests
+/// run jobs themselves after moving <see cref="Clock"/>.
+/// </summary>
+public sealed class LicenceOpsFactory : WebApplicationFactory<Program>
+{
+    public const string AdminEmail = "admin@licenceops.local";
+    public const string AdminPassword = "integration-admin-password";
+    public const string UserPassword = "integration-user-password";
+
+    private readonly IDictionary<string, string?> settings;
+    private readonly bool ownsDataDirectory;
+
+    /// <param name="settings">Configuration overrides, e.g. ["Modules"] = "Identity,Tenants".</param>
+    /// <param name="dataDirectory">Reuse a data directory (to restart a host over the same databases); the caller deletes it.</param>
+    public LicenceOpsFactory(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    {
+        this.settings = settings ?? new Dictionary<string, string?>();
+        ownsDataDirectory = dataDirectory is null;
+        DataDirectory = dataDirectory ?? NewDataDirectory();
+    }
+
+    public string DataDirectory { get; }
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+
+    public static string NewDataDirectory()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "licenceops-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Storage:DataDirectory", DataDirectory);
+        builder.UseSetting("Identity:AdminPassword", AdminPassword);
+        builder.UseSetting("Jobs:RunServer", "false");
+        builder.UseSetting("Auth:TokenRequestsPerMinute", "100000");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
+    }
+
+    public T Service<T>() where T : notnull
+    {
+        var scope = Services.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<T>();
+    }
+
+    public HttpClient AnonymousClient() => CreateClient();
+
+    /// <summary>A client signed in as the seeded staff admin, or as a new staff user of <paramref name="role"/>.</summary>
+    public async Task<HttpClient> StaffClientAsync(string role = Roles.StaffAdmin)
+    {
+        if (role == Roles.StaffAdmin)
+        {
+            return await SignedInClientAsync(AdminEmail, AdminPassword);
+        }
+
+        return await NewUserClientAsync(role, null);
+    }
+
+    /// <summary>A client signed in as a new user of <paramref name="tenantId"/>.</summary>
+    public Task<HttpClient> ClientUserAsync(Guid tenantId, string role = Roles.ClientAdmin) => NewUserClientAsync(role, tenantId);
+
+    public async Task<HttpClient> SignedInClientAsync(string email, string password)
+    {
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { email, password });
+        response.EnsureSuccessStatusCode();
+        var token = await response.Content.ReadFromJsonAsync<TokenBody>();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!.access_token);
+        return client;
+    }
+
+    private async Task<HttpClient> NewUserClientAsync(string role, Guid? tenantId)
+    {
+        using var admin = await SignedInClientAsync(AdminEmail, AdminPassword);
+        var email = $"{role}-{Guid.NewGuid():N}@example.test";
+        var created = await admin.PostAsJsonAsync("/api/users", new { email, displayName = role, role, tenantId, password = UserPassword });
+        created.EnsureSuccessStatusCode();
+        return await SignedInClientAsync(email, UserPassword);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && ownsDataDirectory)
+        {
+            DeleteQuietly(DataDirectory);
+        }
+    }
+
+    public static void DeleteQuietly(string directory)
+    {
+        try
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still open by a background thread; the temp folder is cleaned by the OS later.
+        }
+    }
+
+#pragma warning disable IDE1006, CA1707 // mirrors the JSON field name
+    private sealed record TokenBody(string access_token, int expires_in);
+#pragma warning restore IDE1006, CA1707
+}

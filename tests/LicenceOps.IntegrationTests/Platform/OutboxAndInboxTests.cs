@@ -1,0 +1,76 @@
+using System.Net.Http.Json;
+using Dapper;
+using LicenceOps.Contracts.Tenants;
+using LicenceOps.IntegrationTests.Infrastructure;
+using LicenceOps.IntegrationTests.Platform.Probe;
+using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Identity;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LicenceOps.IntegrationTests.Platform;
+
+/// <summary>Business write + outbox commit together; every published message is consumed once, duplicates change nothing.</summary>
+public sealed class OutboxAndInboxTests
+{
+    private string dataDirectory = null!;
+    private RunningHost host = null!;
+
+    private ModuleDatabase<ProbeModule> Database => host.Services.GetRequiredService<ModuleDatabase<ProbeModule>>();
+
+    [SetUp]
+    public async Task Start()
+    {
+        dataDirectory = LicenceOpsFactory.NewDataDirectory();
+        host = await RunningHost.StartAsync([new IdentityModule(), new ProbeModule()], dataDirectory);
+    }
+
+    [TearDown]
+    public async Task Stop()
+    {
+        await host.DisposeAsync();
+        LicenceOpsFactory.DeleteQuietly(dataDirectory);
+    }
+
+    [Test]
+    public async Task Messages_written_through_the_outbox_are_published_and_consumed_exactly_once()
+    {
+        using var client = host.CreateClient();
+        var published = await (await client.PostAsync("/api/probe/joined?count=5", null)).Content.ReadFromJsonAsync<List<Guid>>();
+
+        await Eventually.UntilAsync(async () => (await ProbeModule.ConsumedAsync(Database)).Count >= 5);
+        await Task.Delay(300);
+        Assert.That(await ProbeModule.ConsumedAsync(Database), Is.EquivalentTo(published!));
+        var pending = await Database.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM outbox_messages WHERE dispatched_at IS NULL");
+        Assert.That(pending, Is.Zero, "every outbox row is marked dispatched");
+    }
+
+    [Test]
+    public async Task A_redelivered_message_with_the_same_id_changes_nothing()
+    {
+        var bus = host.Services.GetRequiredService<IBus>();
+        var messageId = Guid.NewGuid();
+        var message = new PersonJoined(Guid.NewGuid(), Guid.NewGuid(), "dup@probe.test", "Dup", null, new DateOnly(2026, 11, 23), DateTimeOffset.UtcNow);
+
+        await bus.Publish(message, context => context.MessageId = messageId);
+        await bus.Publish(message, context => context.MessageId = messageId);
+        await bus.Publish(message with { }, context => context.MessageId = Guid.NewGuid());
+
+        await Eventually.UntilAsync(async () => (await ProbeModule.ConsumedAsync(Database)).Count >= 2);
+        await Task.Delay(300);
+        Assert.That(await ProbeModule.ConsumedAsync(Database), Has.Count.EqualTo(2), "two distinct message ids, one duplicate dropped");
+    }
+
+    [Test]
+    public async Task A_rolled_back_write_publishes_nothing()
+    {
+        Assert.ThrowsAsync<InvalidOperationException>(() => Database.WriteAsync(async unit =>
+        {
+            await unit.PublishAsync(new PersonLeft(Guid.NewGuid(), Guid.NewGuid(), "x@probe.test", new DateOnly(2026, 11, 23), unit.Now));
+            throw new InvalidOperationException("business rule failed after publishing");
+        }));
+
+        await using var connection = await Database.OpenAsync();
+        Assert.That(await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox_messages"), Is.Zero);
+    }
+}

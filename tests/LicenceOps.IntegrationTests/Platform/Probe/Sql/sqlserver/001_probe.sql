@@ -1,0 +1,1 @@
+CREATE TABLE probe_consumed (person_id UNIQUEIDENTIFIER NOT NULL, consumed_at DATETIMEOFFSET NOT NULL);

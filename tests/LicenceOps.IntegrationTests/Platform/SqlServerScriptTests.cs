@@ -1,0 +1,30 @@
+using LicenceOps.IntegrationTests.Infrastructure;
+using LicenceOps.Platform.Data;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+
+namespace LicenceOps.IntegrationTests.Platform;
+
+/// <summary>No SQL Server runs here, so every T-SQL migration is at least parsed as SQL Server 2022 would.</summary>
+public sealed class SqlServerScriptTests
+{
+    private static IEnumerable<TestCaseData> Scripts() =>
+        Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "src"), "*.sql", SearchOption.AllDirectories)
+            .Where(path => path.Replace('\\', '/').Contains("/sqlserver/", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(path => new TestCaseData(Path.GetRelativePath(RepositoryPaths.Root, path)).SetName(Path.GetRelativePath(RepositoryPaths.Root, path)));
+
+    [Test]
+    public void There_are_sql_server_scripts_to_check() => Assert.That(Scripts().Count(), Is.GreaterThanOrEqualTo(2));
+
+    [TestCaseSource(nameof(Scripts))]
+    public void Parses_as_tsql(string relativePath)
+    {
+        var script = File.ReadAllText(Path.Combine(RepositoryPaths.Root, relativePath));
+        var parser = new TSql160Parser(initialQuotedIdentifiers: true);
+        foreach (var batch in MigrationRunner.Batches(script, SqlDialect.SqlServer))
+        {
+            parser.Parse(new StringReader(batch), out var errors);
+            Assert.That(errors.Select(e => $"line {e.Line}: {e.Message}"), Is.Empty, relativePath);
+        }
+    }
+}
