@@ -19,6 +19,7 @@ public sealed class StripeWebhookTests
     // Far from the machine's clock on purpose: the signature age must be judged by the injected TimeProvider.
     private FakeTimeProvider clock = null!;
     private RecordingPaymentLedger ledger = null!;
+    private BillingSqliteDatabase billingDb = null!;
     private WebApplication app = null!;
     private HttpClient http = null!;
 
@@ -27,6 +28,7 @@ public sealed class StripeWebhookTests
     {
         clock = new FakeTimeProvider(new DateTimeOffset(2031, 3, 14, 10, 0, 0, TimeSpan.Zero));
         ledger = new RecordingPaymentLedger();
+        billingDb = await BillingSqliteDatabase.CreateAsync(clock);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
@@ -34,7 +36,7 @@ public sealed class StripeWebhookTests
         builder.Services.AddStripePayments(builder.Configuration);
         builder.Services.Configure<StripeOptions>(o => o.WebhookSecret = Secret);
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddSingleton<IStripeRecords, InMemoryStripeRecords>();
+        builder.Services.AddSingleton<IStripeRecords>(new SqlStripeRecords(billingDb.Database));
         builder.Services.AddSingleton<IInvoicePaymentLedger>(ledger);
         app = builder.Build();
         app.MapStripeWebhook();
@@ -47,6 +49,7 @@ public sealed class StripeWebhookTests
     {
         http.Dispose();
         await app.DisposeAsync();
+        billingDb.Dispose();
     }
 
     [Test]
@@ -99,6 +102,7 @@ public sealed class StripeWebhookTests
         var receipt = await replay.Content.ReadFromJsonAsync<StripeWebhook.WebhookReceipt>();
         Assert.That(receipt!.Outcome, Is.EqualTo("duplicate-ignored"));
         Assert.That(ledger.Paid, Has.Count.EqualTo(1));
+        Assert.That(await billingDb.Database.QueryAsync<string>("SELECT event_id FROM stripe_events"), Is.EqualTo(new[] { "evt_replayed" }));
     }
 
     [Test]
