@@ -1,189 +1,170 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using LicenceOps.Billing;
+using LicenceOps.Billing.Features.Invoices;
 using LicenceOps.Billing.Payments;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
-using NUnit.Framework;
+using LicenceOps.IntegrationTests.Infrastructure;
+using LicenceOps.Platform.Data;
 
 namespace LicenceOps.IntegrationTests.Billing.Stripe;
 
+/// <summary>The webhook in the real host: anonymous, signature checked on the host clock, real payment ledger.</summary>
 public sealed class StripeWebhookTests
 {
     private const string Secret = "whsec_licenceops_test";
 
-    // Far from the machine's clock on purpose: the signature age must be judged by the injected TimeProvider.
-    private FakeTimeProvider clock = null!;
-    private RecordingPaymentLedger ledger = null!;
-    private BillingSqliteDatabase billingDb = null!;
-    private WebApplication app = null!;
+    private LicenceOpsFactory factory = null!;
     private HttpClient http = null!;
 
-    [SetUp]
-    public async Task StartHost()
+    [OneTimeSetUp]
+    public void StartHost()
     {
-        clock = new FakeTimeProvider(new DateTimeOffset(2031, 3, 14, 10, 0, 0, TimeSpan.Zero));
-        ledger = new RecordingPaymentLedger();
-        billingDb = await BillingSqliteDatabase.CreateAsync(clock);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Logging.ClearProviders();
-        builder.Services.AddProblemDetails();
-        builder.Services.AddStripePayments(builder.Configuration);
-        builder.Services.Configure<StripeOptions>(o => o.WebhookSecret = Secret);
-        builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddSingleton<IStripeRecords>(new SqlStripeRecords(billingDb.Database));
-        builder.Services.AddSingleton<IInvoicePaymentLedger>(ledger);
-        app = builder.Build();
-        app.MapStripeWebhook();
-        await app.StartAsync();
-        http = app.GetTestClient();
+        factory = new LicenceOpsFactory(new Dictionary<string, string?> { ["Billing:Stripe:WebhookSecret"] = Secret });
+        http = factory.AnonymousClient();
     }
 
-    [TearDown]
-    public async Task StopHost()
+    [OneTimeTearDown]
+    public void StopHost()
     {
         http.Dispose();
-        await app.DisposeAsync();
-        billingDb.Dispose();
+        factory.Dispose();
     }
+
+    private DateTimeOffset Now => factory.Clock.GetUtcNow();
+
+    private ModuleDatabase<BillingModule> Db => factory.Service<ModuleDatabase<BillingModule>>();
 
     [Test]
     public async Task A_signed_succeeded_event_marks_the_invoice_paid()
     {
-        var invoiceId = KnownInvoice();
-        var body = StripeSignatures.PaymentIntentEvent("evt_paid", "payment_intent.succeeded", invoiceId, 123456, clock.GetUtcNow());
+        var invoice = await IssuedInvoices.CreateAsync(factory, seats: 10, eurPerSeat: 30m);
+        var body = StripeSignatures.PaymentIntentEvent("evt_paid", "payment_intent.succeeded", invoice.Id, Cents(invoice), Now);
 
-        var response = await PostAsync(body, StripeSignatures.Header(body, Secret, clock.GetUtcNow()));
+        var response = await PostAsync(body, StripeSignatures.Header(body, Secret, Now));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var paid = ledger.Paid.Single();
+        var paid = await IssuedInvoices.FindAsync(factory, invoice.TenantId);
         Assert.Multiple(() =>
         {
-            Assert.That(paid.InvoiceId, Is.EqualTo(invoiceId));
-            Assert.That(paid.Amount, Is.EqualTo(1234.56m));
-            Assert.That(paid.Currency, Is.EqualTo("EUR"));
+            Assert.That(invoice.TotalInclVat, Is.EqualTo(360.00m), "10 seats × 30 € + 20 % VAT");
+            Assert.That(paid.Status, Is.EqualTo(InvoiceStatuses.Paid));
+            Assert.That(paid.AmountPaid, Is.EqualTo(360.00m));
             Assert.That(paid.PaymentIntentId, Is.EqualTo("pi_evt_paid"));
-            Assert.That(paid.At, Is.EqualTo(clock.GetUtcNow()));
+            Assert.That(paid.PaidAt, Is.EqualTo(DateTimeOffset.FromUnixTimeSeconds(Now.ToUnixTimeSeconds())));
         });
     }
 
     [Test]
-    public async Task A_signed_failed_event_records_the_failure_reason()
+    public async Task A_signed_failed_event_records_the_failure_and_leaves_the_invoice_unpaid()
     {
-        var invoiceId = KnownInvoice();
+        var invoice = await IssuedInvoices.CreateAsync(factory, seats: 2, eurPerSeat: 25m);
         var body = StripeSignatures.PaymentIntentEvent(
-            "evt_failed", "payment_intent.payment_failed", invoiceId, 5000, clock.GetUtcNow(), failure: "Solde insuffisant");
+            "evt_failed", "payment_intent.payment_failed", invoice.Id, Cents(invoice), Now, failure: "Solde insuffisant");
 
-        var response = await PostAsync(body, StripeSignatures.Header(body, Secret, clock.GetUtcNow()));
+        var response = await PostAsync(body, StripeSignatures.Header(body, Secret, Now));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(ledger.Failed.Single().Reason, Is.EqualTo("Solde insuffisant"));
-        Assert.That(ledger.Paid, Is.Empty);
+        Assert.That((await IssuedInvoices.FindAsync(factory, invoice.TenantId)).Status, Is.EqualTo(InvoiceStatuses.Issued));
+        Assert.That(await Db.QueryAsync<string>("SELECT reason FROM invoice_payment_failures WHERE invoice_id = @Id", new { invoice.Id }),
+            Is.EqualTo(new[] { "Solde insuffisant" }));
     }
 
     [Test]
     public async Task A_replayed_event_is_acknowledged_but_applied_once()
     {
-        var invoiceId = KnownInvoice();
-        var body = StripeSignatures.PaymentIntentEvent("evt_replayed", "payment_intent.succeeded", invoiceId, 1000, clock.GetUtcNow());
-        var header = StripeSignatures.Header(body, Secret, clock.GetUtcNow());
+        var invoice = await IssuedInvoices.CreateAsync(factory, seats: 3, eurPerSeat: 20m);
+        var body = StripeSignatures.PaymentIntentEvent("evt_replayed", "payment_intent.succeeded", invoice.Id, Cents(invoice), Now);
+        var header = StripeSignatures.Header(body, Secret, Now);
 
         var first = await PostAsync(body, header);
-        clock.Advance(TimeSpan.FromSeconds(30));
+        factory.Clock.Advance(TimeSpan.FromSeconds(30));
         var replay = await PostAsync(body, header);
 
         Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(replay.StatusCode, Is.EqualTo(HttpStatusCode.OK), "Stripe stops redelivering only on 2xx");
-        var receipt = await replay.Content.ReadFromJsonAsync<StripeWebhook.WebhookReceipt>();
-        Assert.That(receipt!.Outcome, Is.EqualTo("duplicate-ignored"));
-        Assert.That(ledger.Paid, Has.Count.EqualTo(1));
-        Assert.That(await billingDb.Database.QueryAsync<string>("SELECT event_id FROM stripe_events"), Is.EqualTo(new[] { "evt_replayed" }));
+        Assert.That((await replay.Content.ReadFromJsonAsync<StripeWebhook.WebhookReceipt>())!.Outcome, Is.EqualTo("duplicate-ignored"));
+        Assert.That(await Db.QueryAsync<string>("SELECT event_id FROM stripe_events WHERE event_id = 'evt_replayed'"), Has.Count.EqualTo(1));
+        Assert.That(await Db.QueryAsync<string>(
+            "SELECT action FROM audit_log WHERE entity_id = @Id AND action = 'paid'", new { invoice.Id }), Has.Count.EqualTo(1));
     }
 
     [Test]
-    public async Task A_signature_made_with_another_secret_is_rejected()
+    public async Task A_signature_made_with_another_secret_is_rejected_and_changes_nothing()
     {
-        var body = StripeSignatures.PaymentIntentEvent("evt_forged", "payment_intent.succeeded", KnownInvoice(), 1000, clock.GetUtcNow());
+        var invoice = await IssuedInvoices.CreateAsync(factory, seats: 1, eurPerSeat: 40m);
+        var body = StripeSignatures.PaymentIntentEvent("evt_forged", "payment_intent.succeeded", invoice.Id, Cents(invoice), Now);
 
-        var response = await PostAsync(body, StripeSignatures.Header(body, "whsec_attacker", clock.GetUtcNow()));
+        var response = await PostAsync(body, StripeSignatures.Header(body, "whsec_attacker", Now));
 
-        await AssertRejectedAsync(response, "signature");
+        await AssertRejectedAsync(response, "signature", invoice, "evt_forged");
     }
 
     [Test]
     public async Task A_body_changed_after_signing_is_rejected()
     {
-        var invoiceId = KnownInvoice();
-        var signed = StripeSignatures.PaymentIntentEvent("evt_tampered", "payment_intent.succeeded", invoiceId, 1000, clock.GetUtcNow());
-        var tampered = signed.Replace("\"amount_received\":1000", "\"amount_received\":9000", StringComparison.Ordinal);
+        var invoice = await IssuedInvoices.CreateAsync(factory, seats: 1, eurPerSeat: 40m);
+        var signed = StripeSignatures.PaymentIntentEvent("evt_tampered", "payment_intent.succeeded", invoice.Id, 100, Now);
+        var tampered = signed.Replace("\"amount_received\":100", $"\"amount_received\":{Cents(invoice)}", StringComparison.Ordinal);
 
-        var response = await PostAsync(tampered, StripeSignatures.Header(signed, Secret, clock.GetUtcNow()));
+        var response = await PostAsync(tampered, StripeSignatures.Header(signed, Secret, Now));
 
-        await AssertRejectedAsync(response, "signature");
+        await AssertRejectedAsync(response, "signature", invoice, "evt_tampered");
     }
 
     [Test]
-    public async Task A_signature_older_than_five_minutes_on_the_application_clock_is_rejected()
+    public async Task A_signature_older_than_five_minutes_on_the_host_clock_is_rejected()
     {
-        var invoiceId = KnownInvoice();
-        var signedAt = clock.GetUtcNow();
-        var body = StripeSignatures.PaymentIntentEvent("evt_old", "payment_intent.succeeded", invoiceId, 1000, signedAt);
+        var invoice = await IssuedInvoices.CreateAsync(factory, seats: 1, eurPerSeat: 40m);
+        var signedAt = Now;
+        var body = StripeSignatures.PaymentIntentEvent("evt_old", "payment_intent.succeeded", invoice.Id, Cents(invoice), signedAt);
         var header = StripeSignatures.Header(body, Secret, signedAt);
 
-        clock.Advance(TimeSpan.FromSeconds(301));
+        factory.Clock.Advance(TimeSpan.FromSeconds(301));
         var response = await PostAsync(body, header);
 
-        await AssertRejectedAsync(response, "tolerance");
+        await AssertRejectedAsync(response, "tolerance", invoice, "evt_old");
     }
 
     [Test]
     public async Task A_signature_just_inside_the_tolerance_is_accepted()
     {
-        var invoiceId = KnownInvoice();
-        var signedAt = clock.GetUtcNow();
-        var body = StripeSignatures.PaymentIntentEvent("evt_late", "payment_intent.succeeded", invoiceId, 1000, signedAt);
+        // The host clock runs days ahead of the machine: only a TimeProvider-aware check accepts this.
+        factory.Clock.Advance(TimeSpan.FromDays(3));
+        var invoice = await IssuedInvoices.CreateAsync(factory, seats: 1, eurPerSeat: 40m);
+        var signedAt = Now;
+        var body = StripeSignatures.PaymentIntentEvent("evt_late", "payment_intent.succeeded", invoice.Id, Cents(invoice), signedAt);
 
-        clock.Advance(TimeSpan.FromSeconds(299));
+        factory.Clock.Advance(TimeSpan.FromSeconds(299));
         var response = await PostAsync(body, StripeSignatures.Header(body, Secret, signedAt));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(ledger.Paid, Has.Count.EqualTo(1));
+        Assert.That((await IssuedInvoices.FindAsync(factory, invoice.TenantId)).Status, Is.EqualTo(InvoiceStatuses.Paid));
     }
 
     [Test]
     public async Task A_request_without_signature_header_is_rejected()
     {
-        var body = StripeSignatures.PaymentIntentEvent("evt_unsigned", "payment_intent.succeeded", KnownInvoice(), 1000, clock.GetUtcNow());
+        var invoice = await IssuedInvoices.CreateAsync(factory, seats: 1, eurPerSeat: 40m);
+        var body = StripeSignatures.PaymentIntentEvent("evt_unsigned", "payment_intent.succeeded", invoice.Id, Cents(invoice), Now);
 
         var response = await PostAsync(body, signature: null);
 
-        await AssertRejectedAsync(response, "Stripe-Signature");
+        await AssertRejectedAsync(response, "Stripe-Signature", invoice, "evt_unsigned");
     }
 
     [Test]
     public async Task An_event_for_an_unknown_invoice_is_acknowledged_without_effect()
     {
-        var body = StripeSignatures.PaymentIntentEvent("evt_stranger", "payment_intent.succeeded", Guid.NewGuid(), 1000, clock.GetUtcNow());
+        var body = StripeSignatures.PaymentIntentEvent("evt_stranger", "payment_intent.succeeded", Guid.NewGuid(), 1000, Now);
 
-        var response = await PostAsync(body, StripeSignatures.Header(body, Secret, clock.GetUtcNow()));
+        var response = await PostAsync(body, StripeSignatures.Header(body, Secret, Now));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var receipt = await response.Content.ReadFromJsonAsync<StripeWebhook.WebhookReceipt>();
-        Assert.That(receipt!.Outcome, Is.EqualTo("ignored: unknown invoice"));
-        Assert.That(ledger.Paid, Is.Empty);
+        Assert.That((await response.Content.ReadFromJsonAsync<StripeWebhook.WebhookReceipt>())!.Outcome, Is.EqualTo("ignored: unknown invoice"));
     }
 
-    private Guid KnownInvoice()
-    {
-        var id = Guid.NewGuid();
-        ledger.KnownInvoices.Add(id);
-        return id;
-    }
+    private static long Cents(InvoiceRow invoice) => (long)(invoice.TotalInclVat * 100m);
 
     private async Task<HttpResponseMessage> PostAsync(string body, string? signature)
     {
@@ -198,13 +179,12 @@ public sealed class StripeWebhookTests
         return await http.SendAsync(request);
     }
 
-    private async Task AssertRejectedAsync(HttpResponseMessage response, string detailMentions)
+    private async Task AssertRejectedAsync(HttpResponseMessage response, string detailMentions, InvoiceRow invoice, string eventId)
     {
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-        var problem = await response.Content.ReadAsStringAsync();
-        Assert.That(problem, Does.Contain(detailMentions));
-        Assert.That(ledger.Paid, Is.Empty);
-        Assert.That(ledger.Failed, Is.Empty);
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain(detailMentions));
+        Assert.That((await IssuedInvoices.FindAsync(factory, invoice.TenantId)).Status, Is.EqualTo(InvoiceStatuses.Issued));
+        Assert.That(await Db.QueryAsync<string>("SELECT event_id FROM stripe_events WHERE event_id = @eventId", new { eventId }), Is.Empty);
     }
 }
