@@ -62,6 +62,7 @@ public sealed class BillingModule : IModule
         api.MapInvoiceEndpoints();
         api.MapExportEndpoints();
         api.MapGroup("/billing").MapAuditLog<BillingModule>();
+        endpoints.MapStripeWebhook();
     }
 
     public void ScheduleJobs(IRecurringJobManager jobs)

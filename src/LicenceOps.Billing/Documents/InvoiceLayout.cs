@@ -48,9 +48,9 @@ internal sealed class InvoiceLayout
         rule = text.Stroke(PdfText.Rule);
     }
 
+    // The core stores kinds as "invoice" / "credit-note".
     public bool IsCreditNote =>
-        doc.Kind.Equals("CreditNote", StringComparison.OrdinalIgnoreCase)
-        || doc.Kind.Equals("Avoir", StringComparison.OrdinalIgnoreCase);
+        doc.Kind.Replace("-", "", StringComparison.Ordinal).Equals("creditnote", StringComparison.OrdinalIgnoreCase);
 
     public string Title => IsCreditNote ? "AVOIR" : "FACTURE";
 

@@ -1,3 +1,4 @@
+using LicenceOps.Platform.Data;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,6 +18,7 @@ public static class PaymentsServiceCollectionExtensions
         services.Configure<StripeOptions>(configuration.GetSection(StripeOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IStripeClient>(sp => StripeClientFactory.Create(sp.GetRequiredService<IOptions<StripeOptions>>()));
+        services.AddSingleton<IStripeRecords>(sp => new SqlStripeRecords(sp.GetRequiredService<ModuleDatabase<BillingModule>>()));
         services.AddSingleton<IPaymentCollector, StripePaymentCollector>();
         return services;
     }

@@ -10,17 +10,23 @@ public sealed class StripePaymentCollectorTests
     private static readonly Guid Nordwind = Guid.Parse("6f0c1d7e-0000-4000-8000-0000000000dd");
 
     private FakeStripeServer stripe = null!;
-    private InMemoryStripeRecords records = null!;
+    private BillingSqliteDatabase billingDb = null!;
+    private SqlStripeRecords records = null!;
 
     [SetUp]
     public async Task StartFakeStripe()
     {
         stripe = await FakeStripeServer.StartAsync();
-        records = new InMemoryStripeRecords();
+        billingDb = await BillingSqliteDatabase.CreateAsync(TimeProvider.System);
+        records = new SqlStripeRecords(billingDb.Database);
     }
 
     [TearDown]
-    public async Task StopFakeStripe() => await stripe.DisposeAsync();
+    public async Task StopFakeStripe()
+    {
+        await stripe.DisposeAsync();
+        billingDb.Dispose();
+    }
 
     [Test]
     public async Task Creates_one_Stripe_customer_per_tenant_and_reuses_it()
@@ -40,6 +46,8 @@ public sealed class StripePaymentCollectorTests
                 Is.EquivalentTo(new[] { Acme.ToString(), Nordwind.ToString() }));
             Assert.That(stripe.Requests.All(r => r.Authorization == "Bearer sk_test_licenceops"), Is.True);
         });
+        Assert.That(await billingDb.Database.QueryAsync<string>("SELECT customer_id FROM stripe_customers ORDER BY customer_id"),
+            Is.EquivalentTo(new[] { first.CustomerId, other.CustomerId }));
     }
 
     [Test]
@@ -77,6 +85,10 @@ public sealed class StripePaymentCollectorTests
 
         Assert.That(again.PaymentIntentId, Is.EqualTo(first.PaymentIntentId));
         Assert.That(stripe.PaymentIntents, Has.Count.EqualTo(1));
+        Assert.That(stripe.Requests.Count(r => r.Path == "/v1/payment_intents"), Is.EqualTo(1),
+            "the remembered intent is read back, not created again, even after Stripe's 24 h key expiry");
+        Assert.That(await billingDb.Database.QuerySingleOrDefaultAsync<long>(
+            "SELECT amount_cents FROM stripe_payment_intents WHERE invoice_id = @InvoiceId", new { invoice.InvoiceId }), Is.EqualTo(9999));
     }
 
     [TestCase(FakeStripeServer.Fault.DropConnectionAfterCreate)]

@@ -34,7 +34,7 @@ internal static class SampleInvoices
         var net = lines.Sum(l => l.NetAmount);
         var vat = decimal.Round(net * 0.20m, 2, MidpointRounding.AwayFromZero);
         return new InvoiceDocument(
-            "Invoice", "F-2026-000123",
+            "invoice", "F-2026-000123",
             new DateOnly(2026, 11, 23), new DateOnly(2026, 12, 23),
             new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30),
             null, Seller, Buyer, lines,
@@ -46,7 +46,7 @@ internal static class SampleInvoices
     }
 
     public static InvoiceDocument GermanCreditNote() => new(
-        "CreditNote", "A-2026-000007",
+        "credit-note", "A-2026-000007",
         new DateOnly(2026, 11, 23), new DateOnly(2026, 11, 23),
         new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30),
         "F-2026-000101", Seller,

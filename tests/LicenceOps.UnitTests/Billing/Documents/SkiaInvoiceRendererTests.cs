@@ -123,6 +123,27 @@ public sealed class SkiaInvoiceRendererTests
     }
 
     [Test]
+    public void A_one_page_invoice_stays_small_enough_to_email()
+    {
+        var bytes = renderer.RenderInvoicePdf(SampleInvoices.French(lineCount: 12));
+
+        Assert.That(bytes.Length, Is.LessThan(150_000), "fonts are embedded as subsets, not whole");
+    }
+
+    [Test]
+    public void European_names_print_with_their_accents()
+    {
+        var invoice = SampleInvoices.GermanCreditNote() with
+        {
+            Buyer = SampleInvoices.GermanCreditNote().Buyer with { Name = "Łódź Ærøskøbing Straße Ţară Čeština", City = "Kraków" },
+        };
+
+        using var pdf = PdfDocument.Open(renderer.RenderInvoicePdf(invoice));
+
+        Assert.That(pdf.GetPage(1).Text, Does.Contain("Łódź Ærøskøbing Straße Ţară Čeština").And.Contain("Kraków"));
+    }
+
+    [Test]
     public void Rendering_the_same_invoice_twice_gives_the_same_bytes()
     {
         var invoice = SampleInvoices.French(lineCount: 10);
