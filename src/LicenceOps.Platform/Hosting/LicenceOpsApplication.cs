@@ -6,6 +6,7 @@ using LicenceOps.Platform.Identity;
 using LicenceOps.Platform.Jobs;
 using LicenceOps.Platform.Messaging;
 using LicenceOps.Platform.Modules;
+using LicenceOps.Platform.Observability;
 using LicenceOps.Platform.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -67,6 +68,7 @@ public static class LicenceOpsApplication
         services.AddOutboxDispatchers(databaseTypes);
         services.AddLicenceOpsJobs(configuration, database);
         services.AddLicenceOpsHealthChecks();
+        services.AddLicenceOpsTelemetry(configuration, modules);
 
         var app = builder.Build();
         app.UseLicenceOpsProblems();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Observability;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -77,6 +78,7 @@ internal sealed partial class OutboxDispatcher(
                     ?? throw new InvalidOperationException($"Outbox row {row.Id} has an empty body.");
                 await bus.Publish(message, type, context => context.MessageId = row.Id, ct);
                 await MarkAsync("dispatched_at = @now", row.Id, new { now = time.GetUtcNow() }, ct);
+                Telemetry.OutboxPublished.Add(1, new KeyValuePair<string, object?>("module", database.Module));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -88,6 +90,7 @@ internal sealed partial class OutboxDispatcher(
                     new { error = ex.Message, next = time.GetUtcNow() + delay },
                     ct);
                 LogPublishFailed(ex, database.Module, row.Id);
+                Telemetry.OutboxFailures.Add(1, new KeyValuePair<string, object?>("module", database.Module));
                 return 0;
             }
         }
