@@ -13,7 +13,13 @@ internal sealed class PdfText : IDisposable
 
     private readonly List<IDisposable> owned = [];
 
-    public SKFont Font(float size, bool bold = false) => Own(new SKFont(bold ? InvoiceFonts.Bold : InvoiceFonts.Regular, size));
+    // PDF is resolution-independent: pixel hinting would round advances and leave uneven gaps between letters.
+    public SKFont Font(float size, bool bold = false) => Own(new SKFont(bold ? InvoiceFonts.Bold : InvoiceFonts.Regular, size)
+    {
+        Hinting = SKFontHinting.None,
+        Subpixel = true,
+        LinearMetrics = true,
+    });
 
     public SKPaint Fill(SKColor color) => Own(new SKPaint { Color = color, IsAntialias = true, Style = SKPaintStyle.Fill });
 

@@ -1,6 +1,5 @@
 using LicenceOps.Billing.Payments;
 using Microsoft.Extensions.Options;
-using NUnit.Framework;
 
 namespace LicenceOps.IntegrationTests.Billing.Stripe;
 

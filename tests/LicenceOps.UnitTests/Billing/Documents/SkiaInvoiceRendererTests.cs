@@ -1,4 +1,3 @@
-using NUnit.Framework;
 using LicenceOps.Billing.Documents;
 using UglyToad.PdfPig;
 
@@ -152,6 +151,18 @@ public sealed class SkiaInvoiceRendererTests
         var second = new SkiaInvoiceRenderer().RenderInvoicePdf(invoice);
 
         Assert.That(second, Is.EqualTo(first));
+    }
+
+    [Test]
+    public void One_renderer_serves_concurrent_requests()
+    {
+        var invoices = Enumerable.Range(1, 8).Select(n => SampleInvoices.French(lineCount: n * 5)).ToList();
+        var sequential = invoices.Select(renderer.RenderInvoicePdf).ToList();
+
+        var parallel = new byte[invoices.Count][];
+        Parallel.For(0, invoices.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = renderer.RenderInvoicePdf(invoices[i]));
+
+        Assert.That(parallel, Is.EqualTo(sequential));
     }
 
     private static string Squash(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
