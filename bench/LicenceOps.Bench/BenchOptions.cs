@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace LicenceOps.Bench;
+
+/// <summary>Command line of the invoicing benchmark.</summary>
+internal sealed record BenchOptions(int Tenants, int SubscriptionsPerTenant, int Parallelism, string Period, bool Keep)
+{
+    public const string Usage = """
+        LicenceOps invoicing benchmark: seeds tenants into a temporary embedded data directory (SQLite),
+        runs the monthly invoice run for one period (draft + issue), then renders every invoice to PDF.
+
+        Usage:
+          dotnet run -c Release --project bench/LicenceOps.Bench -- [options]
+
+        Options:
+          --tenants N         tenants to create (default 1000)
+          --subscriptions N   subscriptions per tenant (default 3)
+          --parallel N        PDF rendering threads (default 1; the run itself is sequential by design)
+          --period YYYY-MM    billed month (default 2026-10)
+          --keep              keep the data directory (and sample PDFs) instead of deleting it
+          --help              this text
+        """;
+
+    public static BenchOptions? Parse(string[] args)
+    {
+        var options = new BenchOptions(1000, 3, 1, "2026-10", false);
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--tenants": options = options with { Tenants = PositiveInt(args, ++i) }; break;
+                case "--subscriptions": options = options with { SubscriptionsPerTenant = PositiveInt(args, ++i) }; break;
+                case "--parallel": options = options with { Parallelism = PositiveInt(args, ++i) }; break;
+                case "--period": options = options with { Period = Value(args, ++i) }; break;
+                case "--keep": options = options with { Keep = true }; break;
+                case "--help" or "-h": return null;
+                default: throw new ArgumentException($"Unknown option '{args[i]}'.");
+            }
+        }
+        return options;
+    }
+
+    private static string Value(string[] args, int i) =>
+        i < args.Length ? args[i] : throw new ArgumentException($"Option {args[i - 1]} needs a value.");
+
+    private static int PositiveInt(string[] args, int i) =>
+        int.TryParse(Value(args, i), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"Option {args[i - 1]} needs a positive whole number.");
+}

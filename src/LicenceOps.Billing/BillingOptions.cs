@@ -1,0 +1,41 @@
+namespace LicenceOps.Billing;
+
+/// <summary>Configuration section "Billing"; defaults fit the embedded demo.</summary>
+public sealed class BillingOptions
+{
+    public const string SectionName = "Billing";
+
+    /// <summary>Reseller margin added to vendor list prices (not to fixed EUR sale prices).</summary>
+    public decimal MarginPercent { get; set; } = 15m;
+
+    public int PaymentTermsDays { get; set; } = 30;
+
+    public string LatePaymentPenalty { get; set; } =
+        "taux d'intérêt appliqué par la BCE à son opération de refinancement la plus récente, majoré de 10 points";
+
+    public string EarlyPaymentDiscount { get; set; } = "Pas d'escompte pour paiement anticipé";
+
+    /// <summary>The monthly run issues the drafts it creates; false leaves them for staff review.</summary>
+    public bool AutoIssueMonthlyRun { get; set; } = true;
+
+    public string EcbDailyRatesUrl { get; set; } = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml";
+
+    /// <summary>How far back a missing day (weekend, holiday, outage) may fall back to an earlier ECB rate.</summary>
+    public int ExchangeRateMaxLookbackDays { get; set; } = 7;
+
+    public SellerOptions Seller { get; set; } = new();
+}
+
+public sealed class SellerOptions
+{
+    public string Name { get; set; } = "LicenceOps Revendeur SAS";
+    public string AddressLine1 { get; set; } = "1 rue de la Paix";
+    public string? AddressLine2 { get; set; }
+    public string PostalCode { get; set; } = "75002";
+    public string City { get; set; } = "Paris";
+    public string CountryCode { get; set; } = "FR";
+    public string Siren { get; set; } = "123456782";
+    public string VatNumber { get; set; } = "FR32123456782";
+    public string Iban { get; set; } = "FR7630006000011234567890189";
+    public string Bic { get; set; } = "AGRIFRPPXXX";
+}

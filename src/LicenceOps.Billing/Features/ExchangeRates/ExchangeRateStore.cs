@@ -1,0 +1,65 @@
+using LicenceOps.Billing.Features.Pricing;
+using LicenceOps.Platform.Data;
+using Microsoft.Extensions.Options;
+
+namespace LicenceOps.Billing.Features.ExchangeRates;
+
+public sealed record RateLoadResult(int Read, int Inserted, DateOnly? FirstDate, DateOnly? LastDate);
+
+/// <summary>ECB rates by currency and day. Loading is idempotent: a known (currency, day) keeps its first value.</summary>
+public sealed class ExchangeRateStore(ModuleDatabase<BillingModule> database, IOptions<BillingOptions> options)
+{
+    public async Task<RateLoadResult> SaveAsync(IReadOnlyList<EcbRate> rates, string source, CancellationToken ct)
+    {
+        var inserted = await database.WriteAsync(async uow =>
+        {
+            var count = 0;
+            foreach (var rate in rates)
+            {
+                count += await uow.ExecuteAsync(
+                    """
+                    INSERT INTO exchange_rates (currency, rate_date, units_per_euro, source, loaded_at)
+                    SELECT @Currency, @Date, @UnitsPerEuro, @source, @now
+                    WHERE NOT EXISTS (SELECT 1 FROM exchange_rates WHERE currency = @Currency AND rate_date = @Date)
+                    """,
+                    new { rate.Currency, rate.Date, rate.UnitsPerEuro, source, now = uow.Now });
+            }
+
+            return count;
+        }, ct);
+        return new RateLoadResult(rates.Count, inserted,
+            rates.Count == 0 ? null : rates.Min(r => r.Date), rates.Count == 0 ? null : rates.Max(r => r.Date));
+    }
+
+    /// <summary>
+    /// The rate of <paramref name="date"/>, or of the latest earlier business day within the configured look-back
+    /// (the ECB publishes nothing on weekends and TARGET holidays); null when none is that recent.
+    /// </summary>
+    public async Task<EcbRateQuote?> FindAsync(string currency, DateOnly date, CancellationToken ct)
+    {
+        var code = currency.Trim().ToUpperInvariant();
+        if (code == "EUR")
+        {
+            return new EcbRateQuote("EUR", 1m, date);
+        }
+
+        var earliest = date.AddDays(-Math.Max(0, options.Value.ExchangeRateMaxLookbackDays));
+        var row = await database.QuerySingleOrDefaultAsync<RateRow>(
+            database.Dialect.Top(
+                """
+                SELECT units_per_euro AS UnitsPerEuro, rate_date AS RateDate FROM exchange_rates
+                WHERE currency = @code AND rate_date <= @date AND rate_date >= @earliest
+                ORDER BY rate_date DESC
+                """,
+                "1"),
+            new { code, date, earliest },
+            ct);
+        return row is null ? null : new EcbRateQuote(code, row.UnitsPerEuro, row.RateDate);
+    }
+
+    private sealed class RateRow
+    {
+        public decimal UnitsPerEuro { get; set; }
+        public DateOnly RateDate { get; set; }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using LicenceOps.Billing.Documents;
+using LicenceOps.Billing.Features.Invoicing;
+
+namespace LicenceOps.Billing.Features.Invoices;
+
+/// <summary>The original invoice a credit note corrects, as printed on the credit note.</summary>
+public sealed record CreditedInvoiceReference(string Number, DateOnly IssueDate);
+
+/// <summary>Maps a stored, issued document to what the renderer prints, with every mandatory mention.</summary>
+public static class InvoiceDocumentMapper
+{
+    private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
+
+    public static InvoiceDocument Map(
+        InvoiceRow invoice, IReadOnlyList<InvoiceLineRow> lines, IReadOnlyList<InvoiceRateRow> rates, CreditedInvoiceReference? credited)
+    {
+        if (invoice.Number is null || invoice.IssueDate is not { } issueDate || invoice.DueDate is not { } dueDate)
+        {
+            throw new InvalidOperationException("Only issued documents have a printable form.");
+        }
+
+        var seller = invoice.Seller;
+        var buyer = invoice.Buyer;
+        var totals = InvoiceTotals.Compute(lines.Select(l => new TaxedAmount(l.VatCategory, l.VatRate, l.NetAmount, invoice.VatExemptionReason)));
+        var isCreditNote = invoice.Kind == InvoiceKinds.CreditNote;
+
+        var mentions = new List<string>
+        {
+            isCreditNote ? $"Avoir n° {invoice.Number}" : $"Facture n° {invoice.Number}",
+            F($"Date d'émission : {issueDate:dd/MM/yyyy}"),
+            F($"Période de service : du {invoice.PeriodStart:dd/MM/yyyy} au {invoice.PeriodEnd:dd/MM/yyyy}"),
+            "Catégorie de l'opération : prestation de services",
+            $"Vendeur : {seller.Name}, SIREN {seller.Siren}, TVA intracommunautaire {seller.VatNumber}",
+            $"Client : {buyer.LegalName}" + (buyer.Siren is null ? "" : $", SIREN {buyer.Siren}") + (buyer.VatNumber is null ? "" : $", TVA {buyer.VatNumber}"),
+        };
+        if (credited is not null)
+        {
+            mentions.Add(F($"Avoir se rapportant à la facture n° {credited.Number} du {credited.IssueDate:dd/MM/yyyy}"));
+            if (invoice.CreditReason is not null)
+            {
+                mentions.Add($"Motif de l'avoir : {invoice.CreditReason}");
+            }
+        }
+
+        if (invoice.VatExemptionReason is not null)
+        {
+            mentions.Add(invoice.VatExemptionReason);
+        }
+
+        foreach (var rate in rates)
+        {
+            mentions.Add(F($"Taux de change BCE : 1 EUR = {rate.UnitsPerEuro} {rate.Currency} (taux du {rate.RateDate:dd/MM/yyyy})"));
+        }
+
+        if (!isCreditNote)
+        {
+            mentions.Add(F($"Conditions de paiement : {seller.PaymentTermsDays} jours date de facture, échéance le {dueDate:dd/MM/yyyy}"));
+            mentions.Add($"Pénalités de retard : {seller.LatePaymentPenalty}");
+            mentions.Add("Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 EUR (art. L441-10 du Code de commerce)");
+            mentions.Add($"Escompte : {seller.EarlyPaymentDiscount}");
+        }
+
+        var payment = isCreditNote
+            ? F($"Avoir à déduire de la facture {credited?.Number}; aucun paiement n'est dû sur ce document.")
+            : F($"Montant à régler : {invoice.TotalInclVat:0.00} EUR au plus tard le {dueDate:dd/MM/yyyy}, par prélèvement ou carte (lien de paiement envoyé par e-mail) ou par virement SEPA : IBAN {seller.Iban}, BIC {seller.Bic}, référence {invoice.Number}.");
+
+        return new InvoiceDocument(
+            invoice.Kind,
+            invoice.Number,
+            issueDate,
+            dueDate,
+            invoice.PeriodStart,
+            invoice.PeriodEnd,
+            credited?.Number,
+            new PartyDetails(seller.Name, seller.AddressLine1, seller.AddressLine2, seller.PostalCode, seller.City, seller.CountryCode, seller.Siren, seller.VatNumber),
+            new PartyDetails(buyer.LegalName, buyer.AddressLine1, buyer.AddressLine2, buyer.PostalCode, buyer.City, buyer.CountryCode, buyer.Siren, buyer.VatNumber),
+            lines.OrderBy(l => l.LineNumber)
+                .Select(l => new InvoiceDocumentLine(l.ProductGroup, l.Description, l.PeriodStart, l.PeriodEnd, l.Quantity, l.Unit, l.UnitPriceExclVat, l.VatRate, l.NetAmount))
+                .ToList(),
+            totals.VatGroups.Select(g => new VatBreakdown(g.Category, g.Rate, g.TaxableAmount, g.VatAmount, g.ExemptionReason)).ToList(),
+            invoice.TotalExclVat,
+            invoice.TotalVat,
+            invoice.TotalInclVat,
+            rates.Select(r => new ExchangeRateMention(r.Currency, r.UnitsPerEuro, r.RateDate)).ToList(),
+            mentions,
+            payment);
+    }
+
+    private static string F(FormattableString text) => text.ToString(French);
+}

@@ -1,0 +1,94 @@
+using LicenceOps.Billing.Documents;
+using LicenceOps.Billing.Features.Invoicing;
+using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace LicenceOps.Billing.Features.Invoices;
+
+/// <summary>
+/// /api/tenants/{tenantId}/invoices: clients read their own issued documents (drafts and other tenants' documents
+/// answer 404); staff read everything; only billing staff issue.
+/// </summary>
+internal static class InvoiceEndpoints
+{
+    public static void MapInvoiceEndpoints(this IEndpointRouteBuilder api)
+    {
+        var invoices = api.MapGroup("/tenants/{tenantId:guid}/invoices");
+        invoices.MapGet("/", ListAsync).WithSummary("The tenant's invoices and credit notes, newest first.");
+        invoices.MapGet("/{invoiceId:guid}", GetAsync).WithSummary("One invoice with its lines, VAT breakdown and exchange rates.");
+        invoices.MapGet("/{invoiceId:guid}/pdf", PdfAsync).WithSummary("The issued document as PDF.");
+        invoices.MapPost("/{invoiceId:guid}/issue", IssueAsync).RequireAuthorization(Policies.Billing)
+            .WithSummary("Assigns the next number to a draft; an issued invoice never changes afterwards.");
+        invoices.MapPost("/{invoiceId:guid}/credit-notes", CreditNotes.CreateAsync).RequireAuthorization(Policies.Billing)
+            .WithSummary("Issues a credit note (type 381) for all or part of an issued invoice's lines.");
+    }
+
+    private static bool Visible(InvoiceRow invoice, CurrentUser user) => user.IsStaff || invoice.Status != InvoiceStatuses.Draft;
+
+    private static async Task<Results<Ok<IReadOnlyList<InvoiceSummary>>, ProblemHttpResult>> ListAsync(
+        Guid tenantId, CurrentUser user, ModuleDatabase<BillingModule> database, CancellationToken ct)
+    {
+        if (!user.CanAccessTenant(tenantId))
+        {
+            return Problems.NotFound($"No tenant {tenantId}.");
+        }
+
+        var rows = await database.QueryAsync<InvoiceRow>(
+            $"SELECT {InvoiceRow.Columns} FROM invoices WHERE tenant_id = @tenantId ORDER BY created_at DESC, number DESC",
+            new { tenantId }, ct);
+        IReadOnlyList<InvoiceSummary> visible = rows.Where(r => Visible(r, user)).Select(InvoiceSummary.From).ToList();
+        return TypedResults.Ok(visible);
+    }
+
+    private static async Task<Results<Ok<InvoiceView>, ProblemHttpResult>> GetAsync(
+        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, CancellationToken ct)
+    {
+        var invoice = user.CanAccessTenant(tenantId) ? await store.FindAsync(tenantId, invoiceId, ct) : null;
+        if (invoice is null || !Visible(invoice, user))
+        {
+            return Problems.NotFound($"No invoice {invoiceId} for tenant {tenantId}.");
+        }
+
+        return TypedResults.Ok(InvoiceView.From(invoice, await store.LinesAsync(invoiceId, ct), await store.RatesAsync(invoiceId, ct),
+            await store.CreditedReferenceAsync(invoice, ct)));
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PdfAsync(
+        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, IDocumentRenderer renderer, CancellationToken ct)
+    {
+        var invoice = user.CanAccessTenant(tenantId) ? await store.FindAsync(tenantId, invoiceId, ct) : null;
+        if (invoice is null || !Visible(invoice, user))
+        {
+            return Problems.NotFound($"No invoice {invoiceId} for tenant {tenantId}.");
+        }
+
+        if (invoice.Number is null)
+        {
+            return Problems.Conflict("A draft has no legal form yet: issue it first.");
+        }
+
+        var document = InvoiceDocumentMapper.Map(invoice, await store.LinesAsync(invoiceId, ct), await store.RatesAsync(invoiceId, ct),
+            await store.CreditedReferenceAsync(invoice, ct));
+        return TypedResults.File(renderer.RenderInvoicePdf(document), "application/pdf", $"{invoice.Number}.pdf");
+    }
+
+    private static async Task<Results<Ok<InvoiceSummary>, ProblemHttpResult>> IssueAsync(
+        Guid tenantId, Guid invoiceId, InvoiceStore store, ModuleDatabase<BillingModule> database, CancellationToken ct)
+    {
+        var invoice = await store.FindAsync(tenantId, invoiceId, ct);
+        if (invoice is null)
+        {
+            return Problems.NotFound($"No invoice {invoiceId} for tenant {tenantId}.");
+        }
+
+        var issued = await database.WriteAsync(uow => InvoiceIssuer.IssueAsync(uow, invoiceId), ct);
+        return issued is null
+            ? Problems.Conflict($"Invoice {invoiceId} is already issued as {invoice.Number}; an issued invoice cannot be issued again.")
+            : TypedResults.Ok(InvoiceSummary.From(issued));
+    }
+}

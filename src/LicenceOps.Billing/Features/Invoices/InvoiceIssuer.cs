@@ -1,0 +1,55 @@
+using LicenceOps.Billing.Features.Invoicing;
+using LicenceOps.Contracts.Billing;
+using LicenceOps.Platform.Data;
+
+namespace LicenceOps.Billing.Features.Invoices;
+
+/// <summary>
+/// Gives a draft its legal number. The series counter is bumped and read inside the caller's transaction, so
+/// concurrent issuers queue on that row (SQLite: BEGIN IMMEDIATE; SQL Server: the UPDATE's row lock) and
+/// an issue that does not happen gives its number back: the series stays gapless and in issue order.
+/// </summary>
+public static class InvoiceIssuer
+{
+    /// <returns>The issued row, or null when the document is not a draft (nothing changed).</returns>
+    public static async Task<InvoiceRow?> IssueAsync(UnitOfWork uow, Guid invoiceId)
+    {
+        var draft = await uow.QuerySingleOrDefaultAsync<InvoiceRow>(
+            $"SELECT {InvoiceRow.Columns} FROM invoices WHERE id = @invoiceId", new { invoiceId });
+        if (draft is null || draft.Status != InvoiceStatuses.Draft)
+        {
+            return null;
+        }
+
+        var series = InvoiceNumbering.SeriesOf(draft.Kind);
+        await uow.ExecuteAsync("UPDATE invoice_sequences SET next_value = next_value + 1 WHERE series = @series", new { series });
+        var sequence = await uow.ExecuteScalarAsync<long>("SELECT next_value - 1 FROM invoice_sequences WHERE series = @series", new { series });
+
+        var issueDate = ParisCalendar.Today(uow.Now);
+        var dueDate = draft.Kind == InvoiceKinds.CreditNote ? issueDate : issueDate.AddDays(draft.Seller.PaymentTermsDays);
+        var number = InvoiceNumbering.Format(draft.Kind, issueDate, sequence);
+        var updated = await uow.ExecuteAsync(
+            """
+            UPDATE invoices SET status = 'issued', number = @number, issue_date = @issueDate, due_date = @dueDate, issued_at = @now
+            WHERE id = @invoiceId AND status = 'draft'
+            """,
+            new { number, issueDate, dueDate, now = uow.Now, invoiceId });
+        if (updated != 1)
+        {
+            // Issued by a concurrent transaction between our read and our write (possible on SQL Server's read
+            // committed): we still hold the counter row's lock, so giving the number back leaves no gap.
+            await uow.ExecuteAsync("UPDATE invoice_sequences SET next_value = next_value - 1 WHERE series = @series", new { series });
+            return null;
+        }
+
+        draft.Status = InvoiceStatuses.Issued;
+        draft.Number = number;
+        draft.IssueDate = issueDate;
+        draft.DueDate = dueDate;
+        draft.IssuedAt = uow.Now;
+        await uow.PublishAsync(new InvoiceIssued(draft.Id, draft.TenantId, number, draft.Kind, issueDate, dueDate,
+            draft.TotalExclVat, draft.TotalVat, draft.TotalInclVat, draft.Currency, uow.Now));
+        await uow.AuditAsync("invoice", draft.Id, "issued", new { number, issueDate, dueDate, draft.TotalInclVat }, draft.TenantId);
+        return draft;
+    }
+}

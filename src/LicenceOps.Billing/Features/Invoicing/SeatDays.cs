@@ -1,0 +1,89 @@
+using LicenceOps.Billing.Features.Pricing;
+
+namespace LicenceOps.Billing.Features.Invoicing;
+
+/// <summary>
+/// One version of a subscription's commercial terms, as carried by SubscriptionQuantityChanged:
+/// in force from <see cref="EffectiveDate"/> until the next version.
+/// </summary>
+public sealed record SubscriptionTermsVersion(
+    Guid SubscriptionId,
+    string VendorName,
+    string PlanCode,
+    string PlanName,
+    int CommittedQuantity,
+    DateOnly EffectiveDate,
+    PlanPrice Price,
+    DateTimeOffset OccurredAt);
+
+/// <summary>A seat starts counting on its assignment's effective date and stops after its release's effective date.</summary>
+public sealed record SeatChange(Guid SeatId, bool Assigned, DateOnly EffectiveDate, DateTimeOffset OccurredAt);
+
+/// <summary>Consecutive days of one subscription billed at the same quantity under the same terms.</summary>
+public sealed record BillableRun(DateOnly Start, DateOnly End, int Quantity, SubscriptionTermsVersion Terms)
+{
+    public int Days => End.DayNumber - Start.DayNumber + 1;
+}
+
+/// <summary>
+/// Billed quantity of a day = max(committed quantity, assigned seats) under the terms in force that day;
+/// days without any terms are not billable (Billing cannot price them).
+/// </summary>
+public static class SeatDays
+{
+    public static IReadOnlyList<BillableRun> Compute(
+        BillingPeriod period, IReadOnlyList<SubscriptionTermsVersion> terms, IReadOnlyList<SeatChange> seatChanges)
+    {
+        var orderedTerms = terms.OrderBy(t => t.EffectiveDate).ThenBy(t => t.OccurredAt).ToList();
+        var seats = seatChanges
+            .GroupBy(c => c.SeatId)
+            .Select(g => g.Select(c => (From: c.Assigned ? c.EffectiveDate : c.EffectiveDate.AddDays(1), c.Assigned, c.OccurredAt))
+                .OrderBy(c => c.From).ThenBy(c => c.OccurredAt).ToList())
+            .ToList();
+
+        var runs = new List<BillableRun>();
+        for (var day = period.Start; day <= period.End; day = day.AddDays(1))
+        {
+            var inForce = orderedTerms.LastOrDefault(t => t.EffectiveDate <= day);
+            if (inForce is null)
+            {
+                continue;
+            }
+
+            var assigned = seats.Count(history => IsAssigned(history, day));
+            var quantity = Math.Max(inForce.CommittedQuantity, assigned);
+            if (quantity <= 0)
+            {
+                continue;
+            }
+
+            var last = runs.Count > 0 ? runs[^1] : null;
+            if (last is not null && last.End.AddDays(1) == day && last.Quantity == quantity && ReferenceEquals(last.Terms, inForce))
+            {
+                runs[^1] = last with { End = day };
+            }
+            else
+            {
+                runs.Add(new BillableRun(day, day, quantity, inForce));
+            }
+        }
+
+        return runs;
+    }
+
+    private static bool IsAssigned(List<(DateOnly From, bool Assigned, DateTimeOffset OccurredAt)> history, DateOnly day)
+    {
+        var assigned = false;
+        foreach (var change in history)
+        {
+            if (change.From > day)
+            {
+                break;
+            }
+
+            assigned = change.Assigned;
+        }
+
+        return assigned;
+    }
+}

@@ -1,0 +1,218 @@
+using LicenceOps.Billing.Features.ExchangeRates;
+using LicenceOps.Billing.Features.Invoices;
+using LicenceOps.Billing.Features.Invoicing;
+using LicenceOps.Billing.Features.Pricing;
+using LicenceOps.Platform.Data;
+using Microsoft.Extensions.Options;
+
+namespace LicenceOps.Billing.Features.Runs;
+
+public sealed record RunFailure(Guid TenantId, string Reason);
+
+public sealed record InvoiceRunResult(string Period, int Drafted, int AlreadyInvoiced, int Issued, IReadOnlyList<Guid> InvoiceIds, IReadOnlyList<RunFailure> Failures);
+
+/// <summary>
+/// Invoices one month for every tenant with subscriptions. Safe to re-run: a tenant's period is drafted once
+/// (NOT EXISTS guard plus a unique index on tenant + period), and issuing only ever touches drafts.
+/// Each tenant is its own transaction, so one tenant's problem (missing rate, no profile) never blocks the others.
+/// </summary>
+public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, ExchangeRateStore rates, IOptions<BillingOptions> options)
+{
+    public async Task<InvoiceRunResult> RunAsync(BillingPeriod period, bool issue, CancellationToken ct)
+    {
+        var tenantIds = await database.QueryAsync<Guid>(
+            "SELECT DISTINCT tenant_id FROM subscription_terms WHERE effective_date <= @end ORDER BY tenant_id",
+            new { end = period.End }, ct);
+        var drafted = 0;
+        var already = 0;
+        var issued = 0;
+        var ids = new List<Guid>();
+        var failures = new List<RunFailure>();
+        foreach (var tenantId in tenantIds)
+        {
+            var outcome = await DraftAsync(tenantId, period, ct);
+            if (outcome.Failure is not null)
+            {
+                failures.Add(new RunFailure(tenantId, outcome.Failure));
+                continue;
+            }
+
+            if (outcome.InvoiceId is not { } invoiceId)
+            {
+                continue;
+            }
+
+            ids.Add(invoiceId);
+            if (outcome.Created)
+            {
+                drafted++;
+            }
+            else
+            {
+                already++;
+            }
+
+            if (issue && await database.WriteAsync(async uow => await InvoiceIssuer.IssueAsync(uow, invoiceId) is not null, ct))
+            {
+                issued++;
+            }
+        }
+
+        return new InvoiceRunResult(period.ToString(), drafted, already, issued, ids, failures);
+    }
+
+    private sealed record DraftOutcome(Guid? InvoiceId, bool Created, string? Failure);
+
+    private async Task<DraftOutcome> DraftAsync(Guid tenantId, BillingPeriod period, CancellationToken ct)
+    {
+        var periodText = period.ToString();
+        var existing = await database.QuerySingleOrDefaultAsync<Guid?>(
+            "SELECT id FROM invoices WHERE tenant_id = @tenantId AND period = @periodText AND kind = 'invoice'",
+            new { tenantId, periodText }, ct);
+        if (existing is not null)
+        {
+            return new DraftOutcome(existing, false, null);
+        }
+
+        var buyer = await database.QuerySingleOrDefaultAsync<BuyerProfile>(
+            """
+            SELECT tenant_id AS TenantId, legal_name AS LegalName, siren AS Siren, vat_number AS VatNumber,
+                country_code AS CountryCode, address_line1 AS AddressLine1, address_line2 AS AddressLine2,
+                postal_code AS PostalCode, city AS City, billing_email AS BillingEmail
+            FROM billing_tenants WHERE tenant_id = @tenantId
+            """,
+            new { tenantId }, ct);
+        if (buyer is null)
+        {
+            return new DraftOutcome(null, false, "Billing has no profile for this tenant yet (TenantProfileChanged not received).");
+        }
+
+        var history = await LoadHistoryAsync(tenantId, period, ct);
+        var quotes = new Dictionary<string, EcbRateQuote?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var currency in history.SelectMany(h => h.Terms).Where(t => SeatPricing.NeedsExchangeRate(t.Price))
+                     .Select(t => t.Price.ListPriceCurrency.ToUpperInvariant()).Distinct())
+        {
+            quotes[currency] = await rates.FindAsync(currency, period.End, ct);
+        }
+
+        InvoiceDraft draft;
+        try
+        {
+            draft = InvoiceDraftBuilder.Build(period, buyer, history, options.Value.MarginPercent, c => quotes.GetValueOrDefault(c));
+        }
+        catch (MissingExchangeRateException missing)
+        {
+            return new DraftOutcome(null, false, missing.Message);
+        }
+
+        if (draft.Lines.Count == 0)
+        {
+            return new DraftOutcome(null, false, null);
+        }
+
+        var invoiceId = Guid.NewGuid();
+        var created = await database.WriteAsync(uow => InsertDraftAsync(uow, invoiceId, buyer, draft), ct);
+        return created ? new DraftOutcome(invoiceId, true, null) : await DraftAsync(tenantId, period, ct);
+    }
+
+    private async Task<List<SubscriptionHistory>> LoadHistoryAsync(Guid tenantId, BillingPeriod period, CancellationToken ct)
+    {
+        var terms = await database.QueryAsync<TermsRow>(
+            """
+            SELECT subscription_id AS SubscriptionId, vendor_name AS VendorName, plan_code AS PlanCode, plan_name AS PlanName,
+                committed_quantity AS CommittedQuantity, effective_date AS EffectiveDate, billing_cycle AS BillingCycle,
+                list_price AS ListPrice, list_price_currency AS ListPriceCurrency, list_price_includes_vat AS ListPriceIncludesVat,
+                sale_price_per_seat_eur AS SalePricePerSeatEur, occurred_at AS OccurredAt
+            FROM subscription_terms WHERE tenant_id = @tenantId AND effective_date <= @end
+            """,
+            new { tenantId, end = period.End }, ct);
+        var seats = await database.QueryAsync<SeatRow>(
+            """
+            SELECT seat_id AS SeatId, subscription_id AS SubscriptionId, assigned AS Assigned, effective_date AS EffectiveDate, occurred_at AS OccurredAt
+            FROM seat_changes WHERE tenant_id = @tenantId AND effective_date <= @end
+            """,
+            new { tenantId, end = period.End }, ct);
+
+        return terms.GroupBy(t => t.SubscriptionId)
+            .Select(g => new SubscriptionHistory(
+                g.Key,
+                g.Select(t => new SubscriptionTermsVersion(t.SubscriptionId, t.VendorName, t.PlanCode, t.PlanName, t.CommittedQuantity,
+                    t.EffectiveDate, new PlanPrice(t.BillingCycle, t.ListPrice, t.ListPriceCurrency, t.ListPriceIncludesVat, t.SalePricePerSeatEur),
+                    t.OccurredAt)).ToList(),
+                seats.Where(s => s.SubscriptionId == g.Key).Select(s => new SeatChange(s.SeatId, s.Assigned, s.EffectiveDate, s.OccurredAt)).ToList()))
+            .ToList();
+    }
+
+    private async Task<bool> InsertDraftAsync(UnitOfWork uow, Guid invoiceId, BuyerProfile buyer, InvoiceDraft draft)
+    {
+        var inserted = await uow.ExecuteAsync(
+            """
+            INSERT INTO invoices (id, tenant_id, kind, period, period_start, period_end, status, vat_category, vat_rate,
+                vat_exemption_reason, buyer_json, seller_json, total_excl_vat, total_vat, total_incl_vat, currency, created_at)
+            SELECT @invoiceId, @TenantId, 'invoice', @period, @periodStart, @periodEnd, 'draft', @category, @rate,
+                @reason, @buyerJson, @sellerJson, @exclVat, @vat, @inclVat, 'EUR', @now
+            WHERE NOT EXISTS (SELECT 1 FROM invoices WHERE tenant_id = @TenantId AND period = @period AND kind = 'invoice')
+            """,
+            new
+            {
+                invoiceId,
+                buyer.TenantId,
+                period = draft.Period.ToString(),
+                periodStart = draft.Period.Start,
+                periodEnd = draft.Period.End,
+                category = draft.Vat.Category,
+                rate = draft.Vat.Rate,
+                reason = draft.Vat.ExemptionReason,
+                buyerJson = SnapshotJson.Serialize(buyer),
+                sellerJson = SnapshotJson.Serialize(SellerSnapshot.From(options.Value)),
+                exclVat = draft.Totals.TotalExclVat,
+                vat = draft.Totals.TotalVat,
+                inclVat = draft.Totals.TotalInclVat,
+                now = uow.Now,
+            });
+        if (inserted == 0)
+        {
+            return false;
+        }
+
+        foreach (var line in draft.Lines)
+        {
+            await InvoiceLineWriter.InsertAsync(uow, invoiceId, line, null);
+        }
+
+        foreach (var rate in draft.ExchangeRates)
+        {
+            await uow.ExecuteAsync(
+                "INSERT INTO invoice_exchange_rates (invoice_id, currency, units_per_euro, rate_date) VALUES (@invoiceId, @Currency, @UnitsPerEuro, @RateDate)",
+                new { invoiceId, rate.Currency, rate.UnitsPerEuro, rate.RateDate });
+        }
+
+        await uow.AuditAsync("invoice", invoiceId, "drafted", new { period = draft.Period.ToString(), draft.Totals.TotalInclVat }, buyer.TenantId);
+        return true;
+    }
+
+    private sealed class TermsRow
+    {
+        public Guid SubscriptionId { get; set; }
+        public string VendorName { get; set; } = "";
+        public string PlanCode { get; set; } = "";
+        public string PlanName { get; set; } = "";
+        public int CommittedQuantity { get; set; }
+        public DateOnly EffectiveDate { get; set; }
+        public string BillingCycle { get; set; } = "";
+        public decimal ListPrice { get; set; }
+        public string ListPriceCurrency { get; set; } = "";
+        public bool ListPriceIncludesVat { get; set; }
+        public decimal? SalePricePerSeatEur { get; set; }
+        public DateTimeOffset OccurredAt { get; set; }
+    }
+
+    private sealed class SeatRow
+    {
+        public Guid SeatId { get; set; }
+        public Guid SubscriptionId { get; set; }
+        public bool Assigned { get; set; }
+        public DateOnly EffectiveDate { get; set; }
+        public DateTimeOffset OccurredAt { get; set; }
+    }
+}

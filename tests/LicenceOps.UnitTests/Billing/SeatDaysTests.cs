@@ -1,0 +1,101 @@
+using LicenceOps.Billing.Features.Invoicing;
+using LicenceOps.Billing.Features.Pricing;
+using NUnit.Framework;
+
+namespace LicenceOps.UnitTests.Billing;
+
+public class SeatDaysTests
+{
+    private static readonly BillingPeriod November = new(2026, 11);
+    private static readonly DateTimeOffset Earlier = new(2026, 10, 1, 8, 0, 0, TimeSpan.Zero);
+
+    internal static SubscriptionTermsVersion Terms(int committed, DateOnly effective, decimal? salePrice = 27.50m, DateTimeOffset? at = null) =>
+        new(Guid.Parse("5b0d1c3e-0000-0000-0000-000000000001"), "OpenAI", "chatgpt-team", "ChatGPT Team", committed, effective,
+            new PlanPrice("monthly", 25m, "USD", false, salePrice), at ?? Earlier);
+
+    private static SeatChange Assign(int seat, DateOnly date) => new(SeatId(seat), true, date, Earlier.AddDays(date.DayNumber % 100));
+
+    private static SeatChange Release(int seat, DateOnly date) => new(SeatId(seat), false, date, Earlier.AddDays(date.DayNumber % 100 + 1));
+
+    private static Guid SeatId(int n) => new($"00000000-0000-0000-0000-{n:D12}");
+
+    [Test]
+    public void Committed_seats_are_billed_even_when_unassigned()
+    {
+        var runs = SeatDays.Compute(November, [Terms(10, new DateOnly(2026, 1, 1))], [Assign(1, new DateOnly(2026, 1, 1))]);
+
+        Assert.That(runs.Select(r => (r.Start, r.End, r.Quantity)), Is.EqualTo(new[]
+        {
+            (new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30), 10),
+        }));
+    }
+
+    [Test]
+    public void A_seat_assigned_on_the_17th_above_the_commitment_counts_from_the_17th()
+    {
+        var seats = Enumerable.Range(1, 10).Select(n => Assign(n, new DateOnly(2026, 10, 1))).Append(Assign(11, new DateOnly(2026, 11, 17))).ToList();
+
+        var runs = SeatDays.Compute(November, [Terms(10, new DateOnly(2026, 1, 1))], seats);
+
+        Assert.That(runs.Select(r => (r.Start, r.End, r.Quantity)), Is.EqualTo(new[]
+        {
+            (new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 16), 10),
+            (new DateOnly(2026, 11, 17), new DateOnly(2026, 11, 30), 11),
+        }));
+    }
+
+    [Test]
+    public void A_seat_released_on_the_9th_counts_up_to_the_9th_included()
+    {
+        var seats = new[] { Assign(1, new DateOnly(2026, 10, 1)), Assign(2, new DateOnly(2026, 10, 1)), Assign(3, new DateOnly(2026, 10, 1)), Release(3, new DateOnly(2026, 11, 9)) };
+
+        var runs = SeatDays.Compute(November, [Terms(0, new DateOnly(2026, 1, 1))], seats);
+
+        Assert.That(runs.Select(r => (r.Start, r.End, r.Quantity)), Is.EqualTo(new[]
+        {
+            (new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 9), 3),
+            (new DateOnly(2026, 11, 10), new DateOnly(2026, 11, 30), 2),
+        }));
+    }
+
+    [Test]
+    public void A_reassigned_seat_counts_again_and_event_order_does_not_matter()
+    {
+        var changes = new[] { Assign(1, new DateOnly(2026, 11, 20)), Release(1, new DateOnly(2026, 11, 5)), Assign(1, new DateOnly(2026, 10, 1)) };
+
+        var runs = SeatDays.Compute(November, [Terms(0, new DateOnly(2026, 1, 1))], changes);
+
+        Assert.That(runs.Select(r => (r.Start, r.End, r.Quantity)), Is.EqualTo(new[]
+        {
+            (new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 5), 1),
+            (new DateOnly(2026, 11, 20), new DateOnly(2026, 11, 30), 1),
+        }));
+    }
+
+    [Test]
+    public void A_commitment_change_mid_month_splits_the_run_and_days_before_any_terms_are_not_billed()
+    {
+        var terms = new[] { Terms(5, new DateOnly(2026, 11, 11)), Terms(8, new DateOnly(2026, 11, 21), at: Earlier.AddDays(40)) };
+
+        var runs = SeatDays.Compute(November, terms, []);
+
+        Assert.That(runs.Select(r => (r.Start, r.End, r.Quantity)), Is.EqualTo(new[]
+        {
+            (new DateOnly(2026, 11, 11), new DateOnly(2026, 11, 20), 5),
+            (new DateOnly(2026, 11, 21), new DateOnly(2026, 11, 30), 8),
+        }));
+    }
+
+    [Test]
+    public void A_period_parses_only_real_months()
+    {
+        Assert.That(BillingPeriod.TryParse("2026-02", out var february), Is.True);
+        Assert.That(february!.Value.Days, Is.EqualTo(28));
+        Assert.That(february.Value.End, Is.EqualTo(new DateOnly(2026, 2, 28)));
+        Assert.That(february.Value.Previous().ToString(), Is.EqualTo("2026-01"));
+        Assert.That(BillingPeriod.TryParse("2026-13", out _), Is.False);
+        Assert.That(BillingPeriod.TryParse("2026-1", out _), Is.False);
+        Assert.That(BillingPeriod.TryParse("october", out _), Is.False);
+        Assert.That(BillingPeriod.TryParse(null, out _), Is.False);
+    }
+}
