@@ -81,8 +81,10 @@ public sealed class InvoiceAccessAndCreditNoteTests
             Assert.That((await caller.PostAsJsonAsync($"/api/tenants/{tenantA}/invoices/{issuedA}/credit-notes", new { reason = "x" })).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
             Assert.That((await caller.PostAsJsonAsync("/api/billing/runs", new { period = "2026-09", issue = true })).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
             Assert.That((await caller.GetAsync("/api/billing/exports/invoices.csv?from=2026-01-01&to=2026-12-31")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That((await caller.PostAsync("/api/billing/exchange-rates/fetch", null)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         }
 
+        Assert.That((await clientB.GetAsync("/api/billing/audit")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That(await world.InvoiceStateAsync(), Is.EqualTo(before));
     }
 

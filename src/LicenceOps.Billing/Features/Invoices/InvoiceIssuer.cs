@@ -7,7 +7,7 @@ namespace LicenceOps.Billing.Features.Invoices;
 /// <summary>
 /// Gives a draft its legal number. The series counter is bumped and read inside the caller's transaction, so
 /// concurrent issuers queue on that row (SQLite: BEGIN IMMEDIATE; SQL Server: the UPDATE's row lock) and
-/// a rolled-back issue gives its number back: the series stays gapless and in issue order.
+/// an issue that does not happen gives its number back: the series stays gapless and in issue order.
 /// </summary>
 public static class InvoiceIssuer
 {
@@ -36,8 +36,10 @@ public static class InvoiceIssuer
             new { number, issueDate, dueDate, now = uow.Now, invoiceId });
         if (updated != 1)
         {
-            // Another transaction issued it between our read and write: roll back so the number is not burnt.
-            throw new InvalidOperationException($"Invoice {invoiceId} changed while being issued.");
+            // Issued by a concurrent transaction between our read and our write (possible on SQL Server's read
+            // committed): we still hold the counter row's lock, so giving the number back leaves no gap.
+            await uow.ExecuteAsync("UPDATE invoice_sequences SET next_value = next_value - 1 WHERE series = @series", new { series });
+            return null;
         }
 
         draft.Status = InvoiceStatuses.Issued;
