@@ -18,6 +18,9 @@ public sealed class BillingWorld(LicenceOpsFactory factory)
     public static readonly DateTimeOffset LongAgo = new(2024, 1, 1, 8, 0, 0, TimeSpan.Zero);
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    // The machine is shared: give the bus room before calling a delivery lost.
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+
     public LicenceOpsFactory Factory { get; } = factory;
 
     public ModuleDatabase<BillingModule> Database => Factory.Service<ModuleDatabase<BillingModule>>();
@@ -29,7 +32,7 @@ public sealed class BillingWorld(LicenceOpsFactory factory)
         var tenantId = Guid.NewGuid();
         await PublishAsync(new TenantProfileChanged(tenantId, name, siren, siren is null ? null : siren + "00012", vat, country,
             "2 place Bellecour", null, "69001", "Lyon", $"compta@{tenantId:N}.example", "active", LongAgo));
-        await Eventually.UntilAsync(async () => await CountAsync("SELECT COUNT(*) FROM billing_tenants WHERE tenant_id = @tenantId", new { tenantId }) == 1);
+        await Eventually.UntilAsync(async () => await CountAsync("SELECT COUNT(*) FROM billing_tenants WHERE tenant_id = @tenantId", new { tenantId }) == 1, Wait);
         return tenantId;
     }
 
@@ -48,7 +51,7 @@ public sealed class BillingWorld(LicenceOpsFactory factory)
 
         await Eventually.UntilAsync(async () =>
             await CountAsync("SELECT COUNT(*) FROM subscription_terms WHERE subscription_id = @subscriptionId", new { subscriptionId }) == 1
-            && await CountAsync("SELECT COUNT(*) FROM seat_changes WHERE subscription_id = @subscriptionId", new { subscriptionId }) >= assigned);
+            && await CountAsync("SELECT COUNT(*) FROM seat_changes WHERE subscription_id = @subscriptionId", new { subscriptionId }) >= assigned, Wait);
         return subscriptionId;
     }
 
@@ -56,14 +59,14 @@ public sealed class BillingWorld(LicenceOpsFactory factory)
     {
         await PublishAsync(new SeatAssigned(seatId, tenantId, subscriptionId, Guid.NewGuid(), "plan", date, LongAgo.AddDays(date.DayNumber % 1000)));
         await Eventually.UntilAsync(async () =>
-            await CountAsync("SELECT COUNT(*) FROM seat_changes WHERE seat_id = @seatId AND assigned = 1", new { seatId }) == 1);
+            await CountAsync("SELECT COUNT(*) FROM seat_changes WHERE seat_id = @seatId AND assigned = 1", new { seatId }) == 1, Wait);
     }
 
     public async Task ReleaseAsync(Guid tenantId, Guid subscriptionId, Guid seatId, DateOnly date)
     {
         await PublishAsync(new SeatReleased(seatId, tenantId, subscriptionId, null, "plan", date, LongAgo.AddDays(date.DayNumber % 1000 + 1)));
         await Eventually.UntilAsync(async () =>
-            await CountAsync("SELECT COUNT(*) FROM seat_changes WHERE seat_id = @seatId AND assigned = 0", new { seatId }) == 1);
+            await CountAsync("SELECT COUNT(*) FROM seat_changes WHERE seat_id = @seatId AND assigned = 0", new { seatId }) == 1, Wait);
     }
 
     public async Task<long> CountAsync(string sql, object? param = null)

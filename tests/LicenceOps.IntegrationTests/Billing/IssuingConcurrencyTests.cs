@@ -27,7 +27,7 @@ public sealed class IssuingConcurrencyTests
         }
 
         await Eventually.UntilAsync(async () => await world.CountAsync("SELECT COUNT(*) FROM subscription_terms") == Tenants
-                                                && await world.CountAsync("SELECT COUNT(*) FROM billing_tenants") == Tenants);
+                                                && await world.CountAsync("SELECT COUNT(*) FROM billing_tenants") == Tenants, TimeSpan.FromSeconds(60));
         var staff = await factory.StaffClientAsync(Roles.StaffBilling);
         var run = await BillingWorld.RunAsync(staff, "2026-10", issue: false);
         Assert.That(run.GetProperty("drafted").GetInt32(), Is.EqualTo(Tenants));
@@ -39,16 +39,27 @@ public sealed class IssuingConcurrencyTests
             // Every draft is asked twice, so issuers also race on the same invoice.
             var work = new ConcurrentQueue<(Guid Invoice, Guid Tenant)>(drafts.Concat(drafts).OrderBy(_ => Random.Shared.Next()).Select(d => (d, owners[d])));
             var outcomes = new ConcurrentBag<HttpStatusCode>();
-            var clients = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => factory.StaffClientAsync(Roles.StaffBilling)));
+            var unexpected = new ConcurrentBag<string>();
+            var clients = new List<HttpClient>();
+            for (var i = 0; i < 16; i++)
+            {
+                clients.Add(await factory.StaffClientAsync(Roles.StaffBilling));
+            }
+
             await Task.WhenAll(clients.Select(client => Task.Run(async () =>
             {
                 while (work.TryDequeue(out var item))
                 {
                     var response = await client.PostAsync($"/api/tenants/{item.Tenant}/invoices/{item.Invoice}/issue", null);
                     outcomes.Add(response.StatusCode);
+                    if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Conflict))
+                    {
+                        unexpected.Add($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                    }
                 }
             })));
 
+            Assert.That(unexpected, Is.Empty);
             Assert.That(outcomes.Count(o => o == HttpStatusCode.OK), Is.EqualTo(Tenants));
             Assert.That(outcomes.Count(o => o == HttpStatusCode.Conflict), Is.EqualTo(Tenants), "the second request for an invoice finds it issued");
 
