@@ -13,7 +13,8 @@ public sealed class SkiaInvoiceRenderer : IDocumentRenderer
         var pages = new PdfPageComposer();
         layout.Compose(pages);
 
-        using var output = new MemoryStream();
+        // Native buffer: the finished PDF is copied to managed memory once, not grown through a MemoryStream.
+        using var output = new SKDynamicMemoryWStream();
         var metadata = new SKDocumentPdfMetadata
         {
             Title = $"{layout.Title} {document.Number}",
@@ -32,6 +33,7 @@ public sealed class SkiaInvoiceRenderer : IDocumentRenderer
             pages.Render(pdf, layout.DrawFooter);
             pdf.Close();
         }
-        return output.ToArray();
+        using var data = output.DetachAsData();
+        return data.ToArray();
     }
 }

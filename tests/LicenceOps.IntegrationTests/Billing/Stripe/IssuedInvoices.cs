@@ -12,7 +12,8 @@ internal static class IssuedInvoices
 {
     public static readonly BillingPeriod October = new(2026, 10);
 
-    public static async Task<InvoiceRow> CreateAsync(LicenceOpsFactory factory, int seats, decimal eurPerSeat)
+    /// <param name="usdListPrice">When set, adds a ChatGPT-style subscription priced in USD and the ECB rate 1,0842 on the period's last day.</param>
+    public static async Task<InvoiceRow> CreateAsync(LicenceOpsFactory factory, int seats, decimal eurPerSeat, decimal? usdListPrice = null)
     {
         var tenantId = Guid.NewGuid();
         var at = factory.Clock.GetUtcNow();
@@ -39,6 +40,25 @@ internal static class IssuedInvoices
                     subscriptionId = Guid.NewGuid(), tenantId, seats, start = October.Start, renewal = October.Start.AddYears(1),
                     price = eurPerSeat, at,
                 });
+            if (usdListPrice is { } usd)
+            {
+                await uow.ExecuteAsync(
+                    """
+                    INSERT INTO subscription_terms (subscription_id, tenant_id, vendor_name, plan_code, plan_name, committed_quantity,
+                        effective_date, term_start, renewal_date, billing_cycle, list_price, list_price_currency,
+                        list_price_includes_vat, sale_price_per_seat_eur, occurred_at)
+                    VALUES (@subscriptionId, @tenantId, 'Anthropic', 'claude-team', 'Claude Team', 4,
+                        @start, @start, @renewal, 'monthly', @usd, 'USD', 0, NULL, @at)
+                    """,
+                    new { subscriptionId = Guid.NewGuid(), tenantId, start = October.Start, renewal = October.Start.AddYears(1), usd, at });
+                await uow.ExecuteAsync(
+                    """
+                    INSERT INTO exchange_rates (currency, rate_date, units_per_euro, source, loaded_at)
+                    SELECT 'USD', @date, @rate, 'test', @at
+                    WHERE NOT EXISTS (SELECT 1 FROM exchange_rates WHERE currency = 'USD' AND rate_date = @date)
+                    """,
+                    new { date = October.End, rate = 1.0842m, at });
+            }
         });
 
         await factory.Service<InvoiceRunner>().RunAsync(October, issue: true, CancellationToken.None);

@@ -164,6 +164,24 @@ public sealed class StripeWebhookTests
         Assert.That((await response.Content.ReadFromJsonAsync<StripeWebhook.WebhookReceipt>())!.Outcome, Is.EqualTo("ignored: unknown invoice"));
     }
 
+    [Test]
+    public async Task Without_a_configured_secret_the_webhook_refuses_everything()
+    {
+        using var unconfigured = new LicenceOpsFactory();
+        using var client = unconfigured.AnonymousClient();
+        var body = StripeSignatures.PaymentIntentEvent("evt_nosecret", "payment_intent.succeeded", Guid.NewGuid(), 1000, unconfigured.Clock.GetUtcNow());
+        using var request = new HttpRequestMessage(HttpMethod.Post, StripeWebhook.Route)
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeSignatures.Header(body, "", unconfigured.Clock.GetUtcNow()));
+
+        var response = await client.SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("Billing:Stripe:WebhookSecret"));
+    }
+
     private static long Cents(InvoiceRow invoice) => (long)(invoice.TotalInclVat * 100m);
 
     private async Task<HttpResponseMessage> PostAsync(string body, string? signature)

@@ -1,0 +1,44 @@
+using System.Net;
+using LicenceOps.IntegrationTests.Billing.Stripe;
+using LicenceOps.IntegrationTests.Infrastructure;
+using UglyToad.PdfPig;
+
+namespace LicenceOps.IntegrationTests.Billing.Documents;
+
+/// <summary>A real issued invoice, fetched as PDF over HTTP and read back: what the client actually receives.</summary>
+public sealed class InvoicePdfTests
+{
+    [Test]
+    public async Task The_pdf_of_an_issued_invoice_carries_its_number_lines_rate_and_totals()
+    {
+        using var factory = new LicenceOpsFactory();
+        var invoice = await IssuedInvoices.CreateAsync(factory, seats: 10, eurPerSeat: 30m, usdListPrice: 25m);
+        using var staff = await factory.StaffClientAsync();
+
+        var response = await staff.GetAsync($"/api/tenants/{invoice.TenantId}/invoices/{invoice.Id}/pdf");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/pdf"));
+        using var pdf = PdfDocument.Open(await response.Content.ReadAsByteArrayAsync());
+        var text = string.Join("\n", pdf.GetPages().Select(p => p.Text));
+        var squashed = string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
+        Assert.Multiple(() =>
+        {
+            Assert.That(pdf.GetPage(1).Width, Is.EqualTo(595.28).Within(0.5));
+            Assert.That(text, Does.Contain("FACTURE"));
+            Assert.That(text, Does.Contain(invoice.Number!));
+            Assert.That(text, Does.Contain("ChatGPT Business").And.Contain("Claude Team"));
+            Assert.That(text, Does.Contain("1 EUR = 1,0842 USD, taux BCE du 31/10/2026"));
+            Assert.That(text, Does.Contain("20\u00A0%"), "the stored VAT rate prints as a percentage");
+            Assert.That(squashed, Does.Contain("TotalTTC" + Squash(FrenchMoney(invoice.TotalInclVat))));
+            Assert.That(squashed, Does.Contain("TotalHT" + Squash(FrenchMoney(invoice.TotalExclVat))));
+            Assert.That(squashed, Does.Contain(Squash("Indemnité forfaitaire pour frais de recouvrement")));
+            Assert.That(text, Does.Contain("Page 1 / "));
+        });
+    }
+
+    private static string FrenchMoney(decimal amount) =>
+        amount.ToString("#,##0.00", new System.Globalization.NumberFormatInfo { NumberDecimalSeparator = ",", NumberGroupSeparator = " " }) + " €";
+
+    private static string Squash(string s) => string.Concat(s.Where(c => !char.IsWhiteSpace(c)));
+}
