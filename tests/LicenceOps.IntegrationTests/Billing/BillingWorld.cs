@@ -18,6 +18,16 @@ public sealed class BillingWorld(LicenceOpsFactory factory)
     public static readonly DateTimeOffset LongAgo = new(2024, 1, 1, 8, 0, 0, TimeSpan.Zero);
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>
+    /// Billing tests build their own tenants and subscriptions from events; the demo companies that Tenants and Seats
+    /// would otherwise seed (and publish to Billing) are left out so counts and runs see only the test's world.
+    /// </summary>
+    public static Dictionary<string, string?> Settings(Dictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>(extra ?? []) { ["Demo:Seed"] = "false" };
+        return settings;
+    }
+
     // The machine is shared: give the bus room before calling a delivery lost.
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 

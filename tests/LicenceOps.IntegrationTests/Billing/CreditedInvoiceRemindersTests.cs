@@ -10,7 +10,7 @@ public sealed class CreditedInvoiceRemindersTests
     [Test]
     public async Task A_fully_credited_invoice_gets_no_reminder_and_a_late_job_sends_only_the_latest_one()
     {
-        using var factory = new LicenceOpsFactory();
+        using var factory = new LicenceOpsFactory(BillingWorld.Settings());
         var world = new BillingWorld(factory);
         var credited = await world.TenantAsync("Annulé SAS", "FR", null, "987654321");
         var unpaid = await world.TenantAsync("Impayé SAS", "FR", null, "552100554");

@@ -19,10 +19,10 @@ public sealed class ExchangeRateTests
     public async Task StartAsync()
     {
         ecb = await FakeEcbServer.StartAsync();
-        factory = new LicenceOpsFactory(new Dictionary<string, string?>
+        factory = new LicenceOpsFactory(BillingWorld.Settings(new Dictionary<string, string?>
         {
             ["Billing:EcbDailyRatesUrl"] = $"{ecb.BaseUrl}/stats/eurofxref/eurofxref-daily.xml",
-        });
+        }));
         world = new BillingWorld(factory);
         staff = await factory.StaffClientAsync(Roles.StaffBilling);
     }

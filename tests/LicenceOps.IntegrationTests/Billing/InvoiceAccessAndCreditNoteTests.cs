@@ -18,7 +18,7 @@ public sealed class InvoiceAccessAndCreditNoteTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        factory = new LicenceOpsFactory();
+        factory = new LicenceOpsFactory(BillingWorld.Settings());
         world = new BillingWorld(factory);
         staff = await factory.StaffClientAsync(Roles.StaffBilling);
         tenantA = await world.TenantAsync("Alpha SAS", "FR", "FR12987654321", "987654321");

@@ -24,7 +24,7 @@ public sealed class InvoiceRunTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        factory = new LicenceOpsFactory();
+        factory = new LicenceOpsFactory(BillingWorld.Settings());
         world = new BillingWorld(factory);
         staff = await factory.StaffClientAsync(Roles.StaffBilling);
 

@@ -15,7 +15,7 @@ public sealed class IssuingConcurrencyTests
     [Test]
     public async Task Sixteen_parallel_issuers_produce_consecutive_numbers_without_gap_or_repeat()
     {
-        using var factory = new LicenceOpsFactory();
+        using var factory = new LicenceOpsFactory(BillingWorld.Settings());
         var world = new BillingWorld(factory);
         for (var i = 0; i < Tenants; i++)
         {

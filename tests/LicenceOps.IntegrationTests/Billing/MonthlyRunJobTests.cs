@@ -9,7 +9,7 @@ public sealed class MonthlyRunJobTests
     [Test]
     public async Task On_the_first_at_six_paris_time_the_job_issues_the_month_that_ended_once()
     {
-        using var factory = new LicenceOpsFactory();
+        using var factory = new LicenceOpsFactory(BillingWorld.Settings());
         var world = new BillingWorld(factory);
         var tenant = await world.TenantAsync("Mensuel SAS", "FR", null, "987654321");
         await world.SubscriptionAsync(tenant, "Google", "Gemini Business", 0, 3, new DateOnly(2026, 11, 11), 20m, "EUR", false, null);

@@ -21,7 +21,7 @@ public sealed class PaymentsAndCollectionsTests
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        factory = new LicenceOpsFactory();
+        factory = new LicenceOpsFactory(BillingWorld.Settings());
         world = new BillingWorld(factory);
         payer = await world.TenantAsync("Bon Payeur SAS", "FR", null, "987654321");
         latePayer = await world.TenantAsync("Retard SARL", "FR", null, "552100554");

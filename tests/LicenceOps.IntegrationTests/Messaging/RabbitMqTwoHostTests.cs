@@ -1,8 +1,9 @@
 using LicenceOps.IntegrationTests.Infrastructure;
-using LicenceOps.IntegrationTests.Messaging.Publisher;
 using LicenceOps.IntegrationTests.Messaging.Recorder;
 using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Identity;
 using LicenceOps.Platform.Modules;
+using LicenceOps.Tenants;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
@@ -11,7 +12,8 @@ namespace LicenceOps.IntegrationTests.Messaging;
 
 /// <summary>
 /// The distributed mode for real: two hosts, each with its own data directory, on the private RabbitMQ node.
-/// Host A publishes PersonJoined through its outbox; host B's module consumes them. Every message is
+/// Host A runs the Tenants module: people join through its API and it publishes PersonJoined through its
+/// outbox; host B runs a recording consumer module. Every message is
 /// handled exactly once, also when B is down while A publishes and comes back over the same database.
 /// </summary>
 [TestFixture]
@@ -31,7 +33,6 @@ public sealed class RabbitMqTwoHostTests
         // Queues are named per test, so a rerun against the same broker never sees another run's messages.
         var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
         settings = TestRabbitMq.BusSettings(prefix);
-        settings["Demo:Seed"] = "false";
         recorderQueue = new KebabCaseEndpointNameFormatter(prefix, false).Consumer<JoinedRecorderConsumer>();
     }
 
@@ -57,34 +58,35 @@ public sealed class RabbitMqTwoHostTests
     public async Task Each_person_joined_published_by_host_A_is_consumed_once_by_host_B()
     {
         var recorderData = NewDataDirectory();
-        var recorder = await StartAsync(new JoinedRecorderModule(), recorderData);
-        var publisher = await StartAsync(new JoinedPublisherModule(), NewDataDirectory());
+        var recorder = await StartRecorderAsync(recorderData);
+        var tenants = await StartTenantsAsync();
 
-        var published = new List<Guid>();
-        for (var batch = 0; batch < 4; batch++)
-        {
-            published.AddRange(await JoinedPublisherModule.PublishJoinedAsync(PublisherDb(publisher), 5));
-        }
+        var published = await tenants.JoinPeopleAsync(20);
+        var expected = await tenants.JoinedInOutboxAsync();
 
         await Eventually.UntilAsync(
-            async () => (await JoinedRecorderModule.RecordedAsync(RecorderDb(recorder))).Count >= published.Count,
+            async () => (await JoinedRecorderModule.RecordedAsync(RecorderDb(recorder))).Count >= expected,
             BusTimeout,
             "host B records every PersonJoined that host A published");
         await Task.Delay(500); // a duplicate would arrive right behind the originals
-        Assert.That(await JoinedRecorderModule.RecordedAsync(RecorderDb(recorder)), Is.EquivalentTo(published));
-        Assert.That(await JoinedPublisherModule.UndispatchedAsync(PublisherDb(publisher)), Is.Zero);
+        var recorded = await JoinedRecorderModule.RecordedAsync(RecorderDb(recorder));
+        Assert.That(recorded, Is.Unique, "no PersonJoined is consumed twice");
+        Assert.That(recorded, Has.Count.EqualTo(expected), "the demo joiners and the 20 API joiners");
+        Assert.That(recorded, Is.SupersetOf(published));
+        Assert.That(await tenants.UndispatchedAsync(), Is.Zero);
     }
 
     [Test]
     public async Task Messages_published_while_the_consumer_is_down_wait_in_its_durable_queue_and_are_consumed_once_after_restart()
     {
         var recorderData = NewDataDirectory();
-        var recorder = await StartAsync(new JoinedRecorderModule(), recorderData);
-        var publisher = await StartAsync(new JoinedPublisherModule(), NewDataDirectory());
+        var recorder = await StartRecorderAsync(recorderData);
+        var tenants = await StartTenantsAsync();
 
-        var beforeStop = await JoinedPublisherModule.PublishJoinedAsync(PublisherDb(publisher), 5);
+        var beforeStop = await tenants.JoinPeopleAsync(5);
+        var consumedBeforeStop = await tenants.JoinedInOutboxAsync();
         await Eventually.UntilAsync(
-            async () => (await JoinedRecorderModule.RecordedAsync(RecorderDb(recorder))).Count >= beforeStop.Count,
+            async () => (await JoinedRecorderModule.RecordedAsync(RecorderDb(recorder))).Count >= consumedBeforeStop,
             BusTimeout,
             "host B is consuming before it is stopped");
 
@@ -92,23 +94,27 @@ public sealed class RabbitMqTwoHostTests
         var whileDown = new List<Guid>();
         for (var batch = 0; batch < 3; batch++)
         {
-            whileDown.AddRange(await JoinedPublisherModule.PublishJoinedAsync(PublisherDb(publisher), 5));
+            whileDown.AddRange(await tenants.JoinPeopleAsync(5));
         }
 
         await Eventually.UntilAsync(
-            async () => await JoinedPublisherModule.UndispatchedAsync(PublisherDb(publisher)) == 0,
+            async () => await tenants.UndispatchedAsync() == 0,
             BusTimeout,
             "host A hands every outbox row to the broker while host B is down");
         Assert.That(await QueuedMessagesAsync(recorderQueue), Is.EqualTo(whileDown.Count), "the messages wait in host B's durable queue");
 
-        var restarted = await StartAsync(new JoinedRecorderModule(), recorderData);
+        var restarted = await StartRecorderAsync(recorderData);
         var all = beforeStop.Concat(whileDown).ToList();
+        var expected = consumedBeforeStop + whileDown.Count;
         await Eventually.UntilAsync(
-            async () => (await JoinedRecorderModule.RecordedAsync(RecorderDb(restarted))).Count >= all.Count,
+            async () => (await JoinedRecorderModule.RecordedAsync(RecorderDb(restarted))).Count >= expected,
             BusTimeout,
             "the restarted host B consumes what was published while it was down");
         await Task.Delay(500);
-        Assert.That(await JoinedRecorderModule.RecordedAsync(RecorderDb(restarted)), Is.EquivalentTo(all), "each PersonId exactly once");
+        var recorded = await JoinedRecorderModule.RecordedAsync(RecorderDb(restarted));
+        Assert.That(recorded, Is.Unique, "each PersonId exactly once");
+        Assert.That(recorded, Has.Count.EqualTo(expected));
+        Assert.That(recorded, Is.SupersetOf(all));
         Assert.That(await QueuedMessagesAsync(recorderQueue), Is.Zero);
     }
 
@@ -119,9 +125,16 @@ public sealed class RabbitMqTwoHostTests
         return directory;
     }
 
-    private async Task<RunningHost> StartAsync(IModule module, string dataDirectory)
+    private async Task<RunningHost> StartRecorderAsync(string dataDirectory) =>
+        await StartAsync([new JoinedRecorderModule()], dataDirectory, demoSeed: false);
+
+    /// <summary>Host A: Identity and Tenants with the demo tenants (their joiners are published too).</summary>
+    private async Task<TenantsPublisher> StartTenantsAsync() =>
+        new(await StartAsync([new IdentityModule(), new TenantsModule()], NewDataDirectory(), demoSeed: true));
+
+    private async Task<RunningHost> StartAsync(IReadOnlyList<IModule> modules, string dataDirectory, bool demoSeed)
     {
-        var host = await RunningHost.StartAsync([module], dataDirectory, settings);
+        var host = await RunningHost.StartAsync(modules, dataDirectory, new Dictionary<string, string?>(settings) { ["Demo:Seed"] = demoSeed.ToString() });
         hosts.Add(host);
         return host;
     }
@@ -131,9 +144,6 @@ public sealed class RabbitMqTwoHostTests
         hosts.Remove(host);
         await host.DisposeAsync();
     }
-
-    private static ModuleDatabase<JoinedPublisherModule> PublisherDb(RunningHost host) =>
-        host.Services.GetRequiredService<ModuleDatabase<JoinedPublisherModule>>();
 
     private static ModuleDatabase<JoinedRecorderModule> RecorderDb(RunningHost host) =>
         host.Services.GetRequiredService<ModuleDatabase<JoinedRecorderModule>>();

@@ -25,15 +25,9 @@ public static class InvoiceDocumentMapper
         var totals = InvoiceTotals.Compute(lines.Select(l => new TaxedAmount(l.VatCategory, l.VatRate, l.NetAmount, invoice.VatExemptionReason)));
         var isCreditNote = invoice.Kind == InvoiceKinds.CreditNote;
 
-        var mentions = new List<string>
-        {
-            isCreditNote ? $"Avoir n° {invoice.Number}" : $"Facture n° {invoice.Number}",
-            F($"Date d'émission : {issueDate:dd/MM/yyyy}"),
-            F($"Période de service : du {invoice.PeriodStart:dd/MM/yyyy} au {invoice.PeriodEnd:dd/MM/yyyy}"),
-            "Catégorie de l'opération : prestation de services",
-            $"Vendeur : {seller.Name}, SIREN {seller.Siren}, TVA intracommunautaire {seller.VatNumber}",
-            $"Client : {buyer.LegalName}" + (buyer.Siren is null ? "" : $", SIREN {buyer.Siren}") + (buyer.VatNumber is null ? "" : $", TVA {buyer.VatNumber}"),
-        };
+        // Number, dates, period, parties and exchange rates have their own fields, printed once by the renderer;
+        // mentions hold only what has no field of its own.
+        var mentions = new List<string> { "Catégorie de l'opération : prestation de services" };
         if (credited is not null)
         {
             mentions.Add(F($"Avoir se rapportant à la facture n° {credited.Number} du {credited.IssueDate:dd/MM/yyyy}"));
@@ -46,11 +40,6 @@ public static class InvoiceDocumentMapper
         if (invoice.VatExemptionReason is not null)
         {
             mentions.Add(invoice.VatExemptionReason);
-        }
-
-        foreach (var rate in rates)
-        {
-            mentions.Add(F($"Taux de change BCE : 1 EUR = {rate.UnitsPerEuro} {rate.Currency} (taux du {rate.RateDate:dd/MM/yyyy})"));
         }
 
         if (!isCreditNote)

@@ -11,7 +11,7 @@ public sealed class InvoicePdfTests
     [Test]
     public async Task The_pdf_of_an_issued_invoice_carries_its_number_lines_rate_and_totals()
     {
-        using var factory = new LicenceOpsFactory();
+        using var factory = new LicenceOpsFactory(BillingWorld.Settings());
         var invoice = await IssuedInvoices.CreateAsync(factory, seats: 10, eurPerSeat: 30m, usdListPrice: 25m);
         using var staff = await factory.StaffClientAsync();
 

@@ -16,12 +16,12 @@ public sealed class StripeCollectionFlowTests
     public async Task An_issued_invoice_is_collected_once_through_stripe_and_marked_paid_by_the_webhook()
     {
         await using var stripe = await FakeStripeServer.StartAsync();
-        using var factory = new LicenceOpsFactory(new Dictionary<string, string?>
+        using var factory = new LicenceOpsFactory(BillingWorld.Settings(new Dictionary<string, string?>
         {
             ["Billing:Stripe:SecretKey"] = "sk_test_flow",
             ["Billing:Stripe:WebhookSecret"] = Secret,
             ["Billing:Stripe:ApiBase"] = stripe.BaseUrl,
-        });
+        }));
         var invoice = await IssuedInvoices.CreateAsync(factory, seats: 7, eurPerSeat: 33.33m);
 
         var requested = await factory.Service<PaymentRequestJob>().RunAsync(CancellationToken.None);

@@ -20,7 +20,7 @@ public sealed class StripeWebhookTests
     [OneTimeSetUp]
     public void StartHost()
     {
-        factory = new LicenceOpsFactory(new Dictionary<string, string?> { ["Billing:Stripe:WebhookSecret"] = Secret });
+        factory = new LicenceOpsFactory(BillingWorld.Settings(new Dictionary<string, string?> { ["Billing:Stripe:WebhookSecret"] = Secret }));
         http = factory.AnonymousClient();
     }
 
@@ -167,7 +167,7 @@ public sealed class StripeWebhookTests
     [Test]
     public async Task Without_a_configured_secret_the_webhook_refuses_everything()
     {
-        using var unconfigured = new LicenceOpsFactory();
+        using var unconfigured = new LicenceOpsFactory(BillingWorld.Settings());
         using var client = unconfigured.AnonymousClient();
         var body = StripeSignatures.PaymentIntentEvent("evt_nosecret", "payment_intent.succeeded", Guid.NewGuid(), 1000, unconfigured.Clock.GetUtcNow());
         using var request = new HttpRequestMessage(HttpMethod.Post, StripeWebhook.Route)
