@@ -1,15 +1,14 @@
 using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
-using LicenceOps.Seats.Consumers;
-using LicenceOps.Seats.Domain;
 using LicenceOps.Seats.Shared;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LicenceOps.Seats.Demo;
 
 /// <summary>
-/// Subscriptions, department templates and a few seats for the two demo tenants. People normally arrive from the
-/// Tenants events; the demo seeds its own read-copy rows with fixed ids so the seats have someone to point at.
+/// Subscriptions and department templates for the two demo tenants. The demo people arrive as Tenants publishes
+/// their PersonJoined events (after this seed, because the bus starts once seeding is done), so each is onboarded
+/// from its department's template like any real joiner: the demo starts with onboarding workflows and invite tasks.
 /// </summary>
 internal static class SeatsDemoData
 {
@@ -18,22 +17,6 @@ internal static class SeatsDemoData
     public static readonly Guid AcmeCopilotId = Guid.Parse("5A0C3E2B-1F64-4C38-9A1E-0C1D2E3F5A03");
     public static readonly Guid NordwindCopilotId = Guid.Parse("7B1D4F3C-2A75-4D49-8B2F-1D2E3F4A6A01");
     public static readonly Guid NordwindGeminiId = Guid.Parse("7B1D4F3C-2A75-4D49-8B2F-1D2E3F4A6A02");
-
-    private sealed record DemoPerson(Guid Id, Guid TenantId, string Email, string Name, Guid DepartmentId, Guid SubscriptionId, SeatStatus Status);
-
-    private static readonly DemoPerson[] People =
-    [
-        new(Guid.Parse("5A0C3E2B-1F64-4C38-9A1E-0C1D2E3F6A01"), DemoData.AcmeTenantId, "claire.martin@acme-conseil.fr", "Claire Martin",
-            DemoData.AcmeMarketingId, AcmeChatGptId, SeatStatus.Active),
-        new(Guid.Parse("5A0C3E2B-1F64-4C38-9A1E-0C1D2E3F6A02"), DemoData.AcmeTenantId, "julien.bernard@acme-conseil.fr", "Julien Bernard",
-            DemoData.AcmeMarketingId, AcmeChatGptId, SeatStatus.Invited),
-        new(Guid.Parse("5A0C3E2B-1F64-4C38-9A1E-0C1D2E3F6A03"), DemoData.AcmeTenantId, "sophie.leroy@acme-conseil.fr", "Sophie Leroy",
-            DemoData.AcmeEngineeringId, AcmeClaudePremiumId, SeatStatus.Active),
-        new(Guid.Parse("7B1D4F3C-2A75-4D49-8B2F-1D2E3F4A7A01"), DemoData.NordwindTenantId, "jonas.weber@nordwind-logistik.de", "Jonas Weber",
-            DemoData.NordwindSalesId, NordwindCopilotId, SeatStatus.Active),
-        new(Guid.Parse("7B1D4F3C-2A75-4D49-8B2F-1D2E3F4A7A02"), DemoData.NordwindTenantId, "lena.fischer@nordwind-logistik.de", "Lena Fischer",
-            DemoData.NordwindItId, NordwindGeminiId, SeatStatus.Requested),
-    ];
 
     public static async Task SeedAsync(IServiceProvider services, CancellationToken ct)
     {
@@ -57,24 +40,6 @@ internal static class SeatsDemoData
             await TemplateAsync(uow, DemoData.AcmeTenantId, DemoData.AcmeFinanceId, AcmeCopilotId);
             await TemplateAsync(uow, DemoData.NordwindTenantId, DemoData.NordwindSalesId, NordwindCopilotId);
             await TemplateAsync(uow, DemoData.NordwindTenantId, DemoData.NordwindItId, NordwindGeminiId);
-
-            foreach (var person in People)
-            {
-                await PeopleCopy.UpsertAsync(uow, person.Id, person.TenantId, person.Email, person.Name, person.DepartmentId,
-                    setDepartment: true, "active", endDate: null);
-                var sub = (await SubscriptionLedger.FindAsync(uow, person.TenantId, person.SubscriptionId))!;
-                await SeatLedger.ClaimAsync(uow, sub, increaseAllowed: false, "demo data");
-                var seatId = await SeatLedger.InsertAsync(uow, sub, person.Id, "demo data");
-                var seat = (await SeatLedger.FindAsync(uow, person.TenantId, seatId))!;
-                if (person.Status is SeatStatus.Invited or SeatStatus.Active)
-                {
-                    await SeatLedger.TransitionAsync(uow, seat, SeatStatus.Requested, SeatStatus.Invited, "demo data");
-                }
-                if (person.Status is SeatStatus.Active)
-                {
-                    await SeatLedger.TransitionAsync(uow, seat, SeatStatus.Invited, SeatStatus.Active, "demo data");
-                }
-            }
         }, ct);
     }
 

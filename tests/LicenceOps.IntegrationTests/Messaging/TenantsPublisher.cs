@@ -31,6 +31,7 @@ internal sealed class TenantsPublisher(RunningHost host)
                 firstName = "Camille",
                 lastName = $"Joiner {i}",
                 departmentId = DemoData.AcmeMarketingId,
+                startDate = DateOnly.FromDateTime(DateTime.UtcNow),
             });
             response.EnsureSuccessStatusCode();
             ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
