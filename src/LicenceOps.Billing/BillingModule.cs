@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using Hangfire;
 using LicenceOps.Billing.Consumers;
 using LicenceOps.Billing.Documents;

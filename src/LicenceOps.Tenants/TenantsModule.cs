@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using Hangfire;
 using LicenceOps.Platform.Auditing;
 using LicenceOps.Platform.Modules;

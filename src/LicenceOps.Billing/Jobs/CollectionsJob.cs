@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Billing.Features.Invoices;
 using LicenceOps.Billing.Features.Invoicing;
 using LicenceOps.Contracts.Billing;
@@ -21,7 +22,7 @@ public sealed class CollectionsJob(ModuleDatabase<BillingModule> database, TimeP
     public async Task<CollectionsResult> RunAsync(CancellationToken ct)
     {
         using var actor = JobActor.Begin(Id);
-        var today = ParisCalendar.Today(time.GetUtcNow());
+        var today = ParisCalendar.Today(time);
         var overdue = await database.WriteAsync(async uow =>
         {
             var due = await uow.QueryAsync<Guid>(

@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Billing.Features.Invoicing;
 using LicenceOps.Billing.Features.Runs;
 using LicenceOps.Platform.Jobs;
@@ -13,7 +14,7 @@ public sealed class MonthlyInvoiceRunJob(InvoiceRunner runner, TimeProvider time
     public async Task<InvoiceRunResult> RunAsync(CancellationToken ct)
     {
         using var actor = JobActor.Begin(Id);
-        var period = BillingPeriod.FromDate(ParisCalendar.Today(time.GetUtcNow())).Previous();
+        var period = BillingPeriod.FromDate(ParisCalendar.Today(time)).Previous();
         return await runner.RunAsync(period, options.Value.AutoIssueMonthlyRun, ct);
     }
 }

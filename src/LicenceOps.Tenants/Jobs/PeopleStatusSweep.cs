@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Jobs;
 using LicenceOps.Tenants.Domain;

@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Tenants.Domain;
 
 namespace LicenceOps.UnitTests.Tenants;

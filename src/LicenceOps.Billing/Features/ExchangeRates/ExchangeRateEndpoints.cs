@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using System.Globalization;
 using System.Text;
 using LicenceOps.Billing.Features.Invoicing;
@@ -37,7 +38,7 @@ internal static class ExchangeRateEndpoints
             errors.Add("currency", "currency must be an ISO 4217 code such as USD.");
         }
 
-        var day = ParisCalendar.Today(time.GetUtcNow());
+        var day = ParisCalendar.Today(time);
         if (date is not null && !DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
         {
             errors.Add("date", "date must be yyyy-MM-dd.");

@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Billing.Features.Invoicing;
 using LicenceOps.Contracts.Billing;
 using LicenceOps.Platform.Data;
@@ -25,7 +26,7 @@ public static class InvoiceIssuer
         await uow.ExecuteAsync("UPDATE invoice_sequences SET next_value = next_value + 1 WHERE series = @series", new { series });
         var sequence = await uow.ExecuteScalarAsync<long>("SELECT next_value - 1 FROM invoice_sequences WHERE series = @series", new { series });
 
-        var issueDate = ParisCalendar.Today(uow.Now);
+        var issueDate = ParisCalendar.DateOf(uow.Now);
         var dueDate = draft.Kind == InvoiceKinds.CreditNote ? issueDate : issueDate.AddDays(draft.Seller.PaymentTermsDays);
         var number = InvoiceNumbering.Format(draft.Kind, issueDate, sequence);
         var updated = await uow.ExecuteAsync(

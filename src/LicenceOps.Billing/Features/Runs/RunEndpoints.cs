@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Billing.Features.Invoicing;
 using LicenceOps.Platform.Http;
 using LicenceOps.Platform.Security;
@@ -26,7 +27,7 @@ internal static class RunEndpoints
         {
             errors.Add("period", "period must be a month written yyyy-MM, e.g. 2026-10.");
         }
-        else if (period.Value.End >= ParisCalendar.Today(time.GetUtcNow()))
+        else if (period.Value.End >= ParisCalendar.Today(time))
         {
             errors.Add("period", $"{period} is not over yet: only past months can be invoiced.");
         }

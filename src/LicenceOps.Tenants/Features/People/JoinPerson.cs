@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using System.Data.Common;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;

@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Platform.Security;

@@ -1,6 +1,9 @@
-namespace LicenceOps.Tenants.Domain;
+namespace LicenceOps.Platform;
 
-/// <summary>Employment dates are French business dates: "today" is the calendar date in Europe/Paris.</summary>
+/// <summary>
+/// Business dates (employment start and end, invoice and due dates) are French calendar dates, whatever the
+/// server's time zone: "today" is the date in Europe/Paris.
+/// </summary>
 public static class ParisCalendar
 {
     public static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
