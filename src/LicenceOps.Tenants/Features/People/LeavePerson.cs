@@ -38,15 +38,10 @@ internal static class LeavePerson
 
         return await db.WriteAsync<Results<Ok<PersonView>, ValidationProblem, ProblemHttpResult>>(async uow =>
         {
-            var (_, refusal) = await PeopleRules.WritableTenantAsync(uow, tenantId);
-            if (refusal is not null)
-            {
-                return refusal;
-            }
-            var before = await PersonRow.FindAsync(uow, tenantId, personId);
+            var (before, refusal) = await PeopleRules.WritablePersonAsync(uow, tenantId, personId);
             if (before is null)
             {
-                return PeopleEndpoints.PersonNotFound(tenantId, personId);
+                return refusal!;
             }
             if (before.Status is PersonStatus.Leaving or PersonStatus.Left)
             {

@@ -24,6 +24,18 @@ internal static class PeopleRules
             : (null, Problems.Conflict("The tenant is offboarded; its people no longer change."));
     }
 
+    /// <summary>The person to change, when their tenant still accepts changes; otherwise the answer to give.</summary>
+    public static async Task<(PersonRow? Person, ProblemHttpResult? Refusal)> WritablePersonAsync(UnitOfWork uow, Guid tenantId, Guid personId)
+    {
+        var (_, refusal) = await WritableTenantAsync(uow, tenantId);
+        if (refusal is not null)
+        {
+            return (null, refusal);
+        }
+        var person = await PersonRow.FindAsync(uow, tenantId, personId);
+        return person is null ? (null, PeopleEndpoints.PersonNotFound(tenantId, personId)) : (person, null);
+    }
+
     public static void CheckName(ValidationErrors errors, string field, string? value, string label)
     {
         if (string.IsNullOrWhiteSpace(value))
