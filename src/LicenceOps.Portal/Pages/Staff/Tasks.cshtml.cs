@@ -16,7 +16,7 @@ public sealed class TasksModel : PortalPageModel
         var tenants = await Api.ListAsync<TenantDto>(ApiModule.Tenants, "api/tenants", ct);
         var perTenant = await ForEachAsync(tenants, async tenant =>
         {
-            var tasks = await Api.ListAsync<ManualTaskDto>(ApiModule.Seats, $"api/tenants/{tenant.Id}/manual-tasks?status=pending", ct);
+            var tasks = await Api.ListAsync<ManualTaskDto>(ApiModule.Seats, $"api/tenants/{tenant.Id}/manual-tasks?status=open", ct);
             if (tasks.Count == 0)
             {
                 return [];

@@ -30,7 +30,7 @@ public sealed class TenantsModel : PortalPageModel
         {
             var invoices = await Api.ListAsync<InvoiceDto>(ApiModule.Billing, $"api/tenants/{tenant.Id}/invoices", ct);
             var transfers = await Api.ListAsync<TransferDto>(ApiModule.Seats, $"api/tenants/{tenant.Id}/transfers", ct);
-            var tasks = await Api.ListAsync<ManualTaskDto>(ApiModule.Seats, $"api/tenants/{tenant.Id}/manual-tasks?status=pending", ct);
+            var tasks = await Api.ListAsync<ManualTaskDto>(ApiModule.Seats, $"api/tenants/{tenant.Id}/manual-tasks?status=open", ct);
             var requests = await Api.ListAsync<SeatRequestDto>(ApiModule.Seats, $"api/tenants/{tenant.Id}/seat-requests?status=pending", ct);
             var overdue = invoices.Where(i => i.IsOverdue(today)).ToList();
             return new TenantHealth(
