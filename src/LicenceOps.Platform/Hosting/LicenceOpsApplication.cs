@@ -86,7 +86,9 @@ public static class LicenceOpsApplication
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs", options => options.WithTitle("LicenceOps API")).AllowAnonymous();
-        app.MapGet("/", () => Results.Redirect("/docs")).AllowAnonymous().ExcludeFromDescription();
+        // People open the root in a browser: the portal when this host runs it, otherwise the API reference.
+        var home = modules.Any(m => m.Name == "Portal") ? "/portal" : "/docs";
+        app.MapGet("/", () => Results.Redirect(home)).AllowAnonymous().ExcludeFromDescription();
         app.MapLicenceOpsHealthChecks();
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.StaffAdmin, "/hangfire", new DashboardOptions
         {
