@@ -119,7 +119,7 @@ public sealed class PortalTests
 
         // Search narrows the list to the matching person and keeps the text in the box.
         var firstEmail = await page.Locator("td[data-label='E-mail']").First.InnerTextAsync();
-        await page.GetByLabel("Search by name, e-mail, department or product").FillAsync(firstEmail);
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search by name, e-mail, department or product" }).FillAsync(firstEmail);
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Expect(page.Locator("td[data-label='E-mail']")).ToHaveCountAsync(1);
         await Expect(page.GetByText("1 result(s)")).ToBeVisibleAsync();

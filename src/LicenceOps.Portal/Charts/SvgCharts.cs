@@ -35,8 +35,9 @@ public static class SvgCharts
         {
             var point = points[i];
             var barHeight = max == 0 ? 0 : (double)(Math.Max(0m, point.Value) / max) * plotHeight;
-            var x = left + i * slot + slot * 0.18;
-            var barWidth = slot * 0.64;
+            // A few months must not become slabs: bars stay at most 56 px wide, centred in their slot.
+            var barWidth = Math.Min(slot * 0.64, 56);
+            var x = left + i * slot + (slot - barWidth) / 2;
             var y = height - bottom - barHeight;
             svg.Append(CultureInfo.InvariantCulture,
                 $"<rect x=\"{x:0.#}\" y=\"{y:0.#}\" width=\"{barWidth:0.#}\" height=\"{barHeight:0.#}\" fill=\"{Primary}\" rx=\"2\"><title>{E(point.Label)}: {E(point.ValueText)}</title></rect>");

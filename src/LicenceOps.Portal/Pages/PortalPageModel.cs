@@ -35,7 +35,8 @@ public abstract class PortalPageModel : PageModel
     [BindProperty(SupportsGet = true, Name = "q")]
     public string? Query { get; set; }
 
-    [BindProperty(SupportsGet = true, Name = "page")]
+    // "p", not "page": Razor Pages keeps the route value "page" for the page's own name.
+    [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
 
     /// <summary>Runs reads for many tenants a few at a time: enough to hide latency without flooding the API.</summary>

@@ -12,7 +12,7 @@ public sealed record PagerModel(string Path, int Page, int PageCount, int Total,
     public string Link(int page)
     {
         var query = Keep.Where(k => !string.IsNullOrEmpty(k.Value)).ToDictionary(k => k.Key, k => k.Value);
-        query["page"] = page.ToString(CultureInfo.InvariantCulture);
+        query["p"] = page.ToString(CultureInfo.InvariantCulture);
         return QueryHelpers.AddQueryString(Path, query);
     }
 }
