@@ -32,6 +32,7 @@ public sealed class BillingModule : IModule
             .Validate(o => o.MarginPercent >= 0 && o.PaymentTermsDays is >= 0 and <= 60 && o.ExchangeRateMaxLookbackDays >= 0,
                 "Billing: MarginPercent must be >= 0, PaymentTermsDays 0..60 (French law caps B2B terms at 60 days), ExchangeRateMaxLookbackDays >= 0.")
             .ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<BillingOptions>, SellerIdentityValidator>();
         services.AddHttpClient(EcbDailyRatesFetcher.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<ExchangeRateStore>();
         services.AddSingleton<EcbDailyRatesFetcher>();

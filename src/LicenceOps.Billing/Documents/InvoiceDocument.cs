@@ -20,6 +20,9 @@ public sealed record InvoiceDocument(
     IReadOnlyList<string> LegalMentions,
     string PaymentInstructions);
 
+/// <param name="Siret">The establishment invoicing (seller) or invoiced.</param>
+/// <param name="LegalRegistration">Seller only: legal form, share capital and RCS, printed as one line
+/// ("SAS au capital de 10 000,00 € · RCS Paris 123 456 782", Code de commerce art. R123-237).</param>
 public sealed record PartyDetails(
     string Name,
     string AddressLine1,
@@ -28,7 +31,9 @@ public sealed record PartyDetails(
     string City,
     string CountryCode,
     string? Siren,
-    string? VatNumber);
+    string? VatNumber,
+    string? Siret = null,
+    string? LegalRegistration = null);
 
 /// <summary>One billed line; <see cref="ProductGroup"/> is the heading lines are grouped under.</summary>
 public sealed record InvoiceDocumentLine(

@@ -42,6 +42,11 @@ public static class InvoiceDocumentMapper
             mentions.Add(invoice.VatExemptionReason);
         }
 
+        if (seller.VatOnDebits)
+        {
+            mentions.Add(VatOnDebitsMention);
+        }
+
         if (!isCreditNote)
         {
             mentions.Add(F($"Conditions de paiement : {seller.PaymentTermsDays} jours date de facture, échéance le {dueDate:dd/MM/yyyy}"));
@@ -62,7 +67,8 @@ public static class InvoiceDocumentMapper
             invoice.PeriodStart,
             invoice.PeriodEnd,
             credited?.Number,
-            new PartyDetails(seller.Name, seller.AddressLine1, seller.AddressLine2, seller.PostalCode, seller.City, seller.CountryCode, seller.Siren, seller.VatNumber),
+            new PartyDetails(seller.Name, seller.AddressLine1, seller.AddressLine2, seller.PostalCode, seller.City, seller.CountryCode, seller.Siren, seller.VatNumber,
+                seller.Siret, LegalRegistration(seller)),
             new PartyDetails(buyer.LegalName, buyer.AddressLine1, buyer.AddressLine2, buyer.PostalCode, buyer.City, buyer.CountryCode, buyer.Siren, buyer.VatNumber),
             lines.OrderBy(l => l.LineNumber)
                 .Select(l => new InvoiceDocumentLine(l.ProductGroup, l.Description, l.PeriodStart, l.PeriodEnd, l.Quantity, l.Unit, l.UnitPriceExclVat, l.VatRate, l.NetAmount))
@@ -75,6 +81,29 @@ public static class InvoiceDocumentMapper
             mentions,
             payment);
     }
+
+    /// <summary>CGI annexe II art. 242 nonies A: printed when the seller opted to pay VAT on debits.</summary>
+    public const string VatOnDebitsMention = "Option pour le paiement de la taxe d'après les débits";
+
+    /// <summary>"SAS au capital de 10 000,00 € · RCS Paris 123 456 782"; null on documents drafted before these settings existed.</summary>
+    private static string? LegalRegistration(SellerSnapshot seller)
+    {
+        var parts = new List<string>();
+        if (seller.LegalForm is { Length: > 0 } form)
+        {
+            parts.Add(seller.ShareCapitalEur is { } capital ? $"{form} au capital de {Documents.FrenchFormat.Money(capital)}" : form);
+        }
+
+        if (seller.RcsCity is { Length: > 0 } rcs)
+        {
+            parts.Add($"RCS {rcs} {GroupedSiren(seller.Siren)}");
+        }
+
+        return parts.Count == 0 ? null : string.Join(" · ", parts);
+    }
+
+    private static string GroupedSiren(string siren) =>
+        siren.Length == 9 ? $"{siren[..3]} {siren[3..6]} {siren[6..]}" : siren;
 
     private static string F(FormattableString text) => text.ToString(French);
 }
