@@ -23,6 +23,11 @@ public static class InvoiceDocumentMapper
         var seller = invoice.Seller;
         var buyer = invoice.Buyer;
         var totals = InvoiceTotals.Compute(lines.Select(l => new TaxedAmount(l.VatCategory, l.VatRate, l.NetAmount, invoice.VatExemptionReason)));
+        if (totals.VatGroups.Count == 1)
+        {
+            // A credit note's VAT may be capped below round(net × rate) (CreditNoteVat): print the stored amount.
+            totals = totals with { VatGroups = [totals.VatGroups[0] with { VatAmount = invoice.TotalVat }] };
+        }
         var isCreditNote = invoice.Kind == InvoiceKinds.CreditNote;
 
         // Number, dates, period, parties and exchange rates have their own fields, printed once by the renderer;
