@@ -62,6 +62,7 @@ public sealed class BillingModule : IModule
         api.MapExchangeRateEndpoints();
         api.MapRunEndpoints();
         api.MapInvoiceEndpoints();
+        api.MapPaymentReviewEndpoints();
         api.MapExportEndpoints();
         api.MapGroup("/billing").MapAuditLog<BillingModule>();
         endpoints.MapStripeWebhook();

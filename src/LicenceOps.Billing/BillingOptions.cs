@@ -18,7 +18,8 @@ public sealed class BillingOptions
     /// <summary>The monthly run issues the drafts it creates; false leaves them for staff review.</summary>
     public bool AutoIssueMonthlyRun { get; set; } = true;
 
-    public string EcbDailyRatesUrl { get; set; } = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml";
+    /// <summary>The last 90 days rather than today's file: a day missed while the ECB was unreachable is filled next time.</summary>
+    public string EcbDailyRatesUrl { get; set; } = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist-90d.xml";
 
     /// <summary>How far back a missing day (weekend, holiday, outage) may fall back to an earlier ECB rate.</summary>
     public int ExchangeRateMaxLookbackDays { get; set; } = 7;
