@@ -6,11 +6,13 @@ using LicenceOps.Billing.Features.ExchangeRates;
 using LicenceOps.Billing.Features.Exports;
 using LicenceOps.Billing.Features.Invoices;
 using LicenceOps.Billing.Features.Invoicing;
+using LicenceOps.Billing.Features.Mail;
 using LicenceOps.Billing.Features.Payments;
 using LicenceOps.Billing.Features.Runs;
 using LicenceOps.Billing.Jobs;
 using LicenceOps.Billing.Payments;
 using LicenceOps.Platform.Auditing;
+using LicenceOps.Platform.Mail;
 using LicenceOps.Platform.Modules;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -44,6 +46,7 @@ public sealed class BillingModule : IModule
         services.AddTransient<PaymentRequestJob>();
         services.AddTransient<CollectionsJob>();
         services.AddBillingDocuments();
+        services.AddSingleton<IMailAttachmentResolver, InvoicePdfAttachments>();
         services.AddStripePayments(configuration);
     }
 
@@ -64,6 +67,7 @@ public sealed class BillingModule : IModule
         api.MapInvoiceEndpoints();
         api.MapPaymentReviewEndpoints();
         api.MapExportEndpoints();
+        api.MapInvoiceMailEndpoints();
         api.MapGroup("/billing").MapAuditLog<BillingModule>();
         endpoints.MapStripeWebhook();
     }

@@ -80,6 +80,8 @@ public class ModuleDatabase
             OutboxSignal.Notify();
         }
 
+        unit.RunCommitted();
+
         return result;
     }
 

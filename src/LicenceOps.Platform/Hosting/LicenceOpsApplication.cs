@@ -4,6 +4,7 @@ using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Platform.Identity;
 using LicenceOps.Platform.Jobs;
+using LicenceOps.Platform.Mail;
 using LicenceOps.Platform.Messaging;
 using LicenceOps.Platform.Modules;
 using LicenceOps.Platform.Observability;
@@ -72,6 +73,7 @@ public static class LicenceOpsApplication
         services.AddHostedService<StartupInitializer>();
         services.AddLicenceOpsBus(configuration, modules);
         services.AddOutboxDispatchers(databaseTypes);
+        services.AddLicenceOpsMail(configuration, database, databaseTypes);
         services.AddLicenceOpsJobs(configuration, database);
         services.AddLicenceOpsHealthChecks();
         services.AddLicenceOpsTelemetry(configuration, modules);

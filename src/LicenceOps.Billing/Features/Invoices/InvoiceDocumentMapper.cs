@@ -52,12 +52,20 @@ public static class InvoiceDocumentMapper
             mentions.Add(VatOnDebitsMention);
         }
 
+        // Factur-X files these mentions under UNTDID 4451 subject codes (BT-22) so software can read them.
+        var subjectCodes = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!isCreditNote)
         {
             mentions.Add(F($"Conditions de paiement : {seller.PaymentTermsDays} jours date de facture, échéance le {dueDate:dd/MM/yyyy}"));
-            mentions.Add($"Pénalités de retard : {seller.LatePaymentPenalty}");
-            mentions.Add("Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 EUR (art. L441-10 du Code de commerce)");
-            mentions.Add($"Escompte : {seller.EarlyPaymentDiscount}");
+            Coded(F($"Pénalités de retard : {seller.LatePaymentPenalty}"), "PMD");
+            Coded("Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 EUR (art. L441-10 du Code de commerce)", "PMT");
+            Coded(F($"Escompte : {seller.EarlyPaymentDiscount}"), "AAB");
+        }
+
+        void Coded(string mention, string subjectCode)
+        {
+            mentions.Add(mention);
+            subjectCodes[mention] = subjectCode;
         }
 
         var payment = isCreditNote
@@ -76,7 +84,10 @@ public static class InvoiceDocumentMapper
                 seller.Siret, LegalRegistration(seller)),
             new PartyDetails(buyer.LegalName, buyer.AddressLine1, buyer.AddressLine2, buyer.PostalCode, buyer.City, buyer.CountryCode, buyer.Siren, buyer.VatNumber),
             lines.OrderBy(l => l.LineNumber)
-                .Select(l => new InvoiceDocumentLine(l.ProductGroup, l.Description, l.PeriodStart, l.PeriodEnd, l.Quantity, l.Unit, l.UnitPriceExclVat, l.VatRate, l.NetAmount))
+                .Select(l => new InvoiceDocumentLine(l.ProductGroup, l.Description, l.PeriodStart, l.PeriodEnd, l.Quantity, l.Unit, l.UnitPriceExclVat, l.VatRate, l.NetAmount)
+                {
+                    VatCategory = l.VatCategory,
+                })
                 .ToList(),
             totals.VatGroups.Select(g => new VatBreakdown(g.Category, g.Rate, g.TaxableAmount, g.VatAmount, g.ExemptionReason)).ToList(),
             invoice.TotalExclVat,
@@ -84,7 +95,17 @@ public static class InvoiceDocumentMapper
             invoice.TotalInclVat,
             rates.Select(r => new ExchangeRateMention(r.Currency, r.UnitsPerEuro, r.RateDate)).ToList(),
             mentions,
-            payment);
+            payment)
+        {
+            Currency = invoice.Currency,
+            CreditedInvoiceIssueDate = credited?.IssueDate,
+            PaymentTerms = isCreditNote
+                ? F($"Avoir à déduire de la facture {credited?.Number} ; aucun paiement n'est dû sur ce document")
+                : F($"{seller.PaymentTermsDays} jours date de facture, échéance le {dueDate:dd/MM/yyyy}"),
+            CreditTransfer = isCreditNote ? null : new CreditTransfer(seller.Iban, seller.Bic, invoice.Number),
+            MentionSubjectCodes = subjectCodes,
+            VatOnDebits = seller.VatOnDebits,
+        };
     }
 
     /// <summary>CGI annexe II art. 242 nonies A: printed when the seller opted to pay VAT on debits.</summary>

@@ -21,7 +21,9 @@ internal static class InvoiceEndpoints
         var invoices = api.MapGroup("/tenants/{tenantId:guid}/invoices");
         invoices.MapGet("/", ListAsync).WithSummary("The tenant's invoices and credit notes, newest first.");
         invoices.MapGet("/{invoiceId:guid}", GetAsync).WithSummary("One invoice with its lines, VAT breakdown and exchange rates.");
-        invoices.MapGet("/{invoiceId:guid}/pdf", PdfAsync).WithSummary("The issued document as PDF.");
+        invoices.MapGet("/{invoiceId:guid}/pdf", PdfAsync).WithSummary("The issued document as a Factur-X PDF/A-3 with factur-x.xml attached.");
+        invoices.MapGet("/{invoiceId:guid}/factur-x.xml", FacturXmlAsync)
+            .WithSummary("The issued document's Factur-X data on its own: UN/CEFACT CII, profile EN 16931, as embedded in the PDF.");
         invoices.MapPost("/{invoiceId:guid}/issue", IssueAsync).RequireAuthorization(Policies.Billing)
             .WithSummary("Assigns the next number to a draft; an issued invoice never changes afterwards.");
         invoices.MapPost("/{invoiceId:guid}/credit-notes", CreditNotes.CreateAsync).RequireAuthorization(Policies.Billing)
@@ -58,8 +60,20 @@ internal static class InvoiceEndpoints
             await store.CreditedReferenceAsync(invoice, ct)));
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PdfAsync(
-        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, IDocumentRenderer renderer, CancellationToken ct)
+    private static Task<Results<FileContentHttpResult, ProblemHttpResult>> PdfAsync(
+        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, IDocumentRenderer renderer, CancellationToken ct) =>
+        IssuedDocumentAsync(tenantId, invoiceId, user, store, ct,
+            (document, number) => TypedResults.File(renderer.RenderInvoicePdf(document), "application/pdf", $"{number}.pdf"));
+
+    private static Task<Results<FileContentHttpResult, ProblemHttpResult>> FacturXmlAsync(
+        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, IDocumentRenderer renderer, CancellationToken ct) =>
+        IssuedDocumentAsync(tenantId, invoiceId, user, store, ct,
+            (document, number) => TypedResults.File(renderer.RenderFacturXml(document), "application/xml", $"{number}-factur-x.xml"));
+
+    /// <summary>The PDF and its XML share one access rule: the caller's tenant, issued documents only (drafts are 404 to clients).</summary>
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> IssuedDocumentAsync(
+        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, CancellationToken ct,
+        Func<InvoiceDocument, string, FileContentHttpResult> render)
     {
         var invoice = user.CanAccessTenant(tenantId) ? await store.FindAsync(tenantId, invoiceId, ct) : null;
         if (invoice is null || !Visible(invoice, user))
@@ -74,7 +88,7 @@ internal static class InvoiceEndpoints
 
         var document = InvoiceDocumentMapper.Map(invoice, await store.LinesAsync(invoiceId, ct), await store.RatesAsync(invoiceId, ct),
             await store.CreditedReferenceAsync(invoice, ct));
-        return TypedResults.File(renderer.RenderInvoicePdf(document), "application/pdf", $"{invoice.Number}.pdf");
+        return render(document, invoice.Number);
     }
 
     private static async Task<Results<Ok<InvoiceSummary>, ProblemHttpResult>> IssueAsync(
