@@ -1,4 +1,4 @@
-namespace LicenceOps.Tenants.Domain.Identifiers;
+namespace LicenceOps.Platform.Identifiers;
 
 /// <summary>French company identifier: 9 digits, the last one a Luhn check digit.</summary>
 public static class Siren

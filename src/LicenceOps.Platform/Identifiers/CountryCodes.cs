@@ -1,4 +1,4 @@
-namespace LicenceOps.Tenants.Domain.Identifiers;
+namespace LicenceOps.Platform.Identifiers;
 
 /// <summary>ISO 3166-1 alpha-2 country codes (officially assigned).</summary>
 public static class CountryCodes

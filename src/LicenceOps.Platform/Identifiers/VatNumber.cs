@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace LicenceOps.Tenants.Domain.Identifiers;
+namespace LicenceOps.Platform.Identifiers;
 
 /// <summary>
-/// Intra-EU VAT number: a 2-letter prefix (the ISO country code, except Greece: EL) and a national part.
-/// Only the national format is checked, plus the French key, which is derived from the SIREN.
+/// A business's VAT identifier. Intra-EU numbers: a 2-letter prefix (the ISO country code, except Greece: EL) and
+/// a national part; only the national format is checked, plus the French key, which is derived from the SIREN.
+/// Outside the EU, the two identifiers our clients have: the Swiss UID (<see cref="SwissUid"/>) and the UK VAT
+/// registration number (<see cref="UkVat"/>), each with its check digits.
 /// </summary>
 public static class VatNumber
 {
@@ -43,16 +45,46 @@ public static class VatNumber
     // ECMAScript semantics keep \d to ASCII digits (by default .NET matches any Unicode digit).
     private static Regex Pattern(string pattern) => new(pattern, RegexOptions.ECMAScript);
 
-    /// <summary>The VAT prefix used by an EU member state, or null when the country is not in the EU VAT area.</summary>
+    /// <summary>
+    /// The prefix of the VAT identifier of a business in <paramref name="countryCode"/>: an EU member state's VAT
+    /// prefix, "CHE" for Switzerland, "GB" for the United Kingdom; null when we know no identifier for the country.
+    /// </summary>
     public static string? PrefixFor(string countryCode)
+    {
+        var country = countryCode.ToUpperInvariant();
+        return country switch
+        {
+            "CH" => SwissUid.Prefix,
+            "GB" => UkVat.Prefix,
+            _ => EuPrefixFor(country),
+        };
+    }
+
+    /// <summary>The VAT prefix used by an EU member state, or null when the country is not in the EU VAT area.</summary>
+    public static string? EuPrefixFor(string countryCode)
     {
         var prefix = countryCode.ToUpperInvariant() == "GR" ? "EL" : countryCode.ToUpperInvariant();
         return Formats.ContainsKey(prefix) ? prefix : null;
     }
 
+    /// <summary>True for a valid intra-EU VAT number (not a Swiss or UK one).</summary>
+    public static bool IsEuVatNumber(string value)
+    {
+        var check = Check(value);
+        return check.IsValid && Formats.ContainsKey(check.Normalized[..2]) && !check.Normalized.StartsWith(SwissUid.Prefix, StringComparison.Ordinal);
+    }
+
     public static IdentifierCheck Check(string value)
     {
         var compact = IdentifierText.Compact(value);
+        if (compact.StartsWith(SwissUid.Prefix, StringComparison.Ordinal))
+        {
+            return SwissUid.Check(value);
+        }
+        if (compact.StartsWith(UkVat.Prefix, StringComparison.Ordinal))
+        {
+            return UkVat.Check(value);
+        }
         if (compact.Length < 3 || !char.IsAsciiLetterUpper(compact[0]) || !char.IsAsciiLetterUpper(compact[1]))
         {
             return IdentifierCheck.Invalid(compact, "A VAT number starts with the 2-letter country prefix (e.g. FR, DE, BE).");
@@ -60,7 +92,7 @@ public static class VatNumber
         var prefix = compact[..2];
         if (!Formats.TryGetValue(prefix, out var format))
         {
-            return IdentifierCheck.Invalid(compact, $"'{prefix}' is not an EU VAT prefix.");
+            return IdentifierCheck.Invalid(compact, $"'{prefix}' is not an EU VAT prefix, nor CHE (Swiss UID) or GB (UK VAT).");
         }
         var national = compact[2..];
         if (!format.Pattern.IsMatch(national))

@@ -1,4 +1,4 @@
-namespace LicenceOps.Tenants.Domain.Identifiers;
+namespace LicenceOps.Platform.Identifiers;
 
 /// <summary>Outcome of checking an identifier: the normalised value, or why it is not valid.</summary>
 public sealed record IdentifierCheck(string Normalized, string? Error)

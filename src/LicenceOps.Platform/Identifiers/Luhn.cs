@@ -1,4 +1,4 @@
-namespace LicenceOps.Tenants.Domain.Identifiers;
+namespace LicenceOps.Platform.Identifiers;
 
 /// <summary>Luhn (mod 10) checksum over a string of ASCII digits.</summary>
 public static class Luhn

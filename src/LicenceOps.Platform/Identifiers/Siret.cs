@@ -1,4 +1,4 @@
-namespace LicenceOps.Tenants.Domain.Identifiers;
+namespace LicenceOps.Platform.Identifiers;
 
 /// <summary>French establishment identifier: the 9-digit SIREN followed by a 5-digit establishment number (NIC).</summary>
 public static class Siret
