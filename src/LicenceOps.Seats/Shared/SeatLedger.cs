@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Contracts.Seats;
 using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Domain;
@@ -57,7 +58,7 @@ internal static class SeatLedger
     public static async Task<Guid> InsertAsync(UnitOfWork uow, SubscriptionRow sub, Guid personId, string? reason)
     {
         var seatId = Guid.NewGuid();
-        var today = Clock.Today(uow.Now);
+        var today = ParisCalendar.DateOf(uow.Now);
         await uow.ExecuteAsync(
             """
             INSERT INTO seats (id, tenant_id, subscription_id, person_id, status, assigned_on, released_on, created_at, updated_at)
