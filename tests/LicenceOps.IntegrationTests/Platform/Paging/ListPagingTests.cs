@@ -35,7 +35,7 @@ public sealed class ListPagingTests
     /// <summary>GET endpoints that answer one resource, a document or an export, not a list.</summary>
     private static readonly HashSet<string> NotLists =
     [
-        "/", "/openapi/{documentName}.json", "/health/live", "/health/ready", "/api/users/me", "/api/exchange-rates/",
+        "/", "/openapi/{documentName}.json", "/health/live", "/health/ready", "/api/users/me", "/api/billing/exchange-rates/",
         "/api/tenants/{tenantId:guid}/people/export", "/api/billing/exports/invoices.csv",
         "/api/tenants/{tenantId:guid}/invoices/{invoiceId:guid}/pdf",
     ];

@@ -35,7 +35,11 @@ internal static class SyntheticRows
             {
                 value = given;
             }
-            else if (!column.NotNull || column.Default is not null || (column.PrimaryKey && column.Type.Equals("INTEGER", StringComparison.OrdinalIgnoreCase)))
+            else if (column.PrimaryKey && column.Type.Equals("INTEGER", StringComparison.OrdinalIgnoreCase))
+            {
+                continue; // the rowid: SQLite numbers it
+            }
+            else if (!column.PrimaryKey && (!column.NotNull || column.Default is not null))
             {
                 continue;
             }
