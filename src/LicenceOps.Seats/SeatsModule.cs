@@ -45,6 +45,8 @@ public sealed class SeatsModule : IModule
         services.AddScoped<StepExecutor>();
         services.AddScoped<TransferEngine>();
         services.AddScoped<TransferSweeperJob>();
+        services.AddSingleton<TransferKicker>();
+        services.AddHostedService(sp => sp.GetRequiredService<TransferKicker>());
     }
 
     public void AddConsumers(IBusRegistrationConfigurator bus)
