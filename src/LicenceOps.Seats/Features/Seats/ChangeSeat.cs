@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Seats.Domain;
@@ -38,7 +39,7 @@ internal static class ChangeSeat
                     $"A {seat.Status} seat cannot become {request.Status}; allowed: {(allowed.Count == 0 ? "none" : string.Join(", ", allowed))}.");
             }
             var moved = to == SeatStatus.Released
-                ? await SeatLedger.ReleaseAsync(uow, seat, Clock.Today(uow.Now), request.Reason, applyCommitmentRule: false) is not null
+                ? await SeatLedger.ReleaseAsync(uow, seat, ParisCalendar.DateOf(uow.Now), request.Reason, applyCommitmentRule: false) is not null
                 : await SeatLedger.TransitionAsync(uow, seat, from, to, request.Reason);
             if (!moved)
             {
@@ -84,7 +85,7 @@ internal static class ChangeSeat
                 return refusal;
             }
             var reason = request.Reason ?? $"reassigned from seat {seat.Id}";
-            if (await SeatLedger.ReleaseAsync(uow, seat, Clock.Today(uow.Now), $"reassigned to {request.PersonId}", applyCommitmentRule: false) is null)
+            if (await SeatLedger.ReleaseAsync(uow, seat, ParisCalendar.DateOf(uow.Now), $"reassigned to {request.PersonId}", applyCommitmentRule: false) is null)
             {
                 return Problems.Conflict("The seat changed meanwhile; read it again.");
             }
