@@ -12,6 +12,7 @@ using LicenceOps.Seats.Features.Seats;
 using LicenceOps.Seats.Features.SeatTemplates;
 using LicenceOps.Seats.Features.Subscriptions;
 using LicenceOps.Seats.Features.Transfers;
+using LicenceOps.Seats.Features.VendorAccounts;
 using LicenceOps.Seats.Jobs;
 using LicenceOps.Seats.Transfers;
 using LicenceOps.Seats.Vendors;
@@ -127,6 +128,13 @@ public sealed class SeatsModule : IModule
 
         tenant.MapGet("/manual-tasks", ManualTaskEndpoints.ListAsync);
         tenant.MapPost("/manual-tasks/{taskId:guid}/confirm", ManualTaskEndpoints.ConfirmAsync).RequireAuthorization(Policies.Staff);
+
+        ReadVendorAccounts.Map(tenant);
+        SaveVendorAccount.Map(tenant);
+        TestVendorAccount.Map(tenant);
+        ConnectSubscription.Map(tenant);
+        ImportMemberExport.Map(tenant);
+        TakeOverEstate.Map(tenant);
 
         api.MapGroup("/seats").MapAuditLog<SeatsModule>();
     }

@@ -45,6 +45,9 @@ public sealed record InvoiceDocument(
 /// <summary>SEPA credit transfer details printed on the invoice; <see cref="Reference"/> is the remittance information.</summary>
 public sealed record CreditTransfer(string Iban, string? Bic, string Reference);
 
+/// <param name="Siret">The establishment invoicing (seller) or invoiced.</param>
+/// <param name="LegalRegistration">Seller only: legal form, share capital and RCS, printed as one line
+/// ("SAS au capital de 10 000,00 € · RCS Paris 123 456 782", Code de commerce art. R123-237).</param>
 public sealed record PartyDetails(
     string Name,
     string AddressLine1,
@@ -53,7 +56,9 @@ public sealed record PartyDetails(
     string City,
     string CountryCode,
     string? Siren,
-    string? VatNumber);
+    string? VatNumber,
+    string? Siret = null,
+    string? LegalRegistration = null);
 
 /// <summary>One billed line; <see cref="ProductGroup"/> is the heading lines are grouped under.</summary>
 public sealed record InvoiceDocumentLine(

@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Domain;
 using LicenceOps.Seats.Domain.Transfers;
@@ -151,7 +152,7 @@ internal sealed class StepExecutor(VendorConnectors connectors, VendorCredential
         {
             return new StepProgress.Completed("seat already released", seat.Id);
         }
-        var effective = transfer.Kind == TransferKinds.Offboarding && person.EndDate is { } end ? end : Clock.Today(uow.Now);
+        var effective = transfer.Kind == TransferKinds.Offboarding && person.EndDate is { } end ? end : ParisCalendar.DateOf(uow.Now);
         var outcome = await SeatLedger.ReleaseAsync(uow, seat, effective, $"{transfer.Kind} transfer {transfer.Id}", applyCommitmentRule: true)
             ?? throw new InvalidOperationException($"Seat {seat.Id} changed while being released; retrying.");
         return new StepProgress.Completed(outcome == ReleaseOutcome.ReduceQuantity ? "released, quantity reduced" : "released, kept free until renewal", seat.Id);
