@@ -34,6 +34,7 @@ public sealed class BillingModule : IModule
             .Validate(o => o.MarginPercent >= 0 && o.PaymentTermsDays is >= 0 and <= 60 && o.ExchangeRateMaxLookbackDays >= 0,
                 "Billing: MarginPercent must be >= 0, PaymentTermsDays 0..60 (French law caps B2B terms at 60 days), ExchangeRateMaxLookbackDays >= 0.")
             .ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<BillingOptions>, SellerIdentityValidator>();
         services.AddHttpClient(EcbDailyRatesFetcher.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<ExchangeRateStore>();
         services.AddSingleton<EcbDailyRatesFetcher>();
@@ -45,6 +46,11 @@ public sealed class BillingModule : IModule
         services.AddTransient<PaymentRequestJob>();
         services.AddTransient<CollectionsJob>();
         services.AddBillingDocuments();
+        if (configuration.GetValue("Demo:Seed", true))
+        {
+            services.AddHostedService<Demo.BillingDemoHistory>();
+        }
+
         services.AddSingleton<IMailAttachmentResolver, InvoicePdfAttachments>();
         services.AddStripePayments(configuration);
     }
@@ -64,6 +70,7 @@ public sealed class BillingModule : IModule
         api.MapExchangeRateEndpoints();
         api.MapRunEndpoints();
         api.MapInvoiceEndpoints();
+        api.MapPaymentReviewEndpoints();
         api.MapExportEndpoints();
         api.MapInvoiceMailEndpoints();
         api.MapGroup("/billing").MapAuditLog<BillingModule>();
