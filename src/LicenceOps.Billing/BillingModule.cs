@@ -46,6 +46,11 @@ public sealed class BillingModule : IModule
         services.AddTransient<PaymentRequestJob>();
         services.AddTransient<CollectionsJob>();
         services.AddBillingDocuments();
+        if (configuration.GetValue("Demo:Seed", true))
+        {
+            services.AddHostedService<Demo.BillingDemoHistory>();
+        }
+
         services.AddSingleton<IMailAttachmentResolver, InvoicePdfAttachments>();
         services.AddStripePayments(configuration);
     }

@@ -87,7 +87,7 @@ public sealed class PortalTests
         await SignInAsync(page, PortalWorld.AcmeAdmin);
 
         var other = $"/portal/t/{PortalWorld.Nordwind}";
-        foreach (var url in new[] { other, $"{other}/people", $"{other}/seats", $"{other}/invoices", $"{other}/seat-requests",
+        foreach (var url in new[] { other, $"{other}/people", $"{other}/seats", $"{other}/invoices", $"{other}/seat-requests", $"{other}/tickets",
                      $"{other}/invoices/{PortalWorld.NordwindInvoice}/pdf", $"/portal/t/{Guid.NewGuid()}" })
         {
             var response = await page.GotoAsync(url);
@@ -131,6 +131,28 @@ public sealed class PortalTests
 
         await page.GotoAsync($"{root}/seat-requests");
         await CheckPageAsync(page, "client-seat-requests");
+    }
+
+    [Test]
+    public async Task A_client_opens_a_support_ticket_and_sees_it_listed()
+    {
+        var (context, page) = await OpenAsync();
+        await using var _ = context;
+        await SignInAsync(page, PortalWorld.AcmeAdmin);
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Tickets" }).ClickAsync();
+        await page.GetByLabel("Subject").FillAsync("Copilot licence not activated");
+        await page.GetByLabel("Category").SelectOptionAsync("access_or_activation");
+        await page.GetByLabel("Describe the problem").FillAsync("Emma cannot open Copilot in Outlook since Monday.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open the ticket" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("is open");
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Copilot licence not activated" })).ToContainTextAsync("access or activation");
+        await CheckPageAsync(page, "client-tickets");
+
+        // The other company's ticket list is not reachable either.
+        var other = await page.GotoAsync($"/portal/t/{PortalWorld.Nordwind}/tickets");
+        Assert.That(other!.Status, Is.EqualTo(404));
     }
 
     [Test]

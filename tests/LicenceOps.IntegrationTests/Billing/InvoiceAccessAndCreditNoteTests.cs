@@ -48,7 +48,7 @@ public sealed class InvoiceAccessAndCreditNoteTests
         using var clientB = await factory.ClientUserAsync(tenantB, Roles.ClientAdmin);
 
         var own = await BillingWorld.JsonAsync(await clientA.GetAsync($"/api/tenants/{tenantA}/invoices"));
-        Assert.That(own.EnumerateArray().Select(i => i.GetProperty("id").GetGuid()), Does.Contain(issuedA));
+        Assert.That(own.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()), Does.Contain(issuedA));
         Assert.That((await clientA.GetAsync($"/api/tenants/{tenantA}/invoices/{issuedA}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((await clientA.GetAsync($"/api/tenants/{tenantA}/invoices/{issuedA}/pdf")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((await clientA.GetAsync($"/api/tenants/{tenantA}/invoices/{issuedA}/factur-x.xml")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -66,7 +66,8 @@ public sealed class InvoiceAccessAndCreditNoteTests
         }
 
         var draftsHidden = await BillingWorld.JsonAsync(await clientB.GetAsync($"/api/tenants/{tenantB}/invoices"));
-        Assert.That(draftsHidden.GetArrayLength(), Is.Zero, "a draft is not an invoice yet for the client");
+        Assert.That(draftsHidden.GetProperty("items").GetArrayLength(), Is.Zero, "a draft is not an invoice yet for the client");
+        Assert.That(draftsHidden.GetProperty("total").GetInt64(), Is.Zero, "the total counts only what the client may see");
         Assert.That((await clientB.GetAsync($"/api/tenants/{tenantB}/invoices/{draftB}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 

@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Platform.Security;
@@ -83,7 +84,7 @@ internal static class TakeOverEstate
                 "SELECT person_id AS PersonId, email AS Email, status AS Status FROM people WHERE tenant_id = @tenantId", new { tenantId });
             var seated = (await uow.QueryAsync<Guid>("SELECT person_id FROM seats WHERE subscription_id = @subscriptionId AND status <> 'released'",
                 new { subscriptionId })).ToHashSet();
-            var plan = TakeOverPlanner.Plan(members, people, seated, current.CommittedQuantity - current.OccupiedSeats, current.TermStart, LicenceOps.Platform.ParisCalendar.DateOf(uow.Now));
+            var plan = TakeOverPlanner.Plan(members, people, seated, current.CommittedQuantity - current.OccupiedSeats, current.TermStart, ParisCalendar.DateOf(uow.Now));
             var response = new TakeOverResponse(false, source, plan.SeatsToCreate, plan.FreeSeats, plan.ShortBy,
                 plan.Lines.GroupBy(l => l.Outcome).ToDictionary(g => g.Key, g => g.Count()), plan.Lines, errors, notes);
             if (apply != true)
