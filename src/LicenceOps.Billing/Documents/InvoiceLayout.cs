@@ -71,11 +71,22 @@ internal sealed class InvoiceLayout
         }
         page.OnNewPage = ContinuationHeader;
         page.Space(14);
+        // Totals and what to pay travel together: never a last page holding only the payment block.
+        page.KeepTogether(SummaryHeight() + 12 + ParagraphsHeight([doc.PaymentInstructions]));
         Summary(page);
+        Paragraphs(page, "Modalités de paiement", [doc.PaymentInstructions]);
         ExchangeRates(page);
         Paragraphs(page, "Mentions légales", doc.LegalMentions);
-        Paragraphs(page, "Modalités de paiement", [doc.PaymentInstructions]);
     }
+
+    private float SummaryHeight()
+    {
+        var vatHeight = 32 + doc.VatBreakdown.Sum(v => 14 + (v.ExemptionReason is null ? 0 : PdfText.Wrap(v.ExemptionReason, small, 290 - 16).Count * 9.5f));
+        return Math.Max(vatHeight, 3 * 18 + 4);
+    }
+
+    private float ParagraphsHeight(IReadOnlyList<string> paragraphs) =>
+        16 + paragraphs.Where(p => !string.IsNullOrWhiteSpace(p)).Sum(p => PdfText.Wrap(p, body, PdfPageComposer.ContentWidth).Count * Line + 3) + 8;
 
     public void DrawFooter(SKCanvas canvas, int pageNumber, int pageCount)
     {
@@ -293,13 +304,24 @@ internal sealed class InvoiceLayout
         }
         lines.Add($"{party.PostalCode} {party.City}");
         lines.Add(CountryName(party.CountryCode));
-        if (party.Siren is not null)
+        if (party.LegalRegistration is not null)
+        {
+            lines.Add(party.LegalRegistration);
+        }
+        if (party.Siret is not null)
+        {
+            lines.Add("SIRET : " + party.Siret);
+        }
+        else if (party.Siren is not null)
         {
             lines.Add("SIREN : " + party.Siren);
         }
         if (party.VatNumber is not null)
         {
-            lines.Add("N° TVA intracommunautaire : " + party.VatNumber);
+            // Swiss and UK numbers are VAT identifiers too, but not intra-community ones.
+            var intraCommunity = party.VatNumber.Length > 2 && Platform.Identifiers.VatNumber.EuPrefixFor(party.VatNumber[..2] == "EL" ? "GR" : party.VatNumber[..2]) is not null
+                && !party.VatNumber.StartsWith(Platform.Identifiers.SwissUid.Prefix, StringComparison.Ordinal);
+            lines.Add((intraCommunity ? "N° TVA intracommunautaire : " : "Identifiant TVA : ") + party.VatNumber);
         }
         return lines;
     }
@@ -309,7 +331,7 @@ internal sealed class InvoiceLayout
         "S" => "taux normal",
         "AE" => "autoliquidation",
         "E" => "exonération",
-        "G" => "export hors UE",
+        "G" => "hors champ de la TVA française",
         "O" => "hors champ",
         "K" => "livraison intracommunautaire",
         "Z" => "taux zéro",

@@ -97,6 +97,8 @@ public class ModuleDatabase
             OutboxSignal.Notify();
         }
 
+        unit.RunCommitted();
+
         return result;
     }
 

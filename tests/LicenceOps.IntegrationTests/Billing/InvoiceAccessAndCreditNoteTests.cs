@@ -88,11 +88,13 @@ public sealed class InvoiceAccessAndCreditNoteTests
         Assert.That(own.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()), Does.Contain(issuedA));
         Assert.That((await clientA.GetAsync($"/api/tenants/{tenantA}/invoices/{issuedA}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((await clientA.GetAsync($"/api/tenants/{tenantA}/invoices/{issuedA}/pdf")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await clientA.GetAsync($"/api/tenants/{tenantA}/invoices/{issuedA}/factur-x.xml")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
         foreach (var url in new[]
                  {
                      $"/api/tenants/{tenantA}/invoices", $"/api/tenants/{tenantA}/invoices/{issuedA}", $"/api/tenants/{tenantA}/invoices/{issuedA}/pdf",
-                     $"/api/tenants/{tenantB}/invoices/{issuedA}",
+                     $"/api/tenants/{tenantB}/invoices/{issuedA}", $"/api/tenants/{tenantA}/invoices/{issuedA}/factur-x.xml",
+                     $"/api/tenants/{tenantB}/invoices/{issuedA}/factur-x.xml", $"/api/tenants/{tenantB}/invoices/{draftB}/factur-x.xml",
                  })
         {
             var response = await clientB.GetAsync(url);
@@ -162,11 +164,13 @@ public sealed class InvoiceAccessAndCreditNoteTests
         var wrongTenant = await staff.PostAsync($"/api/tenants/{tenantB}/invoices/{issuedA}/issue", null);
         var unknown = await staff.PostAsync($"/api/tenants/{tenantA}/invoices/{Guid.NewGuid()}/issue", null);
         var draftPdf = await staff.GetAsync($"/api/tenants/{tenantB}/invoices/{draftB}/pdf");
+        var draftXml = await staff.GetAsync($"/api/tenants/{tenantB}/invoices/{draftB}/factur-x.xml");
 
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
         Assert.That(wrongTenant.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(draftPdf.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(draftXml.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
         Assert.That(await world.InvoiceStateAsync(), Is.EqualTo(before));
     }
 

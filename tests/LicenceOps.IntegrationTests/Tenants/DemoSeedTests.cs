@@ -1,6 +1,6 @@
 using LicenceOps.IntegrationTests.Infrastructure;
 using LicenceOps.Platform;
-using LicenceOps.Tenants.Domain.Identifiers;
+using LicenceOps.Platform.Identifiers;
 using LicenceOps.Tenants.Features.Departments;
 using LicenceOps.Tenants.Features.People;
 using LicenceOps.Tenants.Features.Tenants;

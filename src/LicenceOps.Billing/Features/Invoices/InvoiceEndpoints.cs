@@ -1,3 +1,4 @@
+using LicenceOps.Billing.Documents;
 using LicenceOps.Billing.Features.Invoicing;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
@@ -22,7 +23,9 @@ internal static class InvoiceEndpoints
         var invoices = api.MapGroup("/tenants/{tenantId:guid}/invoices");
         invoices.MapGet("/", ListAsync).WithSummary("The tenant's invoices and credit notes, newest first.");
         invoices.MapGet("/{invoiceId:guid}", GetAsync).WithSummary("One invoice with its lines, VAT breakdown and exchange rates.");
-        invoices.MapGet("/{invoiceId:guid}/pdf", PdfAsync).WithSummary("The issued document as PDF.");
+        invoices.MapGet("/{invoiceId:guid}/pdf", PdfAsync).WithSummary("The issued document as a Factur-X PDF/A-3 with factur-x.xml attached.");
+        invoices.MapGet("/{invoiceId:guid}/factur-x.xml", FacturXmlAsync)
+            .WithSummary("The issued document's Factur-X data on its own: UN/CEFACT CII, profile EN 16931, as embedded in the PDF.");
         invoices.MapPost("/{invoiceId:guid}/issue", IssueAsync).RequireAuthorization(Policies.Billing)
             .WithSummary("Assigns the next number to a draft; an issued invoice never changes afterwards.");
         invoices.MapPost("/{invoiceId:guid}/credit-notes", CreditNotes.CreateAsync).RequireAuthorization(Policies.Billing)
@@ -99,6 +102,32 @@ internal static class InvoiceEndpoints
     {
         var tags = request.GetTypedHeaders().IfNoneMatch;
         return tags.Count > 0 && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(Tag(sha256), useStrongComparison: false));
+    }
+
+    private static Task<Results<FileContentHttpResult, ProblemHttpResult>> FacturXmlAsync(
+        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, IDocumentRenderer renderer, CancellationToken ct) =>
+        IssuedDocumentAsync(tenantId, invoiceId, user, store, ct,
+            (document, number) => TypedResults.File(renderer.RenderFacturXml(document), "application/xml", $"{number}-factur-x.xml"));
+
+    /// <summary>The PDF and its XML share one access rule: the caller's tenant, issued documents only (drafts are 404 to clients).</summary>
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> IssuedDocumentAsync(
+        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, CancellationToken ct,
+        Func<InvoiceDocument, string, FileContentHttpResult> render)
+    {
+        var invoice = user.CanAccessTenant(tenantId) ? await store.FindAsync(tenantId, invoiceId, ct) : null;
+        if (invoice is null || !Visible(invoice, user))
+        {
+            return Problems.NotFound($"No invoice {invoiceId} for tenant {tenantId}.");
+        }
+
+        if (invoice.Number is null)
+        {
+            return Problems.Conflict("A draft has no legal form yet: issue it first.");
+        }
+
+        var document = InvoiceDocumentMapper.Map(invoice, await store.LinesAsync(invoiceId, ct), await store.RatesAsync(invoiceId, ct),
+            await store.CreditedReferenceAsync(invoice, ct));
+        return render(document, invoice.Number);
     }
 
     private static async Task<Results<Ok<InvoiceSummary>, ProblemHttpResult>> IssueAsync(

@@ -1,3 +1,4 @@
+using LicenceOps.Contracts.Tenants;
 using LicenceOps.Platform.Data;
 
 namespace LicenceOps.Tenants.Features.Tenants;
@@ -38,5 +39,8 @@ internal static class TenantDomains
         {
             await uow.ExecuteAsync("INSERT INTO tenant_domains (domain, tenant_id) VALUES (@domain, @tenantId)", new { domain, tenantId });
         }
+
+        // The whole set, so a consumer that receives an older message after a newer one can tell by OccurredAt.
+        await uow.PublishAsync(new TenantEmailDomainsChanged(tenantId, domains, uow.Now));
     }
 }
