@@ -92,7 +92,7 @@ public static class SeatImportPlanner
                 {
                     Fail("email", $"{row.Email} already holds a seat of plan '{row.PlanCode}'.");
                 }
-                else if (!planned.Add((subscription.Id, person.Id)))
+                else if (planned.Contains((subscription.Id, person.Id)))
                 {
                     Fail("email", $"{row.Email} appears twice for plan '{row.PlanCode}'.");
                 }
@@ -110,6 +110,7 @@ public static class SeatImportPlanner
                 continue;
             }
 
+            planned.Add((subscription.Id, person.Id));
             added[subscription.Id] = count;
             seats.Add(new PlannedSeat(row, person.Id, subscription.Id, start, memberId));
         }
