@@ -13,6 +13,7 @@ using LicenceOps.Seats.Features.SeatImport;
 using LicenceOps.Seats.Features.SeatTemplates;
 using LicenceOps.Seats.Features.Subscriptions;
 using LicenceOps.Seats.Features.Transfers;
+using LicenceOps.Seats.Features.VendorAccounts;
 using LicenceOps.Seats.Jobs;
 using LicenceOps.Seats.Transfers;
 using LicenceOps.Seats.Vendors;
@@ -56,6 +57,8 @@ public sealed class SeatsModule : IModule
         services.AddScoped<StepExecutor>();
         services.AddScoped<TransferEngine>();
         services.AddScoped<TransferSweeperJob>();
+        services.AddSingleton<TransferKicker>();
+        services.AddHostedService(sp => sp.GetRequiredService<TransferKicker>());
     }
 
     private void AddVendorConnectors(IServiceCollection services, IConfiguration configuration)
@@ -129,6 +132,13 @@ public sealed class SeatsModule : IModule
 
         tenant.MapGet("/manual-tasks", ManualTaskEndpoints.ListAsync);
         tenant.MapPost("/manual-tasks/{taskId:guid}/confirm", ManualTaskEndpoints.ConfirmAsync).RequireAuthorization(Policies.Staff);
+
+        ReadVendorAccounts.Map(tenant);
+        SaveVendorAccount.Map(tenant);
+        TestVendorAccount.Map(tenant);
+        ConnectSubscription.Map(tenant);
+        ImportMemberExport.Map(tenant);
+        TakeOverEstate.Map(tenant);
 
         api.MapGroup("/seats").MapAuditLog<SeatsModule>();
     }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Hangfire;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Identity;
 using LicenceOps.Platform.Jobs;
 using LicenceOps.Platform.Mail;
@@ -50,6 +51,7 @@ public static class LicenceOpsApplication
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddLicenceOpsAuth(configuration, database);
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+        services.AddLicenceOpsPaging(configuration);
 
         var databaseTypes = new List<Type>();
         foreach (var module in modules)
@@ -79,6 +81,7 @@ public static class LicenceOpsApplication
         services.AddLicenceOpsTelemetry(configuration, modules);
 
         var app = builder.Build();
+        app.UseLicenceOpsResponseCompression();
         app.UseLicenceOpsProblems();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -86,7 +89,9 @@ public static class LicenceOpsApplication
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs", options => options.WithTitle("LicenceOps API")).AllowAnonymous();
-        app.MapGet("/", () => Results.Redirect("/docs")).AllowAnonymous().ExcludeFromDescription();
+        // People open the root in a browser: the portal when this host runs it, otherwise the API reference.
+        var home = modules.Any(m => m.Name == "Portal") ? "/portal" : "/docs";
+        app.MapGet("/", () => Results.Redirect(home)).AllowAnonymous().ExcludeFromDescription();
         app.MapLicenceOpsHealthChecks();
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.StaffAdmin, "/hangfire", new DashboardOptions
         {

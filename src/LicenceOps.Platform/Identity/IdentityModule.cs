@@ -16,6 +16,7 @@ public sealed class IdentityModule : IModule
         services.AddSingleton<IPasswordHasher<UserRecord>, PasswordHasher<UserRecord>>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<CredentialCheck>();
         services.AddSingleton<SignInInstructions>();
         services.AddSingleton<IdentitySeeder>();
     }

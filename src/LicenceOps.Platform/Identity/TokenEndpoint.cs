@@ -3,7 +3,6 @@ using LicenceOps.Platform.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 
 namespace LicenceOps.Platform.Identity;
@@ -26,8 +25,7 @@ internal static class TokenEndpoint
 
     private static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> IssueAsync(
         TokenRequest request,
-        UserStore users,
-        IPasswordHasher<UserRecord> hasher,
+        CredentialCheck credentials,
         TokenIssuer issuer,
         CancellationToken ct)
     {
@@ -39,10 +37,8 @@ internal static class TokenEndpoint
             return errors.ToProblem();
         }
 
-        var user = await users.FindByEmailAsync(request.Email!, ct);
-        var verified = user is { IsActive: true }
-            && hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password!) != PasswordVerificationResult.Failed;
-        if (!verified)
+        var user = await credentials.VerifyAsync(request.Email!, request.Password!, ct);
+        if (user is null)
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
@@ -50,7 +46,7 @@ internal static class TokenEndpoint
                 detail: "The e-mail or password is wrong, or the account is disabled.");
         }
 
-        var (token, expiresIn) = issuer.Issue(user!);
+        var (token, expiresIn) = issuer.Issue(user);
         return TypedResults.Ok(new TokenResponse(token, expiresIn, "Bearer"));
     }
 }

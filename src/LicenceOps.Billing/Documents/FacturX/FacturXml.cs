@@ -90,8 +90,29 @@ public static class FacturXml
                     new XElement(Ram + "CategoryCode", LineCategory(doc, line)),
                     new XElement(Ram + "RateApplicablePercent", Percent(line.VatRate))),
                 Period(line.PeriodStart, line.PeriodEnd),
+                ProRata(line),
                 new XElement(Ram + "SpecifiedTradeSettlementLineMonetarySummation",
                     new XElement(Ram + "LineTotalAmount", Amount(line.NetAmount)))));
+
+    /// <summary>
+    /// A seat line billed for part of the month prints the monthly unit price and the seats, and a net amount
+    /// prorated by days. EN 16931 defines the net amount as quantity × price ± line allowances/charges (BT-131),
+    /// so the difference is stated as a line allowance (BG-27) instead of a quantity or price the page does not show.
+    /// </summary>
+    private static XElement? ProRata(InvoiceDocumentLine line)
+    {
+        var full = decimal.Round(line.Quantity * line.UnitPriceExclVat, 2, MidpointRounding.AwayFromZero);
+        var difference = full - line.NetAmount;
+        if (difference == 0)
+        {
+            return null;
+        }
+
+        return new XElement(Ram + "SpecifiedTradeAllowanceCharge",
+            new XElement(Ram + "ChargeIndicator", new XElement(Udt + "Indicator", difference > 0 ? "false" : "true")),
+            new XElement(Ram + "ActualAmount", Amount(Math.Abs(difference))),
+            new XElement(Ram + "Reason", "Prorata temporis : période facturée plus courte que le mois"));
+    }
 
     /// <summary>The line's own category, or the one breakdown group at its rate (documents built before lines carried it).</summary>
     private static string LineCategory(InvoiceDocument doc, InvoiceDocumentLine line)
@@ -111,8 +132,13 @@ public static class FacturXml
     {
         var siren = Compact(party.Siren);
         var vat = Compact(party.VatNumber);
+        var siret = Compact(party.Siret);
         return new XElement(name,
+            // BT-29/BT-46: the invoicing establishment's SIRET, ISO 6523 scheme 0009.
+            siret is null ? null : new XElement(Ram + "GlobalID", new XAttribute("schemeID", "0009"), siret),
             new XElement(Ram + "Name", party.Name),
+            // BT-33: legal form, share capital and RCS registration, as in the page footer.
+            string.IsNullOrWhiteSpace(party.LegalRegistration) ? null : new XElement(Ram + "Description", party.LegalRegistration),
             // ISO 6523 scheme 0002 is the French SIREN (BT-30, BT-47).
             siren is null ? null : new XElement(Ram + "SpecifiedLegalOrganization", new XElement(Ram + "ID", new XAttribute("schemeID", "0002"), siren)),
             new XElement(Ram + "PostalTradeAddress",

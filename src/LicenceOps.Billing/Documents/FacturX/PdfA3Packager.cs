@@ -28,7 +28,8 @@ internal static partial class PdfA3Packager
     {
         ArgumentNullException.ThrowIfNull(pdf);
         ArgumentNullException.ThrowIfNull(facturXml);
-        var original = Latin1(pdf);
+        var original = WithStableDocumentId(Latin1(pdf));
+        pdf = Encoding.Latin1.GetBytes(original);
         var xrefOffset = StartXref(original);
         if (string.CompareOrdinal(original, xrefOffset, "xref", 0, 4) != 0)
         {
@@ -103,6 +104,36 @@ internal static partial class PdfA3Packager
         output.Write(Encoding.ASCII.GetBytes(table.ToString()));
         return output.ToArray();
     }
+
+    /// <summary>
+    /// SkiaSharp's PDF/A mode mixes the clock into the document ID (trailer /ID, XMP xmpMM:DocumentID), so the
+    /// same invoice would never render to the same bytes. The ID becomes a hash of the content with the ID blanked:
+    /// same document, same bytes, and the replacement has the same length, so no offset moves.
+    /// </summary>
+    private static string WithStableDocumentId(string pdf)
+    {
+        var trailer = Dictionary(pdf, pdf.IndexOf("<<", pdf.LastIndexOf("trailer", StringComparison.Ordinal), StringComparison.Ordinal));
+        var ids = trailer.TryGetValue("ID", out var pair)
+            ? HexId().Matches(pair).Select(m => m.Groups[1].Value.ToUpperInvariant()).Distinct().ToList()
+            : [];
+        if (ids.Count == 0)
+        {
+            return pdf;
+        }
+
+        var blank = new string('0', 32);
+        var blanked = ids.Aggregate(pdf, (text, id) => ReplaceIdForms(text, id, blank));
+        var stable = Convert.ToHexString(MD5.HashData(Encoding.Latin1.GetBytes(blanked)));
+        return ReplaceIdForms(blanked, blank, stable);
+    }
+
+    /// <summary>The ID as hex in the trailer and as a lower-case UUID ("uuid:8-4-4-4-12") in SkiaSharp's XMP.</summary>
+    private static string ReplaceIdForms(string pdf, string id, string replacement) =>
+        pdf.Replace(id, replacement, StringComparison.OrdinalIgnoreCase)
+            .Replace(Uuid(id), Uuid(replacement), StringComparison.OrdinalIgnoreCase);
+
+    private static string Uuid(string hex) =>
+        $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}".ToLowerInvariant();
 
     /// <summary>
     /// XMP packet: PDF/A-3B identification, the Dublin Core / XMP / PDF properties mirroring the Info dictionary,
@@ -426,6 +457,9 @@ internal static partial class PdfA3Packager
     }
 
     private static bool IsDelimiter(char c) => c is '(' or ')' or '<' or '>' or '[' or ']' or '{' or '}' or '/' or '%';
+
+    [GeneratedRegex("<([0-9A-Fa-f]{32})>")]
+    private static partial Regex HexId();
 
     [GeneratedRegex(@"\d+")]
     private static partial Regex Integer();

@@ -2,6 +2,7 @@ using LicenceOps.Billing.Documents;
 using LicenceOps.Billing.Features.Invoicing;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -32,19 +33,23 @@ internal static class InvoiceEndpoints
 
     private static bool Visible(InvoiceRow invoice, CurrentUser user) => user.IsStaff || invoice.Status != InvoiceStatuses.Draft;
 
-    private static async Task<Results<Ok<IReadOnlyList<InvoiceSummary>>, ProblemHttpResult>> ListAsync(
-        Guid tenantId, CurrentUser user, ModuleDatabase<BillingModule> database, CancellationToken ct)
+    /// <summary>Newest first; the id breaks ties between documents of the same instant (a run creates many at once).</summary>
+    private static readonly Keyset<InvoiceRow> NewestFirst = new("invoices",
+        SortKey.Desc<InvoiceRow>("created_at", r => r.CreatedAt), SortKey.Desc<InvoiceRow>("id", r => r.Id));
+
+    private static async Task<Results<Ok<Page<InvoiceSummary>>, ProblemHttpResult>> ListAsync(
+        Guid tenantId, PageRequest page, CurrentUser user, ModuleDatabase<BillingModule> database, CancellationToken ct)
     {
         if (!user.CanAccessTenant(tenantId))
         {
             return Problems.NotFound($"No tenant {tenantId}.");
         }
 
-        var rows = await database.QueryAsync<InvoiceRow>(
-            $"SELECT {InvoiceRow.Columns} FROM invoices WHERE tenant_id = @tenantId ORDER BY created_at DESC, number DESC",
-            new { tenantId }, ct);
-        IReadOnlyList<InvoiceSummary> visible = rows.Where(r => Visible(r, user)).Select(InvoiceSummary.From).ToList();
-        return TypedResults.Ok(visible);
+        // Drafts are filtered in SQL (same rule as Visible) so that pages stay full and totals count what the caller sees.
+        var rows = await NewestFirst.ReadAsync(database, $"SELECT {InvoiceRow.Columns} FROM invoices",
+            "tenant_id = @tenantId AND (@staff = 1 OR status <> @draft)",
+            new { tenantId, staff = user.IsStaff ? 1 : 0, draft = InvoiceStatuses.Draft }, page, ct);
+        return TypedResults.Ok(rows.Map(InvoiceSummary.From));
     }
 
     private static async Task<Results<Ok<InvoiceView>, ProblemHttpResult>> GetAsync(

@@ -8,25 +8,27 @@ namespace LicenceOps.Seats.Features.ManualTasks;
 
 public sealed record ManualTaskResponse(
     Guid Id, Guid? TransferStepId, Guid PersonId, Guid SubscriptionId, string VendorCode, string Action, string Instructions,
-    string Status, DateTimeOffset CreatedAt, string? ConfirmedBy, DateTimeOffset? ConfirmedAt)
+    string Status, DateTimeOffset CreatedAt, string? ConfirmedBy, DateTimeOffset? ConfirmedAt, string? CancelReason = null)
 {
     internal static ManualTaskResponse From(ManualTaskRow r) => new(r.Id, r.TransferStepId, r.PersonId, r.SubscriptionId, r.VendorCode,
-        r.Action, r.Instructions, r.Status, r.CreatedAt, r.ConfirmedBy, r.ConfirmedAt);
+        r.Action, r.Instructions, r.Status, r.CreatedAt, r.ConfirmedBy, r.ConfirmedAt, r.CancelReason);
 }
 
 /// <summary>The manual connector's to-do list: staff do the action in the vendor's console and confirm it here.</summary>
 internal static class ManualTaskEndpoints
 {
-    public static async Task<IResult> ListAsync(Guid tenantId, string? status, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    private static readonly Keyset<ManualTaskRow> Oldest = new("manual-tasks",
+        SortKey.Asc<ManualTaskRow>("created_at", t => t.CreatedAt), SortKey.Asc<ManualTaskRow>("id", t => t.Id));
+
+    public static async Task<IResult> ListAsync(Guid tenantId, string? status, PageRequest page, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
     {
         if (!user.CanAccessTenant(tenantId))
         {
             return Problems.NotFound("Tenant not found.");
         }
-        var rows = await db.QueryAsync<ManualTaskRow>(
-            ManualTaskRow.SelectSql + " WHERE tenant_id = @tenantId AND (@status IS NULL OR status = @status) ORDER BY created_at",
-            new { tenantId, status }, ct);
-        return TypedResults.Ok(rows.Select(ManualTaskResponse.From).ToList());
+        var rows = await Oldest.ReadAsync(db, ManualTaskRow.SelectSql, "tenant_id = @tenantId AND (@status IS NULL OR status = @status)",
+            new { tenantId, status }, page, ct);
+        return TypedResults.Ok(rows.Map(ManualTaskResponse.From));
     }
 
     public static async Task<IResult> ConfirmAsync(Guid tenantId, Guid taskId, ModuleDatabase<SeatsModule> db, TransferEngine engine, CancellationToken ct)
@@ -47,7 +49,9 @@ internal static class ManualTaskEndpoints
                 new { taskId, actorId = uow.Actor.Id, actorDisplay = uow.Actor.Display, now = uow.Now });
             if (rows == 0)
             {
-                return (Problems.Conflict($"The task was already confirmed by {task.ConfirmedBy} at {task.ConfirmedAt:u}."), null);
+                return (Problems.Conflict(task.Status == ManualTaskStatuses.Cancelled
+                    ? $"The task was cancelled: {task.CancelReason}"
+                    : $"The task was already confirmed by {task.ConfirmedBy} at {task.ConfirmedAt:u}."), null);
             }
             await uow.AuditAsync("manual_task", taskId, "confirmed", new { task.Action, task.TransferStepId }, tenantId);
             // The waiting step is due again now, so the workflow moves on without waiting for the next sweep.

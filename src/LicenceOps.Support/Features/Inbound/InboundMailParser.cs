@@ -29,6 +29,13 @@ public sealed record ParsedInbound(
 /// </summary>
 public static partial class InboundMailParser
 {
+    static InboundMailParser()
+    {
+        // .NET ships only the Unicode and Latin-1 encodings; without the code-page provider MimeKit would read a
+        // windows-1252 body as Latin-1 and turn "€" or curly quotes into control characters.
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+    }
+
     public static (ParsedInbound? Mail, string? Problem) Parse(byte[] raw)
     {
         MimeMessage message;
