@@ -186,7 +186,7 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
             """
             SELECT subscription_id AS SubscriptionId, vendor_name AS VendorName, plan_code AS PlanCode, plan_name AS PlanName,
                 committed_quantity AS CommittedQuantity, effective_date AS EffectiveDate, billing_cycle AS BillingCycle,
-                term_start AS TermStart, price_unit AS PriceUnit, billing_frequency AS BillingFrequency,
+                term_start AS TermStart, price_unit AS PriceUnit, billing_frequency AS BillingFrequency, recorded_at AS RecordedAt,
                 list_price AS ListPrice, list_price_currency AS ListPriceCurrency, list_price_includes_vat AS ListPriceIncludesVat,
                 sale_price_per_seat_eur AS SalePricePerSeatEur, occurred_at AS OccurredAt
             FROM subscription_terms WHERE tenant_id = @tenantId AND effective_date <= @end
@@ -194,7 +194,8 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
             new { tenantId, end = period.End }, ct);
         var seats = await database.QueryAsync<SeatRow>(
             """
-            SELECT seat_id AS SeatId, subscription_id AS SubscriptionId, assigned AS Assigned, effective_date AS EffectiveDate, occurred_at AS OccurredAt
+            SELECT seat_id AS SeatId, subscription_id AS SubscriptionId, assigned AS Assigned, effective_date AS EffectiveDate, occurred_at AS OccurredAt,
+                recorded_at AS RecordedAt
             FROM seat_changes WHERE tenant_id = @tenantId AND effective_date <= @end
             """,
             new { tenantId, end = period.End }, ct);
@@ -205,8 +206,8 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
                 g.Select(t => new SubscriptionTermsVersion(t.SubscriptionId, t.VendorName, t.PlanCode, t.PlanName, t.CommittedQuantity,
                     t.EffectiveDate,
                     new PlanPrice(t.BillingCycle, t.ListPrice, t.ListPriceCurrency, t.ListPriceIncludesVat, t.SalePricePerSeatEur, t.PriceUnit, t.BillingFrequency),
-                    t.OccurredAt, t.TermStart)).ToList(),
-                seats.Where(s => s.SubscriptionId == g.Key).Select(s => new SeatChange(s.SeatId, s.Assigned, s.EffectiveDate, s.OccurredAt)).ToList()))
+                    t.OccurredAt, t.TermStart, t.RecordedAt)).ToList(),
+                seats.Where(s => s.SubscriptionId == g.Key).Select(s => new SeatChange(s.SeatId, s.Assigned, s.EffectiveDate, s.OccurredAt, s.RecordedAt)).ToList()))
             .ToList();
     }
 
@@ -268,6 +269,7 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
         public DateOnly EffectiveDate { get; set; }
         public string BillingCycle { get; set; } = "";
         public DateOnly TermStart { get; set; }
+        public DateTimeOffset? RecordedAt { get; set; }
         public string PriceUnit { get; set; } = PriceUnits.PerSeatMonth;
         public string BillingFrequency { get; set; } = BillingFrequencies.Monthly;
         public decimal ListPrice { get; set; }
@@ -290,5 +292,6 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
         public bool Assigned { get; set; }
         public DateOnly EffectiveDate { get; set; }
         public DateTimeOffset OccurredAt { get; set; }
+        public DateTimeOffset? RecordedAt { get; set; }
     }
 }
