@@ -56,6 +56,8 @@ public sealed class SeatsModule : IModule
         services.AddScoped<StepExecutor>();
         services.AddScoped<TransferEngine>();
         services.AddScoped<TransferSweeperJob>();
+        services.AddSingleton<TransferKicker>();
+        services.AddHostedService(sp => sp.GetRequiredService<TransferKicker>());
     }
 
     private void AddVendorConnectors(IServiceCollection services, IConfiguration configuration)

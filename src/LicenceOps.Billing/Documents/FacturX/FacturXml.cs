@@ -132,8 +132,13 @@ public static class FacturXml
     {
         var siren = Compact(party.Siren);
         var vat = Compact(party.VatNumber);
+        var siret = Compact(party.Siret);
         return new XElement(name,
+            // BT-29/BT-46: the invoicing establishment's SIRET, ISO 6523 scheme 0009.
+            siret is null ? null : new XElement(Ram + "GlobalID", new XAttribute("schemeID", "0009"), siret),
             new XElement(Ram + "Name", party.Name),
+            // BT-33: legal form, share capital and RCS registration, as in the page footer.
+            string.IsNullOrWhiteSpace(party.LegalRegistration) ? null : new XElement(Ram + "Description", party.LegalRegistration),
             // ISO 6523 scheme 0002 is the French SIREN (BT-30, BT-47).
             siren is null ? null : new XElement(Ram + "SpecifiedLegalOrganization", new XElement(Ram + "ID", new XAttribute("schemeID", "0002"), siren)),
             new XElement(Ram + "PostalTradeAddress",

@@ -2,6 +2,7 @@ using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Seats.Domain;
 using LicenceOps.Seats.Shared;
+using LicenceOps.Seats.Transfers;
 
 namespace LicenceOps.Seats.Features.Seats;
 
@@ -9,7 +10,8 @@ public sealed record AssignSeatRequest(Guid? SubscriptionId, Guid? PersonId, str
 
 internal static class AssignSeat
 {
-    public static async Task<IResult> HandleAsync(Guid tenantId, AssignSeatRequest request, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    public static async Task<IResult> HandleAsync(
+        Guid tenantId, AssignSeatRequest request, ModuleDatabase<SeatsModule> db, TransferKicker kicker, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         if (request.SubscriptionId is null || request.SubscriptionId == Guid.Empty)
@@ -36,8 +38,7 @@ internal static class AssignSeat
             {
                 return refusal;
             }
-            SeatAllocation.TryParsePolicy(sub.AutoIncreasePolicy, out var policy);
-            var claim = await SeatLedger.ClaimAsync(uow, sub, policy == AutoIncreasePolicy.Allow, request.Reason ?? "assigned by staff");
+            var claim = await SeatLedger.ClaimAsync(uow, sub, SeatAllocation.AllowsIncrease(sub.AutoIncreasePolicy), request.Reason ?? "assigned by staff");
             if (claim == ClaimOutcome.Full)
             {
                 return Problems.Conflict(
@@ -45,6 +46,9 @@ internal static class AssignSeat
                     "approval to add one: raise the quantity first.");
             }
             var seatId = await SeatLedger.InsertAsync(uow, sub, request.PersonId!.Value, request.Reason);
+            // The vendor must still learn about the member: the seat's invite workflow starts with it.
+            var invite = await SeatWorkflows.InviteAsync(uow, tenantId, request.PersonId!.Value, sub.Id, seatId);
+            uow.OnCommitted(() => kicker.Kick(invite));
             var seat = await uow.QuerySingleOrDefaultAsync<SeatResponse>(SeatResponse.SelectSql + " WHERE st.id = @seatId", new { seatId });
             return TypedResults.Created($"/api/tenants/{tenantId}/seats/{seatId}", seat);
         }, ct);

@@ -3,6 +3,7 @@ using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Seats.Domain;
 using LicenceOps.Seats.Shared;
+using LicenceOps.Seats.Transfers;
 
 namespace LicenceOps.Seats.Features.Seats;
 
@@ -15,7 +16,7 @@ public sealed record ReassignSeatRequest(Guid? PersonId, string? Reason);
 internal static class ChangeSeat
 {
     public static async Task<IResult> TransitionAsync(
-        Guid tenantId, Guid seatId, TransitionSeatRequest request, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+        Guid tenantId, Guid seatId, TransitionSeatRequest request, ModuleDatabase<SeatsModule> db, TransferKicker kicker, CancellationToken ct)
     {
         if (!SeatLifecycle.TryParse(request.Status, out var to))
         {
@@ -44,18 +45,22 @@ internal static class ChangeSeat
             {
                 return Problems.Conflict("The seat changed meanwhile; read it again.");
             }
+            var kicks = to == SeatStatus.Released
+                ? await SeatWorkflows.ReleasedByHandAsync(uow, seat, request.Reason ?? "seat released by staff")
+                : await SeatWorkflows.WaitingOnSeatAsync(uow, seat.Id);
+            uow.OnCommitted(() => kicker.Kick(kicks));
             return TypedResults.Ok(await ReadAsync(uow, seatId));
         }, ct);
     }
 
     /// <summary>Ends the assignment; the committed seat stays paid and free for someone else.</summary>
     public static async Task<IResult> UnassignAsync(
-        Guid tenantId, Guid seatId, UnassignSeatRequest? request, ModuleDatabase<SeatsModule> db, CancellationToken ct) =>
-        await TransitionAsync(tenantId, seatId, new TransitionSeatRequest("released", request?.Reason ?? "unassigned by staff"), db, ct);
+        Guid tenantId, Guid seatId, UnassignSeatRequest? request, ModuleDatabase<SeatsModule> db, TransferKicker kicker, CancellationToken ct) =>
+        await TransitionAsync(tenantId, seatId, new TransitionSeatRequest("released", request?.Reason ?? "unassigned by staff"), db, kicker, ct);
 
     /// <summary>Gives the seat's unit to another person: the old assignment is released and a new one starts.</summary>
     public static async Task<IResult> ReassignAsync(
-        Guid tenantId, Guid seatId, ReassignSeatRequest request, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+        Guid tenantId, Guid seatId, ReassignSeatRequest request, ModuleDatabase<SeatsModule> db, TransferKicker kicker, CancellationToken ct)
     {
         if (request.PersonId is null || request.PersonId == Guid.Empty)
         {
@@ -80,7 +85,11 @@ internal static class ChangeSeat
                 return refusal;
             }
             var reason = request.Reason ?? $"reassigned from seat {seat.Id}";
-            await SeatLedger.ReleaseAsync(uow, seat, ParisCalendar.DateOf(uow.Now), $"reassigned to {request.PersonId}", applyCommitmentRule: false);
+            if (await SeatLedger.ReleaseAsync(uow, seat, ParisCalendar.DateOf(uow.Now), $"reassigned to {request.PersonId}", applyCommitmentRule: false) is null)
+            {
+                return Problems.Conflict("The seat changed meanwhile; read it again.");
+            }
+            var released = await SeatWorkflows.ReleasedByHandAsync(uow, seat, $"seat reassigned to {request.PersonId}");
             var sub = (await SubscriptionLedger.FindAsync(uow, tenantId, seat.SubscriptionId))!;
             // The unit just freed is taken back in the same transaction, so nobody can slip in between.
             var claim = await SeatLedger.ClaimAsync(uow, sub, increaseAllowed: false, reason);
@@ -89,6 +98,8 @@ internal static class ChangeSeat
                 throw new InvalidOperationException("The released seat could not be claimed back.");
             }
             var newSeatId = await SeatLedger.InsertAsync(uow, sub, request.PersonId!.Value, reason);
+            var invite = await SeatWorkflows.InviteAsync(uow, tenantId, request.PersonId!.Value, sub.Id, newSeatId);
+            uow.OnCommitted(() => kicker.Kick([.. released, .. invite]));
             return TypedResults.Created($"/api/tenants/{tenantId}/seats/{newSeatId}", await ReadAsync(uow, newSeatId));
         }, ct);
     }
