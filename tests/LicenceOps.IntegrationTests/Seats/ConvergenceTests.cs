@@ -187,7 +187,7 @@ public sealed class ConvergenceTests
     }
 
     private async Task<IReadOnlyList<Guid>> OpenSeatSubscriptionsAsync(Guid person) =>
-        (await SeatsKit.GetAsync(staff, $"/api/tenants/{TenantId}/seats?personId={person}")).EnumerateArray()
+        (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{TenantId}/seats?personId={person}")).EnumerateArray()
             .Where(s => s.Str("status") != "released")
             .Select(s => s.GetProperty("subscriptionId").GetGuid())
             .Order()

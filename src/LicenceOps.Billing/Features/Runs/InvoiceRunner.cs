@@ -16,7 +16,7 @@ public sealed record InvoiceRunResult(string Period, int Drafted, int AlreadyInv
 /// (NOT EXISTS guard plus a unique index on tenant + period), and issuing only ever touches drafts.
 /// Each tenant is its own transaction, so one tenant's problem (missing rate, no profile) never blocks the others.
 /// </summary>
-public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, ExchangeRateStore rates, IOptions<BillingOptions> options)
+public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, ExchangeRateStore rates, InvoiceDocuments documents, IOptions<BillingOptions> options)
 {
     public async Task<InvoiceRunResult> RunAsync(BillingPeriod period, bool issue, CancellationToken ct)
     {
@@ -28,33 +28,51 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
         var issued = 0;
         var ids = new List<Guid>();
         var failures = new List<RunFailure>();
-        foreach (var tenantId in tenantIds)
+        // Drafting and numbering stay serial (the series is gapless, in issue order); each issued document's PDF is
+        // rendered meanwhile on every core.
+        var rendering = issue ? documents.StartRendering(ct) : null;
+        try
         {
-            var outcome = await DraftAsync(tenantId, period, ct);
-            if (outcome.Failure is not null)
+            foreach (var tenantId in tenantIds)
             {
-                failures.Add(new RunFailure(tenantId, outcome.Failure));
-                continue;
-            }
+                var outcome = await DraftAsync(tenantId, period, ct);
+                if (outcome.Failure is not null)
+                {
+                    failures.Add(new RunFailure(tenantId, outcome.Failure));
+                    continue;
+                }
 
-            if (outcome.InvoiceId is not { } invoiceId)
-            {
-                continue;
-            }
+                if (outcome.InvoiceId is not { } invoiceId)
+                {
+                    continue;
+                }
 
-            ids.Add(invoiceId);
-            if (outcome.Created)
-            {
-                drafted++;
-            }
-            else
-            {
-                already++;
-            }
+                ids.Add(invoiceId);
+                if (outcome.Created)
+                {
+                    drafted++;
+                }
+                else
+                {
+                    already++;
+                }
 
-            if (issue && await database.WriteAsync(async uow => await InvoiceIssuer.IssueAsync(uow, invoiceId) is not null, ct))
+                if (issue && await database.WriteAsync(async uow => await InvoiceIssuer.IssueAsync(uow, invoiceId) is not null, ct))
+                {
+                    issued++;
+                }
+
+                if (rendering is not null)
+                {
+                    await rendering.Add(invoiceId, ct);
+                }
+            }
+        }
+        finally
+        {
+            if (rendering is not null)
             {
-                issued++;
+                await rendering.CompleteAsync();
             }
         }
 
