@@ -30,7 +30,7 @@ public sealed class SeatImportTests
         var applied = await Post(staff, tenantId, "apply", good);
         Assert.That(applied.StatusCode, Is.EqualTo(HttpStatusCode.OK), await applied.Content.ReadAsStringAsync());
         var seats = await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/seats");
-        Assert.That(seats.EnumerateArray().Select(s => s.Str("assignedOn")).Order(), Is.EqualTo(new[] { "2026-03-01", "2026-05-15" }));
+        Assert.That(seats.GetProperty("items").EnumerateArray().Select(s => s.Str("assignedOn")).Order(), Is.EqualTo(new[] { "2026-03-01", "2026-05-15" }));
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seats WHERE tenant_id = @tenantId AND vendor_member_id = 'user-1'", new { tenantId }), Is.EqualTo(1));
         Assert.That(sub.Id(), Is.Not.EqualTo(Guid.Empty));
     }
