@@ -106,6 +106,38 @@ internal static partial class PdfA3Packager
     }
 
     /// <summary>
+    /// The factur-x.xml that <see cref="Package"/> embedded in <paramref name="pdf"/>, or null when the PDF carries
+    /// none (a document stored before invoices were Factur-X). Reads only what this class writes.
+    /// </summary>
+    public static byte[]? ExtractFacturXml(byte[] pdf)
+    {
+        ArgumentNullException.ThrowIfNull(pdf);
+        var text = Latin1(pdf);
+        var at = text.LastIndexOf("/Type /EmbeddedFile /Subtype /text#2Fxml", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var dictionaryStart = text.LastIndexOf("<<", at, StringComparison.Ordinal);
+        var entries = Dictionary(text, dictionaryStart);
+        var length = int.Parse(entries["Length"], CultureInfo.InvariantCulture);
+        var dataStart = text.IndexOf("stream\n", at, StringComparison.Ordinal) + "stream\n".Length;
+        var data = pdf.AsSpan(dataStart, length).ToArray();
+        if (entries.GetValueOrDefault("Filter") != "/FlateDecode")
+        {
+            return data;
+        }
+
+        using var inflated = new MemoryStream();
+        using (var zlib = new ZLibStream(new MemoryStream(data), CompressionMode.Decompress))
+        {
+            zlib.CopyTo(inflated);
+        }
+        return inflated.ToArray();
+    }
+
+    /// <summary>
     /// SkiaSharp's PDF/A mode mixes the clock into the document ID (trailer /ID, XMP xmpMM:DocumentID), so the
     /// same invoice would never render to the same bytes. The ID becomes a hash of the content with the ID blanked:
     /// same document, same bytes, and the replacement has the same length, so no offset moves.

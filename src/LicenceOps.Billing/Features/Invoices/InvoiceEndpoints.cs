@@ -1,4 +1,5 @@
 using LicenceOps.Billing.Documents;
+using LicenceOps.Billing.Documents.FacturX;
 using LicenceOps.Billing.Features.Invoicing;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
@@ -104,15 +105,14 @@ internal static class InvoiceEndpoints
         return tags.Count > 0 && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(Tag(sha256), useStrongComparison: false));
     }
 
-    private static Task<Results<FileContentHttpResult, ProblemHttpResult>> FacturXmlAsync(
-        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, IDocumentRenderer renderer, CancellationToken ct) =>
-        IssuedDocumentAsync(tenantId, invoiceId, user, store, ct,
-            (document, number) => TypedResults.File(renderer.RenderFacturXml(document), "application/xml", $"{number}-factur-x.xml"));
-
-    /// <summary>The PDF and its XML share one access rule: the caller's tenant, issued documents only (drafts are 404 to clients).</summary>
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> IssuedDocumentAsync(
-        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, CancellationToken ct,
-        Func<InvoiceDocument, string, FileContentHttpResult> render)
+    /// <summary>
+    /// The factur-x.xml inside the stored PDF, so the download is always the very attachment the client holds; a PDF
+    /// stored before invoices were Factur-X carries none, and its XML is rendered from the same stored data.
+    /// Same access rule as the PDF: the caller's tenant, issued documents only (drafts are 404 to clients).
+    /// </summary>
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> FacturXmlAsync(
+        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, InvoiceDocuments documents, IDocumentRenderer renderer,
+        CancellationToken ct)
     {
         var invoice = user.CanAccessTenant(tenantId) ? await store.FindAsync(tenantId, invoiceId, ct) : null;
         if (invoice is null || !Visible(invoice, user))
@@ -125,9 +125,11 @@ internal static class InvoiceEndpoints
             return Problems.Conflict("A draft has no legal form yet: issue it first.");
         }
 
-        var document = InvoiceDocumentMapper.Map(invoice, await store.LinesAsync(invoiceId, ct), await store.RatesAsync(invoiceId, ct),
-            await store.CreditedReferenceAsync(invoice, ct));
-        return render(document, invoice.Number);
+        var stored = await documents.GetOrRenderAsync(invoice, ct);
+        var xml = PdfA3Packager.ExtractFacturXml(stored.Content)
+            ?? renderer.RenderFacturXml(InvoiceDocumentMapper.Map(invoice, await store.LinesAsync(invoiceId, ct), await store.RatesAsync(invoiceId, ct),
+                await store.CreditedReferenceAsync(invoice, ct)));
+        return TypedResults.File(xml, "application/xml", $"{invoice.Number}-factur-x.xml");
     }
 
     private static async Task<Results<Ok<InvoiceSummary>, ProblemHttpResult>> IssueAsync(
