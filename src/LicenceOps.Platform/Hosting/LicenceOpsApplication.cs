@@ -77,7 +77,11 @@ public static class LicenceOpsApplication
         services.AddLicenceOpsTelemetry(configuration, modules);
 
         var app = builder.Build();
+        app.UseLicenceOpsSecurityHeaders();
         app.UseLicenceOpsProblems();
+        app.UseDashboardOriginCheck();
+        app.UseRouting();
+        app.UseUnmatchedRequestAnswers();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -91,6 +95,8 @@ public static class LicenceOpsApplication
             Authorization = [],
             DashboardTitle = "LicenceOps jobs",
         });
+
+        app.MapDashboardSession();
 
         foreach (var module in modules)
         {

@@ -16,9 +16,12 @@ public sealed class IdentityModule : IModule
         services.AddSingleton<IPasswordHasher<UserRecord>, PasswordHasher<UserRecord>>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<DecoyPassword>();
         services.AddSingleton<SignInInstructions>();
         services.AddSingleton<IdentitySeeder>();
     }
+
+    public void AddConsumers(MassTransit.IBusRegistrationConfigurator bus) => bus.AddConsumer<KnownTenantsConsumer>();
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {

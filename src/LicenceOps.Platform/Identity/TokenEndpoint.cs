@@ -29,6 +29,7 @@ internal static class TokenEndpoint
         UserStore users,
         IPasswordHasher<UserRecord> hasher,
         TokenIssuer issuer,
+        DecoyPassword decoy,
         CancellationToken ct)
     {
         var errors = new ValidationErrors();
@@ -40,8 +41,11 @@ internal static class TokenEndpoint
         }
 
         var user = await users.FindByEmailAsync(request.Email!, ct);
-        var verified = user is { IsActive: true }
-            && hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password!) != PasswordVerificationResult.Failed;
+        // Always pay for one hash verification, even for an unknown or disabled account: the answer time must not
+        // tell which e-mails exist.
+        var hashed = user?.PasswordHash ?? decoy.Hash;
+        var matches = hasher.VerifyHashedPassword(user ?? decoy.User, hashed, request.Password!) != PasswordVerificationResult.Failed;
+        var verified = user is { IsActive: true } && matches;
         if (!verified)
         {
             return TypedResults.Problem(
@@ -53,4 +57,19 @@ internal static class TokenEndpoint
         var (token, expiresIn) = issuer.Issue(user!);
         return TypedResults.Ok(new TokenResponse(token, expiresIn, "Bearer"));
     }
+}
+
+/// <summary>A hash of a random password made with the real hasher and settings, verified when the e-mail is unknown.</summary>
+public sealed class DecoyPassword
+{
+    public DecoyPassword(IPasswordHasher<UserRecord> hasher)
+    {
+        User = new UserRecord(Guid.Empty, "decoy@invalid", "decoy", string.Empty, Roles.ClientViewer, null, false,
+            DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, string.Empty);
+        Hash = hasher.HashPassword(User, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
+    }
+
+    public UserRecord User { get; }
+
+    public string Hash { get; }
 }
