@@ -48,7 +48,11 @@ public static class LicenceOpsApplication
         services.AddLicenceOpsProblems();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddLicenceOpsAuth(configuration, database);
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+        services.AddOpenApi(openApi =>
+        {
+            openApi.AddDocumentTransformer<BearerSecuritySchemeTransformer>();
+            openApi.AddSchemaTransformer<FieldRulesSchemaTransformer>();
+        });
 
         var databaseTypes = new List<Type>();
         foreach (var module in modules)
@@ -98,9 +102,12 @@ public static class LicenceOpsApplication
 
         app.MapDashboardSession();
 
+        // One group over every module's endpoints, so the declared field rules hold for all of them.
+        var api = app.MapGroup(string.Empty);
+        api.AddEndpointFilterFactory(FieldRules.Filter);
         foreach (var module in modules)
         {
-            module.MapEndpoints(app);
+            module.MapEndpoints(api);
         }
 
         return app;

@@ -10,11 +10,11 @@ using Microsoft.AspNetCore.Routing;
 
 namespace LicenceOps.Platform.Identity;
 
-public sealed record CreateUserRequest(string? Email, string? DisplayName, string? Role, Guid? TenantId, string? Password);
+public sealed record CreateUserRequest([property: Text(320)] string? Email, [property: Text(200)] string? DisplayName, [property: Text(40)] string? Role, Guid? TenantId, [property: Text(128)] string? Password);
 
-public sealed record UpdateUserRequest(string? DisplayName, string? Role, Guid? TenantId, bool? IsActive);
+public sealed record UpdateUserRequest([property: Text(200)] string? DisplayName, [property: Text(40)] string? Role, Guid? TenantId, bool? IsActive);
 
-public sealed record SetPasswordRequest(string? Password);
+public sealed record SetPasswordRequest([property: Text(128)] string? Password);
 
 internal static class UserEndpoints
 {

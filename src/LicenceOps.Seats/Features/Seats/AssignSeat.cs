@@ -5,7 +5,7 @@ using LicenceOps.Seats.Shared;
 
 namespace LicenceOps.Seats.Features.Seats;
 
-public sealed record AssignSeatRequest(Guid? SubscriptionId, Guid? PersonId, string? Reason);
+public sealed record AssignSeatRequest(Guid? SubscriptionId, Guid? PersonId, [property: Text(1000, Multiline = true)] string? Reason);
 
 internal static class AssignSeat
 {

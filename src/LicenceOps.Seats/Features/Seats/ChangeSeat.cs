@@ -5,11 +5,11 @@ using LicenceOps.Seats.Shared;
 
 namespace LicenceOps.Seats.Features.Seats;
 
-public sealed record TransitionSeatRequest(string? Status, string? Reason);
+public sealed record TransitionSeatRequest([property: Text(40)] string? Status, [property: Text(1000, Multiline = true)] string? Reason);
 
-public sealed record UnassignSeatRequest(string? Reason);
+public sealed record UnassignSeatRequest([property: Text(1000, Multiline = true)] string? Reason);
 
-public sealed record ReassignSeatRequest(Guid? PersonId, string? Reason);
+public sealed record ReassignSeatRequest(Guid? PersonId, [property: Text(1000, Multiline = true)] string? Reason);
 
 internal static class ChangeSeat
 {
