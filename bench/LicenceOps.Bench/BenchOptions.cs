@@ -6,7 +6,7 @@ namespace LicenceOps.Bench;
 internal sealed record BenchOptions(int Tenants, int SubscriptionsPerTenant, int Parallelism, string Period, bool Keep)
 {
     public const string Usage = """
-        LicenceOps invoicing benchmark: seeds tenants into a temporary embedded data directory (SQLite),
+        LicenceOps invoicing benchmark (the HTTP benchmark is the "http" verb: run it with "http --help"): seeds tenants into a temporary embedded data directory (SQLite),
         runs the monthly invoice run for one period (draft + issue), then renders every invoice to PDF.
 
         Usage:

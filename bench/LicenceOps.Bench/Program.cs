@@ -12,6 +12,11 @@ using LicenceOps.Platform.Identity;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
+if (args is ["http", ..])
+{
+    return await LicenceOps.Bench.Http.HttpBench.RunAsync(args[1..]);
+}
+
 BenchOptions? options;
 try
 {

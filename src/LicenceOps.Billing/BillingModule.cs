@@ -6,11 +6,13 @@ using LicenceOps.Billing.Features.ExchangeRates;
 using LicenceOps.Billing.Features.Exports;
 using LicenceOps.Billing.Features.Invoices;
 using LicenceOps.Billing.Features.Invoicing;
+using LicenceOps.Billing.Features.Mail;
 using LicenceOps.Billing.Features.Payments;
 using LicenceOps.Billing.Features.Runs;
 using LicenceOps.Billing.Jobs;
 using LicenceOps.Billing.Payments;
 using LicenceOps.Platform.Auditing;
+using LicenceOps.Platform.Mail;
 using LicenceOps.Platform.Modules;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
@@ -32,6 +34,7 @@ public sealed class BillingModule : IModule
             .Validate(o => o.MarginPercent >= 0 && o.PaymentTermsDays is >= 0 and <= 60 && o.ExchangeRateMaxLookbackDays >= 0,
                 "Billing: MarginPercent must be >= 0, PaymentTermsDays 0..60 (French law caps B2B terms at 60 days), ExchangeRateMaxLookbackDays >= 0.")
             .ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<BillingOptions>, SellerIdentityValidator>();
         services.AddHttpClient(EcbDailyRatesFetcher.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<ExchangeRateStore>();
         services.AddSingleton<EcbDailyRatesFetcher>();
@@ -43,6 +46,7 @@ public sealed class BillingModule : IModule
         services.AddTransient<PaymentRequestJob>();
         services.AddTransient<CollectionsJob>();
         services.AddBillingDocuments();
+        services.AddSingleton<IMailAttachmentResolver, InvoicePdfAttachments>();
         services.AddStripePayments(configuration);
     }
 
@@ -61,7 +65,9 @@ public sealed class BillingModule : IModule
         api.MapExchangeRateEndpoints();
         api.MapRunEndpoints();
         api.MapInvoiceEndpoints();
+        api.MapPaymentReviewEndpoints();
         api.MapExportEndpoints();
+        api.MapInvoiceMailEndpoints();
         api.MapGroup("/billing").MapAuditLog<BillingModule>();
         endpoints.MapStripeWebhook();
     }

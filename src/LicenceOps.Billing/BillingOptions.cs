@@ -18,7 +18,8 @@ public sealed class BillingOptions
     /// <summary>The monthly run issues the drafts it creates; false leaves them for staff review.</summary>
     public bool AutoIssueMonthlyRun { get; set; } = true;
 
-    public string EcbDailyRatesUrl { get; set; } = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml";
+    /// <summary>The last 90 days rather than today's file: a day missed while the ECB was unreachable is filled next time.</summary>
+    public string EcbDailyRatesUrl { get; set; } = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist-90d.xml";
 
     /// <summary>How far back a missing day (weekend, holiday, outage) may fall back to an earlier ECB rate.</summary>
     public int ExchangeRateMaxLookbackDays { get; set; } = 7;
@@ -26,6 +27,11 @@ public sealed class BillingOptions
     public SellerOptions Seller { get; set; } = new();
 }
 
+/// <summary>
+/// The reseller as printed on every invoice. The defaults are a coherent, valid demo identity (SIREN 123 456 782
+/// passes Luhn, the VAT key matches it, the SIRET starts with it, the IBAN passes mod 97); outside the demo the host
+/// refuses to start when any identifier is invalid (<see cref="SellerIdentity"/>).
+/// </summary>
 public sealed class SellerOptions
 {
     public string Name { get; set; } = "LicenceOps Revendeur SAS";
@@ -35,7 +41,26 @@ public sealed class SellerOptions
     public string City { get; set; } = "Paris";
     public string CountryCode { get; set; } = "FR";
     public string Siren { get; set; } = "123456782";
-    public string VatNumber { get; set; } = "FR32123456782";
+
+    /// <summary>The invoicing establishment: the SIREN followed by its 5-digit NIC.</summary>
+    public string Siret { get; set; } = "12345678200010";
+
+    public string VatNumber { get; set; } = "FR11123456782";
+
+    /// <summary>Forme juridique, printed with the share capital ("SAS au capital de 10 000 €").</summary>
+    public string LegalForm { get; set; } = "SAS";
+
+    public decimal ShareCapitalEur { get; set; } = 10_000m;
+
+    /// <summary>City of the commercial court registry; the RCS number is the SIREN ("RCS Paris 123 456 782").</summary>
+    public string RcsCity { get; set; } = "Paris";
+
+    /// <summary>
+    /// The seller opted to pay VAT on services when invoiced rather than when paid (CGI art. 269-2-c); the invoice must
+    /// then say "Option pour le paiement de la taxe d'après les débits".
+    /// </summary>
+    public bool VatOnDebits { get; set; }
+
     public string Iban { get; set; } = "FR7630006000011234567890189";
     public string Bic { get; set; } = "AGRIFRPPXXX";
 }

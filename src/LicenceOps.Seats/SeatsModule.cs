@@ -12,10 +12,20 @@ using LicenceOps.Seats.Features.Seats;
 using LicenceOps.Seats.Features.SeatTemplates;
 using LicenceOps.Seats.Features.Subscriptions;
 using LicenceOps.Seats.Features.Transfers;
+using LicenceOps.Seats.Features.VendorAccounts;
 using LicenceOps.Seats.Jobs;
 using LicenceOps.Seats.Transfers;
 using LicenceOps.Seats.Vendors;
+using LicenceOps.Platform.Data;
+using LicenceOps.Seats.Vendors.Accounts;
+using LicenceOps.Seats.Vendors.Anthropic;
+using LicenceOps.Seats.Vendors.Csv;
+using LicenceOps.Seats.Vendors.Google;
+using LicenceOps.Seats.Vendors.Graph;
+using LicenceOps.Seats.Vendors.Http;
 using LicenceOps.Seats.Vendors.Manual;
+using LicenceOps.Seats.Vendors.OpenAi;
+using LicenceOps.Seats.Vendors.Scim;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -41,10 +51,32 @@ public sealed class SeatsModule : IModule
         services.AddSingleton<ManualConnector>();
         // Vendor-specific connectors register as IVendorConnector; vendors without one fall back to the manual connector.
         services.AddSingleton<IVendorConnector>(sp => sp.GetRequiredService<ManualConnector>());
-        services.AddSingleton<VendorConnectors>();
+        AddVendorConnectors(services, configuration);
+        services.AddScoped<VendorConnectors>();
         services.AddScoped<StepExecutor>();
         services.AddScoped<TransferEngine>();
         services.AddScoped<TransferSweeperJob>();
+    }
+
+    private void AddVendorConnectors(IServiceCollection services, IConfiguration configuration)
+    {
+        var keys = configuration[$"{Name}:CredentialKeyDirectory"] is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(DatabaseOptions.From(configuration).DataDirectory, "keys");
+        VendorCredentials.AddTo(services, keys);
+        services.AddSingleton<OAuthTokenCache>();
+        services.AddVendorHttpClient<GraphConnector>();
+        services.AddVendorHttpClient<OpenAiConnector>();
+        services.AddVendorHttpClient<AnthropicConnector>();
+        services.AddVendorHttpClient<GoogleConnector>();
+        services.AddVendorHttpClient<ScimConnector>();
+        services.AddScoped<CsvConnector>();
+        services.AddTransient<IVendorConnector>(sp => sp.GetRequiredService<GraphConnector>());
+        services.AddTransient<IVendorConnector>(sp => sp.GetRequiredService<OpenAiConnector>());
+        services.AddTransient<IVendorConnector>(sp => sp.GetRequiredService<AnthropicConnector>());
+        services.AddTransient<IVendorConnector>(sp => sp.GetRequiredService<GoogleConnector>());
+        services.AddTransient<IVendorConnector>(sp => sp.GetRequiredService<ScimConnector>());
+        services.AddScoped<IVendorConnector>(sp => sp.GetRequiredService<CsvConnector>());
     }
 
     public void AddConsumers(IBusRegistrationConfigurator bus)
@@ -96,6 +128,13 @@ public sealed class SeatsModule : IModule
 
         tenant.MapGet("/manual-tasks", ManualTaskEndpoints.ListAsync);
         tenant.MapPost("/manual-tasks/{taskId:guid}/confirm", ManualTaskEndpoints.ConfirmAsync).RequireAuthorization(Policies.Staff);
+
+        ReadVendorAccounts.Map(tenant);
+        SaveVendorAccount.Map(tenant);
+        TestVendorAccount.Map(tenant);
+        ConnectSubscription.Map(tenant);
+        ImportMemberExport.Map(tenant);
+        TakeOverEstate.Map(tenant);
 
         api.MapGroup("/seats").MapAuditLog<SeatsModule>();
     }

@@ -11,4 +11,10 @@ public sealed class SeatsOptions
 
     /// <summary>Attempts before a failing step is marked needs_attention.</summary>
     public int StepMaxAttempts { get; set; } = 5;
+
+    /// <summary>Vendor API calls: resilience and default addresses (section "Seats:Vendors").</summary>
+    public Vendors.Http.VendorHttpOptions Vendors { get; set; } = new();
+
+    /// <summary>Where the Data Protection key ring that encrypts vendor credentials lives; default: "keys" in the data directory.</summary>
+    public string? CredentialKeyDirectory { get; set; }
 }

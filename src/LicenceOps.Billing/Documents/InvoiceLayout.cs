@@ -293,13 +293,24 @@ internal sealed class InvoiceLayout
         }
         lines.Add($"{party.PostalCode} {party.City}");
         lines.Add(CountryName(party.CountryCode));
-        if (party.Siren is not null)
+        if (party.LegalRegistration is not null)
+        {
+            lines.Add(party.LegalRegistration);
+        }
+        if (party.Siret is not null)
+        {
+            lines.Add("SIRET : " + party.Siret);
+        }
+        else if (party.Siren is not null)
         {
             lines.Add("SIREN : " + party.Siren);
         }
         if (party.VatNumber is not null)
         {
-            lines.Add("N° TVA intracommunautaire : " + party.VatNumber);
+            // Swiss and UK numbers are VAT identifiers too, but not intra-community ones.
+            var intraCommunity = party.VatNumber.Length > 2 && Platform.Identifiers.VatNumber.EuPrefixFor(party.VatNumber[..2] == "EL" ? "GR" : party.VatNumber[..2]) is not null
+                && !party.VatNumber.StartsWith(Platform.Identifiers.SwissUid.Prefix, StringComparison.Ordinal);
+            lines.Add((intraCommunity ? "N° TVA intracommunautaire : " : "Identifiant TVA : ") + party.VatNumber);
         }
         return lines;
     }
@@ -309,7 +320,7 @@ internal sealed class InvoiceLayout
         "S" => "taux normal",
         "AE" => "autoliquidation",
         "E" => "exonération",
-        "G" => "export hors UE",
+        "G" => "hors champ de la TVA française",
         "O" => "hors champ",
         "K" => "livraison intracommunautaire",
         "Z" => "taux zéro",

@@ -1,8 +1,13 @@
+using LicenceOps.Billing.Documents.FacturX;
 using SkiaSharp;
 
 namespace LicenceOps.Billing.Documents;
 
-/// <summary>Renders invoices and credit notes as A4 PDFs in French, with the DejaVu Sans font embedded.</summary>
+/// <summary>
+/// Renders invoices and credit notes as A4 pages in French (DejaVu Sans embedded) and makes them Factur-X:
+/// SkiaSharp draws a PDF/A-2b, <see cref="PdfA3Packager"/> turns it into a PDF/A-3b carrying factur-x.xml
+/// (docs/adr/0xx-factur-x-pdf-a3.md explains the split).
+/// </summary>
 public sealed class SkiaInvoiceRenderer : IDocumentRenderer
 {
     public byte[] RenderInvoicePdf(InvoiceDocument document)
@@ -15,17 +20,26 @@ public sealed class SkiaInvoiceRenderer : IDocumentRenderer
 
         // Native buffer: the finished PDF is copied to managed memory once, not grown through a MemoryStream.
         using var output = new SKDynamicMemoryWStream();
+        // The issue date, not the rendering time: rendering the same invoice twice gives the same document.
+        var info = new PdfDocumentInfo(
+            $"{layout.Title} {document.Number}",
+            document.Seller.Name,
+            $"{layout.Title} {document.Number} — {document.Buyer.Name}",
+            "LicenceOps",
+            "LicenceOps",
+            new DateTimeOffset(document.IssueDate.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
         var metadata = new SKDocumentPdfMetadata
         {
-            Title = $"{layout.Title} {document.Number}",
-            Author = document.Seller.Name,
-            Subject = $"{layout.Title} {document.Number} — {document.Buyer.Name}",
-            Creator = "LicenceOps",
-            Producer = "LicenceOps",
-            // The issue date, not the rendering time: rendering the same invoice twice gives the same document.
-            Creation = document.IssueDate.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
-            Modified = document.IssueDate.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+            Title = info.Title,
+            Author = info.Author,
+            Subject = info.Subject,
+            Creator = info.Creator,
+            Producer = info.Producer,
+            Creation = info.Created.UtcDateTime,
+            Modified = info.Created.UtcDateTime,
             RasterDpi = 72,
+            // PDF/A-2b drawing rules: embedded fonts with ToUnicode maps, no transparency surprises, a document ID.
+            PdfA = true,
         };
         using (var pdf = SKDocument.CreatePdf(output, metadata)
             ?? throw new InvalidOperationException("SkiaSharp could not create a PDF document."))
@@ -34,6 +48,8 @@ public sealed class SkiaInvoiceRenderer : IDocumentRenderer
             pdf.Close();
         }
         using var data = output.DetachAsData();
-        return data.ToArray();
+        return PdfA3Packager.Package(data.ToArray(), FacturXml.Write(document), FacturXml.ConformanceLevel, info);
     }
+
+    public byte[] RenderFacturXml(InvoiceDocument document) => FacturXml.Write(document);
 }

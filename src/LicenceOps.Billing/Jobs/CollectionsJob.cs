@@ -1,6 +1,7 @@
 using LicenceOps.Platform;
 using LicenceOps.Billing.Features.Invoices;
 using LicenceOps.Billing.Features.Invoicing;
+using LicenceOps.Billing.Features.Mail;
 using LicenceOps.Contracts.Billing;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Jobs;
@@ -73,6 +74,7 @@ public sealed class CollectionsJob(ModuleDatabase<BillingModule> database, TimeP
                         // Only the latest threshold reached is announced, so a late run does not send three e-mails at once.
                         await uow.PublishAsync(new InvoicePaymentReminderDue(invoice.Id, invoice.TenantId, invoice.Number!, days,
                             invoice.DueDate.Value, amountDue, invoice.Currency, invoice.Buyer.BillingEmail, uow.Now));
+                        await InvoiceMail.EnqueueReminderAsync(uow, invoice, days, amountDue);
                         sent++;
                     }
                 }

@@ -18,6 +18,16 @@ public sealed partial class PaymentRequestJob(ModuleDatabase<BillingModule> data
     public async Task<int> RunAsync(CancellationToken ct)
     {
         using var actor = JobActor.Begin(Id);
+        if (!collector.IsConfigured)
+        {
+            if (collector is not UnconfiguredPaymentCollector unconfigured || unconfigured.FirstWarning())
+            {
+                LogNotConfigured(StripeOptions.Section);
+            }
+
+            return 0;
+        }
+
         var pending = await database.QueryAsync<InvoiceRow>(
             $"""
              SELECT {InvoiceRow.Columns} FROM invoices
@@ -62,6 +72,9 @@ public sealed partial class PaymentRequestJob(ModuleDatabase<BillingModule> data
 
         return requested;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No payment provider configured (set {Section}:SecretKey): invoices are not sent for collection")]
+    private partial void LogNotConfigured(string section);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Payment request for invoice {Number} failed; retried at the next run")]
     private partial void LogRequestFailed(Exception exception, string number);

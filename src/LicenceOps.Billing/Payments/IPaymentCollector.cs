@@ -8,6 +8,9 @@ public interface IPaymentCollector
     /// idempotently: calling it again for the same invoice never charges twice.
     /// </summary>
     Task<PaymentRequestResult> RequestPaymentAsync(PaymentRequest request, CancellationToken ct);
+
+    /// <summary>False when the provider has no credentials: the job then says so once instead of failing every run.</summary>
+    bool IsConfigured => true;
 }
 
 public sealed record PaymentRequest(

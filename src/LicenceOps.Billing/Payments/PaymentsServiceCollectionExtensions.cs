@@ -10,8 +10,8 @@ namespace LicenceOps.Billing.Payments;
 public static class PaymentsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the Stripe collector and what the webhook needs. The Stripe client is built on first
-    /// use, so a host without Stripe keys starts fine and fails only when a payment is requested.
+    /// Registers the Stripe collector and what the webhook needs. A host without a Stripe secret key starts fine
+    /// and gets a collector that reports itself unconfigured: the payment job logs that once and requests nothing.
     /// </summary>
     public static IServiceCollection AddStripePayments(this IServiceCollection services, IConfiguration configuration)
     {
@@ -19,7 +19,10 @@ public static class PaymentsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IStripeClient>(sp => StripeClientFactory.Create(sp.GetRequiredService<IOptions<StripeOptions>>()));
         services.AddSingleton<IStripeRecords>(sp => new SqlStripeRecords(sp.GetRequiredService<ModuleDatabase<BillingModule>>()));
-        services.AddSingleton<IPaymentCollector, StripePaymentCollector>();
+        services.AddSingleton<IPaymentCollector>(sp =>
+            string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<StripeOptions>>().Value.SecretKey)
+                ? new UnconfiguredPaymentCollector()
+                : new StripePaymentCollector(sp.GetRequiredService<IStripeClient>(), sp.GetRequiredService<IStripeRecords>()));
         return services;
     }
 }

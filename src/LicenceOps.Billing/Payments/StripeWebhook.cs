@@ -122,9 +122,16 @@ public static class StripeWebhook
         if (stripeEvent.Type == EventTypes.PaymentIntentSucceeded)
         {
             var received = intent.AmountReceived > 0 ? intent.AmountReceived : intent.Amount;
-            known = await ledger.MarkPaidAsync(
+            // Stripe amounts are in the currency's minor unit; every currency we invoice in has two decimals.
+            var outcome = await ledger.RecordPaymentAsync(
                 invoiceId, received / 100m, intent.Currency.ToUpperInvariant(), intent.Id, at, ct);
-            return known ? "invoice-paid" : "ignored: unknown invoice";
+            return outcome switch
+            {
+                null => "ignored: unknown invoice",
+                PaymentOutcome.Paid => "invoice-paid",
+                PaymentOutcome.Partial => "partial-payment-for-review",
+                _ => "mismatched-payment-for-review",
+            };
         }
 
         var reason = intent.LastPaymentError?.Message ?? intent.LastPaymentError?.Code ?? "payment failed";

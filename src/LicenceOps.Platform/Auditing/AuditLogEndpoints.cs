@@ -1,4 +1,5 @@
 using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Modules;
 using LicenceOps.Platform.Security;
 using Microsoft.AspNetCore.Builder;
@@ -21,7 +22,15 @@ public sealed record AuditEntryView(
 
 public static class AuditLogEndpoints
 {
-    public const int MaxTake = 1000;
+    private sealed record AuditRow(
+        long Seq, Guid Id, DateTimeOffset OccurredAt, string ActorId, string ActorDisplay, Guid? TenantId, string EntityType, Guid EntityId,
+        string Action, string? Changes)
+    {
+        public AuditEntryView ToView() => new(Id, OccurredAt, ActorId, ActorDisplay, TenantId, EntityType, EntityId, Action, Changes);
+    }
+
+    /// <summary>Newest first by the insertion sequence: entries written while a client pages appear before its cursor, never inside.</summary>
+    private static readonly Keyset<AuditRow> NewestFirst = new("audit", SortKey.Desc<AuditRow>("seq", r => r.Seq));
 
     /// <summary>GET &lt;group&gt;/audit: the module's audit log, newest first, for staff.</summary>
     public static RouteHandlerBuilder MapAuditLog<TModule>(this IEndpointRouteBuilder group) where TModule : IModule =>
@@ -29,35 +38,26 @@ public static class AuditLogEndpoints
             .RequireAuthorization(Policies.Staff)
             .WithSummary("Who changed what, newest first.");
 
-    private static async Task<Results<Ok<IReadOnlyList<AuditEntryView>>, ValidationProblem>> ReadAsync<TModule>(
+    private static async Task<Ok<Page<AuditEntryView>>> ReadAsync<TModule>(
         Guid? tenantId,
         Guid? entityId,
         string? entityType,
-        int? take,
+        PageRequest page,
         ModuleDatabase<TModule> database,
         CancellationToken ct)
         where TModule : IModule
     {
-        var limit = take ?? 100;
-        if (limit is < 1 or > MaxTake)
-        {
-            var errors = new Http.ValidationErrors();
-            errors.Add("take", $"take must be between 1 and {MaxTake}.");
-            return errors.ToProblem();
-        }
-
-        var sql = database.Dialect.Top(
+        var rows = await NewestFirst.ReadAsync(
+            database,
             """
-            SELECT id AS Id, occurred_at AS OccurredAt, actor_id AS ActorId, actor_display AS ActorDisplay, tenant_id AS TenantId,
+            SELECT seq AS Seq, id AS Id, occurred_at AS OccurredAt, actor_id AS ActorId, actor_display AS ActorDisplay, tenant_id AS TenantId,
                    entity_type AS EntityType, entity_id AS EntityId, action AS Action, changes AS Changes
             FROM audit_log
-            WHERE (@tenantId IS NULL OR tenant_id = @tenantId)
-              AND (@entityId IS NULL OR entity_id = @entityId)
-              AND (@entityType IS NULL OR entity_type = @entityType)
-            ORDER BY seq DESC
             """,
-            "@take");
-        var rows = await database.QueryAsync<AuditEntryView>(sql, new { tenantId, entityId, entityType, take = limit }, ct);
-        return TypedResults.Ok(rows);
+            "(@tenantId IS NULL OR tenant_id = @tenantId) AND (@entityId IS NULL OR entity_id = @entityId) AND (@entityType IS NULL OR entity_type = @entityType)",
+            new { tenantId, entityId, entityType },
+            page,
+            ct);
+        return TypedResults.Ok(rows.Map(r => r.ToView()));
     }
 }

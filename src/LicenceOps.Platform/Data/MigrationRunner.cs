@@ -56,6 +56,20 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
                   IF OBJECT_ID(N'schema_migrations', N'U') IS NULL
                   CREATE TABLE schema_migrations (id NVARCHAR(200) NOT NULL PRIMARY KEY, applied_at DATETIMEOFFSET NOT NULL)
                   """);
+
+            // Journals written before checksums existed get the column; their rows are filled at the next start.
+            if (database.Dialect == SqlDialect.Sqlite)
+            {
+                var columns = await connection.QueryAsync<string>("SELECT name FROM pragma_table_info('schema_migrations')");
+                if (!columns.Contains("checksum"))
+                {
+                    await connection.ExecuteAsync("ALTER TABLE schema_migrations ADD COLUMN checksum TEXT NULL");
+                }
+            }
+            else
+            {
+                await connection.ExecuteAsync("IF COL_LENGTH('schema_migrations', 'checksum') IS NULL ALTER TABLE schema_migrations ADD checksum NVARCHAR(64) NULL");
+            }
         }
 
         foreach (var source in sources)
@@ -70,18 +84,30 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
                         await unit.ExecuteAsync("EXEC sp_getapplock @Resource = 'schema_migrations', @LockMode = 'Exclusive', @LockOwner = 'Transaction'");
                     }
 
-                    var done = await unit.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations WHERE id = @id", new { id });
-                    if (done > 0)
+                    var script = source.Read(resource);
+                    var checksum = Checksum(script);
+                    var journal = await unit.QueryAsync<JournalRow>("SELECT id AS Id, checksum AS Checksum FROM schema_migrations WHERE id = @id", new { id });
+                    if (journal.Count > 0)
                     {
+                        if (journal[0].Checksum is null)
+                        {
+                            await unit.ExecuteAsync("UPDATE schema_migrations SET checksum = @checksum WHERE id = @id AND checksum IS NULL", new { id, checksum });
+                        }
+                        else if (journal[0].Checksum != checksum)
+                        {
+                            // The database was built by another text of this script: what it holds is unknown, so stop.
+                            throw new MigrationChangedException(database.Module, id, journal[0].Checksum!, checksum);
+                        }
+
                         return false;
                     }
 
-                    foreach (var batch in Batches(source.Read(resource), database.Dialect))
+                    foreach (var batch in Batches(script, database.Dialect))
                     {
                         await unit.ExecuteAsync(batch);
                     }
 
-                    await unit.ExecuteAsync("INSERT INTO schema_migrations (id, applied_at) VALUES (@id, @now)", new { id, now = unit.Now });
+                    await unit.ExecuteAsync("INSERT INTO schema_migrations (id, applied_at, checksum) VALUES (@id, @now, @checksum)", new { id, now = unit.Now, checksum });
                     return true;
                 }, ct);
 
@@ -92,6 +118,13 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
             }
         }
     }
+
+    /// <summary>SHA-256 of the script with line endings normalised, so a checkout with CRLF endings is not a change.</summary>
+    internal static string Checksum(string script) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(script.Replace("\r\n", "\n", StringComparison.Ordinal))));
+
+    private sealed record JournalRow(string Id, string? Checksum);
 
     /// <summary>T-SQL scripts may hold several batches separated by GO lines; SQLite runs a whole script at once.</summary>
     internal static IEnumerable<string> Batches(string script, SqlDialect dialect) =>
@@ -105,3 +138,8 @@ public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
     [LoggerMessage(Level = LogLevel.Information, Message = "{Module}: applied migration {Migration}")]
     private partial void LogApplied(string module, string migration);
 }
+
+/// <summary>An applied migration's script no longer matches what was applied; the host refuses to start.</summary>
+public sealed class MigrationChangedException(string module, string migration, string applied, string current) : Exception(
+    $"{module}: migration {migration} was changed after it was applied (applied checksum {applied}, script now {current}). " +
+    "Never edit an applied migration: restore its text and add a new numbered script for the change.");

@@ -43,6 +43,10 @@ public class ModuleDatabase
         try
         {
             await connection.OpenAsync(ct);
+            if (connection is SqliteConnection sqlite)
+            {
+                await SqliteSession.ConfigureAsync(sqlite, ct);
+            }
             return connection;
         }
         catch
@@ -57,6 +61,19 @@ public class ModuleDatabase
         await using var connection = await OpenAsync(ct);
         var rows = await connection.QueryAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct));
         return rows.AsList();
+    }
+
+    /// <summary>
+    /// Rows one at a time while the caller consumes them (exports): memory stays flat whatever the row count. The
+    /// connection stays open until the enumeration ends, so consume promptly.
+    /// </summary>
+    public async IAsyncEnumerable<T> StreamAsync<T>(string sql, object? param = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await foreach (var row in connection.QueryUnbufferedAsync<T>(sql, param).WithCancellation(ct))
+        {
+            yield return row;
+        }
     }
 
     public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null, CancellationToken ct = default)
@@ -79,6 +96,8 @@ public class ModuleDatabase
         {
             OutboxSignal.Notify();
         }
+
+        unit.RunCommitted();
 
         return result;
     }
@@ -112,3 +131,37 @@ public class ModuleDatabase
 public sealed class ModuleDatabase<TModule>(string module, SqlDialect dialect, string connectionString, TimeProvider time, IHttpContextAccessor httpContext)
     : ModuleDatabase(module, dialect, connectionString, time, httpContext)
     where TModule : IModule;
+
+/// <summary>
+/// Per-connection SQLite settings, applied once per physical connection (pooled connections keep them):
+/// <list type="bullet">
+/// <item><c>busy_timeout</c>: a writer that finds the database locked is woken by SQLite's own busy handler as soon
+/// as the lock is free, instead of Microsoft.Data.Sqlite's retry loop that sleeps 150 ms between attempts.</item>
+/// <item><c>synchronous = NORMAL</c>: under WAL (set by the migration runner) a commit no longer waits for an fsync;
+/// the WAL is synced at checkpoints. A process crash (kill -9) loses nothing committed; a power loss or kernel crash
+/// can lose the last commits since the last checkpoint (docs/operations.md states the window).</item>
+/// </list>
+/// </summary>
+internal static class SqliteSession
+{
+    /// <summary>How long a writer waits for the write lock before failing with "database is locked".</summary>
+    public const int BusyTimeoutMilliseconds = 30_000;
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
+    private static readonly object Marker = new();
+
+    public static async Task ConfigureAsync(SqliteConnection connection, CancellationToken ct)
+    {
+        var handle = connection.Handle;
+        if (handle is null || Configured.TryGetValue(handle, out _))
+        {
+            return;
+        }
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;";
+            await command.ExecuteNonQueryAsync(ct);
+        }
+        Configured.AddOrUpdate(handle, Marker);
+    }
+}

@@ -32,6 +32,23 @@ public sealed class UnitOfWork
 
     internal int PublishedCount { get; private set; }
 
+    private List<Action>? committed;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once this transaction has committed (never on rollback), e.g. to kick a
+    /// workflow that the transaction created. It may be lost with the process, so it must only speed up work that a
+    /// sweep would also find in the database.
+    /// </summary>
+    public void OnCommitted(Action action) => (committed ??= []).Add(action);
+
+    internal void RunCommitted()
+    {
+        foreach (var action in committed ?? [])
+        {
+            action();
+        }
+    }
+
     public Task<int> ExecuteAsync(string sql, object? param = null) =>
         Connection.ExecuteAsync(sql, param, Transaction);
 

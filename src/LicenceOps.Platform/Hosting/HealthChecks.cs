@@ -13,7 +13,9 @@ internal static class HealthChecks
 {
     public static IServiceCollection AddLicenceOpsHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<DatabasesHealthCheck>("databases", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<DatabasesHealthCheck>("databases", tags: ["ready"])
+            .AddCheck<OutboxBacklogHealthCheck>("outbox", tags: ["ready"]);
         return services;
     }
 
@@ -21,8 +23,18 @@ internal static class HealthChecks
     public static void MapLicenceOpsHealthChecks(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteAsync }).AllowAnonymous();
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = WriteAsync })
-            .AllowAnonymous();
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = WriteAsync,
+            // A degraded bus (broker unreachable, endpoints reconnecting) must take the host out of rotation too.
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        }).AllowAnonymous();
     }
 
     private static Task WriteAsync(HttpContext context, HealthReport report)
@@ -57,5 +69,32 @@ internal sealed class DatabasesHealthCheck(ModuleDatabases databases) : IHealthC
         return failures.Count == 0
             ? HealthCheckResult.Healthy($"{databases.All.Count} module database(s) reachable.")
             : HealthCheckResult.Unhealthy(string.Join("; ", failures));
+    }
+}
+
+/// <summary>
+/// Unhealthy while any module has an outbox message older than <see cref="OutboxOptions.BacklogThreshold"/> that is not
+/// delivered yet (broker unreachable, or in the embedded mode a consumer that keeps failing); healthy again as soon
+/// as the backlog drains.
+/// </summary>
+internal sealed class OutboxBacklogHealthCheck(ModuleDatabases databases, Messaging.OutboxOptions options, TimeProvider time) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var cutoff = time.GetUtcNow() - options.BacklogThreshold;
+        var late = new List<string>();
+        foreach (var database in databases.All)
+        {
+            var count = await database.QuerySingleOrDefaultAsync<long>(
+                "SELECT COUNT(*) FROM outbox_messages WHERE dispatched_at IS NULL AND created_at < @cutoff", new { cutoff }, cancellationToken);
+            if (count > 0)
+            {
+                late.Add($"{database.Module}: {count} message(s) undelivered for more than {options.BacklogThreshold.TotalSeconds:0} s");
+            }
+        }
+
+        return late.Count == 0
+            ? HealthCheckResult.Healthy("No outbox backlog.")
+            : HealthCheckResult.Unhealthy(string.Join("; ", late));
     }
 }

@@ -2,8 +2,10 @@ using System.Text.Json.Serialization;
 using Hangfire;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Identity;
 using LicenceOps.Platform.Jobs;
+using LicenceOps.Platform.Mail;
 using LicenceOps.Platform.Messaging;
 using LicenceOps.Platform.Modules;
 using LicenceOps.Platform.Observability;
@@ -53,6 +55,7 @@ public static class LicenceOpsApplication
             openApi.AddDocumentTransformer<BearerSecuritySchemeTransformer>();
             openApi.AddSchemaTransformer<FieldRulesSchemaTransformer>();
         });
+        services.AddLicenceOpsPaging(configuration);
 
         var databaseTypes = new List<Type>();
         foreach (var module in modules)
@@ -76,12 +79,14 @@ public static class LicenceOpsApplication
         services.AddHostedService<StartupInitializer>();
         services.AddLicenceOpsBus(configuration, modules);
         services.AddOutboxDispatchers(databaseTypes);
+        services.AddLicenceOpsMail(configuration, database, databaseTypes);
         services.AddLicenceOpsJobs(configuration, database);
         services.AddLicenceOpsHealthChecks();
         services.AddLicenceOpsTelemetry(configuration, modules);
 
         var app = builder.Build();
         app.UseLicenceOpsSecurityHeaders();
+        app.UseLicenceOpsResponseCompression();
         app.UseLicenceOpsProblems();
         app.UseDashboardOriginCheck();
         app.UseRouting();
@@ -92,7 +97,9 @@ public static class LicenceOpsApplication
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs", options => options.WithTitle("LicenceOps API")).AllowAnonymous();
-        app.MapGet("/", () => Results.Redirect("/docs")).AllowAnonymous().ExcludeFromDescription();
+        // People open the root in a browser: the portal when this host runs it, otherwise the API reference.
+        var home = modules.Any(m => m.Name == "Portal") ? "/portal" : "/docs";
+        app.MapGet("/", () => Results.Redirect(home)).AllowAnonymous().ExcludeFromDescription();
         app.MapLicenceOpsHealthChecks();
         app.MapHangfireDashboardWithAuthorizationPolicy(Policies.StaffAdmin, "/hangfire", new DashboardOptions
         {

@@ -50,6 +50,8 @@ internal sealed class StartupInitializer(
             module.ScheduleJobs(jobs);
         }
 
+        jobs.AddOrUpdate<Messaging.MessagingRetentionJob>(Messaging.MessagingRetentionJob.Name, j => j.RunAsync(CancellationToken.None), "17 3 * * *");
+
         lifetime.ApplicationStarted.Register(PrintBanner);
     }
 

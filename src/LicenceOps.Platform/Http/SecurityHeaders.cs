@@ -5,7 +5,7 @@ namespace LicenceOps.Platform.Http;
 
 /// <summary>
 /// Headers every answer carries: no MIME sniffing, no framing by another site, no referrer leak, a content security
-/// policy fitted to each surface (the API answers JSON only; /docs and /hangfire are pages with their own scripts),
+/// policy fitted to each surface (the API answers JSON only; /docs, /hangfire and the portal are pages with their own scripts),
 /// and no caching of API answers, which carry people's names and e-mails.
 /// </summary>
 public static class SecurityHeaders
@@ -29,10 +29,11 @@ public static class SecurityHeaders
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "no-referrer";
-                headers.ContentSecurityPolicy = path.StartsWithSegments("/docs") || path.StartsWithSegments("/hangfire") || path.StartsWithSegments("/scalar")
-                    ? PagePolicy
-                    : ApiPolicy;
-                if (!path.StartsWithSegments("/docs") && !path.StartsWithSegments("/scalar") && !path.StartsWithSegments("/openapi"))
+                var machineFacing = path.StartsWithSegments("/api") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/health");
+                headers.ContentSecurityPolicy = machineFacing ? ApiPolicy : PagePolicy;
+                // Static assets may be cached; everything else may show a person's name, e-mail or invoice.
+                if (!path.StartsWithSegments("/docs") && !path.StartsWithSegments("/scalar") && !path.StartsWithSegments("/openapi")
+                    && !path.StartsWithSegments("/portal/assets"))
                 {
                     headers.CacheControl = "no-store";
                     headers.Pragma = "no-cache";

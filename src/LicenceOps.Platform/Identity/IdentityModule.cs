@@ -17,6 +17,7 @@ public sealed class IdentityModule : IModule
         services.AddSingleton<UserStore>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<DecoyPassword>();
+        services.AddSingleton<CredentialCheck>();
         services.AddSingleton<SignInInstructions>();
         services.AddSingleton<IdentitySeeder>();
     }

@@ -3,7 +3,6 @@ using LicenceOps.Platform.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
 
 namespace LicenceOps.Platform.Identity;
@@ -26,10 +25,8 @@ internal static class TokenEndpoint
 
     private static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> IssueAsync(
         TokenRequest request,
-        UserStore users,
-        IPasswordHasher<UserRecord> hasher,
+        CredentialCheck credentials,
         TokenIssuer issuer,
-        DecoyPassword decoy,
         CancellationToken ct)
     {
         var errors = new ValidationErrors();
@@ -40,13 +37,8 @@ internal static class TokenEndpoint
             return errors.ToProblem();
         }
 
-        var user = await users.FindByEmailAsync(request.Email!, ct);
-        // Always pay for one hash verification, even for an unknown or disabled account: the answer time must not
-        // tell which e-mails exist.
-        var hashed = user?.PasswordHash ?? decoy.Hash;
-        var matches = hasher.VerifyHashedPassword(user ?? decoy.User, hashed, request.Password!) != PasswordVerificationResult.Failed;
-        var verified = user is { IsActive: true } && matches;
-        if (!verified)
+        var user = await credentials.VerifyAsync(request.Email!, request.Password!, ct);
+        if (user is null)
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized,
@@ -54,22 +46,7 @@ internal static class TokenEndpoint
                 detail: "The e-mail or password is wrong, or the account is disabled.");
         }
 
-        var (token, expiresIn) = issuer.Issue(user!);
+        var (token, expiresIn) = issuer.Issue(user);
         return TypedResults.Ok(new TokenResponse(token, expiresIn, "Bearer"));
     }
-}
-
-/// <summary>A hash of a random password made with the real hasher and settings, verified when the e-mail is unknown.</summary>
-public sealed class DecoyPassword
-{
-    public DecoyPassword(IPasswordHasher<UserRecord> hasher)
-    {
-        User = new UserRecord(Guid.Empty, "decoy@invalid", "decoy", string.Empty, Roles.ClientViewer, null, false,
-            DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, string.Empty);
-        Hash = hasher.HashPassword(User, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)));
-    }
-
-    public UserRecord User { get; }
-
-    public string Hash { get; }
 }

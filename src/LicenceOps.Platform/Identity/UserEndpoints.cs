@@ -1,6 +1,7 @@
 using LicenceOps.Platform.Auditing;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -27,8 +28,8 @@ internal static class UserEndpoints
             .WithTags("Users");
 
         var group = endpoints.MapGroup("/api/users").RequireAuthorization(Policies.StaffAdmin).WithTags("Users");
-        group.MapGet("/", async (Guid? tenantId, UserStore users, CancellationToken ct) =>
-            TypedResults.Ok((await users.ListAsync(tenantId, ct)).Select(UserView.From)));
+        group.MapGet("/", async (Guid? tenantId, PageRequest page, UserStore users, CancellationToken ct) =>
+            TypedResults.Ok((await users.ListAsync(tenantId, page, ct)).Map(UserView.From)));
         group.MapGet("/{id:guid}", async Task<Results<Ok<UserView>, ProblemHttpResult>> (Guid id, UserStore users, CancellationToken ct) =>
             await users.FindAsync(id, ct) is { } user ? TypedResults.Ok(UserView.From(user)) : Problems.NotFound($"No user {id}."));
         group.MapPost("/", CreateAsync);

@@ -1,4 +1,5 @@
 using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Http.Paging;
 
 namespace LicenceOps.Platform.Identity;
 
@@ -14,11 +15,11 @@ public sealed class UserStore(ModuleDatabase<IdentityModule> database)
     public Task<UserRecord?> FindAsync(Guid id, CancellationToken ct) =>
         database.QuerySingleOrDefaultAsync<UserRecord>($"SELECT {Columns} FROM users WHERE id = @id", new { id }, ct);
 
-    public Task<IReadOnlyList<UserRecord>> ListAsync(Guid? tenantId, CancellationToken ct) =>
-        database.QueryAsync<UserRecord>(
-            $"SELECT {Columns} FROM users WHERE (@tenantId IS NULL OR tenant_id = @tenantId) ORDER BY email",
-            new { tenantId },
-            ct);
+    /// <summary>E-mails are unique (normalised), so they alone order users totally.</summary>
+    private static readonly Keyset<UserRecord> ByEmail = new("users", SortKey.Asc<UserRecord>("email", u => u.Email));
+
+    public Task<Page<UserRecord>> ListAsync(Guid? tenantId, PageRequest page, CancellationToken ct) =>
+        ByEmail.ReadAsync(database, $"SELECT {Columns} FROM users", "@tenantId IS NULL OR tenant_id = @tenantId", new { tenantId }, page, ct);
 
     /// <returns>false when the e-mail is already taken.</returns>
     public static async Task<bool> InsertAsync(UnitOfWork unit, UserRecord user)

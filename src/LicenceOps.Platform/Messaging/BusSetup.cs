@@ -18,6 +18,8 @@ public static class BusSetup
     {
         var transport = configuration["Bus:Transport"] ?? "InMemory";
         var prefix = configuration["Bus:EndpointPrefix"] ?? string.Empty;
+        var inMemory = transport.Equals("InMemory", StringComparison.OrdinalIgnoreCase);
+        services.AddSingleton(OutboxOptions.From(configuration, inMemory));
 
         services.AddMassTransit(bus =>
         {
@@ -46,6 +48,14 @@ public static class BusSetup
                         host.Username(rabbit.Username);
                         host.Password(rabbit.Password);
                     });
+                    if (prefix.Length > 0)
+                    {
+                        // Queues carry the prefix through the endpoint name formatter; the message-type exchanges
+                        // that publishers send to must carry it too, or two environments on one broker and virtual
+                        // host would feed each other's queues.
+                        cfg.MessageTopology.SetEntityNameFormatter(new PrefixedEntityNameFormatter(prefix, cfg.MessageTopology.EntityNameFormatter));
+                    }
+
                     cfg.ConfigureEndpoints(context);
                 });
             }
@@ -54,6 +64,10 @@ public static class BusSetup
                 throw new InvalidOperationException($"Bus:Transport must be InMemory or RabbitMq, not '{transport}'.");
             }
         });
+
+        services.AddTransient<MessagingRetentionJob>();
+        var registered = InboxConsumers.Registered(services);
+        services.AddSingleton(sp => InboxConsumers.Build(sp, registered));
 
         services.Configure<MassTransitHostOptions>(options =>
         {
@@ -73,12 +87,20 @@ public static class BusSetup
             services.AddSingleton<IHostedService>(sp => new OutboxDispatcher(
                 (ModuleDatabase)sp.GetRequiredService(type),
                 sp.GetRequiredService<IBus>(),
+                sp.GetRequiredService<InboxConsumers>(),
+                sp.GetRequiredService<OutboxOptions>(),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<OutboxDispatcher>>()));
         }
 
         return services;
     }
+}
+
+/// <summary>Puts the environment's prefix in front of every message-type exchange name.</summary>
+internal sealed class PrefixedEntityNameFormatter(string prefix, IEntityNameFormatter inner) : IEntityNameFormatter
+{
+    public string FormatEntityName<T>() => $"{prefix}.{inner.FormatEntityName<T>()}";
 }
 
 public sealed record RabbitMqSettings(string Host, ushort Port, string VirtualHost, string Username, string Password)

@@ -16,7 +16,7 @@ public abstract class ModuleConsumer<TModule, TMessage>(ModuleDatabase<TModule> 
     {
         var messageId = context.MessageId
             ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a MessageId.");
-        var consumer = GetType().Name;
+        var consumer = ConsumerNames.Of(GetType());
 
         using var actor = ActorScope.Begin(Actor.System(consumer));
         await database.WriteAsync(async unit =>
@@ -38,4 +38,10 @@ public abstract class ModuleConsumer<TModule, TMessage>(ModuleDatabase<TModule> 
     }
 
     protected abstract Task HandleAsync(TMessage message, UnitOfWork uow, CancellationToken ct);
+}
+
+internal static class ConsumerNames
+{
+    /// <summary>The inbox's consumer column; the embedded outbox looks for it to know a message was handled.</summary>
+    public static string Of(Type consumerType) => consumerType.Name;
 }

@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Contracts.Seats;
 using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Domain;
@@ -57,7 +58,7 @@ internal static class SeatLedger
     public static async Task<Guid> InsertAsync(UnitOfWork uow, SubscriptionRow sub, Guid personId, string? reason)
     {
         var seatId = Guid.NewGuid();
-        var today = Clock.Today(uow.Now);
+        var today = ParisCalendar.DateOf(uow.Now);
         await uow.ExecuteAsync(
             """
             INSERT INTO seats (id, tenant_id, subscription_id, person_id, status, assigned_on, released_on, created_at, updated_at)
@@ -67,6 +68,29 @@ internal static class SeatLedger
         await AddHistoryAsync(uow, seatId, sub.TenantId, null, SeatStatus.Requested, reason);
         await uow.PublishAsync(new SeatAssigned(seatId, sub.TenantId, sub.Id, personId, sub.PlanCode, today, uow.Now));
         await uow.AuditAsync("seat", seatId, "assigned", new { subscriptionId = sub.Id, personId, reason }, sub.TenantId);
+        return seatId;
+    }
+
+    /// <summary>
+    /// Records a seat the vendor already had when the reseller took the estate over: it starts on the vendor's date in the
+    /// status the vendor reports (invited or active), for a unit already claimed.
+    /// </summary>
+    public static async Task<Guid> InsertTakenOverAsync(UnitOfWork uow, SubscriptionRow sub, Guid personId, SeatStatus status, DateOnly assignedOn, string reason)
+    {
+        var seatId = Guid.NewGuid();
+        await uow.ExecuteAsync(
+            """
+            INSERT INTO seats (id, tenant_id, subscription_id, person_id, status, assigned_on, released_on, created_at, updated_at)
+            VALUES (@seatId, @tenantId, @subscriptionId, @personId, @status, @assignedOn, NULL, @now, @now)
+            """,
+            new { seatId, tenantId = sub.TenantId, subscriptionId = sub.Id, personId, status = SeatLifecycle.ToCode(status), assignedOn, now = uow.Now });
+        await AddHistoryAsync(uow, seatId, sub.TenantId, null, status, reason);
+        await uow.PublishAsync(new SeatAssigned(seatId, sub.TenantId, sub.Id, personId, sub.PlanCode, assignedOn, uow.Now));
+        if (status == SeatStatus.Active)
+        {
+            await uow.PublishAsync(new SeatActivated(seatId, sub.TenantId, sub.Id, personId, uow.Now));
+        }
+        await uow.AuditAsync("seat", seatId, "taken_over", new { subscriptionId = sub.Id, personId, status = SeatLifecycle.ToCode(status), assignedOn, reason }, sub.TenantId);
         return seatId;
     }
 

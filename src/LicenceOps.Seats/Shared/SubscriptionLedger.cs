@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Contracts.Seats;
 using LicenceOps.Platform.Data;
 
@@ -34,7 +35,7 @@ internal static class SubscriptionLedger
         }
         var after = (await FindAsync(uow, sub.TenantId, sub.Id))!;
         await RecordAsync(uow, after, SubscriptionChangeKinds.Quantity, sub.CommittedQuantity, sub.SalePricePerSeatEur,
-            Clock.Today(uow.Now), reason);
+            ParisCalendar.DateOf(uow.Now), reason);
         return after;
     }
 

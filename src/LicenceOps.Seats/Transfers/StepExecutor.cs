@@ -1,8 +1,10 @@
+using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Domain;
 using LicenceOps.Seats.Domain.Transfers;
 using LicenceOps.Seats.Shared;
 using LicenceOps.Seats.Vendors;
+using LicenceOps.Seats.Vendors.Accounts;
 using LicenceOps.Seats.Vendors.Manual;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +18,7 @@ internal abstract record StepProgress
 }
 
 /// <summary>Runs one workflow step inside the caller's transaction. Every step is safe to run again.</summary>
-internal sealed class StepExecutor(VendorConnectors connectors, IOptions<SeatsOptions> options)
+internal sealed class StepExecutor(VendorConnectors connectors, VendorCredentials credentials, IOptions<SeatsOptions> options)
 {
     public async Task<StepProgress> ExecuteAsync(UnitOfWork uow, TransferRow transfer, TransferStepRow step, CancellationToken ct)
     {
@@ -30,16 +32,16 @@ internal sealed class StepExecutor(VendorConnectors connectors, IOptions<SeatsOp
         {
             StepKinds.AssignSeat => await AssignSeatAsync(uow, transfer, step, sub),
             StepKinds.Invite => await InviteAsync(uow, step, person, sub, ct),
-            StepKinds.AwaitActivation => await AwaitActivationAsync(uow, step, person, sub),
+            StepKinds.AwaitActivation => await AwaitActivationAsync(uow, step, person, sub, ct),
             StepKinds.HandOverData => await VendorActionAsync(
-                c => c.TransferDataAsync(Member(person, sub, step), step.DataRule ?? "", uow, ct)),
+                async c => await c.TransferDataAsync(await MemberAsync(uow, person, sub, step), step.DataRule ?? "", uow, ct)),
             StepKinds.RevokeAccess => await RevokeAsync(uow, step, person, sub, ct),
             StepKinds.ReleaseSeat => await ReleaseAsync(uow, transfer, step, person),
             _ => throw new StepBlockedException($"Unknown step kind '{step.Kind}'."),
         };
 
         async Task<StepProgress> VendorActionAsync(Func<IVendorConnector, Task<ConnectorResult>> action) =>
-            await action(connectors.For(sub.VendorCode)) switch
+            await action(await ConnectorForAsync(uow, sub, step)) switch
             {
                 ConnectorResult.Done done => new StepProgress.Completed(done.DoneBy),
                 _ => new StepProgress.Waiting(),
@@ -91,7 +93,7 @@ internal sealed class StepExecutor(VendorConnectors connectors, IOptions<SeatsOp
         {
             return new StepProgress.Completed("already invited", seat.Id);
         }
-        var result = await connectors.For(sub.VendorCode).InviteAsync(Member(person, sub, step), uow, ct);
+        var result = await (await ConnectorForAsync(uow, sub, step)).InviteAsync(await MemberAsync(uow, person, sub, step), uow, ct);
         if (result is not ConnectorResult.Done done)
         {
             return new StepProgress.Waiting();
@@ -100,7 +102,7 @@ internal sealed class StepExecutor(VendorConnectors connectors, IOptions<SeatsOp
         return new StepProgress.Completed(done.DoneBy, seat.Id);
     }
 
-    private async Task<StepProgress> AwaitActivationAsync(UnitOfWork uow, TransferStepRow step, PersonRow person, SubscriptionRow sub)
+    private async Task<StepProgress> AwaitActivationAsync(UnitOfWork uow, TransferStepRow step, PersonRow person, SubscriptionRow sub, CancellationToken ct)
     {
         var seat = await SeatOf(uow, step);
         switch (SeatLifecycle.Parse(seat.Status))
@@ -110,10 +112,19 @@ internal sealed class StepExecutor(VendorConnectors connectors, IOptions<SeatsOp
             case SeatStatus.Released:
                 throw new StepBlockedException($"Seat {seat.Id} was released before activation.");
         }
+        // With an admin API the vendor itself says when the member joined (a Graph licence is active on assignment).
+        var account = await credentials.AccountOfAsync(uow, sub);
+        var connector = connectors.For(account);
+        if (connector.IsApi && SeatLifecycle.Parse(seat.Status) == SeatStatus.Invited
+            && await connector.FindMemberAsync(account, person.Email, ct) is VendorReading<VendorMember?>.Read { Value.Status: VendorMemberStatuses.Active }
+            && await SeatLedger.TransitionAsync(uow, seat, SeatStatus.Invited, SeatStatus.Active, $"{connector.Name} API reports the member active"))
+        {
+            return new StepProgress.Completed($"{connector.Name} API: member active", seat.Id);
+        }
         var interval = TimeSpan.FromDays(options.Value.ActivationReminderAfterDays);
         if (TransferTiming.ReminderDue(step.WaitingSince ?? uow.Now, step.LastReminderAt, uow.Now, interval))
         {
-            await ManualTaskRow.CreateAsync(uow, Member(person, sub, step), ManualTaskActions.RemindActivation,
+            await ManualTaskRow.CreateAsync(uow, await MemberAsync(uow, person, sub, step), ManualTaskActions.RemindActivation,
                 $"{person.Email} has not joined the {sub.PlanName} workspace {sub.VendorAccountId} yet: remind them to accept " +
                 "the invite with their company account, then confirm.");
             await uow.ExecuteAsync("UPDATE transfer_steps SET last_reminder_at = @now WHERE id = @id", new { id = step.Id, now = uow.Now });
@@ -128,7 +139,8 @@ internal sealed class StepExecutor(VendorConnectors connectors, IOptions<SeatsOp
         {
             return new StepProgress.Completed("seat already released", seat.Id);
         }
-        return await connectors.For(sub.VendorCode).RevokeAsync(Member(person, sub, step), uow, ct) is ConnectorResult.Done done
+        var connector = await ConnectorForAsync(uow, sub, step);
+        return await connector.RevokeAsync(await MemberAsync(uow, person, sub, step), uow, ct) is ConnectorResult.Done done
             ? new StepProgress.Completed(done.DoneBy, seat.Id)
             : new StepProgress.Waiting();
     }
@@ -140,7 +152,7 @@ internal sealed class StepExecutor(VendorConnectors connectors, IOptions<SeatsOp
         {
             return new StepProgress.Completed("seat already released", seat.Id);
         }
-        var effective = transfer.Kind == TransferKinds.Offboarding && person.EndDate is { } end ? end : Clock.Today(uow.Now);
+        var effective = transfer.Kind == TransferKinds.Offboarding && person.EndDate is { } end ? end : ParisCalendar.DateOf(uow.Now);
         var outcome = await SeatLedger.ReleaseAsync(uow, seat, effective, $"{transfer.Kind} transfer {transfer.Id}", applyCommitmentRule: true)
             ?? throw new InvalidOperationException($"Seat {seat.Id} changed while being released; retrying.");
         return new StepProgress.Completed(outcome == ReleaseOutcome.ReduceQuantity ? "released, quantity reduced" : "released, kept free until renewal", seat.Id);
@@ -151,7 +163,23 @@ internal sealed class StepExecutor(VendorConnectors connectors, IOptions<SeatsOp
             ? await SeatLedger.FindAsync(uow, step.TenantId, seatId) ?? throw new StepBlockedException($"Seat {seatId} disappeared.")
             : throw new StepBlockedException("The step has no seat: the assignment step did not record one.");
 
-    private static VendorMemberContext Member(PersonRow person, SubscriptionRow sub, TransferStepRow step) =>
-        new(new VendorAccount(sub.TenantId, sub.Id, sub.VendorCode, sub.VendorName, sub.PlanName, sub.VendorAccountId),
-            person.PersonId, person.Email, person.DisplayName, step.Id);
+    private async Task<VendorMemberContext> MemberAsync(UnitOfWork uow, PersonRow person, SubscriptionRow sub, TransferStepRow step) =>
+        new(await credentials.AccountOfAsync(uow, sub), person.PersonId, person.Email, person.DisplayName, step.Id);
+
+    /// <summary>
+    /// The API connector of the subscription's vendor account, unless it failed repeatedly on this step or staff already
+    /// hold a manual task for it: then the manual connector, so a vendor outage never blocks a joiner or a leaver.
+    /// </summary>
+    private async Task<IVendorConnector> ConnectorForAsync(UnitOfWork uow, SubscriptionRow sub, TransferStepRow step)
+    {
+        var connector = connectors.For(await credentials.AccountOfAsync(uow, sub));
+        if (!connector.IsApi)
+        {
+            return connector;
+        }
+        var fallback = step.Attempts >= options.Value.Vendors.ApiAttemptsBeforeManualFallback
+            || await uow.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM manual_tasks WHERE transfer_step_id = @id AND action <> @remind",
+                new { id = step.Id, remind = ManualTaskActions.RemindActivation }) > 0;
+        return fallback ? connectors.Manual : connector;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
-using LicenceOps.Tenants.Domain.Identifiers;
+using LicenceOps.Platform.Identifiers;
+using Identifiers = LicenceOps.Platform.Identifiers;
 using LicenceOps.Platform.Http;
 
 namespace LicenceOps.Tenants.Domain;
@@ -91,7 +92,7 @@ public sealed record TenantProfile(
             var expectedPrefix = Identifiers.VatNumber.PrefixFor(country);
             if (expectedPrefix is null)
             {
-                Fail("vatNumber", $"{country} is not an EU member state, so the tenant has no intra-EU VAT number; leave it empty.");
+                Fail("vatNumber", $"We check VAT identifiers of EU member states, Switzerland (UID) and the United Kingdom, not of {country}; leave it empty.");
             }
             else if (!vat.StartsWith(expectedPrefix, StringComparison.Ordinal))
             {

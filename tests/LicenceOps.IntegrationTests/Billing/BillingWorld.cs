@@ -109,7 +109,7 @@ public sealed class BillingWorld(LicenceOpsFactory factory)
     public static async Task<JsonElement> InvoiceOfAsync(HttpClient client, Guid tenantId, string period)
     {
         var list = await JsonAsync(await client.GetAsync($"/api/tenants/{tenantId}/invoices"));
-        var summary = list.EnumerateArray().Single(i => i.GetProperty("period").GetString() == period && i.GetProperty("kind").GetString() == "invoice");
+        var summary = list.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("period").GetString() == period && i.GetProperty("kind").GetString() == "invoice");
         return await JsonAsync(await client.GetAsync($"/api/tenants/{tenantId}/invoices/{summary.GetProperty("id").GetGuid()}"));
     }
 }

@@ -41,8 +41,8 @@ public sealed class ExchangeRateTests
         var first = await factory.Service<EcbDailyRatesJob>().RunAsync(CancellationToken.None);
         var second = await factory.Service<EcbDailyRatesJob>().RunAsync(CancellationToken.None);
 
-        Assert.That((first.Read, first.Inserted), Is.EqualTo((31, 31)));
-        Assert.That((second.Read, second.Inserted), Is.EqualTo((31, 0)), "storing the same day again is a no-op");
+        Assert.That((first!.Read, first.Inserted), Is.EqualTo((31, 31)));
+        Assert.That((second!.Read, second.Inserted), Is.EqualTo((31, 0)), "storing the same day again is a no-op");
         Assert.That(await world.CountAsync("SELECT COUNT(*) FROM exchange_rates WHERE rate_date = '2022-07-08'"), Is.EqualTo(31));
 
         var friday = await BillingWorld.JsonAsync(await staff.GetAsync("/api/billing/exchange-rates?currency=USD&date=2022-07-08"));
@@ -59,13 +59,14 @@ public sealed class ExchangeRateTests
     }
 
     [Test, Order(2)]
-    public async Task An_ecb_outage_fails_the_job_and_keeps_the_known_rates()
+    public async Task An_ecb_outage_is_one_warning_not_a_failing_job_and_keeps_the_known_rates()
     {
         var before = await world.CountAsync("SELECT COUNT(*) FROM exchange_rates");
         ecb.Down = true;
         try
         {
-            Assert.ThrowsAsync<HttpRequestException>(() => factory.Service<EcbDailyRatesJob>().RunAsync(CancellationToken.None));
+            // No exception: Hangfire would retry it with stack traces; tomorrow's run (90-day file) fills the gap.
+            Assert.That(await factory.Service<EcbDailyRatesJob>().RunAsync(CancellationToken.None), Is.Null);
             var response = await staff.PostAsync("/api/billing/exchange-rates/fetch", null);
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadGateway));
         }
@@ -136,6 +137,8 @@ public sealed class ExchangeRateTests
     [Test]
     public async Task A_usd_plan_without_a_recent_rate_is_reported_and_not_invoiced()
     {
+        // Rates of its own stored: the shipped history no longer stands in for a missing month.
+        await Upload(staff, File.ReadAllText(FakeEcbServer.SamplePath("ecb_eurofxref-hist_excerpt.csv")));
         var tenant = await world.TenantAsync("Sans Taux SAS", "FR", null, "987654321");
         await world.SubscriptionAsync(tenant, "OpenAI", "ChatGPT Enterprise", 2, 0, new DateOnly(2025, 1, 1), 60m, "USD", false, null);
 

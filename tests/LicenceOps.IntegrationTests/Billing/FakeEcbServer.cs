@@ -22,7 +22,7 @@ public sealed class FakeEcbServer : IAsyncDisposable
 
     public int Requests { get; private set; }
 
-    public static string SamplePath(string file) => Path.Combine(AppContext.BaseDirectory, "shared", "vendor-formats", file);
+    public static string SamplePath(string file) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "ecb", file);
 
     public static async Task<FakeEcbServer> StartAsync()
     {

@@ -48,14 +48,16 @@ public sealed class InvoiceAccessAndCreditNoteTests
         using var clientB = await factory.ClientUserAsync(tenantB, Roles.ClientAdmin);
 
         var own = await BillingWorld.JsonAsync(await clientA.GetAsync($"/api/tenants/{tenantA}/invoices"));
-        Assert.That(own.EnumerateArray().Select(i => i.GetProperty("id").GetGuid()), Does.Contain(issuedA));
+        Assert.That(own.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()), Does.Contain(issuedA));
         Assert.That((await clientA.GetAsync($"/api/tenants/{tenantA}/invoices/{issuedA}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((await clientA.GetAsync($"/api/tenants/{tenantA}/invoices/{issuedA}/pdf")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await clientA.GetAsync($"/api/tenants/{tenantA}/invoices/{issuedA}/factur-x.xml")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
         foreach (var url in new[]
                  {
                      $"/api/tenants/{tenantA}/invoices", $"/api/tenants/{tenantA}/invoices/{issuedA}", $"/api/tenants/{tenantA}/invoices/{issuedA}/pdf",
-                     $"/api/tenants/{tenantB}/invoices/{issuedA}",
+                     $"/api/tenants/{tenantB}/invoices/{issuedA}", $"/api/tenants/{tenantA}/invoices/{issuedA}/factur-x.xml",
+                     $"/api/tenants/{tenantB}/invoices/{issuedA}/factur-x.xml", $"/api/tenants/{tenantB}/invoices/{draftB}/factur-x.xml",
                  })
         {
             var response = await clientB.GetAsync(url);
@@ -64,7 +66,8 @@ public sealed class InvoiceAccessAndCreditNoteTests
         }
 
         var draftsHidden = await BillingWorld.JsonAsync(await clientB.GetAsync($"/api/tenants/{tenantB}/invoices"));
-        Assert.That(draftsHidden.GetArrayLength(), Is.Zero, "a draft is not an invoice yet for the client");
+        Assert.That(draftsHidden.GetProperty("items").GetArrayLength(), Is.Zero, "a draft is not an invoice yet for the client");
+        Assert.That(draftsHidden.GetProperty("total").GetInt64(), Is.Zero, "the total counts only what the client may see");
         Assert.That((await clientB.GetAsync($"/api/tenants/{tenantB}/invoices/{draftB}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
@@ -124,11 +127,13 @@ public sealed class InvoiceAccessAndCreditNoteTests
         var wrongTenant = await staff.PostAsync($"/api/tenants/{tenantB}/invoices/{issuedA}/issue", null);
         var unknown = await staff.PostAsync($"/api/tenants/{tenantA}/invoices/{Guid.NewGuid()}/issue", null);
         var draftPdf = await staff.GetAsync($"/api/tenants/{tenantB}/invoices/{draftB}/pdf");
+        var draftXml = await staff.GetAsync($"/api/tenants/{tenantB}/invoices/{draftB}/factur-x.xml");
 
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
         Assert.That(wrongTenant.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(unknown.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(draftPdf.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(draftXml.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
         Assert.That(await world.InvoiceStateAsync(), Is.EqualTo(before));
     }
 

@@ -30,7 +30,7 @@ public sealed class InvoiceRunTests
 
         french = await world.TenantAsync("Client SA", "FR", "FR12987654321", "987654321");
         german = await world.TenantAsync("Kunde GmbH", "DE", "DE123456789", null);
-        swiss = await world.TenantAsync("Kunde AG", "CH", "CHE-123.456.789 MWST", null);
+        swiss = await world.TenantAsync("Kunde AG", "CH", "CHE-123.456.788 MWST", null);
         midMonth = await world.TenantAsync("Mouvements SARL", "FR", "FR40552100554", "552100554");
         foreach (var tenant in new[] { french, german, swiss })
         {
@@ -94,7 +94,7 @@ public sealed class InvoiceRunTests
         var invoice = await BillingWorld.InvoiceOfAsync(staff, swiss, "2026-10");
 
         Assert.That(Totals(invoice), Is.EqualTo((275.00m, 0.00m, 275.00m)));
-        Assert.That(invoice.GetProperty("vatBreakdown")[0].GetProperty("exemptionReason").GetString(), Is.EqualTo("TVA non applicable, art. 259-1 du CGI"));
+        Assert.That(invoice.GetProperty("vatBreakdown")[0].GetProperty("exemptionReason").GetString(), Is.EqualTo("Autoliquidation - prestation hors champ de la TVA française, art. 259-1 du CGI"));
     }
 
     [Test]

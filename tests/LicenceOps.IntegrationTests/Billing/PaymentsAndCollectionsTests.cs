@@ -65,9 +65,9 @@ public sealed class PaymentsAndCollectionsTests
 
         Assert.That(await ledger.MarkPaymentFailedAsync(payerInvoice, "insufficient_funds", "pi_1", failedAt, CancellationToken.None), Is.True);
         Assert.That(await ledger.MarkPaymentFailedAsync(payerInvoice, "insufficient_funds", "pi_1", failedAt, CancellationToken.None), Is.True);
-        Assert.That(await ledger.MarkPaidAsync(payerInvoice, 330.00m, "EUR", "pi_1", failedAt.AddHours(1), CancellationToken.None), Is.True);
-        Assert.That(await ledger.MarkPaidAsync(payerInvoice, 330.00m, "EUR", "pi_1", failedAt.AddHours(1), CancellationToken.None), Is.True);
-        Assert.That(await ledger.MarkPaidAsync(Guid.NewGuid(), 1m, "EUR", "pi_x", failedAt, CancellationToken.None), Is.False);
+        Assert.That(await ledger.RecordPaymentAsync(payerInvoice, 330.00m, "EUR", "pi_1", failedAt.AddHours(1), CancellationToken.None), Is.EqualTo(PaymentOutcome.Paid));
+        Assert.That(await ledger.RecordPaymentAsync(payerInvoice, 330.00m, "EUR", "pi_1", failedAt.AddHours(1), CancellationToken.None), Is.EqualTo(PaymentOutcome.Paid));
+        Assert.That(await ledger.RecordPaymentAsync(Guid.NewGuid(), 1m, "EUR", "pi_x", failedAt, CancellationToken.None), Is.Null);
         Assert.That(await ledger.MarkPaymentFailedAsync(Guid.NewGuid(), "x", "pi_x", failedAt, CancellationToken.None), Is.False);
 
         Assert.That(await Published("PaymentFailed"), Is.EqualTo(1));
@@ -106,6 +106,39 @@ public sealed class PaymentsAndCollectionsTests
         Assert.That(bodies.Select(b => b.GetProperty("daysOverdue").GetInt32()), Is.EquivalentTo(new[] { 7, 15, 30 }));
         Assert.That(bodies.Select(b => b.GetProperty("invoiceId").GetGuid()), Is.All.EqualTo(lateInvoice));
         Assert.That(bodies.Select(b => b.GetProperty("amountDue").GetDecimal()), Is.All.EqualTo(330.00m));
+    }
+
+    [Test]
+    public async Task Without_a_stripe_key_the_job_warns_once_and_requests_nothing()
+    {
+        var logs = new ListLogger();
+        var collector = factory.Service<IPaymentCollector>();
+        var job = new PaymentRequestJob(factory.Service<ModuleDatabase<BillingModule>>(), collector, logs);
+
+        var first = await job.RunAsync(CancellationToken.None);
+        var second = await new PaymentRequestJob(factory.Service<ModuleDatabase<BillingModule>>(), collector, logs).RunAsync(CancellationToken.None);
+
+        Assert.That((collector.IsConfigured, first, second), Is.EqualTo((false, 0, 0)));
+        Assert.That(logs.Warnings, Has.Count.EqualTo(1));
+        Assert.That(logs.Warnings[0], Does.Contain("Billing:Stripe:SecretKey"));
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<PaymentRequestJob>
+    {
+        public List<string> Warnings { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel == Microsoft.Extensions.Logging.LogLevel.Warning)
+            {
+                Warnings.Add(formatter(state, exception));
+            }
+        }
     }
 
     private PaymentRequestJob Job(IPaymentCollector collector) =>

@@ -5,8 +5,6 @@ public static class RepositoryPaths
     /// <summary>The folder holding LicenceOps.sln.</summary>
     public static string Root { get; } = FindRoot();
 
-    /// <summary>../shared beside the repository (design documents, vendor and invoice samples).</summary>
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
     private static string FindRoot()
     {

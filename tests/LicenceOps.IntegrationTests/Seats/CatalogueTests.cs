@@ -36,15 +36,17 @@ public sealed class CatalogueTests
     };
 
     [Test]
-    public async Task Every_authenticated_user_reads_the_seeded_catalogue_grouped_by_vendor_and_product()
+    public async Task Every_authenticated_user_reads_the_seeded_catalogue_ordered_by_vendor_and_product()
     {
         using var client = await factory.ClientUserAsync(DemoData.AcmeTenantId, Roles.ClientViewer);
-        var catalogue = await SeatsKit.GetAsync(client, "/api/catalogue");
+        const int maxLimit = global::LicenceOps.Platform.Http.Paging.PagingOptions.DefaultMaxLimit;
+        var catalogue = await SeatsKit.GetAsync(client, $"/api/catalogue?limit={maxLimit}");
+        Assert.That(catalogue.GetProperty("nextCursor").ValueKind, Is.EqualTo(JsonValueKind.Null), "the whole catalogue fits one maximum page");
 
-        var plans = catalogue.GetProperty("vendors").EnumerateArray()
-            .SelectMany(v => v.GetProperty("products").EnumerateArray())
-            .SelectMany(p => p.GetProperty("plans").EnumerateArray())
-            .ToList();
+        var plans = catalogue.GetProperty("items").EnumerateArray().ToList();
+        var order = plans.Select(p => (p.Str("vendorName"), p.Str("productName"), p.Str("code"))).ToList();
+        Assert.That(order, Is.EqualTo(order.OrderBy(o => o.Item1, StringComparer.Ordinal).ThenBy(o => o.Item2, StringComparer.Ordinal)
+            .ThenBy(o => o.Item3, StringComparer.Ordinal).ToList()));
         foreach (var seeded in CatalogueSeed.Plans)
         {
             var plan = plans.SingleOrDefault(p => p.Str("code") == seeded.Code);
@@ -56,7 +58,7 @@ public sealed class CatalogueTests
             Assert.That(plan.Str("offboardingDataRule"), Is.EqualTo(seeded.OffboardingDataRule), seeded.Code);
             Assert.That(plan.Str("priceReadOn"), Is.EqualTo("2025-09-01"), seeded.Code);
         }
-        var vendors = catalogue.GetProperty("vendors").EnumerateArray().Select(v => v.Str("name")).ToList();
+        var vendors = plans.Select(p => p.Str("vendorName")).Distinct().ToList();
         Assert.That(vendors, Is.SupersetOf(new[] { "OpenAI", "Anthropic", "Microsoft", "Google", "Perplexity", "Midjourney" }));
     }
 

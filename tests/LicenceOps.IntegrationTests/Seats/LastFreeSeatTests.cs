@@ -35,6 +35,6 @@ public sealed class LastFreeSeatTests
         var after = await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/subscriptions/{sub.Id()}");
         Assert.That(after.GetProperty("committedQuantity").GetInt32(), Is.EqualTo(3));
         Assert.That(after.GetProperty("occupiedSeats").GetInt32(), Is.EqualTo(3));
-        Assert.That((await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/seats?subscriptionId={sub.Id()}")).GetArrayLength(), Is.EqualTo(3));
+        Assert.That((await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/seats?subscriptionId={sub.Id()}")).GetArrayLength(), Is.EqualTo(3));
     }
 }

@@ -70,9 +70,9 @@ public sealed class SeatRequestAndTemplateTests
         await SeatsKit.AssertProblemAsync(await staff.PostAsJsonAsync($"{url}/reject", new { reason = "" }), HttpStatusCode.BadRequest);
         var rejected = await staff.PostAsJsonAsync($"{url}/reject", new { reason = "budget frozen" });
         Assert.That(rejected.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        var list = await SeatsKit.GetAsync(clientAdmin, $"/api/tenants/{tenantId}/seat-requests?status=rejected");
+        var list = await SeatsKit.GetItemsAsync(clientAdmin, $"/api/tenants/{tenantId}/seat-requests?status=rejected");
         Assert.That(list.EnumerateArray().Single().Str("decisionReason"), Is.EqualTo("budget frozen"));
-        Assert.That((await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/seats?personId={person}")).GetArrayLength(), Is.Zero);
+        Assert.That((await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/seats?personId={person}")).GetArrayLength(), Is.Zero);
     }
 
     [Test]
@@ -95,7 +95,7 @@ public sealed class SeatRequestAndTemplateTests
             HttpStatusCode.BadRequest);
         await SeatsKit.AssertProblemAsync(await staff.PostAsJsonAsync($"/api/tenants/{tenantB}/seat-requests/{Guid.NewGuid()}/approve", new { }),
             HttpStatusCode.NotFound);
-        Assert.That((await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantA}/seat-requests")).GetArrayLength(), Is.Zero);
+        Assert.That((await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantA}/seat-requests")).GetArrayLength(), Is.Zero);
     }
 
     [Test]
@@ -114,14 +114,14 @@ public sealed class SeatRequestAndTemplateTests
             HttpStatusCode.Conflict);
 
         using var client = await factory.ClientUserAsync(tenantId, Roles.ClientViewer);
-        var list = await SeatsKit.GetAsync(client, $"{url}?departmentId={department}");
+        var list = await SeatsKit.GetItemsAsync(client, $"{url}?departmentId={department}");
         Assert.That(list.EnumerateArray().Select(t => t.Str("planCode")), Is.EquivalentTo(new[] { "chatgpt-business-annual", "claude-team-premium" }));
 
         var entry = await SeatsKit.BodyAsync(created);
         Assert.That((await client.DeleteAsync($"{url}/{entry.Id()}")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That((await staff.DeleteAsync($"{url}/{entry.Id()}")).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         await SeatsKit.AssertProblemAsync(await staff.DeleteAsync($"{url}/{entry.Id()}"), HttpStatusCode.NotFound);
-        Assert.That((await SeatsKit.GetAsync(client, url)).GetArrayLength(), Is.EqualTo(1));
+        Assert.That((await SeatsKit.GetItemsAsync(client, url)).GetArrayLength(), Is.EqualTo(1));
     }
 
     [Test]
@@ -139,7 +139,7 @@ public sealed class SeatRequestAndTemplateTests
         await SeatsKit.AssertProblemAsync(await clientB.GetAsync(url), HttpStatusCode.NotFound);
         Assert.That((await clientB.PostAsJsonAsync($"/api/tenants/{tenantB}/seat-templates", new { departmentId = Guid.NewGuid(), subscriptionId = subB.Id() })).StatusCode,
             Is.EqualTo(HttpStatusCode.Forbidden));
-        Assert.That((await SeatsKit.GetAsync(staff, url)).GetArrayLength(), Is.Zero);
-        Assert.That((await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantB}/seat-templates")).GetArrayLength(), Is.Zero);
+        Assert.That((await SeatsKit.GetItemsAsync(staff, url)).GetArrayLength(), Is.Zero);
+        Assert.That((await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantB}/seat-templates")).GetArrayLength(), Is.Zero);
     }
 }

@@ -41,7 +41,7 @@ public sealed class SeatTests
             Assert.That(moved.StatusCode, Is.EqualTo(HttpStatusCode.OK), await moved.Content.ReadAsStringAsync());
         }
 
-        var history = (await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/seats/{seat.Id()}/history")).EnumerateArray().ToList();
+        var history = (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/seats/{seat.Id()}/history")).EnumerateArray().ToList();
         Assert.That(history.Select(h => h.Str("toStatus")), Is.EqualTo(new[] { "requested", "invited", "active", "suspended", "active" }));
         Assert.That(history.Select(h => h.GetProperty("occurredAt").GetDateTimeOffset()), Is.Ordered.Ascending);
         Assert.That(history.Select(h => h.Str("actorId")), Has.All.StartWith("user:"));
@@ -63,7 +63,7 @@ public sealed class SeatTests
         await SeatsKit.AssertProblemAsync(await SeatsKit.TransitionAsync(staff, tenantId, seat.Id(), target), HttpStatusCode.Conflict);
         var after = await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/seats/{seat.Id()}");
         Assert.That(after.Str("status"), Is.EqualTo("requested"));
-        Assert.That((await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/seats/{seat.Id()}/history")).GetArrayLength(), Is.EqualTo(1));
+        Assert.That((await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/seats/{seat.Id()}/history")).GetArrayLength(), Is.EqualTo(1));
     }
 
     [Test]
@@ -139,7 +139,7 @@ public sealed class SeatTests
         await SeatsKit.AssertProblemAsync(response, HttpStatusCode.Conflict);
         var after = await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/subscriptions/{sub.Id()}");
         Assert.That(after.GetProperty("committedQuantity").GetInt32(), Is.EqualTo(1));
-        Assert.That((await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/seats?personId={extra}")).GetArrayLength(), Is.Zero);
+        Assert.That((await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/seats?personId={extra}")).GetArrayLength(), Is.Zero);
     }
 
     [Test]
@@ -153,7 +153,7 @@ public sealed class SeatTests
 
         var after = await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/subscriptions/{sub.Id()}");
         Assert.That(after.GetProperty("committedQuantity").GetInt32(), Is.EqualTo(2));
-        var history = (await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/subscriptions/{sub.Id()}/history")).EnumerateArray().ToList();
+        var history = (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/subscriptions/{sub.Id()}/history")).EnumerateArray().ToList();
         Assert.That(history.Last().GetProperty("previousQuantity").GetInt32(), Is.EqualTo(1));
         Assert.That(history.Last().GetProperty("newQuantity").GetInt32(), Is.EqualTo(2));
     }
@@ -190,7 +190,7 @@ public sealed class SeatTests
         var seatB = await SeatsKit.AssignAsync(staff, tenantB, subB.Id(), await SeatsKit.PersonJoinsAsync(factory, tenantB));
         using var clientA = await factory.ClientUserAsync(tenantA);
 
-        Assert.That((await SeatsKit.GetAsync(clientA, $"/api/tenants/{tenantA}/seats")).GetArrayLength(), Is.EqualTo(1));
+        Assert.That((await SeatsKit.GetItemsAsync(clientA, $"/api/tenants/{tenantA}/seats")).GetArrayLength(), Is.EqualTo(1));
         await SeatsKit.GetAsync(clientA, $"/api/tenants/{tenantA}/seats/{seatA.Id()}/history");
         await SeatsKit.AssertProblemAsync(await clientA.GetAsync($"/api/tenants/{tenantB}/seats"), HttpStatusCode.NotFound);
         await SeatsKit.AssertProblemAsync(await clientA.GetAsync($"/api/tenants/{tenantB}/seats/{seatB.Id()}"), HttpStatusCode.NotFound);

@@ -89,6 +89,9 @@ internal static class SeatsKit
         return await BodyAsync(response);
     }
 
+    /// <summary>The items of the first page of a list endpoint (lists are paged: {items, limit, nextCursor, total}).</summary>
+    public static async Task<JsonElement> GetItemsAsync(HttpClient client, string url) => (await GetAsync(client, url)).GetProperty("items");
+
     public static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         var text = await response.Content.ReadAsStringAsync();

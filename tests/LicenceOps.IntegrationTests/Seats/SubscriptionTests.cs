@@ -38,7 +38,7 @@ public sealed class SubscriptionTests
 
         Assert.That(sub.GetProperty("committedQuantity").GetInt32(), Is.EqualTo(12));
         Assert.That(sub.GetProperty("freeSeats").GetInt32(), Is.EqualTo(12));
-        var history = await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/subscriptions/{sub.Id()}/history");
+        var history = await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/subscriptions/{sub.Id()}/history");
         var created = history.EnumerateArray().Single();
         Assert.That(created.Str("changeKind"), Is.EqualTo("created"));
         Assert.That(created.GetProperty("previousQuantity").GetInt32(), Is.Zero);
@@ -78,7 +78,7 @@ public sealed class SubscriptionTests
         var price = await staff.PutAsJsonAsync($"{url}/price", new { salePricePerSeatEur = 29.90m, effectiveDate = "2026-12-01" });
         Assert.That(price.StatusCode, Is.EqualTo(HttpStatusCode.OK), await price.Content.ReadAsStringAsync());
 
-        var history = (await SeatsKit.GetAsync(staff, $"{url}/history")).EnumerateArray().ToList();
+        var history = (await SeatsKit.GetItemsAsync(staff, $"{url}/history")).EnumerateArray().ToList();
         Assert.That(history.Select(h => h.Str("changeKind")), Is.EqualTo(new[] { "created", "quantity", "quantity", "price" }));
         Assert.That(history[1].Str("effectiveDate"), Is.EqualTo("2026-12-01"));
         Assert.That(history[1].Str("reason"), Is.EqualTo("new team"));
@@ -138,7 +138,7 @@ public sealed class SubscriptionTests
         });
         await SeatsKit.AssertProblemAsync(unknownPlan, HttpStatusCode.BadRequest);
 
-        var list = await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/subscriptions");
+        var list = await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/subscriptions");
         Assert.That(list.GetArrayLength(), Is.Zero);
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM subscriptions WHERE tenant_id = @tenantId", new { tenantId }), Is.Zero);
     }
@@ -156,7 +156,7 @@ public sealed class SubscriptionTests
         await SeatsKit.AssertProblemAsync(await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/subscriptions/{Guid.NewGuid()}/quantity", new { quantity = 3 }),
             HttpStatusCode.NotFound);
 
-        Assert.That((await SeatsKit.GetAsync(staff, $"{url}/history")).GetArrayLength(), Is.EqualTo(1));
+        Assert.That((await SeatsKit.GetItemsAsync(staff, $"{url}/history")).GetArrayLength(), Is.EqualTo(1));
     }
 
     [Test]
@@ -168,7 +168,7 @@ public sealed class SubscriptionTests
         var subB = await SeatsKit.CreateSubscriptionAsync(staff, tenantB);
         using var clientA = await factory.ClientUserAsync(tenantA);
 
-        Assert.That((await SeatsKit.GetAsync(clientA, $"/api/tenants/{tenantA}/subscriptions")).GetArrayLength(), Is.EqualTo(1));
+        Assert.That((await SeatsKit.GetItemsAsync(clientA, $"/api/tenants/{tenantA}/subscriptions")).GetArrayLength(), Is.EqualTo(1));
         await SeatsKit.GetAsync(clientA, $"/api/tenants/{tenantA}/subscriptions/{subA.Id()}");
 
         await SeatsKit.AssertProblemAsync(await clientA.GetAsync($"/api/tenants/{tenantB}/subscriptions"), HttpStatusCode.NotFound);
@@ -189,7 +189,7 @@ public sealed class SubscriptionTests
     {
         var tenantId = Guid.NewGuid();
         var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId);
-        var audit = await SeatsKit.GetAsync(staff, $"/api/seats/audit?entityId={sub.Id()}");
+        var audit = await SeatsKit.GetItemsAsync(staff, $"/api/seats/audit?entityId={sub.Id()}");
         Assert.That(audit.EnumerateArray().Select(a => a.Str("action")), Does.Contain("created"));
 
         using var client = await factory.ClientUserAsync(tenantId);

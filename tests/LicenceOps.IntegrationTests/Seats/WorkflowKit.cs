@@ -14,7 +14,7 @@ internal static class WorkflowKit
     }
 
     public static async Task<List<JsonElement>> TransfersAsync(HttpClient client, Guid tenantId, Guid personId) =>
-        (await SeatsKit.GetAsync(client, $"/api/tenants/{tenantId}/transfers?personId={personId}")).EnumerateArray().ToList();
+        (await SeatsKit.GetItemsAsync(client, $"/api/tenants/{tenantId}/transfers?personId={personId}")).EnumerateArray().ToList();
 
     public static async Task<JsonElement> TransferAsync(HttpClient client, Guid tenantId, Guid personId, string kind) =>
         (await TransfersAsync(client, tenantId, personId)).Single(t => t.Str("kind") == kind);
@@ -24,7 +24,7 @@ internal static class WorkflowKit
             .Single(s => s.Str("kind") == kind && (subscriptionId is null || s.GetProperty("subscriptionId").GetGuid() == subscriptionId));
 
     public static async Task<List<JsonElement>> OpenTasksAsync(HttpClient staff, Guid tenantId) =>
-        (await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/manual-tasks?status=open")).EnumerateArray().ToList();
+        (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/manual-tasks?status=open")).EnumerateArray().ToList();
 
     public static async Task<JsonElement> OpenTaskAsync(HttpClient staff, Guid tenantId, string action) =>
         (await OpenTasksAsync(staff, tenantId)).Single(t => t.Str("action") == action);
@@ -38,6 +38,6 @@ internal static class WorkflowKit
     }
 
     public static async Task<JsonElement> SeatOfAsync(HttpClient client, Guid tenantId, Guid personId, Guid subscriptionId) =>
-        (await SeatsKit.GetAsync(client, $"/api/tenants/{tenantId}/seats?personId={personId}&subscriptionId={subscriptionId}"))
+        (await SeatsKit.GetItemsAsync(client, $"/api/tenants/{tenantId}/seats?personId={personId}&subscriptionId={subscriptionId}"))
             .EnumerateArray().OrderBy(s => s.Str("status") == "released").First();
 }

@@ -127,9 +127,15 @@ public sealed class WorkflowResilienceTests
     {
         public string Name => "unreachable";
 
+        public bool IsApi => true;
+
         public bool Handles(string vendorCode) => vendorCode == "openai";
 
-        public Task<VendorReading<IReadOnlyList<VendorMember>>> ListMembersAsync(VendorAccount account, CancellationToken ct) => throw Down();
+        public Task<VendorReading<VendorMemberList>> ListMembersAsync(VendorAccount account, CancellationToken ct) => throw Down();
+
+        public Task<VendorReading<VendorMember?>> FindMemberAsync(VendorAccount account, string email, CancellationToken ct) => throw Down();
+
+        public Task<VendorReading<string>> TestAsync(VendorAccount account, CancellationToken ct) => throw Down();
 
         public Task<VendorReading<VendorQuantity>> ReadPurchasedQuantityAsync(VendorAccount account, CancellationToken ct) => throw Down();
 

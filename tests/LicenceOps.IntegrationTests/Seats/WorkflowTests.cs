@@ -105,7 +105,7 @@ public sealed class WorkflowTests
 
         var after = await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/subscriptions/{sub.Id()}");
         Assert.That(after.GetProperty("committedQuantity").GetInt32(), Is.EqualTo(2));
-        var history = (await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/subscriptions/{sub.Id()}/history")).EnumerateArray().Last();
+        var history = (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/subscriptions/{sub.Id()}/history")).EnumerateArray().Last();
         Assert.That(history.Str("effectiveDate"), Is.EqualTo("2026-11-22"));
         Assert.That((await WorkflowKit.TransferAsync(staff, tenantId, person, "offboarding")).Str("status"), Is.EqualTo("completed"));
     }
@@ -131,7 +131,7 @@ public sealed class WorkflowTests
 
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM inbox_messages WHERE message_id = @messageId", new { messageId }), Is.EqualTo(1));
         Assert.That(await WorkflowKit.TransfersAsync(staff, tenantId, personId), Has.Count.EqualTo(1));
-        Assert.That((await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/seats?personId={personId}")).GetArrayLength(), Is.EqualTo(1));
+        Assert.That((await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/seats?personId={personId}")).GetArrayLength(), Is.EqualTo(1));
         Assert.That((await WorkflowKit.OpenTasksAsync(staff, tenantId)).Count(t => t.Str("action") == "invite"), Is.EqualTo(1));
     }
 
@@ -147,7 +147,7 @@ public sealed class WorkflowTests
         await SeatsKit.SweepAsync(factory);
         var onboarding = await WorkflowKit.TransferAsync(staff, tenantId, person, "onboarding");
         Assert.That(onboarding.Step("assign_seat").Str("status"), Is.EqualTo("waiting"));
-        var request = (await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/seat-requests?status=pending")).EnumerateArray().Single();
+        var request = (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/seat-requests?status=pending")).EnumerateArray().Single();
         Assert.That(request.GetProperty("personId").GetGuid(), Is.EqualTo(person));
 
         (await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/seat-requests/{request.Id()}/approve", new { })).EnsureSuccessStatusCode();
@@ -168,7 +168,7 @@ public sealed class WorkflowTests
         await WorkflowKit.TemplateAsync(staff, tenantId, department, sub.Id());
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId, department);
         await SeatsKit.SweepAsync(factory);
-        var request = (await SeatsKit.GetAsync(staff, $"/api/tenants/{tenantId}/seat-requests?status=pending")).EnumerateArray().Single();
+        var request = (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/seat-requests?status=pending")).EnumerateArray().Single();
 
         (await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/seat-requests/{request.Id()}/reject", new { reason = "no budget" })).EnsureSuccessStatusCode();
         await SeatsKit.SweepAsync(factory);

@@ -1,6 +1,6 @@
 using LicenceOps.IntegrationTests.Infrastructure;
 using LicenceOps.Platform;
-using LicenceOps.Tenants.Domain.Identifiers;
+using LicenceOps.Platform.Identifiers;
 using LicenceOps.Tenants.Features.Departments;
 using LicenceOps.Tenants.Features.People;
 using LicenceOps.Tenants.Features.Tenants;
@@ -28,12 +28,12 @@ public sealed class DemoSeedTests
                 Assert.That(VatNumber.SirenOf(acme.VatNumber!), Is.EqualTo(acme.Siren));
                 Assert.That((nordwind.LegalName, nordwind.CountryCode, nordwind.VatNumber), Is.EqualTo((DemoData.NordwindName, "DE", "DE136597857")));
 
-                var departments = await (await staff.GetAsync($"/api/tenants/{DemoData.AcmeTenantId}/departments")).ReadAsync<List<DepartmentView>>();
+                var departments = await (await staff.GetAsync($"/api/tenants/{DemoData.AcmeTenantId}/departments")).ReadItemsAsync<DepartmentView>();
                 Assert.That(departments.Select(d => d.Id), Is.EquivalentTo(new[]
                 {
                     DemoData.AcmeMarketingId, DemoData.AcmeEngineeringId, DemoData.AcmeFinanceId, DemoData.AcmeHumanResourcesId,
                 }));
-                var people = await (await staff.GetAsync($"/api/tenants/{DemoData.NordwindTenantId}/people")).ReadAsync<List<PersonView>>();
+                var people = await (await staff.GetAsync($"/api/tenants/{DemoData.NordwindTenantId}/people")).ReadItemsAsync<PersonView>();
                 Assert.That(people, Has.Count.EqualTo(6));
                 Assert.That(people.Select(p => p.Status).Distinct(), Is.EquivalentTo(new[] { "active", "joining", "leaving" }));
                 Assert.That(people.All(p => p.Email.EndsWith("@" + DemoData.NordwindDomain, StringComparison.Ordinal)), Is.True);
@@ -41,7 +41,7 @@ public sealed class DemoSeedTests
 
             using var second = new LicenceOpsFactory(dataDirectory: dataDirectory);
             using var again = await second.StaffClientAsync();
-            var acmePeople = await (await again.GetAsync($"/api/tenants/{DemoData.AcmeTenantId}/people")).ReadAsync<List<PersonView>>();
+            var acmePeople = await (await again.GetAsync($"/api/tenants/{DemoData.AcmeTenantId}/people")).ReadItemsAsync<PersonView>();
             Assert.That(acmePeople, Has.Count.EqualTo(6), "a restart does not seed again");
         }
         finally

@@ -27,7 +27,7 @@ public sealed class DepartmentEndpointsTests
     }
 
     private async Task<List<DepartmentView>> ListAsync(HttpClient client, Guid tenantId) =>
-        await (await client.GetAsync($"/api/tenants/{tenantId}/departments")).ReadAsync<List<DepartmentView>>();
+        await (await client.GetAsync($"/api/tenants/{tenantId}/departments")).ReadItemsAsync<DepartmentView>();
 
     [Test]
     public async Task Staff_create_rename_and_list_departments_with_an_audit_trail()

@@ -31,7 +31,7 @@ public sealed class PeopleEndpointsTests
     }
 
     private async Task<List<PersonView>> PeopleAsync(Guid tenantId, string query = "") =>
-        await (await staff.GetAsync($"/api/tenants/{tenantId}/people{query}")).ReadAsync<List<PersonView>>();
+        await (await staff.GetAsync($"/api/tenants/{tenantId}/people{query}")).ReadItemsAsync<PersonView>();
 
     [Test]
     public async Task A_future_joiner_is_joining_and_a_joiner_starting_today_is_active_both_publish_PersonJoined()
@@ -220,7 +220,7 @@ public sealed class PeopleEndpointsTests
         await (await admin.PostAsJsonAsync($"/api/tenants/{other.Id}/people/{stranger.Id}/leave", new { endDate = Today })).ProblemAsync(HttpStatusCode.NotFound);
         await (await admin.GetAsync($"/api/tenants/{own.Id}/people/{stranger.Id}")).ProblemAsync(HttpStatusCode.NotFound);
 
-        var seen = await (await viewer.GetAsync($"/api/tenants/{own.Id}/people")).ReadAsync<List<PersonView>>();
+        var seen = await (await viewer.GetAsync($"/api/tenants/{own.Id}/people")).ReadItemsAsync<PersonView>();
         Assert.That(seen.Select(p => p.Id), Is.EqualTo(new[] { mine.Id }));
         var strangerNow = await (await staff.GetAsync($"/api/tenants/{other.Id}/people/{stranger.Id}")).ReadAsync<PersonView>();
         Assert.That(strangerNow.Status, Is.EqualTo("active"));

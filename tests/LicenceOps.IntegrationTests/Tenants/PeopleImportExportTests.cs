@@ -60,7 +60,7 @@ public sealed class PeopleImportExportTests
         client.PostAsync($"/api/tenants/{tenantId}/people/import?mode={mode}", Csv(text));
 
     private async Task<List<PersonView>> PeopleAsync(Guid tenantId) =>
-        await (await staff.GetAsync($"/api/tenants/{tenantId}/people")).ReadAsync<List<PersonView>>();
+        await (await staff.GetAsync($"/api/tenants/{tenantId}/people")).ReadItemsAsync<PersonView>();
 
     [Test]
     public async Task A_dry_run_reports_what_would_be_created_and_updated_and_writes_nothing()

@@ -69,7 +69,7 @@ public sealed class TenantEndpointsTests
         var problem = await (await staff.PostAsJsonAsync("/api/tenants", body)).ProblemAsync(HttpStatusCode.BadRequest);
 
         Assert.That(problem.ErrorFields(), Is.SupersetOf(new[] { "siren", "siret", "vatNumber", "countryCode" }));
-        var all = await (await staff.GetAsync("/api/tenants")).ReadAsync<List<TenantView>>();
+        var all = await (await staff.GetAsync("/api/tenants")).ReadItemsAsync<TenantView>();
         Assert.That(all.Select(t => t.LegalName), Does.Not.Contain("Typo Conseil"));
         Assert.That(await factory.OutboxCountAsync(), Is.EqualTo(outboxBefore));
     }
@@ -94,7 +94,7 @@ public sealed class TenantEndpointsTests
 
         await (await staff.PostAsJsonAsync("/api/tenants", body)).ProblemAsync(HttpStatusCode.Conflict);
 
-        var all = await (await staff.GetAsync("/api/tenants")).ReadAsync<List<TenantView>>();
+        var all = await (await staff.GetAsync("/api/tenants")).ReadItemsAsync<TenantView>();
         Assert.That(all.Select(t => t.LegalName), Does.Not.Contain("Squatter SAS"));
     }
 
@@ -183,7 +183,7 @@ public sealed class TenantEndpointsTests
         Assert.That(statuses, Is.EqualTo(new[] { "active", "suspended", "active", "offboarded" }));
         var actions = (await AuditAsync(staff, tenant.Id)).Select(a => a.Action).Reverse();
         Assert.That(actions, Is.EqualTo(new[] { "created", "suspended", "reactivated", "offboarded" }));
-        var offboardedList = await (await staff.GetAsync("/api/tenants?status=offboarded")).ReadAsync<List<TenantView>>();
+        var offboardedList = await (await staff.GetAsync("/api/tenants?status=offboarded")).ReadItemsAsync<TenantView>();
         Assert.That(offboardedList.Select(t => t.Id), Does.Contain(tenant.Id));
     }
 
@@ -207,7 +207,7 @@ public sealed class TenantEndpointsTests
         var other = await CreateTenantAsync(staff);
         using var client = await factory.ClientUserAsync(own.Id, Roles.ClientViewer);
 
-        var list = await (await client.GetAsync("/api/tenants")).ReadAsync<List<TenantView>>();
+        var list = await (await client.GetAsync("/api/tenants")).ReadItemsAsync<TenantView>();
         Assert.That(list.Select(t => t.Id), Is.EqualTo(new[] { own.Id }));
         Assert.That((await (await client.GetAsync($"/api/tenants/{own.Id}")).ReadAsync<TenantView>()).Id, Is.EqualTo(own.Id));
         await (await client.GetAsync($"/api/tenants/{other.Id}")).ProblemAsync(HttpStatusCode.NotFound);

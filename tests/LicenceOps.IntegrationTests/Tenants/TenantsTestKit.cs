@@ -66,6 +66,11 @@ internal static class TenantsTestKit
         return (await response.Content.ReadFromJsonAsync<T>(Json))!;
     }
 
+    private sealed record PageBody<T>(List<T> Items, int Limit, string? NextCursor, long? Total);
+
+    /// <summary>The items of one page of a list endpoint.</summary>
+    public static async Task<List<T>> ReadItemsAsync<T>(this HttpResponseMessage response) => (await response.ReadAsync<PageBody<T>>()).Items;
+
     /// <summary>Asserts an RFC 9457 problem with this status and returns its JSON.</summary>
     public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
     {
@@ -96,6 +101,6 @@ internal static class TenantsTestKit
     public static async Task<IReadOnlyList<AuditEntryView>> AuditAsync(HttpClient staff, Guid entityId)
     {
         var response = await staff.GetAsync($"/api/tenants/audit?entityId={entityId}");
-        return await response.ReadAsync<List<AuditEntryView>>();
+        return await response.ReadItemsAsync<AuditEntryView>();
     }
 }

@@ -48,9 +48,9 @@ public class GoldenInvoiceTests
     [Test]
     public void Swiss_client_pays_no_french_vat_and_the_reason_is_given()
     {
-        var draft = InvoiceDraftBuilder.Build(November, Buyer("CH", "CHE-123.456.789 TVA"), [ChatGptTeam(10, 10)], 15m, NoRate);
+        var draft = InvoiceDraftBuilder.Build(November, Buyer("CH", "CHE-123.456.788 TVA"), [ChatGptTeam(10, 10)], 15m, NoRate);
 
-        Assert.That(draft.Totals.VatGroups.Single(), Is.EqualTo(new VatGroup("G", 0m, 275.00m, 0.00m, "TVA non applicable, art. 259-1 du CGI")));
+        Assert.That(draft.Totals.VatGroups.Single(), Is.EqualTo(new VatGroup("G", 0m, 275.00m, 0.00m, VatRules.OutsideEuReason)));
         Assert.That(draft.Totals.TotalInclVat, Is.EqualTo(275.00m));
     }
 

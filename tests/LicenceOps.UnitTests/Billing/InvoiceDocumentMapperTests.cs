@@ -48,7 +48,7 @@ public class InvoiceDocumentMapperTests
         Assert.Multiple(() =>
         {
             Assert.That(document.Number, Is.EqualTo("F-2026-000007"));
-            Assert.That((document.Seller.Name, document.Seller.Siren, document.Seller.VatNumber), Is.EqualTo(("LicenceOps Revendeur SAS", "123456782", "FR32123456782")));
+            Assert.That((document.Seller.Name, document.Seller.Siren, document.Seller.VatNumber), Is.EqualTo(("LicenceOps Revendeur SAS", "123456782", "FR11123456782")));
             Assert.That((document.Buyer.Name, document.Buyer.Siren, document.Buyer.VatNumber), Is.EqualTo(("Client SA", "987654321", "FR12987654321")));
             Assert.That(mentions, Does.Contain("prestation de services"));
             Assert.That((document.PeriodStart, document.PeriodEnd), Is.EqualTo((new DateOnly(2026, 10, 1), new DateOnly(2026, 10, 31))));

@@ -26,7 +26,7 @@ public class VatAndTotalsTests
     public void Zero_rates_state_their_legal_reason()
     {
         Assert.That(VatRules.Determine("DE", "DE123456789").ExemptionReason, Does.Contain("Autoliquidation").And.Contain("196"));
-        Assert.That(VatRules.Determine("CH", null).ExemptionReason, Is.EqualTo("TVA non applicable, art. 259-1 du CGI"));
+        Assert.That(VatRules.Determine("CH", null).ExemptionReason, Is.EqualTo(VatRules.OutsideEuReason).And.Contain("hors champ de la TVA française, art. 259-1 du CGI"));
         Assert.That(VatRules.Determine("FR", null).ExemptionReason, Is.Null);
     }
 

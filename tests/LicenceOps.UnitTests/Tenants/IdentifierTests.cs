@@ -1,4 +1,4 @@
-using LicenceOps.Tenants.Domain.Identifiers;
+using LicenceOps.Platform.Identifiers;
 
 namespace LicenceOps.UnitTests.Tenants;
 
@@ -161,7 +161,8 @@ public sealed class VatNumberTests
     [TestCase("GR", "EL")]
     [TestCase("fr", "FR")]
     [TestCase("US", null)]
-    [TestCase("GB", null)]
+    [TestCase("GB", "GB")]
+    [TestCase("CH", "CHE")]
     public void Maps_countries_to_their_vat_prefix(string country, string? prefix) =>
         Assert.That(VatNumber.PrefixFor(country), Is.EqualTo(prefix));
 

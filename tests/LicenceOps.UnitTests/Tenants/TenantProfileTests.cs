@@ -58,6 +58,22 @@ public sealed class TenantProfileTests
     public void The_vat_prefix_must_be_the_tenants_country() =>
         Assert.That(FieldsInError(German() with { VatNumber = "FR80842157935" }), Is.EqualTo(new[] { "vatNumber" }));
 
+    [TestCase("CH", "CHE-123.456.788 MWST", "CHE-123.456.788 MWST")]
+    [TestCase("CH", "che123456788tva", "CHE-123.456.788 TVA")]
+    [TestCase("GB", "GB 999 9999 73", "GB999999973")]
+    public void A_swiss_or_uk_tenant_gives_its_own_vat_identifier(string country, string vat, string stored)
+    {
+        var (profile, errors) = TenantProfile.From(German() with { CountryCode = country, VatNumber = vat, BillingAddress = new AddressInput("Bahnhofstrasse 1", null, "8001", "Zürich") });
+
+        Assert.That(errors, Is.Empty);
+        Assert.That(profile!.VatNumber, Is.EqualTo(stored));
+    }
+
+    [Test]
+    public void A_swiss_uid_with_a_wrong_check_digit_is_refused() =>
+        Assert.That(FieldsInError(German() with { CountryCode = "CH", VatNumber = "CHE-123.456.789", BillingAddress = new AddressInput("Bahnhofstrasse 1", null, "8001", "Zürich") }),
+            Is.EqualTo(new[] { "vatNumber" }));
+
     [Test]
     public void A_tenant_outside_the_eu_has_no_intra_eu_vat_number() =>
         Assert.That(FieldsInError(German() with { CountryCode = "CH", VatNumber = "DE136597857", BillingAddress = new AddressInput("Bahnhofstrasse 1", null, "8001", "Zürich") }),

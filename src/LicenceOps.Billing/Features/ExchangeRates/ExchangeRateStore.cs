@@ -33,7 +33,9 @@ public sealed class ExchangeRateStore(ModuleDatabase<BillingModule> database, IO
 
     /// <summary>
     /// The rate of <paramref name="date"/>, or of the latest earlier business day within the configured look-back
-    /// (the ECB publishes nothing on weekends and TARGET holidays); null when none is that recent.
+    /// (the ECB publishes nothing on weekends and TARGET holidays), from the stored rates or else the shipped ones.
+    /// When nothing is that recent, an install that has never stored a rate of the currency (a first run without
+    /// internet) uses the latest shipped rate, whose own date the invoice prints; otherwise null.
     /// </summary>
     public async Task<EcbRateQuote?> FindAsync(string currency, DateOnly date, CancellationToken ct)
     {
@@ -54,7 +56,25 @@ public sealed class ExchangeRateStore(ModuleDatabase<BillingModule> database, IO
                 "1"),
             new { code, date, earliest },
             ct);
-        return row is null ? null : new EcbRateQuote(code, row.UnitsPerEuro, row.RateDate);
+        if (row is not null)
+        {
+            return new EcbRateQuote(code, row.UnitsPerEuro, row.RateDate);
+        }
+
+        if (ShippedExchangeRates.LatestOnOrBefore(code, date) is not { } shipped)
+        {
+            return null;
+        }
+
+        if (shipped.RateDate >= earliest)
+        {
+            return shipped;
+        }
+
+        // Once this install stores rates of its own (daily job, staff upload), their look-back rule alone applies.
+        var stored = await database.QuerySingleOrDefaultAsync<int>(
+            "SELECT COUNT(*) FROM exchange_rates WHERE currency = @code", new { code }, ct);
+        return stored == 0 ? shipped : null;
     }
 
     private sealed class RateRow

@@ -17,10 +17,14 @@ public static class InvoiceCsv
     ];
 
     /// <summary>RFC 4180, invariant culture (decimal point), dates yyyy-MM-dd; text that a spreadsheet would run as a formula is escaped.</summary>
-    public static void Write(TextWriter writer, IEnumerable<(InvoiceRow Invoice, IReadOnlyList<InvoiceLineRow> Lines, string? CreditedNumber)> documents)
+    public static void Write(
+        TextWriter writer, IEnumerable<(InvoiceRow Invoice, IReadOnlyList<InvoiceLineRow> Lines, string? CreditedNumber)> documents, bool header = true)
     {
         using var csv = CsvWriter.Create(writer, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
-        csv.WriteRecord(Header);
+        if (header)
+        {
+            csv.WriteRecord(Header);
+        }
         foreach (var (invoice, lines, creditedNumber) in documents)
         {
             var buyer = invoice.Buyer;

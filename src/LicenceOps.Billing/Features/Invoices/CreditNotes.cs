@@ -127,7 +127,17 @@ internal static class CreditNotes
                 s.Line.PeriodStart, s.Line.PeriodEnd, whole ? s.Line.Quantity : 1m, whole ? s.Line.Unit : "forfait",
                 whole ? s.Line.UnitPriceExclVat : s.Amount, s.Line.VatCategory, s.Line.VatRate, s.Amount);
         }).ToList();
-        var totals = InvoiceTotals.Compute(creditLines.Select(l => new TaxedAmount(l.VatCategory, l.VatRate, l.NetAmount, original.VatExemptionReason)));
+        var computed = InvoiceTotals.Compute(creditLines.Select(l => new TaxedAmount(l.VatCategory, l.VatRate, l.NetAmount, original.VatExemptionReason)));
+        var invoicedGroups = InvoiceTotals.Compute(lines.Select(l => new TaxedAmount(l.VatCategory, l.VatRate, l.NetAmount, null))).VatGroups;
+        var earlier = await CreditedPerGroupAsync(uow, invoiceId);
+        var groups = computed.VatGroups.Select(g =>
+        {
+            var invoiced = invoicedGroups.Single(i => i.Category == g.Category && i.Rate == g.Rate);
+            var before = earlier.GetValueOrDefault((g.Category, g.Rate));
+            var vat = CreditNoteVat.Allocate(new CreditableVat(invoiced.TaxableAmount, invoiced.VatAmount, before.Net, before.Vat), g.TaxableAmount, g.Rate);
+            return g with { VatAmount = vat };
+        }).ToList();
+        var totals = new InvoiceTotals(groups, groups.Sum(g => g.TaxableAmount), groups.Sum(g => g.VatAmount), groups.Sum(g => g.TaxableAmount + g.VatAmount));
 
         var creditNoteId = Guid.NewGuid();
         await uow.ExecuteAsync(
@@ -158,5 +168,17 @@ internal static class CreditNotes
         await uow.AuditAsync("invoice", creditNoteId, "credit-note-created", new { creditedInvoice = original.Number, reason, totals.TotalInclVat }, tenantId);
         var issued = await InvoiceIssuer.IssueAsync(uow, creditNoteId);
         return new Outcome(Created: issued);
+    }
+
+    /// <summary>
+    /// Net and VAT already given back per VAT group by earlier credit notes. A document has a single VAT group
+    /// (one treatment per buyer), so a credit note's stored VAT total is its group's VAT.
+    /// </summary>
+    private static async Task<Dictionary<(string Category, decimal Rate), (decimal Net, decimal Vat)>> CreditedPerGroupAsync(UnitOfWork uow, Guid invoiceId)
+    {
+        var notes = await uow.QueryAsync<InvoiceRow>(
+            $"SELECT {InvoiceRow.Columns} FROM invoices WHERE credited_invoice_id = @invoiceId AND number IS NOT NULL", new { invoiceId });
+        return notes.GroupBy(n => (n.VatCategory, n.VatRate))
+            .ToDictionary(g => g.Key, g => (g.Sum(n => n.TotalExclVat), g.Sum(n => n.TotalVat)));
     }
 }

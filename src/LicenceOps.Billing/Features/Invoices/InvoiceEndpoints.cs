@@ -2,6 +2,7 @@ using LicenceOps.Billing.Documents;
 using LicenceOps.Billing.Features.Invoicing;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,7 +22,9 @@ internal static class InvoiceEndpoints
         var invoices = api.MapGroup("/tenants/{tenantId:guid}/invoices");
         invoices.MapGet("/", ListAsync).WithSummary("The tenant's invoices and credit notes, newest first.");
         invoices.MapGet("/{invoiceId:guid}", GetAsync).WithSummary("One invoice with its lines, VAT breakdown and exchange rates.");
-        invoices.MapGet("/{invoiceId:guid}/pdf", PdfAsync).WithSummary("The issued document as PDF.");
+        invoices.MapGet("/{invoiceId:guid}/pdf", PdfAsync).WithSummary("The issued document as a Factur-X PDF/A-3 with factur-x.xml attached.");
+        invoices.MapGet("/{invoiceId:guid}/factur-x.xml", FacturXmlAsync)
+            .WithSummary("The issued document's Factur-X data on its own: UN/CEFACT CII, profile EN 16931, as embedded in the PDF.");
         invoices.MapPost("/{invoiceId:guid}/issue", IssueAsync).RequireAuthorization(Policies.Billing)
             .WithSummary("Assigns the next number to a draft; an issued invoice never changes afterwards.");
         invoices.MapPost("/{invoiceId:guid}/credit-notes", CreditNotes.CreateAsync).RequireAuthorization(Policies.Billing)
@@ -30,19 +33,23 @@ internal static class InvoiceEndpoints
 
     private static bool Visible(InvoiceRow invoice, CurrentUser user) => user.IsStaff || invoice.Status != InvoiceStatuses.Draft;
 
-    private static async Task<Results<Ok<IReadOnlyList<InvoiceSummary>>, ProblemHttpResult>> ListAsync(
-        Guid tenantId, CurrentUser user, ModuleDatabase<BillingModule> database, CancellationToken ct)
+    /// <summary>Newest first; the id breaks ties between documents of the same instant (a run creates many at once).</summary>
+    private static readonly Keyset<InvoiceRow> NewestFirst = new("invoices",
+        SortKey.Desc<InvoiceRow>("created_at", r => r.CreatedAt), SortKey.Desc<InvoiceRow>("id", r => r.Id));
+
+    private static async Task<Results<Ok<Page<InvoiceSummary>>, ProblemHttpResult>> ListAsync(
+        Guid tenantId, PageRequest page, CurrentUser user, ModuleDatabase<BillingModule> database, CancellationToken ct)
     {
         if (!user.CanAccessTenant(tenantId))
         {
             return Problems.NotFound($"No tenant {tenantId}.");
         }
 
-        var rows = await database.QueryAsync<InvoiceRow>(
-            $"SELECT {InvoiceRow.Columns} FROM invoices WHERE tenant_id = @tenantId ORDER BY created_at DESC, number DESC",
-            new { tenantId }, ct);
-        IReadOnlyList<InvoiceSummary> visible = rows.Where(r => Visible(r, user)).Select(InvoiceSummary.From).ToList();
-        return TypedResults.Ok(visible);
+        // Drafts are filtered in SQL (same rule as Visible) so that pages stay full and totals count what the caller sees.
+        var rows = await NewestFirst.ReadAsync(database, $"SELECT {InvoiceRow.Columns} FROM invoices",
+            "tenant_id = @tenantId AND (@staff = 1 OR status <> @draft)",
+            new { tenantId, staff = user.IsStaff ? 1 : 0, draft = InvoiceStatuses.Draft }, page, ct);
+        return TypedResults.Ok(rows.Map(InvoiceSummary.From));
     }
 
     private static async Task<Results<Ok<InvoiceView>, ProblemHttpResult>> GetAsync(
@@ -58,8 +65,20 @@ internal static class InvoiceEndpoints
             await store.CreditedReferenceAsync(invoice, ct)));
     }
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PdfAsync(
-        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, IDocumentRenderer renderer, CancellationToken ct)
+    private static Task<Results<FileContentHttpResult, ProblemHttpResult>> PdfAsync(
+        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, IDocumentRenderer renderer, CancellationToken ct) =>
+        IssuedDocumentAsync(tenantId, invoiceId, user, store, ct,
+            (document, number) => TypedResults.File(renderer.RenderInvoicePdf(document), "application/pdf", $"{number}.pdf"));
+
+    private static Task<Results<FileContentHttpResult, ProblemHttpResult>> FacturXmlAsync(
+        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, IDocumentRenderer renderer, CancellationToken ct) =>
+        IssuedDocumentAsync(tenantId, invoiceId, user, store, ct,
+            (document, number) => TypedResults.File(renderer.RenderFacturXml(document), "application/xml", $"{number}-factur-x.xml"));
+
+    /// <summary>The PDF and its XML share one access rule: the caller's tenant, issued documents only (drafts are 404 to clients).</summary>
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> IssuedDocumentAsync(
+        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, CancellationToken ct,
+        Func<InvoiceDocument, string, FileContentHttpResult> render)
     {
         var invoice = user.CanAccessTenant(tenantId) ? await store.FindAsync(tenantId, invoiceId, ct) : null;
         if (invoice is null || !Visible(invoice, user))
@@ -74,7 +93,7 @@ internal static class InvoiceEndpoints
 
         var document = InvoiceDocumentMapper.Map(invoice, await store.LinesAsync(invoiceId, ct), await store.RatesAsync(invoiceId, ct),
             await store.CreditedReferenceAsync(invoice, ct));
-        return TypedResults.File(renderer.RenderInvoicePdf(document), "application/pdf", $"{invoice.Number}.pdf");
+        return render(document, invoice.Number);
     }
 
     private static async Task<Results<Ok<InvoiceSummary>, ProblemHttpResult>> IssueAsync(

@@ -51,6 +51,7 @@ public static class InvoiceIssuer
         await uow.PublishAsync(new InvoiceIssued(draft.Id, draft.TenantId, number, draft.Kind, issueDate, dueDate,
             draft.TotalExclVat, draft.TotalVat, draft.TotalInclVat, draft.Currency, uow.Now));
         await uow.AuditAsync("invoice", draft.Id, "issued", new { number, issueDate, dueDate, draft.TotalInclVat }, draft.TenantId);
+        await Mail.InvoiceMail.EnqueueIssuedAsync(uow, draft);
         return draft;
     }
 }

@@ -17,10 +17,17 @@ public sealed record SellerSnapshot(
     string Bic,
     int PaymentTermsDays,
     string LatePaymentPenalty,
-    string EarlyPaymentDiscount)
+    string EarlyPaymentDiscount,
+    string? Siret = null,
+    string? LegalForm = null,
+    decimal? ShareCapitalEur = null,
+    string? RcsCity = null,
+    bool VatOnDebits = false)
 {
+    // The last five were added later: documents drafted before them read back with nulls and print without them.
     public static SellerSnapshot From(BillingOptions options) => new(
         options.Seller.Name, options.Seller.AddressLine1, options.Seller.AddressLine2, options.Seller.PostalCode,
         options.Seller.City, options.Seller.CountryCode, options.Seller.Siren, options.Seller.VatNumber,
-        options.Seller.Iban, options.Seller.Bic, options.PaymentTermsDays, options.LatePaymentPenalty, options.EarlyPaymentDiscount);
+        options.Seller.Iban, options.Seller.Bic, options.PaymentTermsDays, options.LatePaymentPenalty, options.EarlyPaymentDiscount,
+        options.Seller.Siret, options.Seller.LegalForm, options.Seller.ShareCapitalEur, options.Seller.RcsCity, options.Seller.VatOnDebits);
 }

@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using LicenceOps.Platform.Identifiers;
 
 namespace LicenceOps.Billing.Features.Invoicing;
 
@@ -8,14 +8,16 @@ public sealed record VatTreatment(string Category, decimal Rate, string? Exempti
 /// <summary>
 /// French seller supplying B2B services (place of supply = customer's country, art. 259-1 CGI):
 /// France (and Monaco, inside the French VAT territory) → 20 % (S); another EU country with a VAT number
-/// → reverse charge (AE); an EU client without VAT number is treated as French VAT 20 %; outside the EU
-/// → no French VAT (G, because a seller VAT number must still be printed, which category O forbids).
+/// → reverse charge (AE); an EU client without a valid VAT number is treated as French VAT 20 %; outside the EU
+/// the service is outside the scope of French VAT (art. 259-1 CGI; the client self-assesses any local tax). Its
+/// EN 16931 code is G, because a seller VAT number must still be printed, which category O forbids; the printed
+/// wording is the one of a service, never "export" (a goods term).
 /// </summary>
-public static partial class VatRules
+public static class VatRules
 {
     public const decimal FrenchStandardRate = 20m;
     public const string ReverseChargeReason = "Autoliquidation - article 196 de la directive 2006/112/CE";
-    public const string OutsideEuReason = "TVA non applicable, art. 259-1 du CGI";
+    public const string OutsideEuReason = "Autoliquidation - prestation hors champ de la TVA française, art. 259-1 du CGI";
 
     private static readonly HashSet<string> OtherEuCountries =
     [
@@ -44,21 +46,17 @@ public static partial class VatRules
     }
 
     /// <summary>
-    /// Syntactic check only (country prefix, Greece is "EL", then 2 to 13 letters or digits); VIES is not
-    /// queried, so staff must keep the tenant's number right.
+    /// The tenants' own checks (Platform/Identifiers: national format, French key) with the country's prefix; VIES
+    /// is not queried, so staff must keep the tenant's number right.
     /// </summary>
     public static bool IsPlausibleEuVatNumber(string countryCode, string? vatNumber)
     {
-        if (string.IsNullOrWhiteSpace(vatNumber))
+        if (string.IsNullOrWhiteSpace(vatNumber) || VatNumber.EuPrefixFor(countryCode) is not { } prefix)
         {
             return false;
         }
 
-        var compact = vatNumber.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
-        var prefix = countryCode.ToUpperInvariant() == "GR" ? "EL" : countryCode.ToUpperInvariant();
-        return compact.StartsWith(prefix, StringComparison.Ordinal) && VatBody().IsMatch(compact[2..]);
+        var check = VatNumber.Check(vatNumber);
+        return check.IsValid && check.Normalized.StartsWith(prefix, StringComparison.Ordinal) && VatNumber.IsEuVatNumber(check.Normalized);
     }
-
-    [GeneratedRegex("^[0-9A-Z+*]{2,13}$")]
-    private static partial Regex VatBody();
 }

@@ -5,17 +5,14 @@ namespace LicenceOps.Seats.Features.Catalogue;
 
 internal static class ReadCatalogue
 {
-    public static async Task<IResult> ListAsync(ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    /// <summary>Plans by vendor and product (each plan names both, so a client can group a page as it likes); the code is unique.</summary>
+    private static readonly Keyset<PlanRow> ByVendor = new("catalogue",
+        SortKey.Asc<PlanRow>("vendor_name", p => p.VendorName), SortKey.Asc<PlanRow>("product_name", p => p.ProductName), SortKey.Asc<PlanRow>("code", p => p.Code));
+
+    public static async Task<IResult> ListAsync(PageRequest page, ModuleDatabase<SeatsModule> db, CancellationToken ct)
     {
-        var plans = await db.QueryAsync<PlanRow>(PlanRow.SelectSql + " ORDER BY vendor_name, product_name, code", ct: ct);
-        var vendors = plans
-            .GroupBy(p => (p.VendorCode, p.VendorName))
-            .Select(v => new VendorResponse(v.Key.VendorCode, v.Key.VendorName, v
-                .GroupBy(p => p.ProductName)
-                .Select(p => new ProductResponse(p.Key, p.Select(x => x.ToResponse()).ToList()))
-                .ToList()))
-            .ToList();
-        return TypedResults.Ok(new CatalogueResponse(vendors));
+        var plans = await ByVendor.ReadAsync(db, PlanRow.SelectSql, "1 = 1", null, page, ct);
+        return TypedResults.Ok(plans.Map(p => p.ToResponse()));
     }
 
     public static async Task<IResult> GetPlanAsync(string code, ModuleDatabase<SeatsModule> db, CancellationToken ct)

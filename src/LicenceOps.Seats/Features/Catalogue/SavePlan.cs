@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Contracts.Seats;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
@@ -86,7 +87,7 @@ internal static class SavePlan
         foreach (var s in subs)
         {
             await uow.PublishAsync(new SubscriptionQuantityChanged(s.Id, s.TenantId, s.VendorName, s.PlanCode, s.PlanName,
-                s.CommittedQuantity, s.CommittedQuantity, Clock.Today(uow.Now), s.TermStart, s.RenewalDate, s.BillingCycle,
+                s.CommittedQuantity, s.CommittedQuantity, ParisCalendar.DateOf(uow.Now), s.TermStart, s.RenewalDate, s.BillingCycle,
                 s.ListPrice, s.PriceCurrency, s.ListPriceIncludesVat, s.SalePricePerSeatEur, uow.Now));
         }
     }

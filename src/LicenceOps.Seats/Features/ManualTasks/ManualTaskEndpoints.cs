@@ -17,16 +17,18 @@ public sealed record ManualTaskResponse(
 /// <summary>The manual connector's to-do list: staff do the action in the vendor's console and confirm it here.</summary>
 internal static class ManualTaskEndpoints
 {
-    public static async Task<IResult> ListAsync(Guid tenantId, string? status, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    private static readonly Keyset<ManualTaskRow> Oldest = new("manual-tasks",
+        SortKey.Asc<ManualTaskRow>("created_at", t => t.CreatedAt), SortKey.Asc<ManualTaskRow>("id", t => t.Id));
+
+    public static async Task<IResult> ListAsync(Guid tenantId, string? status, PageRequest page, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
     {
         if (!user.CanAccessTenant(tenantId))
         {
             return Problems.NotFound("Tenant not found.");
         }
-        var rows = await db.QueryAsync<ManualTaskRow>(
-            ManualTaskRow.SelectSql + " WHERE tenant_id = @tenantId AND (@status IS NULL OR status = @status) ORDER BY created_at",
-            new { tenantId, status }, ct);
-        return TypedResults.Ok(rows.Select(ManualTaskResponse.From).ToList());
+        var rows = await Oldest.ReadAsync(db, ManualTaskRow.SelectSql, "tenant_id = @tenantId AND (@status IS NULL OR status = @status)",
+            new { tenantId, status }, page, ct);
+        return TypedResults.Ok(rows.Map(ManualTaskResponse.From));
     }
 
     public static async Task<IResult> ConfirmAsync(Guid tenantId, Guid taskId, ModuleDatabase<SeatsModule> db, TransferEngine engine, CancellationToken ct)

@@ -21,16 +21,18 @@ public sealed record SeatRequestResponse(
 /// <summary>A client admin asks for a seat for one of their people; staff approve (assigning the seat) or reject.</summary>
 internal static class SeatRequestEndpoints
 {
-    public static async Task<IResult> ListAsync(Guid tenantId, string? status, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    private static readonly Keyset<SeatRequestRow> Oldest = new("seat-requests",
+        SortKey.Asc<SeatRequestRow>("requested_at", r => r.RequestedAt), SortKey.Asc<SeatRequestRow>("id", r => r.Id));
+
+    public static async Task<IResult> ListAsync(Guid tenantId, string? status, PageRequest page, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
     {
         if (!user.CanAccessTenant(tenantId))
         {
             return Problems.NotFound("Tenant not found.");
         }
-        var rows = await db.QueryAsync<SeatRequestRow>(
-            SeatRequestRow.SelectSql + " WHERE tenant_id = @tenantId AND (@status IS NULL OR status = @status) ORDER BY requested_at",
-            new { tenantId, status }, ct);
-        return TypedResults.Ok(rows.Select(SeatRequestResponse.From).ToList());
+        var rows = await Oldest.ReadAsync(db, SeatRequestRow.SelectSql, "tenant_id = @tenantId AND (@status IS NULL OR status = @status)",
+            new { tenantId, status }, page, ct);
+        return TypedResults.Ok(rows.Map(SeatRequestResponse.From));
     }
 
     public static async Task<IResult> CreateAsync(

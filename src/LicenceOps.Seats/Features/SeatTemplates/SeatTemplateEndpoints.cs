@@ -24,15 +24,18 @@ public sealed class SeatTemplateResponse
 /// <summary>Department templates: which subscriptions a member of a department gets on joining (one row per subscription).</summary>
 internal static class SeatTemplateEndpoints
 {
-    public static async Task<IResult> ListAsync(Guid tenantId, Guid? departmentId, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    private static readonly Keyset<SeatTemplateResponse> Oldest = new("seat-templates",
+        SortKey.Asc<SeatTemplateResponse>("t.created_at", t => t.CreatedAt), SortKey.Asc<SeatTemplateResponse>("t.id", t => t.Id));
+
+    public static async Task<IResult> ListAsync(
+        Guid tenantId, Guid? departmentId, PageRequest page, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
     {
         if (!user.CanAccessTenant(tenantId))
         {
             return Problems.NotFound("Tenant not found.");
         }
-        var rows = await db.QueryAsync<SeatTemplateResponse>(
-            SeatTemplateResponse.SelectSql + " WHERE t.tenant_id = @tenantId AND (@departmentId IS NULL OR t.department_id = @departmentId) ORDER BY t.created_at",
-            new { tenantId, departmentId }, ct);
+        var rows = await Oldest.ReadAsync(db, SeatTemplateResponse.SelectSql,
+            "t.tenant_id = @tenantId AND (@departmentId IS NULL OR t.department_id = @departmentId)", new { tenantId, departmentId }, page, ct);
         return TypedResults.Ok(rows);
     }
 

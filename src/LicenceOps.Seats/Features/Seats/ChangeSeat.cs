@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Seats.Domain;
@@ -37,7 +38,7 @@ internal static class ChangeSeat
                     $"A {seat.Status} seat cannot become {request.Status}; allowed: {(allowed.Count == 0 ? "none" : string.Join(", ", allowed))}.");
             }
             var moved = to == SeatStatus.Released
-                ? await SeatLedger.ReleaseAsync(uow, seat, Clock.Today(uow.Now), request.Reason, applyCommitmentRule: false) is not null
+                ? await SeatLedger.ReleaseAsync(uow, seat, ParisCalendar.DateOf(uow.Now), request.Reason, applyCommitmentRule: false) is not null
                 : await SeatLedger.TransitionAsync(uow, seat, from, to, request.Reason);
             if (!moved)
             {
@@ -79,7 +80,7 @@ internal static class ChangeSeat
                 return refusal;
             }
             var reason = request.Reason ?? $"reassigned from seat {seat.Id}";
-            await SeatLedger.ReleaseAsync(uow, seat, Clock.Today(uow.Now), $"reassigned to {request.PersonId}", applyCommitmentRule: false);
+            await SeatLedger.ReleaseAsync(uow, seat, ParisCalendar.DateOf(uow.Now), $"reassigned to {request.PersonId}", applyCommitmentRule: false);
             var sub = (await SubscriptionLedger.FindAsync(uow, tenantId, seat.SubscriptionId))!;
             // The unit just freed is taken back in the same transaction, so nobody can slip in between.
             var claim = await SeatLedger.ClaimAsync(uow, sub, increaseAllowed: false, reason);

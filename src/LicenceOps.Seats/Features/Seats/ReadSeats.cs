@@ -7,8 +7,14 @@ namespace LicenceOps.Seats.Features.Seats;
 
 internal static class ReadSeats
 {
+    private static readonly Keyset<SeatResponse> Oldest = new("seats",
+        SortKey.Asc<SeatResponse>("st.created_at", s => s.CreatedAt), SortKey.Asc<SeatResponse>("st.id", s => s.Id));
+
+    private static readonly Keyset<SeatHistoryEntry> OldestChange = new("seat-history",
+        SortKey.Asc<SeatHistoryEntry>("seq", h => h.Seq), SortKey.Asc<SeatHistoryEntry>("id", h => h.Id));
+
     public static async Task<IResult> ListAsync(
-        Guid tenantId, Guid? personId, Guid? subscriptionId, string? status, CurrentUser user, ModuleDatabase<SeatsModule> db,
+        Guid tenantId, Guid? personId, Guid? subscriptionId, string? status, PageRequest page, CurrentUser user, ModuleDatabase<SeatsModule> db,
         CancellationToken ct)
     {
         if (!user.CanAccessTenant(tenantId))
@@ -21,15 +27,14 @@ internal static class ReadSeats
             errors.Add("status", "Unknown seat status; use requested, invited, active, suspended or released.");
             return errors.ToProblem();
         }
-        var seats = await db.QueryAsync<SeatResponse>(
-            SeatResponse.SelectSql + """
-             WHERE st.tenant_id = @tenantId
+        var seats = await Oldest.ReadAsync(db, SeatResponse.SelectSql,
+            """
+            st.tenant_id = @tenantId
                AND (@personId IS NULL OR st.person_id = @personId)
                AND (@subscriptionId IS NULL OR st.subscription_id = @subscriptionId)
                AND (@status IS NULL OR st.status = @status)
-             ORDER BY st.created_at
             """,
-            new { tenantId, personId, subscriptionId, status }, ct);
+            new { tenantId, personId, subscriptionId, status }, page, ct);
         return TypedResults.Ok(seats);
     }
 
@@ -42,20 +47,20 @@ internal static class ReadSeats
         return seat is null ? Problems.NotFound($"Seat {seatId} not found.") : TypedResults.Ok(seat);
     }
 
-    public static async Task<IResult> HistoryAsync(Guid tenantId, Guid seatId, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    public static async Task<IResult> HistoryAsync(Guid tenantId, Guid seatId, PageRequest page, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
     {
         if (!user.CanAccessTenant(tenantId)
             || await db.QuerySingleOrDefaultAsync<Guid?>("SELECT id FROM seats WHERE id = @seatId AND tenant_id = @tenantId", new { seatId, tenantId }, ct) is null)
         {
             return Problems.NotFound($"Seat {seatId} not found.");
         }
-        var history = await db.QueryAsync<SeatHistoryEntry>(
+        var history = await OldestChange.ReadAsync(db,
             """
-            SELECT from_status AS FromStatus, to_status AS ToStatus, actor_id AS ActorId, actor_display AS ActorDisplay,
+            SELECT seq AS Seq, id AS Id, from_status AS FromStatus, to_status AS ToStatus, actor_id AS ActorId, actor_display AS ActorDisplay,
                    reason AS Reason, occurred_at AS OccurredAt
-            FROM seat_history WHERE seat_id = @seatId ORDER BY seq
+            FROM seat_history
             """,
-            new { seatId }, ct);
+            "seat_id = @seatId", new { seatId }, page, ct);
         return TypedResults.Ok(history);
     }
 }

@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Seats.Shared;
@@ -26,7 +27,7 @@ internal static class ChangeSubscription
             {
                 return Problems.NotFound($"Subscription {subscriptionId} not found.");
             }
-            var effective = request.EffectiveDate ?? Clock.Today(uow.Now);
+            var effective = request.EffectiveDate ?? ParisCalendar.DateOf(uow.Now);
             if (quantity == sub.CommittedQuantity)
             {
                 return Problems.BadRequest($"The committed quantity is already {quantity}.");
@@ -78,7 +79,7 @@ internal static class ChangeSubscription
                 new { id = sub.Id, price = request.SalePricePerSeatEur, now = uow.Now });
             var after = (await SubscriptionLedger.FindAsync(uow, tenantId, subscriptionId))!;
             await SubscriptionLedger.RecordAsync(uow, after, SubscriptionChangeKinds.Price, sub.CommittedQuantity, sub.SalePricePerSeatEur,
-                request.EffectiveDate ?? Clock.Today(uow.Now), request.Reason);
+                request.EffectiveDate ?? ParisCalendar.DateOf(uow.Now), request.Reason);
             return TypedResults.Ok(SubscriptionResponse.From(after));
         }, ct);
     }

@@ -16,6 +16,9 @@ public sealed record SubscriptionResponse(
 
 public sealed class SubscriptionChangeResponse
 {
+    /// <summary>Position in the subscription's history: the paging key, not part of the answer.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long Seq { get; init; }
     public Guid Id { get; init; }
     public string ChangeKind { get; init; } = "";
     public int PreviousQuantity { get; init; }

@@ -16,24 +16,27 @@ public sealed record TransferResponse(
 /// <summary>Workflows are driven by events and the sweeper; the API shows them and lets staff retry one that needs attention.</summary>
 internal static class TransferEndpoints
 {
-    public static async Task<IResult> ListAsync(Guid tenantId, Guid? personId, string? status, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    private static readonly Keyset<TransferRow> Oldest = new("transfers",
+        SortKey.Asc<TransferRow>("created_at", t => t.CreatedAt), SortKey.Asc<TransferRow>("id", t => t.Id));
+
+    /// <summary>One page of transfers, then the steps of the whole page in one query: two queries whatever the page size.</summary>
+    public static async Task<IResult> ListAsync(
+        Guid tenantId, Guid? personId, string? status, PageRequest page, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
     {
         if (!user.CanAccessTenant(tenantId))
         {
             return Problems.NotFound("Tenant not found.");
         }
-        var transfers = await db.QueryAsync<TransferRow>(
-            TransferRow.SelectSql + """
-             WHERE tenant_id = @tenantId AND (@personId IS NULL OR person_id = @personId) AND (@status IS NULL OR status = @status)
-             ORDER BY created_at
-            """,
-            new { tenantId, personId, status }, ct);
-        var result = new List<TransferResponse>();
-        foreach (var transfer in transfers)
-        {
-            result.Add(await WithStepsAsync(db, transfer, ct));
-        }
-        return TypedResults.Ok(result);
+        var transfers = await Oldest.ReadAsync(db, TransferRow.SelectSql,
+            "tenant_id = @tenantId AND (@personId IS NULL OR person_id = @personId) AND (@status IS NULL OR status = @status)",
+            new { tenantId, personId, status }, page, ct);
+        var ids = transfers.Items.Select(t => t.Id).ToList();
+        var steps = ids.Count == 0
+            ? []
+            : await db.QueryAsync<TransferStepRow>(TransferStepRow.SelectSql + " WHERE tenant_id = @tenantId AND transfer_id IN @ids ORDER BY lane, step_order",
+                new { tenantId, ids }, ct);
+        var byTransfer = steps.ToLookup(s => s.TransferId);
+        return TypedResults.Ok(transfers.Map(t => ToResponse(t, byTransfer[t.Id])));
     }
 
     public static async Task<IResult> GetAsync(Guid tenantId, Guid transferId, CurrentUser user, ModuleDatabase<SeatsModule> db, CancellationToken ct)
@@ -84,8 +87,11 @@ internal static class TransferEndpoints
     {
         var steps = await db.QueryAsync<TransferStepRow>(TransferStepRow.SelectSql + " WHERE transfer_id = @id ORDER BY lane, step_order",
             new { id = t.Id }, ct);
-        return new TransferResponse(t.Id, t.PersonId, t.Kind, t.Status, t.AttentionReason, t.CreatedAt, t.UpdatedAt, t.CompletedAt,
+        return ToResponse(t, steps);
+    }
+
+    private static TransferResponse ToResponse(TransferRow t, IEnumerable<TransferStepRow> steps) =>
+        new(t.Id, t.PersonId, t.Kind, t.Status, t.AttentionReason, t.CreatedAt, t.UpdatedAt, t.CompletedAt,
             steps.Select(s => new TransferStepResponse(s.Id, s.Lane, s.StepOrder, s.Kind, s.SubscriptionId, s.SeatId, s.DataRule, s.Status,
                 s.Attempts, s.NextAttemptAt, s.LastError, s.SeatRequestId, s.CompletedAt, s.CompletedBy)).ToList());
-    }
 }

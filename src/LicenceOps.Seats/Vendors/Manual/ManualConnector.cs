@@ -11,10 +11,18 @@ public sealed class ManualConnector : IVendorConnector
 {
     public string Name => "manual";
 
+    public bool IsApi => false;
+
     public bool Handles(string vendorCode) => true;
 
-    public Task<VendorReading<IReadOnlyList<VendorMember>>> ListMembersAsync(VendorAccount account, CancellationToken ct) =>
-        Task.FromResult<VendorReading<IReadOnlyList<VendorMember>>>(new VendorReading<IReadOnlyList<VendorMember>>.Unavailable(NoApi(account)));
+    public Task<VendorReading<VendorMemberList>> ListMembersAsync(VendorAccount account, CancellationToken ct) =>
+        Task.FromResult<VendorReading<VendorMemberList>>(new VendorReading<VendorMemberList>.Unavailable(NoApi(account)));
+
+    public Task<VendorReading<VendorMember?>> FindMemberAsync(VendorAccount account, string email, CancellationToken ct) =>
+        Task.FromResult<VendorReading<VendorMember?>>(new VendorReading<VendorMember?>.Unavailable(NoApi(account)));
+
+    public Task<VendorReading<string>> TestAsync(VendorAccount account, CancellationToken ct) =>
+        Task.FromResult<VendorReading<string>>(new VendorReading<string>.Unavailable(NoApi(account)));
 
     public Task<VendorReading<VendorQuantity>> ReadPurchasedQuantityAsync(VendorAccount account, CancellationToken ct) =>
         Task.FromResult<VendorReading<VendorQuantity>>(new VendorReading<VendorQuantity>.Unavailable(NoApi(account)));

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Security;
 using LicenceOps.Tenants.Domain;
 using LicenceOps.Tenants.Features.Tenants;
@@ -30,8 +31,13 @@ internal static class DepartmentEndpoints
         group.MapPut("/{tenantId:guid}/departments/{departmentId:guid}", RenameAsync).RequireAuthorization(Policies.Staff).WithSummary("Rename a department (staff).");
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<DepartmentView>>, ProblemHttpResult>> ListAsync(
-        Guid tenantId, CurrentUser user, ModuleDatabase<TenantsModule> db, CancellationToken ct)
+    private sealed record DepartmentRow(Guid Id, Guid TenantId, string Name, string NameKey);
+
+    private static readonly Keyset<DepartmentRow> ByName = new("departments",
+        SortKey.Asc<DepartmentRow>("name_key", r => r.NameKey), SortKey.Asc<DepartmentRow>("id", r => r.Id));
+
+    private static async Task<Results<Ok<Page<DepartmentView>>, ProblemHttpResult>> ListAsync(
+        Guid tenantId, PageRequest page, CurrentUser user, ModuleDatabase<TenantsModule> db, CancellationToken ct)
     {
         if (Access.Read(user, tenantId) is { } denied)
         {
@@ -41,9 +47,9 @@ internal static class DepartmentEndpoints
         {
             return Access.TenantNotFound(tenantId);
         }
-        var rows = await db.QueryAsync<DepartmentView>(
-            "SELECT id AS Id, tenant_id AS TenantId, name AS Name FROM departments WHERE tenant_id = @tenantId ORDER BY name_key", new { tenantId }, ct);
-        return TypedResults.Ok(rows);
+        var rows = await ByName.ReadAsync(db, "SELECT id AS Id, tenant_id AS TenantId, name AS Name, name_key AS NameKey FROM departments",
+            "tenant_id = @tenantId", new { tenantId }, page, ct);
+        return TypedResults.Ok(rows.Map(r => new DepartmentView(r.Id, r.TenantId, r.Name)));
     }
 
     private static async Task<Results<Created<DepartmentView>, ValidationProblem, ProblemHttpResult>> CreateAsync(

@@ -1,5 +1,6 @@
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Security;
 using LicenceOps.Tenants.Domain;
 using Microsoft.AspNetCore.Builder;
@@ -22,8 +23,13 @@ internal static class PeopleEndpoints
         LeavePerson.Map(group);
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<PersonView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        Guid tenantId, string? status, Guid? departmentId, CurrentUser user, ModuleDatabase<TenantsModule> db, CancellationToken ct)
+    /// <summary>By name; e-mail (unique in a tenant) and id make the order total, as keyset paging needs.</summary>
+    internal static readonly Keyset<PersonRow> ByName = new("people",
+        SortKey.Asc<PersonRow>("last_name", r => r.LastName), SortKey.Asc<PersonRow>("first_name", r => r.FirstName),
+        SortKey.Asc<PersonRow>("email", r => r.Email), SortKey.Asc<PersonRow>("id", r => r.Id));
+
+    private static async Task<Results<Ok<Page<PersonView>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        Guid tenantId, string? status, Guid? departmentId, PageRequest page, CurrentUser user, ModuleDatabase<TenantsModule> db, CancellationToken ct)
     {
         if (Access.Read(user, tenantId) is { } denied)
         {
@@ -39,14 +45,10 @@ internal static class PeopleEndpoints
         {
             return Access.TenantNotFound(tenantId);
         }
-        var rows = await db.QueryAsync<PersonRow>(
-            PersonRow.Select + """
-             WHERE tenant_id = @tenantId AND (@status IS NULL OR status = @status) AND (@departmentId IS NULL OR department_id = @departmentId)
-             ORDER BY last_name, first_name, email
-            """,
-            new { tenantId, status, departmentId },
-            ct);
-        return TypedResults.Ok<IReadOnlyList<PersonView>>(rows.Select(r => r.ToView()).ToList());
+        var rows = await ByName.ReadAsync(db, PersonRow.Select,
+            "tenant_id = @tenantId AND (@status IS NULL OR status = @status) AND (@departmentId IS NULL OR department_id = @departmentId)",
+            new { tenantId, status, departmentId }, page, ct);
+        return TypedResults.Ok(rows.Map(r => r.ToView()));
     }
 
     private static async Task<Results<Ok<PersonView>, ProblemHttpResult>> GetAsync(

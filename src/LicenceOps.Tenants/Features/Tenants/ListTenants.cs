@@ -1,5 +1,6 @@
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Security;
 using LicenceOps.Tenants.Domain;
 using Microsoft.AspNetCore.Builder;
@@ -15,8 +16,11 @@ internal static class ListTenants
     public static void Map(IEndpointRouteBuilder group) =>
         group.MapGet("/", HandleAsync).WithSummary("List tenants (staff: all; clients: their own).");
 
-    private static async Task<Results<Ok<IReadOnlyList<TenantView>>, ValidationProblem>> HandleAsync(
-        string? status, CurrentUser user, ModuleDatabase<TenantsModule> db, CancellationToken ct)
+    private static readonly Keyset<TenantRow> ByName = new("tenants",
+        SortKey.Asc<TenantRow>("legal_name", r => r.LegalName), SortKey.Asc<TenantRow>("id", r => r.Id));
+
+    private static async Task<Results<Ok<Page<TenantView>>, ValidationProblem>> HandleAsync(
+        string? status, PageRequest page, CurrentUser user, ModuleDatabase<TenantsModule> db, CancellationToken ct)
     {
         if (status is not null && !TenantStatus.All.Contains(status))
         {
@@ -26,14 +30,9 @@ internal static class ListTenants
         }
 
         Guid? onlyTenant = user.IsStaff ? null : user.TenantId ?? Guid.Empty;
-        var rows = await db.QueryAsync<TenantRow>(
-            TenantRow.Select + """
-             WHERE (@status IS NULL OR status = @status) AND (@onlyTenant IS NULL OR id = @onlyTenant)
-             ORDER BY legal_name
-            """,
-            new { status, onlyTenant },
-            ct);
-        var domains = await TenantDomains.OfAllAsync(db, ct);
-        return TypedResults.Ok<IReadOnlyList<TenantView>>(rows.Select(r => TenantView.From(r, domains[r.Id])).ToList());
+        var rows = await ByName.ReadAsync(db, TenantRow.Select,
+            "(@status IS NULL OR status = @status) AND (@onlyTenant IS NULL OR id = @onlyTenant)", new { status, onlyTenant }, page, ct);
+        var domains = await TenantDomains.OfAsync(db, rows.Items.Select(r => r.Id).ToList(), ct);
+        return TypedResults.Ok(rows.Map(r => TenantView.From(r, domains[r.Id])));
     }
 }

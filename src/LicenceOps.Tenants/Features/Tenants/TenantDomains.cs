@@ -1,3 +1,4 @@
+using LicenceOps.Contracts.Tenants;
 using LicenceOps.Platform.Data;
 
 namespace LicenceOps.Tenants.Features.Tenants;
@@ -8,9 +9,15 @@ internal static class TenantDomains
     public static async Task<IReadOnlyList<string>> OfAsync(UnitOfWork uow, Guid tenantId) =>
         await uow.QueryAsync<string>("SELECT domain FROM tenant_domains WHERE tenant_id = @tenantId ORDER BY domain", new { tenantId });
 
-    public static async Task<ILookup<Guid, string>> OfAllAsync(ModuleDatabase<TenantsModule> db, CancellationToken ct)
+    /// <summary>The domains of one page of tenants, in one query.</summary>
+    public static async Task<ILookup<Guid, string>> OfAsync(ModuleDatabase<TenantsModule> db, IReadOnlyList<Guid> tenantIds, CancellationToken ct)
     {
-        var rows = await db.QueryAsync<TenantDomainRow>("SELECT tenant_id AS TenantId, domain AS Domain FROM tenant_domains", ct: ct);
+        if (tenantIds.Count == 0)
+        {
+            return Array.Empty<TenantDomainRow>().ToLookup(r => r.TenantId, r => r.Domain);
+        }
+        var rows = await db.QueryAsync<TenantDomainRow>(
+            "SELECT tenant_id AS TenantId, domain AS Domain FROM tenant_domains WHERE tenant_id IN @tenantIds", new { tenantIds }, ct);
         return rows.ToLookup(r => r.TenantId, r => r.Domain);
     }
 
@@ -32,5 +39,8 @@ internal static class TenantDomains
         {
             await uow.ExecuteAsync("INSERT INTO tenant_domains (domain, tenant_id) VALUES (@domain, @tenantId)", new { domain, tenantId });
         }
+
+        // The whole set, so a consumer that receives an older message after a newer one can tell by OccurredAt.
+        await uow.PublishAsync(new TenantEmailDomainsChanged(tenantId, domains, uow.Now));
     }
 }

@@ -37,6 +37,29 @@ public sealed class InvoicePdfTests
         });
     }
 
+    [Test]
+    public async Task The_factur_x_xml_downloads_on_its_own_and_is_the_one_inside_the_pdf()
+    {
+        using var factory = new LicenceOpsFactory(BillingWorld.Settings());
+        var invoice = await IssuedInvoices.CreateAsync(factory, seats: 4, eurPerSeat: 30m, usdListPrice: 25m);
+        using var staff = await factory.StaffClientAsync();
+
+        var xml = await staff.GetAsync($"/api/tenants/{invoice.TenantId}/invoices/{invoice.Id}/factur-x.xml");
+        var pdf = await staff.GetByteArrayAsync($"/api/tenants/{invoice.TenantId}/invoices/{invoice.Id}/pdf");
+
+        Assert.That(xml.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(xml.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/xml"));
+        var bytes = await xml.Content.ReadAsByteArrayAsync();
+        using var document = PdfDocument.Open(pdf);
+        Assert.That(document.Advanced.TryGetEmbeddedFiles(out var files), Is.True);
+        Assert.That(files!.Single().Bytes.ToArray(), Is.EqualTo(bytes));
+        var cii = System.Xml.Linq.XDocument.Parse(System.Text.Encoding.UTF8.GetString(bytes));
+        System.Xml.Linq.XNamespace ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100";
+        Assert.That(cii.Descendants(ram + "ID").First().Value, Is.EqualTo("urn:cen.eu:en16931:2017"));
+        Assert.That(cii.Descendants(ram + "GrandTotalAmount").Single().Value,
+            Is.EqualTo(invoice.TotalInclVat.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     private static string FrenchMoney(decimal amount) =>
         amount.ToString("#,##0.00", new System.Globalization.NumberFormatInfo { NumberDecimalSeparator = ",", NumberGroupSeparator = " " }) + " €";
 

@@ -14,7 +14,7 @@ internal static class StripeSignatures
     }
 
     public static string PaymentIntentEvent(
-        string eventId, string type, Guid invoiceId, long amountCents, DateTimeOffset created, string? failure = null)
+        string eventId, string type, Guid invoiceId, long amountCents, DateTimeOffset created, string? failure = null, string currency = "eur")
     {
         var error = failure is null ? "null" : $$"""{"code":"insufficient_funds","message":"{{failure}}","type":"card_error"}""";
         var status = type.EndsWith("succeeded", StringComparison.Ordinal) ? "succeeded" : "requires_payment_method";
@@ -23,7 +23,7 @@ internal static class StripeSignatures
             {"id":"{{eventId}}","object":"event","api_version":"2026-10-28.endive","created":{{created.ToUnixTimeSeconds()}},
              "livemode":false,"pending_webhooks":1,"type":"{{type}}",
              "data":{"object":{"id":"pi_{{eventId}}","object":"payment_intent","amount":{{amountCents}},
-               "amount_received":{{received}},"currency":"eur","status":"{{status}}","last_payment_error":{{error}},
+               "amount_received":{{received}},"currency":"{{currency}}","status":"{{status}}","last_payment_error":{{error}},
                "metadata":{"invoice_id":"{{invoiceId}}","invoice_number":"F-2026-000042"} } } }
             """;
     }

@@ -56,6 +56,51 @@ public sealed class StripeWebhookTests
     }
 
     [Test]
+    public async Task A_wrong_amount_is_a_partial_payment_for_review_and_the_rest_completes_it()
+    {
+        var invoice = await IssuedInvoices.CreateAsync(factory, seats: 10, eurPerSeat: 30m);
+        var partial = StripeSignatures.PaymentIntentEvent("evt_partial", "payment_intent.succeeded", invoice.Id, 10_000, Now);
+
+        var response = await PostAsync(partial, StripeSignatures.Header(partial, Secret, Now));
+
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("partial-payment-for-review"));
+        Assert.That((await IssuedInvoices.FindAsync(factory, invoice.TenantId)).Status, Is.EqualTo(InvoiceStatuses.Issued));
+        Assert.That(await Db.QueryAsync<string>("SELECT outcome || '/' || review_status FROM invoice_payments WHERE invoice_id = @Id", new { invoice.Id }),
+            Is.EqualTo(new[] { "partial/open" }));
+        Assert.That(await Db.QueryAsync<decimal>("SELECT amount FROM invoice_payments WHERE invoice_id = @Id", new { invoice.Id }), Is.EqualTo(new[] { 100.00m }));
+
+        var rest = StripeSignatures.PaymentIntentEvent("evt_rest", "payment_intent.succeeded", invoice.Id, Cents(invoice) - 10_000, Now);
+        await PostAsync(rest, StripeSignatures.Header(rest, Secret, Now));
+
+        var paid = await IssuedInvoices.FindAsync(factory, invoice.TenantId);
+        Assert.That((paid.Status, paid.AmountPaid), Is.EqualTo((InvoiceStatuses.Paid, 360.00m)));
+        Assert.That(await Db.QueryAsync<string>("SELECT review_status FROM invoice_payments WHERE invoice_id = @Id", new { invoice.Id }), Is.All.EqualTo("none"));
+    }
+
+    [Test]
+    public async Task A_payment_in_another_currency_never_marks_the_invoice_paid()
+    {
+        var invoice = await IssuedInvoices.CreateAsync(factory, seats: 10, eurPerSeat: 30m);
+        // The full figure, but in dollars: 360 USD is not 360 EUR.
+        var usd = StripeSignatures.PaymentIntentEvent("evt_usd", "payment_intent.succeeded", invoice.Id, Cents(invoice), Now, currency: "usd");
+        var tooMuch = StripeSignatures.PaymentIntentEvent("evt_too_much", "payment_intent.succeeded", invoice.Id, Cents(invoice) + 1, Now);
+
+        var usdResponse = await PostAsync(usd, StripeSignatures.Header(usd, Secret, Now));
+        var tooMuchResponse = await PostAsync(tooMuch, StripeSignatures.Header(tooMuch, Secret, Now));
+
+        Assert.That(await usdResponse.Content.ReadAsStringAsync(), Does.Contain("mismatched-payment-for-review"));
+        Assert.That(await tooMuchResponse.Content.ReadAsStringAsync(), Does.Contain("mismatched-payment-for-review"));
+        var unpaid = await IssuedInvoices.FindAsync(factory, invoice.TenantId);
+        Assert.That((unpaid.Status, unpaid.AmountPaid), Is.EqualTo((InvoiceStatuses.Issued, (decimal?)null)));
+        Assert.That(await Db.QueryAsync<string>("SELECT currency || '/' || outcome FROM invoice_payments WHERE invoice_id = @Id ORDER BY currency", new { invoice.Id }),
+            Is.EqualTo(new[] { "EUR/mismatched", "USD/mismatched" }));
+
+        var staff = await factory.StaffClientAsync(LicenceOps.Platform.Security.Roles.StaffBilling);
+        var review = await BillingWorld.JsonAsync(await staff.GetAsync("/api/billing/payments/review"));
+        Assert.That(review.EnumerateArray().Count(p => p.GetProperty("invoiceId").GetGuid() == invoice.Id), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task A_signed_failed_event_records_the_failure_and_leaves_the_invoice_unpaid()
     {
         var invoice = await IssuedInvoices.CreateAsync(factory, seats: 2, eurPerSeat: 25m);

@@ -1,4 +1,5 @@
 using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Http;
 using LicenceOps.Platform.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -18,7 +19,7 @@ internal static class ExportPeopleEndpoint
             .Produces<string>(StatusCodes.Status200OK, "text/csv")
             .WithSummary("Export people as CSV (same columns as the import).");
 
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> HandleAsync(
+    private static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> HandleAsync(
         Guid tenantId, bool? includeLeft, CurrentUser user, ModuleDatabase<TenantsModule> db, CancellationToken ct)
     {
         if (Access.Read(user, tenantId) is { } denied)
@@ -29,7 +30,7 @@ internal static class ExportPeopleEndpoint
         {
             return Access.TenantNotFound(tenantId);
         }
-        var rows = await db.QueryAsync<PersonCsvLine>(
+        var rows = db.StreamAsync<PersonCsvLine>(
             """
             SELECT p.email AS Email, p.first_name AS FirstName, p.last_name AS LastName, d.name AS Department,
                    m.email AS ManagerEmail, p.start_date AS StartDate, p.is_external AS External, p.status AS Status,
@@ -42,7 +43,6 @@ internal static class ExportPeopleEndpoint
             """,
             new { tenantId, includeLeft = includeLeft ?? false, yes = true, left = Domain.PersonStatus.Left },
             ct);
-        var csv = PeopleCsvWriter.Write(rows);
-        return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"people-{tenantId}.csv");
+        return CsvStreaming.Stream(rows, PeopleCsvWriter.Write, "text/csv; charset=utf-8", $"people-{tenantId}.csv");
     }
 }

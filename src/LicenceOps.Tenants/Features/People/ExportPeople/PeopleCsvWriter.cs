@@ -20,11 +20,21 @@ public static class PeopleCsvWriter
     public static string Write(IEnumerable<PersonCsvLine> people)
     {
         using var text = new StringWriter(CultureInfo.InvariantCulture);
+        Write(text, people, header: true);
+        return text.ToString();
+    }
+
+    /// <summary>Appends rows (after the header when <paramref name="header"/>): the export streams chunk by chunk.</summary>
+    public static void Write(TextWriter text, IEnumerable<PersonCsvLine> people, bool header)
+    {
         // Names come from HR files and end up opened in a spreadsheet: never let "=HYPERLINK(...)" run as a formula.
         var options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
         using (var csv = CsvWriter.Create(text, options, leaveOpen: true))
         {
-            csv.WriteHeader(Header);
+            if (header)
+            {
+                csv.WriteHeader(Header);
+            }
             foreach (var p in people)
             {
                 csv.WriteRecord(
@@ -32,7 +42,6 @@ public static class PeopleCsvWriter
                     Date(p.StartDate), p.External ? "true" : "false", p.Status, p.EndDate is { } end ? Date(end) : null);
             }
         }
-        return text.ToString();
     }
 
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

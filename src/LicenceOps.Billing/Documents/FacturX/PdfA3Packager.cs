@@ -1,0 +1,466 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace LicenceOps.Billing.Documents.FacturX;
+
+/// <summary>What the document information dictionary and the XMP metadata both say (PDF/A requires them to agree).</summary>
+public sealed record PdfDocumentInfo(string Title, string Author, string Subject, string Creator, string Producer, DateTimeOffset Created);
+
+/// <summary>
+/// Turns the PDF/A-2b that SkiaSharp draws into a Factur-X PDF/A-3b by appending one incremental update
+/// (ISO 32000-1 §7.5.6; allowed by ISO 19005-3): the original bytes stay untouched and a new catalog adds
+/// the XMP metadata (PDF/A-3 identification + Factur-X extension schema), the sRGB output intent and
+/// factur-x.xml as an associated file. Why not PDFsharp: docs/adr/0xx-factur-x-pdf-a3.md.
+/// Only what SkiaSharp writes is supported (classic cross-reference table, no object streams); anything
+/// else is refused rather than patched blindly.
+/// </summary>
+internal static partial class PdfA3Packager
+{
+    public const string FacturXNamespace = "urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#";
+
+    /// <summary>Catalog entries this update owns; every other entry of the original catalog is kept as written.</summary>
+    private static readonly HashSet<string> ReplacedCatalogKeys = ["Metadata", "OutputIntents", "Names", "AF", "Version"];
+
+    public static byte[] Package(byte[] pdf, byte[] facturXml, string conformanceLevel, PdfDocumentInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(pdf);
+        ArgumentNullException.ThrowIfNull(facturXml);
+        var original = WithStableDocumentId(Latin1(pdf));
+        pdf = Encoding.Latin1.GetBytes(original);
+        var xrefOffset = StartXref(original);
+        if (string.CompareOrdinal(original, xrefOffset, "xref", 0, 4) != 0)
+        {
+            throw new InvalidOperationException("The PDF uses a cross-reference stream; only a classic xref table can be updated.");
+        }
+
+        var trailerStart = original.IndexOf("trailer", xrefOffset, StringComparison.Ordinal);
+        var trailer = Dictionary(original, original.IndexOf("<<", trailerStart, StringComparison.Ordinal));
+        var size = int.Parse(trailer["Size"], CultureInfo.InvariantCulture);
+        var root = ObjectNumber(trailer["Root"]);
+        var id = trailer.GetValueOrDefault("ID") ?? throw new InvalidOperationException("The PDF trailer has no ID, which PDF/A requires.");
+        var catalogOffset = ObjectOffset(original, xrefOffset, root);
+        var catalog = Dictionary(original, original.IndexOf("<<", catalogOffset, StringComparison.Ordinal));
+
+        var metadataId = size;
+        var iccId = size + 1;
+        var embeddedFileId = size + 2;
+        var fileSpecId = size + 3;
+        var infoId = size + 4;
+        var newSize = size + 5;
+
+        using var output = new MemoryStream(pdf.Length + facturXml.Length + 16_384);
+        output.Write(pdf);
+        if (pdf[^1] is not (byte)'\n' and not (byte)'\r')
+        {
+            output.WriteByte((byte)'\n');
+        }
+
+        var offsets = new SortedDictionary<int, long>();
+
+        // XMP must stay unfiltered so any tool (and PDF/A validators) can read it without decoding.
+        var xmp = Encoding.UTF8.GetBytes(Xmp(info, conformanceLevel));
+        WriteStream(output, offsets, metadataId, $"/Type /Metadata /Subtype /XML", xmp, compress: false);
+
+        WriteStream(output, offsets, iccId, "/N 3", SrgbProfile.Bytes, compress: true);
+
+        var modified = PdfDate(info.Created);
+        WriteStream(output, offsets, embeddedFileId,
+            string.Create(CultureInfo.InvariantCulture,
+                $"/Type /EmbeddedFile /Subtype /text#2Fxml /Params << /Size {facturXml.Length} /ModDate {modified} /CheckSum <{Convert.ToHexString(MD5.HashData(facturXml))}> >>"),
+            facturXml, compress: true);
+
+        // Factur-X: the XML is an alternative representation of the same invoice for the EN 16931 profile.
+        WriteObject(output, offsets, fileSpecId,
+            $"<< /Type /Filespec /F ({FacturXml.FileName}) /UF {TextString(FacturXml.FileName)} /Desc {TextString("Factur-X invoice data (EN 16931)")} " +
+            $"/AFRelationship /Alternative /EF << /F {embeddedFileId} 0 R /UF {embeddedFileId} 0 R >> >>");
+
+        WriteObject(output, offsets, infoId,
+            $"<< /Title {TextString(info.Title)} /Author {TextString(info.Author)} /Subject {TextString(info.Subject)} " +
+            $"/Creator {TextString(info.Creator)} /Producer {TextString(info.Producer)} /CreationDate {modified} /ModDate {modified} >>");
+
+        var kept = string.Concat(catalog.Where(e => !ReplacedCatalogKeys.Contains(e.Key)).Select(e => $"/{e.Key} {e.Value} "));
+        WriteObject(output, offsets, root,
+            $"<< {kept}/Version /1.7 /Metadata {metadataId} 0 R " +
+            $"/OutputIntents [ << /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) /RegistryName (http://www.color.org) " +
+            $"/Info (sRGB IEC61966-2.1) /DestOutputProfile {iccId} 0 R >> ] " +
+            $"/Names << /EmbeddedFiles << /Names [ ({FacturXml.FileName}) {fileSpecId} 0 R ] >> >> /AF [ {fileSpecId} 0 R ] >>");
+
+        var xref = output.Position;
+        var table = new StringBuilder("xref\n");
+        // One subsection per run of consecutive object numbers; each entry is exactly 20 bytes.
+        foreach (var run in Runs(offsets.Keys))
+        {
+            table.Append(CultureInfo.InvariantCulture, $"{run[0]} {run.Count}\n");
+            foreach (var number in run)
+            {
+                table.Append(CultureInfo.InvariantCulture, $"{offsets[number]:D10} 00000 n \n");
+            }
+        }
+        table.Append(CultureInfo.InvariantCulture,
+            $"trailer\n<< /Size {newSize} /Root {root} 0 R /Info {infoId} 0 R /ID {id} /Prev {xrefOffset} >>\nstartxref\n{xref}\n%%EOF\n");
+        output.Write(Encoding.ASCII.GetBytes(table.ToString()));
+        return output.ToArray();
+    }
+
+    /// <summary>
+    /// SkiaSharp's PDF/A mode mixes the clock into the document ID (trailer /ID, XMP xmpMM:DocumentID), so the
+    /// same invoice would never render to the same bytes. The ID becomes a hash of the content with the ID blanked:
+    /// same document, same bytes, and the replacement has the same length, so no offset moves.
+    /// </summary>
+    private static string WithStableDocumentId(string pdf)
+    {
+        var trailer = Dictionary(pdf, pdf.IndexOf("<<", pdf.LastIndexOf("trailer", StringComparison.Ordinal), StringComparison.Ordinal));
+        var ids = trailer.TryGetValue("ID", out var pair)
+            ? HexId().Matches(pair).Select(m => m.Groups[1].Value.ToUpperInvariant()).Distinct().ToList()
+            : [];
+        if (ids.Count == 0)
+        {
+            return pdf;
+        }
+
+        var blank = new string('0', 32);
+        var blanked = ids.Aggregate(pdf, (text, id) => ReplaceIdForms(text, id, blank));
+        var stable = Convert.ToHexString(MD5.HashData(Encoding.Latin1.GetBytes(blanked)));
+        return ReplaceIdForms(blanked, blank, stable);
+    }
+
+    /// <summary>The ID as hex in the trailer and as a lower-case UUID ("uuid:8-4-4-4-12") in SkiaSharp's XMP.</summary>
+    private static string ReplaceIdForms(string pdf, string id, string replacement) =>
+        pdf.Replace(id, replacement, StringComparison.OrdinalIgnoreCase)
+            .Replace(Uuid(id), Uuid(replacement), StringComparison.OrdinalIgnoreCase);
+
+    private static string Uuid(string hex) =>
+        $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}".ToLowerInvariant();
+
+    /// <summary>
+    /// XMP packet: PDF/A-3B identification, the Dublin Core / XMP / PDF properties mirroring the Info dictionary,
+    /// and the Factur-X properties with the PDF/A extension schema that declares them (ISO 19005 requires it).
+    /// </summary>
+    internal static string Xmp(PdfDocumentInfo info, string conformanceLevel)
+    {
+        var date = info.Created.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+        return $"""
+            <?xpacket begin="{'\uFEFF'}" id="W5M0MpCehiHzreSzNTczkc9d"?>
+            <x:xmpmeta xmlns:x="adobe:ns:meta/">
+             <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+              <rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+               <pdfaid:part>3</pdfaid:part>
+               <pdfaid:conformance>B</pdfaid:conformance>
+              </rdf:Description>
+              <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+               <dc:format>application/pdf</dc:format>
+               <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{Xml(info.Title)}</rdf:li></rdf:Alt></dc:title>
+               <dc:creator><rdf:Seq><rdf:li>{Xml(info.Author)}</rdf:li></rdf:Seq></dc:creator>
+               <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{Xml(info.Subject)}</rdf:li></rdf:Alt></dc:description>
+              </rdf:Description>
+              <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+               <xmp:CreatorTool>{Xml(info.Creator)}</xmp:CreatorTool>
+               <xmp:CreateDate>{date}</xmp:CreateDate>
+               <xmp:ModifyDate>{date}</xmp:ModifyDate>
+              </rdf:Description>
+              <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+               <pdf:Producer>{Xml(info.Producer)}</pdf:Producer>
+              </rdf:Description>
+              <rdf:Description rdf:about="" xmlns:fx="{FacturXNamespace}">
+               <fx:DocumentType>INVOICE</fx:DocumentType>
+               <fx:DocumentFileName>{FacturXml.FileName}</fx:DocumentFileName>
+               <fx:Version>1.0</fx:Version>
+               <fx:ConformanceLevel>{Xml(conformanceLevel)}</fx:ConformanceLevel>
+              </rdf:Description>
+              <rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+                  xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+               <pdfaExtension:schemas>
+                <rdf:Bag>
+                 <rdf:li rdf:parseType="Resource">
+                  <pdfaSchema:schema>Factur-X PDFA Extension Schema</pdfaSchema:schema>
+                  <pdfaSchema:namespaceURI>{FacturXNamespace}</pdfaSchema:namespaceURI>
+                  <pdfaSchema:prefix>fx</pdfaSchema:prefix>
+                  <pdfaSchema:property>
+                   <rdf:Seq>
+            {ExtensionProperty("DocumentFileName", "The name of the embedded XML document")}
+            {ExtensionProperty("DocumentType", "The type of the hybrid document in capital letters, e.g. INVOICE or ORDER")}
+            {ExtensionProperty("Version", "The actual version of the standard applying to the embedded XML document")}
+            {ExtensionProperty("ConformanceLevel", "The conformance level of the embedded XML document")}
+                   </rdf:Seq>
+                  </pdfaSchema:property>
+                 </rdf:li>
+                </rdf:Bag>
+               </pdfaExtension:schemas>
+              </rdf:Description>
+             </rdf:RDF>
+            </x:xmpmeta>
+            <?xpacket end="w"?>
+            """;
+    }
+
+    private static string ExtensionProperty(string name, string description) => $"""
+                    <rdf:li rdf:parseType="Resource">
+                     <pdfaProperty:name>{name}</pdfaProperty:name>
+                     <pdfaProperty:valueType>Text</pdfaProperty:valueType>
+                     <pdfaProperty:category>external</pdfaProperty:category>
+                     <pdfaProperty:description>{description}</pdfaProperty:description>
+                    </rdf:li>
+        """;
+
+    private static void WriteObject(Stream output, IDictionary<int, long> offsets, int number, string body)
+    {
+        offsets[number] = output.Position;
+        output.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{number} 0 obj\n{body}\nendobj\n")));
+    }
+
+    private static void WriteStream(Stream output, IDictionary<int, long> offsets, int number, string entries, byte[] data, bool compress)
+    {
+        var bytes = data;
+        if (compress)
+        {
+            using var buffer = new MemoryStream();
+            using (var zlib = new ZLibStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+            {
+                zlib.Write(data);
+            }
+            bytes = buffer.ToArray();
+        }
+
+        offsets[number] = output.Position;
+        var filter = compress ? " /Filter /FlateDecode" : "";
+        output.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $"{number} 0 obj\n<< {entries}{filter} /Length {bytes.Length} >>\nstream\n")));
+        output.Write(bytes);
+        output.Write("\nendstream\nendobj\n"u8);
+    }
+
+    private static IEnumerable<List<int>> Runs(IEnumerable<int> numbers)
+    {
+        List<int>? run = null;
+        foreach (var number in numbers)
+        {
+            if (run is not null && number == run[^1] + 1)
+            {
+                run.Add(number);
+                continue;
+            }
+            if (run is not null)
+            {
+                yield return run;
+            }
+            run = [number];
+        }
+        if (run is not null)
+        {
+            yield return run;
+        }
+    }
+
+    /// <summary>PDF text string in UTF-16BE with byte-order mark, so accents and dashes survive in every reader.</summary>
+    internal static string TextString(string text) =>
+        "<FEFF" + Convert.ToHexString(Encoding.BigEndianUnicode.GetBytes(text)) + ">";
+
+    private static string PdfDate(DateTimeOffset date)
+    {
+        var offset = date.Offset;
+        var sign = offset < TimeSpan.Zero ? '-' : '+';
+        return string.Create(CultureInfo.InvariantCulture,
+            $"(D:{date:yyyyMMddHHmmss}{sign}{Math.Abs(offset.Hours):D2}'{Math.Abs(offset.Minutes):D2}')");
+    }
+
+    private static string Xml(string text) => System.Security.SecurityElement.Escape(text);
+
+    private static string Latin1(byte[] bytes) => Encoding.Latin1.GetString(bytes);
+
+    private static int StartXref(string pdf)
+    {
+        var at = pdf.LastIndexOf("startxref", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            throw new InvalidOperationException("Not a PDF: no startxref.");
+        }
+        var match = Integer().Match(pdf, at + "startxref".Length);
+        return int.Parse(match.Value, CultureInfo.InvariantCulture);
+    }
+
+    private static int ObjectNumber(string reference) => int.Parse(reference.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+
+    /// <summary>Offset of an object from the (single, SkiaSharp-written) xref section at <paramref name="xrefOffset"/>.</summary>
+    private static int ObjectOffset(string pdf, int xrefOffset, int number)
+    {
+        using var reader = new StringReader(pdf[(xrefOffset + 4)..pdf.IndexOf("trailer", xrefOffset, StringComparison.Ordinal)]);
+        var lines = reader.ReadToEnd().Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < lines.Length;)
+        {
+            var header = lines[i].Trim().Split(' ');
+            var first = int.Parse(header[0], CultureInfo.InvariantCulture);
+            var count = int.Parse(header[1], CultureInfo.InvariantCulture);
+            if (number >= first && number < first + count)
+            {
+                var entry = lines[i + 1 + number - first].Trim().Split(' ');
+                return entry[2] == "n"
+                    ? int.Parse(entry[0], CultureInfo.InvariantCulture)
+                    : throw new InvalidOperationException($"Object {number} is free in the xref table.");
+            }
+            i += 1 + count;
+        }
+        throw new InvalidOperationException($"Object {number} is not in the xref table.");
+    }
+
+    /// <summary>Top-level entries of the dictionary starting at <paramref name="start"/>, values kept as written.</summary>
+    internal static Dictionary<string, string> Dictionary(string pdf, int start)
+    {
+        if (start < 0 || string.CompareOrdinal(pdf, start, "<<", 0, 2) != 0)
+        {
+            throw new InvalidOperationException("Expected a PDF dictionary.");
+        }
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+        var i = start + 2;
+        while (true)
+        {
+            i = SkipWhitespace(pdf, i);
+            if (string.CompareOrdinal(pdf, i, ">>", 0, 2) == 0)
+            {
+                return entries;
+            }
+            if (pdf[i] != '/')
+            {
+                throw new InvalidOperationException($"Expected a name key at offset {i}.");
+            }
+            var keyEnd = i + 1;
+            while (keyEnd < pdf.Length && !IsDelimiter(pdf[keyEnd]) && !char.IsWhiteSpace(pdf[keyEnd]))
+            {
+                keyEnd++;
+            }
+            var key = pdf[(i + 1)..keyEnd];
+            var valueStart = SkipWhitespace(pdf, keyEnd);
+            var valueEnd = ValueEnd(pdf, valueStart);
+            entries[key] = pdf[valueStart..valueEnd].Trim();
+            i = valueEnd;
+        }
+    }
+
+    /// <summary>End of one PDF value: a balanced dictionary, array or string, a name, or a run of plain tokens ("12 0 R").</summary>
+    private static int ValueEnd(string pdf, int i)
+    {
+        switch (pdf[i])
+        {
+            case '<' when pdf[i + 1] == '<':
+            case '[':
+            case '(':
+                return BalancedEnd(pdf, i);
+            case '<':
+                return pdf.IndexOf('>', i) + 1;
+            case '/':
+                var end = i + 1;
+                while (end < pdf.Length && !IsDelimiter(pdf[end]) && !char.IsWhiteSpace(pdf[end]))
+                {
+                    end++;
+                }
+                return end;
+            default:
+                // Numbers, booleans, null or an indirect reference: up to the next key or the dictionary's end.
+                var stop = i;
+                while (stop < pdf.Length && pdf[stop] != '/' && string.CompareOrdinal(pdf, stop, ">>", 0, 2) != 0)
+                {
+                    stop++;
+                }
+                return stop;
+        }
+    }
+
+    private static int BalancedEnd(string pdf, int i)
+    {
+        var depth = 0;
+        while (i < pdf.Length)
+        {
+            var c = pdf[i];
+            if (c == '(')
+            {
+                i = StringEnd(pdf, i);
+                if (depth == 0)
+                {
+                    return i;
+                }
+                continue;
+            }
+            if (c == '<' && pdf[i + 1] != '<')
+            {
+                // A hex string: its closing '>' must not be mistaken for the end of a dictionary.
+                i = pdf.IndexOf('>', i) + 1;
+                continue;
+            }
+            if (c == '<' && pdf[i + 1] == '<')
+            {
+                depth++;
+                i += 2;
+                continue;
+            }
+            if (c == '>' && pdf[i + 1] == '>')
+            {
+                depth--;
+                i += 2;
+                if (depth == 0)
+                {
+                    return i;
+                }
+                continue;
+            }
+            if (c == '[')
+            {
+                depth++;
+            }
+            else if (c == ']')
+            {
+                depth--;
+                if (depth == 0)
+                {
+                    return i + 1;
+                }
+            }
+            i++;
+        }
+        throw new InvalidOperationException("Unbalanced PDF value.");
+    }
+
+    /// <summary>End of a literal string, honouring escapes and nested parentheses.</summary>
+    private static int StringEnd(string pdf, int i)
+    {
+        var depth = 0;
+        for (; i < pdf.Length; i++)
+        {
+            switch (pdf[i])
+            {
+                case '\\':
+                    i++;
+                    break;
+                case '(':
+                    depth++;
+                    break;
+                case ')':
+                    depth--;
+                    if (depth == 0)
+                    {
+                        return i + 1;
+                    }
+                    break;
+            }
+        }
+        throw new InvalidOperationException("Unterminated PDF string.");
+    }
+
+    private static int SkipWhitespace(string pdf, int i)
+    {
+        while (i < pdf.Length && (char.IsWhiteSpace(pdf[i]) || pdf[i] == '\0'))
+        {
+            i++;
+        }
+        return i;
+    }
+
+    private static bool IsDelimiter(char c) => c is '(' or ')' or '<' or '>' or '[' or ']' or '{' or '}' or '/' or '%';
+
+    [GeneratedRegex("<([0-9A-Fa-f]{32})>")]
+    private static partial Regex HexId();
+
+    [GeneratedRegex(@"\d+")]
+    private static partial Regex Integer();
+}

@@ -1,0 +1,8 @@
+-- Embedded mode: a row handed to the in-memory transport is only "published"; it becomes dispatched once every
+-- consumer has committed its inbox row. publish_epoch names the process that published it, so a restarted host
+-- knows which rows were lost with the previous process's memory.
+ALTER TABLE outbox_messages ADD COLUMN published_at TEXT NULL;
+ALTER TABLE outbox_messages ADD COLUMN publish_epoch TEXT NULL;
+-- Retention jobs delete by age.
+CREATE INDEX IF NOT EXISTS ix_outbox_created ON outbox_messages (created_at);
+CREATE INDEX IF NOT EXISTS ix_inbox_processed ON inbox_messages (processed_at);

@@ -1,0 +1,214 @@
+using System.Text.Json;
+using Dapper;
+using LicenceOps.Platform.Data;
+using MailKit.Net.Smtp;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace LicenceOps.Platform.Mail;
+
+/// <summary>
+/// Sends one module's queued mail. A row is claimed with a conditional update (several hosts may share the
+/// database), sent, then marked sent; a failure is retried with exponential back-off, and a permanent refusal
+/// (SMTP 5xx) or the last attempt marks it failed with the reason. A crash between sending and marking sends
+/// the message again with the same Message-Id: delivery is at least once, never lost.
+/// </summary>
+public sealed partial class MailDispatcher(
+    ModuleDatabase database,
+    IMailTransport transport,
+    IEnumerable<IMailAttachmentResolver> resolvers,
+    MailOptions options,
+    TimeProvider time,
+    ILogger<MailDispatcher> logger) : BackgroundService
+{
+    private const int BatchSize = 20;
+    private static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(5);
+
+    public string Module => database.Module;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds(Math.Max(0.05, options.PollIntervalSeconds));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DispatchDueAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogSweepFailed(ex, database.Module);
+            }
+
+            try
+            {
+                // Real time on purpose: tests move a fake TimeProvider that never advances by itself.
+                await Task.Delay(interval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <returns>How many messages were sent in this sweep.</returns>
+    public async Task<int> DispatchDueAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var due = await database.QueryAsync<Guid>(
+            database.Dialect.Top(
+                """
+                SELECT id FROM mail_outbox
+                WHERE status = 'pending' AND next_attempt_at <= @now AND (locked_until IS NULL OR locked_until < @now)
+                ORDER BY seq
+                """,
+                "@batch"),
+            new { now, batch = BatchSize },
+            ct);
+        var sent = 0;
+        foreach (var id in due)
+        {
+            if (await SendOneAsync(id, ct))
+            {
+                sent++;
+            }
+        }
+
+        return sent;
+    }
+
+    private async Task<bool> SendOneAsync(Guid id, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await database.OpenAsync(ct);
+        var claimed = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE mail_outbox SET locked_until = @until
+            WHERE id = @id AND status = 'pending' AND next_attempt_at <= @now AND (locked_until IS NULL OR locked_until < @now)
+            """,
+            new { id, now, until = now + ClaimFor }, cancellationToken: ct));
+        if (claimed == 0)
+        {
+            return false;
+        }
+
+        var row = await connection.QuerySingleAsync<(string Payload, int Attempts)>(new CommandDefinition(
+            "SELECT payload AS Payload, attempts AS Attempts FROM mail_outbox WHERE id = @id", new { id }, cancellationToken: ct));
+        try
+        {
+            var mail = JsonSerializer.Deserialize<OutgoingMail>(row.Payload, MailQueue.Json)
+                ?? throw new InvalidOperationException($"Mail {id} has an empty payload.");
+            var message = await BuildAsync(mail, ct);
+            await transport.SendAsync(message, ct);
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE mail_outbox SET status = 'sent', sent_at = @at, attempts = attempts + 1, locked_until = NULL, last_error = NULL
+                WHERE id = @id
+                """,
+                new { id, at = time.GetUtcNow() }, cancellationToken: ct));
+            LogSent(database.Module, id, mail.Purpose);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var attempts = row.Attempts + 1;
+            var permanent = IsPermanent(ex);
+            var failed = permanent || attempts >= options.MaxAttempts;
+            var delay = TimeSpan.FromSeconds(Math.Min(options.MaxBackoffSeconds, options.BaseBackoffSeconds * Math.Pow(2, attempts - 1)));
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE mail_outbox SET attempts = @attempts, status = @status, next_attempt_at = @next, locked_until = NULL, last_error = @error
+                WHERE id = @id
+                """,
+                new
+                {
+                    id,
+                    attempts,
+                    status = failed ? MailStatuses.Failed : MailStatuses.Pending,
+                    next = time.GetUtcNow() + delay,
+                    error = (permanent ? "Refused: " : "") + ex.Message,
+                },
+                cancellationToken: CancellationToken.None));
+            LogSendFailed(ex, database.Module, id, attempts, failed);
+            return false;
+        }
+    }
+
+    /// <summary>The server refused the message or a recipient for good (5xx): retrying cannot help.</summary>
+    private static bool IsPermanent(Exception ex) =>
+        ex is SmtpCommandException command && (int)command.StatusCode >= 500
+        || ex is ParseException
+        || ex is JsonException;
+
+    internal async Task<MimeMessage> BuildAsync(OutgoingMail mail, CancellationToken ct)
+    {
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(mail.From ?? options.From));
+        foreach (var to in mail.To)
+        {
+            message.To.Add(MailboxAddress.Parse(to));
+        }
+
+        foreach (var cc in mail.Cc)
+        {
+            message.Cc.Add(MailboxAddress.Parse(cc));
+        }
+
+        if (mail.ReplyTo is not null)
+        {
+            message.ReplyTo.Add(MailboxAddress.Parse(mail.ReplyTo));
+        }
+
+        message.Subject = mail.Subject;
+        message.MessageId = mail.MessageId ?? MimeUtils.GenerateMessageId();
+        message.Date = time.GetUtcNow();
+        if (mail.InReplyTo is not null)
+        {
+            message.InReplyTo = mail.InReplyTo;
+        }
+
+        foreach (var reference in mail.References)
+        {
+            message.References.Add(reference);
+        }
+
+        foreach (var (name, value) in mail.Headers)
+        {
+            message.Headers.Add(name, value);
+        }
+
+        var body = new BodyBuilder { TextBody = mail.TextBody, HtmlBody = mail.HtmlBody };
+        foreach (var attachment in mail.Attachments)
+        {
+            var content = attachment.Content ?? await ResolveAsync(attachment, ct);
+            body.Attachments.Add(attachment.FileName, content, ContentType.Parse(attachment.ContentType));
+        }
+
+        message.Body = body.ToMessageBody();
+        return message;
+    }
+
+    private Task<byte[]> ResolveAsync(MailAttachment attachment, CancellationToken ct)
+    {
+        var resolver = resolvers.FirstOrDefault(r => r.Kind == attachment.ResolverKind)
+            ?? throw new InvalidOperationException(
+                $"No attachment resolver '{attachment.ResolverKind}' in this host; the module that queued the mail must run here.");
+        return resolver.ResolveAsync(attachment.Reference ?? string.Empty, ct);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Module}: mail sweep failed")]
+    private partial void LogSweepFailed(Exception ex, string module);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Module}: mail {MailId} ({Purpose}) sent")]
+    private partial void LogSent(string module, Guid mailId, string purpose);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Module}: sending mail {MailId} failed (attempt {Attempts}, given up: {GivenUp})")]
+    private partial void LogSendFailed(Exception ex, string module, Guid mailId, int attempts, bool givenUp);
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using LicenceOps.Platform.Data;
+using MimeKit;
+
+namespace LicenceOps.Platform.Mail;
+
+/// <summary>
+/// Queues e-mail in the calling module's database, inside its transaction: the invoice is issued and its mail
+/// queued together, or neither. <see cref="MailDispatcher"/> sends after commit, with retries.
+/// </summary>
+public static class MailQueue
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Never throws on a bad recipient: a business change must not roll back because an address on file is wrong.
+    /// Such a message is stored as failed, with the reason, where the invoice or ticket shows it.
+    /// </summary>
+    public static async Task<QueuedMail> EnqueueMailAsync(this UnitOfWork uow, OutgoingMail mail)
+    {
+        var id = Guid.NewGuid();
+        var messageId = mail.MessageId ?? NewMessageId(id, mail.From);
+        var problem = Problem(mail);
+        var status = problem is null ? MailStatuses.Pending : MailStatuses.Failed;
+        await uow.ExecuteAsync(
+            """
+            INSERT INTO mail_outbox (id, tenant_id, subject_type, subject_id, purpose, recipients, mail_subject, message_id,
+                payload, status, attempts, next_attempt_at, last_error, created_at)
+            VALUES (@id, @TenantId, @SubjectType, @SubjectId, @Purpose, @recipients, @Subject, @messageId,
+                @payload, @status, 0, @now, @problem, @now)
+            """,
+            new
+            {
+                id,
+                mail.TenantId,
+                mail.SubjectType,
+                mail.SubjectId,
+                mail.Purpose,
+                recipients = string.Join(", ", mail.To.Concat(mail.Cc)),
+                mail.Subject,
+                messageId,
+                payload = JsonSerializer.Serialize(mail with { MessageId = messageId }, Json),
+                status,
+                problem,
+                now = uow.Now,
+            });
+        return new QueuedMail(id, messageId, status);
+    }
+
+    /// <summary>A fresh msg-id on the sender's domain, without angle brackets.</summary>
+    public static string NewMessageId(Guid id, string? from)
+    {
+        var domain = from is not null && MailboxAddress.TryParse(from, out var address) && address.Domain.Length > 0
+            ? address.Domain
+            : "licenceops.local";
+        return $"{id:N}@{domain}";
+    }
+
+    private static string? Problem(OutgoingMail mail)
+    {
+        if (mail.To.Count == 0)
+        {
+            return "No recipient address.";
+        }
+
+        foreach (var address in mail.To.Concat(mail.Cc))
+        {
+            if (!IsAddress(address))
+            {
+                return $"Not a valid e-mail address: '{address}'.";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>One mailbox with a domain; the check MimeKit itself applies when the message is built.</summary>
+    public static bool IsAddress(string? value) =>
+        !string.IsNullOrWhiteSpace(value)
+        && MailboxAddress.TryParse(ParserOptions.Default, value, out var mailbox)
+        && mailbox.Domain.Contains('.', StringComparison.Ordinal)
+        && mailbox.LocalPart.Length > 0;
+}

@@ -1,0 +1,54 @@
+namespace LicenceOps.Portal.Api;
+
+// The portal's reading of the API's JSON: only the fields the pages show. These are views, not rules: every
+// decision (who sees what, what is allowed) stays with the module that answers.
+
+public sealed record TenantDto(Guid Id, string LegalName, string CountryCode, string Status, string BillingEmail);
+
+public sealed record DepartmentDto(Guid Id, string Name);
+
+public sealed record PersonDto(
+    Guid Id, string Email, string DisplayName, Guid? DepartmentId, bool IsExternal, string Status, DateOnly StartDate, DateOnly? EndDate);
+
+public sealed record SubscriptionDto(
+    Guid Id, string PlanCode, string PlanName, string VendorName, int CommittedQuantity, int OccupiedSeats, int FreeSeats,
+    DateOnly RenewalDate, decimal? SalePricePerSeatEur);
+
+public sealed record SeatDto(
+    Guid Id, Guid SubscriptionId, string PlanCode, Guid PersonId, string? PersonEmail, string Status, DateOnly AssignedOn, DateOnly? ReleasedOn)
+{
+    public bool IsReleased => Status.Equals("released", StringComparison.OrdinalIgnoreCase);
+}
+
+public sealed record InvoiceDto(
+    Guid Id, string Kind, string? Number, string Status, string Period, DateOnly? IssueDate, DateOnly? DueDate,
+    decimal TotalExclVat, decimal TotalVat, decimal TotalInclVat, string Currency)
+{
+    public bool IsCreditNote => Kind == "credit-note";
+
+    public bool IsDraft => Status == "draft";
+
+    /// <summary>Unpaid after its due date: the Billing module marks it overdue, or the due date has passed since.</summary>
+    public bool IsOverdue(DateOnly today) => Status == "overdue" || (Status == "issued" && !IsCreditNote && DueDate < today);
+}
+
+public sealed record TransferStepDto(string Kind, string Status, int Attempts, string? LastError);
+
+public sealed record TransferDto(
+    Guid Id, Guid PersonId, string Kind, string Status, string? AttentionReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    IReadOnlyList<TransferStepDto> Steps)
+{
+    public bool NeedsAttention => Status == "needs_attention";
+}
+
+public sealed record ManualTaskDto(
+    Guid Id, Guid PersonId, Guid SubscriptionId, string VendorCode, string Action, string Instructions, string Status, DateTimeOffset CreatedAt);
+
+public sealed record SeatRequestDto(
+    Guid Id, Guid SubscriptionId, Guid PersonId, string Status, string? Note, string RequestedBy, DateTimeOffset RequestedAt,
+    string? DecidedBy, string? DecisionReason);
+
+public sealed record RunFailureDto(Guid TenantId, string Reason);
+
+public sealed record InvoiceRunResultDto(
+    string Period, int Drafted, int AlreadyInvoiced, int Issued, IReadOnlyList<Guid> InvoiceIds, IReadOnlyList<RunFailureDto> Failures);

@@ -1,0 +1,9 @@
+namespace LicenceOps.Portal.Api;
+
+/// <summary>The module that answers an API path: each can live at its own address in the distributed mode.</summary>
+public enum ApiModule
+{
+    Tenants,
+    Seats,
+    Billing,
+}

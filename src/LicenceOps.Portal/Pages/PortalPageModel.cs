@@ -1,0 +1,80 @@
+using LicenceOps.Platform;
+using LicenceOps.Portal.Api;
+using LicenceOps.Portal.Localization;
+using LicenceOps.Portal.Security;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace LicenceOps.Portal.Pages;
+
+/// <summary>What every portal page has: the API client, the signed-in user, the texts, and a message after a POST.</summary>
+public abstract class PortalPageModel : PageModel
+{
+    private PortalApi? api;
+
+    protected PortalApi Api => api ??= HttpContext.RequestServices.GetRequiredService<PortalApi>();
+
+    public PortalUser Me => new(User);
+
+    public Texts T => HttpContext.RequestServices.GetRequiredService<Texts>();
+
+    protected int PageSize => HttpContext.RequestServices.GetRequiredService<IOptions<PortalOptions>>().Value.PageSize;
+
+    /// <summary>Invoices fall due by the Paris calendar, like the Billing module counts them.</summary>
+    protected DateOnly Today => ParisCalendar.Today(HttpContext.RequestServices.GetRequiredService<TimeProvider>());
+
+    /// <summary>The outcome of the last command, shown once after its redirect (post/redirect/get).</summary>
+    [TempData]
+    public string? Flash { get; set; }
+
+    [TempData]
+    public string? FlashError { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "q")]
+    public string? Query { get; set; }
+
+    // "p", not "page": Razor Pages keeps the route value "page" for the page's own name.
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int PageNumber { get; set; } = 1;
+
+    /// <summary>Runs reads for many tenants a few at a time: enough to hide latency without flooding the API.</summary>
+    protected static async Task<IReadOnlyList<TResult>> ForEachAsync<TItem, TResult>(IEnumerable<TItem> items, Func<TItem, Task<TResult>> read)
+    {
+        using var gate = new SemaphoreSlim(4);
+        var tasks = items.Select(async item =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                return await read(item);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }).ToList();
+        return await Task.WhenAll(tasks);
+    }
+}
+
+/// <summary>A page about one tenant: /portal/t/{tenantId}/... The API answers 404 for another tenant's id, and so does the page.</summary>
+public abstract class TenantPageModel : PortalPageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public Guid TenantId { get; set; }
+
+    public TenantDto Tenant { get; private set; } = null!;
+
+    protected async Task LoadTenantAsync(CancellationToken ct) =>
+        Tenant = await Api.GetAsync<TenantDto>(ApiModule.Tenants, $"api/tenants/{TenantId}", ct);
+
+    protected RedirectResult BackToSelf(string? message = null, string? error = null)
+    {
+        Flash = message;
+        FlashError = error;
+        // The path alone: the query holds the POST handler name, which a GET must not carry.
+        return Redirect(Request.Path);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json;
+
+namespace LicenceOps.Seats.Vendors.Accounts;
+
+/// <summary>A vendor_accounts row. <see cref="ProtectedSecret"/> is the Data Protection payload, never sent anywhere.</summary>
+public sealed class VendorAccountRow
+{
+    public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+    public string VendorCode { get; set; } = "";
+    public string Connector { get; set; } = "";
+    public string DisplayName { get; set; } = "";
+    public string? BaseAddress { get; set; }
+    public string Settings { get; set; } = "{}";
+    public string? ProtectedSecret { get; set; }
+    public DateTimeOffset? LastCheckedAt { get; set; }
+    public bool? LastCheckOk { get; set; }
+    public string? LastError { get; set; }
+    public DateTimeOffset? LastErrorAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public const string SelectSql = """
+        SELECT id AS Id, tenant_id AS TenantId, vendor_code AS VendorCode, connector AS Connector, display_name AS DisplayName,
+               base_address AS BaseAddress, settings AS Settings, protected_secret AS ProtectedSecret, last_checked_at AS LastCheckedAt,
+               last_check_ok AS LastCheckOk, last_error AS LastError, last_error_at AS LastErrorAt, created_at AS CreatedAt,
+               updated_at AS UpdatedAt
+        FROM vendor_accounts
+        """;
+
+    public IReadOnlyDictionary<string, string> SettingsMap() =>
+        JsonSerializer.Deserialize<Dictionary<string, string>>(Settings) ?? [];
+}

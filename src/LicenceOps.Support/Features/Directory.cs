@@ -1,0 +1,70 @@
+using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Mail;
+
+namespace LicenceOps.Support.Features;
+
+public sealed record KnownSender(Guid? TenantId, Guid? PersonId, string? DisplayName, string Language);
+
+/// <summary>
+/// Support's read copy of Tenants: who wrote, and in which language to answer. A sender is recognised by exact
+/// address (a person, current or former), else by the domain a tenant owns; anyone else is unknown (triage).
+/// </summary>
+public static class SupportDirectory
+{
+    public static async Task<KnownSender> IdentifyAsync(UnitOfWork uow, string address)
+    {
+        var email = address.Trim().ToLowerInvariant();
+        var person = (await uow.QueryAsync<PersonMatch>(
+            """
+            SELECT p.person_id AS PersonId, p.tenant_id AS TenantId, p.display_name AS DisplayName, t.country_code AS CountryCode
+            FROM support_people p LEFT JOIN support_tenants t ON t.tenant_id = p.tenant_id
+            WHERE p.email = @email ORDER BY p.occurred_at DESC
+            """,
+            new { email })).FirstOrDefault();
+        if (person is not null)
+        {
+            return new KnownSender(person.TenantId, person.PersonId, person.DisplayName, MailLanguages.ForCountry(person.CountryCode).Code());
+        }
+
+        var at = email.LastIndexOf('@');
+        var domain = at < 0 ? "" : email[(at + 1)..];
+        var tenant = await uow.QuerySingleOrDefaultAsync<TenantMatch>(
+            """
+            SELECT d.tenant_id AS TenantId, t.country_code AS CountryCode
+            FROM support_tenant_domains d LEFT JOIN support_tenants t ON t.tenant_id = d.tenant_id
+            WHERE d.domain = @domain
+            """,
+            new { domain });
+        return tenant is not null
+            ? new KnownSender(tenant.TenantId, null, null, MailLanguages.ForCountry(tenant.CountryCode).Code())
+            : new KnownSender(null, null, null, MailLanguage.French.Code());
+    }
+
+    public static async Task<string> LanguageOfTenantAsync(UnitOfWork uow, Guid? tenantId)
+    {
+        var country = tenantId is null
+            ? null
+            : await uow.QuerySingleOrDefaultAsync<string>("SELECT country_code FROM support_tenants WHERE tenant_id = @tenantId", new { tenantId });
+        return MailLanguages.ForCountry(country ?? "FR").Code();
+    }
+
+    public static async Task<bool> TenantExistsAsync(UnitOfWork uow, Guid tenantId) =>
+        await uow.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM support_tenants WHERE tenant_id = @tenantId", new { tenantId }) > 0;
+
+    public static Task<string?> BillingEmailAsync(UnitOfWork uow, Guid tenantId) =>
+        uow.QuerySingleOrDefaultAsync<string>("SELECT billing_email FROM support_tenants WHERE tenant_id = @tenantId", new { tenantId });
+
+    private sealed class PersonMatch
+    {
+        public Guid PersonId { get; set; }
+        public Guid TenantId { get; set; }
+        public string? DisplayName { get; set; }
+        public string? CountryCode { get; set; }
+    }
+
+    private sealed class TenantMatch
+    {
+        public Guid TenantId { get; set; }
+        public string? CountryCode { get; set; }
+    }
+}

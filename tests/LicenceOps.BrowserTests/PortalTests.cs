@@ -1,0 +1,306 @@
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using UglyToad.PdfPig;
+
+namespace LicenceOps.BrowserTests;
+
+/// <summary>
+/// The portal in a real browser (Debian's Chromium driven by Playwright) against the real host: sign-in, the
+/// client and staff pages, tenant isolation by URL, a phone-sized screen, both languages, and axe on every main
+/// page. Each page's screenshot is kept under artifacts/browser/.
+/// </summary>
+[NonParallelizable]
+public sealed class PortalTests
+{
+    private static readonly string[] Blocking = ["serious", "critical"];
+
+    [Test]
+    public async Task Client_signs_in_reads_the_dashboard_and_downloads_an_invoice_pdf()
+    {
+        var (context, page) = await OpenAsync();
+        await using var _ = context;
+
+        await SignInAsync(page, PortalWorld.AcmeAdmin);
+        Assert.That(page.Url, Does.EndWith($"/portal/t/{PortalWorld.Acme}"));
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Acme Conseil SAS", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Cost per month (excl. VAT)" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Seats assigned and free per product" })).ToBeVisibleAsync();
+        await CheckPageAsync(page, "client-dashboard");
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Invoices" }).ClickAsync();
+        var pdfLink = page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Download invoice .+ as PDF$") }).First;
+        var label = await pdfLink.GetAttributeAsync("aria-label");
+        var number = Regex.Match(label!, "^Download invoice (.+) as PDF$").Groups[1].Value;
+        await CheckPageAsync(page, "client-invoices");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => pdfLink.ClickAsync());
+        var saved = Path.Combine(PortalWorld.Artifacts, "invoice.pdf");
+        await download.SaveAsAsync(saved);
+        Assert.That(download.SuggestedFilename, Is.EqualTo($"{number}.pdf"));
+        using var pdf = PdfDocument.Open(saved);
+        Assert.That(string.Join(" ", pdf.GetPages().Select(p => p.Text)), Does.Contain(number));
+    }
+
+    [Test]
+    public async Task The_sign_in_cookie_is_http_only_strict_and_secure()
+    {
+        var (context, page) = await OpenAsync();
+        await using var _ = context;
+
+        await SignInAsync(page, PortalWorld.AcmeViewer);
+        var cookie = (await context.CookiesAsync()).Single(c => c.Name == "licenceops_portal");
+        Assert.Multiple(() =>
+        {
+            Assert.That(cookie.HttpOnly, Is.True);
+            Assert.That(cookie.SameSite, Is.EqualTo(SameSiteAttribute.Strict));
+            Assert.That(cookie.Secure, Is.True, "the host runs in Production: the cookie must be Secure");
+        });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        var afterSignOut = await page.GotoAsync($"/portal/t/{PortalWorld.Acme}");
+        Assert.That(page.Url, Does.Contain("/portal/sign-in"), "signed out: the dashboard asks to sign in again");
+        Assert.That(afterSignOut!.Status, Is.EqualTo(200));
+    }
+
+    [Test]
+    public async Task A_wrong_password_is_refused_without_a_session()
+    {
+        var (context, page) = await OpenAsync();
+        await using var _ = context;
+
+        await page.GotoAsync("/portal/sign-in");
+        await CheckPageAsync(page, "sign-in");
+        await page.GetByLabel("E-mail address").FillAsync(PortalWorld.AcmeAdmin);
+        await page.GetByLabel("Password").FillAsync("not-the-password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("wrong");
+        Assert.That((await context.CookiesAsync()).Any(c => c.Name == "licenceops_portal"), Is.False);
+    }
+
+    [Test]
+    public async Task A_client_cannot_reach_another_tenants_pages_by_editing_the_url()
+    {
+        var (context, page) = await OpenAsync();
+        await using var _ = context;
+        await SignInAsync(page, PortalWorld.AcmeAdmin);
+
+        var other = $"/portal/t/{PortalWorld.Nordwind}";
+        foreach (var url in new[] { other, $"{other}/people", $"{other}/seats", $"{other}/invoices", $"{other}/seat-requests",
+                     $"{other}/invoices/{PortalWorld.NordwindInvoice}/pdf", $"/portal/t/{Guid.NewGuid()}" })
+        {
+            var response = await page.GotoAsync(url);
+            Assert.That(response!.Status, Is.EqualTo(404), url);
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
+            Assert.That(await page.ContentAsync(), Does.Not.Contain("Nordwind"), $"{url} leaks the other company's name");
+        }
+
+        await CheckPageAsync(page, "not-found");
+
+        // A seat request or release posted for the other tenant is refused by the API the same way.
+        var staffPage = await page.GotoAsync("/portal/staff");
+        Assert.That(staffPage!.Status, Is.EqualTo(403));
+    }
+
+    [Test]
+    public async Task Client_pages_list_people_seats_and_requests()
+    {
+        var (context, page) = await OpenAsync();
+        await using var _ = context;
+        await SignInAsync(page, PortalWorld.AcmeAdmin);
+        var root = $"/portal/t/{PortalWorld.Acme}";
+
+        await page.GotoAsync($"{root}/people");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "People", Level = 1 })).ToBeVisibleAsync();
+        var rows = page.Locator("table tbody tr");
+        Assert.That(await rows.CountAsync(), Is.GreaterThan(1));
+        await CheckPageAsync(page, "client-people");
+
+        // Search narrows the list to the matching person and keeps the text in the box.
+        var firstEmail = await page.Locator("td[data-label='E-mail']").First.InnerTextAsync();
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search by name, e-mail, department or product" }).FillAsync(firstEmail);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Expect(page.Locator("td[data-label='E-mail']")).ToHaveCountAsync(1);
+        await Expect(page.GetByText("1 result(s)")).ToBeVisibleAsync();
+
+        await page.GotoAsync($"{root}/seats");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Seats", Level = 1 })).ToBeVisibleAsync();
+        Assert.That(await page.GetByRole(AriaRole.Button, new() { Name = "Release" }).CountAsync(), Is.Zero, "clients do not administer seats");
+        await CheckPageAsync(page, "client-seats");
+
+        await page.GotoAsync($"{root}/seat-requests");
+        await CheckPageAsync(page, "client-seat-requests");
+    }
+
+    [Test]
+    public async Task A_client_admin_requests_a_seat_and_staff_approve_it()
+    {
+        var (context, page) = await OpenAsync();
+        await using var _ = context;
+        await SignInAsync(page, PortalWorld.AcmeAdmin);
+        await page.GotoAsync($"/portal/t/{PortalWorld.Acme}/seat-requests");
+
+        // Some person/product pairs are refused (the person already holds that product): the API says so beside the form.
+        var people = await page.Locator("#request-person option").CountAsync();
+        var products = await page.Locator("#request-product option").CountAsync();
+        var sent = false;
+        for (var p = 0; p < people && !sent; p++)
+        {
+            for (var s = 0; s < products && !sent; s++)
+            {
+                await page.Locator("#request-person").SelectOptionAsync(new SelectOptionValue { Index = p });
+                await page.Locator("#request-product").SelectOptionAsync(new SelectOptionValue { Index = s });
+                await page.GetByLabel("Note").FillAsync("Needs it for the client pitch");
+                await page.GetByRole(AriaRole.Button, new() { Name = "Send the request" }).ClickAsync();
+                sent = await page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Your request is sent." }).CountAsync() > 0;
+            }
+        }
+
+        Assert.That(sent, Is.True, "no person/product pair could be requested");
+        await Expect(page.Locator("td", new() { HasText = "Needs it for the client pitch" }).First).ToBeVisibleAsync();
+
+        var (staffContext, staff) = await OpenAsync();
+        await using var __ = staffContext;
+        await SignInAsync(staff, PortalWorld.StaffAdmin);
+        await staff.GotoAsync($"/portal/t/{PortalWorld.Acme}/seat-requests");
+        await staff.GetByRole(AriaRole.Row).Filter(new() { HasText = "Needs it for the client pitch" })
+            .GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Expect(staff.GetByRole(AriaRole.Status)).ToContainTextAsync("Request approved");
+        await Expect(staff.GetByRole(AriaRole.Row).Filter(new() { HasText = "Needs it for the client pitch" })).ToContainTextAsync("approved");
+    }
+
+    [Test]
+    public async Task Staff_see_every_tenant_with_its_health_and_the_work_queues()
+    {
+        var (context, page) = await OpenAsync();
+        await using var _ = context;
+        await SignInAsync(page, PortalWorld.StaffAdmin);
+
+        Assert.That(page.Url, Does.EndWith("/portal/staff"));
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Acme Conseil SAS" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Nordwind") })).ToBeVisibleAsync();
+        await CheckPageAsync(page, "staff-tenants");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Transfers" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Transfers", Level = 1 })).ToBeVisibleAsync();
+        await CheckPageAsync(page, "staff-transfers");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Manual tasks" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Manual tasks", Level = 1 })).ToBeVisibleAsync();
+        await CheckPageAsync(page, "staff-tasks");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Invoicing" }).ClickAsync();
+        await CheckPageAsync(page, "staff-invoicing");
+        // Re-running last month is safe: everything is already invoiced, nothing new is drafted.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Run" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Run for ") })).ToBeVisibleAsync();
+        await Expect(page.Locator(".kpi", new() { HasText = "Already invoiced" })).Not.ToContainTextAsync("Already invoiced0");
+
+        await page.GotoAsync($"/portal/t/{PortalWorld.Acme}");
+        await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Pages of Acme Conseil SAS" })).ToBeVisibleAsync();
+        await CheckPageAsync(page, "staff-tenant-dashboard");
+    }
+
+    [Test]
+    public async Task Staff_release_a_seat_and_see_it_released()
+    {
+        var (context, page) = await OpenAsync();
+        await using var _ = context;
+        await SignInAsync(page, PortalWorld.StaffAdmin);
+        await page.GotoAsync($"/portal/t/{PortalWorld.Acme}/seats");
+        await CheckPageAsync(page, "staff-seats");
+
+        var release = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Release the .+ seat of ") }).First;
+        var label = (await release.GetAttributeAsync("aria-label"))!;
+        var seatsBefore = await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Release the ") }).CountAsync();
+        await release.ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("is released");
+        await Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Release the ") })).ToHaveCountAsync(seatsBefore - 1);
+        Assert.That(await page.GetByRole(AriaRole.Button, new() { Name = label }).CountAsync(), Is.Zero);
+
+        await page.GetByLabel("Show released seats").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(page.Locator("tbody .badge", new() { HasText = "released" }).First).ToBeVisibleAsync();
+    }
+
+    [Test]
+    public async Task The_dashboard_fits_a_390_pixel_phone_screen()
+    {
+        var (context, page) = await OpenAsync(width: 390, height: 844);
+        await using var _ = context;
+        await SignInAsync(page, PortalWorld.AcmeAdmin);
+
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Seats assigned and free per product" })).ToBeVisibleAsync();
+        var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.That(scrollWidth, Is.LessThanOrEqualTo(390), "nothing overflows sideways on a phone");
+        await CheckPageAsync(page, "phone-dashboard");
+
+        await page.GotoAsync($"/portal/t/{PortalWorld.Acme}/invoices");
+        Assert.That(await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), Is.LessThanOrEqualTo(390));
+        await CheckPageAsync(page, "phone-invoices");
+    }
+
+    [Test]
+    public async Task The_portal_speaks_the_browsers_language_and_switches()
+    {
+        var (context, page) = await OpenAsync(locale: "fr-FR");
+        await using var _ = context;
+
+        await page.GotoAsync("/portal/sign-in");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Connexion" })).ToBeVisibleAsync();
+        Assert.That(await page.Locator("html").GetAttributeAsync("lang"), Is.EqualTo("fr"));
+        await page.GetByLabel("Adresse e-mail").FillAsync(PortalWorld.AcmeAdmin);
+        await page.GetByLabel("Mot de passe").FillAsync(PortalHost.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Tableau de bord" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Coût par mois (HT)" })).ToBeVisibleAsync();
+        await CheckPageAsync(page, "client-dashboard-fr");
+
+        await page.GotoAsync($"/portal/t/{PortalWorld.Acme}/invoices");
+        await Expect(page.Locator("td.num").First).ToContainTextAsync("€");
+        Assert.That(await page.Locator("td.num").First.InnerTextAsync(), Does.Match(@"\d,\d{2}\s€"), "French amounts: decimal comma, euro sign after");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "English" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Invoices", Level = 1 })).ToBeVisibleAsync();
+        Assert.That(await page.Locator("html").GetAttributeAsync("lang"), Is.EqualTo("en"));
+    }
+
+    private static async Task<(IBrowserContext Context, IPage Page)> OpenAsync(int width = 1280, int height = 900, string locale = "en-GB")
+    {
+        var context = await PortalWorld.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = PortalWorld.Host.BaseAddress.ToString().TrimEnd('/'),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            Locale = locale,
+            AcceptDownloads = true,
+        });
+        context.SetDefaultTimeout(30_000);
+        return (context, await context.NewPageAsync());
+    }
+
+    private static async Task SignInAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/portal/sign-in");
+        await page.GetByLabel("E-mail address").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(PortalHost.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal));
+    }
+
+    /// <summary>A full-page screenshot kept as an artifact, then axe: no serious or critical violation.</summary>
+    private static async Task CheckPageAsync(IPage page, string name)
+    {
+        var path = Path.Combine(PortalWorld.Artifacts, $"{name}.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        TestContext.AddTestAttachment(path, name);
+
+        var axe = await page.RunAxe();
+        var blocking = axe.Violations.Where(v => Blocking.Contains(v.Impact)).ToList();
+        Assert.That(blocking, Is.Empty, () => $"{name}: " + string.Join("\n", blocking.Select(v =>
+            $"{v.Impact} {v.Id}: {v.Help} — {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+}

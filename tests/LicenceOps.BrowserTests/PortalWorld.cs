@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace LicenceOps.BrowserTests;
+
+/// <summary>
+/// One host and one Chromium for the whole run (starting either is the slow part), and the demo data the pages
+/// need: the two demo companies, and an issued invoice for last month (rates loaded, run, issued through the API).
+/// </summary>
+[SetUpFixture]
+public sealed class PortalWorld
+{
+    public const string StaffAdmin = "admin@licenceops.local";
+    public const string AcmeAdmin = "admin@acme-conseil.fr";
+    public const string AcmeViewer = "viewer@acme-conseil.fr";
+
+    public static PortalHost Host { get; private set; } = null!;
+
+    public static IBrowser Browser { get; private set; } = null!;
+
+    public static Guid Acme { get; private set; }
+
+    public static Guid Nordwind { get; private set; }
+
+    public static Guid NordwindInvoice { get; private set; }
+
+    public static string Artifacts { get; private set; } = "";
+
+    private static IPlaywright? playwright;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        Artifacts = Path.Combine(RepositoryRoot(), "artifacts", "browser");
+        Directory.CreateDirectory(Artifacts);
+
+        const string chromium = "/usr/bin/chromium";
+        if (!File.Exists(chromium))
+        {
+            Assert.Fail($"{chromium} is missing: scripts/test.sh installs Debian's chromium package (apt-get install chromium).");
+        }
+
+        Host = await PortalHost.StartAsync();
+        await SeedInvoicesAsync();
+
+        playwright = await Playwright.CreateAsync();
+        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        playwright?.Dispose();
+        if (Host is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(Artifacts, "host.log"), Host.Output);
+            await Host.DisposeAsync();
+        }
+    }
+
+    /// <summary>Last month invoiced and issued for every demo company: the rates the run needs are loaded first.</summary>
+    private static async Task SeedInvoicesAsync()
+    {
+        using var staff = Host.Client(await Host.TokenAsync(StaffAdmin));
+        var tenants = await staff.GetFromJsonAsync<JsonElement>("api/tenants");
+        Guid IdOf(string name) => tenants.EnumerateArray().First(t => t.GetProperty("legalName").GetString()!.StartsWith(name, StringComparison.Ordinal)).GetProperty("id").GetGuid();
+        Acme = IdOf("Acme");
+        Nordwind = IdOf("Nordwind");
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var first = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+        var csv = new StringBuilder("Date,USD\n");
+        for (var day = first; day.Month == first.Month; day = day.AddDays(1))
+        {
+            csv.Append(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(",1.0850\n");
+        }
+
+        (await staff.PostAsync("api/billing/exchange-rates/history", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"))).EnsureSuccessStatusCode();
+        var period = first.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var run = await staff.PostAsJsonAsync("api/billing/runs", new { period, issue = true });
+        Assert.That(run.IsSuccessStatusCode, Is.True, await run.Content.ReadAsStringAsync());
+
+        var issued = await IssuedInvoicesAsync(staff, Acme);
+        Assert.That(issued, Is.Not.Empty, "the demo company needs an issued invoice for the PDF test");
+        NordwindInvoice = (await IssuedInvoicesAsync(staff, Nordwind)).First();
+    }
+
+    private static async Task<IReadOnlyList<Guid>> IssuedInvoicesAsync(HttpClient staff, Guid tenant)
+    {
+        var invoices = await staff.GetFromJsonAsync<JsonElement>($"api/tenants/{tenant}/invoices");
+        return invoices.EnumerateArray()
+            .Where(i => i.GetProperty("number").ValueKind == JsonValueKind.String)
+            .Select(i => i.GetProperty("id").GetGuid())
+            .ToList();
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LicenceOps.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return AppContext.BaseDirectory;
+    }
+}
