@@ -50,7 +50,11 @@ public static class LicenceOpsApplication
         services.AddLicenceOpsProblems();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddLicenceOpsAuth(configuration, database);
-        services.AddOpenApi(openApi => openApi.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+        services.AddOpenApi(openApi =>
+        {
+            openApi.AddDocumentTransformer<BearerSecuritySchemeTransformer>();
+            openApi.AddSchemaTransformer<FieldRulesSchemaTransformer>();
+        });
         services.AddLicenceOpsPaging(configuration);
 
         var databaseTypes = new List<Type>();
@@ -81,8 +85,12 @@ public static class LicenceOpsApplication
         services.AddLicenceOpsTelemetry(configuration, modules);
 
         var app = builder.Build();
+        app.UseLicenceOpsSecurityHeaders();
         app.UseLicenceOpsResponseCompression();
         app.UseLicenceOpsProblems();
+        app.UseDashboardOriginCheck();
+        app.UseRouting();
+        app.UseUnmatchedRequestAnswers();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -99,9 +107,14 @@ public static class LicenceOpsApplication
             DashboardTitle = "LicenceOps jobs",
         });
 
+        app.MapDashboardSession();
+
+        // One group over every module's endpoints, so the declared field rules hold for all of them.
+        var api = app.MapGroup(string.Empty);
+        api.AddEndpointFilterFactory(FieldRules.Filter);
         foreach (var module in modules)
         {
-            module.MapEndpoints(app);
+            module.MapEndpoints(api);
         }
 
         return app;

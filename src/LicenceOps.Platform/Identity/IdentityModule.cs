@@ -16,10 +16,13 @@ public sealed class IdentityModule : IModule
         services.AddSingleton<IPasswordHasher<UserRecord>, PasswordHasher<UserRecord>>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<DecoyPassword>();
         services.AddSingleton<CredentialCheck>();
         services.AddSingleton<SignInInstructions>();
         services.AddSingleton<IdentitySeeder>();
     }
+
+    public void AddConsumers(MassTransit.IBusRegistrationConfigurator bus) => bus.AddConsumer<KnownTenantsConsumer>();
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {

@@ -63,7 +63,7 @@ public sealed class IdentitySeeder(
 
     private async Task<bool> InsertAsync(UnitOfWork unit, string email, string name, string role, Guid? tenantId, string password)
     {
-        var user = new UserRecord(Guid.NewGuid(), email, name, string.Empty, role, tenantId, true, unit.Now, unit.Now);
+        var user = new UserRecord(Guid.NewGuid(), email, name, string.Empty, role, tenantId, true, unit.Now, unit.Now, UserRecord.NewSecurityStamp());
         user = user with { PasswordHash = hasher.HashPassword(user, password) };
         if (!await UserStore.InsertAsync(unit, user))
         {

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace LicenceOps.Platform.Identity;
 
-public sealed record TokenRequest(string? Email, string? Password);
+public sealed record TokenRequest([property: Text(320)] string? Email, [property: Text(128)] string? Password);
 
 public sealed record TokenResponse(
     [property: System.Text.Json.Serialization.JsonPropertyName("access_token")] string AccessToken,

@@ -15,6 +15,7 @@ public sealed class TokenIssuer(TokenSigning signing)
             new(LicenceOpsClaims.Email, user.Email),
             new(LicenceOpsClaims.Name, user.DisplayName),
             new(LicenceOpsClaims.Role, user.Role),
+            new(LicenceOpsClaims.SecurityStamp, user.SecurityStamp),
         };
         if (user.TenantId is { } tenantId)
         {
@@ -31,7 +32,7 @@ public sealed class TokenIssuer(TokenSigning signing)
             IssuedAt = now,
             NotBefore = now,
             Expires = now + signing.Lifetime,
-            SigningCredentials = new SigningCredentials(signing.Key, SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(signing.Key, AuthSetup.SigningAlgorithm),
         });
         return (token, (int)signing.Lifetime.TotalSeconds);
     }

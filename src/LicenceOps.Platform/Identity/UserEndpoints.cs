@@ -11,16 +11,14 @@ using Microsoft.AspNetCore.Routing;
 
 namespace LicenceOps.Platform.Identity;
 
-public sealed record CreateUserRequest(string? Email, string? DisplayName, string? Role, Guid? TenantId, string? Password);
+public sealed record CreateUserRequest([property: Text(320)] string? Email, [property: Text(200)] string? DisplayName, [property: Text(40)] string? Role, Guid? TenantId, [property: Text(128)] string? Password);
 
-public sealed record UpdateUserRequest(string? DisplayName, string? Role, Guid? TenantId, bool? IsActive);
+public sealed record UpdateUserRequest([property: Text(200)] string? DisplayName, [property: Text(40)] string? Role, Guid? TenantId, bool? IsActive);
 
-public sealed record SetPasswordRequest(string? Password);
+public sealed record SetPasswordRequest([property: Text(128)] string? Password);
 
 internal static class UserEndpoints
 {
-    public const int MinimumPasswordLength = 12;
-
     public static void MapUserEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/users/me", async (CurrentUser me, UserStore users, CancellationToken ct) =>
@@ -55,7 +53,8 @@ internal static class UserEndpoints
 
         errors.Required("displayName", request.DisplayName);
         ValidateRole(errors, request.Role, request.TenantId);
-        ValidatePassword(errors, request.Password);
+        ValidatePassword(errors, request.Password, request.Email, request.DisplayName);
+        await ValidateTenantExistsAsync(errors, database, request.Role, request.TenantId, ct);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -72,7 +71,8 @@ internal static class UserEndpoints
                 Roles.IsClient(request.Role!) ? request.TenantId : null,
                 true,
                 unit.Now,
-                unit.Now);
+                unit.Now,
+                UserRecord.NewSecurityStamp());
             candidate = candidate with { PasswordHash = hasher.HashPassword(candidate, request.Password!) };
             if (!await UserStore.InsertAsync(unit, candidate))
             {
@@ -94,6 +94,7 @@ internal static class UserEndpoints
         ModuleDatabase<IdentityModule> database,
         UserStore users,
         CurrentUser me,
+        SecurityStamps stamps,
         CancellationToken ct)
     {
         var existing = await users.FindAsync(id, ct);
@@ -111,6 +112,11 @@ internal static class UserEndpoints
         }
 
         ValidateRole(errors, role, tenantId);
+        if (tenantId != existing.TenantId)
+        {
+            await ValidateTenantExistsAsync(errors, database, role, tenantId, ct);
+        }
+
         if (id == me.UserId && (request.IsActive == false || role != Roles.StaffAdmin))
         {
             errors.Add("role", "You cannot disable yourself or remove your own staff-admin role.");
@@ -128,17 +134,25 @@ internal static class UserEndpoints
             TenantId = Roles.IsClient(role) ? tenantId : null,
             IsActive = request.IsActive ?? existing.IsActive,
         };
+        // Any change of what the user may reach ends the tokens issued before it.
+        var accessChanged = updated.Role != existing.Role || updated.TenantId != existing.TenantId || updated.IsActive != existing.IsActive;
+        if (accessChanged)
+        {
+            updated = updated with { SecurityStamp = UserRecord.NewSecurityStamp() };
+        }
+
         await database.WriteAsync(async unit =>
         {
             await unit.ExecuteAsync(
-                "UPDATE users SET display_name = @DisplayName, role = @Role, tenant_id = @TenantId, is_active = @IsActive, updated_at = @now WHERE id = @Id",
-                new { updated.DisplayName, updated.Role, updated.TenantId, updated.IsActive, updated.Id, now = unit.Now });
+                "UPDATE users SET display_name = @DisplayName, role = @Role, tenant_id = @TenantId, is_active = @IsActive, security_stamp = @SecurityStamp, updated_at = @now WHERE id = @Id",
+                new { updated.DisplayName, updated.Role, updated.TenantId, updated.IsActive, updated.SecurityStamp, updated.Id, now = unit.Now });
             await unit.AuditAsync("user", id, "updated", new
             {
                 before = new { existing.DisplayName, existing.Role, existing.TenantId, existing.IsActive },
                 after = new { updated.DisplayName, updated.Role, updated.TenantId, updated.IsActive },
             }, updated.TenantId ?? existing.TenantId);
         }, ct);
+        stamps.Forget(id);
         return TypedResults.Ok(UserView.From(updated));
     }
 
@@ -148,6 +162,7 @@ internal static class UserEndpoints
         ModuleDatabase<IdentityModule> database,
         UserStore users,
         IPasswordHasher<UserRecord> hasher,
+        SecurityStamps stamps,
         CancellationToken ct)
     {
         var user = await users.FindAsync(id, ct);
@@ -157,7 +172,7 @@ internal static class UserEndpoints
         }
 
         var errors = new ValidationErrors();
-        ValidatePassword(errors, request.Password);
+        ValidatePassword(errors, request.Password, user.Email, user.DisplayName);
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -166,11 +181,22 @@ internal static class UserEndpoints
         await database.WriteAsync(async unit =>
         {
             await unit.ExecuteAsync(
-                "UPDATE users SET password_hash = @hash, updated_at = @now WHERE id = @id",
-                new { id, hash = hasher.HashPassword(user, request.Password!), now = unit.Now });
+                "UPDATE users SET password_hash = @hash, security_stamp = @stamp, updated_at = @now WHERE id = @id",
+                new { id, hash = hasher.HashPassword(user, request.Password!), stamp = UserRecord.NewSecurityStamp(), now = unit.Now });
             await unit.AuditAsync("user", id, "password-changed", tenantId: user.TenantId);
         }, ct);
+        stamps.Forget(id);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>Identity knows tenants from its read copy (TenantProfileChanged), not by asking the Tenants module.</summary>
+    private static async Task ValidateTenantExistsAsync(
+        ValidationErrors errors, ModuleDatabase<IdentityModule> database, string? role, Guid? tenantId, CancellationToken ct)
+    {
+        if (role is not null && Roles.IsClient(role) && tenantId is { } id && !await KnownTenants.ExistsAsync(database, id, ct))
+        {
+            errors.Add("tenantId", $"No tenant {id}.");
+        }
     }
 
     private static void ValidateRole(ValidationErrors errors, string? role, Guid? tenantId)
@@ -189,11 +215,11 @@ internal static class UserEndpoints
         }
     }
 
-    private static void ValidatePassword(ValidationErrors errors, string? password)
+    private static void ValidatePassword(ValidationErrors errors, string? password, params string?[] userInputs)
     {
-        if (string.IsNullOrEmpty(password) || password.Length < MinimumPasswordLength)
+        if (PasswordPolicy.Check(password, userInputs) is { } problem)
         {
-            errors.Add("password", $"password must have at least {MinimumPasswordLength} characters.");
+            errors.Add("password", problem);
         }
     }
 

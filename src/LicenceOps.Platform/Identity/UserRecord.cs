@@ -9,7 +9,12 @@ public sealed record UserRecord(
     Guid? TenantId,
     bool IsActive,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string SecurityStamp)
+{
+    /// <summary>A fresh random stamp: every token signed with the previous one stops working.</summary>
+    public static string NewSecurityStamp() => Guid.NewGuid().ToString("N");
+}
 
 /// <summary>What the API shows of a user: never the password hash.</summary>
 public sealed record UserView(Guid Id, string Email, string DisplayName, string Role, Guid? TenantId, bool IsActive, DateTimeOffset CreatedAt)

@@ -7,7 +7,7 @@ public sealed class UserStore(ModuleDatabase<IdentityModule> database)
 {
     private const string Columns =
         "id AS Id, email AS Email, display_name AS DisplayName, password_hash AS PasswordHash, role AS Role, " +
-        "tenant_id AS TenantId, is_active AS IsActive, created_at AS CreatedAt, updated_at AS UpdatedAt";
+        "tenant_id AS TenantId, is_active AS IsActive, created_at AS CreatedAt, updated_at AS UpdatedAt, security_stamp AS SecurityStamp";
 
     public Task<UserRecord?> FindByEmailAsync(string email, CancellationToken ct) =>
         database.QuerySingleOrDefaultAsync<UserRecord>($"SELECT {Columns} FROM users WHERE email = @email", new { email = Normalize(email) }, ct);
@@ -26,8 +26,8 @@ public sealed class UserStore(ModuleDatabase<IdentityModule> database)
     {
         var inserted = await unit.ExecuteAsync(
             """
-            INSERT INTO users (id, email, display_name, password_hash, role, tenant_id, is_active, created_at, updated_at)
-            SELECT @Id, @Email, @DisplayName, @PasswordHash, @Role, @TenantId, @IsActive, @CreatedAt, @UpdatedAt
+            INSERT INTO users (id, email, display_name, password_hash, role, tenant_id, is_active, created_at, updated_at, security_stamp)
+            SELECT @Id, @Email, @DisplayName, @PasswordHash, @Role, @TenantId, @IsActive, @CreatedAt, @UpdatedAt, @SecurityStamp
             WHERE NOT EXISTS (SELECT 1 FROM users WHERE email = @Email)
             """,
             user with { Email = Normalize(user.Email) });

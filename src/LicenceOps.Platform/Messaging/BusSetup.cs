@@ -24,6 +24,8 @@ public static class BusSetup
         services.AddMassTransit(bus =>
         {
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(prefix, false));
+            // MassTransit reports usage to its vendor by default; nothing leaves this system unless an operator says so.
+            bus.ConfigureUsageTelemetryOptions(options => options.Enabled = configuration.GetValue("Bus:UsageTelemetry", false));
             foreach (var module in modules)
             {
                 module.AddConsumers(bus);

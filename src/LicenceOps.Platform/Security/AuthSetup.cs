@@ -16,15 +16,48 @@ public static class AuthSetup
     public const string Audience = "licenceops-api";
     public const string TokenRateLimitPolicy = "token";
 
-    /// <summary>Browsers cannot send bearer headers to the Hangfire dashboard; they send this cookie instead.</summary>
-    public const string DashboardCookie = "licenceops_token";
+    /// <summary>
+    /// Browsers cannot send bearer headers to the Hangfire dashboard; they send this cookie instead. Only the app sets
+    /// it (POST /api/auth/dashboard-session, after a real sign-in), HttpOnly and SameSite=Strict, scoped to /hangfire.
+    /// </summary>
+    public const string DashboardCookie = "licenceops_dashboard";
+
+    /// <summary>The only algorithm tokens are signed and accepted with: no "none", no algorithm confusion.</summary>
+    public const string SigningAlgorithm = SecurityAlgorithms.HmacSha256;
+
+    /// <summary>No configuration can issue or accept tokens that live longer than this.</summary>
+    public static readonly TimeSpan MaxTokenLifetime = TimeSpan.FromHours(8);
 
     public static IServiceCollection AddLicenceOpsAuth(this IServiceCollection services, IConfiguration configuration, DatabaseOptions database)
     {
         var key = SigningKey.Load(configuration, database);
-        services.AddSingleton(new TokenSigning(key, TimeSpan.FromMinutes(configuration.GetValue("Auth:TokenLifetimeMinutes", 60))));
+        var lifetime = TimeSpan.FromMinutes(configuration.GetValue("Auth:TokenLifetimeMinutes", 60));
+        if (lifetime <= TimeSpan.Zero || lifetime > MaxTokenLifetime)
+        {
+            throw new InvalidOperationException($"Auth:TokenLifetimeMinutes must be between 1 and {MaxTokenLifetime.TotalMinutes}.");
+        }
+
+        var stampCache = TimeSpan.FromSeconds(configuration.GetValue("Auth:SecurityStampCacheSeconds", SecurityStamps.MaxCacheDuration.TotalSeconds));
+        if (stampCache < TimeSpan.Zero || stampCache > SecurityStamps.MaxCacheDuration)
+        {
+            throw new InvalidOperationException($"Auth:SecurityStampCacheSeconds must be between 0 and {SecurityStamps.MaxCacheDuration.TotalSeconds}.");
+        }
+
+        services.AddSingleton(new TokenSigning(key, lifetime));
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();
+        services.AddMemoryCache();
+        services.AddSingleton(sp => new SecurityStamps(
+            database,
+            sp.GetRequiredService<Microsoft.Extensions.Caching.Memory.IMemoryCache>(),
+            stampCache,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SecurityStamps>>()));
+        // Hangfire's dashboard validates an antiforgery token on every POST once this service exists.
+        services.AddAntiforgery(antiforgery =>
+        {
+            antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.HttpOnly = true;
+        });
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(options =>
@@ -38,6 +71,15 @@ public static class AuthSetup
                     NameClaimType = LicenceOpsClaims.Email,
                     RoleClaimType = LicenceOpsClaims.Role,
                     ClockSkew = TimeSpan.FromSeconds(30),
+                    ValidAlgorithms = [SigningAlgorithm],
+                    RequireSignedTokens = true,
+                    RequireExpirationTime = true,
+                    // A token claiming a longer life than we issue was not issued by us (or by a misconfigured host).
+                    LifetimeValidator = (notBefore, expires, _, parameters) =>
+                        notBefore is { } from && expires is { } until
+                        && until - from <= lifetime + parameters.ClockSkew
+                        && DateTime.UtcNow < until + parameters.ClockSkew
+                        && DateTime.UtcNow >= from - parameters.ClockSkew,
                 };
                 options.Events = new JwtBearerEvents
                 {
@@ -51,6 +93,16 @@ public static class AuthSetup
                         }
 
                         return Task.CompletedTask;
+                    },
+                    OnTokenValidated = async context =>
+                    {
+                        var principal = context.Principal!;
+                        var stamps = context.HttpContext.RequestServices.GetRequiredService<SecurityStamps>();
+                        if (!Guid.TryParse(principal.FindFirst(LicenceOpsClaims.Subject)?.Value, out var userId)
+                            || !await stamps.IsCurrentAsync(userId, principal.FindFirst(LicenceOpsClaims.SecurityStamp)?.Value, context.HttpContext.RequestAborted))
+                        {
+                            context.Fail("The token was issued before the account's access changed; sign in again.");
+                        }
                     },
                 };
             });

@@ -38,4 +38,7 @@ public static class LicenceOpsClaims
     public const string Name = "name";
     public const string Role = "role";
     public const string TenantId = "tenant_id";
+
+    /// <summary>The user's security stamp when the token was issued; checked against the current one on each request.</summary>
+    public const string SecurityStamp = "stamp";
 }

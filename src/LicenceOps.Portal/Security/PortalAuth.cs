@@ -46,6 +46,19 @@ public static class PortalAuth
                 // The cookie lives exactly as long as the token inside it: no sliding, the API would refuse it anyway.
                 options.SlidingExpiration = false;
                 options.ExpireTimeSpan = TimeSpan.FromMinutes(configuration.GetValue("Auth:TokenLifetimeMinutes", 60));
+                // Same rule as bearer tokens: a disabled user, a role or tenant change or a password reset ends the session.
+                options.Events.OnValidatePrincipal = async context =>
+                {
+                    var principal = context.Principal;
+                    var stamps = context.HttpContext.RequestServices.GetRequiredService<SecurityStamps>();
+                    if (principal is null
+                        || !Guid.TryParse(principal.FindFirst(LicenceOpsClaims.Subject)?.Value, out var userId)
+                        || !await stamps.IsCurrentAsync(userId, principal.FindFirst(LicenceOpsClaims.SecurityStamp)?.Value, context.HttpContext.RequestAborted))
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(Scheme);
+                    }
+                };
             });
         services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<IWebHostEnvironment>((options, environment) =>
             options.Cookie.SecurePolicy = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
@@ -74,6 +87,7 @@ public static class PortalAuth
             new(LicenceOpsClaims.Email, user.Email),
             new(LicenceOpsClaims.Name, user.DisplayName),
             new(LicenceOpsClaims.Role, user.Role),
+            new(LicenceOpsClaims.SecurityStamp, user.SecurityStamp),
         };
         if (user.TenantId is { } tenantId)
         {

@@ -1,20 +1,21 @@
 using System.Text.RegularExpressions;
 using LicenceOps.Platform.Identifiers;
 using Identifiers = LicenceOps.Platform.Identifiers;
+using LicenceOps.Platform.Http;
 
 namespace LicenceOps.Tenants.Domain;
 
-public sealed record AddressInput(string? Line1, string? Line2, string? PostalCode, string? City);
+public sealed record AddressInput([property: Text(200)] string? Line1, [property: Text(200)] string? Line2, [property: Text(20)] string? PostalCode, [property: Text(100)] string? City);
 
 /// <summary>The legal and billing identity of a tenant as a client sends it (create and update).</summary>
 public sealed record TenantProfileInput(
-    string? LegalName,
-    string? Siren,
-    string? Siret,
-    string? VatNumber,
-    string? CountryCode,
+    [property: Text(300)] string? LegalName,
+    [property: Text(20)] string? Siren,
+    [property: Text(20)] string? Siret,
+    [property: Text(20)] string? VatNumber,
+    [property: Text(2)] string? CountryCode,
     AddressInput? BillingAddress,
-    string? BillingEmail,
+    [property: Text(320)] string? BillingEmail,
     IReadOnlyList<string>? EmailDomains);
 
 /// <summary>A checked, normalised tenant profile.</summary>

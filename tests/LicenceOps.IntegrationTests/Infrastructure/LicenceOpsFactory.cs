@@ -1,6 +1,10 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using LicenceOps.Contracts.Tenants;
+using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Identity;
 using LicenceOps.Platform.Security;
+using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -97,11 +101,44 @@ public sealed class LicenceOpsFactory : WebApplicationFactory<Program>
 
     private async Task<HttpClient> NewUserClientAsync(string role, Guid? tenantId)
     {
+        if (tenantId is { } tenant)
+        {
+            await EnsureIdentityKnowsTenantAsync(tenant);
+        }
+
         using var admin = await SignedInClientAsync(AdminEmail, AdminPassword);
         var email = $"{role}-{Guid.NewGuid():N}@example.test";
         var created = await admin.PostAsJsonAsync("/api/users", new { email, displayName = role, role, tenantId, password = UserPassword });
         created.EnsureSuccessStatusCode();
         return await SignedInClientAsync(email, UserPassword);
+    }
+
+    /// <summary>
+    /// Identity refuses client users of tenants it has not heard of (TenantProfileChanged). A tenant made through the
+    /// Tenants API arrives by the bus; a made-up tenant id of a Seats or Billing test is announced here as Tenants would,
+    /// dated at the epoch so that any real profile of that tenant wins over it.
+    /// </summary>
+    public async Task EnsureIdentityKnowsTenantAsync(Guid tenantId)
+    {
+        var identity = Service<ModuleDatabase<IdentityModule>>();
+        async Task<bool> KnownAsync() =>
+            await identity.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM known_tenants WHERE tenant_id = @tenantId", new { tenantId }) == 1;
+        if (await KnownAsync())
+        {
+            return;
+        }
+
+        var tenants = Services.GetService<ModuleDatabase<LicenceOps.Tenants.TenantsModule>>();
+        var ownedByTenants = tenants is not null
+            && await tenants.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM tenants WHERE id = @tenantId", new { tenantId }) == 1;
+        if (!ownedByTenants)
+        {
+            await Service<IBus>().Publish(new TenantProfileChanged(
+                tenantId, $"Test tenant {tenantId:N}", null, null, null, "FR", "1 rue du Test", null, "75001", "Paris",
+                "billing@example.test", "active", DateTimeOffset.UnixEpoch));
+        }
+
+        await Eventually.UntilAsync(KnownAsync, because: $"Identity hears of tenant {tenantId}");
     }
 
     protected override void Dispose(bool disposing)

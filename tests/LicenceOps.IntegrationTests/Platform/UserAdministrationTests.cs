@@ -17,6 +17,7 @@ public sealed class UserAdministrationTests
     {
         factory = new LicenceOpsFactory();
         admin = await factory.StaffClientAsync();
+        await factory.EnsureIdentityKnowsTenantAsync(DemoData.AcmeTenantId);
     }
 
     [OneTimeTearDown]

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace LicenceOps.Billing.Features.Invoices;
 
 /// <param name="Lines">Lines to credit; omitted or empty credits everything not yet credited.</param>
-public sealed record CreditNoteRequest(string? Reason, IReadOnlyList<CreditLineRequest>? Lines);
+public sealed record CreditNoteRequest([property: Text(1000, Multiline = true)] string? Reason, IReadOnlyList<CreditLineRequest>? Lines);
 
 /// <param name="Amount">Net amount excl. VAT to credit on that line; omitted credits what remains of it.</param>
 public sealed record CreditLineRequest(int LineNumber, decimal? Amount);

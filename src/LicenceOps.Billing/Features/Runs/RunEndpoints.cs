@@ -11,7 +11,7 @@ namespace LicenceOps.Billing.Features.Runs;
 
 /// <param name="Period">The month to invoice, "2026-10".</param>
 /// <param name="Issue">Also issue the drafts (default false: staff review them first).</param>
-public sealed record RunRequest(string? Period, bool? Issue);
+public sealed record RunRequest([property: Text(7)] string? Period, bool? Issue);
 
 internal static class RunEndpoints
 {

@@ -8,10 +8,10 @@ using LicenceOps.Seats.Shared;
 namespace LicenceOps.Seats.Features.Catalogue;
 
 public sealed record PlanRequest(
-    string? Code, string? VendorCode, string? VendorName, string? ProductName, string? PlanName, decimal? ListPrice,
-    string? PriceCurrency, bool? ListPriceIncludesVat, string? BillingCycle, bool? SeatsReducibleBeforeRenewal,
-    bool? VendorHasAdminApi, string? OffboardingDataRule, DateOnly? PriceReadOn, string? PriceNote,
-    string? PriceUnit = null, string? BillingFrequency = null);
+    [property: Text(100)] string? Code, [property: Text(100)] string? VendorCode, [property: Text(200)] string? VendorName, [property: Text(200)] string? ProductName, [property: Text(200)] string? PlanName, decimal? ListPrice,
+    [property: Text(3)] string? PriceCurrency, bool? ListPriceIncludesVat, [property: Text(40)] string? BillingCycle, bool? SeatsReducibleBeforeRenewal,
+    bool? VendorHasAdminApi, [property: Text(2000, Multiline = true)] string? OffboardingDataRule, [property: BusinessDate] DateOnly? PriceReadOn, [property: Text(1000, Multiline = true)] string? PriceNote,
+    [property: Text(40)] string? PriceUnit = null, [property: Text(40)] string? BillingFrequency = null);
 
 /// <summary>Staff create plans and correct them (prices move; vendors rename plans).</summary>
 internal static class SavePlan

@@ -7,9 +7,9 @@ using LicenceOps.Seats.Transfers;
 
 namespace LicenceOps.Seats.Features.SeatRequests;
 
-public sealed record CreateSeatRequestRequest(Guid? SubscriptionId, Guid? PersonId, string? Note);
+public sealed record CreateSeatRequestRequest(Guid? SubscriptionId, Guid? PersonId, [property: Text(1000, Multiline = true)] string? Note);
 
-public sealed record DecideSeatRequestRequest(string? Reason);
+public sealed record DecideSeatRequestRequest([property: Text(1000, Multiline = true)] string? Reason);
 
 public sealed record SeatRequestResponse(
     Guid Id, Guid SubscriptionId, Guid PersonId, string Status, string? Note, string RequestedBy, DateTimeOffset RequestedAt,

@@ -9,7 +9,8 @@ namespace LicenceOps.Seats.Features.Seats;
 
 /// <param name="EffectiveDate">When the seat was assigned, for an estate taken over or a late record: today when
 /// omitted, never in the future nor before the subscription's term start. Billing regularises an invoiced month.</param>
-public sealed record AssignSeatRequest(Guid? SubscriptionId, Guid? PersonId, string? Reason, DateOnly? EffectiveDate = null);
+public sealed record AssignSeatRequest(Guid? SubscriptionId, Guid? PersonId, [property: Text(1000, Multiline = true)] string? Reason,
+    [property: BusinessDate] DateOnly? EffectiveDate = null);
 
 internal static class AssignSeat
 {

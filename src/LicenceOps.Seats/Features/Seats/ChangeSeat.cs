@@ -9,11 +9,12 @@ namespace LicenceOps.Seats.Features.Seats;
 
 /// <param name="EffectiveDate">For a release: the day it ended (today when omitted), never in the future nor before
 /// the seat's assignment or the subscription's term start.</param>
-public sealed record TransitionSeatRequest(string? Status, string? Reason, DateOnly? EffectiveDate = null);
+public sealed record TransitionSeatRequest([property: Text(40)] string? Status, [property: Text(1000, Multiline = true)] string? Reason,
+    [property: BusinessDate] DateOnly? EffectiveDate = null);
 
-public sealed record UnassignSeatRequest(string? Reason, DateOnly? EffectiveDate = null);
+public sealed record UnassignSeatRequest([property: Text(1000, Multiline = true)] string? Reason, [property: BusinessDate] DateOnly? EffectiveDate = null);
 
-public sealed record ReassignSeatRequest(Guid? PersonId, string? Reason);
+public sealed record ReassignSeatRequest(Guid? PersonId, [property: Text(1000, Multiline = true)] string? Reason);
 
 internal static class ChangeSeat
 {

@@ -5,9 +5,9 @@ using LicenceOps.Seats.Shared;
 
 namespace LicenceOps.Seats.Features.Subscriptions;
 
-public sealed record ChangeQuantityRequest(int? Quantity, DateOnly? EffectiveDate, string? Reason);
+public sealed record ChangeQuantityRequest(int? Quantity, [property: BusinessDate] DateOnly? EffectiveDate, [property: Text(1000, Multiline = true)] string? Reason);
 
-public sealed record ChangePriceRequest(decimal? SalePricePerSeatEur, DateOnly? EffectiveDate, string? Reason);
+public sealed record ChangePriceRequest(decimal? SalePricePerSeatEur, [property: BusinessDate] DateOnly? EffectiveDate, [property: Text(1000, Multiline = true)] string? Reason);
 
 internal static class ChangeSubscription
 {

@@ -6,8 +6,8 @@ using LicenceOps.Seats.Shared;
 namespace LicenceOps.Seats.Features.Subscriptions;
 
 public sealed record CreateSubscriptionRequest(
-    string? PlanCode, string? VendorAccountId, int? CommittedQuantity, DateOnly? TermStart, DateOnly? RenewalDate,
-    decimal? SalePricePerSeatEur, string? AutoIncreasePolicy);
+    [property: Text(100)] string? PlanCode, [property: Text(300)] string? VendorAccountId, int? CommittedQuantity, [property: BusinessDate] DateOnly? TermStart, [property: BusinessDate] DateOnly? RenewalDate,
+    decimal? SalePricePerSeatEur, [property: Text(40)] string? AutoIncreasePolicy);
 
 internal static class CreateSubscription
 {

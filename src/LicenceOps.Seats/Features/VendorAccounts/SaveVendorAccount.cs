@@ -11,9 +11,9 @@ using Microsoft.AspNetCore.Routing;
 namespace LicenceOps.Seats.Features.VendorAccounts;
 
 public sealed record CreateVendorAccountRequest(
-    string? VendorCode, string? Connector, string? DisplayName, string? BaseAddress, Dictionary<string, string>? Settings, string? Secret);
+    [property: Text(100)] string? VendorCode, [property: Text(100)] string? Connector, [property: Text(200)] string? DisplayName, [property: Text(2000)] string? BaseAddress, Dictionary<string, string>? Settings, [property: Text(8000, Multiline = true)] string? Secret);
 
-public sealed record ReplaceCredentialRequest(string? Secret);
+public sealed record ReplaceCredentialRequest([property: Text(8000, Multiline = true)] string? Secret);
 
 /// <summary>
 /// POST /api/tenants/{tenantId}/vendor-accounts and PUT …/{id}/credential: staff register a client's vendor admin account.

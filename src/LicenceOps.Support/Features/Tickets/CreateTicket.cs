@@ -10,13 +10,13 @@ using Microsoft.AspNetCore.Routing;
 namespace LicenceOps.Support.Features.Tickets;
 
 public sealed record CreateTicketRequest(
-    string? Subject,
-    string? Body,
-    string? Category,
-    string? Priority,
+    [property: Text(200)] string? Subject,
+    [property: Text(20000, Multiline = true)] string? Body,
+    [property: Text(40)] string? Category,
+    [property: Text(40)] string? Priority,
     Guid? TenantId,
-    string? RequesterEmail,
-    string? RequesterName,
+    [property: Text(320)] string? RequesterEmail,
+    [property: Text(200)] string? RequesterName,
     Guid? PersonId,
     Guid? SeatId,
     IReadOnlyList<string>? Tags);

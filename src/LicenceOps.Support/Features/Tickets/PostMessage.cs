@@ -9,9 +9,9 @@ using Microsoft.AspNetCore.Routing;
 
 namespace LicenceOps.Support.Features.Tickets;
 
-public sealed record PostMessageRequest(string? Body, string? Status);
+public sealed record PostMessageRequest([property: Text(20000, Multiline = true)] string? Body, [property: Text(40)] string? Status);
 
-public sealed record NoteRequest(string? Body);
+public sealed record NoteRequest([property: Text(20000, Multiline = true)] string? Body);
 
 /// <summary>
 /// POST /api/tickets/{id}/messages: an agent's reply goes out by e-mail to the requester (threaded, status

@@ -12,10 +12,10 @@ namespace LicenceOps.Support.Features.Tickets;
 
 /// <summary>Absent fields are left as they are; assignedAgent "" unassigns.</summary>
 public sealed record UpdateTicketRequest(
-    string? Status,
-    string? Priority,
-    string? Category,
-    string? AssignedAgent,
+    [property: Text(40)] string? Status,
+    [property: Text(40)] string? Priority,
+    [property: Text(40)] string? Category,
+    [property: Text(320)] string? AssignedAgent,
     IReadOnlyList<string>? Tags,
     Guid? TenantId,
     Guid? PersonId,

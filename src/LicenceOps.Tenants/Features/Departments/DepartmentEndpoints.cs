@@ -14,7 +14,7 @@ namespace LicenceOps.Tenants.Features.Departments;
 
 public sealed record DepartmentView(Guid Id, Guid TenantId, string Name);
 
-public sealed record DepartmentRequest(string? Name);
+public sealed record DepartmentRequest([property: Text(200)] string? Name);
 
 /// <summary>
 /// /api/tenants/{tenantId}/departments: list (staff, or users of the tenant), create and rename (staff).

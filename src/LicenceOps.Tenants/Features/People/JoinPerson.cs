@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Routing;
 namespace LicenceOps.Tenants.Features.People;
 
 public sealed record JoinPersonRequest(
-    string? Email, string? FirstName, string? LastName, Guid? DepartmentId, Guid? ManagerId, DateOnly? StartDate, bool? External);
+    [property: Text(320)] string? Email, [property: Text(100)] string? FirstName, [property: Text(100)] string? LastName, Guid? DepartmentId, Guid? ManagerId, [property: BusinessDate] DateOnly? StartDate, bool? External);
 
 /// <summary>
 /// POST /api/tenants/{tenantId}/people: a joiner. Start date today or earlier (Paris): active at once; later:

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace LicenceOps.Tenants.Features.People;
 
-public sealed record LeavePersonRequest(DateOnly? EndDate);
+public sealed record LeavePersonRequest([property: BusinessDate] DateOnly? EndDate);
 
 /// <summary>
 /// POST /api/tenants/{tenantId}/people/{personId}/leave: a leaver. Publishes PersonLeaving; when the end date is

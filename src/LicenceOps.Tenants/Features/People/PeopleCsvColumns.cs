@@ -11,10 +11,10 @@ public static class PeopleCsvColumns
     public const string StartDate = "start_date";
     public const string External = "external";
 
-    /// <summary>Export only; ignored on import.</summary>
+    /// <summary>On import, "active", "joining" or empty; any other status (a leave) refuses the row.</summary>
     public const string Status = "status";
 
-    /// <summary>Export only; ignored on import.</summary>
+    /// <summary>On import, empty; an end date (a leave) refuses the row.</summary>
     public const string EndDate = "end_date";
 
     public static readonly IReadOnlyList<string> Required = [Email, FirstName, LastName, Department, ManagerEmail, StartDate, External];

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace LicenceOps.Tenants.Features.People;
 
-public sealed record UpdatePersonRequest(string? FirstName, string? LastName, Guid? ManagerId, bool? External);
+public sealed record UpdatePersonRequest([property: Text(100)] string? FirstName, [property: Text(100)] string? LastName, Guid? ManagerId, bool? External);
 
 /// <summary>
 /// PUT /api/tenants/{tenantId}/people/{personId}: name, manager (null: none) and external flag. Department and

@@ -232,15 +232,17 @@ public sealed class ListPagingTests
         return new Seeded($"/api/tenants/{tenant.Id}/departments", p => TenantsTestKit.CreateDepartmentAsync(staff, tenant.Id, Name(p)));
     }
 
-    private Task<Seeded> UsersAsync()
+    private async Task<Seeded> UsersAsync()
     {
         var tenantId = Guid.NewGuid();
-        return Task.FromResult(new Seeded($"/api/users?tenantId={tenantId}", async p =>
+        // Identity refuses client users of tenants it has not heard of.
+        await factory.EnsureIdentityKnowsTenantAsync(tenantId);
+        return new Seeded($"/api/users?tenantId={tenantId}", async p =>
             (await staff.PostAsJsonAsync("/api/users", new
             {
                 email = $"{Name(p)}@paging.example", displayName = "Paging", role = LicenceOps.Platform.Security.Roles.ClientViewer, tenantId,
                 password = LicenceOpsFactory.UserPassword,
-            })).EnsureSuccessStatusCode()));
+            })).EnsureSuccessStatusCode());
     }
 
     /// <summary>Audit entries are written by every command; here straight into the module's log, confined to a fresh tenant id.</summary>

@@ -215,20 +215,20 @@ internal static class ImportPeopleEndpoint
         }
         await using (source)
         {
-            using var reader = new StreamReader(source, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            var buffer = new char[MaxBytes + 1];
-            var read = 0;
+            // Bytes first: the encoding is decided on the whole file (UTF-8, UTF-16 or Windows-1252), never assumed.
+            using var bytes = new MemoryStream();
+            var buffer = new byte[81920];
             int count;
-            while (read < buffer.Length && (count = await reader.ReadAsync(buffer.AsMemory(read), ct)) > 0)
+            while ((count = await source.ReadAsync(buffer, ct)) > 0)
             {
-                read += count;
+                bytes.Write(buffer, 0, count);
+                if (bytes.Length > MaxBytes)
+                {
+                    return (null, TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large",
+                        detail: $"Import at most {MaxBytes / (1024 * 1024)} MB at a time."));
+                }
             }
-            if (read > MaxBytes)
-            {
-                return (null, TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large",
-                    detail: $"Import at most {MaxBytes / (1024 * 1024)} MB at a time."));
-            }
-            return (new string(buffer, 0, read), null);
+            return (CsvTextDecoder.Decode(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)).Text, null);
         }
     }
 }

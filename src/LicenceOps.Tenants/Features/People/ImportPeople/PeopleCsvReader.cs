@@ -99,6 +99,8 @@ public static class PeopleCsvReader
     {
         var errorsBefore = errors.Count;
         string Field(string name) => csv.GetString(name)?.Trim() ?? "";
+        // Optional columns (status, end_date) may be absent from an HR export.
+        string Optional(string name) => csv.Headers.Any(h => NormalizeHeader(h) == name) ? Field(name) : "";
         void Fail(string field, string message) => errors.Add(new RowError(rowNumber, field, message));
         void CheckName(string field, string value, string label)
         {
@@ -109,6 +111,10 @@ public static class PeopleCsvReader
             else if (value.Length > PeopleRules.MaxNameLength)
             {
                 Fail(field, $"{label} is at most {PeopleRules.MaxNameLength} characters.");
+            }
+            else if (LicenceOps.Platform.Http.FieldRules.Problem(value, new LicenceOps.Platform.Http.TextAttribute(PeopleRules.MaxNameLength)) is { } problem)
+            {
+                Fail(field, $"{label} {problem}");
             }
         }
 
@@ -153,6 +159,17 @@ public static class PeopleCsvReader
         if (!external && !FalseWords.Contains(externalText))
         {
             Fail(PeopleCsvColumns.External, $"'{externalText}' is not a yes/no value; use true or false (empty means false).");
+        }
+
+        // Status and end date are never ignored: a row describing a leave would otherwise import as a current person.
+        var status = Optional(PeopleCsvColumns.Status).ToLowerInvariant();
+        if (status.Length > 0 && status is not (PersonStatus.Active or PersonStatus.Joining))
+        {
+            Fail(PeopleCsvColumns.Status, $"Status '{status}' cannot be imported: this import adds and updates current people; record a leave with POST /api/tenants/{{tenantId}}/people/{{personId}}/leave.");
+        }
+        else if (Optional(PeopleCsvColumns.EndDate) is { Length: > 0 } endDate)
+        {
+            Fail(PeopleCsvColumns.EndDate, $"End date '{endDate}' cannot be imported: record a leave with POST /api/tenants/{{tenantId}}/people/{{personId}}/leave.");
         }
 
         if (errors.Count > errorsBefore)
