@@ -13,7 +13,7 @@ public sealed record PdfDocumentInfo(string Title, string Author, string Subject
 /// Turns the PDF/A-2b that SkiaSharp draws into a Factur-X PDF/A-3b by appending one incremental update
 /// (ISO 32000-1 §7.5.6; allowed by ISO 19005-3): the original bytes stay untouched and a new catalog adds
 /// the XMP metadata (PDF/A-3 identification + Factur-X extension schema), the sRGB output intent and
-/// factur-x.xml as an associated file. Why not PDFsharp: docs/adr/0xx-factur-x-pdf-a3.md.
+/// factur-x.xml as an associated file. Why not PDFsharp: docs/adr/0015-factur-x-pdf-a3-by-incremental-update.md.
 /// Only what SkiaSharp writes is supported (classic cross-reference table, no object streams); anything
 /// else is refused rather than patched blindly.
 /// </summary>

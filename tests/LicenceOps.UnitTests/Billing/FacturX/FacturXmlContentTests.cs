@@ -69,7 +69,7 @@ public class FacturXmlContentTests
     }
 
     [TestCase("de-ae-reverse-charge", "AE", "VATEX-EU-AE", "DE123456789")]
-    [TestCase("ch-outside-eu", "G", "VATEX-EU-G", "CHE-123.456.788MWST")]
+    [TestCase("ch-outside-eu", "G", "VATEX-EU-G", "CHE-123.456.788 MWST")]
     public void A_zero_rated_invoice_gives_its_category_and_exemption_reason(string scenario, string category, string code, string buyerVat)
     {
         var xml = Xml(scenario);
