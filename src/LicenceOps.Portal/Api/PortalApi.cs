@@ -29,22 +29,44 @@ public sealed class PortalApi(HttpClient http, ApiAddresses addresses, IHttpCont
     }
 
     /// <summary>
-    /// A list: today the APIs answer a JSON array; a paged answer (an object whose <c>items</c> holds the rows) is read
-    /// the same way, so the pages keep working when the list APIs gain cursors.
+    /// A list. The list APIs answer pages (<c>items</c> and <c>nextCursor</c>): this follows the cursors at the
+    /// largest page size, up to <see cref="MaxPages"/> pages, so a page of the portal sees the whole list it asks for.
+    /// A plain JSON array is read as one page.
     /// </summary>
     public async Task<IReadOnlyList<T>> ListAsync<T>(ApiModule module, string path, CancellationToken ct)
     {
-        using var response = await SendAsync(HttpMethod.Get, module, path, null, ct);
-        await ThrowUnlessSuccessAsync(response, path, ct);
-        using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
-        var root = document.RootElement;
-        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("items", out var items))
+        var all = new List<T>();
+        string? cursor = null;
+        for (var page = 0; page < MaxPages; page++)
         {
-            root = items;
+            var separator = path.Contains('?', StringComparison.Ordinal) ? "&" : "?";
+            var url = cursor is null ? $"{path}{separator}limit={PageSize}" : $"{path}{separator}limit={PageSize}&cursor={Uri.EscapeDataString(cursor)}";
+            using var response = await SendAsync(HttpMethod.Get, module, url, null, ct);
+            await ThrowUnlessSuccessAsync(response, path, ct);
+            using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("items", out var items))
+            {
+                all.AddRange(root.Deserialize<List<T>>(Json) ?? []);
+                break;
+            }
+
+            all.AddRange(items.Deserialize<List<T>>(Json) ?? []);
+            cursor = root.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+            if (cursor is null)
+            {
+                break;
+            }
         }
 
-        return root.Deserialize<List<T>>(Json) ?? [];
+        return all;
     }
+
+    /// <summary>The API's default maximum page size (Paging:MaxLimit).</summary>
+    private const int PageSize = 200;
+
+    /// <summary>Bounds what one portal page may pull: 50 pages of 200.</summary>
+    private const int MaxPages = 50;
 
     public async Task<ApiFile> GetFileAsync(ApiModule module, string path, CancellationToken ct)
     {
