@@ -71,6 +71,7 @@ public sealed class ListPagingTests
         new("/api/users/audit", t => t.AuditAsync<IdentityModule>("/api/users/audit")),
         new("/api/seats/audit", t => t.AuditAsync<SeatsModule>("/api/seats/audit")),
         new("/api/billing/audit", t => t.AuditAsync<BillingModule>("/api/billing/audit")),
+        new("/api/support/audit", t => t.AuditAsync<LicenceOps.Support.SupportModule>("/api/support/audit")),
         new("/api/catalogue", t => t.CatalogueAsync()),
         new("/api/tenants/{tenantId:guid}/subscriptions", t => t.SeatsListAsync("subscriptions", "subscriptions", "created_at")),
         new("/api/tenants/{tenantId:guid}/subscriptions/{subscriptionId:guid}/history", t => t.SubscriptionHistoryAsync()),
