@@ -35,6 +35,11 @@ internal static class SeatsDemoData
             await SubscriptionAsync(uow, NordwindCopilotId, DemoData.NordwindTenantId, "m365-copilot-annual", "nordwind-logistik.onmicrosoft.com", 15, termStart, null, "require_staff_approval");
             await SubscriptionAsync(uow, NordwindGeminiId, DemoData.NordwindTenantId, "gemini-business-annual", "nordwind-logistik.de", 10, termStart, 21.00m, "allow");
 
+            // The demo reaches no real vendor: its vendor accounts use the CSV connector (member exports, manual actions),
+            // so nothing pretends a vendor API answered.
+            await VendorAccountAsync(uow, DemoData.AcmeTenantId, "openai", "Acme ChatGPT workspace (member export)", AcmeChatGptId);
+            await VendorAccountAsync(uow, DemoData.NordwindTenantId, "google", "Nordwind Workspace (member export)", NordwindGeminiId);
+
             await TemplateAsync(uow, DemoData.AcmeTenantId, DemoData.AcmeMarketingId, AcmeChatGptId);
             await TemplateAsync(uow, DemoData.AcmeTenantId, DemoData.AcmeEngineeringId, AcmeClaudePremiumId);
             await TemplateAsync(uow, DemoData.AcmeTenantId, DemoData.AcmeFinanceId, AcmeCopilotId);
@@ -55,6 +60,18 @@ internal static class SeatsDemoData
             new { id, tenantId, planCode, account, quantity, termStart, renewal = termStart.AddYears(1), price, policy, now = uow.Now });
         var created = (await SubscriptionLedger.FindAsync(uow, tenantId, id))!;
         await SubscriptionLedger.RecordAsync(uow, created, SubscriptionChangeKinds.Created, 0, null, termStart, "demo data");
+    }
+
+    private static async Task VendorAccountAsync(UnitOfWork uow, Guid tenantId, string vendorCode, string name, Guid subscriptionId)
+    {
+        var id = Guid.NewGuid();
+        await uow.ExecuteAsync(
+            """
+            INSERT INTO vendor_accounts (id, tenant_id, vendor_code, connector, display_name, base_address, settings, protected_secret, created_at, updated_at)
+            VALUES (@id, @tenantId, @vendorCode, 'csv', @name, NULL, '{}', NULL, @now, @now)
+            """,
+            new { id, tenantId, vendorCode, name, now = uow.Now });
+        await uow.ExecuteAsync("UPDATE subscriptions SET connected_account_id = @id WHERE id = @subscriptionId", new { id, subscriptionId });
     }
 
     private static Task TemplateAsync(UnitOfWork uow, Guid tenantId, Guid departmentId, Guid subscriptionId) =>

@@ -9,6 +9,9 @@ namespace LicenceOps.Seats.Vendors.Accounts;
 /// Encrypts vendor credentials at rest with ASP.NET Core Data Protection. The key ring lives in the data directory
 /// ("keys") or Seats:CredentialKeyDirectory; several hosts must share that directory (or the lead's chosen key store)
 /// to read each other's credentials. A credential leaves this class only inside a <see cref="VendorSecret"/>.
+/// The provider is Seats' own, not the process-wide Data Protection registration: another module (the Portal's
+/// cookies) configuring its key ring must never decide where vendor credentials' keys live, or a host started with a
+/// different module set could no longer decrypt them.
 /// </summary>
 public sealed class VendorCredentials(IDataProtectionProvider provider)
 {
@@ -16,9 +19,12 @@ public sealed class VendorCredentials(IDataProtectionProvider provider)
 
     public static void AddTo(IServiceCollection services, string keyDirectory)
     {
-        Directory.CreateDirectory(keyDirectory);
-        services.AddDataProtection().SetApplicationName("LicenceOps").PersistKeysToFileSystem(new DirectoryInfo(keyDirectory));
-        services.AddSingleton<VendorCredentials>();
+        services.AddSingleton(_ =>
+        {
+            Directory.CreateDirectory(keyDirectory);
+            return new VendorCredentials(DataProtectionProvider.Create(new DirectoryInfo(keyDirectory),
+                builder => builder.SetApplicationName("LicenceOps.Seats")));
+        });
     }
 
     public string Protect(string secret) => protector.Protect(secret);
