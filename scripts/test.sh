@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs every test of LicenceOps (what CI runs):
 #   - installs RabbitMQ when it is missing (root on Debian/Ubuntu), otherwise says what to install;
+#   - installs python3-aiosmtpd (the loopback SMTP server of the mail tests) the same way;
 #   - starts a private RabbitMQ node (scripts/rabbitmq.sh) and always stops it on exit;
 #   - runs `dotnet test LicenceOps.sln -c Release` (every test project), results on the console and as TRX;
 #   - prints `N passed, N failed, N skipped` (from the TRX counters) and exits with dotnet test's code.
@@ -38,6 +39,19 @@ install_rabbitmq() {
 }
 
 [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || install_rabbitmq
+
+# The mail tests run a real SMTP server on loopback: Debian's python3-aiosmtpd under /usr/bin/python3
+# (tests/LicenceOps.IntegrationTests/Mail/SmtpSink.cs starts it on a free port for each fixture).
+install_aiosmtpd() {
+    if [[ $(id -u) -ne 0 ]] || ! is_debian_like; then
+        die "python3-aiosmtpd is not installed. Install it as root (apt-get install -y python3-aiosmtpd) or run this script as root on Debian/Ubuntu, which installs it."
+    fi
+    say "installing python3-aiosmtpd (apt-get)"
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-aiosmtpd \
+        || die "apt-get could not install python3-aiosmtpd"
+}
+
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || install_aiosmtpd
 
 # The browser tests drive Debian's Chromium; Playwright is never allowed to download a browser of its own.
 install_chromium() {

@@ -101,9 +101,10 @@ public sealed record SlaTarget(double FirstResponseHours, double ResolutionHours
 /// <summary>Where a ticket stands against its targets at an instant. Pure: the sweep job only stores the result.</summary>
 public static class SlaEvaluator
 {
+    /// <param name="resolutionDue">Null while the resolution clock is stopped (waiting on the customer).</param>
     public static string Evaluate(
         SlaCalendar calendar, DateTimeOffset now, DateTimeOffset? firstResponseDue, bool responded,
-        DateTimeOffset resolutionDue, SlaTarget target, double warnFraction)
+        DateTimeOffset? resolutionDue, SlaTarget target, double warnFraction)
     {
         var dues = new List<(DateTimeOffset Due, double Hours)>();
         if (!responded && firstResponseDue is { } firstDue)
@@ -111,7 +112,11 @@ public static class SlaEvaluator
             dues.Add((firstDue, target.FirstResponseHours));
         }
 
-        dues.Add((resolutionDue, target.ResolutionHours));
+        if (resolutionDue is { } resolveBy)
+        {
+            dues.Add((resolveBy, target.ResolutionHours));
+        }
+
         if (dues.Any(d => now >= d.Due))
         {
             return SlaStates.Breached;

@@ -27,7 +27,7 @@ public sealed class SlaSweepJob(ModuleDatabase<SupportModule> db, TicketWriter w
         foreach (var ticket in active)
         {
             // While the ticket waits on the customer, the resolution clock is stopped: only an unanswered first response can breach.
-            var resolutionDue = ticket.Status == TicketStatuses.WaitingOnCustomer ? DateTimeOffset.MaxValue : ticket.ResolutionDue;
+            DateTimeOffset? resolutionDue = ticket.Status == TicketStatuses.WaitingOnCustomer ? null : ticket.ResolutionDue;
             var state = SlaEvaluator.Evaluate(writer.Calendar, now, ticket.FirstResponseDue, ticket.FirstResponseAt is not null,
                 resolutionDue, options.TargetFor(ticket.Priority), options.AtRiskFraction);
             atRisk += state == SlaStates.AtRisk ? 1 : 0;

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Sockets;
+using Dapper;
+using LicenceOps.IntegrationTests.Infrastructure;
+using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Mail;
+using LicenceOps.Support;
+using MimeKit;
+
+namespace LicenceOps.IntegrationTests.Mail;
+
+/// <summary>The queue's two ends without a business feature: the pickup folder of the embedded default, and back-off when SMTP is down.</summary>
+public sealed class MailDispatchTests
+{
+    private static OutgoingMail Sample(string subject) =>
+        new("test", "probe", Guid.NewGuid(), null, ["someone@client.example"], subject, "Body") { Attachments = [MailAttachment.Inline("a.txt", "text/plain", "hello"u8.ToArray())] };
+
+    [Test]
+    public async Task Without_smtp_mail_is_written_to_the_pickup_folder()
+    {
+        using var factory = new LicenceOpsFactory(new Dictionary<string, string?> { ["Demo:Seed"] = "false", ["Mail:PollIntervalSeconds"] = "0.2", ["Modules"] = "Identity,Support" });
+        var db = factory.Service<ModuleDatabase<SupportModule>>();
+        var queued = await db.WriteAsync(unit => unit.EnqueueMailAsync(Sample("Pickup probe")));
+
+        var folder = Path.Combine(factory.DataDirectory, "mail-pickup");
+        await Eventually.UntilAsync(() => Task.FromResult(Directory.Exists(folder) && Directory.GetFiles(folder, "*.eml").Length == 1), TimeSpan.FromSeconds(30));
+        var message = await MimeMessage.LoadAsync(Directory.GetFiles(folder, "*.eml").Single());
+        Assert.That(message.Subject, Is.EqualTo("Pickup probe"));
+        Assert.That(message.MessageId, Is.EqualTo(queued.MessageId));
+        Assert.That(message.Attachments.OfType<MimePart>().Single().FileName, Is.EqualTo("a.txt"));
+        Assert.That(factory.Service<IMailTransport>(), Is.InstanceOf<PickupFolderMailTransport>());
+    }
+
+    [Test]
+    public async Task A_server_that_is_down_is_retried_with_growing_back_off()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var deadPort = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var factory = new LicenceOpsFactory(new Dictionary<string, string?>
+        {
+            ["Demo:Seed"] = "false", ["Modules"] = "Identity,Support", ["Mail:PollIntervalSeconds"] = "0.2",
+            ["Mail:Smtp:Host"] = "127.0.0.1", ["Mail:Smtp:Port"] = deadPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Mail:Smtp:Security"] = "None", ["Mail:Smtp:TimeoutSeconds"] = "5",
+        });
+        var db = factory.Service<ModuleDatabase<SupportModule>>();
+        var queued = await db.WriteAsync(unit => unit.EnqueueMailAsync(Sample("Retry probe")));
+        var start = factory.Clock.GetUtcNow();
+
+        async Task<(string Status, int Attempts, DateTimeOffset Next, string? Error)> RowAsync()
+        {
+            await using var connection = await db.OpenAsync();
+            return await connection.QuerySingleAsync<(string, int, DateTimeOffset, string?)>(
+                "SELECT status, attempts, next_attempt_at, last_error FROM mail_outbox WHERE id = @Id", new { queued.Id });
+        }
+
+        await Eventually.UntilAsync(async () => (await RowAsync()).Attempts == 1, TimeSpan.FromSeconds(30));
+        await Task.Delay(1000);
+        var first = await RowAsync();
+        Assert.That((first.Status, first.Attempts, first.Next), Is.EqualTo(("pending", 1, start.AddSeconds(30))), "no retry before the back-off ends");
+        Assert.That(first.Error, Is.Not.Empty);
+
+        factory.Clock.Advance(TimeSpan.FromSeconds(31));
+        await Eventually.UntilAsync(async () => (await RowAsync()).Attempts == 2, TimeSpan.FromSeconds(30));
+        var second = await RowAsync();
+        Assert.That((second.Status, second.Next), Is.EqualTo(("pending", start.AddSeconds(31 + 60))), "the back-off doubles");
+    }
+}
