@@ -130,7 +130,8 @@ public sealed class ConvergenceTests
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM people WHERE person_id = @leaver AND status = 'left' AND version = 2", new { leaver }),
             Is.EqualTo(1));
         Assert.That(await OpenSeatSubscriptionsAsync(leaver), Is.Empty);
-        Assert.That(await WorkflowKit.TransfersAsync(staff, TenantId, leaver), Is.Empty, "someone who had already left when Seats first heard of them gets nothing");
+        // Whether Seats saw the join before the leave varies (concurrent consumers); either way nothing is left to do.
+        await AssertNothingLeftToDoAsync(leaver);
     }
 
     private readonly List<Guid> published = [];
