@@ -39,6 +39,7 @@ public sealed class BillingModule : IModule
         services.AddSingleton<ExchangeRateStore>();
         services.AddSingleton<EcbDailyRatesFetcher>();
         services.AddSingleton<InvoiceStore>();
+        services.AddSingleton<InvoiceDocuments>();
         services.AddSingleton<InvoiceRunner>();
         services.AddSingleton<IInvoicePaymentLedger, InvoicePaymentLedger>();
         services.AddTransient<EcbDailyRatesJob>();

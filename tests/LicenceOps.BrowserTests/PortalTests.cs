@@ -57,6 +57,14 @@ public sealed class PortalTests
             Assert.That(cookie.Secure, Is.True, "the host runs in Production: the cookie must be Secure");
         });
 
+        // Every form carries an antiforgery token: the same POST without it is refused and changes nothing.
+        var forged = await page.APIRequest.PostAsync($"/portal/t/{PortalWorld.Acme}/seat-requests?handler=Request", new APIRequestContextOptions
+        {
+            Form = page.APIRequest.CreateFormData().Append("PersonId", Guid.NewGuid().ToString()).Append("SubscriptionId", Guid.NewGuid().ToString()),
+            MaxRedirects = 0,
+        });
+        Assert.That(forged.Status, Is.EqualTo(400), "a POST without the antiforgery token");
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         var afterSignOut = await page.GotoAsync($"/portal/t/{PortalWorld.Acme}");
@@ -211,6 +219,15 @@ public sealed class PortalTests
         await page.GetByRole(AriaRole.Link, new() { Name = "Manual tasks" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Manual tasks", Level = 1 })).ToBeVisibleAsync();
         await CheckPageAsync(page, "staff-tasks");
+        // The demo joiners' invitations wait as manual tasks: confirming one takes it off the list.
+        var confirm = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Confirm done: ") });
+        var open = await confirm.CountAsync();
+        if (open > 0)
+        {
+            await confirm.First.ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Task confirmed.");
+            await Expect(confirm).ToHaveCountAsync(open - 1);
+        }
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Invoicing" }).ClickAsync();
         await CheckPageAsync(page, "staff-invoicing");

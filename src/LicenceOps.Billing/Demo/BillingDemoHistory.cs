@@ -119,7 +119,7 @@ internal sealed partial class BillingDemoHistory(IServiceProvider services, Time
                 var amount = Money.Cents(line.NetAmount / Math.Max(1m, line.Quantity));
                 await CreditNotes.CreateAsync(DemoData.AcmeTenantId, creditedId,
                     new CreditNoteRequest("Un siège facturé à tort (départ non signalé à temps)", [new CreditLineRequest(line.LineNumber, amount)]),
-                    database, ct);
+                    database, services.GetRequiredService<InvoiceDocuments>(), ct);
             }
         }
 

@@ -171,7 +171,7 @@ public sealed class Texts
         ["tasks.search"] = ("Search by company, person, vendor or action", "Rechercher par entreprise, personne, éditeur ou action"),
         ["tasks.todo"] = ("To do", "À faire"),
         ["tasks.confirm"] = ("Confirm done", "Confirmer"),
-        ["tasks.confirm.label"] = ("Confirm {0} for {1} is done", "Confirmer que « {0} » est fait pour {1}"),
+        ["tasks.confirm.label"] = ("Confirm done: {0} for {1}", "Confirmer : {0} pour {1}"),
         ["tasks.confirmed"] = ("Task confirmed.", "Tâche confirmée."),
         ["tasks.none"] = ("No task waiting.", "Aucune tâche en attente."),
 

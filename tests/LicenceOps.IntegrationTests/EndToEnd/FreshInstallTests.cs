@@ -40,15 +40,16 @@ public sealed partial class FreshInstallTests
     public async Task The_demo_has_a_paid_an_overdue_and_an_open_month_and_a_credit_note_whose_pdfs_download()
     {
         var list = await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{DemoData.AcmeTenantId}/invoices"));
-        var byPeriod = list.EnumerateArray().Where(i => i.GetProperty("kind").GetString() == "invoice")
+        var items = list.GetProperty("items");
+        var byPeriod = items.EnumerateArray().Where(i => i.GetProperty("kind").GetString() == "invoice")
             .ToDictionary(i => i.GetProperty("period").GetString()!, i => i.GetProperty("status").GetString());
 
         // The clock reads 23 November 2026: August is paid, September overdue (due 31 October), October awaits payment.
         Assert.That(byPeriod, Is.EqualTo(new Dictionary<string, string?> { ["2026-08"] = "paid", ["2026-09"] = "overdue", ["2026-10"] = "issued" }));
-        Assert.That(list.EnumerateArray().Count(i => i.GetProperty("kind").GetString() == "credit-note"), Is.EqualTo(1));
+        Assert.That(items.EnumerateArray().Count(i => i.GetProperty("kind").GetString() == "credit-note"), Is.EqualTo(1));
         Assert.That(await world.CountAsync("SELECT COUNT(*) FROM invoice_reminders"), Is.EqualTo(4), "7 and 15 days overdue, for each demo tenant");
 
-        foreach (var invoice in list.EnumerateArray())
+        foreach (var invoice in items.EnumerateArray())
         {
             var response = await staff.GetAsync($"/api/tenants/{DemoData.AcmeTenantId}/invoices/{invoice.GetProperty("id").GetGuid()}/pdf");
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -106,7 +107,7 @@ public sealed partial class FreshInstallTests
     {
         var list = await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{tenantId}/invoices"));
         var texts = new List<string>();
-        foreach (var invoice in list.EnumerateArray().Where(i => i.GetProperty("kind").GetString() == kind))
+        foreach (var invoice in list.GetProperty("items").EnumerateArray().Where(i => i.GetProperty("kind").GetString() == kind))
         {
             var bytes = await staff.GetByteArrayAsync($"/api/tenants/{tenantId}/invoices/{invoice.GetProperty("id").GetGuid()}/pdf");
             using var pdf = PdfDocument.Open(bytes);

@@ -26,8 +26,10 @@ public static class Regularisation
         var knownThen = knownNow
             .Select(h => h with
             {
-                Terms = h.Terms.Where(t => t.OccurredAt <= invoicedAt).ToList(),
-                SeatChanges = h.SeatChanges.Where(c => c.OccurredAt <= invoicedAt).ToList(),
+                // What Billing had received when the month was drafted, not when Seats published it: an event still in
+                // flight at drafting time was not on the invoice and must be regularised.
+                Terms = h.Terms.Where(t => (t.RecordedAt ?? t.OccurredAt) <= invoicedAt).ToList(),
+                SeatChanges = h.SeatChanges.Where(c => (c.RecordedAt ?? c.OccurredAt) <= invoicedAt).ToList(),
             })
             .ToList();
         var rates = new Dictionary<string, EcbRateQuote>(StringComparer.OrdinalIgnoreCase);

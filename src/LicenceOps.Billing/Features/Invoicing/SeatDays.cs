@@ -15,13 +15,15 @@ public sealed record SubscriptionTermsVersion(
     DateOnly EffectiveDate,
     PlanPrice Price,
     DateTimeOffset OccurredAt,
-    DateOnly? TermStart = null)
+    DateOnly? TermStart = null,
+    DateTimeOffset? RecordedAt = null)
 {
     public bool BilledAnnuallyInAdvance => Price.BillingFrequency == BillingFrequencies.AnnualInAdvance;
 }
 
 /// <summary>A seat starts counting on its assignment's effective date and stops after its release's effective date.</summary>
-public sealed record SeatChange(Guid SeatId, bool Assigned, DateOnly EffectiveDate, DateTimeOffset OccurredAt);
+/// <param name="RecordedAt">When Billing received it (null for rows older than that column): what a past invoice could know.</param>
+public sealed record SeatChange(Guid SeatId, bool Assigned, DateOnly EffectiveDate, DateTimeOffset OccurredAt, DateTimeOffset? RecordedAt = null);
 
 /// <summary>Consecutive days of one subscription billed at the same quantity under the same terms.</summary>
 public sealed record BillableRun(DateOnly Start, DateOnly End, int Quantity, SubscriptionTermsVersion Terms)

@@ -16,7 +16,7 @@ public sealed record InvoiceRunResult(string Period, int Drafted, int AlreadyInv
 /// (NOT EXISTS guard plus a unique index on tenant + period), and issuing only ever touches drafts.
 /// Each tenant is its own transaction, so one tenant's problem (missing rate, no profile) never blocks the others.
 /// </summary>
-public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, ExchangeRateStore rates, IOptions<BillingOptions> options)
+public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, ExchangeRateStore rates, InvoiceDocuments documents, IOptions<BillingOptions> options)
 {
     public async Task<InvoiceRunResult> RunAsync(BillingPeriod period, bool issue, CancellationToken ct)
     {
@@ -28,33 +28,51 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
         var issued = 0;
         var ids = new List<Guid>();
         var failures = new List<RunFailure>();
-        foreach (var tenantId in tenantIds)
+        // Drafting and numbering stay serial (the series is gapless, in issue order); each issued document's PDF is
+        // rendered meanwhile on every core.
+        var rendering = issue ? documents.StartRendering(ct) : null;
+        try
         {
-            var outcome = await DraftAsync(tenantId, period, ct);
-            if (outcome.Failure is not null)
+            foreach (var tenantId in tenantIds)
             {
-                failures.Add(new RunFailure(tenantId, outcome.Failure));
-                continue;
-            }
+                var outcome = await DraftAsync(tenantId, period, ct);
+                if (outcome.Failure is not null)
+                {
+                    failures.Add(new RunFailure(tenantId, outcome.Failure));
+                    continue;
+                }
 
-            if (outcome.InvoiceId is not { } invoiceId)
-            {
-                continue;
-            }
+                if (outcome.InvoiceId is not { } invoiceId)
+                {
+                    continue;
+                }
 
-            ids.Add(invoiceId);
-            if (outcome.Created)
-            {
-                drafted++;
-            }
-            else
-            {
-                already++;
-            }
+                ids.Add(invoiceId);
+                if (outcome.Created)
+                {
+                    drafted++;
+                }
+                else
+                {
+                    already++;
+                }
 
-            if (issue && await database.WriteAsync(async uow => await InvoiceIssuer.IssueAsync(uow, invoiceId) is not null, ct))
+                if (issue && await database.WriteAsync(async uow => await InvoiceIssuer.IssueAsync(uow, invoiceId) is not null, ct))
+                {
+                    issued++;
+                }
+
+                if (rendering is not null)
+                {
+                    await rendering.Add(invoiceId, ct);
+                }
+            }
+        }
+        finally
+        {
+            if (rendering is not null)
             {
-                issued++;
+                await rendering.CompleteAsync();
             }
         }
 
@@ -168,7 +186,7 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
             """
             SELECT subscription_id AS SubscriptionId, vendor_name AS VendorName, plan_code AS PlanCode, plan_name AS PlanName,
                 committed_quantity AS CommittedQuantity, effective_date AS EffectiveDate, billing_cycle AS BillingCycle,
-                term_start AS TermStart, price_unit AS PriceUnit, billing_frequency AS BillingFrequency,
+                term_start AS TermStart, price_unit AS PriceUnit, billing_frequency AS BillingFrequency, recorded_at AS RecordedAt,
                 list_price AS ListPrice, list_price_currency AS ListPriceCurrency, list_price_includes_vat AS ListPriceIncludesVat,
                 sale_price_per_seat_eur AS SalePricePerSeatEur, occurred_at AS OccurredAt
             FROM subscription_terms WHERE tenant_id = @tenantId AND effective_date <= @end
@@ -176,7 +194,8 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
             new { tenantId, end = period.End }, ct);
         var seats = await database.QueryAsync<SeatRow>(
             """
-            SELECT seat_id AS SeatId, subscription_id AS SubscriptionId, assigned AS Assigned, effective_date AS EffectiveDate, occurred_at AS OccurredAt
+            SELECT seat_id AS SeatId, subscription_id AS SubscriptionId, assigned AS Assigned, effective_date AS EffectiveDate, occurred_at AS OccurredAt,
+                recorded_at AS RecordedAt
             FROM seat_changes WHERE tenant_id = @tenantId AND effective_date <= @end
             """,
             new { tenantId, end = period.End }, ct);
@@ -187,8 +206,8 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
                 g.Select(t => new SubscriptionTermsVersion(t.SubscriptionId, t.VendorName, t.PlanCode, t.PlanName, t.CommittedQuantity,
                     t.EffectiveDate,
                     new PlanPrice(t.BillingCycle, t.ListPrice, t.ListPriceCurrency, t.ListPriceIncludesVat, t.SalePricePerSeatEur, t.PriceUnit, t.BillingFrequency),
-                    t.OccurredAt, t.TermStart)).ToList(),
-                seats.Where(s => s.SubscriptionId == g.Key).Select(s => new SeatChange(s.SeatId, s.Assigned, s.EffectiveDate, s.OccurredAt)).ToList()))
+                    t.OccurredAt, t.TermStart, t.RecordedAt)).ToList(),
+                seats.Where(s => s.SubscriptionId == g.Key).Select(s => new SeatChange(s.SeatId, s.Assigned, s.EffectiveDate, s.OccurredAt, s.RecordedAt)).ToList()))
             .ToList();
     }
 
@@ -250,6 +269,7 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
         public DateOnly EffectiveDate { get; set; }
         public string BillingCycle { get; set; } = "";
         public DateOnly TermStart { get; set; }
+        public DateTimeOffset? RecordedAt { get; set; }
         public string PriceUnit { get; set; } = PriceUnits.PerSeatMonth;
         public string BillingFrequency { get; set; } = BillingFrequencies.Monthly;
         public decimal ListPrice { get; set; }
@@ -272,5 +292,6 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
         public bool Assigned { get; set; }
         public DateOnly EffectiveDate { get; set; }
         public DateTimeOffset OccurredAt { get; set; }
+        public DateTimeOffset? RecordedAt { get; set; }
     }
 }

@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Seats.Domain;
@@ -6,7 +7,9 @@ using LicenceOps.Seats.Transfers;
 
 namespace LicenceOps.Seats.Features.Seats;
 
-public sealed record AssignSeatRequest(Guid? SubscriptionId, Guid? PersonId, string? Reason);
+/// <param name="EffectiveDate">When the seat was assigned, for an estate taken over or a late record: today when
+/// omitted, never in the future nor before the subscription's term start. Billing regularises an invoiced month.</param>
+public sealed record AssignSeatRequest(Guid? SubscriptionId, Guid? PersonId, string? Reason, DateOnly? EffectiveDate = null);
 
 internal static class AssignSeat
 {
@@ -33,6 +36,10 @@ internal static class AssignSeat
             {
                 return Problems.NotFound($"Subscription {request.SubscriptionId} not found.");
             }
+            if (SeatDates.Check(request.EffectiveDate, sub.TermStart, ParisCalendar.DateOf(uow.Now), "assignment") is { } badDate)
+            {
+                return badDate;
+            }
             var refusal = await CheckPersonAsync(uow, tenantId, sub.Id, request.PersonId!.Value);
             if (refusal is not null)
             {
@@ -45,7 +52,7 @@ internal static class AssignSeat
                     $"All {sub.CommittedQuantity} committed seats of {sub.PlanName} are taken and the subscription requires staff " +
                     "approval to add one: raise the quantity first.");
             }
-            var seatId = await SeatLedger.InsertAsync(uow, sub, request.PersonId!.Value, request.Reason);
+            var seatId = await SeatLedger.InsertAsync(uow, sub, request.PersonId!.Value, request.Reason, request.EffectiveDate);
             // The vendor must still learn about the member: the seat's invite workflow starts with it.
             var invite = await SeatWorkflows.InviteAsync(uow, tenantId, request.PersonId!.Value, sub.Id, seatId);
             uow.OnCommitted(() => kicker.Kick(invite));

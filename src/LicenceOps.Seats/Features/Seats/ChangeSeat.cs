@@ -7,9 +7,11 @@ using LicenceOps.Seats.Transfers;
 
 namespace LicenceOps.Seats.Features.Seats;
 
-public sealed record TransitionSeatRequest(string? Status, string? Reason);
+/// <param name="EffectiveDate">For a release: the day it ended (today when omitted), never in the future nor before
+/// the seat's assignment or the subscription's term start.</param>
+public sealed record TransitionSeatRequest(string? Status, string? Reason, DateOnly? EffectiveDate = null);
 
-public sealed record UnassignSeatRequest(string? Reason);
+public sealed record UnassignSeatRequest(string? Reason, DateOnly? EffectiveDate = null);
 
 public sealed record ReassignSeatRequest(Guid? PersonId, string? Reason);
 
@@ -38,8 +40,18 @@ internal static class ChangeSeat
                 return Problems.Conflict(
                     $"A {seat.Status} seat cannot become {request.Status}; allowed: {(allowed.Count == 0 ? "none" : string.Join(", ", allowed))}.");
             }
+            if (request.EffectiveDate is not null && to != SeatStatus.Released)
+            {
+                var errors = new ValidationErrors();
+                errors.Add("effectiveDate", "Only a release can be dated; other moves happen now.");
+                return errors.ToProblem();
+            }
+            if (to == SeatStatus.Released && SeatDates.Check(request.EffectiveDate, seat.AssignedOn, ParisCalendar.DateOf(uow.Now), "release") is { } badDate)
+            {
+                return badDate;
+            }
             var moved = to == SeatStatus.Released
-                ? await SeatLedger.ReleaseAsync(uow, seat, ParisCalendar.DateOf(uow.Now), request.Reason, applyCommitmentRule: false) is not null
+                ? await SeatLedger.ReleaseAsync(uow, seat, request.EffectiveDate ?? ParisCalendar.DateOf(uow.Now), request.Reason, applyCommitmentRule: false) is not null
                 : await SeatLedger.TransitionAsync(uow, seat, from, to, request.Reason);
             if (!moved)
             {
@@ -56,7 +68,7 @@ internal static class ChangeSeat
     /// <summary>Ends the assignment; the committed seat stays paid and free for someone else.</summary>
     public static async Task<IResult> UnassignAsync(
         Guid tenantId, Guid seatId, UnassignSeatRequest? request, ModuleDatabase<SeatsModule> db, TransferKicker kicker, CancellationToken ct) =>
-        await TransitionAsync(tenantId, seatId, new TransitionSeatRequest("released", request?.Reason ?? "unassigned by staff"), db, kicker, ct);
+        await TransitionAsync(tenantId, seatId, new TransitionSeatRequest("released", request?.Reason ?? "unassigned by staff", request?.EffectiveDate), db, kicker, ct);
 
     /// <summary>Gives the seat's unit to another person: the old assignment is released and a new one starts.</summary>
     public static async Task<IResult> ReassignAsync(

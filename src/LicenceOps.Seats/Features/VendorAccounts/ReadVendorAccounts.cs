@@ -1,5 +1,6 @@
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Security;
 using LicenceOps.Seats.Vendors.Accounts;
 using Microsoft.AspNetCore.Builder;
@@ -19,14 +20,19 @@ internal static class ReadVendorAccounts
             .WithSummary("One vendor account with its last test result and last error.");
     }
 
-    private static async Task<Ok<List<VendorAccountResponse>>> ListAsync(Guid tenantId, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    private static readonly Keyset<VendorAccountRow> ByCreation = new("vendor-accounts",
+        SortKey.Asc<VendorAccountRow>("created_at", r => r.CreatedAt), SortKey.Asc<VendorAccountRow>("id", r => r.Id));
+
+    private static async Task<Ok<Page<VendorAccountResponse>>> ListAsync(Guid tenantId, PageRequest page, ModuleDatabase<SeatsModule> db, CancellationToken ct)
     {
-        var rows = await db.QueryAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE tenant_id = @tenantId ORDER BY display_name, id",
-            new { tenantId }, ct);
-        var links = await db.QueryAsync<Link>(
-            "SELECT id AS Id, connected_account_id AS AccountId FROM subscriptions WHERE tenant_id = @tenantId AND connected_account_id IS NOT NULL",
-            new { tenantId }, ct);
-        return TypedResults.Ok(rows.Select(r => VendorAccountResponse.From(r, links.Where(l => l.AccountId == r.Id).Select(l => l.Id).ToList())).ToList());
+        var rows = await ByCreation.ReadAsync(db, VendorAccountRow.SelectSql, "tenant_id = @tenantId", new { tenantId }, page, ct);
+        var ids = rows.Items.Select(r => r.Id).ToArray();
+        var links = ids.Length == 0
+            ? []
+            : await db.QueryAsync<Link>(
+                "SELECT id AS Id, connected_account_id AS AccountId FROM subscriptions WHERE tenant_id = @tenantId AND connected_account_id IN @ids",
+                new { tenantId, ids }, ct);
+        return TypedResults.Ok(rows.Map(r => VendorAccountResponse.From(r, links.Where(l => l.AccountId == r.Id).Select(l => l.Id).ToList())));
     }
 
     private static async Task<Results<Ok<VendorAccountResponse>, ProblemHttpResult>> GetAsync(

@@ -21,6 +21,9 @@ public static class VendorHttp
         builder.AddResilienceHandler("vendor", (pipeline, context) =>
         {
             var options = context.ServiceProvider.GetRequiredService<IOptions<SeatsOptions>>().Value.Vendors;
+            // Waits between HTTP attempts are wall-clock time on the wire, not business time: a clock moved by tests
+            // (or a future business-time provider) must not stretch or freeze them.
+            pipeline.TimeProvider = TimeProvider.System;
             pipeline.AddTimeout(TimeSpan.FromSeconds(options.TotalTimeoutSeconds));
             pipeline.AddRetry(new HttpRetryStrategyOptions
             {

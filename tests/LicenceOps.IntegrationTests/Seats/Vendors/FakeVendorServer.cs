@@ -46,6 +46,9 @@ public sealed class FakeVendorServer : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
+    /// <summary>Answers requests no exact route matched (paths with ids); null passes on to the 404.</summary>
+    public Func<RecordedRequest, FakeReply?>? OnPrefix { get; set; }
+
     public static string Fixture(string name) =>
         File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Seats", "Vendors", "Fixtures", name));
 
@@ -91,6 +94,10 @@ public sealed class FakeVendorServer : IAsyncDisposable
         else if (routes.TryGetValue(key, out var route))
         {
             reply = route(recorded);
+        }
+        else if (OnPrefix?.Invoke(recorded) is { } prefixed)
+        {
+            reply = prefixed;
         }
         else
         {
