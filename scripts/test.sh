@@ -39,6 +39,30 @@ install_rabbitmq() {
 
 [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] || install_rabbitmq
 
+# The browser tests drive Debian's Chromium; Playwright is never allowed to download a browser of its own.
+install_chromium() {
+    if [[ $(id -u) -ne 0 ]] || ! is_debian_like; then
+        die "Chromium is not installed. Install the Debian/Ubuntu package as root (apt-get install -y chromium) or run this script as root on Debian/Ubuntu, which installs it."
+    fi
+    say "installing chromium (apt-get)"
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium \
+        || die "apt-get could not install chromium"
+}
+
+[[ -x /usr/bin/chromium ]] || install_chromium
+
+# The Factur-X tests run the official EN 16931 schematrons (XSLT 2.0, which .NET lacks) with Debian's Saxon-HE.
+install_saxon() {
+    if [[ $(id -u) -ne 0 ]] || ! is_debian_like; then
+        die "Saxon-HE or Java is not installed. Install the Debian/Ubuntu packages as root (apt-get install -y libsaxonhe-java default-jre-headless) or run this script as root on Debian/Ubuntu, which installs them."
+    fi
+    say "installing libsaxonhe-java and default-jre-headless (apt-get)"
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends libsaxonhe-java default-jre-headless \
+        || die "apt-get could not install libsaxonhe-java default-jre-headless"
+}
+
+[[ -f /usr/share/java/Saxon-HE.jar ]] && command -v java >/dev/null || install_saxon
+
 RESULTS_DIR="$ROOT/artifacts/test-results"
 rm -rf "$RESULTS_DIR"
 mkdir -p "$RESULTS_DIR"

@@ -39,6 +39,7 @@ public sealed class BillingModule : IModule
         services.AddSingleton<ExchangeRateStore>();
         services.AddSingleton<EcbDailyRatesFetcher>();
         services.AddSingleton<InvoiceStore>();
+        services.AddSingleton<InvoiceDocuments>();
         services.AddSingleton<InvoiceRunner>();
         services.AddSingleton<IInvoicePaymentLedger, InvoicePaymentLedger>();
         services.AddTransient<EcbDailyRatesJob>();
@@ -46,6 +47,11 @@ public sealed class BillingModule : IModule
         services.AddTransient<PaymentRequestJob>();
         services.AddTransient<CollectionsJob>();
         services.AddBillingDocuments();
+        if (configuration.GetValue("Demo:Seed", true))
+        {
+            services.AddHostedService<Demo.BillingDemoHistory>();
+        }
+
         services.AddSingleton<IMailAttachmentResolver, InvoicePdfAttachments>();
         services.AddStripePayments(configuration);
     }

@@ -24,6 +24,9 @@ public sealed class BillingOptions
     /// <summary>How far back a missing day (weekend, holiday, outage) may fall back to an earlier ECB rate.</summary>
     public int ExchangeRateMaxLookbackDays { get; set; } = 7;
 
+    /// <summary>How many invoiced months back a late-recorded change is still regularised on the next invoice.</summary>
+    public int RegularisationMonths { get; set; } = 12;
+
     public SellerOptions Seller { get; set; } = new();
 }
 

@@ -18,6 +18,12 @@ public sealed class PortalOptions
     /// </summary>
     public string? KeysDirectory { get; set; }
 
+    /// <summary>The page size the portal asks the list APIs for when it reads a whole list (their maximum, Paging:MaxLimit).</summary>
+    public int ApiPageLimit { get; set; } = 200;
+
+    /// <summary>How many API pages a whole-list read may take before it gives up (200 × 100 = 20,000 rows).</summary>
+    public int MaxListPages { get; set; } = 100;
+
     /// <summary>Rows per page in every portal list.</summary>
     public int PageSize { get; set; } = 25;
 }

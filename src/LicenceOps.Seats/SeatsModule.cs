@@ -9,6 +9,7 @@ using LicenceOps.Seats.Features.Catalogue;
 using LicenceOps.Seats.Features.ManualTasks;
 using LicenceOps.Seats.Features.SeatRequests;
 using LicenceOps.Seats.Features.Seats;
+using LicenceOps.Seats.Features.SeatImport;
 using LicenceOps.Seats.Features.SeatTemplates;
 using LicenceOps.Seats.Features.Subscriptions;
 using LicenceOps.Seats.Features.Transfers;
@@ -56,6 +57,8 @@ public sealed class SeatsModule : IModule
         services.AddScoped<StepExecutor>();
         services.AddScoped<TransferEngine>();
         services.AddScoped<TransferSweeperJob>();
+        services.AddSingleton<TransferKicker>();
+        services.AddHostedService(sp => sp.GetRequiredService<TransferKicker>());
     }
 
     private void AddVendorConnectors(IServiceCollection services, IConfiguration configuration)
@@ -109,6 +112,7 @@ public sealed class SeatsModule : IModule
         tenant.MapGet("/seats/{seatId:guid}", ReadSeats.GetAsync);
         tenant.MapGet("/seats/{seatId:guid}/history", ReadSeats.HistoryAsync);
         tenant.MapPost("/seats", AssignSeat.HandleAsync).RequireAuthorization(Policies.Staff);
+        tenant.MapImportSeats();
         tenant.MapPost("/seats/{seatId:guid}/transitions", ChangeSeat.TransitionAsync).RequireAuthorization(Policies.Staff);
         tenant.MapPost("/seats/{seatId:guid}/unassign", ChangeSeat.UnassignAsync).RequireAuthorization(Policies.Staff);
         tenant.MapPost("/seats/{seatId:guid}/reassign", ChangeSeat.ReassignAsync).RequireAuthorization(Policies.Staff);

@@ -57,6 +57,14 @@ public sealed class PortalTests
             Assert.That(cookie.Secure, Is.True, "the host runs in Production: the cookie must be Secure");
         });
 
+        // Every form carries an antiforgery token: the same POST without it is refused and changes nothing.
+        var forged = await page.APIRequest.PostAsync($"/portal/t/{PortalWorld.Acme}/seat-requests?handler=Request", new APIRequestContextOptions
+        {
+            Form = page.APIRequest.CreateFormData().Append("PersonId", Guid.NewGuid().ToString()).Append("SubscriptionId", Guid.NewGuid().ToString()),
+            MaxRedirects = 0,
+        });
+        Assert.That(forged.Status, Is.EqualTo(400), "a POST without the antiforgery token");
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         var afterSignOut = await page.GotoAsync($"/portal/t/{PortalWorld.Acme}");
@@ -87,7 +95,7 @@ public sealed class PortalTests
         await SignInAsync(page, PortalWorld.AcmeAdmin);
 
         var other = $"/portal/t/{PortalWorld.Nordwind}";
-        foreach (var url in new[] { other, $"{other}/people", $"{other}/seats", $"{other}/invoices", $"{other}/seat-requests",
+        foreach (var url in new[] { other, $"{other}/people", $"{other}/seats", $"{other}/invoices", $"{other}/seat-requests", $"{other}/tickets",
                      $"{other}/invoices/{PortalWorld.NordwindInvoice}/pdf", $"/portal/t/{Guid.NewGuid()}" })
         {
             var response = await page.GotoAsync(url);
@@ -131,6 +139,28 @@ public sealed class PortalTests
 
         await page.GotoAsync($"{root}/seat-requests");
         await CheckPageAsync(page, "client-seat-requests");
+    }
+
+    [Test]
+    public async Task A_client_opens_a_support_ticket_and_sees_it_listed()
+    {
+        var (context, page) = await OpenAsync();
+        await using var _ = context;
+        await SignInAsync(page, PortalWorld.AcmeAdmin);
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Tickets" }).ClickAsync();
+        await page.GetByLabel("Subject").FillAsync("Copilot licence not activated");
+        await page.GetByLabel("Category").SelectOptionAsync("access_or_activation");
+        await page.GetByLabel("Describe the problem").FillAsync("Emma cannot open Copilot in Outlook since Monday.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open the ticket" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("is open");
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Copilot licence not activated" })).ToContainTextAsync("access or activation");
+        await CheckPageAsync(page, "client-tickets");
+
+        // The other company's ticket list is not reachable either.
+        var other = await page.GotoAsync($"/portal/t/{PortalWorld.Nordwind}/tickets");
+        Assert.That(other!.Status, Is.EqualTo(404));
     }
 
     [Test]
@@ -189,6 +219,15 @@ public sealed class PortalTests
         await page.GetByRole(AriaRole.Link, new() { Name = "Manual tasks" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Manual tasks", Level = 1 })).ToBeVisibleAsync();
         await CheckPageAsync(page, "staff-tasks");
+        // The demo joiners' invitations wait as manual tasks: confirming one takes it off the list.
+        var confirm = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Confirm done: ") });
+        var open = await confirm.CountAsync();
+        if (open > 0)
+        {
+            await confirm.First.ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Task confirmed.");
+            await Expect(confirm).ToHaveCountAsync(open - 1);
+        }
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Invoicing" }).ClickAsync();
         await CheckPageAsync(page, "staff-invoicing");

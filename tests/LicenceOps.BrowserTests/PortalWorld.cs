@@ -75,8 +75,8 @@ public sealed class PortalWorld
     private static async Task SeedInvoicesAsync()
     {
         using var staff = Host.Client(await Host.TokenAsync(StaffAdmin));
-        var tenants = await staff.GetFromJsonAsync<JsonElement>("api/tenants");
-        Guid IdOf(string name) => tenants.EnumerateArray().First(t => t.GetProperty("legalName").GetString()!.StartsWith(name, StringComparison.Ordinal)).GetProperty("id").GetGuid();
+        var tenants = await staff.GetFromJsonAsync<JsonElement>("api/tenants?limit=200");
+        Guid IdOf(string name) => Items(tenants).First(t => t.GetProperty("legalName").GetString()!.StartsWith(name, StringComparison.Ordinal)).GetProperty("id").GetGuid();
         Acme = IdOf("Acme");
         Nordwind = IdOf("Nordwind");
 
@@ -100,12 +100,16 @@ public sealed class PortalWorld
 
     private static async Task<IReadOnlyList<Guid>> IssuedInvoicesAsync(HttpClient staff, Guid tenant)
     {
-        var invoices = await staff.GetFromJsonAsync<JsonElement>($"api/tenants/{tenant}/invoices");
-        return invoices.EnumerateArray()
+        var invoices = await staff.GetFromJsonAsync<JsonElement>($"api/tenants/{tenant}/invoices?limit=200");
+        return Items(invoices)
             .Where(i => i.GetProperty("number").ValueKind == JsonValueKind.String)
             .Select(i => i.GetProperty("id").GetGuid())
             .ToList();
     }
+
+    /// <summary>The rows of a list answer: a keyset page's <c>items</c>, or a bare array.</summary>
+    private static IEnumerable<JsonElement> Items(JsonElement list) =>
+        (list.ValueKind == JsonValueKind.Object ? list.GetProperty("items") : list).EnumerateArray();
 
     private static string RepositoryRoot()
     {

@@ -25,10 +25,10 @@ internal static class SeatChangeLog
     public static Task RecordAsync(UnitOfWork uow, Guid seatId, Guid tenantId, Guid subscriptionId, bool assigned, DateOnly effectiveDate, DateTimeOffset occurredAt) =>
         uow.ExecuteAsync(
             """
-            INSERT INTO seat_changes (seat_id, tenant_id, subscription_id, assigned, effective_date, occurred_at)
-            SELECT @seatId, @tenantId, @subscriptionId, @assigned, @effectiveDate, @occurredAt
+            INSERT INTO seat_changes (seat_id, tenant_id, subscription_id, assigned, effective_date, occurred_at, recorded_at)
+            SELECT @seatId, @tenantId, @subscriptionId, @assigned, @effectiveDate, @occurredAt, @now
             WHERE NOT EXISTS (SELECT 1 FROM seat_changes
                               WHERE seat_id = @seatId AND assigned = @assigned AND effective_date = @effectiveDate AND occurred_at = @occurredAt)
             """,
-            new { seatId, tenantId, subscriptionId, assigned, effectiveDate, occurredAt });
+            new { seatId, tenantId, subscriptionId, assigned, effectiveDate, occurredAt, now = uow.Now });
 }

@@ -71,11 +71,22 @@ internal sealed class InvoiceLayout
         }
         page.OnNewPage = ContinuationHeader;
         page.Space(14);
+        // Totals and what to pay travel together: never a last page holding only the payment block.
+        page.KeepTogether(SummaryHeight() + 12 + ParagraphsHeight([doc.PaymentInstructions]));
         Summary(page);
+        Paragraphs(page, "Modalités de paiement", [doc.PaymentInstructions]);
         ExchangeRates(page);
         Paragraphs(page, "Mentions légales", doc.LegalMentions);
-        Paragraphs(page, "Modalités de paiement", [doc.PaymentInstructions]);
     }
+
+    private float SummaryHeight()
+    {
+        var vatHeight = 32 + doc.VatBreakdown.Sum(v => 14 + (v.ExemptionReason is null ? 0 : PdfText.Wrap(v.ExemptionReason, small, 290 - 16).Count * 9.5f));
+        return Math.Max(vatHeight, 3 * 18 + 4);
+    }
+
+    private float ParagraphsHeight(IReadOnlyList<string> paragraphs) =>
+        16 + paragraphs.Where(p => !string.IsNullOrWhiteSpace(p)).Sum(p => PdfText.Wrap(p, body, PdfPageComposer.ContentWidth).Count * Line + 3) + 8;
 
     public void DrawFooter(SKCanvas canvas, int pageNumber, int pageCount)
     {

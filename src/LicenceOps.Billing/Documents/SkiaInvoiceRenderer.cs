@@ -6,7 +6,7 @@ namespace LicenceOps.Billing.Documents;
 /// <summary>
 /// Renders invoices and credit notes as A4 pages in French (DejaVu Sans embedded) and makes them Factur-X:
 /// SkiaSharp draws a PDF/A-2b, <see cref="PdfA3Packager"/> turns it into a PDF/A-3b carrying factur-x.xml
-/// (docs/adr/0xx-factur-x-pdf-a3.md explains the split).
+/// (docs/adr/0015-factur-x-pdf-a3-by-incremental-update.md explains the split).
 /// </summary>
 public sealed class SkiaInvoiceRenderer : IDocumentRenderer
 {

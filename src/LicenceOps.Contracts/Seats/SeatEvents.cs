@@ -31,6 +31,10 @@ public sealed record SeatReleased(
 /// <summary>
 /// A subscription was created or its committed quantity or prices changed, effective on
 /// <see cref="EffectiveDate"/>. Carries the subscription's full commercial terms so Billing can price it.
+/// <see cref="PriceUnit"/> says what <see cref="ListPrice"/> and <see cref="SalePricePerSeatEur"/> buy
+/// ("per_seat_month" or "per_seat_year"); <see cref="BillingFrequency"/> how the client pays the commitment
+/// ("monthly", or "annual_in_advance": the term year up front, seats added mid-term pro rata until renewal).
+/// Both were added later; a message without them means a monthly price billed monthly.
 /// </summary>
 public sealed record SubscriptionQuantityChanged(
     Guid SubscriptionId,
@@ -48,4 +52,6 @@ public sealed record SubscriptionQuantityChanged(
     string ListPriceCurrency,
     bool ListPriceIncludesVat,
     decimal? SalePricePerSeatEur,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    string PriceUnit = "per_seat_month",
+    string BillingFrequency = "monthly");

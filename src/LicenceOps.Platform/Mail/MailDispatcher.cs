@@ -133,13 +133,22 @@ public sealed partial class MailDispatcher(
                     attempts,
                     status = failed ? MailStatuses.Failed : MailStatuses.Pending,
                     next = time.GetUtcNow() + delay,
-                    error = (permanent ? "Refused: " : "") + ex.Message,
+                    error = (permanent ? "Refused: " : "") + Describe(ex),
                 },
                 cancellationToken: CancellationToken.None));
             LogSendFailed(ex, database.Module, id, attempts, failed);
             return false;
         }
     }
+
+    /// <summary>What an operator needs to read on the invoice or ticket: the SMTP reply code when there is one.</summary>
+    private static string Describe(Exception ex) => ex switch
+    {
+        SmtpCommandException command => $"SMTP {(int)command.StatusCode} {command.Message}"
+            + (command.Mailbox is { } mailbox ? $" ({mailbox.Address})" : ""),
+        SmtpProtocolException protocol => $"SMTP protocol error: {protocol.Message}",
+        _ => ex.Message,
+    };
 
     /// <summary>The server refused the message or a recipient for good (5xx): retrying cannot help.</summary>
     private static bool IsPermanent(Exception ex) =>

@@ -52,3 +52,10 @@ public sealed record RunFailureDto(Guid TenantId, string Reason);
 
 public sealed record InvoiceRunResultDto(
     string Period, int Drafted, int AlreadyInvoiced, int Issued, IReadOnlyList<Guid> InvoiceIds, IReadOnlyList<RunFailureDto> Failures);
+
+public sealed record TicketDto(
+    Guid Id, string Number, Guid? TenantId, string Subject, string RequesterEmail, string Category, string Priority, string Status,
+    string SlaState, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>A page of a cursor-paged list: the rows and the cursor of the next page (null on the last).</summary>
+public sealed record CursorPage<T>(IReadOnlyList<T> Items, string? NextCursor);

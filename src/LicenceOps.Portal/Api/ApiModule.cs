@@ -6,4 +6,5 @@ public enum ApiModule
     Tenants,
     Seats,
     Billing,
+    Support,
 }

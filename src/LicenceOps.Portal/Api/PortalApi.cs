@@ -6,6 +6,7 @@ using System.Text.Json.Serialization;
 using LicenceOps.Portal.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace LicenceOps.Portal.Api;
 
@@ -14,7 +15,7 @@ namespace LicenceOps.Portal.Api;
 /// token. Every rule (tenant isolation, roles, validation) is therefore the API's, applied once, for the portal
 /// exactly as for any other client.
 /// </summary>
-public sealed class PortalApi(HttpClient http, ApiAddresses addresses, IHttpContextAccessor accessor)
+public sealed class PortalApi(HttpClient http, ApiAddresses addresses, IHttpContextAccessor accessor, IOptions<PortalOptions> settings)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -29,21 +30,42 @@ public sealed class PortalApi(HttpClient http, ApiAddresses addresses, IHttpCont
     }
 
     /// <summary>
-    /// A list: today the APIs answer a JSON array; a paged answer (an object whose <c>items</c> holds the rows) is read
-    /// the same way, so the pages keep working when the list APIs gain cursors.
+    /// A whole list. The list APIs answer keyset pages (<c>{ "items": [...], "nextCursor": ... }</c>); the pages that
+    /// search, join or count over a whole list follow the cursors with the largest page the APIs allow. A bare JSON
+    /// array (an endpoint that is not paged) is read as is. A list longer than <see cref="PortalOptions.MaxListPages"/>
+    /// pages stops with an error rather than reading without end.
     /// </summary>
     public async Task<IReadOnlyList<T>> ListAsync<T>(ApiModule module, string path, CancellationToken ct)
     {
-        using var response = await SendAsync(HttpMethod.Get, module, path, null, ct);
-        await ThrowUnlessSuccessAsync(response, path, ct);
-        using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
-        var root = document.RootElement;
-        if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("items", out var items))
+        var all = new List<T>();
+        string? cursor = null;
+        for (var page = 0; page < settings.Value.MaxListPages; page++)
         {
-            root = items;
+            var query = new Dictionary<string, string?> { ["limit"] = settings.Value.ApiPageLimit.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            if (cursor is not null)
+            {
+                query["cursor"] = cursor;
+            }
+
+            var pagePath = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(path, query);
+            using var response = await SendAsync(HttpMethod.Get, module, pagePath, null, ct);
+            await ThrowUnlessSuccessAsync(response, path, ct);
+            using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Array)
+            {
+                return root.Deserialize<List<T>>(Json) ?? [];
+            }
+
+            all.AddRange(root.GetProperty("items").Deserialize<List<T>>(Json) ?? []);
+            cursor = root.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+            if (cursor is null)
+            {
+                return all;
+            }
         }
 
-        return root.Deserialize<List<T>>(Json) ?? [];
+        throw new InvalidOperationException($"{path} has more than {settings.Value.MaxListPages} pages of {settings.Value.ApiPageLimit}: too long to show whole.");
     }
 
     public async Task<ApiFile> GetFileAsync(ApiModule module, string path, CancellationToken ct)

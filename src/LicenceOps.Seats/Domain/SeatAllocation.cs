@@ -35,6 +35,12 @@ public static class SeatAllocation
         _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, null),
     };
 
+    /// <summary>
+    /// Whether an assignment may add a seat to the commitment. Fails closed: a code this version does not know
+    /// (a newer release's, or a corrupted row) waits for staff rather than buying seats.
+    /// </summary>
+    public static bool AllowsIncrease(string? code) => TryParsePolicy(code, out var policy) && policy == AutoIncreasePolicy.Allow;
+
     public static bool TryParsePolicy(string? code, out AutoIncreasePolicy policy)
     {
         foreach (var candidate in Enum.GetValues<AutoIncreasePolicy>())

@@ -20,6 +20,8 @@ internal sealed class SubscriptionRow
     public string PriceCurrency { get; set; } = "";
     public bool ListPriceIncludesVat { get; set; }
     public string BillingCycle { get; set; } = "";
+    public string PriceUnit { get; set; } = "";
+    public string BillingFrequency { get; set; } = "";
     public bool SeatsReducibleBeforeRenewal { get; set; }
     public string OffboardingDataRule { get; set; } = "";
 
@@ -30,6 +32,7 @@ internal sealed class SubscriptionRow
                s.auto_increase_policy AS AutoIncreasePolicy, p.vendor_code AS VendorCode, p.vendor_name AS VendorName,
                p.plan_name AS PlanName, p.list_price AS ListPrice, p.price_currency AS PriceCurrency,
                p.list_price_includes_vat AS ListPriceIncludesVat, p.billing_cycle AS BillingCycle,
+               p.price_unit AS PriceUnit, p.billing_frequency AS BillingFrequency,
                p.seats_reducible_before_renewal AS SeatsReducibleBeforeRenewal, p.offboarding_data_rule AS OffboardingDataRule
         FROM subscriptions s JOIN catalogue_plans p ON p.code = s.plan_code
         """;

@@ -54,11 +54,11 @@ internal static class SeatLedger
             : ClaimOutcome.ClaimedWithIncrease;
     }
 
-    /// <summary>Inserts the seat for a unit already claimed.</summary>
-    public static async Task<Guid> InsertAsync(UnitOfWork uow, SubscriptionRow sub, Guid personId, string? reason)
+    /// <summary>Inserts the seat for a unit already claimed, assigned today or on <paramref name="assignedOn"/> (a dated past assignment).</summary>
+    public static async Task<Guid> InsertAsync(UnitOfWork uow, SubscriptionRow sub, Guid personId, string? reason, DateOnly? assignedOn = null)
     {
         var seatId = Guid.NewGuid();
-        var today = ParisCalendar.DateOf(uow.Now);
+        var today = assignedOn ?? ParisCalendar.DateOf(uow.Now);
         await uow.ExecuteAsync(
             """
             INSERT INTO seats (id, tenant_id, subscription_id, person_id, status, assigned_on, released_on, created_at, updated_at)

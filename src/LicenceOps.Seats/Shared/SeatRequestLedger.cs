@@ -7,6 +7,9 @@ internal static class SeatRequestStatuses
     public const string Pending = "pending";
     public const string Approved = "approved";
     public const string Rejected = "rejected";
+
+    /// <summary>Queued by a workflow lane that was superseded (the person left or changed department).</summary>
+    public const string Cancelled = "cancelled";
 }
 
 internal sealed class SeatRequestRow

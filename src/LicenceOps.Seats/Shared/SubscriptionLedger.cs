@@ -60,7 +60,7 @@ internal static class SubscriptionLedger
         await uow.PublishAsync(new SubscriptionQuantityChanged(
             after.Id, after.TenantId, after.VendorName, after.PlanCode, after.PlanName, previousQuantity,
             after.CommittedQuantity, effectiveDate, after.TermStart, after.RenewalDate, after.BillingCycle, after.ListPrice,
-            after.PriceCurrency, after.ListPriceIncludesVat, after.SalePricePerSeatEur, uow.Now));
+            after.PriceCurrency, after.ListPriceIncludesVat, after.SalePricePerSeatEur, uow.Now, after.PriceUnit, after.BillingFrequency));
         await uow.AuditAsync("subscription", after.Id, kind == SubscriptionChangeKinds.Created ? "created" : $"{kind}_changed",
             new { previousQuantity, newQuantity = after.CommittedQuantity, previousPrice, newPrice = after.SalePricePerSeatEur, effectiveDate, reason },
             after.TenantId);

@@ -15,6 +15,9 @@ internal abstract record StepProgress
     public sealed record Completed(string By, Guid? SeatId = null) : StepProgress;
 
     public sealed record Waiting(Guid? SeatRequestId = null) : StepProgress;
+
+    /// <summary>The step has no purpose any more; its lane is cancelled with this reason.</summary>
+    public sealed record Cancelled(string Reason) : StepProgress;
 }
 
 /// <summary>Runs one workflow step inside the caller's transaction. Every step is safe to run again.</summary>
@@ -28,6 +31,11 @@ internal sealed class StepExecutor(VendorConnectors connectors, VendorCredential
         var sub = await SubscriptionLedger.FindAsync(uow, transfer.TenantId, step.SubscriptionId)
             ?? throw new StepBlockedException($"Subscription {step.SubscriptionId} no longer exists.");
 
+        if (TransferPlanner.IsOnboardingKind(step.Kind) && person.Status == "left")
+        {
+            return new StepProgress.Cancelled($"superseded: {person.Email} has left");
+        }
+
         return step.Kind switch
         {
             StepKinds.AssignSeat => await AssignSeatAsync(uow, transfer, step, sub),
@@ -35,7 +43,7 @@ internal sealed class StepExecutor(VendorConnectors connectors, VendorCredential
             StepKinds.AwaitActivation => await AwaitActivationAsync(uow, step, person, sub, ct),
             StepKinds.HandOverData => await VendorActionAsync(
                 async c => await c.TransferDataAsync(await MemberAsync(uow, person, sub, step), step.DataRule ?? "", uow, ct)),
-            StepKinds.RevokeAccess => await RevokeAsync(uow, step, person, sub, ct),
+            StepKinds.RevokeAccess => await RevokeAsync(uow, transfer, step, person, sub, ct),
             StepKinds.ReleaseSeat => await ReleaseAsync(uow, transfer, step, person),
             _ => throw new StepBlockedException($"Unknown step kind '{step.Kind}'."),
         };
@@ -68,9 +76,8 @@ internal sealed class StepExecutor(VendorConnectors connectors, VendorCredential
         {
             return new StepProgress.Completed("already assigned", open.Id);
         }
-        SeatAllocation.TryParsePolicy(sub.AutoIncreasePolicy, out var policy);
         var reason = $"{transfer.Kind} transfer {transfer.Id}";
-        var claim = await SeatLedger.ClaimAsync(uow, sub, policy == AutoIncreasePolicy.Allow, reason);
+        var claim = await SeatLedger.ClaimAsync(uow, sub, SeatAllocation.AllowsIncrease(sub.AutoIncreasePolicy), reason);
         if (claim == ClaimOutcome.Full)
         {
             var queued = await SeatRequestLedger.CreateAsync(uow, transfer.TenantId, sub.Id, transfer.PersonId,
@@ -87,7 +94,7 @@ internal sealed class StepExecutor(VendorConnectors connectors, VendorCredential
         var status = SeatLifecycle.Parse(seat.Status);
         if (status == SeatStatus.Released)
         {
-            throw new StepBlockedException($"Seat {seat.Id} was released before the invite.");
+            return new StepProgress.Cancelled($"superseded: seat {seat.Id} was released before the invite");
         }
         if (status != SeatStatus.Requested)
         {
@@ -110,7 +117,7 @@ internal sealed class StepExecutor(VendorConnectors connectors, VendorCredential
             case SeatStatus.Active or SeatStatus.Suspended:
                 return new StepProgress.Completed("vendor activation", seat.Id);
             case SeatStatus.Released:
-                throw new StepBlockedException($"Seat {seat.Id} was released before activation.");
+                return new StepProgress.Cancelled($"superseded: seat {seat.Id} was released before activation");
         }
         // With an admin API the vendor itself says when the member joined (a Graph licence is active on assignment).
         var account = await credentials.AccountOfAsync(uow, sub);
@@ -132,10 +139,12 @@ internal sealed class StepExecutor(VendorConnectors connectors, VendorCredential
         return new StepProgress.Waiting();
     }
 
-    private async Task<StepProgress> RevokeAsync(UnitOfWork uow, TransferStepRow step, PersonRow person, SubscriptionRow sub, CancellationToken ct)
+    private async Task<StepProgress> RevokeAsync(
+        UnitOfWork uow, TransferRow transfer, TransferStepRow step, PersonRow person, SubscriptionRow sub, CancellationToken ct)
     {
         var seat = await SeatOf(uow, step);
-        if (seat.Status == SeatLifecycle.ToCode(SeatStatus.Released))
+        // A seat released by hand still has its member at the vendor: that is what a seat_release workflow removes.
+        if (seat.Status == SeatLifecycle.ToCode(SeatStatus.Released) && transfer.Kind != TransferKinds.SeatRelease)
         {
             return new StepProgress.Completed("seat already released", seat.Id);
         }

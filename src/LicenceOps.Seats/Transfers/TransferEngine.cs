@@ -38,7 +38,7 @@ internal sealed class TransferEngine(ModuleDatabase<SeatsModule> db, StepExecuto
             {
                 completedAny |= await RunStepAsync(transfer, step.Id, ct);
             }
-            await db.WriteAsync(uow => RefreshTransferAsync(uow, transfer), ct);
+            await db.WriteAsync(uow => TransferLanes.RefreshAsync(uow, transfer.TenantId, transfer.Id), ct);
             if (!completedAny)
             {
                 return;
@@ -49,7 +49,7 @@ internal sealed class TransferEngine(ModuleDatabase<SeatsModule> db, StepExecuto
     /// <summary>The first unfinished step of each lane, if it may run now. A lane stops at a step needing attention.</summary>
     internal static IReadOnlyList<TransferStepRow> ReadySteps(IEnumerable<TransferStepRow> steps, DateTimeOffset now) =>
         steps.GroupBy(s => s.Lane)
-            .Select(lane => lane.OrderBy(s => s.StepOrder).FirstOrDefault(s => s.Status != StepStatuses.Completed))
+            .Select(lane => lane.OrderBy(s => s.StepOrder).FirstOrDefault(s => s.Status is not (StepStatuses.Completed or StepStatuses.Cancelled)))
             .Where(s => s is not null && s.Status is StepStatuses.Pending or StepStatuses.Waiting && s.NextAttemptAt <= now)
             .Select(s => s!)
             .ToList();
@@ -98,6 +98,10 @@ internal sealed class TransferEngine(ModuleDatabase<SeatsModule> db, StepExecuto
                 }
                 await uow.AuditAsync("transfer_step", step.Id, "completed", new { step.Kind, by = done.By, done.SeatId }, transfer.TenantId);
                 return true;
+            case StepProgress.Cancelled cancelled:
+                // The step found its purpose gone (seat released, person left): the rest of its lane goes with it.
+                await TransferLanes.CancelAsync(uow, transfer.TenantId, transfer.Id, step.Lane, cancelled.Reason);
+                return true;
             case StepProgress.Waiting waiting:
                 await uow.ExecuteAsync(
                     """
@@ -137,25 +141,5 @@ internal sealed class TransferEngine(ModuleDatabase<SeatsModule> db, StepExecuto
             "UPDATE transfers SET status = 'needs_attention', attention_reason = @reason, updated_at = @now WHERE id = @id",
             new { id = transfer.Id, reason, now = uow.Now });
         await uow.AuditAsync("transfer", transfer.Id, "needs_attention", new { stepId, reason }, transfer.TenantId);
-    }
-
-    private static async Task RefreshTransferAsync(UnitOfWork uow, TransferRow transfer)
-    {
-        var transferId = transfer.Id;
-        var open = await uow.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM transfer_steps WHERE transfer_id = @transferId AND status <> 'completed'", new { transferId });
-        if (open > 0)
-        {
-            await uow.ExecuteAsync("UPDATE transfers SET updated_at = @now WHERE id = @transferId AND status = 'running'",
-                new { transferId, now = uow.Now });
-            return;
-        }
-        var rows = await uow.ExecuteAsync(
-            "UPDATE transfers SET status = 'completed', completed_at = @now, updated_at = @now WHERE id = @transferId AND status = 'running'",
-            new { transferId, now = uow.Now });
-        if (rows == 1)
-        {
-            await uow.AuditAsync("transfer", transferId, "completed", null, transfer.TenantId);
-        }
     }
 }

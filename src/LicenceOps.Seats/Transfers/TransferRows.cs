@@ -39,13 +39,14 @@ public sealed class TransferStepRow
     public DateTimeOffset? LastReminderAt { get; set; }
     public DateTimeOffset? CompletedAt { get; set; }
     public string? CompletedBy { get; set; }
+    public string? CancelReason { get; set; }
 
     public const string SelectSql = """
         SELECT id AS Id, transfer_id AS TransferId, tenant_id AS TenantId, lane AS Lane, step_order AS StepOrder, kind AS Kind,
                subscription_id AS SubscriptionId, seat_id AS SeatId, data_rule AS DataRule, status AS Status,
                attempts AS Attempts, next_attempt_at AS NextAttemptAt, last_error AS LastError,
                seat_request_id AS SeatRequestId, waiting_since AS WaitingSince, last_reminder_at AS LastReminderAt,
-               completed_at AS CompletedAt, completed_by AS CompletedBy
+               completed_at AS CompletedAt, completed_by AS CompletedBy, cancel_reason AS CancelReason
         FROM transfer_steps
         """;
 }

@@ -47,14 +47,16 @@ public sealed class PeopleStatusSweep(ModuleDatabase<TenantsModule> db, TimeProv
             left += await db.WriteAsync(async uow =>
             {
                 var changed = await uow.ExecuteAsync(
-                    "UPDATE people SET status = @leftStatus, updated_at = @now WHERE id = @Id AND status = @leavingStatus",
+                    "UPDATE people SET status = @leftStatus, updated_at = @now, version = version + 1 WHERE id = @Id AND status = @leavingStatus",
                     new { leftStatus = PersonStatus.Left, now = uow.Now, person.Id, leavingStatus = PersonStatus.Leaving });
                 if (changed == 0)
                 {
                     return 0;
                 }
                 await uow.AuditAsync("person", person.Id, "left", new { status = new { from = PersonStatus.Leaving, to = PersonStatus.Left }, person.EndDate }, person.TenantId);
-                await uow.PublishAsync(person.Left(uow.Now));
+                // Re-read: the event carries the version this update gave the row.
+                var after = (await PersonRow.FindAsync(uow, person.TenantId, person.Id))!;
+                await uow.PublishAsync(after.Left(uow.Now));
                 return 1;
             }, ct);
         }

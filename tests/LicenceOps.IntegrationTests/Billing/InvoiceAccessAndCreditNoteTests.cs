@@ -34,6 +34,43 @@ public sealed class InvoiceAccessAndCreditNoteTests
         await BillingWorld.JsonAsync(await staff.PostAsync($"/api/tenants/{tenantA}/invoices/{issuedA}/issue", null));
     }
 
+    [Test]
+    public async Task An_issued_pdf_is_stored_at_issue_and_served_as_stored_with_its_hash_as_etag()
+    {
+        var db = factory.Service<LicenceOps.Platform.Data.ModuleDatabase<LicenceOps.Billing.BillingModule>>();
+        var stored = await db.QueryAsync<string>("SELECT sha256 FROM invoice_documents WHERE invoice_id = @issuedA", new { issuedA });
+        Assert.That(stored, Has.Count.EqualTo(1), "rendered and stored when issued, before any download");
+        Assert.That(await db.QueryAsync<long>("SELECT COUNT(*) FROM invoice_documents WHERE invoice_id = @draftB", new { draftB }), Is.EqualTo(new[] { 0L }),
+            "a draft has no document");
+
+        using var clientA = await factory.ClientUserAsync(tenantA, Roles.ClientViewer);
+        var url = $"/api/tenants/{tenantA}/invoices/{issuedA}/pdf";
+        var first = await clientA.GetAsync(url);
+        Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var bytes = await first.Content.ReadAsByteArrayAsync();
+        Assert.That(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), Is.EqualTo(stored[0]), "the stored bytes are served");
+        Assert.That(first.Headers.ETag?.Tag, Is.EqualTo($"\"{stored[0]}\""));
+        Assert.That(first.Headers.ETag!.IsWeak, Is.False);
+
+        Assert.That(await (await clientA.GetAsync(url)).Content.ReadAsByteArrayAsync(), Is.EqualTo(bytes), "the same bytes every time");
+
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, url);
+        revalidate.Headers.IfNoneMatch.Add(first.Headers.ETag);
+        var notModified = await clientA.SendAsync(revalidate);
+        Assert.That(notModified.StatusCode, Is.EqualTo(HttpStatusCode.NotModified));
+        Assert.That(await notModified.Content.ReadAsByteArrayAsync(), Is.Empty);
+
+        using var stale = new HttpRequestMessage(HttpMethod.Get, url);
+        stale.Headers.IfNoneMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"0123\""));
+        Assert.That((await clientA.SendAsync(stale)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        // Another tenant's client learns nothing, not even through a matching ETag.
+        using var clientB = await factory.ClientUserAsync(tenantB, Roles.ClientAdmin);
+        using var probe = new HttpRequestMessage(HttpMethod.Get, url);
+        probe.Headers.IfNoneMatch.Add(first.Headers.ETag);
+        Assert.That((await clientB.SendAsync(probe)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
     [OneTimeTearDown]
     public void Stop()
     {

@@ -115,8 +115,82 @@ public class GoldenInvoiceTests
             ("OpenAI", 17, 30, 11m, 27.50m, 141.17m),   // 11 × 27.50 × 14/30 = 141.166…
         }));
         Assert.That(draft.Lines.Select(l => l.LineNumber), Is.EqualTo(new[] { 1, 2, 3, 4 }));
-        Assert.That(draft.Lines[3].Description, Does.Contain("17/11/2026").And.Contain("prorata 14/30"));
+        // The period has its own column: the description stays one short line.
+        Assert.That(draft.Lines[3].Description, Is.EqualTo("ChatGPT Team, prorata 14/30 j"));
         // 367.19 × 20 % = 73.438 → 73.44
         Assert.That((draft.Totals.TotalExclVat, draft.Totals.TotalVat, draft.Totals.TotalInclVat), Is.EqualTo((367.19m, 73.44m, 440.63m)));
+    }
+
+    private static readonly Guid Copilot = Guid.Parse("33333333-0000-0000-0000-000000000003");
+    private static readonly EcbRateQuote UsdJuly8 = new("USD", 1.0163m, new DateOnly(2022, 7, 8));
+
+    private static SubscriptionHistory CopilotAnnual(string frequency, DateOnly termStart, IEnumerable<SeatChange>? seats = null) =>
+        new(Copilot,
+            [new SubscriptionTermsVersion(Copilot, "Microsoft", "m365-copilot-annual", "Microsoft 365 Copilot (annual commitment)", 15, termStart,
+                new PlanPrice("annual", 30m, "USD", false, null, PriceUnits.PerSeatMonth, frequency), Earlier, termStart)],
+            (seats ?? []).ToList());
+
+    [Test]
+    public void Annual_copilot_billed_monthly_costs_its_monthly_price_not_a_twelfth()
+    {
+        // 30 USD per user per month (annual commitment) / 1.0163 × 1.15 = 33.9467 € a seat a month; 15 seats.
+        var draft = InvoiceDraftBuilder.Build(November, Buyer("FR", null), [CopilotAnnual(BillingFrequencies.Monthly, new DateOnly(2026, 1, 1))], 15m, _ => UsdJuly8);
+
+        var line = draft.Lines.Single();
+        Assert.That((line.Quantity, line.Unit, line.UnitPriceExclVat, line.NetAmount), Is.EqualTo((15m, "siège", 33.9467m, 509.20m)));
+        Assert.That(line.Description, Is.EqualTo("Microsoft 365 Copilot (annual commitment)"));
+    }
+
+    [Test]
+    public void Annual_copilot_billed_annually_in_advance_charges_the_year_then_added_seats_until_renewal()
+    {
+        var termStart = new DateOnly(2026, 11, 1);
+        var added = new[]
+        {
+            new SeatChange(Guid.NewGuid(), true, new DateOnly(2026, 11, 16), Earlier),
+            new SeatChange(Guid.NewGuid(), true, new DateOnly(2026, 11, 16), Earlier),
+        };
+        var seats = Enumerable.Range(0, 15).Select(_ => new SeatChange(Guid.NewGuid(), true, termStart, Earlier)).Concat(added).ToList();
+        var subscription = CopilotAnnual(BillingFrequencies.AnnualInAdvance, termStart, seats);
+
+        var november = InvoiceDraftBuilder.Build(November, Buyer("FR", null), [subscription], 15m, _ => UsdJuly8);
+        var december = InvoiceDraftBuilder.Build(new BillingPeriod(2026, 12), Buyer("FR", null), [subscription], 15m, _ => UsdJuly8);
+
+        // The year: 15 × 33.9467 × 12 = 15 × 407.3604 = 6,110.41. Two seats from 16/11/2026 to 31/10/2027: 350 of 365 days.
+        Assert.That(november.Lines.Select(l => (l.PeriodStart, l.PeriodEnd, l.Quantity, l.Unit, l.UnitPriceExclVat, l.NetAmount)), Is.EqualTo(new[]
+        {
+            (termStart, new DateOnly(2027, 10, 31), 15m, "siège/an", 407.3604m, 6110.41m),
+            (new DateOnly(2026, 11, 16), new DateOnly(2027, 10, 31), 2m, "siège/an", 407.3604m, 781.24m),
+        }));
+        Assert.That(november.Lines[1].Description, Is.EqualTo("Microsoft 365 Copilot (annual commitment), sièges ajoutés, prorata 350/365 j"));
+        Assert.That(december.Lines, Is.Empty, "the year is paid: nothing more until renewal or another seat");
+    }
+
+    [Test]
+    public void A_quantity_raised_from_the_15th_after_invoicing_is_regularised_once_on_the_next_invoice()
+    {
+        var october = new BillingPeriod(2026, 10);
+        var invoicedAt = new DateTimeOffset(2026, 11, 1, 5, 0, 0, TimeSpan.Zero);
+        var price = new PlanPrice("monthly", 25m, "USD", false, 27.50m);
+        var raised = new SubscriptionTermsVersion(ChatGpt, "OpenAI", "chatgpt-team", "ChatGPT Team", 12, new DateOnly(2026, 10, 15), price, invoicedAt.AddDays(3));
+        var history = ChatGptTeam(10, 0) with
+        {
+            Terms = [new SubscriptionTermsVersion(ChatGpt, "OpenAI", "chatgpt-team", "ChatGPT Team", 10, new DateOnly(2026, 1, 1), price, Earlier), raised],
+        };
+
+        var first = Regularisation.Compute(october, [history], invoicedAt, new Dictionary<Guid, decimal>(), 15m, NoRate);
+        var again = Regularisation.Compute(october, [history], invoicedAt, new Dictionary<Guid, decimal> { [ChatGpt] = 30.16m }, 15m, NoRate);
+        var draft = InvoiceDraftBuilder.Build(November, Buyer("FR", null), [history], 15m, NoRate, first);
+
+        // 2 more seats × 27.50 × 17/31 days (15 to 31 October) = 30.16.
+        var line = first.Single();
+        Assert.That((line.Start, line.End, line.Quantity, line.Unit, line.Net), Is.EqualTo((october.Start, october.End, 1, "forfait", 30.16m)));
+        Assert.That(line.Description, Does.StartWith("Régularisation 10/2026 : ChatGPT Team"));
+        Assert.That(again, Is.Empty, "billed once, never again");
+        Assert.That(draft.Lines.Select(l => (l.LineNumber, l.PeriodStart, l.NetAmount)), Is.EqualTo(new[]
+        {
+            (1, November.Start, 330.00m),  // 12 × 27.50
+            (2, october.Start, 30.16m),
+        }));
     }
 }

@@ -42,10 +42,19 @@ public class SeatPricingTests
     }
 
     [Test]
-    public void An_annual_price_is_billed_monthly_at_one_twelfth()
+    public void An_annual_commitment_priced_per_seat_per_month_is_not_divided()
     {
-        var fromList = SeatPricing.MonthlyUnitPrice(new PlanPrice("annual", 300m, "EUR", false, null), 15m, null);
-        var fromFixed = SeatPricing.MonthlyUnitPrice(new PlanPrice("annual", 300m, "EUR", false, 100m), 15m, null);
+        // Microsoft 365 Copilot: 30 USD "per user per month, billed annually" — never 30 / 12 a month.
+        var copilot = SeatPricing.MonthlyUnitPrice(new PlanPrice("annual", 30m, "USD", false, null), 15m, UsdJuly8);
+
+        Assert.That(copilot.UnitPriceExclVat, Is.EqualTo(33.9467m), "30 / 1.0163 × 1.15");
+    }
+
+    [Test]
+    public void A_price_per_seat_per_year_is_billed_monthly_at_one_twelfth()
+    {
+        var fromList = SeatPricing.MonthlyUnitPrice(new PlanPrice("annual", 300m, "EUR", false, null, PriceUnits.PerSeatYear), 15m, null);
+        var fromFixed = SeatPricing.MonthlyUnitPrice(new PlanPrice("annual", 300m, "EUR", false, 100m, PriceUnits.PerSeatYear), 15m, null);
 
         Assert.That(fromList.UnitPriceExclVat, Is.EqualTo(28.75m));
         Assert.That(fromFixed.UnitPriceExclVat, Is.EqualTo(8.3333m));
@@ -61,8 +70,6 @@ public class SeatPricingTests
     }
 
     [Test]
-    public void Unknown_billing_cycles_are_refused()
-    {
-        Assert.Throws<ArgumentException>(() => SeatPricing.MonthsPerCycle("weekly"));
-    }
+    public void Unknown_price_units_are_refused() =>
+        Assert.Throws<ArgumentException>(() => SeatPricing.MonthlyUnitPrice(new PlanPrice("monthly", 25m, "EUR", false, null, "per_seat_week"), 15m, null));
 }

@@ -52,3 +52,16 @@ public class NonEuIdentifierTests
     [TestCase("DE89370400440532013000", true)]
     public void Checks_iban_mod_97(string iban, bool valid) => Assert.That(Iban.Check(iban).IsValid, Is.EqualTo(valid));
 }
+
+public class ParisCalendarTests
+{
+    [Test]
+    public void A_seat_assigned_at_half_past_midnight_in_paris_on_1_november_is_a_november_date()
+    {
+        // 00:30 in Paris (UTC+1 in November) is 23:30 UTC on 31 October: the business date is 1 November.
+        var instant = new DateTimeOffset(2026, 10, 31, 23, 30, 0, TimeSpan.Zero);
+
+        Assert.That(LicenceOps.Platform.ParisCalendar.DateOf(instant), Is.EqualTo(new DateOnly(2026, 11, 1)));
+        Assert.That(DateOnly.FromDateTime(instant.UtcDateTime), Is.EqualTo(new DateOnly(2026, 10, 31)), "what the removed UTC clock recorded");
+    }
+}

@@ -131,9 +131,14 @@ public static class FacturXml
     private static XElement Party(XName name, PartyDetails party)
     {
         var siren = Compact(party.Siren);
-        var vat = Compact(party.VatNumber);
+        var vat = VatIdentifier(party.VatNumber);
+        var siret = Compact(party.Siret);
         return new XElement(name,
+            // BT-29/BT-46: the invoicing establishment's SIRET, ISO 6523 scheme 0009.
+            siret is null ? null : new XElement(Ram + "GlobalID", new XAttribute("schemeID", "0009"), siret),
             new XElement(Ram + "Name", party.Name),
+            // BT-33: legal form, share capital and RCS registration, as in the page footer.
+            string.IsNullOrWhiteSpace(party.LegalRegistration) ? null : new XElement(Ram + "Description", party.LegalRegistration),
             // ISO 6523 scheme 0002 is the French SIREN (BT-30, BT-47).
             siren is null ? null : new XElement(Ram + "SpecifiedLegalOrganization", new XElement(Ram + "ID", new XAttribute("schemeID", "0002"), siren)),
             new XElement(Ram + "PostalTradeAddress",
@@ -223,6 +228,15 @@ public static class FacturXml
     private static string Quantity(decimal quantity) => quantity.ToString("0.####", CultureInfo.InvariantCulture);
 
     private static string Percent(decimal rate) => rate.ToString("0.##", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// EU VAT numbers without spaces ("FR 11 123456782" → "FR11123456782"); a Swiss UID keeps its official
+    /// form ("CHE-123.456.788 MWST"), where the space separates the number from the tax suffix.
+    /// </summary>
+    private static string? VatIdentifier(string? vatNumber) =>
+        vatNumber?.Trim() is { Length: > 0 } trimmed && trimmed.StartsWith("CHE", StringComparison.OrdinalIgnoreCase)
+            ? trimmed
+            : Compact(vatNumber);
 
     private static string? Compact(string? identifier) =>
         string.IsNullOrWhiteSpace(identifier) ? null : identifier.Replace(" ", "", StringComparison.Ordinal).Trim();

@@ -13,7 +13,7 @@ public sealed record PdfDocumentInfo(string Title, string Author, string Subject
 /// Turns the PDF/A-2b that SkiaSharp draws into a Factur-X PDF/A-3b by appending one incremental update
 /// (ISO 32000-1 §7.5.6; allowed by ISO 19005-3): the original bytes stay untouched and a new catalog adds
 /// the XMP metadata (PDF/A-3 identification + Factur-X extension schema), the sRGB output intent and
-/// factur-x.xml as an associated file. Why not PDFsharp: docs/adr/0xx-factur-x-pdf-a3.md.
+/// factur-x.xml as an associated file. Why not PDFsharp: docs/adr/0015-factur-x-pdf-a3-by-incremental-update.md.
 /// Only what SkiaSharp writes is supported (classic cross-reference table, no object streams); anything
 /// else is refused rather than patched blindly.
 /// </summary>
@@ -103,6 +103,38 @@ internal static partial class PdfA3Packager
             $"trailer\n<< /Size {newSize} /Root {root} 0 R /Info {infoId} 0 R /ID {id} /Prev {xrefOffset} >>\nstartxref\n{xref}\n%%EOF\n");
         output.Write(Encoding.ASCII.GetBytes(table.ToString()));
         return output.ToArray();
+    }
+
+    /// <summary>
+    /// The factur-x.xml that <see cref="Package"/> embedded in <paramref name="pdf"/>, or null when the PDF carries
+    /// none (a document stored before invoices were Factur-X). Reads only what this class writes.
+    /// </summary>
+    public static byte[]? ExtractFacturXml(byte[] pdf)
+    {
+        ArgumentNullException.ThrowIfNull(pdf);
+        var text = Latin1(pdf);
+        var at = text.LastIndexOf("/Type /EmbeddedFile /Subtype /text#2Fxml", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var dictionaryStart = text.LastIndexOf("<<", at, StringComparison.Ordinal);
+        var entries = Dictionary(text, dictionaryStart);
+        var length = int.Parse(entries["Length"], CultureInfo.InvariantCulture);
+        var dataStart = text.IndexOf("stream\n", at, StringComparison.Ordinal) + "stream\n".Length;
+        var data = pdf.AsSpan(dataStart, length).ToArray();
+        if (entries.GetValueOrDefault("Filter") != "/FlateDecode")
+        {
+            return data;
+        }
+
+        using var inflated = new MemoryStream();
+        using (var zlib = new ZLibStream(new MemoryStream(data), CompressionMode.Decompress))
+        {
+            zlib.CopyTo(inflated);
+        }
+        return inflated.ToArray();
     }
 
     /// <summary>

@@ -20,7 +20,8 @@ public sealed record CreditLineRequest(int LineNumber, decimal? Amount);
 internal static class CreditNotes
 {
     public static async Task<Results<Created<InvoiceSummary>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        Guid tenantId, Guid invoiceId, CreditNoteRequest request, ModuleDatabase<BillingModule> database, CancellationToken ct)
+        Guid tenantId, Guid invoiceId, CreditNoteRequest request, ModuleDatabase<BillingModule> database, InvoiceDocuments documents,
+        CancellationToken ct)
     {
         var errors = new ValidationErrors();
         errors.Required("reason", request.Reason, "reason is required: say why the invoice is corrected.");
@@ -49,6 +50,10 @@ internal static class CreditNotes
         }
 
         var outcome = await database.WriteAsync(uow => CreateInTransactionAsync(uow, tenantId, invoiceId, request.Reason!.Trim(), requested), ct);
+        if (outcome.Created is { } issued)
+        {
+            await documents.EnsureStoredAsync(issued.Id, ct);
+        }
         return outcome switch
         {
             { Created: { } created } => TypedResults.Created($"/api/tenants/{tenantId}/invoices/{created.Id}", InvoiceSummary.From(created)),

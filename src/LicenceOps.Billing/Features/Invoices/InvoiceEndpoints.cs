@@ -1,4 +1,5 @@
 using LicenceOps.Billing.Documents;
+using LicenceOps.Billing.Documents.FacturX;
 using LicenceOps.Billing.Features.Invoicing;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
@@ -8,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
 
 namespace LicenceOps.Billing.Features.Invoices;
 
@@ -65,20 +67,12 @@ internal static class InvoiceEndpoints
             await store.CreditedReferenceAsync(invoice, ct)));
     }
 
-    private static Task<Results<FileContentHttpResult, ProblemHttpResult>> PdfAsync(
-        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, IDocumentRenderer renderer, CancellationToken ct) =>
-        IssuedDocumentAsync(tenantId, invoiceId, user, store, ct,
-            (document, number) => TypedResults.File(renderer.RenderInvoicePdf(document), "application/pdf", $"{number}.pdf"));
-
-    private static Task<Results<FileContentHttpResult, ProblemHttpResult>> FacturXmlAsync(
-        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, IDocumentRenderer renderer, CancellationToken ct) =>
-        IssuedDocumentAsync(tenantId, invoiceId, user, store, ct,
-            (document, number) => TypedResults.File(renderer.RenderFacturXml(document), "application/xml", $"{number}-factur-x.xml"));
-
-    /// <summary>The PDF and its XML share one access rule: the caller's tenant, issued documents only (drafts are 404 to clients).</summary>
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> IssuedDocumentAsync(
-        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, CancellationToken ct,
-        Func<InvoiceDocument, string, FileContentHttpResult> render)
+    /// <summary>
+    /// The stored bytes of the issued document, with their SHA-256 as a strong ETag: a client that already holds them
+    /// (If-None-Match) gets 304 without the bytes even being read.
+    /// </summary>
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> PdfAsync(
+        Guid tenantId, Guid invoiceId, HttpContext http, CurrentUser user, InvoiceStore store, InvoiceDocuments documents, CancellationToken ct)
     {
         var invoice = user.CanAccessTenant(tenantId) ? await store.FindAsync(tenantId, invoiceId, ct) : null;
         if (invoice is null || !Visible(invoice, user))
@@ -91,13 +85,55 @@ internal static class InvoiceEndpoints
             return Problems.Conflict("A draft has no legal form yet: issue it first.");
         }
 
-        var document = InvoiceDocumentMapper.Map(invoice, await store.LinesAsync(invoiceId, ct), await store.RatesAsync(invoiceId, ct),
-            await store.CreditedReferenceAsync(invoice, ct));
-        return render(document, invoice.Number);
+        // Revalidate every time (no-cache) but cheaply: the bytes never change, and access may be withdrawn.
+        http.Response.Headers.CacheControl = "private, no-cache";
+        if (await documents.HashAsync(invoiceId, ct) is { } stored && IfNoneMatch(http.Request, stored))
+        {
+            http.Response.Headers.ETag = Tag(stored).ToString();
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        var document = await documents.GetOrRenderAsync(invoice, ct);
+        return TypedResults.File(document.Content, document.ContentType, $"{invoice.Number}.pdf", entityTag: Tag(document.Sha256));
+    }
+
+    private static EntityTagHeaderValue Tag(string sha256) => new($"\"{sha256}\"");
+
+    private static bool IfNoneMatch(HttpRequest request, string sha256)
+    {
+        var tags = request.GetTypedHeaders().IfNoneMatch;
+        return tags.Count > 0 && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(Tag(sha256), useStrongComparison: false));
+    }
+
+    /// <summary>
+    /// The factur-x.xml inside the stored PDF, so the download is always the very attachment the client holds; a PDF
+    /// stored before invoices were Factur-X carries none, and its XML is rendered from the same stored data.
+    /// Same access rule as the PDF: the caller's tenant, issued documents only (drafts are 404 to clients).
+    /// </summary>
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> FacturXmlAsync(
+        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, InvoiceDocuments documents, IDocumentRenderer renderer,
+        CancellationToken ct)
+    {
+        var invoice = user.CanAccessTenant(tenantId) ? await store.FindAsync(tenantId, invoiceId, ct) : null;
+        if (invoice is null || !Visible(invoice, user))
+        {
+            return Problems.NotFound($"No invoice {invoiceId} for tenant {tenantId}.");
+        }
+
+        if (invoice.Number is null)
+        {
+            return Problems.Conflict("A draft has no legal form yet: issue it first.");
+        }
+
+        var stored = await documents.GetOrRenderAsync(invoice, ct);
+        var xml = PdfA3Packager.ExtractFacturXml(stored.Content)
+            ?? renderer.RenderFacturXml(InvoiceDocumentMapper.Map(invoice, await store.LinesAsync(invoiceId, ct), await store.RatesAsync(invoiceId, ct),
+                await store.CreditedReferenceAsync(invoice, ct)));
+        return TypedResults.File(xml, "application/xml", $"{invoice.Number}-factur-x.xml");
     }
 
     private static async Task<Results<Ok<InvoiceSummary>, ProblemHttpResult>> IssueAsync(
-        Guid tenantId, Guid invoiceId, InvoiceStore store, ModuleDatabase<BillingModule> database, CancellationToken ct)
+        Guid tenantId, Guid invoiceId, InvoiceStore store, InvoiceDocuments documents, ModuleDatabase<BillingModule> database, CancellationToken ct)
     {
         var invoice = await store.FindAsync(tenantId, invoiceId, ct);
         if (invoice is null)
@@ -106,6 +142,10 @@ internal static class InvoiceEndpoints
         }
 
         var issued = await database.WriteAsync(uow => InvoiceIssuer.IssueAsync(uow, invoiceId), ct);
+        if (issued is not null)
+        {
+            await documents.EnsureStoredAsync(issued.Id, ct);
+        }
         return issued is null
             ? Problems.Conflict($"Invoice {invoiceId} is already issued as {invoice.Number}; an issued invoice cannot be issued again.")
             : TypedResults.Ok(InvoiceSummary.From(issued));

@@ -12,8 +12,9 @@ namespace LicenceOps.Billing.Features.Invoices;
 /// </summary>
 public static class InvoiceIssuer
 {
+    /// <param name="issueDate">Today in Paris unless given; only the demo history dates its invoices in the past.</param>
     /// <returns>The issued row, or null when the document is not a draft (nothing changed).</returns>
-    public static async Task<InvoiceRow?> IssueAsync(UnitOfWork uow, Guid invoiceId)
+    public static async Task<InvoiceRow?> IssueAsync(UnitOfWork uow, Guid invoiceId, DateOnly? issueDate = null)
     {
         var draft = await uow.QuerySingleOrDefaultAsync<InvoiceRow>(
             $"SELECT {InvoiceRow.Columns} FROM invoices WHERE id = @invoiceId", new { invoiceId });
@@ -26,15 +27,15 @@ public static class InvoiceIssuer
         await uow.ExecuteAsync("UPDATE invoice_sequences SET next_value = next_value + 1 WHERE series = @series", new { series });
         var sequence = await uow.ExecuteScalarAsync<long>("SELECT next_value - 1 FROM invoice_sequences WHERE series = @series", new { series });
 
-        var issueDate = ParisCalendar.DateOf(uow.Now);
-        var dueDate = draft.Kind == InvoiceKinds.CreditNote ? issueDate : issueDate.AddDays(draft.Seller.PaymentTermsDays);
-        var number = InvoiceNumbering.Format(draft.Kind, issueDate, sequence);
+        var issued = issueDate ?? ParisCalendar.DateOf(uow.Now);
+        var dueDate = draft.Kind == InvoiceKinds.CreditNote ? issued : issued.AddDays(draft.Seller.PaymentTermsDays);
+        var number = InvoiceNumbering.Format(draft.Kind, issued, sequence);
         var updated = await uow.ExecuteAsync(
             """
             UPDATE invoices SET status = 'issued', number = @number, issue_date = @issueDate, due_date = @dueDate, issued_at = @now
             WHERE id = @invoiceId AND status = 'draft'
             """,
-            new { number, issueDate, dueDate, now = uow.Now, invoiceId });
+            new { number, issueDate = issued, dueDate, now = uow.Now, invoiceId });
         if (updated != 1)
         {
             // Issued by a concurrent transaction between our read and our write (possible on SQL Server's read
@@ -45,12 +46,12 @@ public static class InvoiceIssuer
 
         draft.Status = InvoiceStatuses.Issued;
         draft.Number = number;
-        draft.IssueDate = issueDate;
+        draft.IssueDate = issued;
         draft.DueDate = dueDate;
         draft.IssuedAt = uow.Now;
-        await uow.PublishAsync(new InvoiceIssued(draft.Id, draft.TenantId, number, draft.Kind, issueDate, dueDate,
+        await uow.PublishAsync(new InvoiceIssued(draft.Id, draft.TenantId, number, draft.Kind, issued, dueDate,
             draft.TotalExclVat, draft.TotalVat, draft.TotalInclVat, draft.Currency, uow.Now));
-        await uow.AuditAsync("invoice", draft.Id, "issued", new { number, issueDate, dueDate, draft.TotalInclVat }, draft.TenantId);
+        await uow.AuditAsync("invoice", draft.Id, "issued", new { number, issueDate = issued, dueDate, draft.TotalInclVat }, draft.TenantId);
         await Mail.InvoiceMail.EnqueueIssuedAsync(uow, draft);
         return draft;
     }

@@ -56,73 +56,94 @@ public static class InvoiceDraftBuilder
 {
     public const string SeatUnit = "siège";
 
+    public const string SeatYearUnit = "siège/an";
+
     public static InvoiceDraft Build(
         BillingPeriod period,
         BuyerProfile buyer,
         IEnumerable<SubscriptionHistory> subscriptions,
         decimal marginPercent,
-        Func<string, EcbRateQuote?> rateOnPeriodEnd)
+        Func<string, EcbRateQuote?> rateOnPeriodEnd,
+        IReadOnlyList<PricedCharge>? regularisations = null)
     {
         var vat = VatRules.Determine(buyer.CountryCode, buyer.VatNumber);
         var rates = new Dictionary<string, EcbRateQuote>(StringComparer.OrdinalIgnoreCase);
-        var priced = new List<(BillableRun Run, MonthlySeatPrice Price)>();
-        foreach (var subscription in subscriptions)
-        {
-            foreach (var run in SeatDays.Compute(period, subscription.Terms, subscription.SeatChanges))
-            {
-                EcbRateQuote? rate = null;
-                if (SeatPricing.NeedsExchangeRate(run.Terms.Price))
-                {
-                    var currency = run.Terms.Price.ListPriceCurrency.ToUpperInvariant();
-                    if (!rates.TryGetValue(currency, out rate))
-                    {
-                        rate = rateOnPeriodEnd(currency) ?? throw new MissingExchangeRateException(currency, period.End);
-                        rates[currency] = rate;
-                    }
-                }
-
-                priced.Add((run, SeatPricing.MonthlyUnitPrice(run.Terms.Price, marginPercent, rate)));
-            }
-        }
-
-        var lines = priced
-            .OrderBy(p => p.Run.Terms.VendorName, StringComparer.Ordinal)
-            .ThenBy(p => p.Run.Terms.PlanName, StringComparer.Ordinal)
-            .ThenBy(p => p.Run.Terms.SubscriptionId)
-            .ThenBy(p => p.Run.Start)
-            .Select((p, index) => new DraftLine(
-                index + 1,
-                p.Run.Terms.SubscriptionId,
-                p.Run.Terms.VendorName,
-                Describe(p.Run, period),
-                p.Run.Start,
-                p.Run.End,
-                p.Run.Quantity,
-                SeatUnit,
-                p.Price.UnitPriceExclVat,
-                vat.Category,
-                vat.Rate,
-                Money.ProRataNet(p.Run.Quantity, p.Price.UnitPriceExclVat, p.Run.Days, period.Days)))
-            .ToList();
-
+        var charges = Charges(period, subscriptions, marginPercent, rateOnPeriodEnd, rates);
+        var lines = ToLines(charges, vat, startAt: 1);
+        // Regularisations of earlier months come last, each its own line naming its month.
+        lines.AddRange(ToLines(regularisations ?? [], vat, startAt: lines.Count + 1));
         var totals = InvoiceTotals.Compute(lines.Select(l => new TaxedAmount(l.VatCategory, l.VatRate, l.NetAmount, vat.ExemptionReason)));
         return new InvoiceDraft(period, vat, lines, rates.Values.OrderBy(r => r.Currency, StringComparer.Ordinal).ToList(), totals);
     }
 
-    private static string Describe(BillableRun run, BillingPeriod period)
+    /// <summary>One priced amount of a subscription in a period, before it becomes a numbered line.</summary>
+    public sealed record PricedCharge(
+        SubscriptionTermsVersion Terms, DateOnly Start, DateOnly End, int Quantity, string Unit, decimal UnitPrice, decimal Net, string Description);
+
+    /// <summary>What <paramref name="period"/> owes for these subscriptions, as known now (also used to recompute a past period).</summary>
+    public static IReadOnlyList<PricedCharge> Charges(
+        BillingPeriod period,
+        IEnumerable<SubscriptionHistory> subscriptions,
+        decimal marginPercent,
+        Func<string, EcbRateQuote?> rateOnPeriodEnd,
+        Dictionary<string, EcbRateQuote> rates)
     {
-        var french = CultureInfo.GetCultureInfo("fr-FR");
-        var text = string.Create(french, $"{run.Terms.PlanName} ({run.Terms.PlanCode}) - {run.Quantity} siège(s) du {run.Start:dd/MM/yyyy} au {run.End:dd/MM/yyyy}");
-        if (run.Days != period.Days)
+        MonthlySeatPrice Price(SubscriptionTermsVersion terms)
         {
-            text += string.Create(french, $", prorata {run.Days}/{period.Days} jours");
+            EcbRateQuote? rate = null;
+            if (SeatPricing.NeedsExchangeRate(terms.Price))
+            {
+                var currency = terms.Price.ListPriceCurrency.ToUpperInvariant();
+                if (!rates.TryGetValue(currency, out rate))
+                {
+                    rate = rateOnPeriodEnd(currency) ?? throw new MissingExchangeRateException(currency, period.End);
+                    rates[currency] = rate;
+                }
+            }
+
+            return SeatPricing.MonthlyUnitPrice(terms.Price, marginPercent, rate);
         }
 
-        if (SeatPricing.MonthsPerCycle(run.Terms.Price.BillingCycle) == 12)
+        var charges = new List<PricedCharge>();
+        foreach (var subscription in subscriptions)
         {
-            text += ", abonnement annuel facturé par douzièmes";
+            foreach (var run in SeatDays.Compute(period, subscription.Terms, subscription.SeatChanges))
+            {
+                var unit = Price(run.Terms).UnitPriceExclVat;
+                var text = run.Days == period.Days
+                    ? run.Terms.PlanName
+                    : string.Create(French, $"{run.Terms.PlanName}, prorata {run.Days}/{period.Days} j");
+                charges.Add(new PricedCharge(run.Terms, run.Start, run.End, run.Quantity, SeatUnit, unit,
+                    Money.ProRataNet(run.Quantity, unit, run.Days, period.Days), text));
+            }
+
+            foreach (var charge in AnnualCharges.Compute(period, subscription.Terms, subscription.SeatChanges))
+            {
+                // Vendors' annual prices are "per user per month, billed annually": the year is 12 monthly prices.
+                var unit = Price(charge.Terms).UnitPriceExclVat * 12;
+                var text = charge.Opening
+                    ? charge.Days == charge.YearDays
+                        ? string.Create(French, $"{charge.Terms.PlanName}, année payable d'avance")
+                        : string.Create(French, $"{charge.Terms.PlanName}, année payable d'avance, prorata {charge.Days}/{charge.YearDays} j")
+                    : string.Create(French, $"{charge.Terms.PlanName}, sièges ajoutés, prorata {charge.Days}/{charge.YearDays} j");
+                charges.Add(new PricedCharge(charge.Terms, charge.Start, charge.End, charge.Quantity, SeatYearUnit, unit,
+                    Money.ProRataNet(charge.Quantity, unit, charge.Days, charge.YearDays), text));
+            }
         }
 
-        return text;
+        return charges;
     }
+
+    public static List<DraftLine> ToLines(IEnumerable<PricedCharge> charges, VatTreatment vat, int startAt) =>
+        charges
+            .OrderBy(c => c.Terms.VendorName, StringComparer.Ordinal)
+            .ThenBy(c => c.Terms.PlanName, StringComparer.Ordinal)
+            .ThenBy(c => c.Terms.SubscriptionId)
+            .ThenBy(c => c.Start)
+            .Select((c, index) => new DraftLine(
+                startAt + index, c.Terms.SubscriptionId, c.Terms.VendorName, c.Description, c.Start, c.End,
+                c.Quantity, c.Unit, c.UnitPrice, vat.Category, vat.Rate, c.Net))
+            .ToList();
+
+    private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
 }

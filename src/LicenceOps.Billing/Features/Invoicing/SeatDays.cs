@@ -14,10 +14,16 @@ public sealed record SubscriptionTermsVersion(
     int CommittedQuantity,
     DateOnly EffectiveDate,
     PlanPrice Price,
-    DateTimeOffset OccurredAt);
+    DateTimeOffset OccurredAt,
+    DateOnly? TermStart = null,
+    DateTimeOffset? RecordedAt = null)
+{
+    public bool BilledAnnuallyInAdvance => Price.BillingFrequency == BillingFrequencies.AnnualInAdvance;
+}
 
 /// <summary>A seat starts counting on its assignment's effective date and stops after its release's effective date.</summary>
-public sealed record SeatChange(Guid SeatId, bool Assigned, DateOnly EffectiveDate, DateTimeOffset OccurredAt);
+/// <param name="RecordedAt">When Billing received it (null for rows older than that column): what a past invoice could know.</param>
+public sealed record SeatChange(Guid SeatId, bool Assigned, DateOnly EffectiveDate, DateTimeOffset OccurredAt, DateTimeOffset? RecordedAt = null);
 
 /// <summary>Consecutive days of one subscription billed at the same quantity under the same terms.</summary>
 public sealed record BillableRun(DateOnly Start, DateOnly End, int Quantity, SubscriptionTermsVersion Terms)
@@ -27,7 +33,8 @@ public sealed record BillableRun(DateOnly Start, DateOnly End, int Quantity, Sub
 
 /// <summary>
 /// Billed quantity of a day = max(committed quantity, assigned seats) under the terms in force that day;
-/// days without any terms are not billable (Billing cannot price them).
+/// days without any terms are not billable (Billing cannot price them). Days under annual-in-advance terms are
+/// billed by <see cref="AnnualCharges"/> instead.
 /// </summary>
 public static class SeatDays
 {
@@ -45,7 +52,7 @@ public static class SeatDays
         for (var day = period.Start; day <= period.End; day = day.AddDays(1))
         {
             var inForce = orderedTerms.LastOrDefault(t => t.EffectiveDate <= day);
-            if (inForce is null)
+            if (inForce is null || inForce.BilledAnnuallyInAdvance)
             {
                 continue;
             }
@@ -69,6 +76,21 @@ public static class SeatDays
         }
 
         return runs;
+    }
+
+    /// <summary>Terms in force and billed quantity of any day, for the annual computation.</summary>
+    internal static (Func<DateOnly, SubscriptionTermsVersion?> Terms, Func<DateOnly, int> Quantity) Timeline(
+        IReadOnlyList<SubscriptionTermsVersion> terms, IReadOnlyList<SeatChange> seatChanges)
+    {
+        var orderedTerms = terms.OrderBy(t => t.EffectiveDate).ThenBy(t => t.OccurredAt).ToList();
+        var seats = seatChanges
+            .GroupBy(c => c.SeatId)
+            .Select(g => g.Select(c => (From: c.Assigned ? c.EffectiveDate : c.EffectiveDate.AddDays(1), c.Assigned, c.OccurredAt))
+                .OrderBy(c => c.From).ThenBy(c => c.OccurredAt).ToList())
+            .ToList();
+        SubscriptionTermsVersion? TermsOn(DateOnly day) => orderedTerms.LastOrDefault(t => t.EffectiveDate <= day);
+        int QuantityOn(DateOnly day) => TermsOn(day) is { } t ? Math.Max(t.CommittedQuantity, seats.Count(h => IsAssigned(h, day))) : 0;
+        return (TermsOn, QuantityOn);
     }
 
     private static bool IsAssigned(List<(DateOnly From, bool Assigned, DateTimeOffset OccurredAt)> history, DateOnly day)

@@ -1,12 +1,38 @@
 namespace LicenceOps.Billing.Features.Pricing;
 
 /// <summary>What Billing knows about a plan's price, from the subscription's commercial terms.</summary>
+/// <param name="BillingCycle">The commitment term (monthly or annual); it does not change what a price means.</param>
+/// <param name="PriceUnit">What the list and sale prices buy: <see cref="PriceUnits.PerSeatMonth"/> or <see cref="PriceUnits.PerSeatYear"/>.</param>
+/// <param name="BillingFrequency">How the client pays: <see cref="BillingFrequencies.Monthly"/> or <see cref="BillingFrequencies.AnnualInAdvance"/>.</param>
 public sealed record PlanPrice(
     string BillingCycle,
     decimal ListPrice,
     string ListPriceCurrency,
     bool ListPriceIncludesVat,
-    decimal? SalePricePerSeatEur);
+    decimal? SalePricePerSeatEur,
+    string PriceUnit = PriceUnits.PerSeatMonth,
+    string BillingFrequency = BillingFrequencies.Monthly);
+
+public static class PriceUnits
+{
+    public const string PerSeatMonth = "per_seat_month";
+    public const string PerSeatYear = "per_seat_year";
+    public static readonly string[] All = [PerSeatMonth, PerSeatYear];
+
+    public static int Months(string unit) => unit switch
+    {
+        PerSeatMonth => 1,
+        PerSeatYear => 12,
+        _ => throw new ArgumentException($"Unknown price unit \"{unit}\" (expected {PerSeatMonth} or {PerSeatYear}).", nameof(unit)),
+    };
+}
+
+public static class BillingFrequencies
+{
+    public const string Monthly = "monthly";
+    public const string AnnualInAdvance = "annual_in_advance";
+    public static readonly string[] All = [Monthly, AnnualInAdvance];
+}
 
 /// <summary>A monthly unit price excl. VAT in EUR, with the exchange rate it was converted at (if any).</summary>
 public sealed record MonthlySeatPrice(decimal UnitPriceExclVat, string? Currency, decimal? UnitsPerEuro, DateOnly? RateDate);
@@ -14,8 +40,9 @@ public sealed record MonthlySeatPrice(decimal UnitPriceExclVat, string? Currency
 /// <summary>
 /// Sale price of one seat for one month, excl. VAT, in EUR (rules in docs/billing-rounding.md):
 /// a fixed EUR sale price wins; otherwise list price ÷ 1.20 when it includes VAT, ÷ ECB rate when in a
-/// foreign currency, × (1 + margin). Annual prices are billed monthly at 1/12. Only the result is rounded,
-/// to 4 decimals away from zero, so intermediate steps never lose precision.
+/// foreign currency, × (1 + margin); a price per seat per year is divided by 12, a price per seat per month is
+/// taken as it is, whatever the commitment term (vendors publish annual plans "per user per month, billed
+/// annually"). Only the result is rounded, to 4 decimals away from zero, so intermediate steps never lose precision.
 /// </summary>
 public static class SeatPricing
 {
@@ -32,7 +59,7 @@ public static class SeatPricing
             throw new ArgumentOutOfRangeException(nameof(marginPercent), "The margin cannot be negative.");
         }
 
-        var monthsPerCycle = MonthsPerCycle(price.BillingCycle);
+        var monthsPerCycle = PriceUnits.Months(price.PriceUnit);
         if (price.SalePricePerSeatEur is { } fixedPrice)
         {
             return new MonthlySeatPrice(Round(fixedPrice / monthsPerCycle), null, null, null);
@@ -58,13 +85,6 @@ public static class SeatPricing
         var withMargin = exclVat * (1m + marginPercent / 100m);
         return new MonthlySeatPrice(Round(withMargin / monthsPerCycle), currency, unitsPerEuro, rateDate);
     }
-
-    public static int MonthsPerCycle(string billingCycle) => billingCycle.Trim().ToLowerInvariant() switch
-    {
-        "monthly" => 1,
-        "annual" or "annually" or "yearly" => 12,
-        _ => throw new ArgumentException($"Unknown billing cycle \"{billingCycle}\" (expected monthly or annual).", nameof(billingCycle)),
-    };
 
     private static bool IsEuro(string currency) => string.Equals(currency.Trim(), "EUR", StringComparison.OrdinalIgnoreCase);
 

@@ -16,7 +16,7 @@ public sealed record InvoiceRunResult(string Period, int Drafted, int AlreadyInv
 /// (NOT EXISTS guard plus a unique index on tenant + period), and issuing only ever touches drafts.
 /// Each tenant is its own transaction, so one tenant's problem (missing rate, no profile) never blocks the others.
 /// </summary>
-public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, ExchangeRateStore rates, IOptions<BillingOptions> options)
+public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, ExchangeRateStore rates, InvoiceDocuments documents, IOptions<BillingOptions> options)
 {
     public async Task<InvoiceRunResult> RunAsync(BillingPeriod period, bool issue, CancellationToken ct)
     {
@@ -28,33 +28,51 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
         var issued = 0;
         var ids = new List<Guid>();
         var failures = new List<RunFailure>();
-        foreach (var tenantId in tenantIds)
+        // Drafting and numbering stay serial (the series is gapless, in issue order); each issued document's PDF is
+        // rendered meanwhile on every core.
+        var rendering = issue ? documents.StartRendering(ct) : null;
+        try
         {
-            var outcome = await DraftAsync(tenantId, period, ct);
-            if (outcome.Failure is not null)
+            foreach (var tenantId in tenantIds)
             {
-                failures.Add(new RunFailure(tenantId, outcome.Failure));
-                continue;
-            }
+                var outcome = await DraftAsync(tenantId, period, ct);
+                if (outcome.Failure is not null)
+                {
+                    failures.Add(new RunFailure(tenantId, outcome.Failure));
+                    continue;
+                }
 
-            if (outcome.InvoiceId is not { } invoiceId)
-            {
-                continue;
-            }
+                if (outcome.InvoiceId is not { } invoiceId)
+                {
+                    continue;
+                }
 
-            ids.Add(invoiceId);
-            if (outcome.Created)
-            {
-                drafted++;
-            }
-            else
-            {
-                already++;
-            }
+                ids.Add(invoiceId);
+                if (outcome.Created)
+                {
+                    drafted++;
+                }
+                else
+                {
+                    already++;
+                }
 
-            if (issue && await database.WriteAsync(async uow => await InvoiceIssuer.IssueAsync(uow, invoiceId) is not null, ct))
+                if (issue && await database.WriteAsync(async uow => await InvoiceIssuer.IssueAsync(uow, invoiceId) is not null, ct))
+                {
+                    issued++;
+                }
+
+                if (rendering is not null)
+                {
+                    await rendering.Add(invoiceId, ct);
+                }
+            }
+        }
+        finally
+        {
+            if (rendering is not null)
             {
-                issued++;
+                await rendering.CompleteAsync();
             }
         }
 
@@ -88,17 +106,13 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
         }
 
         var history = await LoadHistoryAsync(tenantId, period, ct);
-        var quotes = new Dictionary<string, EcbRateQuote?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var currency in history.SelectMany(h => h.Terms).Where(t => SeatPricing.NeedsExchangeRate(t.Price))
-                     .Select(t => t.Price.ListPriceCurrency.ToUpperInvariant()).Distinct())
-        {
-            quotes[currency] = await rates.FindAsync(currency, period.End, ct);
-        }
+        var quotes = await QuotesAsync(history, period, null, ct);
 
         InvoiceDraft draft;
         try
         {
-            draft = InvoiceDraftBuilder.Build(period, buyer, history, options.Value.MarginPercent, c => quotes.GetValueOrDefault(c));
+            var regularisations = await RegularisationsAsync(tenantId, period, ct);
+            draft = InvoiceDraftBuilder.Build(period, buyer, history, options.Value.MarginPercent, c => quotes.GetValueOrDefault(c), regularisations);
         }
         catch (MissingExchangeRateException missing)
         {
@@ -115,12 +129,64 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
         return created ? new DraftOutcome(invoiceId, true, null) : await DraftAsync(tenantId, period, ct);
     }
 
+    /// <summary>ECB quotes for the foreign list prices of a period: the ones an invoice already used, else the store's.</summary>
+    private async Task<Dictionary<string, EcbRateQuote?>> QuotesAsync(
+        IEnumerable<SubscriptionHistory> history, BillingPeriod period, Guid? invoicedWith, CancellationToken ct)
+    {
+        var used = invoicedWith is { } invoiceId
+            ? await database.QueryAsync<InvoiceRateRow>($"SELECT {InvoiceRateRow.Columns} FROM invoice_exchange_rates WHERE invoice_id = @invoiceId", new { invoiceId }, ct)
+            : [];
+        var quotes = new Dictionary<string, EcbRateQuote?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var currency in history.SelectMany(h => h.Terms).Where(t => SeatPricing.NeedsExchangeRate(t.Price))
+                     .Select(t => t.Price.ListPriceCurrency.ToUpperInvariant()).Distinct())
+        {
+            quotes[currency] = used.FirstOrDefault(r => r.Currency == currency) is { } rate
+                ? new EcbRateQuote(rate.Currency, rate.UnitsPerEuro, rate.RateDate)
+                : await rates.FindAsync(currency, period.End, ct);
+        }
+
+        return quotes;
+    }
+
+    /// <summary>Late-recorded changes dated inside the tenant's invoiced months (see <see cref="Regularisation"/>).</summary>
+    private async Task<List<InvoiceDraftBuilder.PricedCharge>> RegularisationsAsync(Guid tenantId, BillingPeriod period, CancellationToken ct)
+    {
+        var oldest = period.Start.AddMonths(-Math.Max(0, options.Value.RegularisationMonths));
+        var invoiced = await database.QueryAsync<InvoiceRow>(
+            $"""
+             SELECT {InvoiceRow.Columns} FROM invoices
+             WHERE tenant_id = @tenantId AND kind = 'invoice' AND period_start < @start AND period_start >= @oldest
+             ORDER BY period_start
+             """,
+            new { tenantId, start = period.Start, oldest }, ct);
+        var result = new List<InvoiceDraftBuilder.PricedCharge>();
+        foreach (var invoice in invoiced)
+        {
+            var past = BillingPeriod.FromDate(invoice.PeriodStart);
+            var history = await LoadHistoryAsync(tenantId, past, ct);
+            var quotes = await QuotesAsync(history, past, invoice.Id, ct);
+            var billed = await database.QueryAsync<BilledRow>(
+                """
+                SELECT l.subscription_id AS SubscriptionId, l.net_amount AS Net
+                FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
+                WHERE i.tenant_id = @tenantId AND i.kind = 'invoice' AND i.period_start > @pastStart
+                  AND l.subscription_id IS NOT NULL AND l.period_start >= @pastStart AND l.period_start <= @pastEnd
+                """,
+                new { tenantId, pastStart = past.Start, pastEnd = past.End }, ct);
+            var already = billed.GroupBy(b => b.SubscriptionId).ToDictionary(g => g.Key, g => g.Sum(b => b.Net));
+            result.AddRange(Regularisation.Compute(past, history, invoice.CreatedAt, already, options.Value.MarginPercent, c => quotes.GetValueOrDefault(c)));
+        }
+
+        return result;
+    }
+
     private async Task<List<SubscriptionHistory>> LoadHistoryAsync(Guid tenantId, BillingPeriod period, CancellationToken ct)
     {
         var terms = await database.QueryAsync<TermsRow>(
             """
             SELECT subscription_id AS SubscriptionId, vendor_name AS VendorName, plan_code AS PlanCode, plan_name AS PlanName,
                 committed_quantity AS CommittedQuantity, effective_date AS EffectiveDate, billing_cycle AS BillingCycle,
+                term_start AS TermStart, price_unit AS PriceUnit, billing_frequency AS BillingFrequency, recorded_at AS RecordedAt,
                 list_price AS ListPrice, list_price_currency AS ListPriceCurrency, list_price_includes_vat AS ListPriceIncludesVat,
                 sale_price_per_seat_eur AS SalePricePerSeatEur, occurred_at AS OccurredAt
             FROM subscription_terms WHERE tenant_id = @tenantId AND effective_date <= @end
@@ -128,7 +194,8 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
             new { tenantId, end = period.End }, ct);
         var seats = await database.QueryAsync<SeatRow>(
             """
-            SELECT seat_id AS SeatId, subscription_id AS SubscriptionId, assigned AS Assigned, effective_date AS EffectiveDate, occurred_at AS OccurredAt
+            SELECT seat_id AS SeatId, subscription_id AS SubscriptionId, assigned AS Assigned, effective_date AS EffectiveDate, occurred_at AS OccurredAt,
+                recorded_at AS RecordedAt
             FROM seat_changes WHERE tenant_id = @tenantId AND effective_date <= @end
             """,
             new { tenantId, end = period.End }, ct);
@@ -137,9 +204,10 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
             .Select(g => new SubscriptionHistory(
                 g.Key,
                 g.Select(t => new SubscriptionTermsVersion(t.SubscriptionId, t.VendorName, t.PlanCode, t.PlanName, t.CommittedQuantity,
-                    t.EffectiveDate, new PlanPrice(t.BillingCycle, t.ListPrice, t.ListPriceCurrency, t.ListPriceIncludesVat, t.SalePricePerSeatEur),
-                    t.OccurredAt)).ToList(),
-                seats.Where(s => s.SubscriptionId == g.Key).Select(s => new SeatChange(s.SeatId, s.Assigned, s.EffectiveDate, s.OccurredAt)).ToList()))
+                    t.EffectiveDate,
+                    new PlanPrice(t.BillingCycle, t.ListPrice, t.ListPriceCurrency, t.ListPriceIncludesVat, t.SalePricePerSeatEur, t.PriceUnit, t.BillingFrequency),
+                    t.OccurredAt, t.TermStart, t.RecordedAt)).ToList(),
+                seats.Where(s => s.SubscriptionId == g.Key).Select(s => new SeatChange(s.SeatId, s.Assigned, s.EffectiveDate, s.OccurredAt, s.RecordedAt)).ToList()))
             .ToList();
     }
 
@@ -200,11 +268,21 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
         public int CommittedQuantity { get; set; }
         public DateOnly EffectiveDate { get; set; }
         public string BillingCycle { get; set; } = "";
+        public DateOnly TermStart { get; set; }
+        public DateTimeOffset? RecordedAt { get; set; }
+        public string PriceUnit { get; set; } = PriceUnits.PerSeatMonth;
+        public string BillingFrequency { get; set; } = BillingFrequencies.Monthly;
         public decimal ListPrice { get; set; }
         public string ListPriceCurrency { get; set; } = "";
         public bool ListPriceIncludesVat { get; set; }
         public decimal? SalePricePerSeatEur { get; set; }
         public DateTimeOffset OccurredAt { get; set; }
+    }
+
+    private sealed class BilledRow
+    {
+        public Guid SubscriptionId { get; set; }
+        public decimal Net { get; set; }
     }
 
     private sealed class SeatRow
@@ -214,5 +292,6 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
         public bool Assigned { get; set; }
         public DateOnly EffectiveDate { get; set; }
         public DateTimeOffset OccurredAt { get; set; }
+        public DateTimeOffset? RecordedAt { get; set; }
     }
 }

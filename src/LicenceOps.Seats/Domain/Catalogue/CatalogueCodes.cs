@@ -7,6 +7,22 @@ public static class BillingCycles
     public static readonly string[] All = [Monthly, Annual];
 }
 
+/// <summary>What a list price buys. Vendors publish annual plans "per user per month, billed annually".</summary>
+public static class PriceUnits
+{
+    public const string PerSeatMonth = "per_seat_month";
+    public const string PerSeatYear = "per_seat_year";
+    public static readonly string[] All = [PerSeatMonth, PerSeatYear];
+}
+
+/// <summary>How the reseller bills the commitment: every month, or the term year in advance (seats added mid-term pro rata).</summary>
+public static class BillingFrequencies
+{
+    public const string Monthly = "monthly";
+    public const string AnnualInAdvance = "annual_in_advance";
+    public static readonly string[] All = [Monthly, AnnualInAdvance];
+}
+
 public static class PriceCurrencies
 {
     public const string Usd = "USD";

@@ -15,4 +15,6 @@ public sealed record CataloguePlan(
     bool VendorHasAdminApi,
     string OffboardingDataRule,
     DateOnly PriceReadOn,
-    string? PriceNote);
+    string? PriceNote,
+    string PriceUnit = PriceUnits.PerSeatMonth,
+    string BillingFrequency = BillingFrequencies.Monthly);

@@ -5,6 +5,12 @@ public static class TransferKinds
     public const string Onboarding = "onboarding";
     public const string Offboarding = "offboarding";
     public const string DepartmentMove = "department_move";
+
+    /// <summary>Vendor invite for a seat staff assigned by hand (directly, by approving a request, or by reassigning).</summary>
+    public const string SeatAssignment = "seat_assignment";
+
+    /// <summary>Vendor removal for a seat staff released by hand.</summary>
+    public const string SeatRelease = "seat_release";
 }
 
 public static class TransferStatuses
@@ -12,6 +18,9 @@ public static class TransferStatuses
     public const string Running = "running";
     public const string Completed = "completed";
     public const string NeedsAttention = "needs_attention";
+
+    /// <summary>Every step was cancelled: a later state of the person made the whole workflow pointless.</summary>
+    public const string Cancelled = "cancelled";
 }
 
 public static class StepKinds
@@ -33,4 +42,7 @@ public static class StepStatuses
     public const string Waiting = "waiting";
     public const string Completed = "completed";
     public const string NeedsAttention = "needs_attention";
+
+    /// <summary>Superseded (see cancel_reason); never runs again.</summary>
+    public const string Cancelled = "cancelled";
 }

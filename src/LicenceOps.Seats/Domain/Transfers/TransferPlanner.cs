@@ -64,6 +64,35 @@ public static class TransferPlanner
         return steps;
     }
 
+    /// <summary>One onboarding lane per subscription, then one offboarding lane per seat.</summary>
+    public static IReadOnlyList<PlannedStep> Lanes(IEnumerable<Guid> onboard, IEnumerable<HeldSeat> offboard)
+    {
+        var steps = new List<PlannedStep>();
+        var lane = 0;
+        foreach (var subscriptionId in onboard)
+        {
+            steps.AddRange(OnboardingLane(lane++, subscriptionId));
+        }
+        foreach (var seat in offboard)
+        {
+            steps.AddRange(OffboardingLane(lane++, seat));
+        }
+        return steps;
+    }
+
+    /// <summary>A seat staff gave by hand: the vendor invite and the wait for activation.</summary>
+    public static IReadOnlyList<PlannedStep> InviteSeat(Guid subscriptionId, Guid seatId) =>
+    [
+        new PlannedStep(0, 0, StepKinds.Invite, subscriptionId, seatId, null),
+        new PlannedStep(0, 1, StepKinds.AwaitActivation, subscriptionId, seatId, null),
+    ];
+
+    /// <summary>A seat staff took back by hand (already released in the ledger): the vendor still has to let the member go.</summary>
+    public static IReadOnlyList<PlannedStep> RevokeSeat(HeldSeat seat) =>
+        OffboardingLane(0, seat).Where(s => s.Kind != StepKinds.ReleaseSeat).ToList();
+
+    public static bool IsOnboardingKind(string kind) => kind is StepKinds.AssignSeat or StepKinds.Invite or StepKinds.AwaitActivation;
+
     private static IEnumerable<PlannedStep> OnboardingLane(int lane, Guid subscriptionId)
     {
         yield return new PlannedStep(lane, 0, StepKinds.AssignSeat, subscriptionId, null, null);

@@ -10,7 +10,8 @@ namespace LicenceOps.Seats.Features.Catalogue;
 public sealed record PlanRequest(
     string? Code, string? VendorCode, string? VendorName, string? ProductName, string? PlanName, decimal? ListPrice,
     string? PriceCurrency, bool? ListPriceIncludesVat, string? BillingCycle, bool? SeatsReducibleBeforeRenewal,
-    bool? VendorHasAdminApi, string? OffboardingDataRule, DateOnly? PriceReadOn, string? PriceNote);
+    bool? VendorHasAdminApi, string? OffboardingDataRule, DateOnly? PriceReadOn, string? PriceNote,
+    string? PriceUnit = null, string? BillingFrequency = null);
 
 /// <summary>Staff create plans and correct them (prices move; vendors rename plans).</summary>
 internal static class SavePlan
@@ -28,9 +29,10 @@ internal static class SavePlan
                 """
                 INSERT INTO catalogue_plans (code, vendor_code, vendor_name, product_name, plan_name, list_price, price_currency,
                     list_price_includes_vat, billing_cycle, seats_reducible_before_renewal, vendor_has_admin_api,
-                    offboarding_data_rule, price_read_on, price_note)
+                    offboarding_data_rule, price_read_on, price_note, price_unit, billing_frequency)
                 SELECT @Code, @VendorCode, @VendorName, @ProductName, @PlanName, @ListPrice, @PriceCurrency, @ListPriceIncludesVat,
-                    @BillingCycle, @SeatsReducibleBeforeRenewal, @VendorHasAdminApi, @OffboardingDataRule, @PriceReadOn, @PriceNote
+                    @BillingCycle, @SeatsReducibleBeforeRenewal, @VendorHasAdminApi, @OffboardingDataRule, @PriceReadOn, @PriceNote,
+                    @PriceUnit, @BillingFrequency
                 WHERE NOT EXISTS (SELECT 1 FROM catalogue_plans WHERE code = @Code)
                 """,
                 Parameters(request, request.Code!.Trim()));
@@ -64,7 +66,8 @@ internal static class SavePlan
                     plan_name = @PlanName, list_price = @ListPrice, price_currency = @PriceCurrency,
                     list_price_includes_vat = @ListPriceIncludesVat, billing_cycle = @BillingCycle,
                     seats_reducible_before_renewal = @SeatsReducibleBeforeRenewal, vendor_has_admin_api = @VendorHasAdminApi,
-                    offboarding_data_rule = @OffboardingDataRule, price_read_on = @PriceReadOn, price_note = @PriceNote
+                    offboarding_data_rule = @OffboardingDataRule, price_read_on = @PriceReadOn, price_note = @PriceNote,
+                    price_unit = @PriceUnit, billing_frequency = @BillingFrequency
                 WHERE code = @Code
                 """,
                 Parameters(request, code));
@@ -72,6 +75,7 @@ internal static class SavePlan
             await uow.AuditAsync("catalogue_plan", Guid.Empty, "updated", new { code, before = before.ToResponse(), after = after.ToResponse() });
             if (before.ListPrice != after.ListPrice || before.PriceCurrency != after.PriceCurrency
                 || before.ListPriceIncludesVat != after.ListPriceIncludesVat || before.BillingCycle != after.BillingCycle
+                || before.PriceUnit != after.PriceUnit || before.BillingFrequency != after.BillingFrequency
                 || before.PlanName != after.PlanName || before.VendorName != after.VendorName)
             {
                 await RepublishTermsAsync(uow, code);
@@ -88,7 +92,7 @@ internal static class SavePlan
         {
             await uow.PublishAsync(new SubscriptionQuantityChanged(s.Id, s.TenantId, s.VendorName, s.PlanCode, s.PlanName,
                 s.CommittedQuantity, s.CommittedQuantity, ParisCalendar.DateOf(uow.Now), s.TermStart, s.RenewalDate, s.BillingCycle,
-                s.ListPrice, s.PriceCurrency, s.ListPriceIncludesVat, s.SalePricePerSeatEur, uow.Now));
+                s.ListPrice, s.PriceCurrency, s.ListPriceIncludesVat, s.SalePricePerSeatEur, uow.Now, s.PriceUnit, s.BillingFrequency));
         }
     }
 
@@ -99,6 +103,8 @@ internal static class SavePlan
         r.BillingCycle, SeatsReducibleBeforeRenewal = r.SeatsReducibleBeforeRenewal!.Value,
         VendorHasAdminApi = r.VendorHasAdminApi!.Value, r.OffboardingDataRule, PriceReadOn = r.PriceReadOn!.Value,
         PriceNote = string.IsNullOrWhiteSpace(r.PriceNote) ? null : r.PriceNote.Trim(),
+        PriceUnit = r.PriceUnit ?? PriceUnits.PerSeatMonth,
+        BillingFrequency = r.BillingFrequency ?? BillingFrequencies.Monthly,
     };
 
     private static ValidationErrors Validate(PlanRequest r, bool requireCode)
@@ -134,6 +140,14 @@ internal static class SavePlan
         if (!BillingCycles.All.Contains(r.BillingCycle))
         {
             errors.Add("billingCycle", $"The billing cycle must be one of: {string.Join(", ", BillingCycles.All)}.");
+        }
+        if (r.PriceUnit is not null && !PriceUnits.All.Contains(r.PriceUnit))
+        {
+            errors.Add("priceUnit", $"The price unit must be one of: {string.Join(", ", PriceUnits.All)} (default {PriceUnits.PerSeatMonth}).");
+        }
+        if (r.BillingFrequency is not null && !BillingFrequencies.All.Contains(r.BillingFrequency))
+        {
+            errors.Add("billingFrequency", $"The billing frequency must be one of: {string.Join(", ", BillingFrequencies.All)} (default {BillingFrequencies.Monthly}).");
         }
         if (!OffboardingDataRules.All.Contains(r.OffboardingDataRule))
         {

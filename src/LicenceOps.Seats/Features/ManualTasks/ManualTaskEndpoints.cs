@@ -8,10 +8,10 @@ namespace LicenceOps.Seats.Features.ManualTasks;
 
 public sealed record ManualTaskResponse(
     Guid Id, Guid? TransferStepId, Guid PersonId, Guid SubscriptionId, string VendorCode, string Action, string Instructions,
-    string Status, DateTimeOffset CreatedAt, string? ConfirmedBy, DateTimeOffset? ConfirmedAt)
+    string Status, DateTimeOffset CreatedAt, string? ConfirmedBy, DateTimeOffset? ConfirmedAt, string? CancelReason = null)
 {
     internal static ManualTaskResponse From(ManualTaskRow r) => new(r.Id, r.TransferStepId, r.PersonId, r.SubscriptionId, r.VendorCode,
-        r.Action, r.Instructions, r.Status, r.CreatedAt, r.ConfirmedBy, r.ConfirmedAt);
+        r.Action, r.Instructions, r.Status, r.CreatedAt, r.ConfirmedBy, r.ConfirmedAt, r.CancelReason);
 }
 
 /// <summary>The manual connector's to-do list: staff do the action in the vendor's console and confirm it here.</summary>
@@ -49,7 +49,9 @@ internal static class ManualTaskEndpoints
                 new { taskId, actorId = uow.Actor.Id, actorDisplay = uow.Actor.Display, now = uow.Now });
             if (rows == 0)
             {
-                return (Problems.Conflict($"The task was already confirmed by {task.ConfirmedBy} at {task.ConfirmedAt:u}."), null);
+                return (Problems.Conflict(task.Status == ManualTaskStatuses.Cancelled
+                    ? $"The task was cancelled: {task.CancelReason}"
+                    : $"The task was already confirmed by {task.ConfirmedBy} at {task.ConfirmedAt:u}."), null);
             }
             await uow.AuditAsync("manual_task", taskId, "confirmed", new { task.Action, task.TransferStepId }, tenantId);
             // The waiting step is due again now, so the workflow moves on without waiting for the next sweep.

@@ -3,6 +3,7 @@ using LicenceOps.Platform.Http;
 using LicenceOps.Platform.Security;
 using LicenceOps.Seats.Features.Seats;
 using LicenceOps.Seats.Shared;
+using LicenceOps.Seats.Transfers;
 
 namespace LicenceOps.Seats.Features.SeatRequests;
 
@@ -90,7 +91,7 @@ internal static class SeatRequestEndpoints
 
     /// <summary>Approval assigns the seat, adding one to the committed quantity if none is free: it is the staff decision the policy waits for.</summary>
     public static async Task<IResult> ApproveAsync(Guid tenantId, Guid requestId, DecideSeatRequestRequest? request,
-        ModuleDatabase<SeatsModule> db, CancellationToken ct) =>
+        ModuleDatabase<SeatsModule> db, TransferKicker kicker, CancellationToken ct) =>
         await db.WriteAsync<IResult>(async uow =>
         {
             var seatRequest = await SeatRequestLedger.FindAsync(uow, tenantId, requestId);
@@ -114,12 +115,19 @@ internal static class SeatRequestEndpoints
                 return Problems.Conflict("The subscription changed meanwhile; try again.");
             }
             var seatId = await SeatLedger.InsertAsync(uow, sub, seatRequest.PersonId, reason);
-            await DecideAsync(uow, seatRequest, SeatRequestStatuses.Approved, request?.Reason, seatId);
+            if (!await DecideAsync(uow, seatRequest, SeatRequestStatuses.Approved, request?.Reason, seatId))
+            {
+                throw new InvalidOperationException($"Seat request {requestId} was decided while being approved.");
+            }
+            // A workflow that queued the request continues with its own invite; a client's request gets one now.
+            var waiting = await WaitingWorkflowsAsync(uow, requestId);
+            var kicks = waiting.Count > 0 ? waiting : await SeatWorkflows.InviteAsync(uow, tenantId, seatRequest.PersonId, sub.Id, seatId);
+            uow.OnCommitted(() => kicker.Kick(kicks));
             return TypedResults.Ok(SeatRequestResponse.From((await SeatRequestLedger.FindAsync(uow, tenantId, requestId))!));
         }, ct);
 
     public static async Task<IResult> RejectAsync(Guid tenantId, Guid requestId, DecideSeatRequestRequest request,
-        ModuleDatabase<SeatsModule> db, CancellationToken ct)
+        ModuleDatabase<SeatsModule> db, TransferKicker kicker, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 1000)
         {
@@ -138,20 +146,35 @@ internal static class SeatRequestEndpoints
             {
                 return Problems.Conflict($"The request is already {seatRequest.Status}.");
             }
-            await DecideAsync(uow, seatRequest, SeatRequestStatuses.Rejected, request.Reason, null);
+            if (!await DecideAsync(uow, seatRequest, SeatRequestStatuses.Rejected, request.Reason, null))
+            {
+                return Problems.Conflict("The request was decided meanwhile; read it again.");
+            }
+            var waiting = await WaitingWorkflowsAsync(uow, requestId);
+            uow.OnCommitted(() => kicker.Kick(waiting));
             return TypedResults.Ok(SeatRequestResponse.From((await SeatRequestLedger.FindAsync(uow, tenantId, requestId))!));
         }, ct);
     }
 
-    private static async Task DecideAsync(UnitOfWork uow, SeatRequestRow seatRequest, string status, string? reason, Guid? seatId)
+    private static Task<IReadOnlyList<Guid>> WaitingWorkflowsAsync(UnitOfWork uow, Guid requestId) =>
+        uow.QueryAsync<Guid>("SELECT DISTINCT transfer_id FROM transfer_steps WHERE seat_request_id = @requestId AND status IN ('pending', 'waiting')",
+            new { requestId });
+
+    /// <summary>False when another decision won the race (the guarded update touched no row).</summary>
+    private static async Task<bool> DecideAsync(UnitOfWork uow, SeatRequestRow seatRequest, string status, string? reason, Guid? seatId)
     {
-        await uow.ExecuteAsync(
+        var decided = await uow.ExecuteAsync(
             """
             UPDATE seat_requests SET status = @status, decided_by_id = @actorId, decided_by = @actorDisplay, decided_at = @now,
                 decision_reason = @reason, seat_id = @seatId
             WHERE id = @id AND status = 'pending'
             """,
             new { id = seatRequest.Id, status, actorId = uow.Actor.Id, actorDisplay = uow.Actor.Display, now = uow.Now, reason, seatId });
+        if (decided != 1)
+        {
+            return false;
+        }
         await uow.AuditAsync("seat_request", seatRequest.Id, status, new { reason, seatId }, seatRequest.TenantId);
+        return true;
     }
 }

@@ -7,7 +7,8 @@ namespace LicenceOps.Seats.Features.Transfers;
 
 public sealed record TransferStepResponse(
     Guid Id, int Lane, int Order, string Kind, Guid SubscriptionId, Guid? SeatId, string? DataRule, string Status, int Attempts,
-    DateTimeOffset NextAttemptAt, string? LastError, Guid? SeatRequestId, DateTimeOffset? CompletedAt, string? CompletedBy);
+    DateTimeOffset NextAttemptAt, string? LastError, Guid? SeatRequestId, DateTimeOffset? CompletedAt, string? CompletedBy,
+    string? CancelReason = null);
 
 public sealed record TransferResponse(
     Guid Id, Guid PersonId, string Kind, string Status, string? AttentionReason, DateTimeOffset CreatedAt,
@@ -93,5 +94,5 @@ internal static class TransferEndpoints
     private static TransferResponse ToResponse(TransferRow t, IEnumerable<TransferStepRow> steps) =>
         new(t.Id, t.PersonId, t.Kind, t.Status, t.AttentionReason, t.CreatedAt, t.UpdatedAt, t.CompletedAt,
             steps.Select(s => new TransferStepResponse(s.Id, s.Lane, s.StepOrder, s.Kind, s.SubscriptionId, s.SeatId, s.DataRule, s.Status,
-                s.Attempts, s.NextAttemptAt, s.LastError, s.SeatRequestId, s.CompletedAt, s.CompletedBy)).ToList());
+                s.Attempts, s.NextAttemptAt, s.LastError, s.SeatRequestId, s.CompletedAt, s.CompletedBy, s.CancelReason)).ToList());
 }

@@ -13,4 +13,7 @@ public static class ManualTaskStatuses
 {
     public const string Open = "open";
     public const string Confirmed = "confirmed";
+
+    /// <summary>The step it served was superseded; see the cancel reason. Nothing to do at the vendor.</summary>
+    public const string Cancelled = "cancelled";
 }

@@ -17,12 +17,13 @@ public sealed class ManualTaskRow
     public string? ConfirmedById { get; set; }
     public string? ConfirmedBy { get; set; }
     public DateTimeOffset? ConfirmedAt { get; set; }
+    public string? CancelReason { get; set; }
 
     public const string SelectSql = """
         SELECT id AS Id, tenant_id AS TenantId, transfer_step_id AS TransferStepId, person_id AS PersonId,
                subscription_id AS SubscriptionId, vendor_code AS VendorCode, action AS Action, instructions AS Instructions,
                status AS Status, created_at AS CreatedAt, confirmed_by_id AS ConfirmedById, confirmed_by AS ConfirmedBy,
-               confirmed_at AS ConfirmedAt
+               confirmed_at AS ConfirmedAt, cancel_reason AS CancelReason
         FROM manual_tasks
         """;
 

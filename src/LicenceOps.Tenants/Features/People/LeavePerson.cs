@@ -54,10 +54,10 @@ internal static class LeavePerson
             }
 
             var status = PersonStatus.OnLeave(endDate, ParisCalendar.DateOf(uow.Now));
-            var after = before with { Status = status, EndDate = endDate, UpdatedAt = uow.Now };
+            var after = before with { Status = status, EndDate = endDate, UpdatedAt = uow.Now, Version = before.Version + 1 };
             var updated = await uow.ExecuteAsync(
-                "UPDATE people SET status = @Status, end_date = @EndDate, updated_at = @UpdatedAt WHERE id = @Id AND status = @previous",
-                new { after.Status, after.EndDate, after.UpdatedAt, after.Id, previous = before.Status });
+                "UPDATE people SET status = @Status, end_date = @EndDate, updated_at = @UpdatedAt, version = @Version WHERE id = @Id AND status = @previous AND version = @previousVersion",
+                new { after.Status, after.EndDate, after.UpdatedAt, after.Version, after.Id, previous = before.Status, previousVersion = before.Version });
             if (updated == 0)
             {
                 return Problems.Conflict("The person's status changed meanwhile; reload and retry.");

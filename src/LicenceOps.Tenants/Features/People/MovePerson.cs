@@ -48,10 +48,10 @@ internal static class MovePerson
                 return Problems.Conflict("The person is already in that department.");
             }
 
-            var after = before with { DepartmentId = request.DepartmentId, UpdatedAt = uow.Now };
+            var after = before with { DepartmentId = request.DepartmentId, UpdatedAt = uow.Now, Version = before.Version + 1 };
             var moved = await uow.ExecuteAsync(
-                "UPDATE people SET department_id = @DepartmentId, updated_at = @UpdatedAt WHERE id = @Id AND status IN @movable",
-                new { after.DepartmentId, after.UpdatedAt, after.Id, movable = new[] { PersonStatus.Joining, PersonStatus.Active } });
+                "UPDATE people SET department_id = @DepartmentId, updated_at = @UpdatedAt, version = @Version WHERE id = @Id AND status IN @movable AND version = @previous",
+                new { after.DepartmentId, after.UpdatedAt, after.Version, after.Id, movable = new[] { PersonStatus.Joining, PersonStatus.Active }, previous = before.Version });
             if (moved == 0)
             {
                 return Problems.Conflict("The person's status changed meanwhile; reload and retry.");

@@ -101,6 +101,16 @@ public class FacturXPdfTests
     }
 
     [Test]
+    public void The_embedded_xml_reads_back_from_the_stored_pdf_bytes()
+    {
+        var document = FacturXScenarios.Build("ch-outside-eu");
+
+        Assert.That(LicenceOps.Billing.Documents.FacturX.PdfA3Packager.ExtractFacturXml(renderer.RenderInvoicePdf(document)),
+            Is.EqualTo(renderer.RenderFacturXml(document)));
+        Assert.That(LicenceOps.Billing.Documents.FacturX.PdfA3Packager.ExtractFacturXml("%PDF-1.4\n%%EOF\n"u8.ToArray()), Is.Null);
+    }
+
+    [Test]
     public void Rendering_twice_gives_the_same_bytes()
     {
         var document = FacturXScenarios.Build("fr-usd-plan");

@@ -2,7 +2,6 @@ using LicenceOps.Platform;
 using System.Data.Common;
 using System.Text;
 using Dapper;
-using LicenceOps.Contracts.Tenants;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Platform.Security;
@@ -136,7 +135,7 @@ internal static class ImportPeopleEndpoint
             await uow.ExecuteAsync(
                 """
                 UPDATE people SET first_name = @FirstName, last_name = @LastName, department_id = @DepartmentId,
-                    manager_id = @ManagerId, is_external = @External, updated_at = @now
+                    manager_id = @ManagerId, is_external = @External, updated_at = @now, version = version + 1
                 WHERE id = @Id
                 """,
                 new { row.FirstName, row.LastName, update.DepartmentId, update.ManagerId, row.External, now = uow.Now, before.Id });
@@ -149,8 +148,8 @@ internal static class ImportPeopleEndpoint
             await uow.AuditAsync("person", before.Id, "updated", new { source = "import", changes = changes.ToAudit() }, tenantId);
             if (before.DepartmentId != update.DepartmentId)
             {
-                await uow.PublishAsync(new PersonMovedDepartment(
-                    before.Id, tenantId, before.Email, before.DepartmentId, update.DepartmentId, today, uow.Now));
+                var after = (await PersonRow.FindAsync(uow, tenantId, before.Id))!;
+                await uow.PublishAsync(after.Moved(before.DepartmentId, today, uow.Now));
             }
         }
         await uow.AuditAsync("tenant", tenantId, "people-imported",

@@ -1,0 +1,2 @@
+-- The vendor's own id of the member holding a seat, when known (a client's existing estate imported from CSV).
+ALTER TABLE seats ADD vendor_member_id NVARCHAR(200) NULL;
