@@ -102,7 +102,8 @@ public static class InvoiceMail
 }
 
 /// <summary>Renders the issued document's PDF when its mail is sent, from the stored (immutable) invoice.</summary>
-public sealed class InvoicePdfAttachments(InvoiceStore store, IDocumentRenderer renderer) : IMailAttachmentResolver
+/// <summary>Attaches the stored document (rendered once at issue), so the mailed PDF is byte for byte the one the API serves.</summary>
+public sealed class InvoicePdfAttachments(InvoiceStore store, InvoiceDocuments documents) : IMailAttachmentResolver
 {
     public const string KindName = "billing-invoice-pdf";
 
@@ -125,8 +126,6 @@ public sealed class InvoicePdfAttachments(InvoiceStore store, IDocumentRenderer 
             throw new InvalidOperationException($"Invoice {invoiceId} is not issued.");
         }
 
-        var document = InvoiceDocumentMapper.Map(invoice, await store.LinesAsync(invoiceId, ct), await store.RatesAsync(invoiceId, ct),
-            await store.CreditedReferenceAsync(invoice, ct));
-        return renderer.RenderInvoicePdf(document);
+        return (await documents.GetOrRenderAsync(invoice, ct)).Content;
     }
 }
