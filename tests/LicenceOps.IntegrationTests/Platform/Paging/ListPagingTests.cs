@@ -46,7 +46,7 @@ public sealed class ListPagingTests
     /// </summary>
     private static readonly HashSet<string> NotYetPaged =
     [
-        "/api/tenants/{tenantId:guid}/vendor-accounts", "/api/billing/payments/review",
+        "/api/billing/payments/review",
         "/api/tenants/{tenantId:guid}/invoices/{invoiceId:guid}/mail", "/api/tickets/",
     ];
 
@@ -82,6 +82,7 @@ public sealed class ListPagingTests
         new("/api/tenants/{tenantId:guid}/transfers", t => t.SeatsListAsync("transfers", "transfers", "created_at")),
         new("/api/tenants/{tenantId:guid}/manual-tasks", t => t.SeatsListAsync("manual-tasks", "manual_tasks", "created_at")),
         new("/api/tenants/{tenantId:guid}/invoices/", t => t.InvoicesAsync()),
+        new("/api/tenants/{tenantId:guid}/vendor-accounts", t => t.VendorAccountsAsync()),
     ];
 
     [OneTimeSetUp]
@@ -293,6 +294,15 @@ public sealed class ListPagingTests
         {
             ["tenant_id"] = tenantId, ["subscription_id"] = subscriptionId, [sortColumn] = Instant(p), ["status"] = "open",
         }));
+    }
+
+    private Task<Seeded> VendorAccountsAsync()
+    {
+        var tenantId = Guid.NewGuid();
+        var db = factory.Service<ModuleDatabase<SeatsModule>>();
+        // settings is read back as a JSON object, so it gets one instead of the filler text.
+        return Task.FromResult(new Seeded($"/api/tenants/{tenantId}/vendor-accounts", p => SyntheticRows.InsertAsync(db, "vendor_accounts",
+            new Dictionary<string, object?> { ["tenant_id"] = tenantId, ["created_at"] = Instant(p), ["settings"] = "{}", ["connector"] = "csv" })));
     }
 
     private async Task<Seeded> SubscriptionHistoryAsync()
