@@ -5,7 +5,7 @@ namespace LicenceOps.UnitTests.Billing;
 
 public class EcbRateParserTests
 {
-    // Figures from the real ECB files kept in /work/shared/vendor-formats (ecb_*), trimmed to a few currencies.
+    // Figures from the real ECB reference-rate files (see the ecb fixtures of the integration tests), trimmed to a few currencies.
     private const string DailyXml = """
         <?xml version="1.0" encoding="UTF-8"?>
         <gesmes:Envelope xmlns:gesmes="http://www.gesmes.org/xml/2002-08-01" xmlns="http://www.ecb.int/vocabulary/2002-08-01/eurofxref">
