@@ -38,6 +38,7 @@ public sealed class ListPagingTests
         "/", "/openapi/{documentName}.json", "/health/live", "/health/ready", "/api/users/me", "/api/billing/exchange-rates/",
         "/api/tenants/{tenantId:guid}/people/export", "/api/billing/exports/invoices.csv",
         "/api/tenants/{tenantId:guid}/invoices/{invoiceId:guid}/pdf", "/api/tenants/{tenantId:guid}/invoices/{invoiceId:guid}/factur-x.xml",
+        "/api/tenants/{tenantId:guid}/reconciliation-policy", "/api/tenants/{tenantId:guid}/vendor-accounts/{accountId:guid}/settings",
     ];
 
     /// <summary>
@@ -83,6 +84,10 @@ public sealed class ListPagingTests
         new("/api/tenants/{tenantId:guid}/manual-tasks", t => t.SeatsListAsync("manual-tasks", "manual_tasks", "created_at")),
         new("/api/tenants/{tenantId:guid}/invoices/", t => t.InvoicesAsync()),
         new("/api/tenants/{tenantId:guid}/vendor-accounts", t => t.VendorAccountsAsync()),
+        new("/api/findings", t => t.FindingsAsync(acrossTenants: true)),
+        new("/api/tenants/{tenantId:guid}/findings", t => t.FindingsAsync(acrossTenants: false)),
+        new("/api/tenants/{tenantId:guid}/vendor-accounts/{accountId:guid}/reconciliation-runs", t => t.ReconciliationRunsAsync()),
+        new("/api/setting-baselines", t => t.SettingBaselinesAsync()),
     ];
 
     [OneTimeSetUp]
@@ -303,6 +308,40 @@ public sealed class ListPagingTests
         // settings is read back as a JSON object, so it gets one instead of the filler text.
         return Task.FromResult(new Seeded($"/api/tenants/{tenantId}/vendor-accounts", p => SyntheticRows.InsertAsync(db, "vendor_accounts",
             new Dictionary<string, object?> { ["tenant_id"] = tenantId, ["created_at"] = Instant(p), ["settings"] = "{}", ["connector"] = "csv" })));
+    }
+
+    private Task<Seeded> FindingsAsync(bool acrossTenants)
+    {
+        var tenantId = Guid.NewGuid();
+        var db = factory.Service<ModuleDatabase<SeatsModule>>();
+        // Sorted by monthly effect, largest first: a later position is a smaller effect.
+        return Task.FromResult(new Seeded(acrossTenants ? $"/api/findings?tenantId={tenantId}" : $"/api/tenants/{tenantId}/findings",
+            p => SyntheticRows.InsertAsync(db, "findings", new Dictionary<string, object?>
+            {
+                ["tenant_id"] = tenantId, ["monthly_effect_cents"] = (long)((1 - p) * 1_000_000) * 1000 + Random.Shared.Next(1000),
+            })));
+    }
+
+    private async Task<Seeded> ReconciliationRunsAsync()
+    {
+        var tenantId = Guid.NewGuid();
+        var accountId = Guid.NewGuid();
+        var db = factory.Service<ModuleDatabase<SeatsModule>>();
+        await SyntheticRows.InsertAsync(db, "vendor_accounts", new Dictionary<string, object?>
+        {
+            ["id"] = accountId, ["tenant_id"] = tenantId, ["settings"] = "{}", ["connector"] = "csv",
+        });
+        // Newest first: a later position is an earlier start.
+        return new Seeded($"/api/tenants/{tenantId}/vendor-accounts/{accountId}/reconciliation-runs", p => SyntheticRows.InsertAsync(db, "reconciliation_runs",
+            new Dictionary<string, object?> { ["tenant_id"] = tenantId, ["vendor_account_id"] = accountId, ["started_at"] = Instant(1 - p) }), "runId");
+    }
+
+    private Task<Seeded> SettingBaselinesAsync()
+    {
+        var vendorCode = "v" + Guid.NewGuid().ToString("N")[..12];
+        var db = factory.Service<ModuleDatabase<SeatsModule>>();
+        return Task.FromResult(new Seeded($"/api/setting-baselines?vendorCode={vendorCode}", p => SyntheticRows.InsertAsync(db, "setting_baselines",
+            new Dictionary<string, object?> { ["vendor_code"] = vendorCode, ["setting_key"] = Name(p) })));
     }
 
     private async Task<Seeded> SubscriptionHistoryAsync()

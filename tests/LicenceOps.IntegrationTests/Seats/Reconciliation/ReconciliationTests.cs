@@ -414,4 +414,21 @@ public sealed class ReconciliationTests
         Assert.That((await ownerClient.PostAsJsonAsync($"/api/tenants/{owner}/findings/{finding}/accept", new { })).StatusCode,
             Is.EqualTo(HttpStatusCode.Forbidden), "a viewer only reads");
     }
+
+    [Test]
+    public async Task A_fresh_install_shows_findings_from_the_demo_member_exports_once_the_job_ran()
+    {
+        await Eventually.UntilAsync(async () => await SeatsKit.CountAsync(factory,
+            "SELECT COUNT(*) FROM people WHERE tenant_id = @tenant", new { tenant = LicenceOps.Platform.DemoData.NordwindTenantId }) >= 6,
+            TimeSpan.FromSeconds(30), "the demo people reach Seats");
+        await factory.Service<LicenceOps.Seats.Jobs.ReconciliationJob>().RunAsync(CancellationToken.None);
+
+        var all = (await SeatsKit.GetItemsAsync(staff, "/api/findings?status=open&limit=100")).EnumerateArray().ToList();
+        Assert.That(all.Any(f => f.Str("kind") == "shadow_user" && f.GetProperty("memberEmail").GetString() == "marc.dupont@acme-conseil.fr"), Is.True);
+        Assert.That(all.Any(f => f.Str("kind") == "wrong_account" && f.GetProperty("memberEmail").GetString() == "felix.wagner.hh@outlook.com"), Is.True);
+        Assert.That(all.Any(f => f.Str("kind") == "setting_drift"), Is.True, "the demo's ChatGPT training setting was seen on");
+        Assert.That(all.Any(f => f.Str("kind") == "shadow_user" && f.GetProperty("memberEmail").GetString()!.StartsWith("lukas.weber", StringComparison.Ordinal)),
+            Is.False, "Lukas holds the Gemini seat his department's template gave him");
+        Assert.That(all.Where(f => f.Str("kind") == "shadow_user").All(f => f.GetProperty("monthlyEffectEur").GetDecimal() > 0), Is.True);
+    }
 }
