@@ -7,6 +7,7 @@ using LicenceOps.Seats.Demo;
 using LicenceOps.Seats.Domain.Transfers;
 using LicenceOps.Seats.Features.Catalogue;
 using LicenceOps.Seats.Features.ManualTasks;
+using LicenceOps.Seats.Features.Reports;
 using LicenceOps.Seats.Features.SeatRequests;
 using LicenceOps.Seats.Features.Seats;
 using LicenceOps.Seats.Features.SeatImport;
@@ -88,6 +89,7 @@ public sealed class SeatsModule : IModule
         bus.AddConsumer<PersonMovedDepartmentConsumer>();
         bus.AddConsumer<PersonLeavingConsumer>();
         bus.AddConsumer<PersonLeftConsumer>();
+        bus.AddConsumer<InvoiceIssuedConsumer>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
@@ -139,6 +141,8 @@ public sealed class SeatsModule : IModule
         ConnectSubscription.Map(tenant);
         ImportMemberExport.Map(tenant);
         TakeOverEstate.Map(tenant);
+
+        ReadUsageReport.Map(tenant);
 
         api.MapGroup("/seats").MapAuditLog<SeatsModule>();
     }
