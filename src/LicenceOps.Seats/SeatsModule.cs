@@ -90,6 +90,7 @@ public sealed class SeatsModule : IModule
         bus.AddConsumer<PersonLeavingConsumer>();
         bus.AddConsumer<PersonLeftConsumer>();
         bus.AddConsumer<InvoiceIssuedConsumer>();
+        bus.AddConsumer<DepartmentNamedConsumer>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)

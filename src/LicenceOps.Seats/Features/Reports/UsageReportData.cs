@@ -52,16 +52,21 @@ public static class UsageReportData
             WHERE tenant_id = @tenantId AND period_end >= @from AND period_start <= @to
             """, window, ct);
 
+        var departments = await db.QueryAsync<DepartmentName>(
+            "SELECT department_id AS Id, name AS Name FROM department_names WHERE tenant_id = @tenantId", window, ct);
+
         var byVersion = versions.ToLookup(v => v.SubscriptionId);
         var reportSubscriptions = subscriptions
             .Select(s => new ReportSubscription(s.Id, s.Product, s.Vendor,
                 byVersion[s.Id].Select(v => new QuantityVersion(v.EffectiveDate, v.Quantity)).ToList()))
             .ToList();
         return new UsageReportInput(period.Start, period.End, today, reportSubscriptions, seats, people, activity, invoiced,
-            new Dictionary<Guid, string>(), Assistants);
+            departments.ToDictionary(d => d.Id, d => d.Name), Assistants);
     }
 
     private sealed record SubscriptionInfo(Guid Id, string Product, string Vendor);
+
+    private sealed record DepartmentName(Guid Id, string Name);
 
     private sealed record VersionRow(Guid SubscriptionId, DateOnly EffectiveDate, int Quantity);
 }

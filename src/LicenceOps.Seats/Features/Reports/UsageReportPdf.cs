@@ -64,8 +64,8 @@ public static class UsageReportPdf
         w.Gap(6);
         var trend = report.Trend;
         var change = trend.AdoptionChangePoints is { } points ? $"{(points >= 0 ? "+" : "")}{text.Number(points)} {text["points"]}" : "–";
-        w.Line($"{text["trend"]} — {text["adoption"]} : {text.Percent(trend.FirstAdoptionRate)} → {text.Percent(trend.LastAdoptionRate)} ({change}) ; "
-            + $"{text["cost"]} : {text.Money(trend.TotalCostEur)} ; {text["saving"]} : {text.Money(trend.TotalMonthlySavingEur)}", 9);
+        w.Line($"{text["trend"]} — {text["adoption"]} : {text.Percent(trend.FirstAdoptionRate)} → {text.Percent(trend.LastAdoptionRate)} ({change})", 9);
+        w.Line($"{text["cost"]} : {text.Money(trend.TotalCostEur)} ; {text["saving"]} : {text.Money(trend.TotalMonthlySavingEur)}", 9);
         w.Gap(10);
     }
 
@@ -211,6 +211,9 @@ public static class UsageReportPdf
             Ensure(height + 10);
             var top = y;
             var page = Canvas;
+            // ScottPlot draws a second pass when the first one moved the axis limits; on a PDF page both passes would stay
+            // (every label twice), so the layout settles off-page first.
+            plot.RenderInMemory((int)(PageWidth - 2 * Margin), (int)height);
             page.Save();
             page.Translate(Margin, top);
             plot.Render(page, (int)(PageWidth - 2 * Margin), (int)height);
