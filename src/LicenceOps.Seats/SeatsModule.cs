@@ -7,6 +7,7 @@ using LicenceOps.Seats.Demo;
 using LicenceOps.Seats.Domain.Transfers;
 using LicenceOps.Seats.Features.Catalogue;
 using LicenceOps.Seats.Features.ManualTasks;
+using LicenceOps.Seats.Features.Renewals;
 using LicenceOps.Seats.Features.Reports;
 using LicenceOps.Seats.Features.SeatRequests;
 using LicenceOps.Seats.Features.Seats;
@@ -144,6 +145,8 @@ public sealed class SeatsModule : IModule
         TakeOverEstate.Map(tenant);
 
         ReadUsageReport.Map(tenant);
+        ReadRenewals.Map(api, tenant);
+        DecideRenewal.Map(tenant);
 
         api.MapGroup("/seats").MapAuditLog<SeatsModule>();
     }

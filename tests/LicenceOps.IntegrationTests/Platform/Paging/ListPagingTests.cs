@@ -38,6 +38,7 @@ public sealed class ListPagingTests
         "/", "/openapi/{documentName}.json", "/health/live", "/health/ready", "/api/users/me", "/api/billing/exchange-rates/",
         "/api/tenants/{tenantId:guid}/people/export", "/api/billing/exports/invoices.csv",
         "/api/tenants/{tenantId:guid}/invoices/{invoiceId:guid}/pdf", "/api/tenants/{tenantId:guid}/invoices/{invoiceId:guid}/factur-x.xml",
+        "/api/tenants/{tenantId:guid}/reports/usage",
     ];
 
     /// <summary>
@@ -83,6 +84,8 @@ public sealed class ListPagingTests
         new("/api/tenants/{tenantId:guid}/manual-tasks", t => t.SeatsListAsync("manual-tasks", "manual_tasks", "created_at")),
         new("/api/tenants/{tenantId:guid}/invoices/", t => t.InvoicesAsync()),
         new("/api/tenants/{tenantId:guid}/vendor-accounts", t => t.VendorAccountsAsync()),
+        new("/api/renewals", t => t.RenewalsAsync(everyTenant: true)),
+        new("/api/tenants/{tenantId:guid}/renewals", t => t.RenewalsAsync(everyTenant: false)),
     ];
 
     [OneTimeSetUp]
@@ -303,6 +306,22 @@ public sealed class ListPagingTests
         // settings is read back as a JSON object, so it gets one instead of the filler text.
         return Task.FromResult(new Seeded($"/api/tenants/{tenantId}/vendor-accounts", p => SyntheticRows.InsertAsync(db, "vendor_accounts",
             new Dictionary<string, object?> { ["tenant_id"] = tenantId, ["created_at"] = Instant(p), ["settings"] = "{}", ["connector"] = "csv" })));
+    }
+
+    /// <summary>
+    /// Renewals sort by date: each row is a subscription renewing between June and October 2027 (within a year of the
+    /// fixture's clock). The staff list spans tenants, so it is narrowed to that window with <c>from</c>.
+    /// </summary>
+    private Task<Seeded> RenewalsAsync(bool everyTenant)
+    {
+        var tenantId = Guid.NewGuid();
+        var db = factory.Service<ModuleDatabase<SeatsModule>>();
+        var url = everyTenant ? "/api/renewals?within=366&from=2027-06-01" : $"/api/tenants/{tenantId}/renewals?within=366";
+        return Task.FromResult(new Seeded(url, p => SyntheticRows.InsertAsync(db, "subscriptions", new Dictionary<string, object?>
+        {
+            ["tenant_id"] = tenantId, ["plan_code"] = CatalogueSeed.Plans[0].Code, ["auto_increase_policy"] = "allow",
+            ["renewal_date"] = new DateOnly(2027, 6, 1).AddDays((int)(p * 150)),
+        }), IdProperty: "subscriptionId"));
     }
 
     private async Task<Seeded> SubscriptionHistoryAsync()
