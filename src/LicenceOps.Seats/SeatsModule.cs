@@ -158,6 +158,7 @@ public sealed class SeatsModule : IModule
         SettingsWatchEndpoints.Map(api, tenant);
 
         ReadUsageReport.Map(tenant);
+        ReadSavingsLedger.Map(tenant);
         ReadRenewals.Map(api, tenant);
         DecideRenewal.Map(tenant);
 

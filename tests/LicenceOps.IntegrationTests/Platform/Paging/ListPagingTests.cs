@@ -38,7 +38,7 @@ public sealed class ListPagingTests
         "/", "/openapi/{documentName}.json", "/health/live", "/health/ready", "/api/users/me", "/api/billing/exchange-rates/",
         "/api/tenants/{tenantId:guid}/people/export", "/api/billing/exports/invoices.csv",
         "/api/tenants/{tenantId:guid}/invoices/{invoiceId:guid}/pdf", "/api/tenants/{tenantId:guid}/invoices/{invoiceId:guid}/factur-x.xml",
-        "/api/tenants/{tenantId:guid}/reports/usage",
+        "/api/tenants/{tenantId:guid}/reports/usage", "/api/tenants/{tenantId:guid}/reports/savings",
     ];
 
     /// <summary>
