@@ -109,6 +109,7 @@ internal static class DepartmentEndpoints
                 await uow.ExecuteAsync(
                     "UPDATE departments SET name = @name, name_key = @nameKey, updated_at = @now WHERE id = @departmentId",
                     new { name, nameKey = Key(name), now = uow.Now, departmentId });
+                await uow.PublishAsync(new LicenceOps.Contracts.Tenants.DepartmentNamed(departmentId, tenantId, name, uow.Now));
                 await uow.AuditAsync("department", departmentId, "renamed", new ChangeSet().Compare("name", before.Name, name).ToAudit(), tenantId);
                 return TypedResults.Ok(before with { Name = name });
             }, ct);
@@ -119,13 +120,17 @@ internal static class DepartmentEndpoints
         }
     }
 
-    public static Task InsertAsync(UnitOfWork uow, DepartmentView department) =>
-        uow.ExecuteAsync(
+    /// <summary>Stores a new department and announces its name (Seats' usage reports print it).</summary>
+    public static async Task InsertAsync(UnitOfWork uow, DepartmentView department)
+    {
+        await uow.ExecuteAsync(
             """
             INSERT INTO departments (id, tenant_id, name, name_key, created_at, updated_at)
             VALUES (@Id, @TenantId, @Name, @NameKey, @Now, @Now)
             """,
             new { department.Id, department.TenantId, department.Name, NameKey = Key(department.Name), uow.Now });
+        await uow.PublishAsync(new LicenceOps.Contracts.Tenants.DepartmentNamed(department.Id, department.TenantId, department.Name, uow.Now));
+    }
 
     private static string Key(string name) => name.ToUpperInvariant();
 

@@ -39,6 +39,7 @@ public sealed class ListPagingTests
         "/api/tenants/{tenantId:guid}/people/export", "/api/billing/exports/invoices.csv",
         "/api/tenants/{tenantId:guid}/invoices/{invoiceId:guid}/pdf", "/api/tenants/{tenantId:guid}/invoices/{invoiceId:guid}/factur-x.xml",
         "/api/tenants/{tenantId:guid}/reconciliation-policy", "/api/tenants/{tenantId:guid}/vendor-accounts/{accountId:guid}/settings",
+        "/api/tenants/{tenantId:guid}/reports/usage", "/api/tenants/{tenantId:guid}/reports/savings",
     ];
 
     /// <summary>
@@ -88,6 +89,8 @@ public sealed class ListPagingTests
         new("/api/tenants/{tenantId:guid}/findings", t => t.FindingsAsync(acrossTenants: false)),
         new("/api/tenants/{tenantId:guid}/vendor-accounts/{accountId:guid}/reconciliation-runs", t => t.ReconciliationRunsAsync()),
         new("/api/setting-baselines", t => t.SettingBaselinesAsync()),
+        new("/api/renewals", t => t.RenewalsAsync(everyTenant: true)),
+        new("/api/tenants/{tenantId:guid}/renewals", t => t.RenewalsAsync(everyTenant: false)),
     ];
 
     [OneTimeSetUp]
@@ -342,6 +345,22 @@ public sealed class ListPagingTests
         var db = factory.Service<ModuleDatabase<SeatsModule>>();
         return Task.FromResult(new Seeded($"/api/setting-baselines?vendorCode={vendorCode}", p => SyntheticRows.InsertAsync(db, "setting_baselines",
             new Dictionary<string, object?> { ["vendor_code"] = vendorCode, ["setting_key"] = Name(p) })));
+    }
+
+    /// <summary>
+    /// Renewals sort by date: each row is a subscription renewing between June and October 2027 (within a year of the
+    /// fixture's clock). The staff list spans tenants, so it is narrowed to that window with <c>from</c>.
+    /// </summary>
+    private Task<Seeded> RenewalsAsync(bool everyTenant)
+    {
+        var tenantId = Guid.NewGuid();
+        var db = factory.Service<ModuleDatabase<SeatsModule>>();
+        var url = everyTenant ? "/api/renewals?within=366&from=2027-06-01" : $"/api/tenants/{tenantId}/renewals?within=366";
+        return Task.FromResult(new Seeded(url, p => SyntheticRows.InsertAsync(db, "subscriptions", new Dictionary<string, object?>
+        {
+            ["tenant_id"] = tenantId, ["plan_code"] = CatalogueSeed.Plans[0].Code, ["auto_increase_policy"] = "allow",
+            ["renewal_date"] = new DateOnly(2027, 6, 1).AddDays((int)(p * 150)),
+        }), IdProperty: "subscriptionId"));
     }
 
     private async Task<Seeded> SubscriptionHistoryAsync()
