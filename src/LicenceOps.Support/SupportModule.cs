@@ -59,6 +59,9 @@ public sealed class SupportModule : IModule
         bus.AddConsumer<SupportPersonLeftConsumer>();
         bus.AddConsumer<PaymentFailedTicketConsumer>();
         bus.AddConsumer<UnpaidInvoiceTicketConsumer>();
+        bus.AddConsumer<WrongAccountActivationTicketConsumer>();
+        bus.AddConsumer<FindingNeedsClientTicketConsumer>();
+        bus.AddConsumer<TransferStepTicketConsumer>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
