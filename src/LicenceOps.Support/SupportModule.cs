@@ -72,6 +72,7 @@ public sealed class SupportModule : IModule
         CreateTicket.Map(tickets);
         UpdateTicket.Map(tickets);
         PostMessage.Map(tickets);
+        ResendTicketMail.Map(tickets);
         InboundEmailEndpoint.Map(endpoints);
         endpoints.MapGroup("/api/support").WithTags("Support").MapAuditLog<SupportModule>();
     }
