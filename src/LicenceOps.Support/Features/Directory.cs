@@ -51,6 +51,11 @@ public static class SupportDirectory
     public static async Task<bool> TenantExistsAsync(UnitOfWork uow, Guid tenantId) =>
         await uow.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM support_tenants WHERE tenant_id = @tenantId", new { tenantId }) > 0;
 
+    /// <summary>The person's id when Support knows them as a person of <paramref name="tenantId"/>, else null.</summary>
+    public static async Task<Guid?> PersonInTenantAsync(UnitOfWork uow, Guid personId, Guid tenantId) =>
+        await uow.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM support_people WHERE person_id = @personId AND tenant_id = @tenantId",
+            new { personId, tenantId }) > 0 ? personId : null;
+
     public static Task<string?> BillingEmailAsync(UnitOfWork uow, Guid tenantId) =>
         uow.QuerySingleOrDefaultAsync<string>("SELECT billing_email FROM support_tenants WHERE tenant_id = @tenantId", new { tenantId });
 
