@@ -50,8 +50,16 @@ public sealed record SeatRequestDto(
 
 public sealed record RunFailureDto(Guid TenantId, string Reason);
 
-public sealed record InvoiceRunResultDto(
-    string Period, int Drafted, int AlreadyInvoiced, int Issued, IReadOnlyList<Guid> InvoiceIds, IReadOnlyList<RunFailureDto> Failures);
+public sealed record InvoiceRunDto(
+    Guid Id, string Period, bool Issue, string State, int TenantsTotal, int TenantsDone, int Drafted, int AlreadyInvoiced, int Issued,
+    IReadOnlyList<RunFailureDto> Failures, string RequestedBy, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, string? Error)
+{
+    public bool Finished => State is "completed" or "failed";
+}
+
+public sealed record InvoiceRunSummaryDto(
+    Guid Id, string Period, bool Issue, string State, int TenantsTotal, int TenantsDone, int Drafted, int Issued, int Failed,
+    string RequestedBy, DateTimeOffset CreatedAt);
 
 public sealed record TicketDto(
     Guid Id, string Number, Guid? TenantId, string Subject, string RequesterEmail, string Category, string Priority, string Status,
