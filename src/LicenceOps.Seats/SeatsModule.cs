@@ -88,6 +88,8 @@ public sealed class SeatsModule : IModule
         bus.AddConsumer<PersonMovedDepartmentConsumer>();
         bus.AddConsumer<PersonLeavingConsumer>();
         bus.AddConsumer<PersonLeftConsumer>();
+        bus.AddConsumer<SeatsTenantProfileConsumer>();
+        bus.AddConsumer<SeatsDepartmentConsumer>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
