@@ -16,6 +16,7 @@ public sealed class PortalWorld
     public const string StaffAdmin = "admin@licenceops.local";
     public const string AcmeAdmin = "admin@acme-conseil.fr";
     public const string AcmeViewer = "viewer@acme-conseil.fr";
+    public const string NordwindAdmin = "admin@nordwind-logistik.de";
 
     public static PortalHost Host { get; private set; } = null!;
 

@@ -55,7 +55,32 @@ public sealed record InvoiceRunResultDto(
 
 public sealed record TicketDto(
     Guid Id, string Number, Guid? TenantId, string Subject, string RequesterEmail, string Category, string Priority, string Status,
-    string SlaState, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    string SlaState, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? AssignedAgent = null,
+    DateTimeOffset? FirstResponseDue = null, DateTimeOffset? FirstResponseAt = null, DateTimeOffset? ResolutionDue = null)
+{
+    /// <summary>The SLA deadline that matters now: the first answer until it is given, then the resolution.</summary>
+    public DateTimeOffset? NextDeadline => Status is "resolved" or "closed" ? null : FirstResponseAt is null ? FirstResponseDue : ResolutionDue;
+}
+
+public sealed record TicketAttachmentDto(Guid Id, string FileName, string ContentType, long SizeBytes);
+
+public sealed record TicketMailDto(string Status, int Attempts, string? LastError = null);
+
+public sealed record TicketMessageDto(
+    Guid Id, string Kind, string Author, string? FromAddress, string BodyText, bool IsAutomatic, DateTimeOffset CreatedAt,
+    IReadOnlyList<TicketAttachmentDto> Attachments, TicketMailDto? Delivery)
+{
+    public bool IsNote => Kind == "note";
+}
+
+/// <summary>One ticket with its conversation (the Support API leaves internal notes out for client users).</summary>
+public sealed record TicketDetailDto(
+    Guid Id, string Number, Guid? TenantId, string Subject, string RequesterEmail, string? RequesterName, string Category, string Priority,
+    string Status, string? AssignedAgent, string Source, string SlaState, DateTimeOffset FirstResponseDue, DateTimeOffset? FirstResponseAt,
+    DateTimeOffset ResolutionDue, DateTimeOffset CreatedAt, IReadOnlyList<TicketMessageDto> Messages)
+{
+    public bool IsClosed => Status == "closed";
+}
 
 /// <summary>A page of a cursor-paged list: the rows and the cursor of the next page (null on the last).</summary>
 public sealed record CursorPage<T>(IReadOnlyList<T> Items, string? NextCursor);
