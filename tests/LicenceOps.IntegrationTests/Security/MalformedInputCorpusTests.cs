@@ -1,13 +1,11 @@
 using System.Net;
 using System.Reflection;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using LicenceOps.IntegrationTests.Infrastructure;
 using LicenceOps.Platform;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LicenceOps.IntegrationTests.Security;
@@ -280,64 +278,7 @@ public sealed class MalformedInputCorpusTests
         return bytes;
     }
 
-    /// <summary>Rows and a hash of every row of every table of every module database; message plumbing excluded.</summary>
-    private async Task<Dictionary<string, string>> SnapshotAsync()
-    {
-        var snapshot = new Dictionary<string, string>();
-        foreach (var file in Directory.GetFiles(factory.DataDirectory, "*.db").Order(StringComparer.Ordinal))
-        {
-            await using var connection = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
-            await connection.OpenAsync();
-            var tables = new List<string>();
-            await using (var list = connection.CreateCommand())
-            {
-                list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
-                await using var reader = await list.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                {
-                    tables.Add(reader.GetString(0));
-                }
-            }
+    private Task<Dictionary<string, string>> SnapshotAsync() => DatabaseSnapshot.TakeAsync(factory.DataDirectory);
 
-            foreach (var table in tables.Where(t => !Plumbing.Any(p => t.Contains(p, StringComparison.OrdinalIgnoreCase))))
-            {
-                await using var select = connection.CreateCommand();
-                select.CommandText = $"SELECT * FROM \"{table}\" ORDER BY rowid";
-                await using var reader = await select.ExecuteReaderAsync();
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                var rows = 0;
-                while (await reader.ReadAsync())
-                {
-                    rows++;
-                    for (var i = 0; i < reader.FieldCount; i++)
-                    {
-                        hash.AppendData(Encoding.UTF8.GetBytes((reader.IsDBNull(i) ? "∅" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)) + "|"));
-                    }
-                }
-
-                snapshot[$"{Path.GetFileNameWithoutExtension(file)}.{table}"] = $"{rows} rows {Convert.ToHexString(hash.GetHashAndReset())[..12]}";
-            }
-        }
-
-        return snapshot;
-    }
-
-    /// <summary>Delivery bookkeeping moves on its own (outbox marks, inbox rows, mail attempts); the business tables and the audit must not.</summary>
-    private static readonly string[] Plumbing = ["outbox", "inbox", "schema_migrations"];
-
-    private async Task WaitUntilQuietAsync()
-    {
-        string? previous = null;
-        for (var i = 0; i < 20; i++)
-        {
-            var current = string.Join(";", (await SnapshotAsync()).Select(kv => kv.Key + kv.Value));
-            if (current == previous)
-            {
-                return;
-            }
-
-            previous = current;
-            await Task.Delay(500);
-        }
-    }
+    private Task WaitUntilQuietAsync() => DatabaseSnapshot.WaitUntilQuietAsync(factory.DataDirectory);
 }
