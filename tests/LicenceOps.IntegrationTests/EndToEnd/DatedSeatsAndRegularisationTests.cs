@@ -19,7 +19,7 @@ public sealed class DatedSeatsAndRegularisationTests
         var world = new BillingWorld(factory);
         using var staff = await factory.StaffClientAsync();
         var tenantId = await world.TenantAsync("Reprise SAS", "FR", "FR11123456782", "123456782");
-        var subscription = (await SeatsKit.CreateSubscriptionAsync(staff, tenantId, quantity: 1, policy: "allow", salePrice: 27.50m)).Id();
+        var subscription = (await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, quantity: 1, policy: "allow", salePrice: 27.50m)).Id();
         await Eventually.UntilAsync(async () => await world.CountAsync(
             "SELECT COUNT(*) FROM subscription_terms WHERE subscription_id = @subscription", new { subscription }) == 1, TimeSpan.FromSeconds(60));
 

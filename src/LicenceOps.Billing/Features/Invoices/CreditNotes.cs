@@ -31,6 +31,12 @@ internal static class CreditNotes
         }
 
         var requested = request.Lines ?? [];
+        if (requested.Any(l => l is null))
+        {
+            // JSON allows [null]; a line to credit is an object with its number.
+            errors.Add("lines", "each line is an object with a lineNumber and an optional amount.");
+            return errors.ToProblem();
+        }
         if (requested.GroupBy(l => l.LineNumber).Any(g => g.Count() > 1))
         {
             errors.Add("lines", "each line may appear once.");

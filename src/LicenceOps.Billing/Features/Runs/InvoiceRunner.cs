@@ -182,7 +182,7 @@ public sealed partial class InvoiceRunner(
             """
             SELECT tenant_id AS TenantId, legal_name AS LegalName, siren AS Siren, vat_number AS VatNumber,
                 country_code AS CountryCode, address_line1 AS AddressLine1, address_line2 AS AddressLine2,
-                postal_code AS PostalCode, city AS City, billing_email AS BillingEmail
+                postal_code AS PostalCode, city AS City, billing_email AS BillingEmail, siret AS Siret
             FROM billing_tenants WHERE tenant_id = @tenantId
             """,
             new { tenantId }, ct);
