@@ -30,10 +30,7 @@ public sealed class FindingsModel : PortalPageModel
         (Status, Kind) = (query["status"], query["kind"]);
         Findings = await Api.GetAsync<CursorPage<FindingDto>>(ApiModule.Seats,
             Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("api/findings", query.Where(q => q.Value is not null)), ct);
-        // Only the companies on this page: the queue never reads the whole tenant list.
-        var tenants = await ForEachAsync(Findings.Items.Select(f => f.TenantId).Distinct(),
-            id => Api.GetAsync<TenantDto>(ApiModule.Tenants, $"api/tenants/{id}", ct));
-        Companies = tenants.ToDictionary(t => t.Id, t => t.LegalName);
+        Companies = await CompanyNamesAsync(Findings.Items.Select(f => f.TenantId), ct);
     }
 
     public async Task<IActionResult> OnPostAcceptAsync(Guid tenantId, Guid findingId, CancellationToken ct) =>
