@@ -42,8 +42,8 @@ public sealed class UsageReportTests
 
     private async Task SeedAsync()
     {
-        var chatGpt = (await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-annual", quantity: 4, salePrice: 25m)).Id();
-        var claude = (await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "claude-team-standard-annual", quantity: 2, salePrice: 30m)).Id();
+        var chatGpt = (await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-annual", quantity: 4, salePrice: 25m)).Id();
+        var claude = (await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "claude-team-standard-annual", quantity: 2, salePrice: 30m)).Id();
         await SeatsKit.PublishAsync(factory, new DepartmentChanged(Marketing, tenantId, "Marketing", factory.Clock.GetUtcNow(), "active"));
         await SeatsKit.PublishAsync(factory, new DepartmentChanged(Finance, tenantId, "Finance", factory.Clock.GetUtcNow(), "active"));
 

@@ -97,7 +97,7 @@ public sealed class ReconciliationTests
         {
             people[name] = await PersonAsync(tenantId, $"{name}@client.test", $"{char.ToUpperInvariant(name[0])}{name[1..]} Client");
         }
-        var sub = (await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "claude-team-standard-monthly", quantity: 8, salePrice: 27.50m)).Id();
+        var sub = (await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "claude-team-standard-monthly", quantity: 8, salePrice: 27.50m)).Id();
         await TakeOverAsync(tenantId, sub, """
             email,status,last active
             ann@client.test,active,2026-11-20
@@ -107,7 +107,7 @@ public sealed class ReconciliationTests
             eve@client.test,active,2026-11-20
             fay@client.test,invited,
             """);
-        var perplexity = (await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "perplexity-enterprise-pro", quantity: 2, salePrice: 40m)).Id();
+        var perplexity = (await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "perplexity-enterprise-pro", quantity: 2, salePrice: 40m)).Id();
         await TakeOverAsync(tenantId, perplexity, "email,status,last active\neve@client.test,active,2026-11-20\n");
         var account = await AccountAsync(tenantId, sub, new
         {
@@ -331,7 +331,7 @@ public sealed class ReconciliationTests
         graph.On("GET", "/v1.0/copilot/reports/getMicrosoft365CopilotUsageUserDetail(period='D30')",
             new FakeReply(200, FakeVendorServer.Fixture("graph_copilotUsageUserDetail_v1.csv"), "text/csv"));
         var tenantId = Guid.NewGuid();
-        var sub = (await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "m365-copilot-annual", quantity: 5, salePrice: 30.00m)).Id();
+        var sub = (await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "m365-copilot-annual", quantity: 5, salePrice: 30.00m)).Id();
         var account = await AccountAsync(tenantId, sub, new
         {
             vendorCode = "microsoft", connector = "graph", displayName = "Client M365", baseAddress = graph.BaseAddress.AbsoluteUri,
