@@ -427,6 +427,8 @@ public sealed class ReconciliationTests
         Assert.That(all.Any(f => f.Str("kind") == "shadow_user" && f.GetProperty("memberEmail").GetString() == "marc.dupont@acme-conseil.fr"), Is.True);
         Assert.That(all.Any(f => f.Str("kind") == "wrong_account" && f.GetProperty("memberEmail").GetString() == "felix.wagner.hh@outlook.com"), Is.True);
         Assert.That(all.Any(f => f.Str("kind") == "setting_drift"), Is.True, "the demo's ChatGPT training setting was seen on");
+        Assert.That(all.Any(f => f.Str("kind") == "inactive_seat" && f.GetProperty("memberEmail").GetString() == "emma.leroy@acme-conseil.fr"),
+            Is.True, "Emma's ChatGPT seat has seen no activity for six weeks: the demo's seat to reclaim");
         Assert.That(all.Any(f => f.Str("kind") == "shadow_user" && f.GetProperty("memberEmail").GetString()!.StartsWith("lukas.weber", StringComparison.Ordinal)),
             Is.False, "Lukas holds the Gemini seat his department's template gave him");
         Assert.That(all.Where(f => f.Str("kind") == "shadow_user").All(f => f.GetProperty("monthlyEffectEur").GetDecimal() > 0), Is.True);
