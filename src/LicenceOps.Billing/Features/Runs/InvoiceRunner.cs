@@ -42,6 +42,21 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
                     continue;
                 }
 
+                foreach (var creditNoteId in outcome.CreditNoteIds)
+                {
+                    // Regularisation credit notes of the month (see RegularisationCredits) go out with its invoice.
+                    ids.Add(creditNoteId);
+                    drafted++;
+                    if (issue && await database.WriteAsync(async uow => await InvoiceIssuer.IssueAsync(uow, creditNoteId) is not null, ct))
+                    {
+                        issued++;
+                        if (rendering is not null)
+                        {
+                            await rendering.Add(creditNoteId, ct);
+                        }
+                    }
+                }
+
                 if (outcome.InvoiceId is not { } invoiceId)
                 {
                     continue;
@@ -79,7 +94,10 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
         return new InvoiceRunResult(period.ToString(), drafted, already, issued, ids, failures);
     }
 
-    private sealed record DraftOutcome(Guid? InvoiceId, bool Created, string? Failure);
+    private sealed record DraftOutcome(Guid? InvoiceId, bool Created, string? Failure)
+    {
+        public IReadOnlyList<Guid> CreditNoteIds { get; init; } = [];
+    }
 
     private async Task<DraftOutcome> DraftAsync(Guid tenantId, BillingPeriod period, CancellationToken ct)
     {
@@ -105,36 +123,68 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
             return new DraftOutcome(null, false, "Billing has no profile for this tenant yet (TenantProfileChanged not received).");
         }
 
-        var history = await LoadHistoryAsync(tenantId, period, ct);
-        var quotes = await QuotesAsync(history, period, null, ct);
-
-        InvoiceDraft draft;
-        try
-        {
-            var regularisations = await RegularisationsAsync(tenantId, period, ct);
-            draft = InvoiceDraftBuilder.Build(period, buyer, history, options.Value.MarginPercent, c => quotes.GetValueOrDefault(c), regularisations);
-        }
-        catch (MissingExchangeRateException missing)
-        {
-            return new DraftOutcome(null, false, missing.Message);
-        }
-
-        if (draft.Lines.Count == 0)
-        {
-            return new DraftOutcome(null, false, null);
-        }
-
+        // History, what earlier invoices billed and the new draft are read and written in one write transaction: a
+        // concurrent run (another month of the same tenant) cannot bill the same late change in between.
         var invoiceId = Guid.NewGuid();
-        var created = await database.WriteAsync(uow => InsertDraftAsync(uow, invoiceId, buyer, draft), ct);
-        return created ? new DraftOutcome(invoiceId, true, null) : await DraftAsync(tenantId, period, ct);
+        var outcome = await database.WriteAsync<DraftOutcome?>(async uow =>
+        {
+            if (uow.Dialect == SqlDialect.SqlServer)
+            {
+                // SQLite's BEGIN IMMEDIATE already serialises writers; SQL Server reads committed, so lock the tenant.
+                await uow.ExecuteAsync("EXEC sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction'",
+                    new { resource = $"billing-draft:{tenantId}" });
+            }
+
+            if (await uow.QuerySingleOrDefaultAsync<Guid?>(
+                    "SELECT id FROM invoices WHERE tenant_id = @tenantId AND period = @periodText AND kind = 'invoice'", new { tenantId, periodText }) is { } drafted)
+            {
+                return new DraftOutcome(drafted, false, null);
+            }
+
+            var history = await LoadHistoryAsync(uow, tenantId, period);
+            var quotes = await QuotesAsync(uow, history, period, null, ct);
+            InvoiceDraft draft;
+            IReadOnlyList<InvoiceRow> corrected;
+            try
+            {
+                var (regularisations, invoiced) = await RegularisationsAsync(uow, tenantId, period, ct);
+                corrected = invoiced;
+                draft = InvoiceDraftBuilder.Build(period, buyer, history, options.Value.MarginPercent, c => quotes.GetValueOrDefault(c), regularisations);
+            }
+            catch (MissingExchangeRateException missing)
+            {
+                return new DraftOutcome(null, false, missing.Message);
+            }
+
+            var documents = RegularisationCredits.Split(draft, draft.Vat.ExemptionReason);
+            var creditNotes = new List<Guid>();
+            foreach (var credit in documents.Credits)
+            {
+                var original = corrected.Single(i => i.PeriodStart == credit.CorrectedPeriodStart);
+                if (await CreditNotes.DraftRegularisationAsync(uow, original, credit, periodText) is { } creditNoteId)
+                {
+                    creditNotes.Add(creditNoteId);
+                }
+            }
+
+            if (documents.Invoice is not { Lines.Count: > 0 } invoice)
+            {
+                return new DraftOutcome(null, false, null) { CreditNoteIds = creditNotes };
+            }
+
+            return await InsertDraftAsync(uow, invoiceId, buyer, invoice)
+                ? new DraftOutcome(invoiceId, true, null) { CreditNoteIds = creditNotes }
+                : null;
+        }, ct);
+        return outcome ?? await DraftAsync(tenantId, period, ct);
     }
 
     /// <summary>ECB quotes for the foreign list prices of a period: the ones an invoice already used, else the store's.</summary>
     private async Task<Dictionary<string, EcbRateQuote?>> QuotesAsync(
-        IEnumerable<SubscriptionHistory> history, BillingPeriod period, Guid? invoicedWith, CancellationToken ct)
+        UnitOfWork uow, IEnumerable<SubscriptionHistory> history, BillingPeriod period, Guid? invoicedWith, CancellationToken ct)
     {
         var used = invoicedWith is { } invoiceId
-            ? await database.QueryAsync<InvoiceRateRow>($"SELECT {InvoiceRateRow.Columns} FROM invoice_exchange_rates WHERE invoice_id = @invoiceId", new { invoiceId }, ct)
+            ? await uow.QueryAsync<InvoiceRateRow>($"SELECT {InvoiceRateRow.Columns} FROM invoice_exchange_rates WHERE invoice_id = @invoiceId", new { invoiceId })
             : [];
         var quotes = new Dictionary<string, EcbRateQuote?>(StringComparer.OrdinalIgnoreCase);
         foreach (var currency in history.SelectMany(h => h.Terms).Where(t => SeatPricing.NeedsExchangeRate(t.Price))
@@ -148,41 +198,48 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
         return quotes;
     }
 
-    /// <summary>Late-recorded changes dated inside the tenant's invoiced months (see <see cref="Regularisation"/>).</summary>
-    private async Task<List<InvoiceDraftBuilder.PricedCharge>> RegularisationsAsync(Guid tenantId, BillingPeriod period, CancellationToken ct)
+    /// <summary>
+    /// Late-recorded changes dated inside the tenant's invoiced months (see <see cref="Regularisation"/>), with the
+    /// invoices of those months. What later documents already settled for a month counts: later invoices' lines dated
+    /// in it, and the regularisation credit notes drafted on its invoice (negative).
+    /// </summary>
+    private async Task<(List<InvoiceDraftBuilder.PricedCharge> Charges, IReadOnlyList<InvoiceRow> Invoiced)> RegularisationsAsync(
+        UnitOfWork uow, Guid tenantId, BillingPeriod period, CancellationToken ct)
     {
         var oldest = period.Start.AddMonths(-Math.Max(0, options.Value.RegularisationMonths));
-        var invoiced = await database.QueryAsync<InvoiceRow>(
+        var invoiced = await uow.QueryAsync<InvoiceRow>(
             $"""
              SELECT {InvoiceRow.Columns} FROM invoices
              WHERE tenant_id = @tenantId AND kind = 'invoice' AND period_start < @start AND period_start >= @oldest
              ORDER BY period_start
              """,
-            new { tenantId, start = period.Start, oldest }, ct);
+            new { tenantId, start = period.Start, oldest });
         var result = new List<InvoiceDraftBuilder.PricedCharge>();
         foreach (var invoice in invoiced)
         {
             var past = BillingPeriod.FromDate(invoice.PeriodStart);
-            var history = await LoadHistoryAsync(tenantId, past, ct);
-            var quotes = await QuotesAsync(history, past, invoice.Id, ct);
-            var billed = await database.QueryAsync<BilledRow>(
+            var history = await LoadHistoryAsync(uow, tenantId, past);
+            var quotes = await QuotesAsync(uow, history, past, invoice.Id, ct);
+            var billed = await uow.QueryAsync<BilledRow>(
                 """
-                SELECT l.subscription_id AS SubscriptionId, l.net_amount AS Net
+                SELECT l.subscription_id AS SubscriptionId, CASE WHEN i.kind = 'credit-note' THEN -l.net_amount ELSE l.net_amount END AS Net
                 FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
-                WHERE i.tenant_id = @tenantId AND i.kind = 'invoice' AND i.period_start > @pastStart
+                WHERE i.tenant_id = @tenantId
+                  AND ((i.kind = 'invoice' AND i.period_start > @pastStart)
+                       OR (i.kind = 'credit-note' AND i.regularisation_of IS NOT NULL AND i.credited_invoice_id = @invoiceId))
                   AND l.subscription_id IS NOT NULL AND l.period_start >= @pastStart AND l.period_start <= @pastEnd
                 """,
-                new { tenantId, pastStart = past.Start, pastEnd = past.End }, ct);
+                new { tenantId, pastStart = past.Start, pastEnd = past.End, invoiceId = invoice.Id });
             var already = billed.GroupBy(b => b.SubscriptionId).ToDictionary(g => g.Key, g => g.Sum(b => b.Net));
             result.AddRange(Regularisation.Compute(past, history, invoice.CreatedAt, already, options.Value.MarginPercent, c => quotes.GetValueOrDefault(c)));
         }
 
-        return result;
+        return (result, invoiced);
     }
 
-    private async Task<List<SubscriptionHistory>> LoadHistoryAsync(Guid tenantId, BillingPeriod period, CancellationToken ct)
+    private static async Task<List<SubscriptionHistory>> LoadHistoryAsync(UnitOfWork uow, Guid tenantId, BillingPeriod period)
     {
-        var terms = await database.QueryAsync<TermsRow>(
+        var terms = await uow.QueryAsync<TermsRow>(
             """
             SELECT subscription_id AS SubscriptionId, vendor_name AS VendorName, plan_code AS PlanCode, plan_name AS PlanName,
                 committed_quantity AS CommittedQuantity, effective_date AS EffectiveDate, billing_cycle AS BillingCycle,
@@ -191,14 +248,14 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
                 sale_price_per_seat_eur AS SalePricePerSeatEur, occurred_at AS OccurredAt
             FROM subscription_terms WHERE tenant_id = @tenantId AND effective_date <= @end
             """,
-            new { tenantId, end = period.End }, ct);
-        var seats = await database.QueryAsync<SeatRow>(
+            new { tenantId, end = period.End });
+        var seats = await uow.QueryAsync<SeatRow>(
             """
             SELECT seat_id AS SeatId, subscription_id AS SubscriptionId, assigned AS Assigned, effective_date AS EffectiveDate, occurred_at AS OccurredAt,
                 recorded_at AS RecordedAt
             FROM seat_changes WHERE tenant_id = @tenantId AND effective_date <= @end
             """,
-            new { tenantId, end = period.End }, ct);
+            new { tenantId, end = period.End });
 
         return terms.GroupBy(t => t.SubscriptionId)
             .Select(g => new SubscriptionHistory(
