@@ -96,8 +96,9 @@ public sealed class SeatsModule : IModule
         bus.AddConsumer<PersonLeavingConsumer>();
         bus.AddConsumer<PersonLeftConsumer>();
         bus.AddConsumer<InvoiceIssuedConsumer>();
-        bus.AddConsumer<DepartmentNamedConsumer>();
         bus.AddConsumer<TenantDomainsConsumer>();
+        bus.AddConsumer<SeatsTenantProfileConsumer>();
+        bus.AddConsumer<SeatsDepartmentConsumer>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)

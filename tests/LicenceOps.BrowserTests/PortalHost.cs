@@ -41,10 +41,13 @@ public sealed class PortalHost : IAsyncDisposable
         }
     }
 
-    public static async Task<PortalHost> StartAsync()
+    /// <param name="settings">Extra configuration (<c>Modules</c>, the bus, a shared signing key...) passed as
+    /// command-line settings, which win over appsettings.json like they do for an operator.</param>
+    /// <param name="port">The port to listen on: a distributed layout knows its hosts' addresses before they start.</param>
+    public static async Task<PortalHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, int? port = null, string? dataDirectory = null)
     {
-        var port = FreePort();
-        var data = Path.Combine(Path.GetTempPath(), "licenceops-browser-" + Guid.NewGuid().ToString("N"));
+        var listen = port ?? FreePort();
+        var data = dataDirectory ?? NewDataDirectory();
         Directory.CreateDirectory(data);
         var start = new ProcessStartInfo("dotnet")
         {
@@ -54,15 +57,20 @@ public sealed class PortalHost : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LicenceOps.Host.dll"));
-        start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+        start.ArgumentList.Add($"--urls=http://127.0.0.1:{listen}");
         start.ArgumentList.Add($"--Storage:DataDirectory={data}");
         start.ArgumentList.Add("--Auth:TokenRequestsPerMinute=1000");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            start.ArgumentList.Add($"--{key}={value}");
+        }
+
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["LICENCEOPS_ADMIN_PASSWORD"] = Password;
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
 
         var child = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var host = new PortalHost(child, new Uri($"http://127.0.0.1:{port}/"), data);
+        var host = new PortalHost(child, new Uri($"http://127.0.0.1:{listen}/"), data);
         child.OutputDataReceived += (_, e) => host.Append(e.Data);
         child.ErrorDataReceived += (_, e) => host.Append(e.Data);
         child.BeginOutputReadLine();
@@ -152,7 +160,9 @@ public sealed class PortalHost : IAsyncDisposable
         throw new TimeoutException($"The host did not become ready:\n{Output}");
     }
 
-    private static int FreePort()
+    public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "licenceops-browser-" + Guid.NewGuid().ToString("N"));
+
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

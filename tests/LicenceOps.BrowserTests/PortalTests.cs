@@ -164,6 +164,67 @@ public sealed class PortalTests
     }
 
     [Test]
+    public async Task The_hotline_answers_a_clients_ticket_from_its_queue_and_the_client_reads_the_answer()
+    {
+        var subject = $"Claude invite lost {Guid.NewGuid():N}"[..30];
+        var (clientContext, client) = await OpenAsync();
+        await using var _ = clientContext;
+        await SignInAsync(client, PortalWorld.AcmeAdmin);
+        await client.GotoAsync($"/portal/t/{PortalWorld.Acme}/tickets");
+        await client.GetByLabel("Subject").FillAsync(subject);
+        await client.GetByLabel("Describe the problem").FillAsync("The Claude invitation of Léa never arrived.");
+        await client.GetByRole(AriaRole.Button, new() { Name = "Open the ticket" }).ClickAsync();
+        await Expect(client.GetByRole(AriaRole.Status)).ToContainTextAsync("is open");
+        var number = await client.GetByRole(AriaRole.Row).Filter(new() { HasText = subject }).GetByRole(AriaRole.Link).TextContentAsync();
+
+        var (staffContext, staff) = await OpenAsync();
+        await using var __ = staffContext;
+        await SignInAsync(staff, PortalWorld.StaffAdmin);
+        await staff.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Hotline" }).ClickAsync();
+        await Expect(staff.GetByRole(AriaRole.Heading, new() { Name = "Hotline tickets", Level = 1 })).ToBeVisibleAsync();
+        var row = staff.GetByRole(AriaRole.Row).Filter(new() { HasText = subject });
+        await Expect(row).ToContainTextAsync("Acme Conseil SAS");
+        await CheckPageAsync(staff, "staff-tickets");
+
+        await row.GetByRole(AriaRole.Link, new() { Name = $"Open ticket {number}" }).ClickAsync();
+        await Expect(staff.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(subject);
+        await staff.GetByLabel("Agent").SelectOptionAsync("me");
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(staff.GetByRole(AriaRole.Status)).ToContainTextAsync("The ticket is updated.");
+        await Expect(staff.Locator(".facts")).ToContainTextAsync(PortalWorld.StaffAdmin);
+
+        await staff.GetByLabel(new Regex("^Message")).FillAsync("We sent the invitation again; please check the spam folder.");
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Send the reply" }).ClickAsync();
+        await Expect(staff.GetByRole(AriaRole.Status)).ToContainTextAsync("on its way");
+        await staff.GetByLabel(new Regex("^Message")).FillAsync("Checked the Anthropic console: invite pending.");
+        await staff.GetByRole(AriaRole.Button, new() { Name = "Add an internal note" }).ClickAsync();
+        await Expect(staff.Locator(".message-note")).ToContainTextAsync("invite pending");
+        await Expect(staff.Locator(".facts")).ToContainTextAsync("waiting on the client");
+        await CheckPageAsync(staff, "staff-ticket");
+
+        // Only its own assignments under "Assigned to me".
+        await staff.GotoAsync("/portal/staff/tickets?show=mine");
+        await Expect(staff.GetByRole(AriaRole.Row).Filter(new() { HasText = subject })).ToHaveCountAsync(1);
+
+        // The client reads the answer (never the internal note) and writes back, which reopens the ticket.
+        await client.GetByRole(AriaRole.Link, new() { Name = $"Open ticket {number}" }).ClickAsync();
+        await Expect(client.Locator(".conversation")).ToContainTextAsync("check the spam folder");
+        await Expect(client.Locator(".conversation")).Not.ToContainTextAsync("invite pending");
+        await client.GetByLabel("Your message").FillAsync("Found it, thanks. It works now.");
+        await client.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await Expect(client.GetByRole(AriaRole.Status)).ToContainTextAsync("added to the ticket");
+        await Expect(client.Locator(".conversation")).ToContainTextAsync("It works now.");
+        await CheckPageAsync(client, "client-ticket");
+
+        // Another company's user gets a 404 for the same ticket under its own pages.
+        var (otherContext, other) = await OpenAsync();
+        await using var ___ = otherContext;
+        await SignInAsync(other, PortalWorld.NordwindAdmin);
+        var ticketPath = new Uri(client.Url).AbsolutePath.Replace(PortalWorld.Acme.ToString(), PortalWorld.Nordwind.ToString(), StringComparison.Ordinal);
+        Assert.That((await other.GotoAsync(ticketPath))!.Status, Is.EqualTo(404));
+    }
+
+    [Test]
     public async Task A_client_admin_requests_a_seat_and_staff_approve_it()
     {
         var (context, page) = await OpenAsync();

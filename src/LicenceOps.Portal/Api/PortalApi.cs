@@ -82,9 +82,16 @@ public sealed class PortalApi(HttpClient http, ApiAddresses addresses, IHttpCont
     /// A command. Refusals the user can act on (400, 409, 422) come back as a problem to show beside the form;
     /// 401, 403, 404 and server errors throw like reads do.
     /// </summary>
-    public async Task<ApiResult<T>> PostAsync<T>(ApiModule module, string path, object? body, CancellationToken ct)
+    public Task<ApiResult<T>> PostAsync<T>(ApiModule module, string path, object? body, CancellationToken ct) =>
+        CommandAsync<T>(HttpMethod.Post, module, path, body, ct);
+
+    /// <summary>A partial change (PATCH), answered like <see cref="PostAsync{T}"/>.</summary>
+    public Task<ApiResult<T>> PatchAsync<T>(ApiModule module, string path, object body, CancellationToken ct) =>
+        CommandAsync<T>(HttpMethod.Patch, module, path, body, ct);
+
+    private async Task<ApiResult<T>> CommandAsync<T>(HttpMethod method, ApiModule module, string path, object? body, CancellationToken ct)
     {
-        using var response = await SendAsync(HttpMethod.Post, module, path, JsonContent.Create(body ?? new { }, options: Json), ct);
+        using var response = await SendAsync(method, module, path, JsonContent.Create(body ?? new { }, options: Json), ct);
         if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity)
         {
             return new ApiResult<T>(default, await ReadProblemAsync(response, ct));

@@ -2,6 +2,7 @@ using LicenceOps.Platform;
 using LicenceOps.Portal.Api;
 using LicenceOps.Portal.Localization;
 using LicenceOps.Portal.Security;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,6 +39,39 @@ public abstract class PortalPageModel : PageModel
     // "p", not "page": Razor Pages keeps the route value "page" for the page's own name.
     [BindProperty(SupportsGet = true, Name = "p")]
     public int PageNumber { get; set; } = 1;
+
+    /// <summary>
+    /// A refused command shown beside the form that sent it: the API's reasons per field (or its detail), with 422 so
+    /// the page is not mistaken for a success. The caller reloads the page's data and returns <c>Page()</c>, keeping
+    /// what the user typed.
+    /// </summary>
+    protected void ShowProblem(ApiProblem problem)
+    {
+        foreach (var (field, messages) in problem.Errors)
+        {
+            foreach (var message in messages)
+            {
+                ModelState.AddModelError(field, message);
+            }
+        }
+
+        if (problem.Errors.Count == 0)
+        {
+            ModelState.AddModelError(string.Empty, problem.Message);
+        }
+
+        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+    }
+
+    /// <summary>
+    /// The names of the companies a page of a cross-company list mentions, read one by one: a queue never reads the
+    /// whole tenant list to label a page of rows.
+    /// </summary>
+    protected async Task<IReadOnlyDictionary<Guid, string>> CompanyNamesAsync(IEnumerable<Guid> tenantIds, CancellationToken ct)
+    {
+        var tenants = await ForEachAsync(tenantIds.Distinct(), id => Api.GetAsync<TenantDto>(ApiModule.Tenants, $"api/tenants/{id}", ct));
+        return tenants.ToDictionary(t => t.Id, t => t.LegalName);
+    }
 
     /// <summary>Runs reads for many tenants a few at a time: enough to hide latency without flooding the API.</summary>
     protected static async Task<IReadOnlyList<TResult>> ForEachAsync<TItem, TResult>(IEnumerable<TItem> items, Func<TItem, Task<TResult>> read)

@@ -27,6 +27,10 @@ public static class Fmt
     public static string Date(DateTimeOffset? instant) =>
         instant is { } value ? LicenceOps.Platform.ParisCalendar.DateOf(value).ToString("d", CultureInfo.CurrentCulture) : "—";
 
+    /// <summary>An instant as Paris wall-clock date and time: SLA deadlines are counted in Paris business hours.</summary>
+    public static string DateTime(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, LicenceOps.Platform.ParisCalendar.Zone).ToString("g", CultureInfo.CurrentCulture);
+
     /// <summary>"2026-10" → "Oct 2026" / "oct. 2026".</summary>
     public static string Month(string period) =>
         DateOnly.TryParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)

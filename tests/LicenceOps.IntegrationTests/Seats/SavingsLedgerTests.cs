@@ -16,7 +16,7 @@ public sealed class SavingsLedgerTests
         using var factory = new LicenceOpsFactory();
         using var staff = await factory.StaffClientAsync();
         var tenantId = Guid.NewGuid();
-        var subscription = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-monthly", quantity: 3, salePrice: 25m);
+        var subscription = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-monthly", quantity: 3, salePrice: 25m);
         var personId = await SeatsKit.PersonJoinsAsync(factory, tenantId);
         var seat = await SeatsKit.AssignAsync(staff, tenantId, subscription.Id(), personId);
         var reclaimable = await FindingAsync(factory, tenantId, "inactive_seat", seat.Id(), 2500, "open");

@@ -12,7 +12,7 @@ namespace LicenceOps.IntegrationTests.Seats;
 
 /// <summary>
 /// The usage report over HTTP, on an estate seeded as the other modules would feed it (Billing's InvoiceIssued with lines,
-/// Tenants' DepartmentNamed, reconciliation's usage snapshots), with figures worked out by hand:
+/// Tenants' DepartmentChanged, reconciliation's usage snapshots), with figures worked out by hand:
 /// ChatGPT committed 4 at 25 €/seat (Alice and Bob of Marketing; Bob leaves on 15 Oct, Carol of Finance arrives on 16 Oct),
 /// Claude committed 2 at 30 €/seat (Alice, and Dan who has no department); October's Claude invoice has a 15 € credit note.
 /// </summary>
@@ -42,10 +42,10 @@ public sealed class UsageReportTests
 
     private async Task SeedAsync()
     {
-        var chatGpt = (await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-annual", quantity: 4, salePrice: 25m)).Id();
-        var claude = (await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "claude-team-standard-annual", quantity: 2, salePrice: 30m)).Id();
-        await SeatsKit.PublishAsync(factory, new DepartmentNamed(Marketing, tenantId, "Marketing", factory.Clock.GetUtcNow()));
-        await SeatsKit.PublishAsync(factory, new DepartmentNamed(Finance, tenantId, "Finance", factory.Clock.GetUtcNow()));
+        var chatGpt = (await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-annual", quantity: 4, salePrice: 25m)).Id();
+        var claude = (await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "claude-team-standard-annual", quantity: 2, salePrice: 30m)).Id();
+        await SeatsKit.PublishAsync(factory, new DepartmentChanged(Marketing, tenantId, "Marketing", factory.Clock.GetUtcNow(), "active"));
+        await SeatsKit.PublishAsync(factory, new DepartmentChanged(Finance, tenantId, "Finance", factory.Clock.GetUtcNow(), "active"));
 
         var alice = await PersonAsync("Alice Martin", Marketing);
         var bob = await PersonAsync("Bob Durand", Marketing);
@@ -70,7 +70,7 @@ public sealed class UsageReportTests
         await InvoiceAsync("credit-note", "AV-2026-0001", "2026-11-05", (claude, "2026-10-01", "2026-10-31", 15m));
         await Eventually.UntilAsync(async () => await SeatsKit.CountAsync(factory,
                 "SELECT COUNT(*) FROM invoiced_lines WHERE tenant_id = @tenantId", new { tenantId }) == 5
-            && await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM department_names WHERE tenant_id = @tenantId", new { tenantId }) == 2,
+            && await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM known_departments WHERE tenant_id = @tenantId", new { tenantId }) == 2,
             because: "Seats records what Billing invoiced and the department names");
     }
 

@@ -41,22 +41,8 @@ public sealed class SeatRequestsModel : TenantPageModel
             return BackToSelf(message: T["requests.sent"]);
         }
 
-        // Keep what was typed and show the API's reasons beside the form.
-        foreach (var (field, messages) in result.Problem!.Errors)
-        {
-            foreach (var message in messages)
-            {
-                ModelState.AddModelError(field, message);
-            }
-        }
-
-        if (result.Problem.Errors.Count == 0)
-        {
-            ModelState.AddModelError(string.Empty, result.Problem.Message);
-        }
-
+        ShowProblem(result.Problem!);
         await LoadAsync(ct);
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         return Page();
     }
 

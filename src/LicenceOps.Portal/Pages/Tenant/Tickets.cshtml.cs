@@ -50,21 +50,8 @@ public sealed class TicketsModel : TenantPageModel
             return BackToSelf(message: string.Format(T["tickets.opened"], result.Value!.Number));
         }
 
-        foreach (var (field, messages) in result.Problem!.Errors)
-        {
-            foreach (var message in messages)
-            {
-                ModelState.AddModelError(field, message);
-            }
-        }
-
-        if (result.Problem.Errors.Count == 0)
-        {
-            ModelState.AddModelError(string.Empty, result.Problem.Message);
-        }
-
+        ShowProblem(result.Problem!);
         await LoadAsync(ct);
-        Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
         return Page();
     }
 

@@ -62,5 +62,4 @@ public static class RunTriggers
 {
     public const string Schedule = "schedule";
     public const string Manual = "manual";
-    public const string Demo = "demo";
 }

@@ -87,7 +87,8 @@ public static class ReconciliationPlanner
         var byEmail = members.ToDictionary(m => Normalise(m.Email));
         var byExternalId = members.Where(m => m.ExternalId is { Length: > 0 }).GroupBy(m => m.ExternalId!).ToDictionary(g => g.Key, g => g.First());
         var atVendor = input.Seats.Where(s => s.Status is "invited" or "active" or "suspended").ToList();
-        var seatByEmail = atVendor.GroupBy(s => Normalise(s.PersonEmail)).ToDictionary(g => g.Key, g => g.First());
+        // A member whose person holds any open seat (even one still requested: its invite is on its way) is covered.
+        var seatByEmail = input.Seats.GroupBy(s => Normalise(s.PersonEmail)).ToDictionary(g => g.Key, g => g.First());
         var pending = input.PendingRemovalEmails.Select(Normalise).ToHashSet();
         var explainedSeats = new HashSet<Guid>();
 

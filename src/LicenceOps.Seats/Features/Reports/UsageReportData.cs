@@ -54,7 +54,7 @@ public static class UsageReportData
             """, window, ct);
 
         var departments = await db.QueryAsync<DepartmentName>(
-            "SELECT department_id AS Id, name AS Name FROM department_names WHERE tenant_id = @tenantId", window, ct);
+            "SELECT department_id AS Id, name AS Name FROM known_departments WHERE tenant_id = @tenantId", window, ct);
 
         var byVersion = versions.ToLookup(v => v.SubscriptionId);
         var reportSubscriptions = subscriptions

@@ -1,6 +1,7 @@
 using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Security;
 using LicenceOps.Seats.Domain.Reconciliation;
 using LicenceOps.Seats.Reconciliation;
@@ -47,9 +48,24 @@ internal static class SettingsWatchEndpoints
     private const string BaselineSelect =
         "SELECT id AS Id, vendor_code AS VendorCode, setting_key AS SettingKey, label AS Label, expected_value AS ExpectedValue FROM setting_baselines";
 
-    private static async Task<Ok<IReadOnlyList<BaselineResponse>>> ListBaselinesAsync(string? vendorCode, ModuleDatabase<SeatsModule> db, CancellationToken ct) =>
-        TypedResults.Ok(await db.QueryAsync<BaselineResponse>(
-            BaselineSelect + " WHERE (@vendorCode IS NULL OR vendor_code = @vendorCode) ORDER BY vendor_code, setting_key", new { vendorCode }, ct));
+    private static readonly Keyset<BaselineRow> ByKey = new("setting-baselines",
+        SortKey.Asc<BaselineRow>("vendor_code", r => r.VendorCode), SortKey.Asc<BaselineRow>("setting_key", r => r.SettingKey),
+        SortKey.Asc<BaselineRow>("id", r => r.Id));
+
+    private static async Task<Ok<Page<BaselineResponse>>> ListBaselinesAsync(string? vendorCode, PageRequest page, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    {
+        var rows = await ByKey.ReadAsync(db, BaselineSelect, "@vendorCode IS NULL OR vendor_code = @vendorCode", new { vendorCode }, page, ct);
+        return TypedResults.Ok(rows.Map(r => new BaselineResponse(r.Id, r.VendorCode, r.SettingKey, r.Label, r.ExpectedValue)));
+    }
+
+    private sealed class BaselineRow
+    {
+        public Guid Id { get; set; }
+        public string VendorCode { get; set; } = "";
+        public string SettingKey { get; set; } = "";
+        public string Label { get; set; } = "";
+        public string ExpectedValue { get; set; } = "";
+    }
 
     private static async Task<Results<Created<BaselineResponse>, ValidationProblem, ProblemHttpResult>> CreateBaselineAsync(
         CreateBaselineRequest request, ModuleDatabase<SeatsModule> db, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using LicenceOps.Contracts.Tenants;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Platform.Http.Paging;
@@ -71,6 +72,7 @@ internal static class DepartmentEndpoints
                 var department = new DepartmentView(Guid.NewGuid(), tenantId, name);
                 await InsertAsync(uow, department);
                 await uow.AuditAsync("department", department.Id, "created", new { department.Name }, tenantId);
+                await uow.PublishAsync(ToEvent(department, uow.Now));
                 return TypedResults.Created($"/api/tenants/{tenantId}/departments/{department.Id}", department);
             }, ct);
         }
@@ -109,8 +111,8 @@ internal static class DepartmentEndpoints
                 await uow.ExecuteAsync(
                     "UPDATE departments SET name = @name, name_key = @nameKey, updated_at = @now WHERE id = @departmentId",
                     new { name, nameKey = Key(name), now = uow.Now, departmentId });
-                await uow.PublishAsync(new LicenceOps.Contracts.Tenants.DepartmentNamed(departmentId, tenantId, name, uow.Now));
                 await uow.AuditAsync("department", departmentId, "renamed", new ChangeSet().Compare("name", before.Name, name).ToAudit(), tenantId);
+                await uow.PublishAsync(ToEvent(before with { Name = name }, uow.Now));
                 return TypedResults.Ok(before with { Name = name });
             }, ct);
         }
@@ -120,7 +122,7 @@ internal static class DepartmentEndpoints
         }
     }
 
-    /// <summary>Stores a new department and announces its name (Seats' usage reports print it).</summary>
+    /// <summary>Stores a new department; the caller publishes <see cref="ToEvent"/> with its audit entry.</summary>
     public static async Task InsertAsync(UnitOfWork uow, DepartmentView department)
     {
         await uow.ExecuteAsync(
@@ -129,8 +131,11 @@ internal static class DepartmentEndpoints
             VALUES (@Id, @TenantId, @Name, @NameKey, @Now, @Now)
             """,
             new { department.Id, department.TenantId, department.Name, NameKey = Key(department.Name), uow.Now });
-        await uow.PublishAsync(new LicenceOps.Contracts.Tenants.DepartmentNamed(department.Id, department.TenantId, department.Name, uow.Now));
     }
+
+    /// <summary>The whole current department, so that Seats' read copy needs no other message.</summary>
+    public static DepartmentChanged ToEvent(DepartmentView department, DateTimeOffset now) =>
+        new(department.Id, department.TenantId, department.Name, now, "active");
 
     private static string Key(string name) => name.ToUpperInvariant();
 
