@@ -38,12 +38,13 @@ public static class UsageReportData
         var people = await db.QueryAsync<ReportPerson>(
             "SELECT person_id AS Id, display_name AS DisplayName, department_id AS DepartmentId FROM people WHERE tenant_id = @tenantId",
             window, ct);
-        // A day of activity is a distinct last-activity date the daily usage snapshots saw (reconciliation, docs/reconciliation.md).
+        // A day of activity is a distinct last-activity date the daily usage snapshots saw (reconciliation, docs/reconciliation.md);
+        // a snapshot is never older than the activity it reports, so the period bounds last_active_on alone, read from a covering index.
         var activity = await db.QueryAsync<SeatActivity>(
             """
             SELECT DISTINCT seat_id AS SeatId, last_active_on AS Day
             FROM seat_usage_days
-            WHERE tenant_id = @tenantId AND day >= @from AND last_active_on >= @from AND last_active_on <= @to
+            WHERE tenant_id = @tenantId AND last_active_on >= @from AND last_active_on <= @to
             """, window, ct);
         var invoiced = await db.QueryAsync<InvoicedAmount>(
             """
