@@ -303,6 +303,29 @@ public sealed class PortalTests
     }
 
     [Test]
+    public async Task A_client_reads_adoption_savings_and_renewals_and_downloads_the_usage_report()
+    {
+        var (context, page) = await OpenAsync();
+        await using var _ = context;
+        await SignInAsync(page, PortalWorld.AcmeViewer);
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Usage" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Usage and renewals", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Adoption per month" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Active and inactive seats per month" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".kpi", new() { HasText = "Cost excl. VAT" })).ToContainTextAsync("€");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Upcoming renewals" })).ToBeVisibleAsync();
+        await CheckPageAsync(page, "client-usage");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download the report (PDF)" }).ClickAsync());
+        var saved = Path.Combine(PortalWorld.Artifacts, "usage-report.pdf");
+        await download.SaveAsAsync(saved);
+        using var pdf = PdfDocument.Open(saved);
+        var text = string.Join(" ", pdf.GetPages().Select(p => p.Text));
+        Assert.That(text, Does.Contain("Acme").Or.Contain("adoption").IgnoreCase, "the usage report PDF, in the page's language");
+    }
+
+    [Test]
     public async Task Staff_reclaim_an_inactive_seat_from_the_findings_queue_and_the_client_dismisses_a_finding()
     {
         await PortalWorld.ReconcileUntilOpenAsync(PortalWorld.Acme, "inactive_seat");
