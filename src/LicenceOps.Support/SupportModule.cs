@@ -57,6 +57,7 @@ public sealed class SupportModule : IModule
         bus.AddConsumer<SupportPersonJoinedConsumer>();
         bus.AddConsumer<SupportPersonLeavingConsumer>();
         bus.AddConsumer<SupportPersonLeftConsumer>();
+        bus.AddConsumer<SupportSeatAssignedConsumer>();
         bus.AddConsumer<PaymentFailedTicketConsumer>();
         bus.AddConsumer<UnpaidInvoiceTicketConsumer>();
         bus.AddConsumer<WrongAccountActivationTicketConsumer>();

@@ -1,4 +1,5 @@
 using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Http.Paging;
 
 namespace LicenceOps.Platform.Mail;
 
@@ -44,6 +45,15 @@ public static class MailLog
             new { subjectType, subjectId }, ct);
         return rows.Select(r => r.ToView()).ToList();
     }
+
+    /// <summary>In the order the mails were queued (seq); seq is unique, so it alone orders the page.</summary>
+    private static readonly Keyset<Row> Queued = new("mail-log", SortKey.Asc<Row>("seq", r => r.Seq));
+
+    /// <summary>One page of the mails about a subject, oldest first (the shared keyset pager).</summary>
+    public static async Task<Page<MailDeliveryView>> PageForSubjectAsync(
+        ModuleDatabase database, string subjectType, Guid subjectId, PageRequest page, CancellationToken ct) =>
+        (await Queued.ReadAsync(database, $"SELECT seq AS Seq, {Columns} FROM mail_outbox",
+            "subject_type = @subjectType AND subject_id = @subjectId", new { subjectType, subjectId }, page, ct)).Map(r => r.ToView());
 
     /// <summary>Latest delivery status per subject, for lists (e.g. tickets whose last mail failed).</summary>
     public static async Task<IReadOnlyDictionary<Guid, MailDeliveryView>> LatestAsync(
@@ -96,6 +106,7 @@ public static class MailLog
     private sealed class Row
     {
         public Guid SubjectId { get; set; }
+        public long Seq { get; set; }
         public Guid Id { get; set; }
         public string Purpose { get; set; } = "";
         public string Recipients { get; set; } = "";

@@ -84,7 +84,7 @@ public sealed class InvoiceMailTests
         var id = invoice.GetProperty("id").GetGuid();
         await Eventually.UntilAsync(async () =>
         {
-            var log = await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{tenant}/invoices/{id}/mail"));
+            var log = (await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{tenant}/invoices/{id}/mail"))).GetProperty("items");
             return log.GetArrayLength() == 2 && log.EnumerateArray().All(m => m.GetProperty("status").GetString() == "sent");
         }, TimeSpan.FromSeconds(30), "the invoice shows both mails as sent");
         using var otherClient = await factory.ClientUserAsync(Guid.NewGuid());
@@ -108,7 +108,7 @@ public sealed class InvoiceMailTests
         JsonElement failed = default;
         await Eventually.UntilAsync(async () =>
         {
-            var log = await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{tenant}/invoices/{id}/mail"));
+            var log = (await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{tenant}/invoices/{id}/mail"))).GetProperty("items");
             failed = log.EnumerateArray().SingleOrDefault();
             return failed.ValueKind == JsonValueKind.Object && failed.GetProperty("status").GetString() == "failed";
         }, TimeSpan.FromSeconds(30), "the refusal is recorded on the invoice");

@@ -29,8 +29,8 @@ public sealed class StepAttentionTicketTests
 
         var tenantId = DemoData.AcmeTenantId;
         var department = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-annual", quantity: 3);
-        await WorkflowKit.TemplateAsync(staff, tenantId, department, sub.Id());
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-annual", quantity: 3);
+        await WorkflowKit.TemplateAsync(factory, staff, tenantId, department, sub.Id());
         var personId = Guid.NewGuid();
         await failing.Services.GetRequiredService<MassTransit.IBus>().Publish(
             new PersonJoined(personId, tenantId, "attention@acme-conseil.fr", "Attention", department, new DateOnly(2026, 11, 23), factory.Clock.GetUtcNow()));

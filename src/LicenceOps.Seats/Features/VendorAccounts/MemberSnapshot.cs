@@ -43,7 +43,16 @@ internal static class MemberSnapshot
         {
             throw new BadHttpRequestException($"A member export is at most {MaxBodyBytes / 1024 / 1024} MB.", StatusCodes.Status413PayloadTooLarge);
         }
-        return read == 0 ? null : new string(buffer, 0, read);
+        if (read == 0)
+        {
+            return null;
+        }
+        // A spreadsheet saved as .xlsx or any other binary file is not an export to read row by row: refuse it whole.
+        if (buffer.AsSpan(0, read).IndexOfAnyInRange('\0', '\b') >= 0)
+        {
+            throw new BadHttpRequestException("The body is not a CSV text file (it holds binary data).", StatusCodes.Status400BadRequest);
+        }
+        return new string(buffer, 0, read);
     }
 
     /// <summary>An apply refused for row errors: 422 problem+json listing every error (like the seat import), nothing stored.</summary>

@@ -41,7 +41,7 @@ public sealed class MemberExportAndTakeOverTests
 
     private static async Task<(Guid Subscription, Guid Account)> ConnectedPerplexityAsync(Guid tenantId, int quantity)
     {
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "perplexity-enterprise-pro", quantity);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "perplexity-enterprise-pro", quantity);
         var account = await CsvAccountAsync(tenantId);
         var linked = await staff.PutAsJsonAsync($"/api/tenants/{tenantId}/subscriptions/{sub.Id()}/vendor-account", new { vendorAccountId = account });
         Assert.That(linked.StatusCode, Is.EqualTo(HttpStatusCode.OK), await linked.Content.ReadAsStringAsync());
@@ -173,7 +173,7 @@ public sealed class MemberExportAndTakeOverTests
         await using var openAi = await FakeVendorServer.StartAsync();
         openAi.On("GET", "/v1/organization/users", FakeReply.Json(FakeVendorServer.Fixture("openai_organization_users_list.json")));
         openAi.On("GET", "/v1/organization/invites", FakeReply.Json("""{"object":"list","data":[],"has_more":false}"""));
-        var chatGpt = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-annual", quantity: 5);
+        var chatGpt = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-annual", quantity: 5);
         var created = await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/vendor-accounts", new
         {
             vendorCode = "openai", connector = "openai", displayName = "Client ChatGPT", baseAddress = openAi.BaseAddress.AbsoluteUri, secret = "sk-admin-take-over",
@@ -186,7 +186,7 @@ public sealed class MemberExportAndTakeOverTests
         Assert.That(read.GetProperty("lines").GetArrayLength(), Is.GreaterThan(0));
         Assert.That(read.GetProperty("lines").EnumerateArray().Select(l => l.Str("outcome")), Is.All.EqualTo("unmatched"), "nobody of this tenant yet");
 
-        var manual = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "midjourney-pro-monthly", quantity: 2);
+        var manual = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "midjourney-pro-monthly", quantity: 2);
         var problem = await ProblemAsync(await staff.PostAsync($"/api/tenants/{tenantId}/subscriptions/{manual.Id()}/take-over", null), HttpStatusCode.Conflict);
         Assert.That(problem.Str("detail"), Does.Contain("text/csv"));
     }

@@ -128,8 +128,8 @@ public sealed class VendorWorkflowTests
     {
         var tenantId = Guid.NewGuid();
         var department = Guid.NewGuid();
-        var copilot = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "m365-copilot-annual", quantity: 2);
-        var chatGpt = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-annual", quantity: 2);
+        var copilot = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "m365-copilot-annual", quantity: 2);
+        var chatGpt = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-annual", quantity: 2);
         var graphAccount = await AccountAsync(tenantId, new
         {
             vendorCode = "microsoft", connector = "graph", displayName = "Client M365", baseAddress = graph.BaseAddress.AbsoluteUri,
@@ -146,8 +146,8 @@ public sealed class VendorWorkflowTests
         });
         await ConnectAsync(tenantId, copilot.Id(), graphAccount);
         await ConnectAsync(tenantId, chatGpt.Id(), openAiAccount);
-        await WorkflowKit.TemplateAsync(staff, tenantId, department, copilot.Id());
-        await WorkflowKit.TemplateAsync(staff, tenantId, department, chatGpt.Id());
+        await WorkflowKit.TemplateAsync(factory, staff, tenantId, department, copilot.Id());
+        await WorkflowKit.TemplateAsync(factory, staff, tenantId, department, chatGpt.Id());
 
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId, department);
         var email = $"p{person:N}@example.test";
@@ -194,13 +194,13 @@ public sealed class VendorWorkflowTests
     {
         var tenantId = Guid.NewGuid();
         var department = Guid.NewGuid();
-        var chatGpt = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-annual", quantity: 2);
+        var chatGpt = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-annual", quantity: 2);
         var account = await AccountAsync(tenantId, new
         {
             vendorCode = "openai", connector = "openai", displayName = "Down", baseAddress = openAi.BaseAddress.AbsoluteUri, secret = "sk-admin-down",
         });
         await ConnectAsync(tenantId, chatGpt.Id(), account);
-        await WorkflowKit.TemplateAsync(staff, tenantId, department, chatGpt.Id());
+        await WorkflowKit.TemplateAsync(factory, staff, tenantId, department, chatGpt.Id());
         openAi.On("GET", "/v1/organization/users", FakeReply.Code(503, """{"error":{"message":"overloaded"}}"""));
 
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId, department);
