@@ -187,21 +187,20 @@ public sealed class ReconciliationRunner(
         }
         uow.OnCommitted(() => kicker.Kick(kicks));
 
-        foreach (var u in plan.Usage)
-        {
-            await uow.ExecuteAsync("DELETE FROM seat_usage_days WHERE seat_id = @SeatId AND day = @today", new { u.SeatId, today });
-            await uow.ExecuteAsync(
-                """
-                INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
-                    activity_reported, recorded_at)
-                VALUES (@SeatId, @today, @tenantId, @SubscriptionId, @PersonId, @accountId, @LastActiveOn, @active, @reported, @now)
-                """,
-                new
-                {
-                    u.SeatId, today, tenantId, u.SubscriptionId, u.PersonId, accountId, u.LastActiveOn, active = u.Active ? 1 : 0,
-                    reported = u.ActivityReported ? 1 : 0, now = uow.Now,
-                });
-        }
+        // Today's snapshot of this account replaces any earlier run's of the same day.
+        await uow.ExecuteAsync("DELETE FROM seat_usage_days WHERE vendor_account_id = @accountId AND day = @today", new { accountId, today });
+        // One command executed per row (Dapper reuses it, so SQLite reuses the prepared statement).
+        await uow.ExecuteAsync(
+            """
+            INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
+                activity_reported, recorded_at)
+            VALUES (@SeatId, @today, @tenantId, @SubscriptionId, @PersonId, @accountId, @LastActiveOn, @active, @reported, @now)
+            """,
+            plan.Usage.Select(u => new
+            {
+                u.SeatId, today, tenantId, u.SubscriptionId, u.PersonId, accountId, u.LastActiveOn, active = u.Active ? 1 : 0,
+                reported = u.ActivityReported ? 1 : 0, now = uow.Now,
+            }).ToList());
 
         if (reading.ConnectorName != "csv")
         {

@@ -12,20 +12,18 @@ internal static class MemberSnapshot
     public static async Task ReplaceAsync(UnitOfWork uow, Guid tenantId, Guid accountId, IReadOnlyList<VendorMember> members, string source)
     {
         await uow.ExecuteAsync("DELETE FROM vendor_members WHERE vendor_account_id = @accountId AND tenant_id = @tenantId", new { accountId, tenantId });
-        foreach (var m in members)
-        {
-            await uow.ExecuteAsync(
-                """
-                INSERT INTO vendor_members (vendor_account_id, email, tenant_id, external_id, display_name, role, status, joined_on, last_active_on,
-                    source, read_at)
-                VALUES (@accountId, @email, @tenantId, @externalId, @displayName, @role, @status, @joinedOn, @lastActiveOn, @source, @now)
-                """,
-                new
-                {
-                    accountId, email = m.Email.ToLowerInvariant(), tenantId, externalId = m.ExternalId, displayName = m.DisplayName, role = m.Role,
-                    status = m.Status, joinedOn = m.JoinedOn, lastActiveOn = m.LastActiveOn, source, now = uow.Now,
-                });
-        }
+        // One command executed per member (Dapper reuses it, so SQLite reuses the prepared statement).
+        await uow.ExecuteAsync(
+            """
+            INSERT INTO vendor_members (vendor_account_id, email, tenant_id, external_id, display_name, role, status, joined_on, last_active_on,
+                source, read_at)
+            VALUES (@accountId, @email, @tenantId, @externalId, @displayName, @role, @status, @joinedOn, @lastActiveOn, @source, @now)
+            """,
+            members.GroupBy(m => m.Email.ToLowerInvariant()).Select(g => g.First()).Select(m => new
+            {
+                accountId, email = m.Email.ToLowerInvariant(), tenantId, externalId = m.ExternalId, displayName = m.DisplayName, role = m.Role,
+                status = m.Status, joinedOn = m.JoinedOn, lastActiveOn = m.LastActiveOn, source, now = uow.Now,
+            }).ToList());
     }
 
     /// <summary>Reads a CSV body, bounded in size; null when the request carries none.</summary>
