@@ -21,6 +21,11 @@ if (args is ["reconcile", ..])
     return await LicenceOps.Bench.Reconciliation.ReconciliationBench.RunAsync(args[1..]);
 }
 
+if (args is ["report", ..])
+{
+    return await LicenceOps.Bench.Reports.ReportBench.RunAsync(args[1..]);
+}
+
 BenchOptions? options;
 try
 {

@@ -10,6 +10,8 @@ using LicenceOps.Seats.Features.Findings;
 using LicenceOps.Seats.Features.SettingsWatch;
 using LicenceOps.Seats.Reconciliation;
 using LicenceOps.Seats.Features.ManualTasks;
+using LicenceOps.Seats.Features.Renewals;
+using LicenceOps.Seats.Features.Reports;
 using LicenceOps.Seats.Features.SeatRequests;
 using LicenceOps.Seats.Features.Seats;
 using LicenceOps.Seats.Features.SeatImport;
@@ -93,7 +95,10 @@ public sealed class SeatsModule : IModule
         bus.AddConsumer<PersonMovedDepartmentConsumer>();
         bus.AddConsumer<PersonLeavingConsumer>();
         bus.AddConsumer<PersonLeftConsumer>();
+        bus.AddConsumer<InvoiceIssuedConsumer>();
         bus.AddConsumer<TenantDomainsConsumer>();
+        bus.AddConsumer<SeatsTenantProfileConsumer>();
+        bus.AddConsumer<SeatsDepartmentConsumer>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
@@ -152,6 +157,11 @@ public sealed class SeatsModule : IModule
         ReclaimSeat.Map(tenant);
         ReconciliationPolicyEndpoints.Map(tenant);
         SettingsWatchEndpoints.Map(api, tenant);
+
+        ReadUsageReport.Map(tenant);
+        ReadSavingsLedger.Map(tenant);
+        ReadRenewals.Map(api, tenant);
+        DecideRenewal.Map(tenant);
 
         api.MapGroup("/seats").MapAuditLog<SeatsModule>();
     }

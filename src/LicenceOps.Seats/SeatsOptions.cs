@@ -15,6 +15,9 @@ public sealed class SeatsOptions
     /// <summary>Vendor API calls: resilience and default addresses (section "Seats:Vendors").</summary>
     public Vendors.Http.VendorHttpOptions Vendors { get; set; } = new();
 
+    /// <summary>Renewal planning: seats to renew = active seats plus this percentage, rounded up (room for joiners).</summary>
+    public decimal RenewalHeadroomPercent { get; set; } = 10m;
+
     /// <summary>Where the Data Protection key ring that encrypts vendor credentials lives; default: "keys" in the data directory.</summary>
     public string? CredentialKeyDirectory { get; set; }
 

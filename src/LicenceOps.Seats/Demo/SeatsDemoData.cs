@@ -82,7 +82,7 @@ internal static class SeatsDemoData
     /// The member exports staff imported from the two CSV-connected workspaces, stored as the import endpoint stores them,
     /// and two settings staff checked. The reconciliation job (every 5 minutes) compares them with the demo seats once the
     /// demo people have arrived, so a fresh install shows real findings: a shadow user and a personal-account activation at
-    /// each tenant, member counts that differ, a drifted ChatGPT setting and unverified settings.
+    /// each tenant, member counts that differ, an inactive ChatGPT seat, a drifted ChatGPT setting and unverified settings.
     /// </summary>
     private static async Task MemberExportsAsync(UnitOfWork uow, Guid acmeChatGpt, Guid nordwindGemini)
     {
@@ -91,7 +91,8 @@ internal static class SeatsDemoData
             new(email, "member", status, lastActiveDaysAgo is { } d ? today.AddDays(-d) : null, null, name, today.AddDays(-120));
         await MemberSnapshot.ReplaceAsync(uow, DemoData.AcmeTenantId, acmeChatGpt,
         [
-            Member($"emma.leroy@{DemoData.AcmeDomain}", VendorMemberStatuses.Active, 2, "Emma Leroy"),
+            // Emma has not opened ChatGPT for six weeks: her seat is the demo's inactive seat to reclaim.
+            Member($"emma.leroy@{DemoData.AcmeDomain}", VendorMemberStatuses.Active, 41, "Emma Leroy"),
             Member($"marc.dupont@{DemoData.AcmeDomain}", VendorMemberStatuses.Active, 5, "Marc Dupont"),
             Member("lucas.petit.perso@gmail.com", VendorMemberStatuses.Active, 1, "Lucas Petit"),
         ], "csv");

@@ -97,7 +97,7 @@ public sealed class ReconciliationTests
         {
             people[name] = await PersonAsync(tenantId, $"{name}@client.test", $"{char.ToUpperInvariant(name[0])}{name[1..]} Client");
         }
-        var sub = (await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "claude-team-standard-monthly", quantity: 8, salePrice: 27.50m)).Id();
+        var sub = (await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "claude-team-standard-monthly", quantity: 8, salePrice: 27.50m)).Id();
         await TakeOverAsync(tenantId, sub, """
             email,status,last active
             ann@client.test,active,2026-11-20
@@ -107,7 +107,7 @@ public sealed class ReconciliationTests
             eve@client.test,active,2026-11-20
             fay@client.test,invited,
             """);
-        var perplexity = (await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "perplexity-enterprise-pro", quantity: 2, salePrice: 40m)).Id();
+        var perplexity = (await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "perplexity-enterprise-pro", quantity: 2, salePrice: 40m)).Id();
         await TakeOverAsync(tenantId, perplexity, "email,status,last active\neve@client.test,active,2026-11-20\n");
         var account = await AccountAsync(tenantId, sub, new
         {
@@ -331,7 +331,7 @@ public sealed class ReconciliationTests
         graph.On("GET", "/v1.0/copilot/reports/getMicrosoft365CopilotUsageUserDetail(period='D30')",
             new FakeReply(200, FakeVendorServer.Fixture("graph_copilotUsageUserDetail_v1.csv"), "text/csv"));
         var tenantId = Guid.NewGuid();
-        var sub = (await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "m365-copilot-annual", quantity: 5, salePrice: 30.00m)).Id();
+        var sub = (await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "m365-copilot-annual", quantity: 5, salePrice: 30.00m)).Id();
         var account = await AccountAsync(tenantId, sub, new
         {
             vendorCode = "microsoft", connector = "graph", displayName = "Client M365", baseAddress = graph.BaseAddress.AbsoluteUri,
@@ -427,6 +427,8 @@ public sealed class ReconciliationTests
         Assert.That(all.Any(f => f.Str("kind") == "shadow_user" && f.GetProperty("memberEmail").GetString() == "marc.dupont@acme-conseil.fr"), Is.True);
         Assert.That(all.Any(f => f.Str("kind") == "wrong_account" && f.GetProperty("memberEmail").GetString() == "felix.wagner.hh@outlook.com"), Is.True);
         Assert.That(all.Any(f => f.Str("kind") == "setting_drift"), Is.True, "the demo's ChatGPT training setting was seen on");
+        Assert.That(all.Any(f => f.Str("kind") == "inactive_seat" && f.GetProperty("memberEmail").GetString() == "emma.leroy@acme-conseil.fr"),
+            Is.True, "Emma's ChatGPT seat has seen no activity for six weeks: the demo's seat to reclaim");
         Assert.That(all.Any(f => f.Str("kind") == "shadow_user" && f.GetProperty("memberEmail").GetString()!.StartsWith("lukas.weber", StringComparison.Ordinal)),
             Is.False, "Lukas holds the Gemini seat his department's template gave him");
         Assert.That(all.Where(f => f.Str("kind") == "shadow_user").All(f => f.GetProperty("monthlyEffectEur").GetDecimal() > 0), Is.True);
