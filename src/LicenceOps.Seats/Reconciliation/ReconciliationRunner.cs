@@ -178,8 +178,17 @@ public sealed class ReconciliationRunner(
         foreach (var activation in plan.Activations)
         {
             var seat = await SeatLedger.FindAsync(uow, tenantId, activation.SeatId);
-            if (seat is not null && await SeatLedger.TransitionAsync(uow, seat, SeatStatus.Invited, SeatStatus.Active,
-                    $"the vendor lists {activation.MemberEmail} as an active member (reconciliation run {runId})"))
+            var why = $"the vendor lists {activation.MemberEmail} as an active member (reconciliation run {runId})";
+            if (seat?.Status == "requested")
+            {
+                // Already a member before our invite went out: the seat passes through invited, as every activation does.
+                if (!await SeatLedger.TransitionAsync(uow, seat, SeatStatus.Requested, SeatStatus.Invited, why))
+                {
+                    continue;
+                }
+                seat = await SeatLedger.FindAsync(uow, tenantId, activation.SeatId);
+            }
+            if (seat is not null && await SeatLedger.TransitionAsync(uow, seat, SeatStatus.Invited, SeatStatus.Active, why))
             {
                 activated++;
                 kicks.AddRange(await SeatWorkflows.WaitingOnSeatAsync(uow, seat.Id));
