@@ -16,6 +16,10 @@ if (args is ["http", ..])
 {
     return await LicenceOps.Bench.Http.HttpBench.RunAsync(args[1..]);
 }
+if (args is ["reconcile", ..])
+{
+    return await LicenceOps.Bench.Reconciliation.ReconciliationBench.RunAsync(args[1..]);
+}
 
 if (args is ["report", ..])
 {

@@ -19,12 +19,17 @@ internal static class FindingStore
         var kinds = evaluatedKinds.Concat(planned.Select(p => p.Kind)).Distinct().ToArray();
         var existing = await uow.QueryAsync<ExistingFindingRow>(
             """
-            SELECT id AS Id, kind AS Kind, subject_key AS SubjectKey, status AS Status, vendor_account_id AS VendorAccountId
+            SELECT id AS Id, kind AS Kind, subject_key AS SubjectKey, status AS Status, vendor_account_id AS VendorAccountId,
+                   vendor_name AS VendorName, subscription_id AS SubscriptionId, seat_id AS SeatId, person_id AS PersonId, member_email AS MemberEmail,
+                   summary AS Summary, recommended_action AS RecommendedAction, needs_client AS NeedsClient,
+                   monthly_effect_cents AS MonthlyEffectCents, effect_basis AS EffectBasis
             FROM findings WHERE tenant_id = @tenantId AND kind IN @kinds
             """, new { tenantId, kinds });
         var changes = FindingMerge.Merge(
             existing.Select(e => new ExistingFinding(e.Id, e.Kind, e.SubjectKey, e.Status, e.VendorAccountId)).ToList(), planned, evaluatedKinds, accountId);
 
+        var rowsById = existing.ToDictionary(e => e.Id);
+        var unchanged = new List<Guid>();
         int opened = 0, updated = 0, closed = 0;
         foreach (var change in changes)
         {
@@ -83,6 +88,12 @@ internal static class FindingStore
                 case FindingChangeKind.Refresh:
                 {
                     var p = change.Planned!;
+                    updated++;
+                    if (rowsById[change.Existing!.Id].Matches(p, accountId, vendorName))
+                    {
+                        unchanged.Add(change.Existing.Id);
+                        break;
+                    }
                     await uow.ExecuteAsync(
                         """
                         UPDATE findings SET vendor_account_id = @accountId, vendor_code = @vendorCode, vendor_name = @vendorName,
@@ -96,7 +107,6 @@ internal static class FindingStore
                             id = change.Existing!.Id, accountId, vendorCode, vendorName, p.SubscriptionId, p.SeatId, p.PersonId, p.MemberEmail, p.Summary,
                             p.RecommendedAction, needsClient = p.NeedsClient ? 1 : 0, p.MonthlyEffectCents, p.EffectBasis, now = uow.Now, runId,
                         });
-                    updated++;
                     break;
                 }
                 case FindingChangeKind.AutoClose:
@@ -118,6 +128,12 @@ internal static class FindingStore
                     break;
                 }
             }
+        }
+        // Findings seen again exactly as stored only move their last seen, a handful of statements for any number.
+        foreach (var chunk in unchanged.Chunk(500))
+        {
+            await uow.ExecuteAsync("UPDATE findings SET last_seen_at = @now, last_run_id = @runId, updated_at = @now WHERE id IN @ids",
+                new { ids = chunk, now = uow.Now, runId });
         }
         return new FindingCounts(opened, updated, closed);
     }

@@ -1,3 +1,5 @@
+using LicenceOps.Seats.Domain.Reconciliation;
+
 namespace LicenceOps.Seats.Reconciliation;
 
 internal sealed class RunSubscriptionRow
@@ -47,6 +49,22 @@ internal sealed class ExistingFindingRow
     public string SubjectKey { get; set; } = "";
     public string Status { get; set; } = "";
     public Guid? VendorAccountId { get; set; }
+    public string? VendorName { get; set; }
+    public Guid? SubscriptionId { get; set; }
+    public Guid? SeatId { get; set; }
+    public Guid? PersonId { get; set; }
+    public string? MemberEmail { get; set; }
+    public string Summary { get; set; } = "";
+    public string RecommendedAction { get; set; } = "";
+    public bool NeedsClient { get; set; }
+    public long MonthlyEffectCents { get; set; }
+    public string EffectBasis { get; set; } = "";
+
+    /// <summary>True when a run's planned finding would write exactly what is stored (only last seen moves).</summary>
+    public bool Matches(PlannedFinding p, Guid accountId, string vendorName) =>
+        VendorAccountId == accountId && VendorName == vendorName && SubscriptionId == p.SubscriptionId && SeatId == p.SeatId
+        && PersonId == p.PersonId && MemberEmail == p.MemberEmail && Summary == p.Summary && RecommendedAction == p.RecommendedAction
+        && NeedsClient == p.NeedsClient && MonthlyEffectCents == p.MonthlyEffectCents && EffectBasis == p.EffectBasis;
 }
 
 internal sealed class BaselineRow

@@ -178,8 +178,17 @@ public sealed class ReconciliationRunner(
         foreach (var activation in plan.Activations)
         {
             var seat = await SeatLedger.FindAsync(uow, tenantId, activation.SeatId);
-            if (seat is not null && await SeatLedger.TransitionAsync(uow, seat, SeatStatus.Invited, SeatStatus.Active,
-                    $"the vendor lists {activation.MemberEmail} as an active member (reconciliation run {runId})"))
+            var why = $"the vendor lists {activation.MemberEmail} as an active member (reconciliation run {runId})";
+            if (seat?.Status == "requested")
+            {
+                // Already a member before our invite went out: the seat passes through invited, as every activation does.
+                if (!await SeatLedger.TransitionAsync(uow, seat, SeatStatus.Requested, SeatStatus.Invited, why))
+                {
+                    continue;
+                }
+                seat = await SeatLedger.FindAsync(uow, tenantId, activation.SeatId);
+            }
+            if (seat is not null && await SeatLedger.TransitionAsync(uow, seat, SeatStatus.Invited, SeatStatus.Active, why))
             {
                 activated++;
                 kicks.AddRange(await SeatWorkflows.WaitingOnSeatAsync(uow, seat.Id));
@@ -187,21 +196,7 @@ public sealed class ReconciliationRunner(
         }
         uow.OnCommitted(() => kicker.Kick(kicks));
 
-        foreach (var u in plan.Usage)
-        {
-            await uow.ExecuteAsync("DELETE FROM seat_usage_days WHERE seat_id = @SeatId AND day = @today", new { u.SeatId, today });
-            await uow.ExecuteAsync(
-                """
-                INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
-                    activity_reported, recorded_at)
-                VALUES (@SeatId, @today, @tenantId, @SubscriptionId, @PersonId, @accountId, @LastActiveOn, @active, @reported, @now)
-                """,
-                new
-                {
-                    u.SeatId, today, tenantId, u.SubscriptionId, u.PersonId, accountId, u.LastActiveOn, active = u.Active ? 1 : 0,
-                    reported = u.ActivityReported ? 1 : 0, now = uow.Now,
-                });
-        }
+        await WriteUsageAsync(uow, tenantId, accountId, today, plan.Usage);
 
         if (reading.ConnectorName != "csv")
         {
@@ -223,6 +218,54 @@ public sealed class ReconciliationRunner(
         await uow.AuditAsync("reconciliation_run", runId, "succeeded",
             new { accountId, members = reading.Members.Members.Count, counts.Opened, counts.Updated, counts.Closed, activated, notes = reading.Members.Notes },
             tenantId);
+    }
+
+    /// <summary>
+    /// Today's usage snapshot of this account: rows an earlier run of the same day already wrote with the same values stay,
+    /// the others are replaced (hourly runs mostly confirm what the first run of the day wrote). Deletes go through the
+    /// (tenant_id, day) index.
+    /// </summary>
+    private static async Task WriteUsageAsync(UnitOfWork uow, Guid tenantId, Guid accountId, DateOnly today, IReadOnlyList<UsageSnapshot> usage)
+    {
+        var stored = (await uow.QueryAsync<StoredUsageRow>(
+            """
+            SELECT seat_id AS SeatId, subscription_id AS SubscriptionId, person_id AS PersonId, last_active_on AS LastActiveOn, active AS Active,
+                   activity_reported AS ActivityReported
+            FROM seat_usage_days WHERE tenant_id = @tenantId AND day = @today AND vendor_account_id = @accountId
+            """, new { tenantId, today, accountId })).ToDictionary(r => r.SeatId);
+        var planned = usage.ToDictionary(u => u.SeatId);
+        var stale = stored.Values.Where(r => !planned.TryGetValue(r.SeatId, out var u) || !r.Same(u)).Select(r => r.SeatId).ToList();
+        foreach (var chunk in stale.Chunk(500))
+        {
+            await uow.ExecuteAsync("DELETE FROM seat_usage_days WHERE tenant_id = @tenantId AND day = @today AND seat_id IN @ids",
+                new { tenantId, today, ids = chunk });
+        }
+        var fresh = usage.Where(u => !stored.TryGetValue(u.SeatId, out var r) || !r.Same(u)).ToList();
+        // One command executed per row (Dapper reuses it, so SQLite reuses the prepared statement).
+        await uow.ExecuteAsync(
+            """
+            INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
+                activity_reported, recorded_at)
+            VALUES (@SeatId, @today, @tenantId, @SubscriptionId, @PersonId, @accountId, @LastActiveOn, @active, @reported, @now)
+            """,
+            fresh.Select(u => new
+            {
+                u.SeatId, today, tenantId, u.SubscriptionId, u.PersonId, accountId, u.LastActiveOn, active = u.Active ? 1 : 0,
+                reported = u.ActivityReported ? 1 : 0, now = uow.Now,
+            }).ToList());
+    }
+
+    private sealed class StoredUsageRow
+    {
+        public Guid SeatId { get; set; }
+        public Guid SubscriptionId { get; set; }
+        public Guid PersonId { get; set; }
+        public DateOnly? LastActiveOn { get; set; }
+        public bool Active { get; set; }
+        public bool ActivityReported { get; set; }
+
+        public bool Same(UsageSnapshot u) => SubscriptionId == u.SubscriptionId && PersonId == u.PersonId && LastActiveOn == u.LastActiveOn
+                                             && Active == u.Active && ActivityReported == u.ActivityReported;
     }
 
     internal static async Task<TenantPolicy> LoadPolicyAsync(UnitOfWork uow, Guid tenantId, ReconciliationOptions defaults)

@@ -85,6 +85,16 @@ public class ReconciliationPlannerTests
     }
 
     [Test]
+    public void A_requested_seat_whose_person_the_vendor_already_lists_active_is_activated_and_can_be_inactive()
+    {
+        var emma = Seat("emma@client.fr", status: "requested");
+        var plan = ReconciliationPlanner.Plan(Input([emma], [Member("emma@client.fr", daysAgo: 41)]));
+        Assert.That(plan.Activations.Single().SeatId, Is.EqualTo(emma.SeatId));
+        Assert.That(Single(plan, FindingKinds.InactiveSeat).SeatId, Is.EqualTo(emma.SeatId));
+        Assert.That(plan.Findings.Select(f => f.Kind), Does.Not.Contain(FindingKinds.MemberCountMismatch));
+    }
+
+    [Test]
     public void A_requested_seat_is_not_expected_at_the_vendor_yet()
     {
         var plan = ReconciliationPlanner.Plan(Input([Seat("new@client.fr", status: "requested")], []));

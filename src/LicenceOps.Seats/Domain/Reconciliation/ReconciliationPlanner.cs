@@ -138,10 +138,21 @@ public static class ReconciliationPlanner
 
         // Seats: are they where we think, in use, activated?
         var inactiveDays = input.Policy.InactiveAfterDays;
-        foreach (var seat in atVendor)
+        var takenUp = 0;
+        foreach (var seat in input.Seats.Where(s => s.Status is "requested" or "invited" or "active" or "suspended"))
         {
             var email = Normalise(seat.PersonEmail);
             byEmail.TryGetValue(email, out var member);
+            if (seat.Status == "requested")
+            {
+                // Not expected at the vendor before its invite, unless the vendor already lists the person active with the
+                // company address (an existing member): then the invite is moot and the seat is active.
+                if (member?.Status != VendorMemberStatuses.Active)
+                {
+                    continue;
+                }
+                takenUp++;
+            }
             var listed = member is not null && member.Status is VendorMemberStatuses.Active or VendorMemberStatuses.Invited;
             var status = seat.Status;
             var seatPrice = PriceOf(seat.SubscriptionId);
@@ -161,7 +172,7 @@ public static class ReconciliationPlanner
                 continue;
             }
 
-            if (status == "invited" && member.Status == VendorMemberStatuses.Active)
+            if (status is "invited" or "requested" && member.Status == VendorMemberStatuses.Active)
             {
                 activations.Add(new SeatActivation(seat.SeatId, seat.SubscriptionId, seat.PersonId, email));
                 status = "active";
@@ -189,7 +200,7 @@ public static class ReconciliationPlanner
             {
                 continue;
             }
-            var justActivated = seat.Status == "invited";
+            var justActivated = seat.Status is "invited" or "requested";
             var reference = last ?? (justActivated ? today : seat.AssignedOn);
             var idle = today.DayNumber - reference.DayNumber;
             var other = input.OtherTools
@@ -222,11 +233,12 @@ public static class ReconciliationPlanner
 
         // Counts and quantities.
         var memberCount = members.Count(m => m.Status is VendorMemberStatuses.Active or VendorMemberStatuses.Invited);
-        if (memberCount != atVendor.Count && input.Subscriptions.Count > 0)
+        var recorded = atVendor.Count + takenUp;
+        if (memberCount != recorded && input.Subscriptions.Count > 0)
         {
             var subscription = input.Subscriptions[0].Id;
             findings.Add(new PlannedFinding(FindingKinds.MemberCountMismatch, $"account:{account}", subscription, null, null, null,
-                $"The {input.VendorName} workspace lists {memberCount} member(s) (active or invited); LicenceOps records {atVendor.Count} seat(s) there.",
+                $"The {input.VendorName} workspace lists {memberCount} member(s) (active or invited); LicenceOps records {recorded} seat(s) there.",
                 "Work through this account's shadow-user, missing-member and wrong-account findings; they explain the difference.",
                 NeedsClient: false, 0, "summary of the member-level findings of this account, which carry the euro effect (not counted twice)"));
         }

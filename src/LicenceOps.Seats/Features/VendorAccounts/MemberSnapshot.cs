@@ -10,23 +10,52 @@ internal static class MemberSnapshot
 {
     public const int MaxBodyBytes = 5 * 1024 * 1024;
 
+    /// <summary>
+    /// Replaces the account's member list with <paramref name="members"/>, writing only what changed (a reconciliation
+    /// rereads the same list every hour); read_at moves for every row, since the whole list was read now.
+    /// </summary>
     public static async Task ReplaceAsync(UnitOfWork uow, Guid tenantId, Guid accountId, IReadOnlyList<VendorMember> members, string source)
     {
-        await uow.ExecuteAsync("DELETE FROM vendor_members WHERE vendor_account_id = @accountId AND tenant_id = @tenantId", new { accountId, tenantId });
-        foreach (var m in members)
+        var stored = (await uow.QueryAsync<StoredMember>(
+            """
+            SELECT email AS Email, external_id AS ExternalId, display_name AS DisplayName, role AS Role, status AS Status, joined_on AS JoinedOn,
+                   last_active_on AS LastActiveOn, source AS Source
+            FROM vendor_members WHERE vendor_account_id = @accountId AND tenant_id = @tenantId
+            """, new { accountId, tenantId })).ToDictionary(m => m.Email);
+        var latest = members.GroupBy(m => m.Email.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First());
+        var stale = stored.Values.Where(m => !latest.TryGetValue(m.Email, out var now) || !m.Same(now, source)).Select(m => m.Email).ToList();
+        foreach (var chunk in stale.Chunk(500))
         {
-            await uow.ExecuteAsync(
-                """
-                INSERT INTO vendor_members (vendor_account_id, email, tenant_id, external_id, display_name, role, status, joined_on, last_active_on,
-                    source, read_at)
-                VALUES (@accountId, @email, @tenantId, @externalId, @displayName, @role, @status, @joinedOn, @lastActiveOn, @source, @now)
-                """,
-                new
-                {
-                    accountId, email = m.Email.ToLowerInvariant(), tenantId, externalId = m.ExternalId, displayName = m.DisplayName, role = m.Role,
-                    status = m.Status, joinedOn = m.JoinedOn, lastActiveOn = m.LastActiveOn, source, now = uow.Now,
-                });
+            await uow.ExecuteAsync("DELETE FROM vendor_members WHERE vendor_account_id = @accountId AND email IN @emails", new { accountId, emails = chunk });
         }
+        await uow.ExecuteAsync("UPDATE vendor_members SET read_at = @now WHERE vendor_account_id = @accountId", new { accountId, now = uow.Now });
+        // One command executed per member (Dapper reuses it, so SQLite reuses the prepared statement).
+        await uow.ExecuteAsync(
+            """
+            INSERT INTO vendor_members (vendor_account_id, email, tenant_id, external_id, display_name, role, status, joined_on, last_active_on,
+                source, read_at)
+            VALUES (@accountId, @email, @tenantId, @externalId, @displayName, @role, @status, @joinedOn, @lastActiveOn, @source, @now)
+            """,
+            latest.Where(p => !stored.TryGetValue(p.Key, out var old) || !old.Same(p.Value, source)).Select(p => new
+            {
+                accountId, email = p.Key, tenantId, externalId = p.Value.ExternalId, displayName = p.Value.DisplayName, role = p.Value.Role,
+                status = p.Value.Status, joinedOn = p.Value.JoinedOn, lastActiveOn = p.Value.LastActiveOn, source, now = uow.Now,
+            }).ToList());
+    }
+
+    private sealed class StoredMember
+    {
+        public string Email { get; set; } = "";
+        public string? ExternalId { get; set; }
+        public string? DisplayName { get; set; }
+        public string? Role { get; set; }
+        public string Status { get; set; } = "";
+        public DateOnly? JoinedOn { get; set; }
+        public DateOnly? LastActiveOn { get; set; }
+        public string Source { get; set; } = "";
+
+        public bool Same(VendorMember m, string source) => ExternalId == m.ExternalId && DisplayName == m.DisplayName && Role == m.Role
+            && Status == m.Status && JoinedOn == m.JoinedOn && LastActiveOn == m.LastActiveOn && Source == source;
     }
 
     /// <summary>Reads a CSV body, bounded in size; null when the request carries none.</summary>

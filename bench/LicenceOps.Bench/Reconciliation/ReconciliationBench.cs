@@ -1,0 +1,264 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Hosting;
+using LicenceOps.Platform.Identity;
+using LicenceOps.Seats;
+using LicenceOps.Seats.Domain.Reconciliation;
+using LicenceOps.Seats.Reconciliation;
+using LicenceOps.Seats.Vendors.Accounts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LicenceOps.Bench.Reconciliation;
+
+/// <summary>
+/// "reconcile" verb: N tenants × M seats, each tenant a Claude organisation on one loopback fake speaking the Anthropic
+/// Admin API (users paged by after_id, invites, per-user analytics). First the floor: every account's pages fetched and
+/// parsed by the real connector, nothing else. Then the same accounts reconciled for real (fetch, plan, one write each:
+/// findings, usage rows, member snapshot, audit, outbox), then once more (steady state: findings refreshed, not opened).
+/// </summary>
+internal static class ReconciliationBench
+{
+    private const string Usage = """
+        LicenceOps reconciliation benchmark.
+
+        Usage:
+          dotnet run -c Release --project bench/LicenceOps.Bench -- reconcile [--tenants N] [--seats N] [--parallel N]
+
+          --tenants N   tenants, one Claude organisation each (default 1000)
+          --seats N     seats per tenant (default 100)
+          --parallel N  accounts reconciled at once (default: one per core); the floor uses the same
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int tenants = 1000, seats = 100, parallel = Environment.ProcessorCount;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--tenants": tenants = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--seats": seats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--parallel": parallel = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                default: Console.WriteLine(Usage); return args[i] is "--help" or "-h" ? 0 : 2;
+            }
+        }
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        await using var vendor = await StartVendorAsync(seats, today);
+        var vendorAddress = vendor.Urls.First();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "licenceops-bench", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+        Console.WriteLine($"LicenceOps reconciliation benchmark — {tenants} tenants × {seats} seats = {tenants * seats:N0} seats, {parallel} at once, " +
+                          $"vendor fake {vendorAddress}, data {dataDirectory}");
+
+        var app = LicenceOpsApplication.Create([], [new IdentityModule(), new SeatsModule()], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Configuration["Storage:DataDirectory"] = dataDirectory;
+            builder.Configuration["Jobs:RunServer"] = "false";
+            builder.Configuration["Demo:Seed"] = "false";
+            builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+            builder.Configuration["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning";
+        });
+        try
+        {
+            await app.StartAsync();
+            var services = app.Services;
+            var db = services.GetRequiredService<ModuleDatabase<SeatsModule>>();
+            var clock = Stopwatch.StartNew();
+            var accounts = await SeedAsync(db, services.GetRequiredService<VendorCredentials>(), vendorAddress, tenants, seats);
+            Console.WriteLine($"seeded {tenants * seats:N0} seats in {clock.Elapsed.TotalSeconds:0.0} s");
+
+            // Warm-up on one more tenant, outside the timings: JIT of both the reading and the writing path.
+            var warmUp = (await SeedAsync(db, services.GetRequiredService<VendorCredentials>(), vendorAddress, 1, seats, firstTenant: tenants))[0];
+            using (var scope = services.CreateScope())
+            {
+                var runner = scope.ServiceProvider.GetRequiredService<ReconciliationRunner>();
+                await runner.ReadVendorAsync(warmUp, warmUp.TenantId, CancellationToken.None);
+                await runner.RunAsync(warmUp.TenantId, warmUp.Id, RunTriggers.Manual, CancellationToken.None);
+            }
+
+            var memory = new MemoryWatch();
+            // Floor: fetch and parse every account's pages with the real connector, no database work. Measured before and
+            // after the runs (the machine's load moves it); the runs are compared with the faster of the two.
+            async Task<double> FloorAsync()
+            {
+                clock.Restart();
+                long members = 0;
+                await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (account, ct) =>
+                {
+                    using var scope = services.CreateScope();
+                    var runner = scope.ServiceProvider.GetRequiredService<ReconciliationRunner>();
+                    var (reading, failure) = await runner.ReadVendorAsync(account, account.TenantId, ct);
+                    if (reading is null)
+                    {
+                        throw new InvalidOperationException($"floor reading failed: {failure}");
+                    }
+                    Interlocked.Add(ref members, reading.Members.Members.Count);
+                    memory.SampleEvery(25);
+                });
+                var seconds = clock.Elapsed.TotalSeconds;
+                Console.WriteLine($"floor (fetch + parse only): {seconds:0.00} s, {members:N0} members read, {tenants * seats / seconds:N0} seats/s");
+                return seconds;
+            }
+
+            var floor = await FloorAsync();
+            var runs = new List<(string Pass, double Seconds)>();
+            foreach (var pass in new[] { "first run (findings opened)", "second run (steady state)" })
+            {
+                clock.Restart();
+                var failed = 0;
+                await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (account, ct) =>
+                {
+                    using var scope = services.CreateScope();
+                    var run = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>().RunAsync(account.TenantId, account.Id, RunTriggers.Manual, ct);
+                    if (run?.State != RunStates.Succeeded && Interlocked.Increment(ref failed) <= 3)
+                    {
+                        Console.WriteLine($"  run failed: {run?.FailureReason}");
+                    }
+                    memory.SampleEvery(25);
+                });
+                var seconds = clock.Elapsed.TotalSeconds;
+                runs.Add((pass, seconds));
+                Console.WriteLine($"{pass}: {seconds:0.00} s, {tenants * seats / seconds:N0} seats/s, {failed} failed run(s)");
+            }
+            floor = Math.Min(floor, await FloorAsync());
+            foreach (var (pass, seconds) in runs)
+            {
+                Console.WriteLine($"{pass}: {seconds / floor:0.00}× the floor ({floor:0.00} s; goal < 2×)");
+            }
+            var findings = await db.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM findings");
+            var usage = await db.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM seat_usage_days");
+            memory.Sample();
+            using var process = Process.GetCurrentProcess();
+            Console.WriteLine($"findings: {findings:N0}, usage rows: {usage:N0}; peak managed heap {memory.PeakManagedBytes / 1024 / 1024:N0} MiB, " +
+                              $"peak working set {process.PeakWorkingSet64 / 1024 / 1024:N0} MiB");
+            return 0;
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            try
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open by the runtime: the temporary directory is left for the OS to clean.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Tenant n's organisation: members u0..u{seats-1} minus u0 and u1 (removed at the vendor), plus two shadow users and a
+    /// gmail account; every fifth member idle for 45 days. Pages of 100 follow after_id like the real API.
+    /// </summary>
+    private static async Task<WebApplication> StartVendorAsync(int seats, DateOnly today)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        List<(string Id, string Email, DateOnly LastActive)> Members(int tenant)
+        {
+            var list = new List<(string, string, DateOnly)>(seats + 3);
+            for (var i = 2; i < seats; i++)
+            {
+                list.Add(($"user_{tenant}_{i:D6}", $"u{i}@t{tenant}.bench.example", i % 5 == 0 ? today.AddDays(-45) : today.AddDays(-1)));
+            }
+            list.Add(($"user_{tenant}_s1", $"shadow1@t{tenant}.bench.example", today.AddDays(-2)));
+            list.Add(($"user_{tenant}_s2", $"shadow2@t{tenant}.bench.example", today.AddDays(-3)));
+            list.Add(($"user_{tenant}_g", $"private{tenant}@gmail.com", today.AddDays(-1)));
+            return list;
+        }
+        app.MapGet("/t/{tenant:int}/v1/organizations/users", (int tenant, string? after_id, int? limit) =>
+        {
+            var all = Members(tenant);
+            var start = after_id is null ? 0 : all.FindIndex(m => m.Id == after_id) + 1;
+            var page = all.Skip(start).Take(limit ?? 20).ToList();
+            var json = new StringBuilder("{\"data\":[");
+            for (var i = 0; i < page.Count; i++)
+            {
+                json.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture,
+                    $$"""{"id":"{{page[i].Id}}","added_at":"2025-10-30T23:58:27.427722Z","email":"{{page[i].Email}}","name":"Member {{i}}","role":"user","type":"user"}""");
+            }
+            var more = start + page.Count < all.Count;
+            json.Append(CultureInfo.InvariantCulture, $$"""],"first_id":"{{page.FirstOrDefault().Id}}","has_more":{{(more ? "true" : "false")}},"last_id":"{{page.LastOrDefault().Id}}"}""");
+            return Results.Text(json.ToString(), "application/json");
+        });
+        app.MapGet("/t/{tenant:int}/v1/organizations/invites", () =>
+            Results.Text("""{"data":[],"first_id":null,"has_more":false,"last_id":null}""", "application/json"));
+        app.MapGet("/t/{tenant:int}/v1/organizations/analytics/users", (int tenant) =>
+        {
+            var json = new StringBuilder("{\"data\":[");
+            var first = true;
+            foreach (var m in Members(tenant))
+            {
+                json.Append(first ? "" : ",").Append(CultureInfo.InvariantCulture,
+                    $$"""{"chat_metrics":{"message_count":3},"distinct_user_count":1,"last_activity_date":"{{m.LastActive:yyyy-MM-dd}}","user":{"id":"{{m.Id}}","email_address":"{{m.Email}}","type":""").Append("\"user\"}}");
+                first = false;
+            }
+            json.Append("],\"next_page\":null}");
+            return Results.Text(json.ToString(), "application/json");
+        });
+        await app.StartAsync();
+        return app;
+    }
+
+    private static async Task<List<VendorAccountRow>> SeedAsync(
+        ModuleDatabase<SeatsModule> db, VendorCredentials credentials, string vendorAddress, int tenants, int seats, int firstTenant = 0)
+    {
+        var secret = credentials.Protect("sk-ant-bench");
+        var accounts = new List<VendorAccountRow>(tenants);
+        for (var n = firstTenant; n < firstTenant + tenants; n++)
+        {
+            var tenantId = Guid.NewGuid();
+            var accountId = Guid.NewGuid();
+            var subscriptionId = Guid.NewGuid();
+            var tenant = n;
+            await db.WriteAsync(async uow =>
+            {
+                var now = uow.Now;
+                await uow.ExecuteAsync(
+                    """
+                    INSERT INTO vendor_accounts (id, tenant_id, vendor_code, connector, display_name, base_address, settings, protected_secret, created_at, updated_at)
+                    VALUES (@accountId, @tenantId, 'anthropic', 'anthropic', @name, @address, '{}', @secret, @now, @now)
+                    """, new { accountId, tenantId, name = $"Tenant {tenant} Claude", address = $"{vendorAddress}/t/{tenant}/", secret, now });
+                await uow.ExecuteAsync(
+                    """
+                    INSERT INTO subscriptions (id, tenant_id, plan_code, vendor_account_id, committed_quantity, occupied_seats, term_start, renewal_date,
+                        sale_price_per_seat_eur, auto_increase_policy, created_at, updated_at, connected_account_id)
+                    VALUES (@subscriptionId, @tenantId, 'claude-team-standard-monthly', @ws, @seats, @seats, @start, @renewal, 27.50, 'allow', @now, @now, @accountId)
+                    """, new { subscriptionId, tenantId, ws = $"org-{tenant}", seats, start = new DateOnly(2026, 1, 1), renewal = new DateOnly(2027, 1, 1), now, accountId });
+                await uow.ExecuteAsync(
+                    """
+                    INSERT INTO tenant_reconciliation_policies (tenant_id, email_domains, domains_at, inactive_after_days, stale_invite_after_days, updated_at)
+                    VALUES (@tenantId, @domain, @now, 30, 14, @now)
+                    """, new { tenantId, domain = $"t{tenant}.bench.example", now });
+                for (var i = 0; i < seats; i++)
+                {
+                    var personId = Guid.NewGuid();
+                    await uow.ExecuteAsync(
+                        """
+                        INSERT INTO people (person_id, tenant_id, email, display_name, department_id, status, end_date, updated_at)
+                        VALUES (@personId, @tenantId, @email, @name, NULL, 'active', NULL, @now)
+                        """, new { personId, tenantId, email = $"u{i}@t{tenant}.bench.example", name = $"Person {i}", now });
+                    await uow.ExecuteAsync(
+                        """
+                        INSERT INTO seats (id, tenant_id, subscription_id, person_id, status, assigned_on, released_on, created_at, updated_at)
+                        VALUES (@id, @tenantId, @subscriptionId, @personId, 'active', @assigned, NULL, @now, @now)
+                        """, new { id = Guid.NewGuid(), tenantId, subscriptionId, personId, assigned = new DateOnly(2026, 1, 1), now });
+                }
+            });
+            accounts.Add((await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId", new { accountId }))!);
+        }
+        return accounts;
+    }
+}
