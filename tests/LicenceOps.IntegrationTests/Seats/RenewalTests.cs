@@ -25,6 +25,7 @@ public sealed class RenewalTests
         factory = new LicenceOpsFactory();
         staff = await factory.StaffClientAsync();
         tenantId = Guid.NewGuid();
+        await factory.EnsureIdentityKnowsTenantAsync(tenantId);
         copilot = await SubscriptionAsync("m365-copilot-annual", 10, 32m, "2027-03-01");
         perplexity = await SubscriptionAsync("perplexity-enterprise-pro", 3, 40m, "2026-12-10");
         for (var i = 0; i < 6; i++)
