@@ -46,6 +46,7 @@ public sealed class RenewalTests
 
     private async Task<Guid> SubscriptionAsync(string plan, int quantity, decimal price, string renewalDate)
     {
+        await factory.EnsureIdentityKnowsTenantAsync(tenantId);
         var response = await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/subscriptions", new
         {
             planCode = plan, vendorAccountId = $"ws-{Guid.NewGuid():N}", committedQuantity = quantity, termStart = "2026-03-01",
