@@ -2,6 +2,7 @@
 # The one command that runs every test of LicenceOps (what CI runs):
 #   - installs RabbitMQ when it is missing (root on Debian/Ubuntu), otherwise says what to install;
 #   - installs python3-aiosmtpd (the loopback SMTP server of the mail tests) the same way;
+#   - installs dovecot-imapd (the loopback IMAP server of the IMAP polling tests) the same way;
 #   - starts a private RabbitMQ node (scripts/rabbitmq.sh) and always stops it on exit;
 #   - runs `dotnet test LicenceOps.sln -c Release` (every test project), results on the console and as TRX;
 #   - prints `N passed, N failed, N skipped` (from the TRX counters) and exits with dotnet test's code.
@@ -52,6 +53,19 @@ install_aiosmtpd() {
 }
 
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || install_aiosmtpd
+
+# The IMAP polling tests run a private Dovecot (own config, base directory and loopback port, started per fixture by
+# tests/LicenceOps.IntegrationTests/Support/DovecotServer.cs); only the Debian package is needed, not its service.
+install_dovecot() {
+    if [[ $(id -u) -ne 0 ]] || ! is_debian_like; then
+        die "dovecot-imapd is not installed. Install it as root (apt-get install -y dovecot-imapd) or run this script as root on Debian/Ubuntu, which installs it."
+    fi
+    say "installing dovecot-imapd (apt-get)"
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends dovecot-imapd \
+        || die "apt-get could not install dovecot-imapd"
+}
+
+[[ -x /usr/sbin/dovecot ]] || install_dovecot
 
 # The browser tests drive Debian's Chromium; Playwright is never allowed to download a browser of its own.
 install_chromium() {

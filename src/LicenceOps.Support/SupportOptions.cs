@@ -58,6 +58,9 @@ public sealed class ImapSettings
 
     public string? Username { get; set; }
 
+    /// <summary>SHA-256 fingerprint of the IMAP server's certificate, to trust a self-signed one (see CertificatePin).</summary>
+    public string? TrustedCertificateSha256 { get; set; }
+
     public string? Password { get; set; }
 
     public string Folder { get; set; } = "INBOX";

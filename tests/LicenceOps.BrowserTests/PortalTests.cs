@@ -303,6 +303,66 @@ public sealed class PortalTests
     }
 
     [Test]
+    public async Task A_client_reads_adoption_savings_and_renewals_and_downloads_the_usage_report()
+    {
+        var (context, page) = await OpenAsync();
+        await using var _ = context;
+        await SignInAsync(page, PortalWorld.AcmeViewer);
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Usage" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Usage and renewals", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Adoption per month" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Active and inactive seats per month" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".kpi", new() { HasText = "Cost excl. VAT" })).ToContainTextAsync("€");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Upcoming renewals" })).ToBeVisibleAsync();
+        await CheckPageAsync(page, "client-usage");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download the report (PDF)" }).ClickAsync());
+        var saved = Path.Combine(PortalWorld.Artifacts, "usage-report.pdf");
+        await download.SaveAsAsync(saved);
+        using var pdf = PdfDocument.Open(saved);
+        var text = string.Join(" ", pdf.GetPages().Select(p => p.Text));
+        Assert.That(text, Does.Contain("Acme").Or.Contain("adoption").IgnoreCase, "the usage report PDF, in the page's language");
+    }
+
+    [Test]
+    public async Task Staff_reclaim_an_inactive_seat_from_the_findings_queue_and_the_client_dismisses_a_finding()
+    {
+        await PortalWorld.ReconcileUntilOpenAsync(PortalWorld.Acme, "inactive_seat");
+        var (context, page) = await OpenAsync();
+        await using var _ = context;
+        await SignInAsync(page, PortalWorld.StaffAdmin);
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Findings" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Findings across companies", Level = 1 })).ToBeVisibleAsync();
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "inactive seat" }).Filter(new() { HasText = "Acme Conseil SAS" });
+        await Expect(row).ToHaveCountAsync(1);
+        await CheckPageAsync(page, "staff-findings");
+
+        // One click: the seat is released and its vendor access goes through the offboarding steps.
+        await row.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Reclaim the seat of ") }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The seat is released");
+        await Expect(row).ToHaveCountAsync(0);
+        await page.GetByLabel("Status").SelectOptionAsync("resolved");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "inactive seat" }).First).ToContainTextAsync("resolved");
+
+        // The client sees what is at stake and dismisses an unknown member with a reason.
+        var (clientContext, client) = await OpenAsync();
+        await using var __ = clientContext;
+        await SignInAsync(client, PortalWorld.AcmeAdmin);
+        await client.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Findings" }).ClickAsync();
+        await Expect(client.Locator(".kpi", new() { HasText = "At stake per month" })).ToContainTextAsync("€");
+        await CheckPageAsync(client, "client-findings");
+        var shadow = client.GetByRole(AriaRole.Row).Filter(new() { HasText = "unknown member at the vendor" }).First;
+        await shadow.GetByRole(AriaRole.Textbox).FillAsync("Marc is our agency's designer, billed to the agency");
+        await shadow.GetByRole(AriaRole.Button, new() { Name = "Dismiss" }).ClickAsync();
+        await Expect(client.GetByRole(AriaRole.Status)).ToContainTextAsync("The finding is dismissed.");
+        Assert.That(await client.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Reclaim") }).CountAsync(), Is.Zero,
+            "only staff reclaim seats");
+    }
+
+    [Test]
     public async Task Staff_release_a_seat_and_see_it_released()
     {
         var (context, page) = await OpenAsync();

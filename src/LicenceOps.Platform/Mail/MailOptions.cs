@@ -43,4 +43,7 @@ public sealed class SmtpSettings
     public string? Password { get; set; }
 
     public int TimeoutSeconds { get; set; } = 60;
+
+    /// <summary>SHA-256 fingerprint of the server's own certificate, to trust a self-signed or private-CA server (see <see cref="CertificatePin"/>).</summary>
+    public string? TrustedCertificateSha256 { get; set; }
 }

@@ -20,7 +20,11 @@ public sealed class SmtpMailTransport(SmtpSettings settings) : IMailTransport
 
     public async Task SendAsync(MimeMessage message, CancellationToken ct)
     {
-        using var client = new SmtpClient { Timeout = settings.TimeoutSeconds * 1000 };
+        using var client = new SmtpClient
+        {
+            Timeout = settings.TimeoutSeconds * 1000,
+            ServerCertificateValidationCallback = CertificatePin.Validator(settings.TrustedCertificateSha256, "Mail:Smtp:TrustedCertificateSha256"),
+        };
         await client.ConnectAsync(settings.Host ?? throw new InvalidOperationException("Mail:Smtp:Host is not set."), settings.Port, SecurityOf(settings.Security), ct);
         if (!string.IsNullOrEmpty(settings.Username))
         {

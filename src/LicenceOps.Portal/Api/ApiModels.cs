@@ -106,3 +106,24 @@ public sealed record FindingDto(
 
     public bool CanDismiss => Status is "open" or "accepted";
 }
+
+// The Seats usage report (GET .../reports/usage), savings ledger and renewals: the fields the usage page shows.
+
+public sealed record UsageFiguresDto(
+    int Purchased, int Assigned, int Active, int Inactive, decimal? AdoptionRate, decimal CostEur, decimal? CostPerActiveUserEur,
+    int ReclaimableSeats, decimal MonthlySavingEur);
+
+public sealed record ProductUsageDto(string Product, string Vendor, UsageFiguresDto Figures);
+
+public sealed record MonthUsageDto(string Month, UsageFiguresDto Totals, IReadOnlyList<ProductUsageDto> Products);
+
+public sealed record UsageReportDto(string From, string To, IReadOnlyList<MonthUsageDto> Months);
+
+public sealed record MonthSavingDto(string Month, decimal SavedEur);
+
+public sealed record SavingsLedgerDto(string From, string To, IReadOnlyList<MonthSavingDto> Months, decimal TotalSavedEur);
+
+public sealed record RenewalDto(
+    Guid SubscriptionId, string VendorName, string PlanName, DateOnly RenewalDate, int DaysUntilRenewal, string Stage, int CommittedQuantity,
+    int? ActiveSeats, int RecommendedQuantity, string RecommendationBasis, int QuantityDifference, decimal? AnnualDifferenceEur,
+    bool PastRenewalWithoutDecision);

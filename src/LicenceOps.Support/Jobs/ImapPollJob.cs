@@ -26,7 +26,10 @@ public sealed partial class ImapPollJob(SupportOptions options, InboundMailProce
         }
 
         using var actor = JobActor.Begin(Id);
-        using var client = new ImapClient();
+        using var client = new ImapClient
+        {
+            ServerCertificateValidationCallback = CertificatePin.Validator(options.Imap.TrustedCertificateSha256, "Support:Imap:TrustedCertificateSha256"),
+        };
         await client.ConnectAsync(options.Imap.Host!, options.Imap.Port, SmtpMailTransport.SecurityOf(options.Imap.Security), ct);
         if (!string.IsNullOrEmpty(options.Imap.Username))
         {

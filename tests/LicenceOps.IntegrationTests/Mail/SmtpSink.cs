@@ -35,7 +35,8 @@ public sealed class SmtpSink : IDisposable
         ["Mail:PollIntervalSeconds"] = "0.2",
     };
 
-    public static async Task<SmtpSink> StartAsync()
+    /// <summary>Starts the server; with <paramref name="tls"/> "starttls" or "implicit" it serves the PEM files given.</summary>
+    public static async Task<SmtpSink> StartAsync(string tls = "none", string? certificatePem = null, string? keyPem = null)
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Mail", "smtp_sink.py");
         if (!File.Exists(Python) || !await HasAiosmtpdAsync())
@@ -45,7 +46,13 @@ public sealed class SmtpSink : IDisposable
 
         var directory = Path.Combine(Path.GetTempPath(), "licenceops-smtp", Guid.NewGuid().ToString("N"));
         var port = FreePort();
-        var start = new ProcessStartInfo(Python, ["-u", script, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dir", directory])
+        List<string> arguments = ["-u", script, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dir", directory, "--tls", tls];
+        if (certificatePem is not null && keyPem is not null)
+        {
+            arguments.AddRange(["--cert", certificatePem, "--key", keyPem]);
+        }
+
+        var start = new ProcessStartInfo(Python, arguments)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -81,7 +88,7 @@ public sealed class SmtpSink : IDisposable
     /// <summary>From now on the server accepts this "reject" address (its mailbox was fixed).</summary>
     public void Accept(string address) => File.AppendAllLines(Path.Combine(Directory, "accepted.txt"), [address]);
 
-    public sealed record Received(MimeMessage Message, IReadOnlyList<string> EnvelopeRecipients, byte[] Raw);
+    public sealed record Received(MimeMessage Message, IReadOnlyList<string> EnvelopeRecipients, byte[] Raw, bool OverTls);
 
     public IReadOnlyList<Received> All()
     {
@@ -95,7 +102,8 @@ public sealed class SmtpSink : IDisposable
             var raw = File.ReadAllBytes(path);
             var envelope = File.ReadAllLines(Path.ChangeExtension(path, ".env"));
             using var stream = new MemoryStream(raw);
-            return new Received(MimeMessage.Load(stream), envelope.Where(l => l.StartsWith("RCPT TO:", StringComparison.Ordinal)).Select(l => l[8..]).ToList(), raw);
+            return new Received(MimeMessage.Load(stream), envelope.Where(l => l.StartsWith("RCPT TO:", StringComparison.Ordinal)).Select(l => l[8..]).ToList(), raw,
+                envelope.Contains("TLS:yes"));
         }).ToList();
     }
 

@@ -6,9 +6,13 @@ Stores every accepted message byte for byte as <dir>/<n>.eml, with its envelope 
 are refused with 550, to test permanent failures, unless listed in <dir>/accepted.txt (a test "fixing" the
 mailbox before resending). Prints READY once listening; exits when stdin closes, so a
 crashed test run cannot leave it behind.
+
+With --tls starttls (STARTTLS required before MAIL) or --tls implicit (TLS from the first byte, as on port 465) it
+serves the PEM certificate --cert with key --key; each stored envelope says whether the message came over TLS.
 """
 import argparse
 import os
+import ssl
 import sys
 import time
 
@@ -38,6 +42,8 @@ class Sink:
         base = os.path.join(self.directory, "%d-%04d" % (time.time_ns(), self.count))
         with open(base + ".env", "w", encoding="utf-8") as env:
             env.write("MAIL FROM:%s\n" % envelope.mail_from)
+            over_tls = session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None
+            env.write("TLS:%s\n" % ("yes" if over_tls else "no"))
             for rcpt in envelope.rcpt_tos:
                 env.write("RCPT TO:%s\n" % rcpt)
         with open(base + ".tmp", "wb") as out:
@@ -50,9 +56,17 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--dir", required=True)
+    parser.add_argument("--tls", choices=["none", "starttls", "implicit"], default="none")
+    parser.add_argument("--cert")
+    parser.add_argument("--key")
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
-    controller = Controller(Sink(args.dir), hostname="127.0.0.1", port=args.port, decode_data=False)
+    tls = {}
+    if args.tls != "none":
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.cert, args.key)
+        tls = {"tls_context": context, "require_starttls": True} if args.tls == "starttls" else {"ssl_context": context}
+    controller = Controller(Sink(args.dir), hostname="127.0.0.1", port=args.port, decode_data=False, **tls)
     controller.start()
     print("READY", flush=True)
     try:

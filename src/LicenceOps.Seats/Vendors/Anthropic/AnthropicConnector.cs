@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using LicenceOps.Seats.Vendors.Http;
 using LicenceOps.Seats.Vendors.Manual;
@@ -13,7 +12,7 @@ namespace LicenceOps.Seats.Vendors.Anthropic;
 /// analytics endpoint, which only Enterprise plans have: elsewhere it answers 403/404 and activity is reported unavailable.
 /// </summary>
 public sealed class AnthropicConnector(HttpClient http, ManualConnector manual, TimeProvider time, IOptions<SeatsOptions> options)
-    : ApiConnector(manual, time)
+    : OrganizationAdminConnector(http, manual, time)
 {
     private const int PageSize = 100;
     private const string ApiVersion = "2023-06-01";
@@ -21,6 +20,14 @@ public sealed class AnthropicConnector(HttpClient http, ManualConnector manual, 
     public override string Name => ConnectorKinds.Anthropic;
 
     protected override string Vendor => "Anthropic";
+
+    protected override string UsersPath => "v1/organizations/users";
+
+    protected override string InvitesPath => "v1/organizations/invites";
+
+    protected override string CursorParameter => "after_id";
+
+    protected override string DefaultInviteRole => "user";
 
     public override async Task<VendorReading<VendorMemberList>> ListMembersAsync(VendorAccount account, CancellationToken ct)
     {
@@ -32,10 +39,7 @@ public sealed class AnthropicConnector(HttpClient http, ManualConnector manual, 
         var lastActive = usage is VendorReading<IReadOnlyList<VendorUsage>>.Read read
             ? read.Value.GroupBy(u => u.Email, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Max(u => u.LastActiveOn), StringComparer.OrdinalIgnoreCase)
             : null;
-        var members = users.Select(u => new VendorMember(u.Email, u.Role, VendorMemberStatuses.Active,
-                lastActive?.GetValueOrDefault(u.Email), u.Id, u.Name, u.AddedOn))
-            .Concat(invites.Where(i => i.Status == "pending" && !users.Any(u => Same(u.Email, i.Email)))
-                .Select(i => new VendorMember(i.Email, i.Role, VendorMemberStatuses.Invited, null, i.Id, null, i.InvitedOn)));
+        var members = Members(users, invites, email => lastActive?.GetValueOrDefault(email));
         var notes = usage is VendorReading<IReadOnlyList<VendorUsage>>.Unavailable unavailable ? new[] { unavailable.Reason } : [];
         return new VendorReading<VendorMemberList>.Read(Complete(members, lastActive is not null, notes));
     }
@@ -53,7 +57,7 @@ public sealed class AnthropicConnector(HttpClient http, ManualConnector manual, 
         while (true)
         {
             var query = $"v1/organizations/analytics/users?date={to:yyyy-MM-dd}&limit={PageSize}" + (page is null ? "" : $"&page={Uri.EscapeDataString(page)}");
-            var response = await VendorHttp.SendAsync(http, call, () => Request(account, HttpMethod.Get, query), ct,
+            var response = await VendorHttp.SendAsync(Http, call, () => Request(account, HttpMethod.Get, query), ct,
                 HttpStatusCode.NotFound, HttpStatusCode.Forbidden);
             if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
             {
@@ -78,92 +82,13 @@ public sealed class AnthropicConnector(HttpClient http, ManualConnector manual, 
         }
     }
 
-    public override async Task<VendorReading<string>> TestAsync(VendorAccount account, CancellationToken ct)
-    {
-        const string call = "Anthropic GET /v1/organizations/users";
-        var response = await VendorHttp.SendAsync(http, call, () => Request(account, HttpMethod.Get, "v1/organizations/users?limit=1"), ct);
-        var count = await VendorHttp.ReadJsonAsync(response, call, root => root.Array("data").Count(), ct);
-        return new VendorReading<string>.Read($"Anthropic organisation reachable ({count} user(s) on the first page).");
-    }
+    protected override OrganizationUser ReadUser(JsonElement u) =>
+        new(u.Required("id"), u.Required("email"), u.Str("name"), u.Str("role"), VendorHttp.Date(u.Str("added_at")));
 
-    public override async Task<ConnectorResult> InviteAsync(VendorMemberContext member, CancellationToken ct)
-    {
-        var account = member.Account;
-        if ((await UsersAsync(account, ct)).Any(u => Same(u.Email, member.Email)))
-        {
-            return Done("already a member of the organisation");
-        }
-        if ((await InvitesAsync(account, ct)).Any(i => Same(i.Email, member.Email) && i.Status == "pending"))
-        {
-            return Done("invite already pending");
-        }
-        var role = ConnectionOf(account).OptionalSetting("inviteRole") ?? "user";
-        const string call = "Anthropic POST /v1/organizations/invites";
-        var response = await VendorHttp.SendAsync(http, call, () =>
-        {
-            var request = Request(account, HttpMethod.Post, "v1/organizations/invites");
-            request.Content = JsonContent.Create(new { email = member.Email, role });
-            return request;
-        }, ct);
-        var id = await VendorHttp.ReadJsonAsync(response, call, root => root.Required("id"), ct);
-        return Done($"invite {id} sent");
-    }
+    protected override OrganizationInvite ReadInvite(JsonElement i) =>
+        new(i.Required("id"), i.Required("email"), i.Str("role"), i.Str("status") ?? "pending", VendorHttp.Date(i.Str("invited_at")));
 
-    public override async Task<ConnectorResult> RevokeAsync(VendorMemberContext member, CancellationToken ct)
-    {
-        var account = member.Account;
-        var removed = new List<string>();
-        foreach (var user in (await UsersAsync(account, ct)).Where(u => Same(u.Email, member.Email)))
-        {
-            using var response = await VendorHttp.SendAsync(http, "Anthropic DELETE /v1/organizations/users/{id}",
-                () => Request(account, HttpMethod.Delete, $"v1/organizations/users/{Uri.EscapeDataString(user.Id)}"), ct, HttpStatusCode.NotFound);
-            removed.Add(response.StatusCode == HttpStatusCode.NotFound ? $"user {user.Id} already gone" : $"user {user.Id} removed");
-        }
-        foreach (var invite in (await InvitesAsync(account, ct)).Where(i => Same(i.Email, member.Email) && i.Status == "pending"))
-        {
-            using var response = await VendorHttp.SendAsync(http, "Anthropic DELETE /v1/organizations/invites/{id}",
-                () => Request(account, HttpMethod.Delete, $"v1/organizations/invites/{Uri.EscapeDataString(invite.Id)}"), ct, HttpStatusCode.NotFound);
-            removed.Add(response.StatusCode == HttpStatusCode.NotFound ? $"invite {invite.Id} already gone" : $"invite {invite.Id} deleted");
-        }
-        return Done(removed.Count == 0 ? "not a member of the organisation" : string.Join(", ", removed));
-    }
-
-    private sealed record User(string Id, string Email, string? Name, string? Role, DateOnly? AddedOn);
-
-    private sealed record Invite(string Id, string Email, string? Role, string Status, DateOnly? InvitedOn);
-
-    private Task<List<User>> UsersAsync(VendorAccount account, CancellationToken ct) =>
-        PagesAsync(account, "v1/organizations/users", "Anthropic GET /v1/organizations/users",
-            u => new User(u.Required("id"), u.Required("email"), u.Str("name"), u.Str("role"), VendorHttp.Date(u.Str("added_at"))), ct);
-
-    private Task<List<Invite>> InvitesAsync(VendorAccount account, CancellationToken ct) =>
-        PagesAsync(account, "v1/organizations/invites", "Anthropic GET /v1/organizations/invites",
-            i => new Invite(i.Required("id"), i.Required("email"), i.Str("role"), i.Str("status") ?? "pending", VendorHttp.Date(i.Str("invited_at"))), ct);
-
-    private async Task<List<T>> PagesAsync<T>(VendorAccount account, string path, string call, Func<JsonElement, T> read, CancellationToken ct)
-    {
-        var items = new List<T>();
-        string? afterId = null;
-        while (true)
-        {
-            var query = $"{path}?limit={PageSize}" + (afterId is null ? "" : $"&after_id={Uri.EscapeDataString(afterId)}");
-            var response = await VendorHttp.SendAsync(http, call, () => Request(account, HttpMethod.Get, query), ct);
-            var (page, hasMore, lastId) = await VendorHttp.ReadJsonAsync(response, call,
-                root => (root.Array("data").Select(read).ToList(), root.Bool("has_more"), root.Str("last_id")), ct);
-            items.AddRange(page);
-            if (!hasMore)
-            {
-                return items;
-            }
-            if (lastId is null || lastId == afterId)
-            {
-                throw new VendorConnectorException($"{call} said has_more without a new last_id: the list cannot be read to the end.");
-            }
-            afterId = lastId;
-        }
-    }
-
-    private HttpRequestMessage Request(VendorAccount account, HttpMethod method, string relative)
+    protected override HttpRequestMessage Request(VendorAccount account, HttpMethod method, string relative)
     {
         var connection = ConnectionOf(account);
         var request = new HttpRequestMessage(method, new Uri(VendorHttp.BaseOf(account, options.Value.Vendors.Default("anthropic")), relative));
@@ -171,6 +96,4 @@ public sealed class AnthropicConnector(HttpClient http, ManualConnector manual, 
         request.Headers.Add("anthropic-version", ApiVersion);
         return request;
     }
-
-    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 }

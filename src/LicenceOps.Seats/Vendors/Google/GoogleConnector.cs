@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -141,22 +140,8 @@ public sealed class GoogleConnector(HttpClient http, ManualConnector manual, Tim
         VendorAccount account, string call, HttpMethod method, Uri uri, object? body, CancellationToken ct, params HttpStatusCode[] accepted)
     {
         var connection = ConnectionOf(account);
-        HttpRequestMessage Build(string bearer)
-        {
-            var request = new HttpRequestMessage(method, uri) { Content = body is null ? null : JsonContent.Create(body) };
-            request.Headers.Authorization = VendorHttp.Bearer(bearer);
-            return request;
-        }
-        var token = await TokenAsync(connection, ct);
-        var response = await VendorHttp.SendAsync(http, call, () => Build(token), ct, [.. accepted, HttpStatusCode.Unauthorized]);
-        if (response.StatusCode != HttpStatusCode.Unauthorized)
-        {
-            return response;
-        }
-        response.Dispose();
-        tokens.Forget(connection);
-        var renewed = await TokenAsync(connection, ct);
-        return await VendorHttp.SendAsync(http, call, () => Build(renewed), ct, accepted);
+        return await tokens.SendAsync(http, connection, call, () => TokenAsync(connection, ct),
+            bearer => OAuthTokenCache.BearerRequest(method, uri, body, bearer), ct, accepted);
     }
 
     private Task<string> TokenAsync(VendorConnection connection, CancellationToken ct) =>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using CsvHelper;
 using LicenceOps.Seats.Vendors.Http;
@@ -26,8 +25,11 @@ public sealed class GraphConnector(HttpClient http, ManualConnector manual, Time
     {
         var skuId = ConnectionOf(account).Setting("skuId");
         var filter = Uri.EscapeDataString($"assignedLicenses/any(x:x/skuId eq {skuId})");
-        var users = await PagesAsync(account, $"v1.0/users?$filter={filter}&$select=id,displayName,mail,userPrincipalName,accountEnabled,assignedLicenses&$top=999",
-            "Graph GET /v1.0/users (assignedLicenses filter)", ReadUser, ct);
+        // A member's start is when the SKU's service plans were assigned to them (assignedPlans), else the account's creation.
+        var plans = await ServicePlansAsync(account, skuId, ct);
+        var users = await PagesAsync(account,
+            $"v1.0/users?$filter={filter}&$select=id,displayName,mail,userPrincipalName,accountEnabled,assignedLicenses,assignedPlans,createdDateTime&$top=999",
+            "Graph GET /v1.0/users (assignedLicenses filter)", user => ReadUser(user) with { JoinedOn = StartOf(user, plans) }, ct);
         var usage = await ReadUsageAsync(account, default, default, ct);
         var notes = new List<string>();
         Dictionary<string, DateOnly?>? lastActive = null;
@@ -183,6 +185,39 @@ public sealed class GraphConnector(HttpClient http, ManualConnector manual, Time
         user.Required("id"),
         user.Str("displayName"));
 
+    /// <summary>The service plan ids of the SKU (from subscribedSkus), to find the SKU's entries in a user's assignedPlans.</summary>
+    private async Task<HashSet<string>> ServicePlansAsync(VendorAccount account, string skuId, CancellationToken ct)
+    {
+        var skus = await PagesAsync(account, "v1.0/subscribedSkus", "Graph GET /v1.0/subscribedSkus", sku =>
+            (Id: sku.Required("skuId"), PartNumber: sku.Str("skuPartNumber"),
+             Plans: sku.TryGetProperty("servicePlans", out var plans) && plans.ValueKind == JsonValueKind.Array
+                 ? plans.EnumerateArray().Select(p => p.Str("servicePlanId")).OfType<string>().ToList()
+                 : []), ct);
+        var sku = skus.FirstOrDefault(s => string.Equals(s.Id, skuId, StringComparison.OrdinalIgnoreCase) || s.PartNumber == skuId);
+        return new HashSet<string>(sku.Plans ?? [], StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// Earliest assignment of one of the SKU's service plans still enabled for the user; without one (assignedPlans not
+    /// returned, or plans renamed) the date the user account was created, which is never later than the licence.
+    /// </summary>
+    internal static DateOnly? StartOf(JsonElement user, IReadOnlySet<string> skuPlans)
+    {
+        if (user.TryGetProperty("assignedPlans", out var assigned) && assigned.ValueKind == JsonValueKind.Array)
+        {
+            var dates = assigned.EnumerateArray()
+                .Where(p => p.Str("servicePlanId") is { } id && skuPlans.Contains(id) && p.Str("capabilityStatus") is null or "Enabled")
+                .Select(p => VendorHttp.Date(p.Str("assignedDateTime")))
+                .OfType<DateOnly>()
+                .ToList();
+            if (dates.Count > 0)
+            {
+                return dates.Min();
+            }
+        }
+        return VendorHttp.Date(user.Str("createdDateTime"));
+    }
+
     private static bool HoldsSku(JsonElement user, string skuId) =>
         user.TryGetProperty("assignedLicenses", out var licences) && licences.ValueKind == JsonValueKind.Array
         && licences.EnumerateArray().Any(l => string.Equals(l.Str("skuId"), skuId, StringComparison.OrdinalIgnoreCase));
@@ -215,22 +250,8 @@ public sealed class GraphConnector(HttpClient http, ManualConnector manual, Time
         var uri = Uri.TryCreate(pathOrUrl, UriKind.Absolute, out var absolute) && absolute.Scheme.StartsWith("http", StringComparison.Ordinal)
             ? absolute
             : new Uri(VendorHttp.BaseOf(account, options.Value.Vendors.Default("graph")), pathOrUrl);
-        var token = await TokenAsync(connection, ct);
-        HttpRequestMessage Build(string bearer)
-        {
-            var request = new HttpRequestMessage(method, uri) { Content = body is null ? null : JsonContent.Create(body) };
-            request.Headers.Authorization = VendorHttp.Bearer(bearer);
-            return request;
-        }
-        var response = await VendorHttp.SendAsync(http, call, () => Build(token), ct, [.. accepted, HttpStatusCode.Unauthorized]);
-        if (response.StatusCode != HttpStatusCode.Unauthorized)
-        {
-            return response;
-        }
-        response.Dispose();
-        tokens.Forget(connection);
-        var renewed = await TokenAsync(connection, ct);
-        return await VendorHttp.SendAsync(http, call, () => Build(renewed), ct, accepted);
+        return await tokens.SendAsync(http, connection, call, () => TokenAsync(connection, ct),
+            bearer => OAuthTokenCache.BearerRequest(method, uri, body, bearer), ct, accepted);
     }
 
     private Task<string> TokenAsync(VendorConnection connection, CancellationToken ct) =>

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -23,6 +25,34 @@ public sealed class OAuthTokenCache(TimeProvider time)
         var (token, lifetime) = await login();
         tokens[key] = (token, time.GetUtcNow() + lifetime);
         return token;
+    }
+
+    /// <summary>
+    /// Sends a request built with the cached bearer token; a 401 means the token expired or was revoked: forget it, log
+    /// in again once and resend. <paramref name="token"/> gets (or logs in for) the connection's token.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendAsync(
+        HttpClient http, VendorConnection connection, string call, Func<Task<string>> token, Func<string, HttpRequestMessage> build,
+        CancellationToken ct, HttpStatusCode[] accepted)
+    {
+        var current = await token();
+        var response = await VendorHttp.SendAsync(http, call, () => build(current), ct, [.. accepted, HttpStatusCode.Unauthorized]);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return response;
+        }
+        response.Dispose();
+        Forget(connection);
+        var renewed = await token();
+        return await VendorHttp.SendAsync(http, call, () => build(renewed), ct, accepted);
+    }
+
+    /// <summary>A JSON request (or none) with a bearer token.</summary>
+    public static HttpRequestMessage BearerRequest(HttpMethod method, Uri uri, object? body, string bearer)
+    {
+        var request = new HttpRequestMessage(method, uri) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Authorization = VendorHttp.Bearer(bearer);
+        return request;
     }
 
     public void Forget(VendorConnection connection) => tokens.TryRemove(Key(connection), out _);

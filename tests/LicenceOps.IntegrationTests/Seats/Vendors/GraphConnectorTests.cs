@@ -93,6 +93,29 @@ public sealed class GraphConnectorTests
     }
 
     [Test]
+    public async Task A_members_start_is_the_assignment_of_the_SKUs_plans_else_the_accounts_creation()
+    {
+        // The documented users with the fields Graph adds when selected: assignedPlans (one of the SKU's plans, per
+        // subscribedSkus, and another SKU's plan) for the admin, only createdDateTime for Debra, neither for Adele.
+        var users = JsonEdit.Edit(FakeVendorServer.Fixture("graph_users_assignedLicenses.json"), n =>
+        {
+            n["value"]![0]!["createdDateTime"] = "2024-01-15T08:00:00Z";
+            n["value"]![0]!["assignedPlans"] = System.Text.Json.Nodes.JsonNode.Parse("""
+                [{"assignedDateTime":"2026-03-02T09:30:00Z","capabilityStatus":"Enabled","service":"Adallom","servicePlanId":"8c098270-9dd4-4350-9b30-ba4703f3b36b"},
+                 {"assignedDateTime":"2025-01-01T00:00:00Z","capabilityStatus":"Enabled","service":"CRM","servicePlanId":"f9646fb2-e3b2-4309-95de-dc4833737456"}]
+                """);
+            n["value"]![1]!["createdDateTime"] = "2025-05-06T12:00:00Z";
+        });
+        server.On("GET", "/v1.0/users", Authorized(_ => FakeReply.Json(users)));
+
+        var list = ConnectorKit.Read(await connector.ListMembersAsync(account, CancellationToken.None));
+
+        Assert.That(list.Members.Single(m => m.Email == "admin@contoso.com").JoinedOn, Is.EqualTo(new DateOnly(2026, 3, 2)), "the SKU's plan, not the older CRM one");
+        Assert.That(list.Members.Single(m => m.Email == "DebraB@contoso.com").JoinedOn, Is.EqualTo(new DateOnly(2025, 5, 6)));
+        Assert.That(Uri.UnescapeDataString(server.To("GET", "/v1.0/users").Last().Query), Does.Contain("assignedPlans,createdDateTime"));
+    }
+
+    [Test]
     public async Task The_beta_JSON_report_with_concealed_names_is_flagged_instead_of_matched()
     {
         var beta = Account("betajson");

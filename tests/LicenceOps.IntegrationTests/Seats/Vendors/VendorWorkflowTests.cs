@@ -230,4 +230,44 @@ public sealed class VendorWorkflowTests
         Assert.That(task.Str("instructions"), Does.Contain($"p{person:N}@example.test"));
         Assert.That((await WorkflowKit.TransferAsync(staff, tenantId, person, "onboarding")).Step("invite").Str("status"), Is.EqualTo("waiting"));
     }
+
+    [Test]
+    public async Task A_step_redone_after_its_call_reached_the_vendor_neither_invites_nor_removes_twice()
+    {
+        var tenantId = Guid.NewGuid();
+        var department = Guid.NewGuid();
+        var chatGpt = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-annual", quantity: 2);
+        var account = await AccountAsync(tenantId, new
+        {
+            vendorCode = "openai", connector = "openai", displayName = "Client ChatGPT", baseAddress = openAi.BaseAddress.AbsoluteUri, secret = "sk-admin-redo",
+        });
+        await ConnectAsync(tenantId, chatGpt.Id(), account);
+        await WorkflowKit.TemplateAsync(factory, staff, tenantId, department, chatGpt.Id());
+        var person = Guid.NewGuid();
+        var email = $"p{person:N}@example.test";
+        // A previous process sent the invite, then died before recording it: OpenAI already has the pending invite.
+        pendingInvites[email] = "invite-before-crash";
+
+        await SeatsKit.PublishAsync(factory, new PersonJoined(person, tenantId, email, "Redo", department, new DateOnly(2026, 11, 23), factory.Clock.GetUtcNow()));
+        await Eventually.UntilAsync(async () => (await WorkflowKit.TransfersAsync(staff, tenantId, person)).Count == 1);
+        await SeatsKit.SweepAsync(factory);
+
+        var invite = (await WorkflowKit.TransferAsync(staff, tenantId, person, "onboarding")).Step("invite");
+        Assert.That(invite.Str("status"), Is.EqualTo("completed"));
+        Assert.That(invite.Str("completedBy"), Does.Contain("invite already pending"));
+        Assert.That(openAi.To("POST", "/v1/organization/invites"), Is.Empty, "the redo found the invite instead of sending another");
+
+        // The member joined, then left; the removal reached OpenAI but was not recorded: the redo finds nobody to remove.
+        pendingInvites.TryRemove(email, out _);
+        await SeatsKit.PublishAsync(factory, new PersonLeft(person, tenantId, email, DateOnly.FromDateTime(factory.Clock.GetUtcNow().UtcDateTime), factory.Clock.GetUtcNow()));
+        await Eventually.UntilAsync(async () => (await WorkflowKit.TransfersAsync(staff, tenantId, person)).Any(t => t.Str("kind") == "offboarding"));
+        await SeatsKit.SweepAsync(factory);
+        await WorkflowKit.ConfirmAsync(staff, tenantId, "transfer_data");
+        await SeatsKit.SweepAsync(factory);
+
+        var revoke = (await WorkflowKit.TransferAsync(staff, tenantId, person, "offboarding")).Step("revoke_access");
+        Assert.That(revoke.Str("status"), Is.EqualTo("completed"));
+        Assert.That(revoke.Str("completedBy"), Does.Contain("not a member of the organisation"));
+        Assert.That(openAi.Requests.Where(r => r.Method == "DELETE"), Is.Empty);
+    }
 }
