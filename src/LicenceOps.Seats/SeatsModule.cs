@@ -62,6 +62,7 @@ public sealed class SeatsModule : IModule
         services.AddScoped<StepExecutor>();
         services.AddScoped<TransferEngine>();
         services.AddScoped<TransferSweeperJob>();
+        services.AddScoped<RenewalFindingsJob>();
         services.AddScoped<ReconciliationRunner>();
         services.AddScoped<ReconciliationJob>();
         services.AddSingleton<TransferKicker>();
@@ -170,6 +171,7 @@ public sealed class SeatsModule : IModule
     {
         jobs.AddOrUpdate<TransferSweeperJob>(TransferSweeperJob.Name, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
         jobs.AddOrUpdate<ReconciliationJob>(ReconciliationJob.Name, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
+        jobs.AddOrUpdate<RenewalFindingsJob>(RenewalFindingsJob.Name, j => j.RunAsync(CancellationToken.None), "17 * * * *");
     }
 
     public Task SeedDemoDataAsync(IServiceProvider services, CancellationToken ct) => SeatsDemoData.SeedAsync(services, ct);

@@ -25,6 +25,7 @@ public sealed class RenewalTests
         factory = new LicenceOpsFactory();
         staff = await factory.StaffClientAsync();
         tenantId = Guid.NewGuid();
+        await factory.EnsureIdentityKnowsTenantAsync(tenantId);
         copilot = await SubscriptionAsync("m365-copilot-annual", 10, 32m, "2027-03-01");
         perplexity = await SubscriptionAsync("perplexity-enterprise-pro", 3, 40m, "2026-12-10");
         for (var i = 0; i < 6; i++)
@@ -146,6 +147,46 @@ public sealed class RenewalTests
 
         var again = await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/subscriptions/{perplexity}/renewal-decision", new { decision = "renew" });
         await SeatsKit.AssertProblemAsync(again, HttpStatusCode.Conflict);
+    }
+
+    [Test]
+    public async Task Renewals_become_findings_per_horizon_and_close_when_decided()
+    {
+        async Task<List<(string Kind, string Subject, string Status, long Cents)>> FindingsAsync()
+        {
+            await factory.Service<LicenceOps.Seats.Jobs.RenewalFindingsJob>().RunAsync(CancellationToken.None);
+            await using var connection = await SeatsKit.Db(factory).OpenAsync();
+            return (await connection.QueryAsync<(string, string, string, long)>(
+                "SELECT kind, subject_key, status, monthly_effect_cents FROM findings WHERE tenant_id = @tenantId ORDER BY created_at, subject_key",
+                new { tenantId })).ToList();
+        }
+
+        // 23 Nov: Copilot at 120 days (renewing 5 seats instead of 10 saves 5 × 32 € = 160 € a month), Perplexity at 30 days.
+        var first = await FindingsAsync();
+        Assert.That(first, Is.EquivalentTo(new[]
+        {
+            ("renewal_due", $"renewal:{copilot:D}:2027-03-01:due_120", "open", 16000L),
+            ("renewal_due", $"renewal:{perplexity:D}:2026-12-10:due_30", "open", 0L),
+        }));
+        Assert.That(await FindingsAsync(), Is.EquivalentTo(first), "a rerun refreshes, never duplicates");
+
+        // 1 Dec: Copilot reaches its 90-day stage: the 120-day finding closes, a 90-day one opens.
+        factory.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        var december = await FindingsAsync();
+        Assert.That(december.Single(f => f.Subject.EndsWith(":due_120", StringComparison.Ordinal)).Status, Is.EqualTo("auto_closed"));
+        Assert.That(december.Single(f => f.Subject.EndsWith(":due_90", StringComparison.Ordinal)).Status, Is.EqualTo("open"));
+
+        // 11 Dec: Perplexity passed its date undecided; a decision closes that finding at the next run.
+        factory.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 11, 9, 0, 0, TimeSpan.Zero));
+        var passed = await FindingsAsync();
+        Assert.That(passed.Single(f => f.Kind == "renewal_without_decision").Status, Is.EqualTo("open"));
+        Assert.That(passed.Single(f => f.Subject.EndsWith(":due_30", StringComparison.Ordinal)).Status, Is.EqualTo("auto_closed"));
+        var decided = await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/subscriptions/{perplexity}/renewal-decision", new { decision = "cancel" });
+        Assert.That(decided.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        Assert.That((await FindingsAsync()).Single(f => f.Kind == "renewal_without_decision").Status, Is.EqualTo("auto_closed"));
+
+        var listed = await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/findings");
+        Assert.That(listed.EnumerateArray().Count(f => f.Str("kind") == "renewal_due"), Is.EqualTo(3), "renewal findings list with the others");
     }
 
     [Test]

@@ -52,3 +52,31 @@ public sealed class RenewalPlannerTests
         Assert.That(Plan(0).PastRenewalWithoutDecision, Is.False, "the renewal day itself is not passed yet");
     }
 }
+
+public sealed class RenewalFindingsTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 23);
+
+    private static RenewalSituation Situation(int daysAhead, decimal? price, bool decided = false)
+    {
+        var facts = new RenewalFacts(Today, Today.AddDays(daysAhead), 10, 6, 4, price, decided);
+        return new RenewalSituation(Guid.Empty, "Copilot", facts.RenewalDate, 10, 4, RenewalPlanner.Plan(facts, 10m), price, decided);
+    }
+
+    [Test]
+    public void A_due_renewal_names_its_stage_and_counts_the_saving_of_renewing_at_the_recommendation()
+    {
+        var finding = RenewalFindings.Plan([Situation(60, 32m)]).Single();
+        Assert.That((finding.Kind, finding.SubjectKey, finding.MonthlyEffectCents), Is.EqualTo(
+            (RenewalFindings.Due, $"renewal:{Guid.Empty:D}:2027-01-22:due_90", 16000L)));
+        Assert.That(finding.EffectBasis, Is.EqualTo("(10 committed − 5 recommended) seats × 32.00 EUR per seat-month"));
+    }
+
+    [Test]
+    public void Decided_or_far_renewals_raise_nothing_and_a_passed_undecided_one_raises_its_own_kind()
+    {
+        Assert.That(RenewalFindings.Plan([Situation(60, 32m, decided: true), Situation(200, 32m)]), Is.Empty);
+        var passed = RenewalFindings.Plan([Situation(-3, null)]).Single();
+        Assert.That((passed.Kind, passed.MonthlyEffectCents, passed.EffectBasis), Is.EqualTo((RenewalFindings.WithoutDecision, 0L, "no EUR sale price: effect unknown")));
+    }
+}
