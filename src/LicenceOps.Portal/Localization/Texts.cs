@@ -296,6 +296,8 @@ public sealed class Texts
         ["findingkind.member_count_mismatch"] = ("member count differs", "nombre de membres différent"),
         ["findingkind.setting_drift"] = ("setting drifted", "paramètre modifié"),
         ["findingkind.setting_unverified"] = ("setting unverified", "paramètre non vérifié"),
+        ["findingkind.renewal_due"] = ("renewal coming up", "renouvellement à venir"),
+        ["findingkind.renewal_without_decision"] = ("renewal passed without decision", "renouvellement dépassé sans décision"),
         ["nav.stafftickets"] = ("Hotline", "Support"),
         ["stafftickets.title"] = ("Hotline tickets", "Tickets du support"),
         ["stafftickets.lead"] = ("Every company's tickets and the mail still to triage, newest first, with the SLA deadline that matters now.", "Les tickets de tous les clients et les e-mails à trier, les plus récents d'abord, avec l'échéance SLA en cours."),

@@ -14,10 +14,15 @@ public static class FindingKinds
     public const string SettingDrift = "setting_drift";
     public const string SettingUnverified = "setting_unverified";
 
+    /// <summary>Renewal planning's findings (Domain/Reports/RenewalFindings.cs), kept in the same table.</summary>
+    public const string RenewalDue = "renewal_due";
+
+    public const string RenewalWithoutDecision = "renewal_without_decision";
+
     public static readonly string[] All =
     [
         QuantityMismatch, MemberCountMismatch, ShadowUser, MissingAtVendor, WrongAccount, InactiveSeat, StaleInvite, OverlappingTools,
-        SettingDrift, SettingUnverified,
+        SettingDrift, SettingUnverified, RenewalDue, RenewalWithoutDecision,
     ];
 
     /// <summary>Kinds worked out from the member list: evaluated whenever the list was read.</summary>

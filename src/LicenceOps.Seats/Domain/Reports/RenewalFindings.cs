@@ -16,8 +16,8 @@ public sealed record RenewalSituation(
 /// </summary>
 public static class RenewalFindings
 {
-    public const string Due = "renewal_due";
-    public const string WithoutDecision = "renewal_without_decision";
+    public const string Due = FindingKinds.RenewalDue;
+    public const string WithoutDecision = FindingKinds.RenewalWithoutDecision;
     public static readonly string[] Kinds = [Due, WithoutDecision];
 
     public static IReadOnlyList<PlannedFinding> Plan(IEnumerable<RenewalSituation> renewals)
