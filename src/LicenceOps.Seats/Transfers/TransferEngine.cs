@@ -60,9 +60,16 @@ internal sealed class TransferEngine(ModuleDatabase<SeatsModule> db, StepExecuto
         {
             return await db.WriteAsync(async uow =>
             {
-                // Re-read inside the transaction: another sweeper may have moved it meanwhile.
-                var step = await uow.QuerySingleOrDefaultAsync<TransferStepRow>(TransferStepRow.SelectSql + " WHERE id = @stepId", new { stepId });
-                if (step is null || step.Status is not (StepStatuses.Pending or StepStatuses.Waiting) || step.NextAttemptAt > uow.Now)
+                // Claim the step before acting: a conditional no-op UPDATE that takes the row's write lock (SQL Server's read
+                // committed would let two sweepers both read it as pending; SQLite's BEGIN IMMEDIATE already queues them).
+                // The loser waits for the winner's commit, then matches no row and leaves the step alone.
+                var claimed = await uow.ExecuteAsync(
+                    "UPDATE transfer_steps SET next_attempt_at = next_attempt_at WHERE id = @stepId AND status IN ('pending', 'waiting') AND next_attempt_at <= @now",
+                    new { stepId, now = uow.Now });
+                var step = claimed == 1
+                    ? await uow.QuerySingleOrDefaultAsync<TransferStepRow>(TransferStepRow.SelectSql + " WHERE id = @stepId", new { stepId })
+                    : null;
+                if (step is null)
                 {
                     return false;
                 }
