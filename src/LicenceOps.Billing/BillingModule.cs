@@ -78,6 +78,7 @@ public sealed class BillingModule : IModule
         api.MapPaymentReviewEndpoints();
         api.MapExportEndpoints();
         api.MapInvoiceMailEndpoints();
+        api.MapResendInvoiceMail();
         api.MapGroup("/billing").MapAuditLog<BillingModule>();
         endpoints.MapStripeWebhook();
     }

@@ -132,7 +132,7 @@ internal sealed class InvoiceLayout
 
         const float boxX = PdfPageComposer.Left + 270;
         const float boxWidth = PdfPageComposer.Right - boxX;
-        var buyerLines = PartyLines(doc.Buyer);
+        var buyerLines = PartyLines(doc.Buyer, sirenToo: true);
         var boxHeight = 30 + buyerLines.Count * Line + 6;
         var valueX = PdfPageComposer.Left + facts.Max(f => bodyBold.MeasureText(f.Label + " :")) + 6;
         page.Add(Math.Max(boxHeight, facts.Count * 14 + 4), (c, y) =>
@@ -295,7 +295,11 @@ internal sealed class InvoiceLayout
         page.Space(8);
     }
 
-    private static List<string> PartyLines(PartyDetails party)
+    /// <param name="sirenToo">
+    /// The buyer prints its SIREN (the 2026 reform's identifier of the company) and, when known, the SIRET of the
+    /// establishment invoiced; the seller's SIREN is in the footer already.
+    /// </param>
+    private static List<string> PartyLines(PartyDetails party, bool sirenToo = false)
     {
         var lines = new List<string> { party.AddressLine1 };
         if (!string.IsNullOrWhiteSpace(party.AddressLine2))
@@ -308,13 +312,13 @@ internal sealed class InvoiceLayout
         {
             lines.Add(party.LegalRegistration);
         }
+        if (party.Siren is not null && (sirenToo || party.Siret is null))
+        {
+            lines.Add("SIREN : " + party.Siren);
+        }
         if (party.Siret is not null)
         {
             lines.Add("SIRET : " + party.Siret);
-        }
-        else if (party.Siren is not null)
-        {
-            lines.Add("SIREN : " + party.Siren);
         }
         if (party.VatNumber is not null)
         {

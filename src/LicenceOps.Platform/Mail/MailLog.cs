@@ -17,6 +17,18 @@ public sealed record MailDeliveryView(
     DateTimeOffset? NextAttemptAt,
     string? LastError);
 
+/// <summary>What asking to resend a mail did.</summary>
+public abstract record MailResendOutcome
+{
+    public sealed record Requeued(MailDeliveryView Mail) : MailResendOutcome;
+
+    /// <summary>No mail with this id belongs to the subject.</summary>
+    public sealed record NotFound : MailResendOutcome;
+
+    /// <summary>The mail is not failed (pending or already sent): nothing to resend.</summary>
+    public sealed record NotFailed(string Status) : MailResendOutcome;
+}
+
 public static class MailLog
 {
     private const string Columns = """
@@ -56,6 +68,39 @@ public static class MailLog
             $"SELECT subject_id AS SubjectId, {Columns} FROM mail_outbox WHERE subject_type = @subjectType AND subject_id IN @subjectIds ORDER BY seq",
             new { subjectType, subjectIds }, ct);
         return rows.GroupBy(r => r.SubjectId).ToDictionary(g => g.Key, g => g.Last().ToView());
+    }
+
+    /// <summary>
+    /// Puts a failed mail of one subject (invoice, ticket) back in the queue for a fresh series of attempts, once staff
+    /// fixed its cause (the address, the server). Conditional on the row still being failed, so two clicks resend once;
+    /// audited. The dispatcher sends it at its next pass with the same Message-Id.
+    /// </summary>
+    public static async Task<MailResendOutcome> RequeueFailedAsync(UnitOfWork uow, string subjectType, Guid subjectId, Guid mailId, Guid? tenantId)
+    {
+        var row = await uow.QuerySingleOrDefaultAsync<Row>(
+            $"SELECT {Columns} FROM mail_outbox WHERE id = @mailId AND subject_type = @subjectType AND subject_id = @subjectId",
+            new { mailId, subjectType, subjectId });
+        if (row is null)
+        {
+            return new MailResendOutcome.NotFound();
+        }
+
+        var changed = await uow.ExecuteAsync(
+            """
+            UPDATE mail_outbox SET status = 'pending', attempts = 0, next_attempt_at = @now, locked_until = NULL
+            WHERE id = @mailId AND status = 'failed'
+            """,
+            new { mailId, now = uow.Now });
+        if (changed != 1)
+        {
+            return new MailResendOutcome.NotFailed(row.Status);
+        }
+
+        await uow.AuditAsync("mail", mailId, "resend", new { subjectType, subjectId, previousError = row.LastError, previousAttempts = row.Attempts }, tenantId);
+        row.Status = MailStatuses.Pending;
+        row.Attempts = 0;
+        row.NextAttemptAt = uow.Now;
+        return new MailResendOutcome.Requeued(row.ToView());
     }
 
     private sealed class Row

@@ -108,3 +108,17 @@ public sealed class SupportPersonLeftConsumer(ModuleDatabase<SupportModule> data
     protected override Task HandleAsync(PersonLeft m, UnitOfWork uow, CancellationToken ct) =>
         UpsertAsync(uow, m.PersonId, m.TenantId, m.Email, null, "left", m.OccurredAt);
 }
+
+/// <summary>Which tenant a seat belongs to; a seat never changes tenant, so the first message is the truth.</summary>
+public sealed class SupportSeatAssignedConsumer(ModuleDatabase<SupportModule> database)
+    : ModuleConsumer<SupportModule, LicenceOps.Contracts.Seats.SeatAssigned>(database)
+{
+    protected override async Task HandleAsync(LicenceOps.Contracts.Seats.SeatAssigned m, UnitOfWork uow, CancellationToken ct) =>
+        await uow.ExecuteAsync(
+            """
+            INSERT INTO support_seats (seat_id, tenant_id, person_id, occurred_at)
+            SELECT @SeatId, @TenantId, @PersonId, @OccurredAt
+            WHERE NOT EXISTS (SELECT 1 FROM support_seats WHERE seat_id = @SeatId)
+            """,
+            m);
+}

@@ -51,6 +51,32 @@ public static class SupportDirectory
     public static async Task<bool> TenantExistsAsync(UnitOfWork uow, Guid tenantId) =>
         await uow.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM support_tenants WHERE tenant_id = @tenantId", new { tenantId }) > 0;
 
+    /// <summary>The person's id when Support knows them as a person of <paramref name="tenantId"/>, else null.</summary>
+    public static async Task<Guid?> PersonInTenantAsync(UnitOfWork uow, Guid personId, Guid tenantId) =>
+        await uow.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM support_people WHERE person_id = @personId AND tenant_id = @tenantId",
+            new { personId, tenantId }) > 0 ? personId : null;
+    /// <summary>
+    /// What is wrong with linking a ticket of <paramref name="tenantId"/> to this person and seat, by field; empty when
+    /// both belong to the tenant. Ids of another tenant read exactly like ids that exist nowhere.
+    /// </summary>
+    public static async Task<Dictionary<string, string>> RefuseLinksAsync(UnitOfWork uow, Guid? tenantId, Guid? personId, Guid? seatId)
+    {
+        var problems = new Dictionary<string, string>();
+        if (personId is { } person && (tenantId is null || await uow.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM support_people WHERE person_id = @person AND tenant_id = @tenantId", new { person, tenantId }) == 0))
+        {
+            problems["personId"] = tenantId is null ? "A ticket without a tenant is linked to nobody; set its tenant first." : $"No person {person} in the ticket's tenant.";
+        }
+
+        if (seatId is { } seat && (tenantId is null || await uow.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM support_seats WHERE seat_id = @seat AND tenant_id = @tenantId", new { seat, tenantId }) == 0))
+        {
+            problems["seatId"] = tenantId is null ? "A ticket without a tenant is linked to no seat; set its tenant first." : $"No seat {seat} in the ticket's tenant.";
+        }
+
+        return problems;
+    }
+
     public static Task<string?> BillingEmailAsync(UnitOfWork uow, Guid tenantId) =>
         uow.QuerySingleOrDefaultAsync<string>("SELECT billing_email FROM support_tenants WHERE tenant_id = @tenantId", new { tenantId });
 

@@ -82,8 +82,10 @@ internal static class DemoSeed
 
             foreach (var (id, name) in departments)
             {
-                await DepartmentEndpoints.InsertAsync(uow, new DepartmentView(id, tenantId, name));
+                var department = new DepartmentView(id, tenantId, name);
+                await DepartmentEndpoints.InsertAsync(uow, department);
                 await uow.AuditAsync("department", id, "created", new { name }, tenantId);
+                await uow.PublishAsync(DepartmentEndpoints.ToEvent(department, uow.Now));
             }
 
             var today = ParisCalendar.DateOf(uow.Now);

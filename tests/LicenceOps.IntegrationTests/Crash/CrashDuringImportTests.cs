@@ -108,7 +108,13 @@ public sealed class CrashDuringImportTests
         });
         Assert.That(subscription.StatusCode, Is.EqualTo(HttpStatusCode.Created), await subscription.Content.ReadAsStringAsync());
         var subscriptionId = JsonDocument.Parse(await subscription.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
-        var template = await seats.PostAsJsonAsync($"/api/tenants/{TenantId}/seat-templates", new { departmentId, subscriptionId });
+        // Seats learns of the new department by the bus (DepartmentChanged): until then the template is refused as unknown.
+        HttpResponseMessage template = null!;
+        await Eventually.UntilAsync(async () =>
+        {
+            template = await seats.PostAsJsonAsync($"/api/tenants/{TenantId}/seat-templates", new { departmentId, subscriptionId });
+            return template.StatusCode != HttpStatusCode.BadRequest;
+        }, TimeSpan.FromSeconds(60), because: "Seats hears of the department");
         Assert.That(template.StatusCode, Is.EqualTo(HttpStatusCode.Created), await template.Content.ReadAsStringAsync());
         return (new Department(departmentId, name), subscriptionId);
     }

@@ -172,16 +172,28 @@ public sealed class InvoiceRunCrashTests
             TenantsTestKit.FrenchTenant(TenantsTestKit.NewDomain(), $"Run {i:D3} SARL"));
         Assert.That(tenant.StatusCode, Is.EqualTo(HttpStatusCode.Created), await tenant.Content.ReadAsStringAsync());
         var tenantId = JsonDocument.Parse(await tenant.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
-        var subscription = await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/subscriptions", new
+        // Seats learns of the new tenant by the bus (TenantProfileChanged) and answers 404 until then.
+        HttpResponseMessage subscription;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
         {
-            planCode = "claude-team-standard-monthly",
-            vendorAccountId = $"org-{Guid.NewGuid():N}",
-            committedQuantity = 3,
-            termStart = "2026-01-01",
-            renewalDate = "2027-01-01",
-            salePricePerSeatEur = 30m,
-            autoIncreasePolicy = "require_staff_approval",
-        });
+            subscription = await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/subscriptions", new
+            {
+                planCode = "claude-team-standard-monthly",
+                vendorAccountId = $"org-{Guid.NewGuid():N}",
+                committedQuantity = 3,
+                termStart = "2026-01-01",
+                renewalDate = "2027-01-01",
+                salePricePerSeatEur = 30m,
+                autoIncreasePolicy = "require_staff_approval",
+            });
+            if (subscription.StatusCode != HttpStatusCode.NotFound || DateTime.UtcNow > deadline)
+            {
+                break;
+            }
+            await Task.Delay(200);
+        }
+
         Assert.That(subscription.StatusCode, Is.EqualTo(HttpStatusCode.Created), await subscription.Content.ReadAsStringAsync());
     }
 

@@ -23,8 +23,8 @@ public sealed class JoinerAndLeaverAcrossModulesTests
         var tenantId = DemoData.AcmeTenantId;
 
         var department = await SeatsKit.BodyAsync(await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/departments", new { name = "Growth" }));
-        var subscription = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-annual", quantity: 2);
-        await WorkflowKit.TemplateAsync(staff, tenantId, department.Id(), subscription.Id());
+        var subscription = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-annual", quantity: 2);
+        await WorkflowKit.TemplateAsync(factory, staff, tenantId, department.Id(), subscription.Id());
 
         var joined = await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/people", new
         {

@@ -120,9 +120,13 @@ public sealed class LicenceOpsFactory : WebApplicationFactory<Program>
     /// </summary>
     public async Task EnsureIdentityKnowsTenantAsync(Guid tenantId)
     {
+        // Seats keeps the same kind of copy (subscriptions for unknown tenants are refused), so both must have heard.
         var identity = Service<ModuleDatabase<IdentityModule>>();
+        var seats = Services.GetService<ModuleDatabase<LicenceOps.Seats.SeatsModule>>();
         async Task<bool> KnownAsync() =>
-            await identity.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM known_tenants WHERE tenant_id = @tenantId", new { tenantId }) == 1;
+            await identity.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM known_tenants WHERE tenant_id = @tenantId", new { tenantId }) == 1
+            && (seats is null
+                || await seats.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM known_tenants WHERE tenant_id = @tenantId", new { tenantId }) == 1);
         if (await KnownAsync())
         {
             return;
@@ -139,6 +143,32 @@ public sealed class LicenceOpsFactory : WebApplicationFactory<Program>
         }
 
         await Eventually.UntilAsync(KnownAsync, because: $"Identity hears of tenant {tenantId}");
+    }
+
+    /// <summary>
+    /// Seats refuses seat templates for departments it has not heard of (DepartmentChanged). A made-up department of a
+    /// Seats test is announced here as Tenants would, dated at the epoch; a real one (made through the API) is awaited.
+    /// </summary>
+    public async Task EnsureSeatsKnowsDepartmentAsync(Guid tenantId, Guid departmentId)
+    {
+        var seats = Service<ModuleDatabase<LicenceOps.Seats.SeatsModule>>();
+        async Task<bool> KnownAsync() =>
+            await seats.QuerySingleOrDefaultAsync<long>(
+                "SELECT COUNT(*) FROM known_departments WHERE department_id = @departmentId AND tenant_id = @tenantId", new { departmentId, tenantId }) == 1;
+        if (await KnownAsync())
+        {
+            return;
+        }
+
+        var tenants = Services.GetService<ModuleDatabase<LicenceOps.Tenants.TenantsModule>>();
+        var ownedByTenants = tenants is not null
+            && await tenants.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM departments WHERE id = @departmentId", new { departmentId }) == 1;
+        if (!ownedByTenants)
+        {
+            await Service<IBus>().Publish(new DepartmentChanged(departmentId, tenantId, $"Test department {departmentId:N}", DateTimeOffset.UnixEpoch, "active"));
+        }
+
+        await Eventually.UntilAsync(KnownAsync, because: $"Seats hears of department {departmentId}");
     }
 
     protected override void Dispose(bool disposing)

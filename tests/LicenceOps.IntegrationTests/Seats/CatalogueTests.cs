@@ -92,7 +92,7 @@ public sealed class CatalogueTests
         using var staff = await factory.StaffClientAsync();
         (await staff.PostAsJsonAsync("/api/catalogue/plans", Plan("acme-chat-pro", 20m))).EnsureSuccessStatusCode();
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "acme-chat-pro", quantity: 3);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "acme-chat-pro", quantity: 3);
 
         (await staff.PutAsJsonAsync("/api/catalogue/plans/acme-chat-pro", Plan(null, listPrice: 22m))).EnsureSuccessStatusCode();
 

@@ -146,8 +146,8 @@ public sealed class ConvergenceTests
     private async Task<(Guid Department, Guid Subscription)> DepartmentWithTemplateAsync(string planCode)
     {
         var department = await SeatsKit.BodyAsync(await staff.PostAsJsonAsync($"/api/tenants/{TenantId}/departments", new { name = "Dept " + Guid.NewGuid().ToString("N")[..8] }));
-        var subscription = await SeatsKit.CreateSubscriptionAsync(staff, TenantId, planCode, quantity: 0, policy: "allow");
-        await WorkflowKit.TemplateAsync(staff, TenantId, department.Id(), subscription.Id());
+        var subscription = await SeatsKit.CreateSubscriptionAsync(factory, staff, TenantId, planCode, quantity: 0, policy: "allow");
+        await WorkflowKit.TemplateAsync(factory, staff, TenantId, department.Id(), subscription.Id());
         return (department.Id(), subscription.Id());
     }
 

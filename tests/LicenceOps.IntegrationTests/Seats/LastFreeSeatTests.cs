@@ -12,7 +12,7 @@ public sealed class LastFreeSeatTests
         using var factory = new LicenceOpsFactory();
         using var staff = await factory.StaffClientAsync();
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, quantity: 3, policy: "require_staff_approval");
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, quantity: 3, policy: "require_staff_approval");
         await SeatsKit.AssignAsync(staff, tenantId, sub.Id(), await SeatsKit.PersonJoinsAsync(factory, tenantId));
         await SeatsKit.AssignAsync(staff, tenantId, sub.Id(), await SeatsKit.PersonJoinsAsync(factory, tenantId));
         var contenders = new List<Guid>();

@@ -13,7 +13,7 @@ public sealed class SeatImportTests
         using var factory = new LicenceOpsFactory();
         using var staff = await factory.StaffClientAsync(Roles.StaffAgent);
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, quantity: 2);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, quantity: 2);
         var anna = await SeatsKit.PersonJoinsAsync(factory, tenantId);
         var ben = await SeatsKit.PersonJoinsAsync(factory, tenantId);
         var good = $"email,plan,start_date,vendor_member_id\np{anna:N}@example.test,chatgpt-business-annual,2026-03-01,user-1\np{ben:N}@example.test,chatgpt-business-annual,2026-05-15,\n";

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using LicenceOps.IntegrationTests.Infrastructure;
+using LicenceOps.Platform;
 using LicenceOps.Platform.Security;
 
 namespace LicenceOps.IntegrationTests.Seats;
@@ -28,7 +29,7 @@ public sealed class SeatRequestAndTemplateTests
     public async Task A_client_admin_requests_a_seat_and_staff_approval_assigns_it_even_beyond_the_quantity()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, quantity: 0, policy: "require_staff_approval");
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, quantity: 0, policy: "require_staff_approval");
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId);
         using var clientAdmin = await factory.ClientUserAsync(tenantId, Roles.ClientAdmin);
 
@@ -60,7 +61,7 @@ public sealed class SeatRequestAndTemplateTests
     public async Task Staff_reject_a_request_with_a_reason()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId);
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId);
         using var clientAdmin = await factory.ClientUserAsync(tenantId);
         var request = await SeatsKit.BodyAsync(await clientAdmin.PostAsJsonAsync($"/api/tenants/{tenantId}/seat-requests",
@@ -80,7 +81,7 @@ public sealed class SeatRequestAndTemplateTests
     {
         var tenantA = Guid.NewGuid();
         var tenantB = Guid.NewGuid();
-        var subA = await SeatsKit.CreateSubscriptionAsync(staff, tenantA);
+        var subA = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantA);
         var personA = await SeatsKit.PersonJoinsAsync(factory, tenantA);
         using var viewerA = await factory.ClientUserAsync(tenantA, Roles.ClientViewer);
         using var adminB = await factory.ClientUserAsync(tenantB);
@@ -103,9 +104,10 @@ public sealed class SeatRequestAndTemplateTests
     {
         var tenantId = Guid.NewGuid();
         var department = Guid.NewGuid();
-        var chatGpt = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-annual");
-        var claude = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "claude-team-premium");
+        var chatGpt = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-annual");
+        var claude = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "claude-team-premium");
         var url = $"/api/tenants/{tenantId}/seat-templates";
+        await factory.EnsureSeatsKnowsDepartmentAsync(tenantId, department);
 
         var created = await staff.PostAsJsonAsync(url, new { departmentId = department, subscriptionId = chatGpt.Id() });
         Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
@@ -129,7 +131,7 @@ public sealed class SeatRequestAndTemplateTests
     {
         var tenantA = Guid.NewGuid();
         var tenantB = Guid.NewGuid();
-        var subB = await SeatsKit.CreateSubscriptionAsync(staff, tenantB);
+        var subB = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantB);
         var url = $"/api/tenants/{tenantA}/seat-templates";
 
         await SeatsKit.AssertProblemAsync(await staff.PostAsJsonAsync(url, new { departmentId = Guid.NewGuid(), subscriptionId = subB.Id() }),
@@ -141,5 +143,48 @@ public sealed class SeatRequestAndTemplateTests
             Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That((await SeatsKit.GetItemsAsync(staff, url)).GetArrayLength(), Is.Zero);
         Assert.That((await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantB}/seat-templates")).GetArrayLength(), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_template_for_a_department_the_tenant_does_not_have_is_400_and_nothing_is_stored()
+    {
+        var tenantId = Guid.NewGuid();
+        var otherTenant = Guid.NewGuid();
+        var subscription = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId);
+        var othersDepartment = Guid.NewGuid();
+        await factory.EnsureIdentityKnowsTenantAsync(otherTenant);
+        await factory.EnsureSeatsKnowsDepartmentAsync(otherTenant, othersDepartment);
+        var url = $"/api/tenants/{tenantId}/seat-templates";
+
+        foreach (var department in new[] { Guid.NewGuid(), othersDepartment })
+        {
+            var refused = await staff.PostAsJsonAsync(url, new { departmentId = department, subscriptionId = subscription.Id() });
+            await SeatsKit.AssertProblemAsync(refused, HttpStatusCode.BadRequest);
+            Assert.That((await SeatsKit.BodyAsync(refused)).GetProperty("errors").TryGetProperty("departmentId", out _), Is.True);
+        }
+
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_templates WHERE tenant_id = @tenantId", new { tenantId }), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_department_made_in_Tenants_reaches_Seats_and_its_template_is_accepted()
+    {
+        var name = "Dept " + Guid.NewGuid().ToString("N")[..8];
+        var created = await staff.PostAsJsonAsync($"/api/tenants/{DemoData.AcmeTenantId}/departments", new { name });
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var department = (await SeatsKit.BodyAsync(created)).Id();
+        await Eventually.UntilAsync(async () => await SeatsKit.CountAsync(factory,
+                "SELECT COUNT(*) FROM known_departments WHERE department_id = @department AND name = @name", new { department, name }) == 1,
+            because: "DepartmentChanged reaches Seats");
+
+        var renamed = await staff.PutAsJsonAsync($"/api/tenants/{DemoData.AcmeTenantId}/departments/{department}", new { name = name + " bis" });
+        Assert.That(renamed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await Eventually.UntilAsync(async () => await SeatsKit.CountAsync(factory,
+                "SELECT COUNT(*) FROM known_departments WHERE department_id = @department AND name = @name", new { department, name = name + " bis" }) == 1,
+            because: "the rename reaches Seats");
+
+        var subscription = await SeatsKit.CreateSubscriptionAsync(factory, staff, DemoData.AcmeTenantId);
+        var template = await staff.PostAsJsonAsync($"/api/tenants/{DemoData.AcmeTenantId}/seat-templates", new { departmentId = department, subscriptionId = subscription.Id() });
+        Assert.That(template.StatusCode, Is.EqualTo(HttpStatusCode.Created), await template.Content.ReadAsStringAsync());
     }
 }

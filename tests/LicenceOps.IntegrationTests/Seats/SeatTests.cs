@@ -28,7 +28,7 @@ public sealed class SeatTests
     public async Task A_seat_goes_through_its_lifecycle_with_a_timestamped_history()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, quantity: 3);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, quantity: 3);
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId);
 
         var seat = await SeatsKit.AssignAsync(staff, tenantId, sub.Id(), person);
@@ -57,7 +57,7 @@ public sealed class SeatTests
     public async Task Illegal_transitions_are_409_and_change_nothing(string target)
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId);
         var seat = await SeatsKit.AssignAsync(staff, tenantId, sub.Id(), await SeatsKit.PersonJoinsAsync(factory, tenantId));
 
         await SeatsKit.AssertProblemAsync(await SeatsKit.TransitionAsync(staff, tenantId, seat.Id(), target), HttpStatusCode.Conflict);
@@ -70,7 +70,7 @@ public sealed class SeatTests
     public async Task A_released_seat_cannot_move_again()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId);
         var seat = await SeatsKit.AssignAsync(staff, tenantId, sub.Id(), await SeatsKit.PersonJoinsAsync(factory, tenantId));
         Assert.That((await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/seats/{seat.Id()}/unassign", new { reason = "not needed" })).StatusCode,
             Is.EqualTo(HttpStatusCode.OK));
@@ -83,7 +83,7 @@ public sealed class SeatTests
     public async Task Unknown_status_is_400()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId);
         var seat = await SeatsKit.AssignAsync(staff, tenantId, sub.Id(), await SeatsKit.PersonJoinsAsync(factory, tenantId));
         await SeatsKit.AssertProblemAsync(await SeatsKit.TransitionAsync(staff, tenantId, seat.Id(), "deleted"), HttpStatusCode.BadRequest);
         await SeatsKit.AssertProblemAsync(await staff.GetAsync($"/api/tenants/{tenantId}/seats?status=deleted"), HttpStatusCode.BadRequest);
@@ -93,7 +93,7 @@ public sealed class SeatTests
     public async Task Unassigning_keeps_the_committed_seat_free_and_announces_the_release()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-monthly", quantity: 2);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-monthly", quantity: 2);
         var seat = await SeatsKit.AssignAsync(staff, tenantId, sub.Id(), await SeatsKit.PersonJoinsAsync(factory, tenantId));
 
         var released = await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/seats/{seat.Id()}/unassign", new { reason = "left the project" });
@@ -112,7 +112,7 @@ public sealed class SeatTests
     public async Task Reassigning_releases_the_old_assignment_and_starts_a_new_one_on_the_same_quantity()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, quantity: 1);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, quantity: 1);
         var first = await SeatsKit.PersonJoinsAsync(factory, tenantId);
         var second = await SeatsKit.PersonJoinsAsync(factory, tenantId);
         var seat = await SeatsKit.AssignAsync(staff, tenantId, sub.Id(), first);
@@ -131,7 +131,7 @@ public sealed class SeatTests
     public async Task Assigning_beyond_the_committed_quantity_is_409_when_staff_must_approve()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, quantity: 1, policy: "require_staff_approval");
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, quantity: 1, policy: "require_staff_approval");
         await SeatsKit.AssignAsync(staff, tenantId, sub.Id(), await SeatsKit.PersonJoinsAsync(factory, tenantId));
         var extra = await SeatsKit.PersonJoinsAsync(factory, tenantId);
 
@@ -146,7 +146,7 @@ public sealed class SeatTests
     public async Task Assigning_beyond_the_committed_quantity_adds_a_seat_when_the_policy_allows()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "claude-team-premium", quantity: 1, policy: "allow");
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "claude-team-premium", quantity: 1, policy: "allow");
         await SeatsKit.AssignAsync(staff, tenantId, sub.Id(), await SeatsKit.PersonJoinsAsync(factory, tenantId));
 
         await SeatsKit.AssignAsync(staff, tenantId, sub.Id(), await SeatsKit.PersonJoinsAsync(factory, tenantId));
@@ -162,7 +162,7 @@ public sealed class SeatTests
     public async Task A_person_holds_one_seat_per_subscription_and_must_belong_to_the_tenant()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId);
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId);
         var outsider = await SeatsKit.PersonJoinsAsync(factory, Guid.NewGuid());
         await SeatsKit.AssignAsync(staff, tenantId, sub.Id(), person);
@@ -183,8 +183,8 @@ public sealed class SeatTests
     {
         var tenantA = Guid.NewGuid();
         var tenantB = Guid.NewGuid();
-        var subA = await SeatsKit.CreateSubscriptionAsync(staff, tenantA);
-        var subB = await SeatsKit.CreateSubscriptionAsync(staff, tenantB);
+        var subA = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantA);
+        var subB = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantB);
         var personA = await SeatsKit.PersonJoinsAsync(factory, tenantA);
         var seatA = await SeatsKit.AssignAsync(staff, tenantA, subA.Id(), personA);
         var seatB = await SeatsKit.AssignAsync(staff, tenantB, subB.Id(), await SeatsKit.PersonJoinsAsync(factory, tenantB));
@@ -212,7 +212,7 @@ public sealed class SeatTests
     {
         var tenantA = Guid.NewGuid();
         var tenantB = Guid.NewGuid();
-        var subB = await SeatsKit.CreateSubscriptionAsync(staff, tenantB);
+        var subB = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantB);
         var seatB = await SeatsKit.AssignAsync(staff, tenantB, subB.Id(), await SeatsKit.PersonJoinsAsync(factory, tenantB));
         await SeatsKit.AssertProblemAsync(await SeatsKit.TransitionAsync(staff, tenantA, seatB.Id(), "invited"), HttpStatusCode.NotFound);
         await SeatsKit.AssertProblemAsync(await staff.PostAsJsonAsync($"/api/tenants/{tenantA}/seats/{seatB.Id()}/unassign", new { }), HttpStatusCode.NotFound);

@@ -19,9 +19,10 @@ internal static class SeatsKit
     public static ModuleDatabase<SeatsModule> Db(LicenceOpsFactory factory) => factory.Service<ModuleDatabase<SeatsModule>>();
 
     public static async Task<JsonElement> CreateSubscriptionAsync(
-        HttpClient staff, Guid tenantId, string planCode = "chatgpt-business-annual", int quantity = 5,
+        LicenceOpsFactory factory, HttpClient staff, Guid tenantId, string planCode = "chatgpt-business-annual", int quantity = 5,
         string policy = "require_staff_approval", decimal? salePrice = 27.50m)
     {
+        await factory.EnsureIdentityKnowsTenantAsync(tenantId);
         var response = await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/subscriptions", new
         {
             planCode,

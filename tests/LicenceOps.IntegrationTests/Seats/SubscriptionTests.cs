@@ -34,7 +34,7 @@ public sealed class SubscriptionTests
     public async Task Creating_a_subscription_records_and_publishes_zero_to_n()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "m365-copilot-annual", quantity: 12, salePrice: 32.00m);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "m365-copilot-annual", quantity: 12, salePrice: 32.00m);
 
         Assert.That(sub.GetProperty("committedQuantity").GetInt32(), Is.EqualTo(12));
         Assert.That(sub.GetProperty("freeSeats").GetInt32(), Is.EqualTo(12));
@@ -59,7 +59,7 @@ public sealed class SubscriptionTests
     public async Task Sale_price_may_be_left_to_billing()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, salePrice: null);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, salePrice: null);
         Assert.That(sub.GetProperty("salePricePerSeatEur").ValueKind, Is.EqualTo(JsonValueKind.Null));
         Assert.That((await PublishedFor(sub.Id())).Single().GetProperty("salePricePerSeatEur").ValueKind, Is.EqualTo(JsonValueKind.Null));
     }
@@ -68,7 +68,7 @@ public sealed class SubscriptionTests
     public async Task Quantity_and_price_changes_are_recorded_with_effective_dates_and_published()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-monthly", quantity: 5);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-monthly", quantity: 5);
         var url = $"/api/tenants/{tenantId}/subscriptions/{sub.Id()}";
 
         var up = await staff.PostAsJsonAsync($"{url}/quantity", new { quantity = 8, effectiveDate = "2026-12-01", reason = "new team" });
@@ -95,7 +95,7 @@ public sealed class SubscriptionTests
     public async Task An_annual_commitment_cannot_be_reduced_before_renewal_and_nothing_changes()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "m365-copilot-annual", quantity: 10);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "m365-copilot-annual", quantity: 10);
         var url = $"/api/tenants/{tenantId}/subscriptions/{sub.Id()}";
 
         await SeatsKit.AssertProblemAsync(await staff.PostAsJsonAsync($"{url}/quantity", new { quantity = 9 }), HttpStatusCode.Conflict);
@@ -108,7 +108,7 @@ public sealed class SubscriptionTests
     public async Task Quantity_cannot_go_below_the_assigned_seats()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-monthly", quantity: 2);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-monthly", quantity: 2);
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId);
         await SeatsKit.AssignAsync(staff, tenantId, sub.Id(), person);
 
@@ -128,6 +128,7 @@ public sealed class SubscriptionTests
             renewalDate = "2025-01-01", salePricePerSeatEur = 10.005m, autoIncreasePolicy = "maybe",
         });
         await SeatsKit.AssertProblemAsync(invalid, HttpStatusCode.BadRequest);
+        await factory.EnsureIdentityKnowsTenantAsync(tenantId);
         var fields = (await SeatsKit.BodyAsync(invalid)).GetProperty("errors").EnumerateObject().Select(e => e.Name);
         Assert.That(fields, Is.SupersetOf(new[] { "vendorAccountId", "committedQuantity", "renewalDate", "salePricePerSeatEur", "autoIncreasePolicy" }));
 
@@ -147,7 +148,7 @@ public sealed class SubscriptionTests
     public async Task Invalid_changes_are_400_and_nothing_changes()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, quantity: 4);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, quantity: 4);
         var url = $"/api/tenants/{tenantId}/subscriptions/{sub.Id()}";
 
         await SeatsKit.AssertProblemAsync(await staff.PostAsJsonAsync($"{url}/quantity", new { quantity = -3 }), HttpStatusCode.BadRequest);
@@ -164,8 +165,8 @@ public sealed class SubscriptionTests
     {
         var tenantA = Guid.NewGuid();
         var tenantB = Guid.NewGuid();
-        var subA = await SeatsKit.CreateSubscriptionAsync(staff, tenantA);
-        var subB = await SeatsKit.CreateSubscriptionAsync(staff, tenantB);
+        var subA = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantA);
+        var subB = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantB);
         using var clientA = await factory.ClientUserAsync(tenantA);
 
         Assert.That((await SeatsKit.GetItemsAsync(clientA, $"/api/tenants/{tenantA}/subscriptions")).GetArrayLength(), Is.EqualTo(1));
@@ -188,11 +189,26 @@ public sealed class SubscriptionTests
     public async Task Staff_read_the_seats_audit_log_of_a_subscription()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId);
         var audit = await SeatsKit.GetItemsAsync(staff, $"/api/seats/audit?entityId={sub.Id()}");
         Assert.That(audit.EnumerateArray().Select(a => a.Str("action")), Does.Contain("created"));
 
         using var client = await factory.ClientUserAsync(tenantId);
         Assert.That((await client.GetAsync("/api/seats/audit")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [Test]
+    public async Task A_subscription_for_a_tenant_that_does_not_exist_is_404_and_nothing_is_created()
+    {
+        foreach (var tenantId in new[] { Guid.NewGuid(), Guid.Empty })
+        {
+            var response = await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/subscriptions", new
+            {
+                planCode = "chatgpt-business-annual", vendorAccountId = "ws-unknown", committedQuantity = 1, termStart = "2026-01-01",
+                renewalDate = "2027-01-01", autoIncreasePolicy = "allow",
+            });
+            await SeatsKit.AssertProblemAsync(response, HttpStatusCode.NotFound);
+            Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM subscriptions WHERE tenant_id = @tenantId", new { tenantId }), Is.Zero);
+        }
     }
 }

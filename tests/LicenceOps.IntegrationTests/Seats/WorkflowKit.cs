@@ -1,13 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using LicenceOps.IntegrationTests.Infrastructure;
 
 namespace LicenceOps.IntegrationTests.Seats;
 
 internal static class WorkflowKit
 {
-    public static async Task<JsonElement> TemplateAsync(HttpClient staff, Guid tenantId, Guid departmentId, Guid subscriptionId)
+    public static async Task<JsonElement> TemplateAsync(LicenceOpsFactory factory, HttpClient staff, Guid tenantId, Guid departmentId, Guid subscriptionId)
     {
+        await factory.EnsureSeatsKnowsDepartmentAsync(tenantId, departmentId);
         var response = await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/seat-templates", new { departmentId, subscriptionId });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         return await SeatsKit.BodyAsync(response);

@@ -27,7 +27,7 @@ public sealed class WorkflowResilienceTests
                 // Its own async flow: the bus's ambient log context of this host must not leak into the next host.
                 using var first = new LicenceOpsFactory(dataDirectory: dataDirectory);
                 using var staff = await first.StaffClientAsync();
-                var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-monthly", quantity: 2);
+                var sub = await SeatsKit.CreateSubscriptionAsync(first, staff, tenantId, "chatgpt-business-monthly", quantity: 2);
                 var subscriptionId = sub.Id();
                 var person = await SeatsKit.PersonJoinsAsync(first, tenantId);
                 await SeatsKit.AssignAsync(staff, tenantId, subscriptionId, person);
@@ -84,8 +84,8 @@ public sealed class WorkflowResilienceTests
 
         var tenantId = Guid.NewGuid();
         var department = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-annual", quantity: 3);
-        await WorkflowKit.TemplateAsync(staff, tenantId, department, sub.Id());
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-annual", quantity: 3);
+        await WorkflowKit.TemplateAsync(factory, staff, tenantId, department, sub.Id());
         var personId = Guid.NewGuid();
         await failing.Services.GetRequiredService<MassTransit.IBus>().Publish(
             new PersonJoined(personId, tenantId, "retry@example.test", "Retry", department, new DateOnly(2026, 11, 23), factory.Clock.GetUtcNow()));
@@ -123,7 +123,7 @@ public sealed class WorkflowResilienceTests
     }
 
     /// <summary>Test double of a vendor API that is down: every action fails.</summary>
-    private sealed class UnreachableVendorConnector : IVendorConnector
+    internal sealed class UnreachableVendorConnector : IVendorConnector
     {
         public string Name => "unreachable";
 

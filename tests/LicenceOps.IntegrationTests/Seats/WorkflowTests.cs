@@ -31,8 +31,8 @@ public sealed class WorkflowTests
     {
         var tenantId = Guid.NewGuid();
         var marketing = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-annual", quantity: 2);
-        await WorkflowKit.TemplateAsync(staff, tenantId, marketing, sub.Id());
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-annual", quantity: 2);
+        await WorkflowKit.TemplateAsync(factory, staff, tenantId, marketing, sub.Id());
 
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId, marketing);
         await SeatsKit.SweepAsync(factory);
@@ -90,7 +90,7 @@ public sealed class WorkflowTests
     public async Task A_leaver_on_a_monthly_plan_gives_the_seat_back_after_the_data_export()
     {
         var tenantId = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "claude-team-standard-monthly", quantity: 3);
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "claude-team-standard-monthly", quantity: 3);
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId);
         await SeatsKit.AssignAsync(staff, tenantId, sub.Id(), person);
 
@@ -115,8 +115,8 @@ public sealed class WorkflowTests
     {
         var tenantId = Guid.NewGuid();
         var department = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, quantity: 5);
-        await WorkflowKit.TemplateAsync(staff, tenantId, department, sub.Id());
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, quantity: 5);
+        await WorkflowKit.TemplateAsync(factory, staff, tenantId, department, sub.Id());
         var personId = Guid.NewGuid();
         var joined = new PersonJoined(personId, tenantId, "twice@example.test", "Twice", department, new DateOnly(2026, 11, 23), factory.Clock.GetUtcNow());
         var messageId = Guid.NewGuid();
@@ -140,8 +140,8 @@ public sealed class WorkflowTests
     {
         var tenantId = Guid.NewGuid();
         var department = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, quantity: 0, policy: "require_staff_approval");
-        await WorkflowKit.TemplateAsync(staff, tenantId, department, sub.Id());
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, quantity: 0, policy: "require_staff_approval");
+        await WorkflowKit.TemplateAsync(factory, staff, tenantId, department, sub.Id());
 
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId, department);
         await SeatsKit.SweepAsync(factory);
@@ -164,8 +164,8 @@ public sealed class WorkflowTests
     {
         var tenantId = Guid.NewGuid();
         var department = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, quantity: 0, policy: "require_staff_approval");
-        await WorkflowKit.TemplateAsync(staff, tenantId, department, sub.Id());
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, quantity: 0, policy: "require_staff_approval");
+        await WorkflowKit.TemplateAsync(factory, staff, tenantId, department, sub.Id());
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId, department);
         await SeatsKit.SweepAsync(factory);
         var request = (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/seat-requests?status=pending")).EnumerateArray().Single();
@@ -184,10 +184,10 @@ public sealed class WorkflowTests
         var tenantId = Guid.NewGuid();
         var marketing = Guid.NewGuid();
         var engineering = Guid.NewGuid();
-        var chatGpt = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-monthly", quantity: 2);
-        var claude = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "claude-team-premium", quantity: 2);
-        await WorkflowKit.TemplateAsync(staff, tenantId, marketing, chatGpt.Id());
-        await WorkflowKit.TemplateAsync(staff, tenantId, engineering, claude.Id());
+        var chatGpt = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-monthly", quantity: 2);
+        var claude = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "claude-team-premium", quantity: 2);
+        await WorkflowKit.TemplateAsync(factory, staff, tenantId, marketing, chatGpt.Id());
+        await WorkflowKit.TemplateAsync(factory, staff, tenantId, engineering, claude.Id());
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId, marketing);
         await SeatsKit.SweepAsync(factory);
 
@@ -207,8 +207,8 @@ public sealed class WorkflowTests
     {
         var tenantId = Guid.NewGuid();
         var department = Guid.NewGuid();
-        var sub = await SeatsKit.CreateSubscriptionAsync(staff, tenantId);
-        await WorkflowKit.TemplateAsync(staff, tenantId, department, sub.Id());
+        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId);
+        await WorkflowKit.TemplateAsync(factory, staff, tenantId, department, sub.Id());
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId, department);
         await SeatsKit.SweepAsync(factory);
         var transfer = await WorkflowKit.TransferAsync(staff, tenantId, person, "onboarding");

@@ -30,7 +30,7 @@ internal sealed partial class RouteCatalogue(LicenceOpsFactory factory)
             .ToList();
 
     /// <summary>"/api/tenants/{tenantId:guid}/" → "/api/tenants/{tenantId}".</summary>
-    private static string Normalise(string pattern) => Constraint().Replace(pattern, "{$1}").TrimEnd('/');
+    public static string Normalise(string pattern) => Constraint().Replace(pattern, "{$1}").TrimEnd('/');
 
     /// <summary>
     /// Ids of <paramref name="tenant"/>'s resources for the id parameter that follows <paramref name="parameter"/>'s

@@ -216,4 +216,49 @@ public sealed class PeopleImportExportTests
         var withLeft = await (await staff.GetAsync($"/api/tenants/{s.Tenant.Id}/people/export?includeLeft=true")).Content.ReadAsStringAsync();
         Assert.That(withLeft, Does.Contain($"gone@{s.Domain},First gone,Last gone,,,2021-05-03,false,left,2026-11-01"));
     }
+
+    [Test]
+    public async Task Leaver_rows_record_the_leave_and_a_full_file_makes_people_it_does_not_list_leavers_after_a_dry_run()
+    {
+        var s = await SetUpTenantAsync();
+        var stays = await JoinAsync(staff, s.Tenant, "stays", new DateOnly(2022, 3, 1), s.Finance.Id);
+        var quits = await JoinAsync(staff, s.Tenant, "quits", new DateOnly(2022, 3, 1), s.Finance.Id);
+        var absent = await JoinAsync(staff, s.Tenant, "absent", new DateOnly(2022, 3, 1), s.Sales.Id);
+        var file = $"""
+            {Header},status,end_date
+            boss@{s.Domain},First boss,Last boss,Finance,,2020-01-01,false,active,
+            stays@{s.Domain},First stays,Last stays,Finance,,2022-03-01,false,,
+            quits@{s.Domain},First quits,Last quits,Finance,,2022-03-01,false,leaving,2026-12-31
+            """;
+
+        var partial = await (await staff.PostAsync($"/api/tenants/{s.Tenant.Id}/people/import?mode=dry-run", Csv(file))).ReadAsync<ImportReport>();
+        Assert.That(partial.Leaving.Select(l => (l.Row, l.Email, l.EndDate, l.Reason)), Is.EqualTo(new[]
+        {
+            ((int?)4, quits.Email, new DateOnly(2026, 12, 31), LeaveReasons.LeaverRow),
+        }));
+
+        var dryRun = await (await staff.PostAsync($"/api/tenants/{s.Tenant.Id}/people/import?mode=dry-run&full=true", Csv(file))).ReadAsync<ImportReport>();
+        var today = LicenceOps.Platform.ParisCalendar.DateOf(factory.Clock.GetUtcNow());
+        Assert.That(dryRun.FullFile, Is.True);
+        Assert.That(dryRun.Leaving.Select(l => (l.Row, l.Email, l.EndDate, l.Reason)), Is.EquivalentTo(new[]
+        {
+            ((int?)4, quits.Email, new DateOnly(2026, 12, 31), LeaveReasons.LeaverRow),
+            ((int?)null, absent.Email, today, LeaveReasons.AbsentFromFullFile),
+        }));
+        Assert.That((await PeopleAsync(s.Tenant.Id)).All(p => p.Status == "active"), Is.True, "a dry run writes nothing");
+
+        var applied = await (await staff.PostAsync($"/api/tenants/{s.Tenant.Id}/people/import?mode=apply&full=true", Csv(file))).ReadAsync<ImportReport>();
+        Assert.That(applied.Applied, Is.True);
+        var people = (await PeopleAsync(s.Tenant.Id)).ToDictionary(p => p.Email);
+        Assert.That((people[quits.Email].Status, people[quits.Email].EndDate), Is.EqualTo(("leaving", (DateOnly?)new DateOnly(2026, 12, 31))));
+        Assert.That((people[absent.Email].Status, people[absent.Email].EndDate), Is.EqualTo(("left", (DateOnly?)today)));
+        Assert.That((people[stays.Email].Status, people[s.Boss.Email].Status), Is.EqualTo(("active", "active")));
+        var leaving = (await factory.PublishedAsync<PersonLeaving>()).Where(e => e.TenantId == s.Tenant.Id).Select(e => e.PersonId);
+        var left = (await factory.PublishedAsync<PersonLeft>()).Where(e => e.TenantId == s.Tenant.Id).Select(e => e.PersonId);
+        Assert.That(leaving, Is.EquivalentTo(new[] { quits.Id, absent.Id }));
+        Assert.That(left, Is.EquivalentTo(new[] { absent.Id }));
+
+        var again = await (await staff.PostAsync($"/api/tenants/{s.Tenant.Id}/people/import?mode=dry-run&full=true", Csv(file))).ReadAsync<ImportReport>();
+        Assert.That((again.Leaving.Count, again.Errors.Count), Is.EqualTo((0, 0)), "importing the same file again changes nothing");
+    }
 }

@@ -7,7 +7,7 @@ namespace LicenceOps.UnitTests.Billing;
 
 public class InvoiceDocumentMapperTests
 {
-    private static InvoiceRow Issued(string kind, string? exemption, decimal vat) => new()
+    internal static InvoiceRow Issued(string kind, string? exemption, decimal vat) => new()
     {
         Id = Guid.NewGuid(),
         TenantId = Guid.NewGuid(),
@@ -31,7 +31,7 @@ public class InvoiceDocumentMapperTests
         Currency = "EUR",
     };
 
-    private static readonly InvoiceLineRow[] Lines =
+    internal static readonly InvoiceLineRow[] Lines =
     [
         new() { LineNumber = 1, ProductGroup = "Anthropic", Description = "Claude Team (claude-team) - 4 siège(s)", PeriodStart = new DateOnly(2026, 10, 1),
             PeriodEnd = new DateOnly(2026, 10, 31), Quantity = 4m, Unit = "siège", UnitPriceExclVat = 25.7732m, VatCategory = "S", VatRate = 20m, NetAmount = 103.09m },

@@ -34,18 +34,37 @@ public sealed class HrExportEncodingTests
         Assert.That((row.FirstName, row.LastName, row.Department), Is.EqualTo(("Hélène", "Lefèvre", "Comptabilité")));
     }
 
-    [TestCase("leaving", "2026-12-31", "status")]
-    [TestCase("left", "2026-10-31", "status")]
-    [TestCase("", "2026-12-31", "end_date")]
-    [TestCase("active", "2026-12-31", "end_date")]
-    public void A_row_describing_a_leave_is_refused_not_imported_as_a_current_person(string status, string endDate, string field)
+    [TestCase("leaving", "2026-12-31")]
+    [TestCase("left", "2026-10-31")]
+    [TestCase("", "2026-12-31")]
+    [TestCase("active", "31/12/2026")]
+    public void A_row_with_an_end_date_is_a_leaver_row_never_a_current_person(string status, string endDate)
     {
         var result = PeopleCsvReader.Read(
             "email,first_name,last_name,department,manager_email,start_date,external,status,end_date\n" +
             $"paul@acme-conseil.fr,Paul,Durand,,,2024-01-01,false,{status},{endDate}\n" +
             "anne@acme-conseil.fr,Anne,Petit,,,2024-01-01,false,active,\n");
 
-        Assert.That(result.Rows.Select(r => r.Email), Is.EqualTo(new[] { "anne@acme-conseil.fr" }));
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That(result.Rows.Select(r => (r.Email, r.EndDate)), Is.EqualTo(new[]
+        {
+            ("paul@acme-conseil.fr", (DateOnly?)DateOnly.ParseExact(endDate.Replace('/', '-'), endDate.Contains('/') ? "dd-MM-yyyy" : "yyyy-MM-dd")),
+            ("anne@acme-conseil.fr", (DateOnly?)null),
+        }));
+    }
+
+    [TestCase("leaving", "", "end_date")]
+    [TestCase("left", "", "end_date")]
+    [TestCase("retired", "", "status")]
+    [TestCase("left", "2023-12-31", "end_date")]
+    [TestCase("", "next week", "end_date")]
+    public void A_leave_that_cannot_be_recorded_refuses_the_row(string status, string endDate, string field)
+    {
+        var result = PeopleCsvReader.Read(
+            "email,first_name,last_name,department,manager_email,start_date,external,status,end_date\n" +
+            $"paul@acme-conseil.fr,Paul,Durand,,,2024-01-01,false,{status},{endDate}\n");
+
+        Assert.That(result.Rows, Is.Empty);
         Assert.That(result.Errors.Single(), Has.Property("Row").EqualTo(2).And.Property("Field").EqualTo(field));
     }
 

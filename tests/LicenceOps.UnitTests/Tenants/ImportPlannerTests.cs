@@ -13,6 +13,8 @@ public sealed class ImportPlannerTests
     private static ImportContext Context(params ExistingPerson[] people) =>
         new(["acme.fr"], [Finance, Sales], [Boss, .. people], Today);
 
+    private static ImportContext FullFile(params ExistingPerson[] people) => Context(people) with { FullFile = true };
+
     private static PersonCsvRow Row(int row, string email, string? department = null, string? manager = null, DateOnly? start = null, bool external = false, string first = "First", string last = "Last") =>
         new(row, email, first, last, department, manager, start ?? Today, external);
 
@@ -131,5 +133,62 @@ public sealed class ImportPlannerTests
 
         Assert.That(plan.Errors.Single().Field, Is.EqualTo("email"));
         Assert.That(plan.Updates, Is.Empty);
+    }
+
+    [Test]
+    public void A_leaver_row_records_the_leave_of_a_current_person()
+    {
+        var known = new ExistingPerson(Guid.NewGuid(), "known@acme.fr", "First", "Last", Finance.Id, null, PersonStatus.Active, false, new DateOnly(2024, 1, 1));
+
+        var plan = ImportPlanner.Plan([Row(2, "known@acme.fr", "Finance") with { EndDate = Today.AddDays(10) }], Context(known));
+
+        Assert.That(plan.Errors, Is.Empty);
+        Assert.That(plan.Leaves.Single(), Is.EqualTo(new PlannedLeave(2, known.Id, "known@acme.fr", Today.AddDays(10), LeaveReasons.LeaverRow)));
+        Assert.That(plan.Updates, Is.Empty);
+        Assert.That(plan.Unchanged, Is.Empty);
+    }
+
+    [Test]
+    public void A_leaver_row_for_someone_never_imported_creates_then_records_the_leave()
+    {
+        var plan = ImportPlanner.Plan([Row(2, "short@acme.fr", start: new DateOnly(2026, 1, 5)) with { EndDate = new DateOnly(2026, 10, 31) }], Context());
+
+        Assert.That(plan.Creates.Single().Data.Email, Is.EqualTo("short@acme.fr"));
+        Assert.That(plan.Leaves.Single().PersonId, Is.EqualTo(plan.Creates.Single().PersonId));
+    }
+
+    [Test]
+    public void A_leave_already_recorded_is_unchanged_and_a_different_end_date_is_refused()
+    {
+        var leaving = new ExistingPerson(Guid.NewGuid(), "leaving@acme.fr", "First", "Last", Finance.Id, null, PersonStatus.Leaving, false,
+            new DateOnly(2024, 1, 1), Today.AddDays(5));
+        var gone = new ExistingPerson(Guid.NewGuid(), "gone@acme.fr", "First", "Last", null, null, PersonStatus.Left, false,
+            new DateOnly(2024, 1, 1), Today.AddDays(-5));
+
+        var same = ImportPlanner.Plan([
+            Row(2, "leaving@acme.fr", "Finance") with { EndDate = Today.AddDays(5) },
+            Row(3, "gone@acme.fr") with { EndDate = Today.AddDays(-5) },
+        ], Context(leaving, gone));
+        Assert.That((same.Errors.Count, same.Leaves.Count, same.Unchanged.Count), Is.EqualTo((0, 0, 2)));
+
+        var moved = ImportPlanner.Plan([Row(2, "leaving@acme.fr", "Finance") with { EndDate = Today.AddDays(9) }], Context(leaving));
+        Assert.That(moved.Errors.Single().Field, Is.EqualTo("end_date"));
+    }
+
+    [Test]
+    public void A_full_file_makes_present_employees_it_does_not_list_leavers_today()
+    {
+        var absent = new ExistingPerson(Guid.NewGuid(), "absent@acme.fr", "First", "Last", Finance.Id, null, PersonStatus.Active, false, new DateOnly(2024, 1, 1));
+        var contractor = new ExistingPerson(Guid.NewGuid(), "c@partner.example", "First", "Last", null, null, PersonStatus.Active, true, new DateOnly(2024, 1, 1));
+        var already = new ExistingPerson(Guid.NewGuid(), "already@acme.fr", "First", "Last", null, null, PersonStatus.Leaving, false,
+            new DateOnly(2024, 1, 1), Today.AddDays(3));
+        var rows = new[] { Row(2, "boss@acme.fr", "Finance", first: "Big", last: "Boss") };
+
+        var full = ImportPlanner.Plan(rows, FullFile(absent, contractor, already));
+        var partial = ImportPlanner.Plan(rows, Context(absent, contractor, already));
+
+        Assert.That(full.Leaves.Single(), Is.EqualTo(new PlannedLeave(null, absent.Id, "absent@acme.fr", Today, LeaveReasons.AbsentFromFullFile)));
+        Assert.That(full.Unchanged.Single().Email, Is.EqualTo("boss@acme.fr"));
+        Assert.That(partial.Leaves, Is.Empty, "without full=true a file says nothing about people it does not list");
     }
 }

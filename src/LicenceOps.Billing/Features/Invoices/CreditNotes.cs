@@ -31,6 +31,12 @@ internal static class CreditNotes
         }
 
         var requested = request.Lines ?? [];
+        if (requested.Any(l => l is null))
+        {
+            // JSON allows [null]; a line to credit is an object with its number.
+            errors.Add("lines", "each line is an object with a lineNumber and an optional amount.");
+            return errors.ToProblem();
+        }
         if (requested.GroupBy(l => l.LineNumber).Any(g => g.Count() > 1))
         {
             errors.Add("lines", "each line may appear once.");
@@ -173,6 +179,69 @@ internal static class CreditNotes
         await uow.AuditAsync("invoice", creditNoteId, "credit-note-created", new { creditedInvoice = original.Number, reason, totals.TotalInclVat }, tenantId);
         var issued = await InvoiceIssuer.IssueAsync(uow, creditNoteId);
         return new Outcome(Created: issued);
+    }
+
+    /// <summary>
+    /// Drafts the credit note a month's run owes on <paramref name="original"/> for late changes that reduce it
+    /// (<see cref="RegularisationCredits"/>), marked with the run's month so a re-run finds it and later
+    /// regularisations count it. Its VAT per rate is capped like any credit note's. Returns null when that month's
+    /// run already drafted it. Issued with the month's invoice (the run's issue flag), not here.
+    /// </summary>
+    internal static async Task<Guid?> DraftRegularisationAsync(UnitOfWork uow, InvoiceRow original, RegularisationCredit credit, string runPeriod)
+    {
+        var computed = InvoiceTotals.Compute(credit.Lines.Select(l => new TaxedAmount(l.VatCategory, l.VatRate, l.NetAmount, original.VatExemptionReason)));
+        var invoicedLines = await uow.QueryAsync<InvoiceLineRow>(
+            $"SELECT {InvoiceLineRow.Columns} FROM invoice_lines WHERE invoice_id = @Id ORDER BY line_number", new { original.Id });
+        var invoicedGroups = InvoiceTotals.Compute(invoicedLines.Select(l => new TaxedAmount(l.VatCategory, l.VatRate, l.NetAmount, null))).VatGroups;
+        var earlier = await CreditedPerGroupAsync(uow, original.Id);
+        var groups = computed.VatGroups.Select(g =>
+        {
+            var invoiced = invoicedGroups.SingleOrDefault(i => i.Category == g.Category && i.Rate == g.Rate);
+            if (invoiced is null)
+            {
+                return g;
+            }
+
+            var before = earlier.GetValueOrDefault((g.Category, g.Rate));
+            return g with { VatAmount = CreditNoteVat.Allocate(new CreditableVat(invoiced.TaxableAmount, invoiced.VatAmount, before.Net, before.Vat), g.TaxableAmount, g.Rate) };
+        }).ToList();
+        var totals = new InvoiceTotals(groups, groups.Sum(g => g.TaxableAmount), groups.Sum(g => g.VatAmount), groups.Sum(g => g.TaxableAmount + g.VatAmount));
+
+        var creditNoteId = Guid.NewGuid();
+        var inserted = await uow.ExecuteAsync(
+            """
+            INSERT INTO invoices (id, tenant_id, kind, period, period_start, period_end, status, credited_invoice_id, credit_reason,
+                vat_category, vat_rate, vat_exemption_reason, buyer_json, seller_json, total_excl_vat, total_vat, total_incl_vat,
+                currency, created_at, regularisation_of)
+            SELECT @creditNoteId, @TenantId, 'credit-note', @Period, @PeriodStart, @PeriodEnd, 'draft', @Id, @reason,
+                @VatCategory, @VatRate, @VatExemptionReason, @BuyerJson, @SellerJson, @exclVat, @vat, @inclVat, @Currency, @now, @runPeriod
+            WHERE NOT EXISTS (SELECT 1 FROM invoices WHERE credited_invoice_id = @Id AND regularisation_of = @runPeriod)
+            """,
+            new
+            {
+                creditNoteId, original.TenantId, original.Period, original.PeriodStart, original.PeriodEnd, original.Id, reason = credit.Reason,
+                original.VatCategory, original.VatRate, original.VatExemptionReason, original.BuyerJson, original.SellerJson,
+                exclVat = totals.TotalExclVat, vat = totals.TotalVat, inclVat = totals.TotalInclVat, original.Currency, now = uow.Now, runPeriod,
+            });
+        if (inserted == 0)
+        {
+            return null;
+        }
+
+        foreach (var line in credit.Lines)
+        {
+            await InvoiceLineWriter.InsertAsync(uow, creditNoteId, line, null);
+        }
+
+        await uow.ExecuteAsync(
+            """
+            INSERT INTO invoice_exchange_rates (invoice_id, currency, units_per_euro, rate_date)
+            SELECT @creditNoteId, currency, units_per_euro, rate_date FROM invoice_exchange_rates WHERE invoice_id = @Id
+            """,
+            new { creditNoteId, original.Id });
+        await uow.AuditAsync("invoice", creditNoteId, "regularisation-credit-note-drafted",
+            new { creditedInvoice = original.Number, runPeriod, totals.TotalInclVat }, original.TenantId);
+        return creditNoteId;
     }
 
     /// <summary>

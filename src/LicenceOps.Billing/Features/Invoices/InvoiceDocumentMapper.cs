@@ -82,7 +82,8 @@ public static class InvoiceDocumentMapper
             credited?.Number,
             new PartyDetails(seller.Name, seller.AddressLine1, seller.AddressLine2, seller.PostalCode, seller.City, seller.CountryCode, seller.Siren, seller.VatNumber,
                 seller.Siret, LegalRegistration(seller)),
-            new PartyDetails(buyer.LegalName, buyer.AddressLine1, buyer.AddressLine2, buyer.PostalCode, buyer.City, buyer.CountryCode, buyer.Siren, buyer.VatNumber),
+            new PartyDetails(buyer.LegalName, buyer.AddressLine1, buyer.AddressLine2, buyer.PostalCode, buyer.City, buyer.CountryCode, buyer.Siren, buyer.VatNumber,
+                buyer.Siret),
             lines.OrderBy(l => l.LineNumber)
                 .Select(l => new InvoiceDocumentLine(l.ProductGroup, l.Description, l.PeriodStart, l.PeriodEnd, l.Quantity, l.Unit, l.UnitPriceExclVat, l.VatRate, l.NetAmount)
                 {

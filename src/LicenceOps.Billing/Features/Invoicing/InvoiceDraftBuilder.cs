@@ -3,7 +3,10 @@ using LicenceOps.Billing.Features.Pricing;
 
 namespace LicenceOps.Billing.Features.Invoicing;
 
-/// <summary>The buyer as Billing's read copy knows it (fed by TenantProfileChanged).</summary>
+/// <summary>
+/// The buyer as Billing's read copy knows it (fed by TenantProfileChanged). <see cref="Siret"/> (the invoiced
+/// establishment) came later: buyer snapshots of invoices drafted before it read back null and print the SIREN.
+/// </summary>
 public sealed record BuyerProfile(
     Guid TenantId,
     string LegalName,
@@ -14,7 +17,8 @@ public sealed record BuyerProfile(
     string? AddressLine2,
     string PostalCode,
     string City,
-    string BillingEmail);
+    string BillingEmail,
+    string? Siret = null);
 
 public sealed record SubscriptionHistory(
     Guid SubscriptionId, IReadOnlyList<SubscriptionTermsVersion> Terms, IReadOnlyList<SeatChange> SeatChanges);

@@ -84,9 +84,12 @@ public sealed partial class InvoiceRunner(
                     renewedAt = TimeProvider.System.GetTimestamp();
                 }
 
-                if (await InvoiceTenantAsync(runId, tenantId, period, run.Issue, ct) is { } invoiceId && rendering is not null)
+                foreach (var documentId in await InvoiceTenantAsync(runId, tenantId, period, run.Issue, ct))
                 {
-                    await rendering.Add(invoiceId, ct);
+                    if (rendering is not null)
+                    {
+                        await rendering.Add(documentId, ct);
+                    }
                 }
             }
         }
@@ -107,8 +110,11 @@ public sealed partial class InvoiceRunner(
         await runs.FinishAsync(runId, owner, null, ct);
     }
 
-    /// <summary>One tenant of a run: draft, optionally issue, record the outcome. Returns the invoice issued now, if any.</summary>
-    private async Task<Guid?> InvoiceTenantAsync(Guid runId, Guid tenantId, BillingPeriod period, bool issue, CancellationToken ct)
+    /// <summary>
+    /// One tenant of a run: draft, optionally issue, record the outcome. Returns the documents issued now (the invoice and
+    /// the month's regularisation credit notes) for rendering.
+    /// </summary>
+    private async Task<IReadOnlyList<Guid>> InvoiceTenantAsync(Guid runId, Guid tenantId, BillingPeriod period, bool issue, CancellationToken ct)
     {
         DraftOutcome outcome;
         try
@@ -120,19 +126,21 @@ public sealed partial class InvoiceRunner(
             // One tenant's unexpected problem is that tenant's failure, reported on the run; the others go on.
             LogTenantFailed(e, runId, tenantId);
             await runs.RecordFailedAsync(runId, tenantId, $"Unexpected error: {e.Message}", ct);
-            return null;
+            return [];
         }
 
         if (outcome.Failure is not null)
         {
             await runs.RecordFailedAsync(runId, tenantId, outcome.Failure, ct);
-            return null;
+            return [];
         }
 
+        // Regularisation credit notes drafted for this month (by this attempt or one a crash interrupted) go out first.
+        var issued = issue ? await IssueRegularisationCreditNotesAsync(tenantId, period, ct) : [];
         if (outcome.InvoiceId is not { } invoiceId)
         {
-            await runs.RecordDoneAsync(runId, tenantId, "nothing", ct);
-            return null;
+            await runs.RecordDoneAsync(runId, tenantId, issued.Count > 0 ? "credit notes only" : "nothing", ct);
+            return issued;
         }
 
         if (!outcome.Created)
@@ -143,7 +151,7 @@ public sealed partial class InvoiceRunner(
         if (!issue)
         {
             await runs.RecordDoneAsync(runId, tenantId, null, ct);
-            return null;
+            return [];
         }
 
         // The number, the run's record of it and the tenant's completion commit together: a crash either keeps all
@@ -156,7 +164,32 @@ public sealed partial class InvoiceRunner(
             }
             await InvoiceRuns.RecordDoneAsync(uow, runId, tenantId);
         }, ct);
-        return invoiceId;
+        return [.. issued, invoiceId];
+    }
+
+    /// <summary>
+    /// Issues, one transaction each, the regularisation credit notes still in draft that a run of
+    /// <paramref name="period"/> drafted for the tenant (<c>regularisation_of</c>). Found by query rather than carried
+    /// over from the draft step, so a run resumed after a crash issues the ones its first attempt left behind.
+    /// </summary>
+    private async Task<IReadOnlyList<Guid>> IssueRegularisationCreditNotesAsync(Guid tenantId, BillingPeriod period, CancellationToken ct)
+    {
+        var drafts = await database.QueryAsync<Guid>(
+            """
+            SELECT id FROM invoices
+            WHERE tenant_id = @tenantId AND kind = 'credit-note' AND regularisation_of = @period AND status = 'draft'
+            ORDER BY period_start, id
+            """,
+            new { tenantId, period = period.ToString() }, ct);
+        var issued = new List<Guid>();
+        foreach (var creditNoteId in drafts)
+        {
+            if (await database.WriteAsync(async uow => await InvoiceIssuer.IssueAsync(uow, creditNoteId) is not null, ct))
+            {
+                issued.Add(creditNoteId);
+            }
+        }
+        return issued;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Invoice run {RunId}: lost its lease to another executor; stopping here")]
@@ -182,7 +215,7 @@ public sealed partial class InvoiceRunner(
             """
             SELECT tenant_id AS TenantId, legal_name AS LegalName, siren AS Siren, vat_number AS VatNumber,
                 country_code AS CountryCode, address_line1 AS AddressLine1, address_line2 AS AddressLine2,
-                postal_code AS PostalCode, city AS City, billing_email AS BillingEmail
+                postal_code AS PostalCode, city AS City, billing_email AS BillingEmail, siret AS Siret
             FROM billing_tenants WHERE tenant_id = @tenantId
             """,
             new { tenantId }, ct);
@@ -191,44 +224,68 @@ public sealed partial class InvoiceRunner(
             return new DraftOutcome(null, false, "Billing has no profile for this tenant yet (TenantProfileChanged not received).");
         }
 
-        var history = await LoadHistoryAsync(tenantId, period, ct);
-        var quotes = await QuotesAsync(history, period, null, ct);
-
-        InvoiceDraft draft;
-        try
-        {
-            var regularisations = await RegularisationsAsync(tenantId, period, ct);
-            draft = InvoiceDraftBuilder.Build(period, buyer, history, options.Value.MarginPercent, c => quotes.GetValueOrDefault(c), regularisations);
-        }
-        catch (MissingExchangeRateException missing)
-        {
-            return new DraftOutcome(null, false, missing.Message);
-        }
-
-        if (draft.Lines.Count == 0)
-        {
-            return new DraftOutcome(null, false, null);
-        }
-
+        // History, what earlier invoices billed and the new draft are read and written in one write transaction: a
+        // concurrent run (another month of the same tenant) cannot bill the same late change in between.
         var invoiceId = Guid.NewGuid();
-        var created = await database.WriteAsync(async uow =>
+        var outcome = await database.WriteAsync<DraftOutcome?>(async uow =>
         {
-            if (!await InsertDraftAsync(uow, invoiceId, buyer, draft))
+            if (uow.Dialect == SqlDialect.SqlServer)
             {
-                return false;
+                // SQLite's BEGIN IMMEDIATE already serialises writers; SQL Server reads committed, so lock the tenant.
+                await uow.ExecuteAsync("EXEC sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction'",
+                    new { resource = $"billing-draft:{tenantId}" });
+            }
+
+            if (await uow.QuerySingleOrDefaultAsync<Guid?>(
+                    "SELECT id FROM invoices WHERE tenant_id = @tenantId AND period = @periodText AND kind = 'invoice'", new { tenantId, periodText }) is { } drafted)
+            {
+                return new DraftOutcome(drafted, false, null);
+            }
+
+            var history = await LoadHistoryAsync(uow, tenantId, period);
+            var quotes = await QuotesAsync(uow, history, period, null, ct);
+            InvoiceDraft draft;
+            IReadOnlyList<InvoiceRow> corrected;
+            try
+            {
+                var (regularisations, invoiced) = await RegularisationsAsync(uow, tenantId, period, ct);
+                corrected = invoiced;
+                draft = InvoiceDraftBuilder.Build(period, buyer, history, options.Value.MarginPercent, c => quotes.GetValueOrDefault(c), regularisations);
+            }
+            catch (MissingExchangeRateException missing)
+            {
+                return new DraftOutcome(null, false, missing.Message);
+            }
+
+            var documents = RegularisationCredits.Split(draft, draft.Vat.ExemptionReason);
+            foreach (var credit in documents.Credits)
+            {
+                // Issued by the run with the month's invoice (IssueRegularisationCreditNotesAsync finds them by query).
+                var original = corrected.Single(i => i.PeriodStart == credit.CorrectedPeriodStart);
+                await CreditNotes.DraftRegularisationAsync(uow, original, credit, periodText);
+            }
+
+            if (documents.Invoice is not { Lines.Count: > 0 } invoice)
+            {
+                return new DraftOutcome(null, false, null);
+            }
+
+            if (!await InsertDraftAsync(uow, invoiceId, buyer, invoice))
+            {
+                return null;
             }
             await onDrafted(uow, invoiceId);
-            return true;
+            return new DraftOutcome(invoiceId, true, null);
         }, ct);
-        return created ? new DraftOutcome(invoiceId, true, null) : await DraftAsync(tenantId, period, onDrafted, ct);
+        return outcome ?? await DraftAsync(tenantId, period, onDrafted, ct);
     }
 
     /// <summary>ECB quotes for the foreign list prices of a period: the ones an invoice already used, else the store's.</summary>
     private async Task<Dictionary<string, EcbRateQuote?>> QuotesAsync(
-        IEnumerable<SubscriptionHistory> history, BillingPeriod period, Guid? invoicedWith, CancellationToken ct)
+        UnitOfWork uow, IEnumerable<SubscriptionHistory> history, BillingPeriod period, Guid? invoicedWith, CancellationToken ct)
     {
         var used = invoicedWith is { } invoiceId
-            ? await database.QueryAsync<InvoiceRateRow>($"SELECT {InvoiceRateRow.Columns} FROM invoice_exchange_rates WHERE invoice_id = @invoiceId", new { invoiceId }, ct)
+            ? await uow.QueryAsync<InvoiceRateRow>($"SELECT {InvoiceRateRow.Columns} FROM invoice_exchange_rates WHERE invoice_id = @invoiceId", new { invoiceId })
             : [];
         var quotes = new Dictionary<string, EcbRateQuote?>(StringComparer.OrdinalIgnoreCase);
         foreach (var currency in history.SelectMany(h => h.Terms).Where(t => SeatPricing.NeedsExchangeRate(t.Price))
@@ -242,41 +299,48 @@ public sealed partial class InvoiceRunner(
         return quotes;
     }
 
-    /// <summary>Late-recorded changes dated inside the tenant's invoiced months (see <see cref="Regularisation"/>).</summary>
-    private async Task<List<InvoiceDraftBuilder.PricedCharge>> RegularisationsAsync(Guid tenantId, BillingPeriod period, CancellationToken ct)
+    /// <summary>
+    /// Late-recorded changes dated inside the tenant's invoiced months (see <see cref="Regularisation"/>), with the
+    /// invoices of those months. What later documents already settled for a month counts: later invoices' lines dated
+    /// in it, and the regularisation credit notes drafted on its invoice (negative).
+    /// </summary>
+    private async Task<(List<InvoiceDraftBuilder.PricedCharge> Charges, IReadOnlyList<InvoiceRow> Invoiced)> RegularisationsAsync(
+        UnitOfWork uow, Guid tenantId, BillingPeriod period, CancellationToken ct)
     {
         var oldest = period.Start.AddMonths(-Math.Max(0, options.Value.RegularisationMonths));
-        var invoiced = await database.QueryAsync<InvoiceRow>(
+        var invoiced = await uow.QueryAsync<InvoiceRow>(
             $"""
              SELECT {InvoiceRow.Columns} FROM invoices
              WHERE tenant_id = @tenantId AND kind = 'invoice' AND period_start < @start AND period_start >= @oldest
              ORDER BY period_start
              """,
-            new { tenantId, start = period.Start, oldest }, ct);
+            new { tenantId, start = period.Start, oldest });
         var result = new List<InvoiceDraftBuilder.PricedCharge>();
         foreach (var invoice in invoiced)
         {
             var past = BillingPeriod.FromDate(invoice.PeriodStart);
-            var history = await LoadHistoryAsync(tenantId, past, ct);
-            var quotes = await QuotesAsync(history, past, invoice.Id, ct);
-            var billed = await database.QueryAsync<BilledRow>(
+            var history = await LoadHistoryAsync(uow, tenantId, past);
+            var quotes = await QuotesAsync(uow, history, past, invoice.Id, ct);
+            var billed = await uow.QueryAsync<BilledRow>(
                 """
-                SELECT l.subscription_id AS SubscriptionId, l.net_amount AS Net
+                SELECT l.subscription_id AS SubscriptionId, CASE WHEN i.kind = 'credit-note' THEN -l.net_amount ELSE l.net_amount END AS Net
                 FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
-                WHERE i.tenant_id = @tenantId AND i.kind = 'invoice' AND i.period_start > @pastStart
+                WHERE i.tenant_id = @tenantId
+                  AND ((i.kind = 'invoice' AND i.period_start > @pastStart)
+                       OR (i.kind = 'credit-note' AND i.regularisation_of IS NOT NULL AND i.credited_invoice_id = @invoiceId))
                   AND l.subscription_id IS NOT NULL AND l.period_start >= @pastStart AND l.period_start <= @pastEnd
                 """,
-                new { tenantId, pastStart = past.Start, pastEnd = past.End }, ct);
+                new { tenantId, pastStart = past.Start, pastEnd = past.End, invoiceId = invoice.Id });
             var already = billed.GroupBy(b => b.SubscriptionId).ToDictionary(g => g.Key, g => g.Sum(b => b.Net));
             result.AddRange(Regularisation.Compute(past, history, invoice.CreatedAt, already, options.Value.MarginPercent, c => quotes.GetValueOrDefault(c)));
         }
 
-        return result;
+        return (result, invoiced);
     }
 
-    private async Task<List<SubscriptionHistory>> LoadHistoryAsync(Guid tenantId, BillingPeriod period, CancellationToken ct)
+    private static async Task<List<SubscriptionHistory>> LoadHistoryAsync(UnitOfWork uow, Guid tenantId, BillingPeriod period)
     {
-        var terms = await database.QueryAsync<TermsRow>(
+        var terms = await uow.QueryAsync<TermsRow>(
             """
             SELECT subscription_id AS SubscriptionId, vendor_name AS VendorName, plan_code AS PlanCode, plan_name AS PlanName,
                 committed_quantity AS CommittedQuantity, effective_date AS EffectiveDate, billing_cycle AS BillingCycle,
@@ -285,14 +349,14 @@ public sealed partial class InvoiceRunner(
                 sale_price_per_seat_eur AS SalePricePerSeatEur, occurred_at AS OccurredAt
             FROM subscription_terms WHERE tenant_id = @tenantId AND effective_date <= @end
             """,
-            new { tenantId, end = period.End }, ct);
-        var seats = await database.QueryAsync<SeatRow>(
+            new { tenantId, end = period.End });
+        var seats = await uow.QueryAsync<SeatRow>(
             """
             SELECT seat_id AS SeatId, subscription_id AS SubscriptionId, assigned AS Assigned, effective_date AS EffectiveDate, occurred_at AS OccurredAt,
                 recorded_at AS RecordedAt
             FROM seat_changes WHERE tenant_id = @tenantId AND effective_date <= @end
             """,
-            new { tenantId, end = period.End }, ct);
+            new { tenantId, end = period.End });
 
         return terms.GroupBy(t => t.SubscriptionId)
             .Select(g => new SubscriptionHistory(

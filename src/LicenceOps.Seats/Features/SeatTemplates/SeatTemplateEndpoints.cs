@@ -1,6 +1,7 @@
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Platform.Security;
+using LicenceOps.Seats.Consumers;
 
 namespace LicenceOps.Seats.Features.SeatTemplates;
 
@@ -56,11 +57,19 @@ internal static class SeatTemplateEndpoints
         }
         return await db.WriteAsync<IResult>(async uow =>
         {
+            var unknown = new ValidationErrors();
             if (await uow.QuerySingleOrDefaultAsync<Guid?>("SELECT id FROM subscriptions WHERE id = @id AND tenant_id = @tenantId",
                     new { id = request.SubscriptionId, tenantId }) is null)
             {
-                var unknown = new ValidationErrors();
                 unknown.Add("subscriptionId", $"Subscription {request.SubscriptionId} is not one of this tenant's.");
+            }
+            // Departments live in Tenants; Seats checks its copy (DepartmentChanged) so a template never waits for a department that does not exist.
+            if (!await TenantDirectory.DepartmentExistsAsync(uow, tenantId, request.DepartmentId!.Value))
+            {
+                unknown.Add("departmentId", $"Department {request.DepartmentId} is not one of this tenant's.");
+            }
+            if (unknown.Any)
+            {
                 return unknown.ToProblem();
             }
             var id = Guid.NewGuid();

@@ -1,5 +1,6 @@
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Seats.Consumers;
 using LicenceOps.Seats.Domain;
 using LicenceOps.Seats.Shared;
 
@@ -53,6 +54,11 @@ internal static class CreateSubscription
 
         return await db.WriteAsync<IResult>(async uow =>
         {
+            if (!await TenantDirectory.TenantExistsAsync(uow, tenantId))
+            {
+                // Seats knows tenants from Tenants' TenantProfileChanged; a made-up tenant would fail every billing run.
+                return Problems.NotFound($"No tenant {tenantId}.");
+            }
             var planExists = await uow.QuerySingleOrDefaultAsync<string>("SELECT code FROM catalogue_plans WHERE code = @code",
                 new { code = request.PlanCode!.Trim() }) is not null;
             if (!planExists)

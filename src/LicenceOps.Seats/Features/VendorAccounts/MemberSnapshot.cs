@@ -1,6 +1,7 @@
 using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Vendors;
 using LicenceOps.Seats.Vendors.Csv;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LicenceOps.Seats.Features.VendorAccounts;
 
@@ -42,8 +43,24 @@ internal static class MemberSnapshot
         {
             throw new BadHttpRequestException($"A member export is at most {MaxBodyBytes / 1024 / 1024} MB.", StatusCodes.Status413PayloadTooLarge);
         }
-        return read == 0 ? null : new string(buffer, 0, read);
+        if (read == 0)
+        {
+            return null;
+        }
+        // A spreadsheet saved as .xlsx or any other binary file is not an export to read row by row: refuse it whole.
+        if (buffer.AsSpan(0, read).IndexOfAnyInRange('\0', '\b') >= 0)
+        {
+            throw new BadHttpRequestException("The body is not a CSV text file (it holds binary data).", StatusCodes.Status400BadRequest);
+        }
+        return new string(buffer, 0, read);
     }
+
+    /// <summary>An apply refused for row errors: 422 problem+json listing every error (like the seat import), nothing stored.</summary>
+    public static ProblemHttpResult RowErrorsProblem(IReadOnlyList<CsvRowError> errors) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "The member export has errors",
+            detail: $"{errors.Count} row error(s), first on row {errors[0].Row}: {errors[0].Message}. Nothing was stored; fix the file " +
+                    "(a dry run lists every error) and send it again.",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors });
 
     public static VendorMemberView View(VendorMember m) => new(m.Email, m.Status, m.Role, m.DisplayName, m.JoinedOn, m.LastActiveOn);
 }

@@ -55,11 +55,18 @@ internal static class CreateTicket
 
         var tenantId = user.IsStaff ? request.TenantId : user.TenantId;
         var requester = user.IsStaff ? request.RequesterEmail!.Trim() : user.Email;
-        var created = await db.WriteAsync<TicketRow?>(async uow =>
+        var (created, invalid) = await db.WriteAsync<(TicketRow? Row, Dictionary<string, string>? Invalid)>(async uow =>
         {
             if (tenantId is { } id && !await SupportDirectory.TenantExistsAsync(uow, id))
             {
-                return null;
+                return (null, null);
+            }
+
+            // A person or seat named in the body must be of the ticket's tenant: another tenant's id is refused like an unknown one.
+            var links = await SupportDirectory.RefuseLinksAsync(uow, tenantId, request.PersonId, request.SeatId);
+            if (links.Count > 0)
+            {
+                return (null, links);
             }
 
             var ticket = await writer.OpenAsync(uow, new NewTicket(tenantId, request.Subject!.Trim(), requester,
@@ -68,8 +75,18 @@ internal static class CreateTicket
                 await SupportDirectory.LanguageOfTenantAsync(uow, tenantId), tags, null));
             await writer.AddMessageAsync(uow, ticket,
                 new NewMessage(MessageKinds.Inbound, user.Actor.Display, user.Email, request.Body!, null, null, false, []));
-            return ticket;
+            return (ticket, null);
         }, ct);
+        if (invalid is not null)
+        {
+            foreach (var (field, message) in invalid)
+            {
+                errors.Add(field, message);
+            }
+
+            return errors.ToProblem();
+        }
+
         if (created is null)
         {
             return Problems.NotFound($"No tenant {tenantId}.");

@@ -46,22 +46,22 @@ internal static class UpdateTicket
             return errors.ToProblem();
         }
 
-        var outcome = await db.WriteAsync<(TicketRow? Row, string? Problem)>(async uow =>
+        var outcome = await db.WriteAsync<(TicketRow? Row, string? Problem, Dictionary<string, string>? Invalid)>(async uow =>
         {
             var before = await TicketWriter.FindAsync(uow, ticketId);
             if (before is null)
             {
-                return (null, null);
+                return (null, null, null);
             }
 
             if (before.Status == TicketStatuses.Closed)
             {
-                return (null, "A closed ticket does not change; the client's next message opens a new one.");
+                return (null, "A closed ticket does not change; the client's next message opens a new one.", null);
             }
 
             if (request.TenantId is { } tenantId && !await SupportDirectory.TenantExistsAsync(uow, tenantId))
             {
-                return (null, $"No tenant {tenantId} is known to Support.");
+                return (null, $"No tenant {tenantId} is known to Support.", null);
             }
 
             var after = TicketWriter.Copy(before);
@@ -71,11 +71,19 @@ internal static class UpdateTicket
             after.AssignedAgent = request.AssignedAgent is null ? before.AssignedAgent : request.AssignedAgent.Length == 0 ? null : request.AssignedAgent.Trim().ToLowerInvariant();
             after.Tags = tags is null ? before.Tags : JsonSerializer.Serialize(tags);
             after.TenantId = request.TenantId ?? before.TenantId;
-            after.PersonId = request.PersonId ?? before.PersonId;
-            after.SeatId = request.SeatId ?? before.SeatId;
+            // Moving a ticket to another tenant drops the person and seat of the old one unless new ones are given.
+            var movedTenant = after.TenantId != before.TenantId;
+            after.PersonId = request.PersonId ?? (movedTenant ? null : before.PersonId);
+            after.SeatId = request.SeatId ?? (movedTenant ? null : before.SeatId);
+            var links = await SupportDirectory.RefuseLinksAsync(uow, after.TenantId, request.PersonId, request.SeatId);
+            if (links.Count > 0)
+            {
+                return (null, null, links);
+            }
+
             if (!await writer.SaveAsync(uow, before, after))
             {
-                return (null, "The ticket changed meanwhile; read it again and retry.");
+                return (null, "The ticket changed meanwhile; read it again and retry.", null);
             }
 
             await uow.AuditAsync("ticket", after.Id, "updated", new
@@ -87,8 +95,18 @@ internal static class UpdateTicket
                 tags = Change(before.Tags, after.Tags),
                 tenantId = Change(before.TenantId, after.TenantId),
             }, after.TenantId);
-            return (after, null);
+            return (after, null, null);
         }, ct);
+
+        if (outcome.Invalid is { } invalid)
+        {
+            foreach (var (field, message) in invalid)
+            {
+                errors.Add(field, message);
+            }
+
+            return errors.ToProblem();
+        }
 
         return outcome switch
         {

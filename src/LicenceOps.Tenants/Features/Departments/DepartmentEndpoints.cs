@@ -1,4 +1,5 @@
 using System.Data.Common;
+using LicenceOps.Contracts.Tenants;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Platform.Http.Paging;
@@ -71,6 +72,7 @@ internal static class DepartmentEndpoints
                 var department = new DepartmentView(Guid.NewGuid(), tenantId, name);
                 await InsertAsync(uow, department);
                 await uow.AuditAsync("department", department.Id, "created", new { department.Name }, tenantId);
+                await uow.PublishAsync(ToEvent(department, uow.Now));
                 return TypedResults.Created($"/api/tenants/{tenantId}/departments/{department.Id}", department);
             }, ct);
         }
@@ -114,6 +116,7 @@ internal static class DepartmentEndpoints
                     return Problems.Conflict("The department was renamed meanwhile; reload and retry.");
                 }
                 await uow.AuditAsync("department", departmentId, "renamed", new ChangeSet().Compare("name", before.Name, name).ToAudit(), tenantId);
+                await uow.PublishAsync(ToEvent(before with { Name = name }, uow.Now));
                 return TypedResults.Ok(before with { Name = name });
             }, ct);
         }
@@ -123,13 +126,20 @@ internal static class DepartmentEndpoints
         }
     }
 
-    public static Task InsertAsync(UnitOfWork uow, DepartmentView department) =>
-        uow.ExecuteAsync(
+    /// <summary>Stores a new department; the caller publishes <see cref="ToEvent"/> with its audit entry.</summary>
+    public static async Task InsertAsync(UnitOfWork uow, DepartmentView department)
+    {
+        await uow.ExecuteAsync(
             """
             INSERT INTO departments (id, tenant_id, name, name_key, created_at, updated_at)
             VALUES (@Id, @TenantId, @Name, @NameKey, @Now, @Now)
             """,
             new { department.Id, department.TenantId, department.Name, NameKey = Key(department.Name), uow.Now });
+    }
+
+    /// <summary>The whole current department, so that Seats' read copy needs no other message.</summary>
+    public static DepartmentChanged ToEvent(DepartmentView department, DateTimeOffset now) =>
+        new(department.Id, department.TenantId, department.Name, now, "active");
 
     private static string Key(string name) => name.ToUpperInvariant();
 

@@ -38,6 +38,8 @@ public sealed class ListPagingTests
         "/", "/openapi/{documentName}.json", "/health/live", "/health/ready", "/api/users/me", "/api/billing/exchange-rates/",
         "/api/tenants/{tenantId:guid}/people/export", "/api/billing/exports/invoices.csv",
         "/api/tenants/{tenantId:guid}/invoices/{invoiceId:guid}/pdf", "/api/tenants/{tenantId:guid}/invoices/{invoiceId:guid}/factur-x.xml",
+        "/api/tenants/{tenantId:guid}/reconciliation-policy", "/api/tenants/{tenantId:guid}/vendor-accounts/{accountId:guid}/settings",
+        "/api/tenants/{tenantId:guid}/reports/usage", "/api/tenants/{tenantId:guid}/reports/savings",
     ];
 
     /// <summary>How each paged list is filled for the test: where to read it, how to add one more row with a given sort position.</summary>
@@ -73,6 +75,12 @@ public sealed class ListPagingTests
         new("/api/tenants/{tenantId:guid}/manual-tasks", t => t.SeatsListAsync("manual-tasks", "manual_tasks", "created_at")),
         new("/api/tenants/{tenantId:guid}/invoices/", t => t.InvoicesAsync()),
         new("/api/tenants/{tenantId:guid}/vendor-accounts", t => t.VendorAccountsAsync()),
+        new("/api/findings", t => t.FindingsAsync(acrossTenants: true)),
+        new("/api/tenants/{tenantId:guid}/findings", t => t.FindingsAsync(acrossTenants: false)),
+        new("/api/tenants/{tenantId:guid}/vendor-accounts/{accountId:guid}/reconciliation-runs", t => t.ReconciliationRunsAsync()),
+        new("/api/setting-baselines", t => t.SettingBaselinesAsync()),
+        new("/api/renewals", t => t.RenewalsAsync(everyTenant: true)),
+        new("/api/tenants/{tenantId:guid}/renewals", t => t.RenewalsAsync(everyTenant: false)),
         new("/api/billing/runs/", t => t.InvoiceRunsAsync()),
         new("/api/billing/payments/review", t => t.PaymentsForReviewAsync()),
         new("/api/tenants/{tenantId:guid}/invoices/{invoiceId:guid}/mail", t => t.InvoiceMailAsync()),
@@ -297,6 +305,56 @@ public sealed class ListPagingTests
         // settings is read back as a JSON object, so it gets one instead of the filler text.
         return Task.FromResult(new Seeded($"/api/tenants/{tenantId}/vendor-accounts", p => SyntheticRows.InsertAsync(db, "vendor_accounts",
             new Dictionary<string, object?> { ["tenant_id"] = tenantId, ["created_at"] = Instant(p), ["settings"] = "{}", ["connector"] = "csv" })));
+    }
+
+    private Task<Seeded> FindingsAsync(bool acrossTenants)
+    {
+        var tenantId = Guid.NewGuid();
+        var db = factory.Service<ModuleDatabase<SeatsModule>>();
+        // Sorted by monthly effect, largest first: a later position is a smaller effect.
+        return Task.FromResult(new Seeded(acrossTenants ? $"/api/findings?tenantId={tenantId}" : $"/api/tenants/{tenantId}/findings",
+            p => SyntheticRows.InsertAsync(db, "findings", new Dictionary<string, object?>
+            {
+                ["tenant_id"] = tenantId, ["monthly_effect_cents"] = (long)((1 - p) * 1_000_000) * 1000 + Random.Shared.Next(1000),
+            })));
+    }
+
+    private async Task<Seeded> ReconciliationRunsAsync()
+    {
+        var tenantId = Guid.NewGuid();
+        var accountId = Guid.NewGuid();
+        var db = factory.Service<ModuleDatabase<SeatsModule>>();
+        await SyntheticRows.InsertAsync(db, "vendor_accounts", new Dictionary<string, object?>
+        {
+            ["id"] = accountId, ["tenant_id"] = tenantId, ["settings"] = "{}", ["connector"] = "csv",
+        });
+        // Newest first: a later position is an earlier start.
+        return new Seeded($"/api/tenants/{tenantId}/vendor-accounts/{accountId}/reconciliation-runs", p => SyntheticRows.InsertAsync(db, "reconciliation_runs",
+            new Dictionary<string, object?> { ["tenant_id"] = tenantId, ["vendor_account_id"] = accountId, ["started_at"] = Instant(1 - p) }), "runId");
+    }
+
+    private Task<Seeded> SettingBaselinesAsync()
+    {
+        var vendorCode = "v" + Guid.NewGuid().ToString("N")[..12];
+        var db = factory.Service<ModuleDatabase<SeatsModule>>();
+        return Task.FromResult(new Seeded($"/api/setting-baselines?vendorCode={vendorCode}", p => SyntheticRows.InsertAsync(db, "setting_baselines",
+            new Dictionary<string, object?> { ["vendor_code"] = vendorCode, ["setting_key"] = Name(p) })));
+    }
+
+    /// <summary>
+    /// Renewals sort by date: each row is a subscription renewing between June and October 2027 (within a year of the
+    /// fixture's clock). The staff list spans tenants, so it is narrowed to that window with <c>from</c>.
+    /// </summary>
+    private Task<Seeded> RenewalsAsync(bool everyTenant)
+    {
+        var tenantId = Guid.NewGuid();
+        var db = factory.Service<ModuleDatabase<SeatsModule>>();
+        var url = everyTenant ? "/api/renewals?within=366&from=2027-06-01" : $"/api/tenants/{tenantId}/renewals?within=366";
+        return Task.FromResult(new Seeded(url, p => SyntheticRows.InsertAsync(db, "subscriptions", new Dictionary<string, object?>
+        {
+            ["tenant_id"] = tenantId, ["plan_code"] = CatalogueSeed.Plans[0].Code, ["auto_increase_policy"] = "allow",
+            ["renewal_date"] = new DateOnly(2027, 6, 1).AddDays((int)(p * 150)),
+        }), IdProperty: "subscriptionId"));
     }
 
     private async Task<Seeded> SubscriptionHistoryAsync()

@@ -104,7 +104,7 @@ public sealed class VendorAccountApiTests
         var owner = Guid.NewGuid();
         var other = Guid.NewGuid();
         var id = (await SeatsKit.BodyAsync(await CreateAsync(owner))).Id();
-        var otherSub = await SeatsKit.CreateSubscriptionAsync(staff, other, "chatgpt-business-annual");
+        var otherSub = await SeatsKit.CreateSubscriptionAsync(factory, staff, other, "chatgpt-business-annual");
 
         Assert.That((await staff.GetAsync($"/api/tenants/{other}/vendor-accounts/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await staff.PostAsync($"/api/tenants/{other}/vendor-accounts/{id}/test", null)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));

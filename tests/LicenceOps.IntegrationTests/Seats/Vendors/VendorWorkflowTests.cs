@@ -128,8 +128,8 @@ public sealed class VendorWorkflowTests
     {
         var tenantId = Guid.NewGuid();
         var department = Guid.NewGuid();
-        var copilot = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "m365-copilot-annual", quantity: 2);
-        var chatGpt = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-annual", quantity: 2);
+        var copilot = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "m365-copilot-annual", quantity: 2);
+        var chatGpt = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-annual", quantity: 2);
         var graphAccount = await AccountAsync(tenantId, new
         {
             vendorCode = "microsoft", connector = "graph", displayName = "Client M365", baseAddress = graph.BaseAddress.AbsoluteUri,
@@ -146,8 +146,8 @@ public sealed class VendorWorkflowTests
         });
         await ConnectAsync(tenantId, copilot.Id(), graphAccount);
         await ConnectAsync(tenantId, chatGpt.Id(), openAiAccount);
-        await WorkflowKit.TemplateAsync(staff, tenantId, department, copilot.Id());
-        await WorkflowKit.TemplateAsync(staff, tenantId, department, chatGpt.Id());
+        await WorkflowKit.TemplateAsync(factory, staff, tenantId, department, copilot.Id());
+        await WorkflowKit.TemplateAsync(factory, staff, tenantId, department, chatGpt.Id());
 
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId, department);
         var email = $"p{person:N}@example.test";
@@ -194,21 +194,31 @@ public sealed class VendorWorkflowTests
     {
         var tenantId = Guid.NewGuid();
         var department = Guid.NewGuid();
-        var chatGpt = await SeatsKit.CreateSubscriptionAsync(staff, tenantId, "chatgpt-business-annual", quantity: 2);
+        var chatGpt = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "chatgpt-business-annual", quantity: 2);
         var account = await AccountAsync(tenantId, new
         {
             vendorCode = "openai", connector = "openai", displayName = "Down", baseAddress = openAi.BaseAddress.AbsoluteUri, secret = "sk-admin-down",
         });
         await ConnectAsync(tenantId, chatGpt.Id(), account);
-        await WorkflowKit.TemplateAsync(staff, tenantId, department, chatGpt.Id());
+        await WorkflowKit.TemplateAsync(factory, staff, tenantId, department, chatGpt.Id());
         openAi.On("GET", "/v1/organization/users", FakeReply.Code(503, """{"error":{"message":"overloaded"}}"""));
 
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId, department);
         await SeatsKit.SweepAsync(factory);
-        var invite = (await WorkflowKit.TransferAsync(staff, tenantId, person, "onboarding")).Step("invite");
+        // The kicker may hold the step's call lease while this sweep runs: wait for the attempt it makes.
+        var invite = default(JsonElement);
+        await Eventually.UntilAsync(async () =>
+        {
+            invite = (await WorkflowKit.TransferAsync(staff, tenantId, person, "onboarding")).Step("invite");
+            return invite.GetProperty("attempts").GetInt32() == 1;
+        }, TimeSpan.FromSeconds(30), "the first attempt is recorded");
         Assert.That(invite.Str("lastError"), Does.Contain("OpenAI GET /v1/organization/users failed: HTTP 503").And.Contain("overloaded"));
         Assert.That(invite.Str("lastError"), Does.Not.Contain("sk-admin-down"));
         Assert.That(await WorkflowKit.OpenTasksAsync(staff, tenantId), Is.Empty, "not yet: the API gets its retries first");
+        // The vendor account shows what the step saw, so staff looking at the account find the outage.
+        var accountView = await SeatsKit.BodyAsync(await staff.GetAsync($"/api/tenants/{tenantId}/vendor-accounts/{account}"));
+        Assert.That(accountView.Str("lastError"), Does.Contain("OpenAI GET /v1/organization/users failed: HTTP 503").And.Not.Contain("sk-admin-down"));
+        Assert.That(accountView.GetProperty("lastErrorAt").GetDateTimeOffset(), Is.EqualTo(factory.Clock.GetUtcNow()));
 
         for (var i = 0; i < 3; i++)
         {

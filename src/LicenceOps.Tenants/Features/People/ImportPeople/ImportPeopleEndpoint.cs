@@ -18,18 +18,25 @@ public sealed record ImportedPerson(int Row, string Email, string DisplayName, s
 
 public sealed record UpdatedPerson(int Row, string Email, IReadOnlyList<string> Changes);
 
+/// <summary>A leave the import records; <see cref="Row"/> is null for someone absent from a full file.</summary>
+public sealed record LeavingPerson(int? Row, string Email, DateOnly EndDate, string Reason);
+
 public sealed record ImportReport(
     string Mode,
     bool Applied,
     IReadOnlyList<ImportedPerson> Created,
     IReadOnlyList<UpdatedPerson> Updated,
     IReadOnlyList<int> UnchangedRows,
-    IReadOnlyList<RowError> Errors);
+    IReadOnlyList<RowError> Errors,
+    IReadOnlyList<LeavingPerson> Leaving,
+    bool FullFile);
 
 /// <summary>
 /// POST /api/tenants/{tenantId}/people/import?mode=dry-run|apply with an HR export as the body (text/csv) or as
 /// the file of a multipart form. dry-run reports per row what would happen and writes nothing; apply does it all in
 /// one transaction, or nothing when any row is wrong (422 with the row errors). An unreadable file is 400.
+/// Rows with an end date (or status leaving/left) record the leave. With full=true the file is the whole workforce:
+/// present non-external people it does not list are recorded as leaving today, which the dry run lists first.
 /// </summary>
 internal static class ImportPeopleEndpoint
 {
@@ -40,10 +47,10 @@ internal static class ImportPeopleEndpoint
     public static void MapImportPeople(this IEndpointRouteBuilder group) =>
         group.MapPost("/{tenantId:guid}/people/import", HandleAsync)
             .Accepts<string>("text/csv", "multipart/form-data")
-            .WithSummary("Import people from an HR CSV export (mode=dry-run or apply).");
+            .WithSummary("Import people from an HR CSV export (mode=dry-run or apply; full=true treats people missing from the file as leavers).");
 
     private static async Task<Results<Ok<ImportReport>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        Guid tenantId, string? mode, HttpRequest http, CurrentUser user, ModuleDatabase<TenantsModule> db, TimeProvider time, CancellationToken ct)
+        Guid tenantId, string? mode, bool? full, HttpRequest http, CurrentUser user, ModuleDatabase<TenantsModule> db, TimeProvider time, CancellationToken ct)
     {
         if (Access.WritePeople(user, tenantId) is { } denied)
         {
@@ -70,7 +77,7 @@ internal static class ImportPeopleEndpoint
         if (mode == DryRun)
         {
             await using var connection = await db.OpenAsync(ct);
-            if (await LoadContextAsync(connection, null, tenantId, ParisCalendar.Today(time)) is not { } context)
+            if (await LoadContextAsync(connection, null, tenantId, ParisCalendar.Today(time), full == true) is not { } context)
             {
                 return Access.TenantNotFound(tenantId);
             }
@@ -87,7 +94,7 @@ internal static class ImportPeopleEndpoint
                 {
                     return refusal;
                 }
-                var context = (await LoadContextAsync(uow.Connection, uow.Transaction, tenantId, ParisCalendar.DateOf(uow.Now)))!;
+                var context = (await LoadContextAsync(uow.Connection, uow.Transaction, tenantId, ParisCalendar.DateOf(uow.Now), full == true))!;
                 var plan = ImportPlanner.Plan(parsed.Rows, context.Import);
                 var errors = parsed.Errors.Concat(plan.Errors).OrderBy(e => e.Row).ToList();
                 if (errors.Count > 0)
@@ -170,13 +177,41 @@ internal static class ImportPeopleEndpoint
                 await uow.PublishAsync(after.Moved(before.DepartmentId, today, uow.Now));
             }
         }
+        foreach (var leave in plan.Leaves)
+        {
+            await RecordLeaveAsync(uow, tenantId, leave, today);
+        }
         await uow.AuditAsync("tenant", tenantId, "people-imported",
-            new { created = plan.Creates.Count, updated = plan.Updates.Count, unchanged = plan.Unchanged.Count }, tenantId);
+            new { created = plan.Creates.Count, updated = plan.Updates.Count, unchanged = plan.Unchanged.Count, leaving = plan.Leaves.Count }, tenantId);
+    }
+
+    /// <summary>The same leave as POST …/people/{id}/leave: status, end date, a new version, audit, PersonLeaving (and PersonLeft when due).</summary>
+    private static async Task RecordLeaveAsync(UnitOfWork uow, Guid tenantId, PlannedLeave leave, DateOnly today)
+    {
+        var before = (await PersonRow.FindAsync(uow, tenantId, leave.PersonId))!;
+        var status = PersonStatus.OnLeave(leave.EndDate, today);
+        var after = before with { Status = status, EndDate = leave.EndDate, UpdatedAt = uow.Now, Version = before.Version + 1 };
+        var updated = await uow.ExecuteAsync(
+            "UPDATE people SET status = @Status, end_date = @EndDate, updated_at = @UpdatedAt, version = @Version WHERE id = @Id AND version = @previousVersion",
+            new { after.Status, after.EndDate, after.UpdatedAt, after.Version, after.Id, previousVersion = before.Version });
+        if (updated == 0)
+        {
+            // Inside the import's transaction nobody else may have changed the row; if they did, nothing of the import stays.
+            throw new InvalidOperationException($"Person {leave.PersonId} changed during the import.");
+        }
+        var changes = new ChangeSet().Compare("status", before.Status, status).Compare("endDate", before.EndDate, after.EndDate);
+        await uow.AuditAsync("person", before.Id, status == PersonStatus.Left ? "left" : "leaving",
+            new { source = "import", reason = leave.Reason, changes = changes.ToAudit() }, tenantId);
+        await uow.PublishAsync(after.Leaving(uow.Now));
+        if (status == PersonStatus.Left)
+        {
+            await uow.PublishAsync(after.Left(uow.Now));
+        }
     }
 
     private sealed record ImportSnapshot(ImportContext Import, IReadOnlyDictionary<Guid, string> DepartmentNames);
 
-    private static async Task<ImportSnapshot?> LoadContextAsync(DbConnection connection, DbTransaction? transaction, Guid tenantId, DateOnly today)
+    private static async Task<ImportSnapshot?> LoadContextAsync(DbConnection connection, DbTransaction? transaction, Guid tenantId, DateOnly today, bool fullFile)
     {
         var exists = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM tenants WHERE id = @tenantId", new { tenantId }, transaction);
         if (exists == 0)
@@ -188,9 +223,9 @@ internal static class ImportPeopleEndpoint
         var departments = (await connection.QueryAsync<DepartmentRef>(
             "SELECT id AS Id, name AS Name FROM departments WHERE tenant_id = @tenantId", new { tenantId }, transaction)).AsList();
         var people = (await connection.QueryAsync<ExistingPerson>(
-            "SELECT id AS Id, email AS Email, first_name AS FirstName, last_name AS LastName, department_id AS DepartmentId, manager_id AS ManagerId, status AS Status, is_external AS IsExternal FROM people WHERE tenant_id = @tenantId",
+            "SELECT id AS Id, email AS Email, first_name AS FirstName, last_name AS LastName, department_id AS DepartmentId, manager_id AS ManagerId, status AS Status, is_external AS IsExternal, start_date AS StartDate, end_date AS EndDate FROM people WHERE tenant_id = @tenantId",
             new { tenantId }, transaction)).AsList();
-        return new ImportSnapshot(new ImportContext(domains, departments, people, today), departments.ToDictionary(d => d.Id, d => d.Name));
+        return new ImportSnapshot(new ImportContext(domains, departments, people, today, fullFile), departments.ToDictionary(d => d.Id, d => d.Name));
     }
 
     private static ImportReport Report(string mode, bool applied, ImportPlan plan, IReadOnlyList<RowError> readErrors, IReadOnlyDictionary<Guid, string> departmentNames) => new(
@@ -201,7 +236,9 @@ internal static class ImportPeopleEndpoint
             c.DepartmentId is { } d ? departmentNames[d] : null, c.Status)).ToList(),
         plan.Updates.Select(u => new UpdatedPerson(u.Data.Row, u.Data.Email, u.Changes)).ToList(),
         plan.Unchanged.Select(r => r.Row).ToList(),
-        readErrors.Concat(plan.Errors).OrderBy(e => e.Row).ToList());
+        readErrors.Concat(plan.Errors).OrderBy(e => e.Row).ToList(),
+        plan.Leaves.Select(l => new LeavingPerson(l.Row, l.Email, l.EndDate, l.Reason)).ToList(),
+        plan.FullFile);
 
     private static ProblemHttpResult RowProblem(int status, string detail, IReadOnlyList<RowError> errors) =>
         TypedResults.Problem(

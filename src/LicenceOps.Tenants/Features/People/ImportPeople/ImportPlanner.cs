@@ -4,24 +4,40 @@ namespace LicenceOps.Tenants.Features.People.ImportPeople;
 
 /// <summary>A person already in the tenant, as the import sees them.</summary>
 public sealed record ExistingPerson(
-    Guid Id, string Email, string FirstName, string LastName, Guid? DepartmentId, Guid? ManagerId, string Status, bool IsExternal);
+    Guid Id, string Email, string FirstName, string LastName, Guid? DepartmentId, Guid? ManagerId, string Status, bool IsExternal,
+    DateOnly? StartDate = null, DateOnly? EndDate = null);
 
 public sealed record DepartmentRef(Guid Id, string Name);
 
+/// <param name="FullFile">The file lists everyone employed: present people missing from it (externals aside) are leavers.</param>
 public sealed record ImportContext(
-    IReadOnlyCollection<string> Domains, IReadOnlyList<DepartmentRef> Departments, IReadOnlyList<ExistingPerson> People, DateOnly Today);
+    IReadOnlyCollection<string> Domains, IReadOnlyList<DepartmentRef> Departments, IReadOnlyList<ExistingPerson> People, DateOnly Today,
+    bool FullFile = false);
 
 public sealed record PlannedCreate(PersonCsvRow Data, Guid PersonId, Guid? DepartmentId, Guid? ManagerId, string Status);
 
 public sealed record PlannedUpdate(PersonCsvRow Data, ExistingPerson Before, Guid? DepartmentId, Guid? ManagerId, IReadOnlyList<string> Changes);
 
+/// <summary>A leave the import records: from a leaver row (<see cref="Row"/> set) or for someone absent from a full file (no row).</summary>
+public sealed record PlannedLeave(int? Row, Guid PersonId, string Email, DateOnly EndDate, string Reason);
+
 public sealed record ImportPlan(
-    IReadOnlyList<PlannedCreate> Creates, IReadOnlyList<PlannedUpdate> Updates, IReadOnlyList<PersonCsvRow> Unchanged, IReadOnlyList<RowError> Errors);
+    IReadOnlyList<PlannedCreate> Creates, IReadOnlyList<PlannedUpdate> Updates, IReadOnlyList<PersonCsvRow> Unchanged, IReadOnlyList<RowError> Errors,
+    IReadOnlyList<PlannedLeave> Leaves, bool FullFile = false);
+
+/// <summary>Why the import records a leave, as the report says it.</summary>
+public static class LeaveReasons
+{
+    public const string LeaverRow = "leaver row";
+    public const string AbsentFromFullFile = "absent from the full file";
+}
 
 /// <summary>
 /// Decides, without writing anything, what importing parsed rows into a tenant would do: create people not yet
-/// known (by email), update the name, department, manager or external flag of those who are, or refuse rows that
-/// break a rule. Start dates of people already known are left alone.
+/// known (by email), update the name, department, manager or external flag of those who are, record the leave of
+/// leaver rows (an end date), or refuse rows that break a rule. Start dates of people already known are left alone.
+/// In full-file mode, present people the file does not list are leavers with today as their last day; externals are
+/// left alone there since HR exports do not list contractors.
 /// </summary>
 public static class ImportPlanner
 {
@@ -44,9 +60,18 @@ public static class ImportPlanner
             void Fail(string field, string message) => errors.Add(new RowError(row.Row, field, message));
 
             existingByEmail.TryGetValue(row.Email, out var existing);
-            if (existing?.Status == PersonStatus.Left)
+            if (existing?.Status == PersonStatus.Left && row.EndDate is null)
             {
                 Fail(PeopleCsvColumns.Email, $"{row.Email} has left this tenant; re-hiring someone is not done by import.");
+            }
+            if (existing?.Status == PersonStatus.Leaving && row.EndDate is { } asked && existing.EndDate is { } recorded && asked != recorded)
+            {
+                Fail(PeopleCsvColumns.EndDate, $"{row.Email} already leaves on {recorded:yyyy-MM-dd}; a recorded leave is not moved by import.");
+            }
+            if (existing is not null && row.EndDate is { } end && existing.StartDate is { } started && end < started
+                && PersonStatus.IsPresent(existing.Status) && existing.Status != PersonStatus.Leaving)
+            {
+                Fail(PeopleCsvColumns.EndDate, $"The end date {end:yyyy-MM-dd} is before {row.Email}'s start date {started:yyyy-MM-dd}.");
             }
             if (!row.External && !EmailAddress.BelongsTo(row.Email, context.Domains))
             {
@@ -66,7 +91,7 @@ public static class ImportPlanner
                     Fail(PeopleCsvColumns.Department, $"No department named '{row.Department}' in this tenant; create it first.");
                 }
             }
-            if (existing is not null && departmentId != existing.DepartmentId && PersonStatus.RefuseMove(existing.Status) is { } refusal)
+            if (existing is not null && departmentId != existing.DepartmentId && existing.Status != PersonStatus.Left && PersonStatus.RefuseMove(existing.Status) is { } refusal)
             {
                 Fail(PeopleCsvColumns.Department, refusal);
             }
@@ -109,24 +134,46 @@ public static class ImportPlanner
         var creates = new List<PlannedCreate>();
         var updates = new List<PlannedUpdate>();
         var unchanged = new List<PersonCsvRow>();
+        var leaves = new List<PlannedLeave>();
         foreach (var (row, id, departmentId, managerId) in resolved.Where(r => !loopingRows.Contains(r.Row.Row)))
         {
             if (!existingByEmail.TryGetValue(row.Email, out var before))
             {
                 creates.Add(new PlannedCreate(row, id, departmentId, managerId, PersonStatus.OnJoin(row.StartDate, context.Today)));
+                if (row.EndDate is { } end)
+                {
+                    // Someone HR lists as a leaver we never knew: recorded as joined then leaving, so nothing is silently dropped.
+                    leaves.Add(new PlannedLeave(row.Row, id, row.Email, end, LeaveReasons.LeaverRow));
+                }
                 continue;
             }
-            var changes = Changes(before, row, departmentId, managerId);
-            if (changes.Count == 0)
-            {
-                unchanged.Add(row);
-            }
-            else
+            // A leaver's (or someone gone's) other fields stay as they were: their department no longer changes.
+            var changes = before.Status is PersonStatus.Leaving or PersonStatus.Left ? [] : Changes(before, row, departmentId, managerId);
+            var leave = row.EndDate is { } endDate && before.Status is PersonStatus.Joining or PersonStatus.Active;
+            if (changes.Count > 0)
             {
                 updates.Add(new PlannedUpdate(row, before, departmentId, managerId, changes));
             }
+            if (leave)
+            {
+                leaves.Add(new PlannedLeave(row.Row, before.Id, row.Email, row.EndDate!.Value, LeaveReasons.LeaverRow));
+            }
+            if (changes.Count == 0 && !leave)
+            {
+                unchanged.Add(row);
+            }
         }
-        return new ImportPlan(creates, updates, unchanged, errors.OrderBy(e => e.Row).ToList());
+
+        if (context.FullFile)
+        {
+            var listed = rows.Select(r => r.Email).ToHashSet(StringComparer.Ordinal);
+            leaves.AddRange(context.People
+                .Where(p => p.Status is PersonStatus.Joining or PersonStatus.Active && !p.IsExternal && !listed.Contains(p.Email))
+                .OrderBy(p => p.Email, StringComparer.Ordinal)
+                .Select(p => new PlannedLeave(null, p.Id, p.Email,
+                    p.StartDate is { } start && start > context.Today ? start : context.Today, LeaveReasons.AbsentFromFullFile)));
+        }
+        return new ImportPlan(creates, updates, unchanged, errors.OrderBy(e => e.Row).ToList(), leaves, context.FullFile);
     }
 
     private static List<string> Changes(ExistingPerson before, PersonCsvRow row, Guid? departmentId, Guid? managerId)

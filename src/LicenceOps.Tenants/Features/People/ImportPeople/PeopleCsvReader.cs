@@ -161,15 +161,33 @@ public static class PeopleCsvReader
             Fail(PeopleCsvColumns.External, $"'{externalText}' is not a yes/no value; use true or false (empty means false).");
         }
 
-        // Status and end date are never ignored: a row describing a leave would otherwise import as a current person.
+        // Status and end date are never ignored: a leaver row records the leave (its end date is the last day); a status
+        // saying someone left without saying when is refused rather than guessed.
         var status = Optional(PeopleCsvColumns.Status).ToLowerInvariant();
-        if (status.Length > 0 && status is not (PersonStatus.Active or PersonStatus.Joining))
+        var endText = Optional(PeopleCsvColumns.EndDate);
+        DateOnly? endDate = null;
+        if (status.Length > 0 && !PersonStatus.All.Contains(status))
         {
-            Fail(PeopleCsvColumns.Status, $"Status '{status}' cannot be imported: this import adds and updates current people; record a leave with POST /api/tenants/{{tenantId}}/people/{{personId}}/leave.");
+            Fail(PeopleCsvColumns.Status, $"Status '{status}' is not one of {string.Join(", ", PersonStatus.All)}.");
         }
-        else if (Optional(PeopleCsvColumns.EndDate) is { Length: > 0 } endDate)
+        if (endText.Length > 0)
         {
-            Fail(PeopleCsvColumns.EndDate, $"End date '{endDate}' cannot be imported: record a leave with POST /api/tenants/{{tenantId}}/people/{{personId}}/leave.");
+            if (DateOnly.TryParseExact(endText, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsedEnd))
+            {
+                endDate = parsedEnd;
+            }
+            else
+            {
+                Fail(PeopleCsvColumns.EndDate, $"'{endText}' is not a date; use YYYY-MM-DD (or DD/MM/YYYY).");
+            }
+        }
+        else if (status is PersonStatus.Leaving or PersonStatus.Left)
+        {
+            Fail(PeopleCsvColumns.EndDate, $"A '{status}' row needs its end date (the last day) to record the leave.");
+        }
+        if (endDate is { } end && startText.Length > 0 && end < startDate && errors.Count == errorsBefore)
+        {
+            Fail(PeopleCsvColumns.EndDate, $"The end date {end:yyyy-MM-dd} is before the start date {startDate:yyyy-MM-dd}.");
         }
 
         if (errors.Count > errorsBefore)
@@ -185,7 +203,8 @@ public static class PeopleCsvReader
             department.Length == 0 ? null : department,
             managerEmail.Length == 0 ? null : managerEmail,
             startDate,
-            external);
+            external,
+            endDate);
     }
 
     // "First Name" or "first-name" in an HR export mean first_name.
