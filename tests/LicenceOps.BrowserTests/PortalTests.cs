@@ -305,7 +305,7 @@ public sealed class PortalTests
         }
         await Expect(page.Locator(".badge", new() { HasText = "Completed" })).ToBeVisibleAsync();
         await Expect(page.Locator(".kpi", new() { HasText = "Already invoiced" })).Not.ToContainTextAsync("Already invoiced0");
-        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Recent runs" })).ToContainTextAsync("Completed");
+        await Expect(page.Locator("section[aria-labelledby='runs-heading']")).ToContainTextAsync("Completed");
         await CheckPageAsync(page, "staff-invoicing-run");
 
         await page.GotoAsync($"/portal/t/{PortalWorld.Acme}");
