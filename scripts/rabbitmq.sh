@@ -7,6 +7,9 @@
 #                                      LICENCEOPS_RABBITMQ_DIR=/tmp/licenceops-rabbitmq.XXXXXX
 #   scripts/rabbitmq.sh stop [DIR]   stops that node and removes its directory
 #                                    (DIR defaults to $LICENCEOPS_RABBITMQ_DIR)
+#   scripts/rabbitmq.sh pause DIR    stops the node but keeps its directory (queues, bindings, messages)
+#   scripts/rabbitmq.sh resume DIR   starts a paused node again, same name and ports: a broker outage drill
+#                                    (tests/LicenceOps.IntegrationTests/Messaging/BrokerOutageTests.cs)
 #
 # Nothing of the machine's own RabbitMQ (/etc/rabbitmq, /var/lib/rabbitmq, its cookie) is read or
 # changed: every path, the node name, the ports and the Erlang cookie belong to the temp directory.
@@ -158,12 +161,39 @@ stop_dir() {
     if [[ "${EPMD_WAS_RUNNING:-yes}" == no ]]; then epmd -kill >/dev/null 2>&1 || true; fi
 }
 
+pause_node() {
+    DIR=$1
+    [[ -f "$DIR/state" ]] || die "$DIR is not a directory made by 'scripts/rabbitmq.sh start'"
+    # shellcheck source=/dev/null
+    . "$DIR/state"
+    log "pausing node $NODE (data kept in $DIR)"
+    in_node_env "$RABBIT_BIN/rabbitmqctl" -q -n "$NODE" stop "$DIR/rabbit.pid" >/dev/null 2>&1 || die "could not stop $NODE"
+}
+
+resume_node() {
+    DIR=$1
+    [[ -f "$DIR/state" ]] || die "$DIR is not a directory made by 'scripts/rabbitmq.sh start'"
+    # shellcheck source=/dev/null
+    . "$DIR/state"
+    log "resuming node $NODE on AMQP port $AMQP_PORT"
+    in_node_env setsid "$RABBIT_BIN/rabbitmq-server" </dev/null >>"$DIR/console.log" 2>&1 &
+    local deadline=$((SECONDS + START_TIMEOUT_SECONDS))
+    until node_is_up; do
+        ((SECONDS < deadline)) || die "the node did not answer within ${START_TIMEOUT_SECONDS}s after resume"
+        sleep 1
+    done
+    in_node_env "$RABBIT_BIN/rabbitmqctl" -q -n "$NODE" await_startup --timeout "$START_TIMEOUT_SECONDS" >&2 || die "await_startup failed"
+    log "node $NODE is up again"
+}
+
 case "${1:-}" in
     start) start ;;
+    pause) [[ -n "${2:-}" ]] || die "usage: $0 pause DIR"; pause_node "$2" ;;
+    resume) [[ -n "${2:-}" ]] || die "usage: $0 resume DIR"; resume_node "$2" ;;
     stop)
         target=${2:-${LICENCEOPS_RABBITMQ_DIR:-}}
         [[ -n "$target" ]] || die "usage: $0 stop DIR (or set LICENCEOPS_RABBITMQ_DIR)"
         stop_dir "$target"
         ;;
-    *) die "usage: $0 start | stop [DIR]" ;;
+    *) die "usage: $0 start | stop [DIR] | pause DIR | resume DIR" ;;
 esac

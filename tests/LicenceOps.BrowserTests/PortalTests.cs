@@ -293,9 +293,20 @@ public sealed class PortalTests
         await page.GetByRole(AriaRole.Link, new() { Name = "Invoicing" }).ClickAsync();
         await CheckPageAsync(page, "staff-invoicing");
         // Re-running last month is safe: everything is already invoiced, nothing new is drafted.
+        // The run works in the background: the page follows it on its own URL, refreshed by a link until it is done.
         await page.GetByRole(AriaRole.Button, new() { Name = "Run" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Run for ") })).ToBeVisibleAsync();
+        Assert.That(page.Url, Does.Match("/portal/staff/invoicing\\?run=[0-9a-f-]{36}$"));
+        var refresh = page.GetByRole(AriaRole.Link, new() { Name = "Refresh progress" });
+        for (var i = 0; i < 120 && await refresh.CountAsync() > 0; i++)
+        {
+            await Task.Delay(500);
+            await refresh.ClickAsync();
+        }
+        await Expect(page.Locator(".badge", new() { HasText = "Completed" })).ToBeVisibleAsync();
         await Expect(page.Locator(".kpi", new() { HasText = "Already invoiced" })).Not.ToContainTextAsync("Already invoiced0");
+        await Expect(page.Locator("section[aria-labelledby='runs-heading']")).ToContainTextAsync("Completed");
+        await CheckPageAsync(page, "staff-invoicing-run");
 
         await page.GotoAsync($"/portal/t/{PortalWorld.Acme}");
         await Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Pages of Acme Conseil SAS" })).ToBeVisibleAsync();

@@ -28,13 +28,18 @@ public sealed class CollectionsJob(ModuleDatabase<BillingModule> database, TimeP
         {
             var due = await uow.QueryAsync<Guid>(
                 "SELECT id FROM invoices WHERE kind = 'invoice' AND status = 'issued' AND due_date < @today", new { today });
+            var marked = 0;
             foreach (var id in due)
             {
-                await uow.ExecuteAsync("UPDATE invoices SET status = 'overdue' WHERE id = @id AND status = 'issued'", new { id });
-                await uow.AuditAsync("invoice", id, "overdue");
+                // A payment may have settled it since the read (SQL Server's read committed): then it is not overdue.
+                if (await uow.ExecuteAsync("UPDATE invoices SET status = 'overdue' WHERE id = @id AND status = 'issued'", new { id }) == 1)
+                {
+                    await uow.AuditAsync("invoice", id, "overdue");
+                    marked++;
+                }
             }
 
-            return due.Count;
+            return marked;
         }, ct);
 
         var unpaid = await database.QueryAsync<InvoiceRow>(

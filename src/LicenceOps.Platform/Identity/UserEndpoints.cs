@@ -141,17 +141,36 @@ internal static class UserEndpoints
             updated = updated with { SecurityStamp = UserRecord.NewSecurityStamp() };
         }
 
-        await database.WriteAsync(async unit =>
+        // The user was read before this transaction: the write only applies to the version read (any change of access
+        // renews the stamp, so the stamp and the name cover every field). Otherwise a concurrent edit, say a disable,
+        // would be silently undone by this one's stale copy.
+        var applied = await database.WriteAsync(async unit =>
         {
-            await unit.ExecuteAsync(
-                "UPDATE users SET display_name = @DisplayName, role = @Role, tenant_id = @TenantId, is_active = @IsActive, security_stamp = @SecurityStamp, updated_at = @now WHERE id = @Id",
-                new { updated.DisplayName, updated.Role, updated.TenantId, updated.IsActive, updated.SecurityStamp, updated.Id, now = unit.Now });
+            var changed = await unit.ExecuteAsync(
+                """
+                UPDATE users SET display_name = @DisplayName, role = @Role, tenant_id = @TenantId, is_active = @IsActive, security_stamp = @SecurityStamp, updated_at = @now
+                WHERE id = @Id AND security_stamp = @previousStamp AND display_name = @previousName
+                """,
+                new
+                {
+                    updated.DisplayName, updated.Role, updated.TenantId, updated.IsActive, updated.SecurityStamp, updated.Id, now = unit.Now,
+                    previousStamp = existing.SecurityStamp, previousName = existing.DisplayName,
+                });
+            if (changed != 1)
+            {
+                return false;
+            }
             await unit.AuditAsync("user", id, "updated", new
             {
                 before = new { existing.DisplayName, existing.Role, existing.TenantId, existing.IsActive },
                 after = new { updated.DisplayName, updated.Role, updated.TenantId, updated.IsActive },
             }, updated.TenantId ?? existing.TenantId);
+            return true;
         }, ct);
+        if (!applied)
+        {
+            return Problems.Conflict("The user was changed meanwhile; read it again and retry.");
+        }
         stamps.Forget(id);
         return TypedResults.Ok(UserView.From(updated));
     }

@@ -75,8 +75,17 @@ internal static class ChangeSubscription
             {
                 return Problems.BadRequest("The sale price is unchanged.");
             }
-            await uow.ExecuteAsync("UPDATE subscriptions SET sale_price_per_seat_eur = @price, updated_at = @now WHERE id = @id",
-                new { id = sub.Id, price = request.SalePricePerSeatEur, now = uow.Now });
+            // Guarded on the price read: the ledger records it as the previous price, which must be the true one.
+            var changed = await uow.ExecuteAsync(
+                """
+                UPDATE subscriptions SET sale_price_per_seat_eur = @price, updated_at = @now
+                WHERE id = @id AND (sale_price_per_seat_eur = @expected OR (sale_price_per_seat_eur IS NULL AND @expected IS NULL))
+                """,
+                new { id = sub.Id, price = request.SalePricePerSeatEur, expected = sub.SalePricePerSeatEur, now = uow.Now });
+            if (changed != 1)
+            {
+                return Problems.Conflict("The subscription changed meanwhile; read it again.");
+            }
             var after = (await SubscriptionLedger.FindAsync(uow, tenantId, subscriptionId))!;
             await SubscriptionLedger.RecordAsync(uow, after, SubscriptionChangeKinds.Price, sub.CommittedQuantity, sub.SalePricePerSeatEur,
                 request.EffectiveDate ?? ParisCalendar.DateOf(uow.Now), request.Reason);

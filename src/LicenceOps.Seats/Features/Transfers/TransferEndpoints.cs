@@ -64,13 +64,19 @@ internal static class TransferEndpoints
             {
                 return Problems.Conflict($"Only a transfer that needs attention can be retried; this one is {transfer.Status}.");
             }
+            // Guarded on the status just read: of two retries at once (or a retry racing the engine), one wins, the other is a 409.
+            var retried = await uow.ExecuteAsync(
+                "UPDATE transfers SET status = 'running', attention_reason = NULL, updated_at = @now WHERE id = @transferId AND status = 'needs_attention'",
+                new { transferId, now = uow.Now });
+            if (retried != 1)
+            {
+                return Problems.Conflict("The transfer changed meanwhile; reload it.");
+            }
             await uow.ExecuteAsync(
                 """
                 UPDATE transfer_steps SET status = 'pending', attempts = 0, next_attempt_at = @now, seat_request_id = NULL
                 WHERE transfer_id = @transferId AND status = 'needs_attention'
                 """,
-                new { transferId, now = uow.Now });
-            await uow.ExecuteAsync("UPDATE transfers SET status = 'running', attention_reason = NULL, updated_at = @now WHERE id = @transferId",
                 new { transferId, now = uow.Now });
             await uow.AuditAsync("transfer", transferId, "retried", new { previousReason = transfer.AttentionReason }, tenantId);
             return null;

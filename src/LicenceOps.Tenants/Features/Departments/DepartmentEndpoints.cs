@@ -108,9 +108,13 @@ internal static class DepartmentEndpoints
                 {
                     return TypedResults.Ok(before);
                 }
-                await uow.ExecuteAsync(
-                    "UPDATE departments SET name = @name, name_key = @nameKey, updated_at = @now WHERE id = @departmentId",
-                    new { name, nameKey = Key(name), now = uow.Now, departmentId });
+                var renamed = await uow.ExecuteAsync(
+                    "UPDATE departments SET name = @name, name_key = @nameKey, updated_at = @now WHERE id = @departmentId AND name = @previous",
+                    new { name, nameKey = Key(name), now = uow.Now, departmentId, previous = before.Name });
+                if (renamed != 1)
+                {
+                    return Problems.Conflict("The department was renamed meanwhile; reload and retry.");
+                }
                 await uow.AuditAsync("department", departmentId, "renamed", new ChangeSet().Compare("name", before.Name, name).ToAudit(), tenantId);
                 await uow.PublishAsync(ToEvent(before with { Name = name }, uow.Now));
                 return TypedResults.Ok(before with { Name = name });

@@ -76,13 +76,22 @@ internal static class UpdatePerson
             {
                 return TypedResults.Ok(before.ToView());
             }
-            await uow.ExecuteAsync(
+            // Guarded on the version and time of the row read, so a concurrent edit is a 409 rather than overwritten.
+            var updated = await uow.ExecuteAsync(
                 """
                 UPDATE people SET first_name = @FirstName, last_name = @LastName, manager_id = @ManagerId,
                     is_external = @IsExternal, updated_at = @UpdatedAt
-                WHERE id = @Id
+                WHERE id = @Id AND version = @previousVersion AND updated_at = @previousUpdatedAt
                 """,
-                after);
+                new
+                {
+                    after.FirstName, after.LastName, after.ManagerId, after.IsExternal, after.UpdatedAt, after.Id,
+                    previousVersion = before.Version, previousUpdatedAt = before.UpdatedAt,
+                });
+            if (updated != 1)
+            {
+                return Problems.Conflict("The person changed meanwhile; reload and retry.");
+            }
             await uow.AuditAsync("person", personId, "updated", changes.ToAudit(), tenantId);
             return TypedResults.Ok(after.ToView());
         }, ct);

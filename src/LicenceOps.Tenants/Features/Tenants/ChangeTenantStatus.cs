@@ -53,9 +53,14 @@ internal static class ChangeTenantStatus
             }
 
             var after = before with { Status = target, UpdatedAt = uow.Now };
-            await uow.ExecuteAsync(
-                "UPDATE tenants SET status = @Status, updated_at = @UpdatedAt WHERE id = @Id",
-                after);
+            // Guarded on the status read: two opposite changes at once must not both apply and both publish.
+            var changed = await uow.ExecuteAsync(
+                "UPDATE tenants SET status = @Status, updated_at = @UpdatedAt WHERE id = @Id AND status = @previous",
+                new { after.Status, after.UpdatedAt, after.Id, previous = before.Status });
+            if (changed != 1)
+            {
+                return Problems.Conflict("The tenant's status changed meanwhile; reload and retry.");
+            }
             await uow.AuditAsync("tenant", tenantId, action, new ChangeSet().Compare("status", before.Status, target).ToAudit(), tenantId);
             await uow.PublishAsync(after.ToEvent(uow.Now));
             return TypedResults.Ok(TenantView.From(after, await TenantDomains.OfAsync(uow, tenantId)));

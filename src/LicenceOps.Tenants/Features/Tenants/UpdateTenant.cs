@@ -70,14 +70,24 @@ internal static class UpdateTenant
                     return TypedResults.Ok(TenantView.From(before, domainsBefore));
                 }
 
-                await uow.ExecuteAsync(
+                // Guarded on the row read: the event below carries the whole profile (status included), so a concurrent
+                // change must make this a 409, never publish a newer event with stale fields.
+                var updated = await uow.ExecuteAsync(
                     """
                     UPDATE tenants SET legal_name = @LegalName, siren = @Siren, siret = @Siret, vat_number = @VatNumber,
                         country_code = @CountryCode, address_line1 = @AddressLine1, address_line2 = @AddressLine2,
                         postal_code = @PostalCode, city = @City, billing_email = @BillingEmail, updated_at = @UpdatedAt
-                    WHERE id = @Id
+                    WHERE id = @Id AND updated_at = @previousUpdatedAt AND status = @Status
                     """,
-                    after);
+                    new
+                    {
+                        after.LegalName, after.Siren, after.Siret, after.VatNumber, after.CountryCode, after.AddressLine1, after.AddressLine2,
+                        after.PostalCode, after.City, after.BillingEmail, after.UpdatedAt, after.Id, after.Status, previousUpdatedAt = before.UpdatedAt,
+                    });
+                if (updated != 1)
+                {
+                    return Problems.Conflict("The tenant changed meanwhile; reload and retry.");
+                }
                 await TenantDomains.ReplaceAsync(uow, tenantId, profile.EmailDomains);
                 await uow.AuditAsync("tenant", tenantId, "updated", changes.ToAudit(), tenantId);
                 await uow.PublishAsync(after.ToEvent(uow.Now));

@@ -109,7 +109,14 @@ internal static class ImportPeopleEndpoint
         {
             return Problems.Conflict("People of this file were just added by someone else; run the import again.");
         }
+        catch (ConcurrentChangeException e)
+        {
+            return Problems.Conflict($"{e.Message} changed while the file was imported; nothing was imported, run the import again.");
+        }
     }
+
+    /// <summary>Aborts (rolls back) an import whose plan a concurrent change made stale.</summary>
+    private sealed class ConcurrentChangeException(string email) : Exception(email);
 
     private static async Task ApplyAsync(UnitOfWork uow, Guid tenantId, ImportPlan plan)
     {
@@ -139,13 +146,24 @@ internal static class ImportPeopleEndpoint
         {
             var before = update.Before;
             var row = update.Data;
-            await uow.ExecuteAsync(
+            // Guarded on the status and department the plan was made from: a person who moved or left meanwhile makes
+            // the whole import a 409 (rolled back), not a Moved event built on a stale row.
+            var updated = await uow.ExecuteAsync(
                 """
                 UPDATE people SET first_name = @FirstName, last_name = @LastName, department_id = @DepartmentId,
                     manager_id = @ManagerId, is_external = @External, updated_at = @now, version = version + 1
-                WHERE id = @Id
+                WHERE id = @Id AND status = @previousStatus
+                    AND (department_id = @previousDepartment OR (department_id IS NULL AND @previousDepartment IS NULL))
                 """,
-                new { row.FirstName, row.LastName, update.DepartmentId, update.ManagerId, row.External, now = uow.Now, before.Id });
+                new
+                {
+                    row.FirstName, row.LastName, update.DepartmentId, update.ManagerId, row.External, now = uow.Now, before.Id,
+                    previousStatus = before.Status, previousDepartment = before.DepartmentId,
+                });
+            if (updated != 1)
+            {
+                throw new ConcurrentChangeException(row.Email);
+            }
             var changes = new ChangeSet()
                 .Compare("firstName", before.FirstName, row.FirstName)
                 .Compare("lastName", before.LastName, row.LastName)
