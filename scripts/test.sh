@@ -77,6 +77,18 @@ install_saxon() {
 
 [[ -f /usr/share/java/Saxon-HE.jar ]] && command -v java >/dev/null || install_saxon
 
+# The usage-report PDF tests render each page to PNG in artifacts/reports with poppler's pdftoppm.
+install_poppler() {
+    if [[ $(id -u) -ne 0 ]] || ! is_debian_like; then
+        die "pdftoppm is not installed. Install the Debian/Ubuntu package as root (apt-get install -y poppler-utils) or run this script as root on Debian/Ubuntu, which installs it."
+    fi
+    say "installing poppler-utils (apt-get)"
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends poppler-utils \
+        || die "apt-get could not install poppler-utils"
+}
+
+command -v pdftoppm >/dev/null || install_poppler
+
 RESULTS_DIR="$ROOT/artifacts/test-results"
 rm -rf "$RESULTS_DIR"
 mkdir -p "$RESULTS_DIR"

@@ -17,6 +17,11 @@ if (args is ["http", ..])
     return await LicenceOps.Bench.Http.HttpBench.RunAsync(args[1..]);
 }
 
+if (args is ["report", ..])
+{
+    return await LicenceOps.Bench.Reports.ReportBench.RunAsync(args[1..]);
+}
+
 BenchOptions? options;
 try
 {

@@ -31,8 +31,9 @@ public sealed class BillingModule : IModule
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<BillingOptions>().Bind(configuration.GetSection(BillingOptions.SectionName))
-            .Validate(o => o.MarginPercent >= 0 && o.PaymentTermsDays is >= 0 and <= 60 && o.ExchangeRateMaxLookbackDays >= 0,
-                "Billing: MarginPercent must be >= 0, PaymentTermsDays 0..60 (French law caps B2B terms at 60 days), ExchangeRateMaxLookbackDays >= 0.")
+            .Validate(o => o.MarginPercent >= 0 && o.PaymentTermsDays is >= 0 and <= 60 && o.ExchangeRateMaxLookbackDays >= 0
+                      && o.RunLeaseSeconds is >= 3 and <= 3600,
+                "Billing: MarginPercent must be >= 0, PaymentTermsDays 0..60 (French law caps B2B terms at 60 days), ExchangeRateMaxLookbackDays >= 0, RunLeaseSeconds 3..3600.")
             .ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<BillingOptions>, SellerIdentityValidator>();
         services.AddHttpClient(EcbDailyRatesFetcher.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
@@ -41,6 +42,9 @@ public sealed class BillingModule : IModule
         services.AddSingleton<InvoiceStore>();
         services.AddSingleton<InvoiceDocuments>();
         services.AddSingleton<InvoiceRunner>();
+        services.AddSingleton<InvoiceRuns>();
+        services.AddSingleton<InvoiceRunWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<InvoiceRunWorker>());
         services.AddSingleton<IInvoicePaymentLedger, InvoicePaymentLedger>();
         services.AddTransient<EcbDailyRatesJob>();
         services.AddTransient<MonthlyInvoiceRunJob>();
@@ -74,6 +78,7 @@ public sealed class BillingModule : IModule
         api.MapPaymentReviewEndpoints();
         api.MapExportEndpoints();
         api.MapInvoiceMailEndpoints();
+        api.MapResendInvoiceMail();
         api.MapGroup("/billing").MapAuditLog<BillingModule>();
         endpoints.MapStripeWebhook();
     }

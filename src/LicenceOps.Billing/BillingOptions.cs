@@ -28,6 +28,12 @@ public sealed class BillingOptions
     public int RegularisationMonths { get; set; } = 12;
 
     public SellerOptions Seller { get; set; } = new();
+
+    /// <summary>
+    /// How long an invoice run's executor may go silent before another executor (or the restarted host) takes the run
+    /// over. The executor renews it about three times per lease, so only a dead process lets it lapse.
+    /// </summary>
+    public int RunLeaseSeconds { get; set; } = 30;
 }
 
 /// <summary>

@@ -6,7 +6,12 @@ using LicenceOps.Seats.Consumers;
 using LicenceOps.Seats.Demo;
 using LicenceOps.Seats.Domain.Transfers;
 using LicenceOps.Seats.Features.Catalogue;
+using LicenceOps.Seats.Features.Findings;
+using LicenceOps.Seats.Features.SettingsWatch;
+using LicenceOps.Seats.Reconciliation;
 using LicenceOps.Seats.Features.ManualTasks;
+using LicenceOps.Seats.Features.Renewals;
+using LicenceOps.Seats.Features.Reports;
 using LicenceOps.Seats.Features.SeatRequests;
 using LicenceOps.Seats.Features.Seats;
 using LicenceOps.Seats.Features.SeatImport;
@@ -57,6 +62,8 @@ public sealed class SeatsModule : IModule
         services.AddScoped<StepExecutor>();
         services.AddScoped<TransferEngine>();
         services.AddScoped<TransferSweeperJob>();
+        services.AddScoped<ReconciliationRunner>();
+        services.AddScoped<ReconciliationJob>();
         services.AddSingleton<TransferKicker>();
         services.AddHostedService(sp => sp.GetRequiredService<TransferKicker>());
     }
@@ -88,6 +95,8 @@ public sealed class SeatsModule : IModule
         bus.AddConsumer<PersonMovedDepartmentConsumer>();
         bus.AddConsumer<PersonLeavingConsumer>();
         bus.AddConsumer<PersonLeftConsumer>();
+        bus.AddConsumer<InvoiceIssuedConsumer>();
+        bus.AddConsumer<TenantDomainsConsumer>();
         bus.AddConsumer<SeatsTenantProfileConsumer>();
         bus.AddConsumer<SeatsDepartmentConsumer>();
     }
@@ -170,12 +179,27 @@ public sealed class SeatsModule : IModule
         ConnectSubscription.Map(tenant);
         ImportMemberExport.Map(tenant);
         TakeOverEstate.Map(tenant);
+        ReconcileVendorAccount.Map(tenant);
+
+        ReadFindings.Map(api, tenant);
+        ChangeFinding.Map(tenant);
+        ReclaimSeat.Map(tenant);
+        ReconciliationPolicyEndpoints.Map(tenant);
+        SettingsWatchEndpoints.Map(api, tenant);
+
+        ReadUsageReport.Map(tenant);
+        ReadSavingsLedger.Map(tenant);
+        ReadRenewals.Map(api, tenant);
+        DecideRenewal.Map(tenant);
 
         api.MapGroup("/seats").MapAuditLog<SeatsModule>();
     }
 
-    public void ScheduleJobs(IRecurringJobManager jobs) =>
+    public void ScheduleJobs(IRecurringJobManager jobs)
+    {
         jobs.AddOrUpdate<TransferSweeperJob>(TransferSweeperJob.Name, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
+        jobs.AddOrUpdate<ReconciliationJob>(ReconciliationJob.Name, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
+    }
 
     public Task SeedDemoDataAsync(IServiceProvider services, CancellationToken ct) => SeatsDemoData.SeedAsync(services, ct);
 }

@@ -15,6 +15,28 @@ public sealed class SeatsOptions
     /// <summary>Vendor API calls: resilience and default addresses (section "Seats:Vendors").</summary>
     public Vendors.Http.VendorHttpOptions Vendors { get; set; } = new();
 
+    /// <summary>Renewal planning: seats to renew = active seats plus this percentage, rounded up (room for joiners).</summary>
+    public decimal RenewalHeadroomPercent { get; set; } = 10m;
+
     /// <summary>Where the Data Protection key ring that encrypts vendor credentials lives; default: "keys" in the data directory.</summary>
     public string? CredentialKeyDirectory { get; set; }
+
+    /// <summary>Reconciliation schedule, default policies and usage retention (section "Seats:Reconciliation").</summary>
+    public ReconciliationOptions Reconciliation { get; set; } = new();
+}
+
+/// <summary>Configuration section "Seats:Reconciliation".</summary>
+public sealed class ReconciliationOptions
+{
+    /// <summary>Minutes between two scheduled runs of one vendor account (the sweeper looks every 5 minutes).</summary>
+    public int IntervalMinutes { get; set; } = 60;
+
+    /// <summary>Days without activity after which an active seat is inactive, for tenants without their own policy.</summary>
+    public int InactiveAfterDays { get; set; } = Domain.Reconciliation.TenantPolicy.DefaultInactiveAfterDays;
+
+    /// <summary>Days an invite may stay unaccepted before it is a finding, for tenants without their own policy.</summary>
+    public int StaleInviteAfterDays { get; set; } = Domain.Reconciliation.TenantPolicy.DefaultStaleInviteAfterDays;
+
+    /// <summary>Days of seat_usage_days kept for reports.</summary>
+    public int UsageRetentionDays { get; set; } = 400;
 }

@@ -60,6 +60,9 @@ public sealed class SupportModule : IModule
         bus.AddConsumer<SupportSeatAssignedConsumer>();
         bus.AddConsumer<PaymentFailedTicketConsumer>();
         bus.AddConsumer<UnpaidInvoiceTicketConsumer>();
+        bus.AddConsumer<WrongAccountActivationTicketConsumer>();
+        bus.AddConsumer<FindingNeedsClientTicketConsumer>();
+        bus.AddConsumer<TransferStepTicketConsumer>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
@@ -70,6 +73,7 @@ public sealed class SupportModule : IModule
         CreateTicket.Map(tickets);
         UpdateTicket.Map(tickets);
         PostMessage.Map(tickets);
+        ResendTicketMail.Map(tickets);
         InboundEmailEndpoint.Map(endpoints);
         endpoints.MapGroup("/api/support").WithTags("Support").MapAuditLog<SupportModule>();
     }

@@ -92,7 +92,19 @@ public sealed class PortalWorld
         (await staff.PostAsync("api/billing/exchange-rates/history", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"))).EnsureSuccessStatusCode();
         var period = first.ToString("yyyy-MM", CultureInfo.InvariantCulture);
         var run = await staff.PostAsJsonAsync("api/billing/runs", new { period, issue = true });
-        Assert.That(run.IsSuccessStatusCode, Is.True, await run.Content.ReadAsStringAsync());
+        Assert.That(run.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Accepted), await run.Content.ReadAsStringAsync());
+        // The run works in the background: follow it to the end.
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            var state = (await staff.GetFromJsonAsync<JsonElement>(run.Headers.Location!)).GetProperty("state").GetString();
+            if (state == "completed")
+            {
+                break;
+            }
+            Assert.That(state != "failed" && DateTime.UtcNow < deadline, Is.True, $"the invoice run ended {state}");
+            await Task.Delay(200);
+        }
 
         var issued = await IssuedInvoicesAsync(staff, Acme);
         Assert.That(issued, Is.Not.Empty, "the demo company needs an issued invoice for the PDF test");

@@ -50,8 +50,16 @@ public sealed record SeatRequestDto(
 
 public sealed record RunFailureDto(Guid TenantId, string Reason);
 
-public sealed record InvoiceRunResultDto(
-    string Period, int Drafted, int AlreadyInvoiced, int Issued, IReadOnlyList<Guid> InvoiceIds, IReadOnlyList<RunFailureDto> Failures);
+public sealed record InvoiceRunDto(
+    Guid Id, string Period, bool Issue, string State, int TenantsTotal, int TenantsDone, int Drafted, int AlreadyInvoiced, int Issued,
+    IReadOnlyList<RunFailureDto> Failures, string RequestedBy, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, string? Error)
+{
+    public bool Finished => State is "completed" or "failed";
+}
+
+public sealed record InvoiceRunSummaryDto(
+    Guid Id, string Period, bool Issue, string State, int TenantsTotal, int TenantsDone, int Drafted, int Issued, int Failed,
+    string RequestedBy, DateTimeOffset CreatedAt);
 
 public sealed record TicketDto(
     Guid Id, string Number, Guid? TenantId, string Subject, string RequesterEmail, string Category, string Priority, string Status,
@@ -84,3 +92,17 @@ public sealed record TicketDetailDto(
 
 /// <summary>A page of a cursor-paged list: the rows and the cursor of the next page (null on the last).</summary>
 public sealed record CursorPage<T>(IReadOnlyList<T> Items, string? NextCursor);
+
+/// <summary>A reconciliation finding: what differs between the vendor and our records, what to do, and what it is worth per month.</summary>
+public sealed record FindingDto(
+    Guid Id, Guid TenantId, string Kind, string Status, string? StatusReason, string? VendorName, Guid? SeatId, string? MemberEmail,
+    string Summary, string RecommendedAction, bool NeedsClient, decimal MonthlyEffectEur, string EffectBasis, DateTimeOffset FirstSeenAt,
+    DateTimeOffset LastSeenAt)
+{
+    /// <summary>Reclaiming releases the seat and removes the member at the vendor: only for a seat nobody really uses.</summary>
+    public bool CanReclaim => SeatId is not null && Kind is "inactive_seat" or "overlapping_tools" && Status is "open" or "accepted";
+
+    public bool CanAccept => Status is "open" or "dismissed";
+
+    public bool CanDismiss => Status is "open" or "accepted";
+}

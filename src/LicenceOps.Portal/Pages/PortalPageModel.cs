@@ -63,6 +63,16 @@ public abstract class PortalPageModel : PageModel
         Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
     }
 
+    /// <summary>
+    /// The names of the companies a page of a cross-company list mentions, read one by one: a queue never reads the
+    /// whole tenant list to label a page of rows.
+    /// </summary>
+    protected async Task<IReadOnlyDictionary<Guid, string>> CompanyNamesAsync(IEnumerable<Guid> tenantIds, CancellationToken ct)
+    {
+        var tenants = await ForEachAsync(tenantIds.Distinct(), id => Api.GetAsync<TenantDto>(ApiModule.Tenants, $"api/tenants/{id}", ct));
+        return tenants.ToDictionary(t => t.Id, t => t.LegalName);
+    }
+
     /// <summary>Runs reads for many tenants a few at a time: enough to hide latency without flooding the API.</summary>
     protected static async Task<IReadOnlyList<TResult>> ForEachAsync<TItem, TResult>(IEnumerable<TItem> items, Func<TItem, Task<TResult>> read)
     {

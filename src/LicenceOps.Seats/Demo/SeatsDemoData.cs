@@ -1,6 +1,8 @@
 using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
+using LicenceOps.Seats.Features.VendorAccounts;
 using LicenceOps.Seats.Shared;
+using LicenceOps.Seats.Vendors;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LicenceOps.Seats.Demo;
@@ -37,8 +39,9 @@ internal static class SeatsDemoData
 
             // The demo reaches no real vendor: its vendor accounts use the CSV connector (member exports, manual actions),
             // so nothing pretends a vendor API answered.
-            await VendorAccountAsync(uow, DemoData.AcmeTenantId, "openai", "Acme ChatGPT workspace (member export)", AcmeChatGptId);
-            await VendorAccountAsync(uow, DemoData.NordwindTenantId, "google", "Nordwind Workspace (member export)", NordwindGeminiId);
+            var acmeChatGpt = await VendorAccountAsync(uow, DemoData.AcmeTenantId, "openai", "Acme ChatGPT workspace (member export)", AcmeChatGptId);
+            var nordwindGemini = await VendorAccountAsync(uow, DemoData.NordwindTenantId, "google", "Nordwind Workspace (member export)", NordwindGeminiId);
+            await MemberExportsAsync(uow, acmeChatGpt, nordwindGemini);
 
             await TemplateAsync(uow, DemoData.AcmeTenantId, DemoData.AcmeMarketingId, AcmeChatGptId);
             await TemplateAsync(uow, DemoData.AcmeTenantId, DemoData.AcmeEngineeringId, AcmeClaudePremiumId);
@@ -62,7 +65,7 @@ internal static class SeatsDemoData
         await SubscriptionLedger.RecordAsync(uow, created, SubscriptionChangeKinds.Created, 0, null, termStart, "demo data");
     }
 
-    private static async Task VendorAccountAsync(UnitOfWork uow, Guid tenantId, string vendorCode, string name, Guid subscriptionId)
+    private static async Task<Guid> VendorAccountAsync(UnitOfWork uow, Guid tenantId, string vendorCode, string name, Guid subscriptionId)
     {
         var id = Guid.NewGuid();
         await uow.ExecuteAsync(
@@ -72,7 +75,45 @@ internal static class SeatsDemoData
             """,
             new { id, tenantId, vendorCode, name, now = uow.Now });
         await uow.ExecuteAsync("UPDATE subscriptions SET connected_account_id = @id WHERE id = @subscriptionId", new { id, subscriptionId });
+        return id;
     }
+
+    /// <summary>
+    /// The member exports staff imported from the two CSV-connected workspaces, stored as the import endpoint stores them,
+    /// and two settings staff checked. The reconciliation job (every 5 minutes) compares them with the demo seats once the
+    /// demo people have arrived, so a fresh install shows real findings: a shadow user and a personal-account activation at
+    /// each tenant, member counts that differ, an inactive ChatGPT seat, a drifted ChatGPT setting and unverified settings.
+    /// </summary>
+    private static async Task MemberExportsAsync(UnitOfWork uow, Guid acmeChatGpt, Guid nordwindGemini)
+    {
+        var today = ParisCalendar.DateOf(uow.Now);
+        VendorMember Member(string email, string status, int? lastActiveDaysAgo, string name) =>
+            new(email, "member", status, lastActiveDaysAgo is { } d ? today.AddDays(-d) : null, null, name, today.AddDays(-120));
+        await MemberSnapshot.ReplaceAsync(uow, DemoData.AcmeTenantId, acmeChatGpt,
+        [
+            // Emma has not opened ChatGPT for six weeks: her seat is the demo's inactive seat to reclaim.
+            Member($"emma.leroy@{DemoData.AcmeDomain}", VendorMemberStatuses.Active, 41, "Emma Leroy"),
+            Member($"marc.dupont@{DemoData.AcmeDomain}", VendorMemberStatuses.Active, 5, "Marc Dupont"),
+            Member("lucas.petit.perso@gmail.com", VendorMemberStatuses.Active, 1, "Lucas Petit"),
+        ], "csv");
+        await MemberSnapshot.ReplaceAsync(uow, DemoData.NordwindTenantId, nordwindGemini,
+        [
+            Member($"lukas.weber@{DemoData.NordwindDomain}", VendorMemberStatuses.Active, 3, "Lukas Weber"),
+            Member($"praktikum@{DemoData.NordwindDomain}", VendorMemberStatuses.Active, 12, "Praktikum IT"),
+            Member("felix.wagner.hh@outlook.com", VendorMemberStatuses.Invited, null, "Felix Wagner"),
+        ], "csv");
+        await ObservationAsync(uow, DemoData.AcmeTenantId, acmeChatGpt, "training_on_company_data", "on", today.AddDays(-6));
+        await ObservationAsync(uow, DemoData.AcmeTenantId, acmeChatGpt, "workspace_discovery", "off", today.AddDays(-45));
+    }
+
+    private static Task ObservationAsync(UnitOfWork uow, Guid tenantId, Guid accountId, string key, string value, DateOnly observedOn) =>
+        uow.ExecuteAsync(
+            """
+            INSERT INTO setting_observations (id, tenant_id, vendor_account_id, setting_key, observed_value, observed_on, source, recorded_by, recorded_at)
+            VALUES (@id, @tenantId, @accountId, @key, @value, @observedOn, 'recorded', 'demo data', @now)
+            """,
+            new { id = Guid.NewGuid(), tenantId, accountId, key, value, observedOn, now = uow.Now });
+
 
     private static Task TemplateAsync(UnitOfWork uow, Guid tenantId, Guid departmentId, Guid subscriptionId) =>
         uow.ExecuteAsync(

@@ -1,13 +1,19 @@
+using LicenceOps.Contracts.Seats;
 using LicenceOps.Platform.Data;
+using LicenceOps.Seats.Vendors;
+using Microsoft.Extensions.Options;
 using LicenceOps.Seats.Domain.Transfers;
 
 namespace LicenceOps.Seats.Transfers;
 
 /// <summary>
 /// Advances workflows whose state lives only in transfers/transfer_steps: each step runs in its own transaction,
-/// so a crash loses at most the step in flight, which runs again after a restart.
+/// so a crash loses at most the step in flight, which runs again after a restart. A step that calls a vendor API is
+/// planned in one transaction, calls the vendor with none open, and records the outcome in a second one, only if the
+/// step is still pending/waiting with the attempt count it was planned with (see <see cref="StepExecutor"/>).
 /// </summary>
-internal sealed class TransferEngine(ModuleDatabase<SeatsModule> db, StepExecutor executor, StepRetryPolicy retryPolicy, TimeProvider time)
+internal sealed class TransferEngine(
+    ModuleDatabase<SeatsModule> db, StepExecutor executor, StepRetryPolicy retryPolicy, TimeProvider time, IOptions<SeatsOptions> options)
 {
     private const int MaxRoundsPerRun = 20;
 
@@ -56,24 +62,93 @@ internal sealed class TransferEngine(ModuleDatabase<SeatsModule> db, StepExecuto
 
     private async Task<bool> RunStepAsync(TransferRow transfer, Guid stepId, CancellationToken ct)
     {
+        StepPlan.VendorCall? call = null;
         try
         {
-            return await db.WriteAsync(async uow =>
+            var (completed, vendorCall) = await db.WriteAsync(async uow =>
             {
                 // Re-read inside the transaction: another sweeper may have moved it meanwhile.
+                var step = await RunnableStepAsync(uow, stepId);
+                if (step is null)
+                {
+                    return (false, null);
+                }
+                return await executor.PlanAsync(uow, transfer, step, ct) switch
+                {
+                    StepPlan.Finished finished => (await RecordProgressAsync(uow, transfer, step, finished.Progress), (StepPlan.VendorCall?)null),
+                    StepPlan.VendorCall planned => (false, await LeaseAsync(uow, step, planned)),
+                    var other => throw new InvalidOperationException($"Unexpected plan {other}."),
+                };
+            }, ct);
+            if (vendorCall is null)
+            {
+                return completed;
+            }
+
+            // The vendor call runs with no transaction open; its outcome is recorded only if the step is where it was.
+            call = vendorCall;
+            var outcome = await StepExecutor.CallAsync(vendorCall, ct);
+            return await db.WriteAsync(async uow =>
+            {
                 var step = await uow.QuerySingleOrDefaultAsync<TransferStepRow>(TransferStepRow.SelectSql + " WHERE id = @stepId", new { stepId });
-                if (step is null || step.Status is not (StepStatuses.Pending or StepStatuses.Waiting) || step.NextAttemptAt > uow.Now)
+                if (step is null || step.Status is not (StepStatuses.Pending or StepStatuses.Waiting)
+                    || step.Attempts != vendorCall.Attempts || step.NextAttemptAt != vendorCall.LeasedUntil)
                 {
                     return false;
                 }
-                var progress = await executor.ExecuteAsync(uow, transfer, step, ct);
+                var progress = await executor.RecordAsync(uow, transfer, step, vendorCall, outcome);
                 return await RecordProgressAsync(uow, transfer, step, progress);
             }, ct);
         }
+        catch (StepMovedException)
+        {
+            // Another sweeper (or staff) recorded this step while we were calling the vendor: theirs stands.
+            return false;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await db.WriteAsync(uow => RecordFailureAsync(uow, transfer, stepId, ex), ct);
+            await db.WriteAsync(async uow =>
+            {
+                await RecordFailureAsync(uow, transfer, stepId, ex);
+                if (call?.Member.Account.Connection is { } connection && ex is VendorConnectorException)
+                {
+                    // Staff look at the vendor account first when a vendor misbehaves: its last error says what the step saw.
+                    await uow.ExecuteAsync(
+                        "UPDATE vendor_accounts SET last_error = @error, last_error_at = @now WHERE id = @id AND tenant_id = @tenantId",
+                        new { id = connection.Id, tenantId = transfer.TenantId, error = ex.Message, now = uow.Now });
+                }
+            }, ct);
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Pushes the step's next attempt past the vendor call, so a concurrent sweeper does not call the vendor for it too;
+    /// the lease end identifies this attempt when its outcome is recorded.
+    /// </summary>
+    private async Task<StepPlan.VendorCall> LeaseAsync(UnitOfWork uow, TransferStepRow step, StepPlan.VendorCall planned)
+    {
+        var until = uow.Now.AddSeconds(options.Value.Vendors.StepCallLeaseSeconds);
+        await UpdateStepAsync(uow, "UPDATE transfer_steps SET next_attempt_at = @until WHERE id = @id AND attempts = @attempts AND next_attempt_at = @due",
+            new { id = step.Id, until, attempts = step.Attempts, due = step.NextAttemptAt });
+        step.NextAttemptAt = until;
+        return planned with { LeasedUntil = until };
+    }
+
+    private static async Task<TransferStepRow?> RunnableStepAsync(UnitOfWork uow, Guid stepId)
+    {
+        var step = await uow.QuerySingleOrDefaultAsync<TransferStepRow>(TransferStepRow.SelectSql + " WHERE id = @stepId", new { stepId });
+        return step is null || step.Status is not (StepStatuses.Pending or StepStatuses.Waiting) || step.NextAttemptAt > uow.Now ? null : step;
+    }
+
+    /// <summary>The step's row changed between our read and our conditional update: roll back what this attempt wrote.</summary>
+    private sealed class StepMovedException() : Exception("The transfer step moved while its vendor call ran.");
+
+    private static async Task UpdateStepAsync(UnitOfWork uow, string sql, object param)
+    {
+        if (await uow.ExecuteAsync(sql, param) != 1)
+        {
+            throw new StepMovedException();
         }
     }
 
@@ -82,13 +157,13 @@ internal sealed class TransferEngine(ModuleDatabase<SeatsModule> db, StepExecuto
         switch (progress)
         {
             case StepProgress.Completed done:
-                await uow.ExecuteAsync(
+                await UpdateStepAsync(uow,
                     """
                     UPDATE transfer_steps SET status = 'completed', completed_at = @now, completed_by = @by,
                         seat_id = COALESCE(@seatId, seat_id), last_error = NULL
-                    WHERE id = @id
+                    WHERE id = @id AND status IN ('pending', 'waiting') AND attempts = @attempts
                     """,
-                    new { id = step.Id, now = uow.Now, by = done.By, seatId = done.SeatId });
+                    new { id = step.Id, now = uow.Now, by = done.By, seatId = done.SeatId, attempts = step.Attempts });
                 if (done.SeatId is not null)
                 {
                     // Later steps of the lane act on the seat this step found or created.
@@ -103,13 +178,13 @@ internal sealed class TransferEngine(ModuleDatabase<SeatsModule> db, StepExecuto
                 await TransferLanes.CancelAsync(uow, transfer.TenantId, transfer.Id, step.Lane, cancelled.Reason);
                 return true;
             case StepProgress.Waiting waiting:
-                await uow.ExecuteAsync(
+                await UpdateStepAsync(uow,
                     """
                     UPDATE transfer_steps SET status = 'waiting', waiting_since = COALESCE(waiting_since, @now),
                         seat_request_id = COALESCE(@requestId, seat_request_id)
-                    WHERE id = @id
+                    WHERE id = @id AND status IN ('pending', 'waiting') AND attempts = @attempts
                     """,
-                    new { id = step.Id, now = uow.Now, requestId = waiting.SeatRequestId });
+                    new { id = step.Id, now = uow.Now, requestId = waiting.SeatRequestId, attempts = step.Attempts });
                 return false;
             default:
                 throw new InvalidOperationException($"Unexpected progress {progress}.");
@@ -119,7 +194,7 @@ internal sealed class TransferEngine(ModuleDatabase<SeatsModule> db, StepExecuto
     private async Task RecordFailureAsync(UnitOfWork uow, TransferRow transfer, Guid stepId, Exception error)
     {
         var step = await uow.QuerySingleOrDefaultAsync<TransferStepRow>(TransferStepRow.SelectSql + " WHERE id = @stepId", new { stepId });
-        if (step is null)
+        if (step is null || step.Status is not (StepStatuses.Pending or StepStatuses.Waiting))
         {
             return;
         }
@@ -141,5 +216,8 @@ internal sealed class TransferEngine(ModuleDatabase<SeatsModule> db, StepExecuto
             "UPDATE transfers SET status = 'needs_attention', attention_reason = @reason, updated_at = @now WHERE id = @id",
             new { id = transfer.Id, reason, now = uow.Now });
         await uow.AuditAsync("transfer", transfer.Id, "needs_attention", new { stepId, reason }, transfer.TenantId);
+        // Support opens (or adds to) the one ticket of this step, keyed by the step id.
+        await uow.PublishAsync(new TransferStepNeedsAttention(stepId, transfer.Id, transfer.TenantId, transfer.PersonId, step.SeatId,
+            transfer.Kind, step.Kind, reason, uow.Now));
     }
 }

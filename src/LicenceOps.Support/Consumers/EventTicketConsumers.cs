@@ -17,7 +17,7 @@ public static class EventTickets
 {
     public static async Task OpenOrUpdateAsync(
         UnitOfWork uow, TicketWriter writer, string dedupeKey, Guid tenantId, string subject, string note, string category, string priority,
-        IReadOnlyList<string> tags)
+        IReadOnlyList<string> tags, Guid? personId = null, Guid? seatId = null)
     {
         var existing = await uow.QuerySingleOrDefaultAsync<TicketRow>($"SELECT {TicketRow.Columns} FROM tickets WHERE dedupe_key = @dedupeKey", new { dedupeKey });
         var noteMessage = new NewMessage(MessageKinds.Note, "system:events", null, note, null, null, true, []);
@@ -37,8 +37,11 @@ public static class EventTickets
         }
 
         var requester = await SupportDirectory.BillingEmailAsync(uow, tenantId);
+        // A person is linked only when Support's read copy places them in the event's tenant: a stale or mistaken id
+        // must not show one company's person on another company's ticket.
+        var person = personId is null ? null : await SupportDirectory.PersonInTenantAsync(uow, personId.Value, tenantId);
         var ticket = await writer.OpenAsync(uow, new NewTicket(tenantId, subject,
-            string.IsNullOrWhiteSpace(requester) ? "unknown@invalid.example" : requester, null, null, null, category, priority,
+            string.IsNullOrWhiteSpace(requester) ? "unknown@invalid.example" : requester, null, person, seatId, category, priority,
             TicketSources.Event, await SupportDirectory.LanguageOfTenantAsync(uow, tenantId), tags, dedupeKey));
         await writer.AddMessageAsync(uow, ticket, noteMessage);
     }

@@ -51,6 +51,10 @@ public static class SupportDirectory
     public static async Task<bool> TenantExistsAsync(UnitOfWork uow, Guid tenantId) =>
         await uow.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM support_tenants WHERE tenant_id = @tenantId", new { tenantId }) > 0;
 
+    /// <summary>The person's id when Support knows them as a person of <paramref name="tenantId"/>, else null.</summary>
+    public static async Task<Guid?> PersonInTenantAsync(UnitOfWork uow, Guid personId, Guid tenantId) =>
+        await uow.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM support_people WHERE person_id = @personId AND tenant_id = @tenantId",
+            new { personId, tenantId }) > 0 ? personId : null;
     /// <summary>
     /// What is wrong with linking a ticket of <paramref name="tenantId"/> to this person and seat, by field; empty when
     /// both belong to the tenant. Ids of another tenant read exactly like ids that exist nowhere.

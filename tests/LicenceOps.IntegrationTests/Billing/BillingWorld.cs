@@ -103,8 +103,30 @@ public sealed class BillingWorld(LicenceOpsFactory factory)
         return JsonDocument.Parse(text).RootElement;
     }
 
-    public static async Task<JsonElement> RunAsync(HttpClient staff, string period, bool issue) =>
-        await JsonAsync(await staff.PostAsJsonAsync("/api/billing/runs", new { period, issue }));
+    /// <summary>Starts a run (202 with its location) and follows it to the end; returns the finished run.</summary>
+    public static async Task<JsonElement> RunAsync(HttpClient staff, string period, bool issue)
+    {
+        var started = await staff.PostAsJsonAsync("/api/billing/runs", new { period, issue });
+        Assert.That(started.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Accepted), await started.Content.ReadAsStringAsync());
+        return await FinishedRunAsync(staff, started.Headers.Location!);
+    }
+
+    /// <summary>Polls a run until it is completed or failed (the machine is shared: a generous deadline).</summary>
+    public static async Task<JsonElement> FinishedRunAsync(HttpClient staff, Uri location, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromMinutes(3));
+        while (true)
+        {
+            var run = await JsonAsync(await staff.GetAsync(location));
+            var state = run.GetProperty("state").GetString();
+            if (state is "completed" or "failed")
+            {
+                return run;
+            }
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"run still {state}: {run}");
+            await Task.Delay(100);
+        }
+    }
 
     public static async Task<JsonElement> InvoiceOfAsync(HttpClient client, Guid tenantId, string period)
     {

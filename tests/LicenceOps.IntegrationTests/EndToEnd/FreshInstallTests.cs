@@ -59,6 +59,31 @@ public sealed partial class FreshInstallTests
         }
     }
 
+    /// <summary>Issue 12: the invoicing past reaches Seats (InvoiceIssued lines), so the usage report has euros, and the renewals are planned.</summary>
+    [Test]
+    public async Task The_demo_shows_a_usage_report_with_invoiced_costs_and_upcoming_renewals()
+    {
+        var seats = factory.Service<LicenceOps.Platform.Data.ModuleDatabase<LicenceOps.Seats.SeatsModule>>();
+        await Eventually.UntilAsync(async () => await seats.QuerySingleOrDefaultAsync<long>(
+            "SELECT COUNT(*) FROM invoiced_lines WHERE tenant_id = @tenant AND kind = 'credit-note'", new { tenant = DemoData.AcmeTenantId }) > 0,
+            because: "Seats records what Billing invoiced, the credit note included");
+
+        var report = await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{DemoData.AcmeTenantId}/reports/usage?from=2026-08&to=2026-11"));
+        var months = report.GetProperty("months").EnumerateArray().ToList();
+        Assert.That(months.Select(m => m.GetProperty("month").GetString()), Is.EqualTo(new[] { "2026-08", "2026-09", "2026-10", "2026-11" }));
+        foreach (var month in months.Take(3))
+        {
+            Assert.That(month.GetProperty("totals").GetProperty("costEur").GetDecimal(), Is.GreaterThan(0m), month.GetProperty("month").GetString());
+            Assert.That(month.GetProperty("totals").GetProperty("purchased").GetInt32(), Is.EqualTo(35), "20 ChatGPT + 5 Claude + 10 Copilot");
+        }
+
+        var renewals = await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{DemoData.AcmeTenantId}/renewals"));
+        Assert.That(renewals.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("stage").GetString()), Is.EqualTo(new[] { "due_90", "due_90", "due_90" }),
+            "the three Acme subscriptions renew on 1 January 2027");
+        var pdf = await staff.GetAsync($"/api/tenants/{DemoData.AcmeTenantId}/reports/usage?format=pdf");
+        Assert.That(pdf.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/pdf"));
+    }
+
     [Test]
     public async Task Without_any_downloaded_rate_the_shipped_ecb_rate_prices_annual_copilot_by_the_month()
     {

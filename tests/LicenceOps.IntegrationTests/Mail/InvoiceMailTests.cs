@@ -84,7 +84,7 @@ public sealed class InvoiceMailTests
         var id = invoice.GetProperty("id").GetGuid();
         await Eventually.UntilAsync(async () =>
         {
-            var log = await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{tenant}/invoices/{id}/mail"));
+            var log = (await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{tenant}/invoices/{id}/mail"))).GetProperty("items");
             return log.GetArrayLength() == 2 && log.EnumerateArray().All(m => m.GetProperty("status").GetString() == "sent");
         }, TimeSpan.FromSeconds(30), "the invoice shows both mails as sent");
         using var otherClient = await factory.ClientUserAsync(Guid.NewGuid());
@@ -108,11 +108,55 @@ public sealed class InvoiceMailTests
         JsonElement failed = default;
         await Eventually.UntilAsync(async () =>
         {
-            var log = await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{tenant}/invoices/{id}/mail"));
+            var log = (await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{tenant}/invoices/{id}/mail"))).GetProperty("items");
             failed = log.EnumerateArray().SingleOrDefault();
             return failed.ValueKind == JsonValueKind.Object && failed.GetProperty("status").GetString() == "failed";
         }, TimeSpan.FromSeconds(30), "the refusal is recorded on the invoice");
         Assert.That(failed.GetProperty("lastError").GetString(), Does.Contain("550"));
         Assert.That(failed.GetProperty("subject").GetString(), Does.StartWith("Invoice "), "a German client is written to in English");
+    }
+
+    [Test]
+    public async Task Billing_staff_resend_a_failed_invoice_mail_once_its_address_accepts_mail()
+    {
+        var tenant = Guid.NewGuid();
+        const string address = "reject.resend@refused.example";
+        await world.PublishAsync(new LicenceOps.Contracts.Tenants.TenantProfileChanged(tenant, "Renvoi Facture SAS", null, null, "FR40303265045", "FR",
+            "1 rue de la Paix", null, "75002", "Paris", address, "active", BillingWorld.LongAgo));
+        await Eventually.UntilAsync(async () => await world.CountAsync("SELECT COUNT(*) FROM billing_tenants WHERE tenant_id = @tenant", new { tenant }) == 1);
+        await world.SubscriptionAsync(tenant, "Anthropic", "Claude Team", 2, 2, new DateOnly(2026, 9, 1), 25m, "USD", false, 28m);
+        using var staff = await factory.StaffClientAsync(Roles.StaffBilling);
+        await BillingWorld.RunAsync(staff, "2026-09", issue: true);
+        var id = (await BillingWorld.InvoiceOfAsync(staff, tenant, "2026-09")).GetProperty("id").GetGuid();
+        JsonElement mail = default;
+        await Eventually.UntilAsync(async () =>
+        {
+            mail = (await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{tenant}/invoices/{id}/mail"))).EnumerateArray().SingleOrDefault();
+            return mail.ValueKind == JsonValueKind.Object && mail.GetProperty("status").GetString() == "failed";
+        }, TimeSpan.FromSeconds(30), "the refusal is recorded on the invoice");
+        var mailId = mail.GetProperty("id").GetGuid();
+        var resend = $"/api/tenants/{tenant}/invoices/{id}/mail/{mailId}/resend";
+
+        // Another tenant's path, an unknown mail, a client user, an agent without billing rights: nothing changes.
+        Assert.That((await staff.PostAsync($"/api/tenants/{Guid.NewGuid()}/invoices/{id}/mail/{mailId}/resend", null)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await staff.PostAsync($"/api/tenants/{tenant}/invoices/{id}/mail/{Guid.NewGuid()}/resend", null)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        using var client = await factory.ClientUserAsync(tenant, Roles.ClientAdmin);
+        Assert.That((await client.PostAsync(resend, null)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        using var agent = await factory.StaffClientAsync(Roles.StaffAgent);
+        Assert.That((await agent.PostAsync(resend, null)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{tenant}/invoices/{id}/mail"))).EnumerateArray().Single()
+            .GetProperty("status").GetString(), Is.EqualTo("failed"));
+
+        sink.Accept(address);
+        var queued = await staff.PostAsync(resend, null);
+        Assert.That(queued.StatusCode, Is.EqualTo(HttpStatusCode.OK), await queued.Content.ReadAsStringAsync());
+        var arrived = await sink.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == address), "the resent invoice");
+        Assert.That(PdfOf(arrived.Message), Is.Not.Empty, "with its PDF");
+        await Eventually.UntilAsync(async () => (await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{tenant}/invoices/{id}/mail")))
+            .EnumerateArray().Single().GetProperty("status").GetString() == "sent", TimeSpan.FromSeconds(30), "the invoice shows the mail sent");
+
+        var again = await staff.PostAsync(resend, null);
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(again.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
     }
 }

@@ -78,6 +78,9 @@ public sealed class SmtpSink : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>From now on the server accepts this "reject" address (its mailbox was fixed).</summary>
+    public void Accept(string address) => File.AppendAllLines(Path.Combine(Directory, "accepted.txt"), [address]);
+
     public sealed record Received(MimeMessage Message, IReadOnlyList<string> EnvelopeRecipients, byte[] Raw);
 
     public IReadOnlyList<Received> All()

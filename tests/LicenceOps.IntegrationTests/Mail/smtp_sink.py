@@ -3,7 +3,8 @@
 
 Stores every accepted message byte for byte as <dir>/<n>.eml, with its envelope in <n>.env (written first, the
 .eml appears by rename, so a reader never sees half a message). Recipients whose address contains "reject"
-are refused with 550, to test permanent failures. Prints READY once listening; exits when stdin closes, so a
+are refused with 550, to test permanent failures, unless listed in <dir>/accepted.txt (a test "fixing" the
+mailbox before resending). Prints READY once listening; exits when stdin closes, so a
 crashed test run cannot leave it behind.
 """
 import argparse
@@ -19,8 +20,15 @@ class Sink:
         self.directory = directory
         self.count = 0
 
+    def accepted(self):
+        try:
+            with open(os.path.join(self.directory, "accepted.txt"), encoding="utf-8") as listed:
+                return {line.strip().lower() for line in listed if line.strip()}
+        except FileNotFoundError:
+            return set()
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if "reject" in address.lower():
+        if "reject" in address.lower() and address.lower() not in self.accepted():
             return "550 5.1.1 mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"

@@ -123,7 +123,7 @@ public sealed class WorkflowResilienceTests
     }
 
     /// <summary>Test double of a vendor API that is down: every action fails.</summary>
-    private sealed class UnreachableVendorConnector : IVendorConnector
+    internal sealed class UnreachableVendorConnector : IVendorConnector
     {
         public string Name => "unreachable";
 

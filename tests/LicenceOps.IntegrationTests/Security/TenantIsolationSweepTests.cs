@@ -30,6 +30,8 @@ public sealed class TenantIsolationSweepTests
                 (await new RouteCatalogue(factory).IdsAsync(staff, "/api/tenants/{tenantId}/transfers/{transferId}", "transferId", DemoData.NordwindTenantId)).Count > 0,
             TimeSpan.FromSeconds(30), "Nordwind's demo joiners are onboarded");
         await LicenceOps.IntegrationTests.Seats.SeatsKit.SweepAsync(factory);
+        // Reconcile the demo's member exports so Nordwind has findings and runs to aim at.
+        await factory.Service<LicenceOps.Seats.Jobs.ReconciliationJob>().RunAsync(CancellationToken.None);
         catalogue = new RouteCatalogue(factory);
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using LicenceOps.Billing.Documents;
+using LicenceOps.Billing.Documents.FacturX;
 using LicenceOps.Platform.Data;
 using Microsoft.Extensions.Logging;
 
@@ -8,6 +9,9 @@ namespace LicenceOps.Billing.Features.Invoices;
 
 /// <summary>An issued document's stored PDF and the hash that identifies its bytes.</summary>
 public sealed record StoredDocument(Guid InvoiceId, string ContentType, string Sha256, byte[] Content);
+
+/// <summary>An issued document's stored factur-x.xml (the attachment inside its PDF) and the hash of those bytes.</summary>
+public sealed record StoredFacturXml(string Sha256, byte[] Content);
 
 /// <summary>
 /// Issued documents are immutable, so their PDF is rendered once (through <see cref="IDocumentRenderer"/>, the one
@@ -31,6 +35,35 @@ public sealed partial class InvoiceDocuments(
         database.QuerySingleOrDefaultAsync<StoredDocument>(
             "SELECT invoice_id AS InvoiceId, content_type AS ContentType, sha256 AS Sha256, content AS Content FROM invoice_documents WHERE invoice_id = @invoiceId",
             new { invoiceId }, ct);
+
+    /// <summary>The stored factur-x.xml's hash, without reading its bytes (for If-None-Match), or null when none is stored.</summary>
+    public Task<string?> FacturXmlHashAsync(Guid invoiceId, CancellationToken ct) =>
+        database.QuerySingleOrDefaultAsync<string?>("SELECT facturx_sha256 FROM invoice_documents WHERE invoice_id = @invoiceId", new { invoiceId }, ct);
+
+    /// <summary>
+    /// The stored factur-x.xml of an issued document. Stored with the PDF since Factur-X; for a document stored before,
+    /// taken once from its stored PDF (or, for a PDF that predates Factur-X, rendered from the same stored data by
+    /// <paramref name="renderXml"/>) and stored, so later downloads never parse the PDF again.
+    /// </summary>
+    public async Task<StoredFacturXml> GetOrStoreFacturXmlAsync(InvoiceRow issued, Func<Task<byte[]>> renderXml, CancellationToken ct)
+    {
+        var stored = await database.QuerySingleOrDefaultAsync<StoredFacturXml>(
+            "SELECT facturx_sha256 AS Sha256, facturx_xml AS Content FROM invoice_documents WHERE invoice_id = @invoiceId AND facturx_xml IS NOT NULL",
+            new { invoiceId = issued.Id }, ct);
+        if (stored is not null)
+        {
+            return stored;
+        }
+
+        var pdf = await GetOrRenderAsync(issued, ct);
+        var xml = PdfA3Packager.ExtractFacturXml(pdf.Content) ?? await renderXml();
+        var sha = Convert.ToHexStringLower(SHA256.HashData(xml));
+        // Conditional: a concurrent first download may have stored the same bytes already; either copy is identical.
+        await database.WriteAsync(uow => uow.ExecuteAsync(
+            "UPDATE invoice_documents SET facturx_xml = @xml, facturx_sha256 = @sha WHERE invoice_id = @invoiceId AND facturx_xml IS NULL",
+            new { invoiceId = issued.Id, xml, sha }), ct);
+        return new StoredFacturXml(sha, xml);
+    }
 
     /// <summary>The stored PDF of an issued document, rendering and storing it first when it is missing.</summary>
     public async Task<StoredDocument> GetOrRenderAsync(InvoiceRow issued, CancellationToken ct)
@@ -70,13 +103,16 @@ public sealed partial class InvoiceDocuments(
             await store.CreditedReferenceAsync(issued, ct));
         var pdf = renderer.RenderInvoicePdf(document);
         var sha = Convert.ToHexStringLower(SHA256.HashData(pdf));
+        // The XML stored is the attachment just embedded, byte for byte, so both downloads always agree.
+        var xml = PdfA3Packager.ExtractFacturXml(pdf);
+        var xmlSha = xml is null ? null : Convert.ToHexStringLower(SHA256.HashData(xml));
         await database.WriteAsync(uow => uow.ExecuteAsync(
             """
-            INSERT INTO invoice_documents (invoice_id, content_type, sha256, byte_length, content, rendered_at)
-            SELECT @invoiceId, @contentType, @sha, @length, @pdf, @now
+            INSERT INTO invoice_documents (invoice_id, content_type, sha256, byte_length, content, rendered_at, facturx_xml, facturx_sha256)
+            SELECT @invoiceId, @contentType, @sha, @length, @pdf, @now, @xml, @xmlSha
             WHERE NOT EXISTS (SELECT 1 FROM invoice_documents WHERE invoice_id = @invoiceId)
             """,
-            new { invoiceId = issued.Id, contentType = PdfContentType, sha, length = pdf.Length, pdf, now = uow.Now }), ct);
+            new { invoiceId = issued.Id, contentType = PdfContentType, sha, length = pdf.Length, pdf, now = uow.Now, xml, xmlSha }), ct);
         // Another request may have stored its rendering first: serve whichever copy is stored, always the same one.
         return (await FindAsync(issued.Id, ct))!;
     }

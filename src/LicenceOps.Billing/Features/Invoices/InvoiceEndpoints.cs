@@ -106,12 +106,13 @@ internal static class InvoiceEndpoints
     }
 
     /// <summary>
-    /// The factur-x.xml inside the stored PDF, so the download is always the very attachment the client holds; a PDF
-    /// stored before invoices were Factur-X carries none, and its XML is rendered from the same stored data.
+    /// The factur-x.xml stored with the PDF (the very attachment the client holds in it), served like the PDF: stored
+    /// bytes with their SHA-256 as a strong ETag, 304 on If-None-Match without reading them. Nothing is extracted or
+    /// rendered per request; a document stored before the XML was kept gets it stored on its first download.
     /// Same access rule as the PDF: the caller's tenant, issued documents only (drafts are 404 to clients).
     /// </summary>
-    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> FacturXmlAsync(
-        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, InvoiceDocuments documents, IDocumentRenderer renderer,
+    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> FacturXmlAsync(
+        Guid tenantId, Guid invoiceId, HttpContext http, CurrentUser user, InvoiceStore store, InvoiceDocuments documents, IDocumentRenderer renderer,
         CancellationToken ct)
     {
         var invoice = user.CanAccessTenant(tenantId) ? await store.FindAsync(tenantId, invoiceId, ct) : null;
@@ -125,11 +126,17 @@ internal static class InvoiceEndpoints
             return Problems.Conflict("A draft has no legal form yet: issue it first.");
         }
 
-        var stored = await documents.GetOrRenderAsync(invoice, ct);
-        var xml = PdfA3Packager.ExtractFacturXml(stored.Content)
-            ?? renderer.RenderFacturXml(InvoiceDocumentMapper.Map(invoice, await store.LinesAsync(invoiceId, ct), await store.RatesAsync(invoiceId, ct),
-                await store.CreditedReferenceAsync(invoice, ct)));
-        return TypedResults.File(xml, "application/xml", $"{invoice.Number}-factur-x.xml");
+        http.Response.Headers.CacheControl = "private, no-cache";
+        if (await documents.FacturXmlHashAsync(invoiceId, ct) is { } stored && IfNoneMatch(http.Request, stored))
+        {
+            http.Response.Headers.ETag = Tag(stored).ToString();
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        var xml = await documents.GetOrStoreFacturXmlAsync(invoice, async () =>
+            renderer.RenderFacturXml(InvoiceDocumentMapper.Map(invoice, await store.LinesAsync(invoiceId, ct), await store.RatesAsync(invoiceId, ct),
+                await store.CreditedReferenceAsync(invoice, ct))), ct);
+        return TypedResults.File(xml.Content, "application/xml", $"{invoice.Number}-factur-x.xml", entityTag: Tag(xml.Sha256));
     }
 
     private static async Task<Results<Ok<InvoiceSummary>, ProblemHttpResult>> IssueAsync(

@@ -49,8 +49,11 @@ public static class InvoiceIssuer
         draft.IssueDate = issued;
         draft.DueDate = dueDate;
         draft.IssuedAt = uow.Now;
+        var lines = await uow.QueryAsync<InvoiceLineRow>(
+            $"SELECT {InvoiceLineRow.Columns} FROM invoice_lines WHERE invoice_id = @invoiceId ORDER BY line_number", new { invoiceId });
         await uow.PublishAsync(new InvoiceIssued(draft.Id, draft.TenantId, number, draft.Kind, issued, dueDate,
-            draft.TotalExclVat, draft.TotalVat, draft.TotalInclVat, draft.Currency, uow.Now));
+            draft.TotalExclVat, draft.TotalVat, draft.TotalInclVat, draft.Currency, uow.Now,
+            lines.Select(l => new InvoicedLine(l.LineNumber, l.SubscriptionId, l.PeriodStart, l.PeriodEnd, l.NetAmount)).ToList()));
         await uow.AuditAsync("invoice", draft.Id, "issued", new { number, issueDate = issued, dueDate, draft.TotalInclVat }, draft.TenantId);
         await Mail.InvoiceMail.EnqueueIssuedAsync(uow, draft);
         return draft;

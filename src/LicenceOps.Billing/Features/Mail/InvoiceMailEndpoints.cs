@@ -1,6 +1,7 @@
 using LicenceOps.Billing.Features.Invoices;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Mail;
 using LicenceOps.Platform.Security;
 using Microsoft.AspNetCore.Builder;
@@ -15,10 +16,10 @@ internal static class InvoiceMailEndpoints
 {
     public static void MapInvoiceMailEndpoints(this IEndpointRouteBuilder api) =>
         api.MapGet("/tenants/{tenantId:guid}/invoices/{invoiceId:guid}/mail", HandleAsync)
-            .WithSummary("Every e-mail about this invoice (issue, reminders) with its delivery status, attempts and last error.");
+            .WithSummary("The e-mails about this invoice (issue, reminders), oldest first, with their delivery status, attempts and last error.");
 
-    private static async Task<Results<Ok<IReadOnlyList<MailDeliveryView>>, ProblemHttpResult>> HandleAsync(
-        Guid tenantId, Guid invoiceId, CurrentUser user, InvoiceStore store, ModuleDatabase<BillingModule> database, CancellationToken ct)
+    private static async Task<Results<Ok<Page<MailDeliveryView>>, ProblemHttpResult>> HandleAsync(
+        Guid tenantId, Guid invoiceId, PageRequest page, CurrentUser user, InvoiceStore store, ModuleDatabase<BillingModule> database, CancellationToken ct)
     {
         var invoice = user.CanAccessTenant(tenantId) ? await store.FindAsync(tenantId, invoiceId, ct) : null;
         if (invoice is null || (!user.IsStaff && invoice.Status == InvoiceStatuses.Draft))
@@ -26,6 +27,6 @@ internal static class InvoiceMailEndpoints
             return Problems.NotFound($"No invoice {invoiceId} for tenant {tenantId}.");
         }
 
-        return TypedResults.Ok(await MailLog.ForSubjectAsync(database, InvoiceMail.SubjectType, invoiceId, ct));
+        return TypedResults.Ok(await MailLog.PageForSubjectAsync(database, InvoiceMail.SubjectType, invoiceId, page, ct));
     }
 }

@@ -3,85 +3,101 @@ using LicenceOps.Billing.Features.Invoices;
 using LicenceOps.Billing.Features.Invoicing;
 using LicenceOps.Billing.Features.Pricing;
 using LicenceOps.Platform.Data;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace LicenceOps.Billing.Features.Runs;
 
-public sealed record RunFailure(Guid TenantId, string Reason);
-
-public sealed record InvoiceRunResult(string Period, int Drafted, int AlreadyInvoiced, int Issued, IReadOnlyList<Guid> InvoiceIds, IReadOnlyList<RunFailure> Failures);
+public sealed record InvoiceRunResult(string Period, int Drafted, int AlreadyInvoiced, int Issued, IReadOnlyList<Guid> InvoiceIds, IReadOnlyList<RunFailure> Failures)
+{
+    public static InvoiceRunResult From(InvoiceRunView run) =>
+        new(run.Period, run.Drafted, run.AlreadyInvoiced, run.Issued, run.InvoiceIds, run.Failures);
+}
 
 /// <summary>
-/// Invoices one month for every tenant with subscriptions. Safe to re-run: a tenant's period is drafted once
-/// (NOT EXISTS guard plus a unique index on tenant + period), and issuing only ever touches drafts.
-/// Each tenant is its own transaction, so one tenant's problem (missing rate, no profile) never blocks the others.
+/// Invoices one month for every tenant with subscriptions, as a durable run (<see cref="InvoiceRuns"/>). Safe to
+/// re-run and to resume: a tenant's period is drafted once (NOT EXISTS guard plus a unique index on tenant + period),
+/// issuing only ever touches drafts and takes its number inside its own transaction, and each tenant's outcome is
+/// recorded in the transaction that makes it true, so a run killed at any point and resumed finishes with every
+/// number used once and none skipped. Each tenant is its own transaction, so one tenant's problem (missing rate, no
+/// profile) never blocks the others.
 /// </summary>
-public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, ExchangeRateStore rates, InvoiceDocuments documents, IOptions<BillingOptions> options)
+public sealed partial class InvoiceRunner(
+    ModuleDatabase<BillingModule> database, ExchangeRateStore rates, InvoiceDocuments documents, InvoiceRuns runs,
+    IOptions<BillingOptions> options, ILogger<InvoiceRunner> logger)
 {
+    /// <summary>
+    /// Queues a run and works it here and now (the monthly job, the demo history, benchmarks). It is a run like any
+    /// other: listed by the API, and resumed by <see cref="InvoiceRunWorker"/> if this process dies.
+    /// </summary>
     public async Task<InvoiceRunResult> RunAsync(BillingPeriod period, bool issue, CancellationToken ct)
     {
-        var tenantIds = await database.QueryAsync<Guid>(
-            "SELECT DISTINCT tenant_id FROM subscription_terms WHERE effective_date <= @end ORDER BY tenant_id",
-            new { end = period.End }, ct);
-        var drafted = 0;
-        var already = 0;
-        var issued = 0;
-        var ids = new List<Guid>();
-        var failures = new List<RunFailure>();
+        var runId = await database.WriteAsync(uow => InvoiceRuns.QueueAsync(uow, period, issue), ct)
+            ?? throw new InvalidOperationException($"A run of {period} is already queued or running.");
+        var owner = Guid.NewGuid();
+        if (!await runs.ClaimAsync(runId, owner, ct))
+        {
+            throw new InvalidOperationException($"Invoice run {runId} was taken by another executor.");
+        }
+        await ExecuteAsync(runId, owner, ct);
+        return InvoiceRunResult.From((await runs.FindAsync(runId, ct))!);
+    }
+
+    /// <summary>
+    /// Works run <paramref name="runId"/>, claimed by <paramref name="owner"/>, through its pending tenants and ends it.
+    /// Returns early (leaving the rest to whoever holds the lease) when the lease was lost.
+    /// </summary>
+    public async Task ExecuteAsync(Guid runId, Guid owner, CancellationToken ct)
+    {
+        var run = await runs.RowAsync(runId, ct) ?? throw new InvalidOperationException($"No invoice run {runId}.");
+        if (!BillingPeriod.TryParse(run.Period, out var parsed))
+        {
+            await runs.FinishAsync(runId, owner, $"Unreadable period \"{run.Period}\".", ct);
+            return;
+        }
+        var period = parsed!.Value;
         // Drafting and numbering stay serial (the series is gapless, in issue order); each issued document's PDF is
         // rendered meanwhile on every core.
-        var rendering = issue ? documents.StartRendering(ct) : null;
+        var rendering = run.Issue ? documents.StartRendering(ct) : null;
+        var renewEvery = runs.Lease / 3;
+        var renewedAt = TimeProvider.System.GetTimestamp();
         try
         {
-            foreach (var tenantId in tenantIds)
+            if (rendering is not null && run.Attempts > 1)
             {
-                var outcome = await DraftAsync(tenantId, period, ct);
-                if (outcome.Failure is not null)
-                {
-                    failures.Add(new RunFailure(tenantId, outcome.Failure));
-                    continue;
-                }
-
-                foreach (var creditNoteId in outcome.CreditNoteIds)
-                {
-                    // Regularisation credit notes of the month (see RegularisationCredits) go out with its invoice.
-                    ids.Add(creditNoteId);
-                    drafted++;
-                    if (issue && await database.WriteAsync(async uow => await InvoiceIssuer.IssueAsync(uow, creditNoteId) is not null, ct))
-                    {
-                        issued++;
-                        if (rendering is not null)
-                        {
-                            await rendering.Add(creditNoteId, ct);
-                        }
-                    }
-                }
-
-                if (outcome.InvoiceId is not { } invoiceId)
-                {
-                    continue;
-                }
-
-                ids.Add(invoiceId);
-                if (outcome.Created)
-                {
-                    drafted++;
-                }
-                else
-                {
-                    already++;
-                }
-
-                if (issue && await database.WriteAsync(async uow => await InvoiceIssuer.IssueAsync(uow, invoiceId) is not null, ct))
-                {
-                    issued++;
-                }
-
-                if (rendering is not null)
+                // Resumed: what was issued before the interruption may have no stored PDF yet.
+                foreach (var invoiceId in await runs.IssuedInvoicesAsync(runId, ct))
                 {
                     await rendering.Add(invoiceId, ct);
                 }
             }
+
+            foreach (var tenantId in await runs.PendingTenantsAsync(runId, ct))
+            {
+                if (TimeProvider.System.GetElapsedTime(renewedAt) >= renewEvery)
+                {
+                    if (!await runs.RenewAsync(runId, owner, ct))
+                    {
+                        LogLeaseLost(runId);
+                        return;
+                    }
+                    renewedAt = TimeProvider.System.GetTimestamp();
+                }
+
+                foreach (var documentId in await InvoiceTenantAsync(runId, tenantId, period, run.Issue, ct))
+                {
+                    if (rendering is not null)
+                    {
+                        await rendering.Add(documentId, ct);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The host is stopping: hand the run back so the next start resumes it without waiting for the lease.
+            await runs.ReleaseAsync(runId, owner);
+            throw;
         }
         finally
         {
@@ -91,15 +107,100 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
             }
         }
 
-        return new InvoiceRunResult(period.ToString(), drafted, already, issued, ids, failures);
+        await runs.FinishAsync(runId, owner, null, ct);
     }
 
-    private sealed record DraftOutcome(Guid? InvoiceId, bool Created, string? Failure)
+    /// <summary>
+    /// One tenant of a run: draft, optionally issue, record the outcome. Returns the documents issued now (the invoice and
+    /// the month's regularisation credit notes) for rendering.
+    /// </summary>
+    private async Task<IReadOnlyList<Guid>> InvoiceTenantAsync(Guid runId, Guid tenantId, BillingPeriod period, bool issue, CancellationToken ct)
     {
-        public IReadOnlyList<Guid> CreditNoteIds { get; init; } = [];
+        DraftOutcome outcome;
+        try
+        {
+            outcome = await DraftAsync(tenantId, period, (uow, invoiceId) => InvoiceRuns.RecordDraftedAsync(uow, runId, tenantId, invoiceId), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // One tenant's unexpected problem is that tenant's failure, reported on the run; the others go on.
+            LogTenantFailed(e, runId, tenantId);
+            await runs.RecordFailedAsync(runId, tenantId, $"Unexpected error: {e.Message}", ct);
+            return [];
+        }
+
+        if (outcome.Failure is not null)
+        {
+            await runs.RecordFailedAsync(runId, tenantId, outcome.Failure, ct);
+            return [];
+        }
+
+        // Regularisation credit notes drafted for this month (by this attempt or one a crash interrupted) go out first.
+        var issued = issue ? await IssueRegularisationCreditNotesAsync(tenantId, period, ct) : [];
+        if (outcome.InvoiceId is not { } invoiceId)
+        {
+            await runs.RecordDoneAsync(runId, tenantId, issued.Count > 0 ? "credit notes only" : "nothing", ct);
+            return issued;
+        }
+
+        if (!outcome.Created)
+        {
+            await runs.RecordFoundAsync(runId, tenantId, invoiceId, ct);
+        }
+
+        if (!issue)
+        {
+            await runs.RecordDoneAsync(runId, tenantId, null, ct);
+            return [];
+        }
+
+        // The number, the run's record of it and the tenant's completion commit together: a crash either keeps all
+        // three or none, and a resumed run finds this draft issued and moves on.
+        await database.WriteAsync(async uow =>
+        {
+            if (await InvoiceIssuer.IssueAsync(uow, invoiceId) is not null)
+            {
+                await InvoiceRuns.RecordIssuedAsync(uow, runId, tenantId);
+            }
+            await InvoiceRuns.RecordDoneAsync(uow, runId, tenantId);
+        }, ct);
+        return [.. issued, invoiceId];
     }
 
-    private async Task<DraftOutcome> DraftAsync(Guid tenantId, BillingPeriod period, CancellationToken ct)
+    /// <summary>
+    /// Issues, one transaction each, the regularisation credit notes still in draft that a run of
+    /// <paramref name="period"/> drafted for the tenant (<c>regularisation_of</c>). Found by query rather than carried
+    /// over from the draft step, so a run resumed after a crash issues the ones its first attempt left behind.
+    /// </summary>
+    private async Task<IReadOnlyList<Guid>> IssueRegularisationCreditNotesAsync(Guid tenantId, BillingPeriod period, CancellationToken ct)
+    {
+        var drafts = await database.QueryAsync<Guid>(
+            """
+            SELECT id FROM invoices
+            WHERE tenant_id = @tenantId AND kind = 'credit-note' AND regularisation_of = @period AND status = 'draft'
+            ORDER BY period_start, id
+            """,
+            new { tenantId, period = period.ToString() }, ct);
+        var issued = new List<Guid>();
+        foreach (var creditNoteId in drafts)
+        {
+            if (await database.WriteAsync(async uow => await InvoiceIssuer.IssueAsync(uow, creditNoteId) is not null, ct))
+            {
+                issued.Add(creditNoteId);
+            }
+        }
+        return issued;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Invoice run {RunId}: lost its lease to another executor; stopping here")]
+    private partial void LogLeaseLost(Guid runId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Invoice run {RunId}: invoicing tenant {TenantId} failed")]
+    private partial void LogTenantFailed(Exception exception, Guid runId, Guid tenantId);
+
+    private sealed record DraftOutcome(Guid? InvoiceId, bool Created, string? Failure);
+
+    private async Task<DraftOutcome> DraftAsync(Guid tenantId, BillingPeriod period, Func<UnitOfWork, Guid, Task> onDrafted, CancellationToken ct)
     {
         var periodText = period.ToString();
         var existing = await database.QuerySingleOrDefaultAsync<Guid?>(
@@ -157,26 +258,26 @@ public sealed class InvoiceRunner(ModuleDatabase<BillingModule> database, Exchan
             }
 
             var documents = RegularisationCredits.Split(draft, draft.Vat.ExemptionReason);
-            var creditNotes = new List<Guid>();
             foreach (var credit in documents.Credits)
             {
+                // Issued by the run with the month's invoice (IssueRegularisationCreditNotesAsync finds them by query).
                 var original = corrected.Single(i => i.PeriodStart == credit.CorrectedPeriodStart);
-                if (await CreditNotes.DraftRegularisationAsync(uow, original, credit, periodText) is { } creditNoteId)
-                {
-                    creditNotes.Add(creditNoteId);
-                }
+                await CreditNotes.DraftRegularisationAsync(uow, original, credit, periodText);
             }
 
             if (documents.Invoice is not { Lines.Count: > 0 } invoice)
             {
-                return new DraftOutcome(null, false, null) { CreditNoteIds = creditNotes };
+                return new DraftOutcome(null, false, null);
             }
 
-            return await InsertDraftAsync(uow, invoiceId, buyer, invoice)
-                ? new DraftOutcome(invoiceId, true, null) { CreditNoteIds = creditNotes }
-                : null;
+            if (!await InsertDraftAsync(uow, invoiceId, buyer, invoice))
+            {
+                return null;
+            }
+            await onDrafted(uow, invoiceId);
+            return new DraftOutcome(invoiceId, true, null);
         }, ct);
-        return outcome ?? await DraftAsync(tenantId, period, ct);
+        return outcome ?? await DraftAsync(tenantId, period, onDrafted, ct);
     }
 
     /// <summary>ECB quotes for the foreign list prices of a period: the ones an invoice already used, else the store's.</summary>

@@ -30,7 +30,7 @@ public sealed class TicketsModel : PortalPageModel
 
     public CursorPage<TicketDto> Tickets { get; private set; } = new([], null);
 
-    /// <summary>Company names of the tickets on this page only: the queue never reads the whole tenant list.</summary>
+    /// <summary>Company names of the tickets on this page.</summary>
     public IReadOnlyDictionary<Guid, string> Companies { get; private set; } = new Dictionary<Guid, string>();
 
     public IReadOnlyDictionary<string, string?> Filters => new Dictionary<string, string?>
@@ -59,9 +59,7 @@ public sealed class TicketsModel : PortalPageModel
         var path = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("api/tickets", query.Where(q => q.Value is not null));
         Tickets = await Api.GetAsync<CursorPage<TicketDto>>(ApiModule.Support, path, ct);
 
-        var tenantIds = Tickets.Items.Where(t => t.TenantId is not null).Select(t => t.TenantId!.Value).Distinct().ToList();
-        var tenants = await ForEachAsync(tenantIds, id => Api.GetAsync<TenantDto>(ApiModule.Tenants, $"api/tenants/{id}", ct));
-        Companies = tenants.ToDictionary(t => t.Id, t => t.LegalName);
+        Companies = await CompanyNamesAsync(Tickets.Items.Where(t => t.TenantId is not null).Select(t => t.TenantId!.Value), ct);
     }
 
     public string Company(TicketDto ticket) =>

@@ -12,7 +12,7 @@ namespace LicenceOps.Seats.Features.VendorAccounts;
 /// <summary>
 /// POST /api/tenants/{tenantId}/vendor-accounts/{id}/member-export[?apply=true]: the member export of a vendor without an
 /// admin API (text/csv: email, status, last active, optionally name, role, joined). Without apply it is a dry run that
-/// lists every row error; apply refuses a file with errors and otherwise replaces the account's member list, which the
+/// lists every row error; apply refuses a file with errors (422 problem+json listing them) and otherwise replaces the account's member list, which the
 /// CSV connector then reports.
 /// </summary>
 internal static class ImportMemberExport
@@ -22,7 +22,7 @@ internal static class ImportMemberExport
             .Accepts<string>("text/csv")
             .WithSummary("Import a vendor member export (CSV): dry run by default, apply=true to store it.");
 
-    private static async Task<Results<Ok<MemberExportResponse>, UnprocessableEntity<MemberExportResponse>, ProblemHttpResult>> HandleAsync(
+    private static async Task<Results<Ok<MemberExportResponse>, ProblemHttpResult>> HandleAsync(
         Guid tenantId, Guid accountId, bool? apply, HttpRequest httpRequest, ModuleDatabase<SeatsModule> db, CancellationToken ct)
     {
         var account = await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
@@ -43,7 +43,7 @@ internal static class ImportMemberExport
         if (parsed.Errors.Count > 0)
         {
             // A dry run reports errors as its answer; an apply with errors changes nothing.
-            return apply == true ? TypedResults.UnprocessableEntity(response) : TypedResults.Ok(response);
+            return apply == true ? MemberSnapshot.RowErrorsProblem(parsed.Errors) : TypedResults.Ok(response);
         }
         if (apply != true)
         {

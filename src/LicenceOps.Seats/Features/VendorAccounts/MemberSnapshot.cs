@@ -1,6 +1,7 @@
 using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Vendors;
 using LicenceOps.Seats.Vendors.Csv;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LicenceOps.Seats.Features.VendorAccounts;
 
@@ -53,6 +54,13 @@ internal static class MemberSnapshot
         }
         return new string(buffer, 0, read);
     }
+
+    /// <summary>An apply refused for row errors: 422 problem+json listing every error (like the seat import), nothing stored.</summary>
+    public static ProblemHttpResult RowErrorsProblem(IReadOnlyList<CsvRowError> errors) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "The member export has errors",
+            detail: $"{errors.Count} row error(s), first on row {errors[0].Row}: {errors[0].Message}. Nothing was stored; fix the file " +
+                    "(a dry run lists every error) and send it again.",
+            extensions: new Dictionary<string, object?> { ["errors"] = errors });
 
     public static VendorMemberView View(VendorMember m) => new(m.Email, m.Status, m.Role, m.DisplayName, m.JoinedOn, m.LastActiveOn);
 }

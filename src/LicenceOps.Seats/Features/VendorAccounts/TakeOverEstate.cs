@@ -30,7 +30,7 @@ internal static class TakeOverEstate
             .Accepts<string>("text/csv")
             .WithSummary("Take over a vendor's current members as seats (dry run by default, apply=true to record).");
 
-    private static async Task<Results<Ok<TakeOverResponse>, UnprocessableEntity<TakeOverResponse>, ProblemHttpResult>> HandleAsync(
+    private static async Task<Results<Ok<TakeOverResponse>, ProblemHttpResult>> HandleAsync(
         Guid tenantId, Guid subscriptionId, bool? apply, HttpRequest httpRequest, ModuleDatabase<SeatsModule> db, VendorCredentials credentials,
         VendorConnectors connectors, CancellationToken ct)
     {
@@ -77,7 +77,7 @@ internal static class TakeOverEstate
             }
         }
 
-        var result = await db.WriteAsync<Results<Ok<TakeOverResponse>, UnprocessableEntity<TakeOverResponse>, ProblemHttpResult>>(async uow =>
+        var result = await db.WriteAsync<Results<Ok<TakeOverResponse>, ProblemHttpResult>>(async uow =>
         {
             var current = (await SubscriptionLedger.FindAsync(uow, tenantId, subscriptionId))!;
             var people = await uow.QueryAsync<TakeOverPerson>(
@@ -93,7 +93,7 @@ internal static class TakeOverEstate
             }
             if (errors.Count > 0)
             {
-                return TypedResults.UnprocessableEntity(response);
+                return MemberSnapshot.RowErrorsProblem(errors);
             }
             if (plan.ShortBy > 0)
             {

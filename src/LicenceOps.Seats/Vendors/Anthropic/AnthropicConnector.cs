@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Vendors.Http;
 using LicenceOps.Seats.Vendors.Manual;
 using Microsoft.Extensions.Options;
@@ -87,7 +86,7 @@ public sealed class AnthropicConnector(HttpClient http, ManualConnector manual, 
         return new VendorReading<string>.Read($"Anthropic organisation reachable ({count} user(s) on the first page).");
     }
 
-    public override async Task<ConnectorResult> InviteAsync(VendorMemberContext member, UnitOfWork uow, CancellationToken ct)
+    public override async Task<ConnectorResult> InviteAsync(VendorMemberContext member, CancellationToken ct)
     {
         var account = member.Account;
         if ((await UsersAsync(account, ct)).Any(u => Same(u.Email, member.Email)))
@@ -110,7 +109,7 @@ public sealed class AnthropicConnector(HttpClient http, ManualConnector manual, 
         return Done($"invite {id} sent");
     }
 
-    public override async Task<ConnectorResult> RevokeAsync(VendorMemberContext member, UnitOfWork uow, CancellationToken ct)
+    public override async Task<ConnectorResult> RevokeAsync(VendorMemberContext member, CancellationToken ct)
     {
         var account = member.Account;
         var removed = new List<string>();

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Vendors.Http;
 using LicenceOps.Seats.Vendors.Manual;
 using Microsoft.Extensions.Options;
@@ -83,7 +82,7 @@ public sealed class GoogleConnector(HttpClient http, ManualConnector manual, Tim
         return new VendorReading<string>.Read($"Google License Manager reachable for {connection.Setting("productId")}/{connection.Setting("skuId")}.");
     }
 
-    public override async Task<ConnectorResult> InviteAsync(VendorMemberContext member, UnitOfWork uow, CancellationToken ct)
+    public override async Task<ConnectorResult> InviteAsync(VendorMemberContext member, CancellationToken ct)
     {
         if (await FindMemberAsync(member.Account, member.Email, ct) is VendorReading<VendorMember?>.Read { Value: not null })
         {
@@ -97,7 +96,7 @@ public sealed class GoogleConnector(HttpClient http, ManualConnector manual, Tim
         return Done($"licence {connection.Setting("skuId")} assigned to {user}");
     }
 
-    public override async Task<ConnectorResult> RevokeAsync(VendorMemberContext member, UnitOfWork uow, CancellationToken ct)
+    public override async Task<ConnectorResult> RevokeAsync(VendorMemberContext member, CancellationToken ct)
     {
         var connection = ConnectionOf(member.Account);
         using var response = await SendAsync(member.Account, "Google DELETE licensing/v1 licenseAssignments.delete", HttpMethod.Delete,

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CsvHelper;
-using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Vendors.Http;
 using LicenceOps.Seats.Vendors.Manual;
 using Microsoft.Extensions.Options;
@@ -134,9 +133,14 @@ public sealed class GraphConnector(HttpClient http, ManualConnector manual, Time
             : new VendorReading<string>.Read($"Microsoft Graph reachable: SKU has {sku.Purchased} enabled unit(s), {sku.Consumed} consumed.");
     }
 
-    public override async Task<ConnectorResult> InviteAsync(VendorMemberContext member, UnitOfWork uow, CancellationToken ct)
+    public override async Task<ConnectorResult> InviteAsync(VendorMemberContext member, CancellationToken ct)
     {
         var skuId = ConnectionOf(member.Account).Setting("skuId");
+        // Checked first so a step redone after a crash (call made, outcome not recorded) does not assign twice.
+        if (await FindMemberAsync(member.Account, member.Email, ct) is VendorReading<VendorMember?>.Read { Value: not null })
+        {
+            return Done($"licence {skuId} already assigned");
+        }
         const string call = "Graph POST /v1.0/users/{id}/assignLicense";
         using var response = await SendAsync(member.Account, call, HttpMethod.Post, $"v1.0/users/{Uri.EscapeDataString(member.Email)}/assignLicense",
             new { addLicenses = new[] { new { skuId, disabledPlans = Array.Empty<string>() } }, removeLicenses = Array.Empty<string>() }, ct,
@@ -149,7 +153,7 @@ public sealed class GraphConnector(HttpClient http, ManualConnector manual, Time
         return Done($"licence {skuId} assigned");
     }
 
-    public override async Task<ConnectorResult> RevokeAsync(VendorMemberContext member, UnitOfWork uow, CancellationToken ct)
+    public override async Task<ConnectorResult> RevokeAsync(VendorMemberContext member, CancellationToken ct)
     {
         var skuId = ConnectionOf(member.Account).Setting("skuId");
         if (await FindMemberAsync(member.Account, member.Email, ct) is VendorReading<VendorMember?>.Read { Value: null })

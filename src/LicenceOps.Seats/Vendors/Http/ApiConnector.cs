@@ -44,9 +44,20 @@ public abstract class ApiConnector(ManualConnector manual, TimeProvider time) : 
 
     public abstract Task<VendorReading<string>> TestAsync(VendorAccount account, CancellationToken ct);
 
-    public abstract Task<ConnectorResult> InviteAsync(VendorMemberContext member, UnitOfWork uow, CancellationToken ct);
+    /// <summary>
+    /// Gives access through the vendor API. Must be safe to call again after a crash that lost its outcome: check the
+    /// vendor's members first rather than trusting our own records. Needs no unit of work: the transfer engine calls it
+    /// with no database transaction open.
+    /// </summary>
+    public abstract Task<ConnectorResult> InviteAsync(VendorMemberContext member, CancellationToken ct);
 
-    public abstract Task<ConnectorResult> RevokeAsync(VendorMemberContext member, UnitOfWork uow, CancellationToken ct);
+    /// <summary>Takes access away through the vendor API; an unknown member counts as done (safe to call again).</summary>
+    public abstract Task<ConnectorResult> RevokeAsync(VendorMemberContext member, CancellationToken ct);
+
+    // API connectors keep no state in the workflow's unit of work.
+    public Task<ConnectorResult> InviteAsync(VendorMemberContext member, UnitOfWork uow, CancellationToken ct) => InviteAsync(member, ct);
+
+    public Task<ConnectorResult> RevokeAsync(VendorMemberContext member, UnitOfWork uow, CancellationToken ct) => RevokeAsync(member, ct);
 
     public Task<ConnectorResult> TransferDataAsync(VendorMemberContext member, string offboardingDataRule, UnitOfWork uow, CancellationToken ct) =>
         manual.TransferDataAsync(member, offboardingDataRule, uow, ct);

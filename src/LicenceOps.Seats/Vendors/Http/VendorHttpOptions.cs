@@ -15,8 +15,14 @@ public sealed class VendorHttpOptions
     /// <summary>First retry delay when the vendor sends no Retry-After; it grows exponentially with jitter.</summary>
     public double RetryBaseDelaySeconds { get; set; } = 1;
 
-    /// <summary>Cap on any wait, including a vendor's Retry-After: a step runs inside a transaction and must not wait minutes.</summary>
+    /// <summary>Cap on any wait, including a vendor's Retry-After: a workflow step must not sit on one vendor for minutes.</summary>
     public double MaxRetryDelaySeconds { get; set; } = 30;
+
+    /// <summary>
+    /// While a workflow step calls a vendor API, no other sweeper picks the step up for this long (its next attempt is
+    /// pushed back). After a crash mid-call the step runs again once the lease ends. Longer than a step's calls can take.
+    /// </summary>
+    public double StepCallLeaseSeconds { get; set; } = 600;
 
     /// <summary>Consecutive failed attempts of an API action before the step falls back to a manual task.</summary>
     public int ApiAttemptsBeforeManualFallback { get; set; } = 3;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Vendors.Http;
 using LicenceOps.Seats.Vendors.Manual;
 
@@ -54,7 +53,7 @@ public sealed class ScimConnector(HttpClient http, ManualConnector manual, TimeP
         return new VendorReading<string>.Read($"SCIM endpoint reachable ({total} user(s)).");
     }
 
-    public override async Task<ConnectorResult> InviteAsync(VendorMemberContext member, UnitOfWork uow, CancellationToken ct)
+    public override async Task<ConnectorResult> InviteAsync(VendorMemberContext member, CancellationToken ct)
     {
         var account = member.Account;
         if (await FindAsync(account, member.Email, ct) is { } existing)
@@ -87,7 +86,7 @@ public sealed class ScimConnector(HttpClient http, ManualConnector manual, TimeP
         return Done($"user {id} provisioned");
     }
 
-    public override async Task<ConnectorResult> RevokeAsync(VendorMemberContext member, UnitOfWork uow, CancellationToken ct)
+    public override async Task<ConnectorResult> RevokeAsync(VendorMemberContext member, CancellationToken ct)
     {
         var existing = await FindAsync(member.Account, member.Email, ct);
         if (existing is null)

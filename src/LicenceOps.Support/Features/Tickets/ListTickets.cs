@@ -2,6 +2,7 @@ using System.Text;
 using Dapper;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Security;
 using LicenceOps.Support.Domain;
 using Microsoft.AspNetCore.Builder;
@@ -11,53 +12,36 @@ using Microsoft.AspNetCore.Routing;
 
 namespace LicenceOps.Support.Features.Tickets;
 
-/// <summary>GET /api/tickets: newest first, keyset-paged by ticket number; a client user only ever sees its tenant's.</summary>
+/// <summary>GET /api/tickets: newest first on the shared keyset pager (by ticket number); a client user only ever sees its tenant's.</summary>
 internal static class ListTickets
 {
-    public const int MaxLimit = 200;
+    /// <summary>Ticket numbers are unique and never reused, so the number alone orders the list totally.</summary>
+    private static readonly Keyset<TicketRow> NewestFirst = new("tickets", SortKey.Desc<TicketRow>("number", r => r.Number));
 
     public static void Map(IEndpointRouteBuilder group) =>
-        group.MapGet("/", HandleAsync).WithSummary("Tickets, newest first (filters: status, priority, category, tenantId, triage, assignedAgent, tag, slaState; cursor paging).");
+        group.MapGet("/", HandleAsync).WithSummary("Tickets, newest first (filters: status, priority, category, tenantId, triage, assignedAgent, tag, slaState).");
 
-    private static async Task<Results<Ok<TicketPage>, ValidationProblem>> HandleAsync(
-        CurrentUser user, ModuleDatabase<SupportModule> db, CancellationToken ct,
+    private static async Task<Results<Ok<Page<TicketSummary>>, ValidationProblem>> HandleAsync(
+        PageRequest page, CurrentUser user, ModuleDatabase<SupportModule> db, CancellationToken ct,
         string? status = null, string? priority = null, string? category = null, Guid? tenantId = null, bool? triage = null,
-        string? assignedAgent = null, string? tag = null, string? slaState = null, string? cursor = null, int limit = 50)
+        string? assignedAgent = null, string? tag = null, string? slaState = null)
     {
         var errors = new ValidationErrors();
         TicketInput.OneOf(errors, "status", status, TicketStatuses.All);
         TicketInput.OneOf(errors, "priority", priority, TicketPriorities.All);
         TicketInput.OneOf(errors, "category", category, TicketCategories.All);
         TicketInput.OneOf(errors, "slaState", slaState, [SlaStates.Ok, SlaStates.AtRisk, SlaStates.Breached, SlaStates.Met]);
-        if (limit is < 1 or > MaxLimit)
-        {
-            errors.Add("limit", $"limit is between 1 and {MaxLimit}.");
-        }
-
-        long? after = null;
-        if (cursor is not null)
-        {
-            if (long.TryParse(cursor, out var parsed) && parsed > 0)
-            {
-                after = parsed;
-            }
-            else
-            {
-                errors.Add("cursor", "cursor is the nextCursor of a previous page.");
-            }
-        }
-
         if (errors.Any)
         {
             return errors.ToProblem();
         }
 
-        var sql = new StringBuilder($"SELECT {TicketRow.Columns} FROM tickets WHERE 1 = 1");
+        var where = new StringBuilder("1 = 1");
         var args = new DynamicParameters();
         if (!user.IsStaff)
         {
             // The tenant filter of a client user is not optional and not overridable.
-            sql.Append(" AND tenant_id = @ownTenant");
+            where.Append(" AND tenant_id = @ownTenant");
             args.Add("ownTenant", user.TenantId ?? Guid.Empty);
         }
 
@@ -65,7 +49,7 @@ internal static class ListTickets
         {
             if (value is not null)
             {
-                sql.Append(clause);
+                where.Append(clause);
                 args.Add(name, value);
             }
         }
@@ -78,24 +62,16 @@ internal static class ListTickets
         Filter(tag is null ? null : $"%\"{tag.ToLowerInvariant().Replace("\"", "", StringComparison.Ordinal)}\"%", " AND tags LIKE @tag", "tag");
         if (tenantId is not null)
         {
-            sql.Append(" AND tenant_id = @tenantId");
+            where.Append(" AND tenant_id = @tenantId");
             args.Add("tenantId", tenantId);
         }
 
         if (triage is not null)
         {
-            sql.Append(triage.Value ? " AND tenant_id IS NULL" : " AND tenant_id IS NOT NULL");
+            where.Append(triage.Value ? " AND tenant_id IS NULL" : " AND tenant_id IS NOT NULL");
         }
 
-        if (after is not null)
-        {
-            sql.Append(" AND number < @after");
-            args.Add("after", after);
-        }
-
-        args.Add("limit", limit);
-        var rows = await db.QueryAsync<TicketRow>(db.Dialect.Top(sql.Append(" ORDER BY number DESC").ToString(), "@limit"), args, ct);
-        var next = rows.Count == limit ? rows[^1].Number.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
-        return TypedResults.Ok(new TicketPage(rows.Select(TicketSummary.From).ToList(), next));
+        var rows = await NewestFirst.ReadAsync(db, $"SELECT {TicketRow.Columns} FROM tickets", where.ToString(), args, page, ct);
+        return TypedResults.Ok(rows.Map(TicketSummary.From));
     }
 }

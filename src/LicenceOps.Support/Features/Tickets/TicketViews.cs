@@ -26,8 +26,6 @@ public sealed record TicketSummary(
         t.CreatedAt, t.UpdatedAt);
 }
 
-public sealed record TicketPage(IReadOnlyList<TicketSummary> Items, string? NextCursor);
-
 public sealed record AttachmentView(Guid Id, string FileName, string ContentType, long SizeBytes);
 
 public sealed record MessageView(

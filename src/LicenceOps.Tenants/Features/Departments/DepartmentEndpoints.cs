@@ -122,13 +122,16 @@ internal static class DepartmentEndpoints
         }
     }
 
-    public static Task InsertAsync(UnitOfWork uow, DepartmentView department) =>
-        uow.ExecuteAsync(
+    /// <summary>Stores a new department; the caller publishes <see cref="ToEvent"/> with its audit entry.</summary>
+    public static async Task InsertAsync(UnitOfWork uow, DepartmentView department)
+    {
+        await uow.ExecuteAsync(
             """
             INSERT INTO departments (id, tenant_id, name, name_key, created_at, updated_at)
             VALUES (@Id, @TenantId, @Name, @NameKey, @Now, @Now)
             """,
             new { department.Id, department.TenantId, department.Name, NameKey = Key(department.Name), uow.Now });
+    }
 
     /// <summary>The whole current department, so that Seats' read copy needs no other message.</summary>
     public static DepartmentChanged ToEvent(DepartmentView department, DateTimeOffset now) =>

@@ -96,7 +96,7 @@ public sealed class StripeWebhookTests
             Is.EqualTo(new[] { "EUR/mismatched", "USD/mismatched" }));
 
         var staff = await factory.StaffClientAsync(LicenceOps.Platform.Security.Roles.StaffBilling);
-        var review = await BillingWorld.JsonAsync(await staff.GetAsync("/api/billing/payments/review"));
+        var review = (await BillingWorld.JsonAsync(await staff.GetAsync("/api/billing/payments/review?limit=200"))).GetProperty("items");
         Assert.That(review.EnumerateArray().Count(p => p.GetProperty("invoiceId").GetGuid() == invoice.Id), Is.EqualTo(2));
     }
 

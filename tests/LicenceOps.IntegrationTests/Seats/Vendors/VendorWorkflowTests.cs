@@ -205,10 +205,20 @@ public sealed class VendorWorkflowTests
 
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId, department);
         await SeatsKit.SweepAsync(factory);
-        var invite = (await WorkflowKit.TransferAsync(staff, tenantId, person, "onboarding")).Step("invite");
+        // The kicker may hold the step's call lease while this sweep runs: wait for the attempt it makes.
+        var invite = default(JsonElement);
+        await Eventually.UntilAsync(async () =>
+        {
+            invite = (await WorkflowKit.TransferAsync(staff, tenantId, person, "onboarding")).Step("invite");
+            return invite.GetProperty("attempts").GetInt32() == 1;
+        }, TimeSpan.FromSeconds(30), "the first attempt is recorded");
         Assert.That(invite.Str("lastError"), Does.Contain("OpenAI GET /v1/organization/users failed: HTTP 503").And.Contain("overloaded"));
         Assert.That(invite.Str("lastError"), Does.Not.Contain("sk-admin-down"));
         Assert.That(await WorkflowKit.OpenTasksAsync(staff, tenantId), Is.Empty, "not yet: the API gets its retries first");
+        // The vendor account shows what the step saw, so staff looking at the account find the outage.
+        var accountView = await SeatsKit.BodyAsync(await staff.GetAsync($"/api/tenants/{tenantId}/vendor-accounts/{account}"));
+        Assert.That(accountView.Str("lastError"), Does.Contain("OpenAI GET /v1/organization/users failed: HTTP 503").And.Not.Contain("sk-admin-down"));
+        Assert.That(accountView.GetProperty("lastErrorAt").GetDateTimeOffset(), Is.EqualTo(factory.Clock.GetUtcNow()));
 
         for (var i = 0; i < 3; i++)
         {

@@ -1,0 +1,314 @@
+using LicenceOps.Seats.Vendors;
+
+namespace LicenceOps.Seats.Domain.Reconciliation;
+
+/// <summary>A subscription connected to the vendor account being reconciled.</summary>
+public sealed record PlanSubscription(Guid Id, string ProductName, int CommittedQuantity, SeatPrice Price);
+
+/// <summary>
+/// A seat we record (not released) on one of those subscriptions. <see cref="InvitedOn"/> is when it became invited;
+/// <see cref="VendorMemberId"/> the vendor's id of the member holding it, when known (estate take-over).
+/// </summary>
+public sealed record PlanSeat(
+    Guid SeatId, Guid SubscriptionId, Guid PersonId, string PersonEmail, string PersonName, string Status, DateOnly AssignedOn,
+    DateOnly? InvitedOn, string? VendorMemberId);
+
+/// <summary>Another AI tool the same person holds (a seat on another vendor account), with its last recorded activity.</summary>
+public sealed record OtherToolUse(Guid PersonId, Guid SubscriptionId, string VendorCode, string ProductName, DateOnly? LastActiveOn);
+
+/// <summary>The tenant's e-mail domains (lower-case; empty when unknown) and its policies in days.</summary>
+public sealed record TenantPolicy(IReadOnlyCollection<string> Domains, int InactiveAfterDays, int StaleInviteAfterDays)
+{
+    public const int DefaultInactiveAfterDays = 30;
+    public const int DefaultStaleInviteAfterDays = 14;
+}
+
+/// <param name="Quantity">Null when the connector cannot read the purchased quantity: the quantity is then not compared.</param>
+/// <param name="PendingRemovalEmails">People whose removal at the vendor is under way (released seat, leaver): their
+/// member is expected to linger until the workflow's revoke step ran, so it is no shadow user.</param>
+public sealed record ReconciliationInput(
+    Guid VendorAccountId, string VendorCode, string VendorName, VendorQuantity? Quantity, VendorMemberList Members,
+    IReadOnlyList<PlanSubscription> Subscriptions, IReadOnlyList<PlanSeat> Seats, IReadOnlyCollection<string> PendingRemovalEmails,
+    IReadOnlyList<OtherToolUse> OtherTools, TenantPolicy Policy, DateOnly Today);
+
+public sealed record PlannedFinding(
+    string Kind, string SubjectKey, Guid? SubscriptionId, Guid? SeatId, Guid? PersonId, string? MemberEmail, string Summary,
+    string RecommendedAction, bool NeedsClient, long MonthlyEffectCents, string EffectBasis, string? ExpectedEmail = null);
+
+public sealed record SeatActivation(Guid SeatId, Guid SubscriptionId, Guid PersonId, string MemberEmail);
+
+/// <summary>One seat's reading for today's usage snapshot.</summary>
+public sealed record UsageSnapshot(Guid SeatId, Guid SubscriptionId, Guid PersonId, DateOnly? LastActiveOn, bool Active, bool ActivityReported);
+
+/// <param name="EvaluatedKinds">Kinds this reading could establish: only findings of these kinds may close for want of a cause.</param>
+public sealed record ReconciliationPlan(
+    IReadOnlyList<PlannedFinding> Findings, IReadOnlyCollection<string> EvaluatedKinds, IReadOnlyList<SeatActivation> Activations,
+    IReadOnlyList<UsageSnapshot> Usage);
+
+/// <summary>
+/// Compares one vendor account's complete reading with what Seats records and bills. Pure: the runner reads the vendor
+/// (outside any transaction) and the database, then applies this plan in one write.
+/// </summary>
+public static class ReconciliationPlanner
+{
+    /// <summary>Consumer mail providers: a company seat activated with one of these is a wrong-account activation.</summary>
+    public static readonly IReadOnlySet<string> PersonalDomains = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "outlook.fr", "hotmail.com", "hotmail.fr", "live.com", "live.fr", "msn.com",
+        "yahoo.com", "yahoo.fr", "icloud.com", "me.com", "mac.com", "proton.me", "protonmail.com", "aol.com", "gmx.com", "gmx.de",
+        "gmx.fr", "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "laposte.net", "bbox.fr", "web.de",
+    };
+
+    /// <summary>General AI assistants that overlap (chat, writing, search); image tools are not counted as overlapping.</summary>
+    public static readonly IReadOnlySet<string> AssistantVendors = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "openai", "anthropic", "microsoft", "google", "perplexity",
+    };
+
+    /// <summary>A tool unused this long while an overlapping one is in use counts as "little use".</summary>
+    public const int OverlapLittleUseDays = 14;
+
+    public static ReconciliationPlan Plan(ReconciliationInput input)
+    {
+        var findings = new List<PlannedFinding>();
+        var activations = new List<SeatActivation>();
+        var usage = new List<UsageSnapshot>();
+        var today = input.Today;
+        var account = input.VendorAccountId;
+        var price = input.Subscriptions.Count > 0 ? input.Subscriptions[0].Price : SeatPrice.Unknown;
+        var priceBySubscription = input.Subscriptions.ToDictionary(s => s.Id, s => s.Price);
+        SeatPrice PriceOf(Guid subscriptionId) => priceBySubscription.GetValueOrDefault(subscriptionId, price);
+        var product = input.Subscriptions.Count > 0 ? input.Subscriptions[0].ProductName : input.VendorName;
+
+        var members = input.Members.Members
+            .GroupBy(m => Normalise(m.Email))
+            .Select(g => g.OrderBy(m => Rank(m.Status)).First())
+            .ToList();
+        var byEmail = members.ToDictionary(m => Normalise(m.Email));
+        var byExternalId = members.Where(m => m.ExternalId is { Length: > 0 }).GroupBy(m => m.ExternalId!).ToDictionary(g => g.Key, g => g.First());
+        var atVendor = input.Seats.Where(s => s.Status is "invited" or "active" or "suspended").ToList();
+        // A member whose person holds any open seat (even one still requested: its invite is on its way) is covered.
+        var seatByEmail = input.Seats.GroupBy(s => Normalise(s.PersonEmail)).ToDictionary(g => g.Key, g => g.First());
+        var pending = input.PendingRemovalEmails.Select(Normalise).ToHashSet();
+        var explainedSeats = new HashSet<Guid>();
+
+        // Members: who they are to us.
+        foreach (var member in members.Where(m => m.Status is VendorMemberStatuses.Active or VendorMemberStatuses.Invited))
+        {
+            var email = Normalise(member.Email);
+            var subject = $"member:{account}:{email}";
+            if (seatByEmail.TryGetValue(email, out var own))
+            {
+                continue;
+            }
+            if (pending.Contains(email))
+            {
+                continue;
+            }
+            var wrong = WrongAccountReason(email, input.Policy.Domains);
+            var expected = ExpectedSeat(member, atVendor, byEmail);
+            if (wrong is null && expected is not null && member.ExternalId is { Length: > 0 } ext && expected.VendorMemberId == ext)
+            {
+                wrong = $"the seat's vendor identity {ext} now signs in as {email}, not as {expected.PersonEmail}";
+            }
+            if (wrong is not null)
+            {
+                var p = expected is null ? price : PriceOf(expected.SubscriptionId);
+                var (cents, basis) = p.Times(1);
+                if (expected is not null)
+                {
+                    explainedSeats.Add(expected.SeatId);
+                }
+                findings.Add(new PlannedFinding(FindingKinds.WrongAccount, subject, expected?.SubscriptionId ?? FirstSubscription(input), expected?.SeatId,
+                    expected?.PersonId, email,
+                    $"{email} holds a {product} seat in the company workspace: {wrong}" +
+                    (expected is null ? "." : $"; the seat is assigned to {expected.PersonName} ({expected.PersonEmail})."),
+                    expected is null
+                        ? $"Remove {email} from the {input.VendorName} workspace; if it is an employee, invite their company address instead."
+                        : $"Remove {email} from the {input.VendorName} workspace and invite {expected.PersonEmail} again with the company address.",
+                    NeedsClient: false, cents, basis, expected?.PersonEmail));
+                continue;
+            }
+            var (shadowCents, shadowBasis) = price.Times(1);
+            findings.Add(new PlannedFinding(FindingKinds.ShadowUser, subject, FirstSubscription(input), null, null, email,
+                $"{email} is a {member.Status} member of the {input.VendorName} workspace but holds no seat recorded in LicenceOps (a seat we do not bill).",
+                $"Ask the client whether {email} should keep access: if yes, assign a seat (billed); if not, remove the member at {input.VendorName}.",
+                NeedsClient: true, shadowCents, shadowBasis));
+        }
+
+        // Seats: are they where we think, in use, activated?
+        var inactiveDays = input.Policy.InactiveAfterDays;
+        foreach (var seat in atVendor)
+        {
+            var email = Normalise(seat.PersonEmail);
+            byEmail.TryGetValue(email, out var member);
+            var listed = member is not null && member.Status is VendorMemberStatuses.Active or VendorMemberStatuses.Invited;
+            var status = seat.Status;
+            var seatPrice = PriceOf(seat.SubscriptionId);
+            if (!listed || member is null)
+            {
+                usage.Add(new UsageSnapshot(seat.SeatId, seat.SubscriptionId, seat.PersonId, null, false, input.Members.ReportsActivity));
+                if (!explainedSeats.Contains(seat.SeatId))
+                {
+                    var (cents, basis) = seatPrice.Times(1);
+                    findings.Add(new PlannedFinding(FindingKinds.MissingAtVendor, $"seat:{seat.SeatId}", seat.SubscriptionId, seat.SeatId, seat.PersonId,
+                        email, $"{seat.PersonName} ({email}) holds a {status} {product} seat in LicenceOps but is not a member of the {input.VendorName} workspace.",
+                        status == "invited"
+                            ? $"Send the invite to {email} again, or release the seat if it is no longer needed."
+                            : $"Invite {email} to the {input.VendorName} workspace again, or release the seat (it is billed but unusable).",
+                        NeedsClient: false, cents, basis));
+                }
+                continue;
+            }
+
+            if (status == "invited" && member.Status == VendorMemberStatuses.Active)
+            {
+                activations.Add(new SeatActivation(seat.SeatId, seat.SubscriptionId, seat.PersonId, email));
+                status = "active";
+            }
+            var last = member.LastActiveOn;
+            var usedWithinPolicy = input.Members.ReportsActivity && last is { } l && l >= today.AddDays(-inactiveDays);
+            usage.Add(new UsageSnapshot(seat.SeatId, seat.SubscriptionId, seat.PersonId, last, usedWithinPolicy, input.Members.ReportsActivity));
+
+            if (status == "invited" && member.Status == VendorMemberStatuses.Invited)
+            {
+                var since = seat.InvitedOn ?? seat.AssignedOn;
+                var age = today.DayNumber - since.DayNumber;
+                if (age > input.Policy.StaleInviteAfterDays)
+                {
+                    var (cents, basis) = seatPrice.Times(1);
+                    findings.Add(new PlannedFinding(FindingKinds.StaleInvite, $"seat:{seat.SeatId}", seat.SubscriptionId, seat.SeatId, seat.PersonId, email,
+                        $"{seat.PersonName} was invited to {product} on {since:yyyy-MM-dd} ({age} days ago) and has not joined yet.",
+                        $"Remind {seat.PersonName} to accept the invite, or release the seat if they do not need it.",
+                        NeedsClient: true, cents, basis));
+                }
+                continue;
+            }
+
+            if (status != "active" || !input.Members.ReportsActivity)
+            {
+                continue;
+            }
+            var justActivated = seat.Status == "invited";
+            var reference = last ?? (justActivated ? today : seat.AssignedOn);
+            var idle = today.DayNumber - reference.DayNumber;
+            var other = input.OtherTools
+                .Where(o => o.PersonId == seat.PersonId && o.SubscriptionId != seat.SubscriptionId && o.VendorCode != input.VendorCode
+                            && AssistantVendors.Contains(o.VendorCode) && AssistantVendors.Contains(input.VendorCode)
+                            && o.LastActiveOn is { } used && today.DayNumber - used.DayNumber <= OverlapLittleUseDays)
+                .OrderByDescending(o => o.LastActiveOn)
+                .FirstOrDefault();
+            if (other is not null && idle > OverlapLittleUseDays)
+            {
+                var (cents, basis) = seatPrice.Times(1);
+                findings.Add(new PlannedFinding(FindingKinds.OverlappingTools, $"person:{seat.PersonId}:{seat.SubscriptionId}", seat.SubscriptionId, seat.SeatId,
+                    seat.PersonId, email,
+                    $"{seat.PersonName} holds both {product} and {other.ProductName}; {product} was {(last is null ? "never used" : $"last used on {last:yyyy-MM-dd}")}" +
+                    $" while {other.ProductName} was used on {other.LastActiveOn:yyyy-MM-dd}.",
+                    $"Ask {seat.PersonName} whether they need both tools; reclaim the {product} seat if not.",
+                    NeedsClient: true, cents, basis));
+            }
+            else if (idle > inactiveDays)
+            {
+                var (cents, basis) = seatPrice.Times(1);
+                findings.Add(new PlannedFinding(FindingKinds.InactiveSeat, $"seat:{seat.SeatId}", seat.SubscriptionId, seat.SeatId, seat.PersonId, email,
+                    last is null
+                        ? $"{seat.PersonName} has never used {product} since the seat was assigned on {seat.AssignedOn:yyyy-MM-dd} ({idle} days)."
+                        : $"{seat.PersonName} has not used {product} since {last:yyyy-MM-dd} ({idle} days; the tenant's policy is {inactiveDays}).",
+                    "Reclaim the seat: release it and remove the member at the vendor (data handed over per the plan's rule).",
+                    NeedsClient: false, cents, basis));
+            }
+        }
+
+        // Counts and quantities.
+        var memberCount = members.Count(m => m.Status is VendorMemberStatuses.Active or VendorMemberStatuses.Invited);
+        if (memberCount != atVendor.Count && input.Subscriptions.Count > 0)
+        {
+            var subscription = input.Subscriptions[0].Id;
+            findings.Add(new PlannedFinding(FindingKinds.MemberCountMismatch, $"account:{account}", subscription, null, null, null,
+                $"The {input.VendorName} workspace lists {memberCount} member(s) (active or invited); LicenceOps records {atVendor.Count} seat(s) there.",
+                "Work through this account's shadow-user, missing-member and wrong-account findings; they explain the difference.",
+                NeedsClient: false, 0, "summary of the member-level findings of this account, which carry the euro effect (not counted twice)"));
+        }
+        if (input.Quantity is { } quantity)
+        {
+            var committed = input.Subscriptions.Sum(s => s.CommittedQuantity);
+            if (quantity.Purchased != committed)
+            {
+                var diff = Math.Abs(quantity.Purchased - committed);
+                var (cents, basis) = price.Times(diff);
+                var more = quantity.Purchased > committed;
+                findings.Add(new PlannedFinding(FindingKinds.QuantityMismatch, $"account:{account}", FirstSubscription(input), null, null, null,
+                    $"{input.VendorName} has {quantity.Purchased} seat(s) purchased; we bill a committed quantity of {committed}.",
+                    more
+                        ? $"Reduce the purchased quantity at {input.VendorName} by {diff}, or raise the committed quantity (billed) by {diff} if the client uses them."
+                        : $"Buy {diff} more seat(s) at {input.VendorName}, or lower the committed quantity by {diff}: the client is billed for seats not bought.",
+                    NeedsClient: false, cents, basis));
+            }
+        }
+
+        var evaluated = new List<string>(FindingKinds.FromMembers);
+        if (input.Quantity is not null)
+        {
+            evaluated.Add(FindingKinds.QuantityMismatch);
+        }
+        if (input.Members.ReportsActivity)
+        {
+            evaluated.AddRange(FindingKinds.FromActivity);
+        }
+        return new ReconciliationPlan(findings, evaluated, activations, usage);
+    }
+
+    /// <summary>Why an address cannot be the company identity, or null when it can.</summary>
+    public static string? WrongAccountReason(string email, IReadOnlyCollection<string> tenantDomains)
+    {
+        var at = email.LastIndexOf('@');
+        var domain = at < 0 ? "" : email[(at + 1)..].ToLowerInvariant();
+        if (PersonalDomains.Contains(domain))
+        {
+            return $"{domain} is a personal mail provider";
+        }
+        if (tenantDomains.Count > 0 && !tenantDomains.Any(d => domain == d || domain.EndsWith("." + d, StringComparison.Ordinal)))
+        {
+            return $"{domain} is not one of the company's domains ({string.Join(", ", tenantDomains.Order(StringComparer.Ordinal))})";
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The seat a foreign identity most likely took: the seat whose taken-over vendor id it carries, else the unlisted seat
+    /// of the person with the same name or the same mailbox name.
+    /// </summary>
+    private static PlanSeat? ExpectedSeat(VendorMember member, IReadOnlyList<PlanSeat> seats, IReadOnlyDictionary<string, VendorMember> byEmail)
+    {
+        if (member.ExternalId is { Length: > 0 } id && seats.FirstOrDefault(s => s.VendorMemberId == id) is { } byId)
+        {
+            return byId;
+        }
+        var unlisted = seats.Where(s => !byEmail.ContainsKey(Normalise(s.PersonEmail))).ToList();
+        if (member.DisplayName is { Length: > 0 } name
+            && unlisted.Where(s => string.Equals(s.PersonName.Trim(), name.Trim(), StringComparison.OrdinalIgnoreCase)).ToList() is [var byName])
+        {
+            return byName;
+        }
+        var local = LocalPart(member.Email);
+        return unlisted.Where(s => LocalPart(s.PersonEmail) == local).ToList() is [var byLocal] ? byLocal : null;
+    }
+
+    private static Guid? FirstSubscription(ReconciliationInput input) => input.Subscriptions.Count > 0 ? input.Subscriptions[0].Id : null;
+
+    private static string LocalPart(string email)
+    {
+        var at = email.IndexOf('@');
+        return (at < 0 ? email : email[..at]).Replace(".", "", StringComparison.Ordinal).ToLowerInvariant();
+    }
+
+    private static string Normalise(string email) => email.Trim().ToLowerInvariant();
+
+    private static int Rank(string status) => status switch
+    {
+        VendorMemberStatuses.Active => 0,
+        VendorMemberStatuses.Invited => 1,
+        _ => 2,
+    };
+}

@@ -1,0 +1,73 @@
+using LicenceOps.Platform.Data;
+using LicenceOps.Seats.Domain.Reports;
+
+namespace LicenceOps.Seats.Features.Reports;
+
+/// <summary>The I/O edge of the usage report: reads one tenant's rows for a period, nothing else (the calculator is pure).</summary>
+public static class UsageReportData
+{
+    /// <summary>
+    /// Products that do the same job, a general AI assistant: a person holding two of them is an overlap. Midjourney
+    /// (images) is not one of them.
+    /// </summary>
+    public static readonly IReadOnlySet<string> Assistants = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "ChatGPT", "Claude", "Microsoft 365 Copilot", "Gemini for Google Workspace", "Perplexity",
+    };
+
+    public static async Task<UsageReportInput> LoadAsync(ModuleDatabase db, Guid tenantId, ReportPeriod period, DateOnly today, CancellationToken ct)
+    {
+        var window = new { tenantId, from = period.Start, to = period.End };
+        var subscriptions = await db.QueryAsync<SubscriptionInfo>(
+            """
+            SELECT s.id AS Id, p.product_name AS Product, p.vendor_name AS Vendor
+            FROM subscriptions s JOIN catalogue_plans p ON p.code = s.plan_code
+            WHERE s.tenant_id = @tenantId
+            """, window, ct);
+        var versions = await db.QueryAsync<VersionRow>(
+            """
+            SELECT subscription_id AS SubscriptionId, effective_date AS EffectiveDate, new_quantity AS Quantity
+            FROM subscription_changes WHERE tenant_id = @tenantId ORDER BY effective_date, seq
+            """, window, ct);
+        var seats = await db.QueryAsync<ReportSeat>(
+            """
+            SELECT id AS Id, subscription_id AS SubscriptionId, person_id AS PersonId, assigned_on AS AssignedOn, released_on AS ReleasedOn
+            FROM seats
+            WHERE tenant_id = @tenantId AND assigned_on <= @to AND (released_on IS NULL OR released_on >= @from)
+            """, window, ct);
+        var people = await db.QueryAsync<ReportPerson>(
+            "SELECT person_id AS Id, display_name AS DisplayName, department_id AS DepartmentId FROM people WHERE tenant_id = @tenantId",
+            window, ct);
+        // A day of activity is a distinct last-activity date the daily usage snapshots saw (reconciliation, docs/reconciliation.md);
+        // a snapshot is never older than the activity it reports, so the period bounds last_active_on alone, read from a covering index.
+        var activity = await db.QueryAsync<SeatActivity>(
+            """
+            SELECT DISTINCT seat_id AS SeatId, last_active_on AS Day
+            FROM seat_usage_days
+            WHERE tenant_id = @tenantId AND last_active_on >= @from AND last_active_on <= @to
+            """, window, ct);
+        var invoiced = await db.QueryAsync<InvoicedAmount>(
+            """
+            SELECT subscription_id AS SubscriptionId, period_start AS PeriodStart, period_end AS PeriodEnd, net_amount_eur AS NetAmountEur
+            FROM invoiced_lines
+            WHERE tenant_id = @tenantId AND period_end >= @from AND period_start <= @to
+            """, window, ct);
+
+        var departments = await db.QueryAsync<DepartmentName>(
+            "SELECT department_id AS Id, name AS Name FROM known_departments WHERE tenant_id = @tenantId", window, ct);
+
+        var byVersion = versions.ToLookup(v => v.SubscriptionId);
+        var reportSubscriptions = subscriptions
+            .Select(s => new ReportSubscription(s.Id, s.Product, s.Vendor,
+                byVersion[s.Id].Select(v => new QuantityVersion(v.EffectiveDate, v.Quantity)).ToList()))
+            .ToList();
+        return new UsageReportInput(period.Start, period.End, today, reportSubscriptions, seats, people, activity, invoiced,
+            departments.ToDictionary(d => d.Id, d => d.Name), Assistants);
+    }
+
+    private sealed record SubscriptionInfo(Guid Id, string Product, string Vendor);
+
+    private sealed record DepartmentName(Guid Id, string Name);
+
+    private sealed record VersionRow(Guid SubscriptionId, DateOnly EffectiveDate, int Quantity);
+}

@@ -1,0 +1,254 @@
+using LicenceOps.Contracts.Seats;
+using LicenceOps.Platform;
+using LicenceOps.Platform.Data;
+using LicenceOps.Seats.Domain;
+using LicenceOps.Seats.Domain.Reconciliation;
+using LicenceOps.Seats.Features.VendorAccounts;
+using LicenceOps.Seats.Shared;
+using LicenceOps.Seats.Transfers;
+using LicenceOps.Seats.Vendors;
+using LicenceOps.Seats.Vendors.Accounts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LicenceOps.Seats.Reconciliation;
+
+/// <summary>
+/// Runs one reconciliation of one vendor account: records the run, reads the vendor completely OUTSIDE any transaction
+/// (the calls may wait on retries), then applies the pure plan in one write with its audit and outbox rows. A vendor
+/// outage or malformed answer marks the run failed with the reason and changes nothing else: the previous findings stay.
+/// </summary>
+public sealed class ReconciliationRunner(
+    ModuleDatabase<SeatsModule> db, VendorCredentials credentials, VendorConnectors connectors, TransferKicker kicker,
+    IOptions<SeatsOptions> options, ILogger<ReconciliationRunner> logger)
+{
+    public const string RunSelectSql = """
+        SELECT id AS RunId, vendor_account_id AS VendorAccountId, state AS State, failure_reason AS FailureReason, started_at AS StartedAt,
+               finished_at AS FinishedAt, members_read AS MembersRead, seats_compared AS SeatsCompared, findings_opened AS FindingsOpened,
+               findings_updated AS FindingsUpdated, findings_closed AS FindingsClosed, seats_activated AS SeatsActivated, usage_rows AS UsageRows
+        FROM reconciliation_runs
+        """;
+
+    /// <summary>Null when the tenant has no such vendor account.</summary>
+    public async Task<ReconciliationRunResult?> RunAsync(Guid tenantId, Guid accountId, string trigger, CancellationToken ct)
+    {
+        var row = await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
+            new { accountId, tenantId }, ct);
+        if (row is null)
+        {
+            return null;
+        }
+        var runId = Guid.NewGuid();
+        await db.WriteAsync(uow => uow.ExecuteAsync(
+            """
+            INSERT INTO reconciliation_runs (id, tenant_id, vendor_account_id, trigger_kind, state, started_at)
+            VALUES (@runId, @tenantId, @accountId, @trigger, 'running', @now)
+            """, new { runId, tenantId, accountId, trigger, now = uow.Now }), ct);
+
+        var (reading, failure) = await ReadVendorAsync(row, tenantId, ct);
+        if (reading is null)
+        {
+            logger.LogWarning("Reconciliation of vendor account {AccountId} ({Connector}) failed: {Reason}", accountId, row.Connector, failure);
+            await db.WriteAsync(async uow =>
+            {
+                await uow.ExecuteAsync(
+                    "UPDATE reconciliation_runs SET state = 'failed', failure_reason = @failure, finished_at = @now WHERE id = @runId",
+                    new { runId, failure, now = uow.Now });
+                await uow.AuditAsync("reconciliation_run", runId, "failed", new { accountId, reason = failure }, tenantId);
+            }, ct);
+        }
+        else
+        {
+            await db.WriteAsync(uow => ApplyAsync(uow, row, runId, reading), ct);
+        }
+        return await db.QuerySingleOrDefaultAsync<ReconciliationRunResult>(RunSelectSql + " WHERE id = @runId", new { runId }, ct);
+    }
+
+    /// <summary>What the vendor said, complete: the member list and, when the connector can read it, the purchased quantity.</summary>
+    public sealed record VendorReadingSet(string ConnectorName, VendorMemberList Members, VendorQuantity? Quantity);
+
+    internal async Task<(VendorReadingSet? Reading, string? Failure)> ReadVendorAsync(VendorAccountRow row, Guid tenantId, CancellationToken ct)
+    {
+        try
+        {
+            var connector = connectors.Named(row.Connector);
+            if (connector is null)
+            {
+                return (null, $"No connector '{row.Connector}' is installed.");
+            }
+            var account = new VendorAccount(tenantId, Guid.Empty, row.VendorCode, row.DisplayName, row.DisplayName, row.DisplayName, credentials.ToConnection(row));
+            VendorMemberList members;
+            switch (await connector.ListMembersAsync(account, ct))
+            {
+                case VendorReading<VendorMemberList>.Read read:
+                    members = read.Value;
+                    break;
+                case VendorReading<VendorMemberList>.Unavailable unavailable:
+                    return (null, unavailable.Reason);
+                default:
+                    return (null, "The connector gave no reading.");
+            }
+            if (members.Members.Any(m => string.IsNullOrWhiteSpace(m.Email) || !m.Email.Contains('@', StringComparison.Ordinal)))
+            {
+                return (null, "The vendor's member list holds a member without a valid e-mail address: the answer is malformed, nothing was compared.");
+            }
+            var quantity = await connector.ReadPurchasedQuantityAsync(account, ct) switch
+            {
+                VendorReading<VendorQuantity>.Read read => read.Value,
+                _ => null,
+            };
+            return (new VendorReadingSet(connector.Name, members, quantity), null);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Connectors report vendor failures as VendorConnectorException; anything else escaping a reading is an answer
+            // they could not make sense of (malformed JSON, unexpected shape). Either way the run fails and changes nothing.
+            return (null, ex is VendorConnectorException ? ex.Message : $"The vendor's answer could not be read: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private async Task ApplyAsync(UnitOfWork uow, VendorAccountRow account, Guid runId, VendorReadingSet reading)
+    {
+        var tenantId = account.TenantId;
+        var accountId = account.Id;
+        var today = ParisCalendar.DateOf(uow.Now);
+        var defaults = options.Value.Reconciliation;
+
+        var subscriptions = await uow.QueryAsync<RunSubscriptionRow>(
+            """
+            SELECT s.id AS Id, p.product_name AS ProductName, s.committed_quantity AS CommittedQuantity,
+                   s.sale_price_per_seat_eur AS SalePricePerSeatEur, p.list_price AS ListPrice, p.price_currency AS PriceCurrency,
+                   p.price_unit AS PriceUnit
+            FROM subscriptions s JOIN catalogue_plans p ON p.code = s.plan_code
+            WHERE s.tenant_id = @tenantId AND s.connected_account_id = @accountId
+            ORDER BY s.created_at, s.id
+            """, new { tenantId, accountId });
+        var subscriptionIds = subscriptions.Select(s => s.Id).ToArray();
+        IReadOnlyList<RunSeatRow> seats = [];
+        IReadOnlyList<string> pendingRemovals = [];
+        IReadOnlyList<RunOtherToolRow> otherTools = [];
+        if (subscriptionIds.Length > 0)
+        {
+            seats = await uow.QueryAsync<RunSeatRow>(
+                """
+                SELECT st.id AS SeatId, st.subscription_id AS SubscriptionId, st.person_id AS PersonId, p.email AS Email, p.display_name AS DisplayName,
+                       st.status AS Status, st.assigned_on AS AssignedOn, st.vendor_member_id AS VendorMemberId,
+                       (SELECT MAX(h.occurred_at) FROM seat_history h WHERE h.seat_id = st.id AND h.to_status = 'invited') AS InvitedAt
+                FROM seats st JOIN people p ON p.person_id = st.person_id
+                WHERE st.tenant_id = @tenantId AND st.subscription_id IN @subscriptionIds AND st.status <> 'released'
+                """, new { tenantId, subscriptionIds });
+            pendingRemovals = await uow.QueryAsync<string>(
+                """
+                SELECT DISTINCT p.email FROM transfer_steps ts JOIN transfers t ON t.id = ts.transfer_id JOIN people p ON p.person_id = t.person_id
+                WHERE ts.tenant_id = @tenantId AND ts.subscription_id IN @subscriptionIds AND ts.kind IN ('hand_over_data', 'revoke_access')
+                  AND ts.status IN ('pending', 'waiting', 'needs_attention')
+                """, new { tenantId, subscriptionIds });
+            otherTools = await uow.QueryAsync<RunOtherToolRow>(
+                """
+                SELECT st.person_id AS PersonId, st.subscription_id AS SubscriptionId, cp.vendor_code AS VendorCode, cp.product_name AS ProductName,
+                       (SELECT MAX(u.last_active_on) FROM seat_usage_days u WHERE u.seat_id = st.id) AS LastActiveOn
+                FROM seats st JOIN subscriptions s ON s.id = st.subscription_id JOIN catalogue_plans cp ON cp.code = s.plan_code
+                WHERE st.tenant_id = @tenantId AND st.status <> 'released' AND st.subscription_id NOT IN @subscriptionIds
+                  AND st.person_id IN (SELECT person_id FROM seats WHERE tenant_id = @tenantId AND subscription_id IN @subscriptionIds AND status <> 'released')
+                """, new { tenantId, subscriptionIds });
+        }
+        var policy = await LoadPolicyAsync(uow, tenantId, defaults);
+
+        var input = new ReconciliationInput(accountId, account.VendorCode, account.DisplayName, reading.Quantity, reading.Members,
+            subscriptions.Select(s => new PlanSubscription(s.Id, s.ProductName, s.CommittedQuantity,
+                SeatPrice.Of(s.SalePricePerSeatEur, s.ListPrice, s.PriceCurrency, s.PriceUnit))).ToList(),
+            seats.Select(s => new PlanSeat(s.SeatId, s.SubscriptionId, s.PersonId, s.Email, s.DisplayName, s.Status, s.AssignedOn,
+                s.InvitedAt is { } at ? ParisCalendar.DateOf(at) : null, s.VendorMemberId)).ToList(),
+            pendingRemovals,
+            otherTools.Select(o => new OtherToolUse(o.PersonId, o.SubscriptionId, o.VendorCode, o.ProductName, o.LastActiveOn)).ToList(),
+            policy, today);
+        var plan = ReconciliationPlanner.Plan(input);
+
+        var settingFindings = await PlanSettingsAsync(uow, account, subscriptionIds.Length > 0 ? subscriptionIds[0] : null, today);
+        var evaluated = plan.EvaluatedKinds.Concat(FindingKinds.FromSettings).ToList();
+        var counts = await FindingStore.ApplyAsync(uow, tenantId, accountId, account.VendorCode, account.DisplayName, runId,
+            [.. plan.Findings, .. settingFindings], evaluated);
+
+        var activated = 0;
+        var kicks = new List<Guid>();
+        foreach (var activation in plan.Activations)
+        {
+            var seat = await SeatLedger.FindAsync(uow, tenantId, activation.SeatId);
+            if (seat is not null && await SeatLedger.TransitionAsync(uow, seat, SeatStatus.Invited, SeatStatus.Active,
+                    $"the vendor lists {activation.MemberEmail} as an active member (reconciliation run {runId})"))
+            {
+                activated++;
+                kicks.AddRange(await SeatWorkflows.WaitingOnSeatAsync(uow, seat.Id));
+            }
+        }
+        uow.OnCommitted(() => kicker.Kick(kicks));
+
+        foreach (var u in plan.Usage)
+        {
+            await uow.ExecuteAsync("DELETE FROM seat_usage_days WHERE seat_id = @SeatId AND day = @today", new { u.SeatId, today });
+            await uow.ExecuteAsync(
+                """
+                INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
+                    activity_reported, recorded_at)
+                VALUES (@SeatId, @today, @tenantId, @SubscriptionId, @PersonId, @accountId, @LastActiveOn, @active, @reported, @now)
+                """,
+                new
+                {
+                    u.SeatId, today, tenantId, u.SubscriptionId, u.PersonId, accountId, u.LastActiveOn, active = u.Active ? 1 : 0,
+                    reported = u.ActivityReported ? 1 : 0, now = uow.Now,
+                });
+        }
+
+        if (reading.ConnectorName != "csv")
+        {
+            // The CSV connector reads vendor_members itself; for API connectors this keeps the latest reading for staff.
+            await MemberSnapshot.ReplaceAsync(uow, tenantId, accountId, reading.Members.Members, reading.ConnectorName);
+        }
+
+        await uow.ExecuteAsync(
+            """
+            UPDATE reconciliation_runs SET state = 'succeeded', finished_at = @now, members_read = @members, seats_compared = @seats,
+                findings_opened = @opened, findings_updated = @updated, findings_closed = @closed, seats_activated = @activated, usage_rows = @usage
+            WHERE id = @runId
+            """,
+            new
+            {
+                runId, now = uow.Now, members = reading.Members.Members.Count, seats = seats.Count, opened = counts.Opened, updated = counts.Updated,
+                closed = counts.Closed, activated, usage = plan.Usage.Count,
+            });
+        await uow.AuditAsync("reconciliation_run", runId, "succeeded",
+            new { accountId, members = reading.Members.Members.Count, counts.Opened, counts.Updated, counts.Closed, activated, notes = reading.Members.Notes },
+            tenantId);
+    }
+
+    internal static async Task<TenantPolicy> LoadPolicyAsync(UnitOfWork uow, Guid tenantId, ReconciliationOptions defaults)
+    {
+        var row = await uow.QuerySingleOrDefaultAsync<PolicyRow>(
+            """
+            SELECT email_domains AS EmailDomains, inactive_after_days AS InactiveAfterDays, stale_invite_after_days AS StaleInviteAfterDays
+            FROM tenant_reconciliation_policies WHERE tenant_id = @tenantId
+            """, new { tenantId });
+        return row is null
+            ? new TenantPolicy([], defaults.InactiveAfterDays, defaults.StaleInviteAfterDays)
+            : new TenantPolicy(row.EmailDomains.Split(' ', StringSplitOptions.RemoveEmptyEntries), row.InactiveAfterDays, row.StaleInviteAfterDays);
+    }
+
+    internal static async Task<IReadOnlyList<PlannedFinding>> PlanSettingsAsync(UnitOfWork uow, VendorAccountRow account, Guid? subscriptionId, DateOnly today)
+    {
+        var baselines = await uow.QueryAsync<BaselineRow>(
+            "SELECT setting_key AS SettingKey, label AS Label, expected_value AS ExpectedValue FROM setting_baselines WHERE vendor_code = @VendorCode",
+            new { account.VendorCode });
+        var observations = await uow.QueryAsync<ObservationRow>(
+            """
+            SELECT setting_key AS SettingKey, observed_value AS ObservedValue, observed_on AS ObservedOn
+            FROM setting_observations WHERE vendor_account_id = @Id ORDER BY observed_on DESC, recorded_at DESC
+            """, new { account.Id });
+        return SettingsWatch.Plan(account.Id, account.DisplayName, subscriptionId,
+            baselines.Select(b => new SettingBaseline(b.SettingKey, b.Label, b.ExpectedValue)).ToList(),
+            observations.Select(o => new SettingObservation(o.SettingKey, o.ObservedValue, o.ObservedOn)).ToList(), today);
+    }
+}

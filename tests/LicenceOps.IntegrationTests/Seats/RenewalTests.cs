@@ -1,0 +1,174 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using LicenceOps.IntegrationTests.Infrastructure;
+using LicenceOps.Platform.Security;
+
+namespace LicenceOps.IntegrationTests.Seats;
+
+/// <summary>
+/// Renewal planning with a clock that moves: Copilot (10 seats at 32 €, 6 held, 4 in use) renews on 1 March 2027;
+/// Perplexity (3 seats at 40 €, 2 held, no usage reported) renews on 10 December 2026.
+/// </summary>
+public sealed class RenewalTests
+{
+    private LicenceOpsFactory factory = null!;
+    private HttpClient staff = null!;
+    private Guid tenantId;
+    private Guid copilot;
+    private Guid perplexity;
+
+    [SetUp]
+    public async Task Start()
+    {
+        factory = new LicenceOpsFactory();
+        staff = await factory.StaffClientAsync();
+        tenantId = Guid.NewGuid();
+        copilot = await SubscriptionAsync("m365-copilot-annual", 10, 32m, "2027-03-01");
+        perplexity = await SubscriptionAsync("perplexity-enterprise-pro", 3, 40m, "2026-12-10");
+        for (var i = 0; i < 6; i++)
+        {
+            await SeatAsync(copilot, lastRead: "2026-11-22", active: i < 4);
+        }
+
+        await SeatAsync(perplexity, lastRead: null, active: false);
+        await SeatAsync(perplexity, lastRead: null, active: false);
+    }
+
+    [TearDown]
+    public void Stop()
+    {
+        staff.Dispose();
+        factory.Dispose();
+    }
+
+    private async Task<Guid> SubscriptionAsync(string plan, int quantity, decimal price, string renewalDate)
+    {
+        await factory.EnsureIdentityKnowsTenantAsync(tenantId);
+        var response = await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/subscriptions", new
+        {
+            planCode = plan, vendorAccountId = $"ws-{Guid.NewGuid():N}", committedQuantity = quantity, termStart = "2026-03-01",
+            renewalDate, salePricePerSeatEur = price, autoIncreasePolicy = "require_staff_approval",
+        });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        return (await SeatsKit.BodyAsync(response)).Id();
+    }
+
+    /// <summary>A held seat, with the latest usage snapshot (older ones said the opposite: only the latest counts).</summary>
+    private async Task SeatAsync(Guid subscriptionId, string? lastRead, bool active)
+    {
+        var seatId = Guid.NewGuid();
+        var personId = Guid.NewGuid();
+        await using var connection = await SeatsKit.Db(factory).OpenAsync();
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO seats (id, tenant_id, subscription_id, person_id, status, assigned_on, released_on, created_at, updated_at)
+            VALUES (@seatId, @tenantId, @subscriptionId, @personId, 'active', '2026-03-01', NULL, @now, @now)
+            """,
+            new { seatId, tenantId, subscriptionId, personId, now = factory.Clock.GetUtcNow() });
+        if (lastRead is null)
+        {
+            return;
+        }
+
+        foreach (var (day, isActive) in new[] { ("2026-11-01", !active), (lastRead, active) })
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
+                    activity_reported, recorded_at)
+                VALUES (@seatId, @day, @tenantId, @subscriptionId, @personId, 'ws', '2026-10-30', @isActive, 1, @now)
+                """,
+                new { seatId, day, tenantId, subscriptionId, personId, isActive, now = factory.Clock.GetUtcNow() });
+        }
+    }
+
+    private async Task<JsonElement> RenewalAsync(HttpClient client, Guid subscriptionId, string query = "")
+    {
+        var items = await SeatsKit.GetItemsAsync(client, $"/api/tenants/{tenantId}/renewals{query}");
+        return items.EnumerateArray().Single(i => i.Id("subscriptionId") == subscriptionId);
+    }
+
+    [Test]
+    public async Task Upcoming_renewals_carry_their_stage_recommendation_and_euro_difference()
+    {
+        // 23 Nov 2026: Copilot renews in 98 days, Perplexity in 17.
+        var copilotRenewal = await RenewalAsync(staff, copilot);
+        var perplexityRenewal = await RenewalAsync(staff, perplexity);
+        Assert.Multiple(() =>
+        {
+            Assert.That(copilotRenewal.Str("stage"), Is.EqualTo("due_120"));
+            Assert.That(copilotRenewal.GetProperty("daysUntilRenewal").GetInt32(), Is.EqualTo(98));
+            Assert.That(copilotRenewal.GetProperty("activeSeats").GetInt32(), Is.EqualTo(4));
+            // 4 × 1.10 = 4.4 → 5 seats instead of 10: 5 × 32 € = 160 € a month less, 1,920 € a year.
+            Assert.That(copilotRenewal.GetProperty("recommendedQuantity").GetInt32(), Is.EqualTo(5));
+            Assert.That(copilotRenewal.GetProperty("monthlyDifferenceEur").GetDecimal(), Is.EqualTo(-160m));
+            Assert.That(copilotRenewal.GetProperty("annualDifferenceEur").GetDecimal(), Is.EqualTo(-1920m));
+
+            Assert.That(perplexityRenewal.Str("stage"), Is.EqualTo("due_30"));
+            // No usage reported: 2 assigned × 1.10 = 2.2 → 3, the current quantity.
+            Assert.That(perplexityRenewal.Str("recommendationBasis"), Is.EqualTo("assigned"));
+            Assert.That(perplexityRenewal.GetProperty("activeSeats").ValueKind, Is.EqualTo(JsonValueKind.Null));
+            Assert.That(perplexityRenewal.GetProperty("recommendedQuantity").GetInt32(), Is.EqualTo(3));
+            Assert.That(perplexityRenewal.GetProperty("monthlyDifferenceEur").GetDecimal(), Is.Zero);
+            Assert.That(perplexityRenewal.GetProperty("pastRenewalWithoutDecision").GetBoolean(), Is.False);
+        });
+
+        // Within 30 days only Perplexity is listed.
+        var soon = await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/renewals?within=30");
+        Assert.That(soon.EnumerateArray().Select(i => i.Id("subscriptionId")), Is.EqualTo(new[] { perplexity }));
+    }
+
+    [Test]
+    public async Task The_clock_moves_stages_forward_and_a_passed_renewal_without_decision_is_flagged_until_staff_decide()
+    {
+        factory.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        Assert.That((await RenewalAsync(staff, copilot)).Str("stage"), Is.EqualTo("due_90"), "90 days before 1 March");
+
+        factory.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 11, 9, 0, 0, TimeSpan.Zero));
+        var passed = await RenewalAsync(staff, perplexity);
+        Assert.That(passed.Str("stage"), Is.EqualTo("past"));
+        Assert.That(passed.GetProperty("pastRenewalWithoutDecision").GetBoolean(), Is.True);
+        var staffView = await SeatsKit.GetItemsAsync(staff, "/api/renewals?within=0");
+        Assert.That(staffView.EnumerateArray().Any(i => i.Id("subscriptionId") == perplexity && i.GetProperty("pastRenewalWithoutDecision").GetBoolean()),
+            Is.True, "the staff view across tenants shows the flag");
+
+        var decided = await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/subscriptions/{perplexity}/renewal-decision",
+            new { decision = "resize", quantity = 2, note = "Two users left in November." });
+        Assert.That(decided.StatusCode, Is.EqualTo(HttpStatusCode.Created), await decided.Content.ReadAsStringAsync());
+
+        var after = await RenewalAsync(staff, perplexity);
+        Assert.That(after.GetProperty("pastRenewalWithoutDecision").GetBoolean(), Is.False);
+        Assert.That(after.GetProperty("decision").Str("decision"), Is.EqualTo("resize"));
+        Assert.That(after.GetProperty("decision").GetProperty("quantity").GetInt32(), Is.EqualTo(2));
+        Assert.That(after.GetProperty("decision").Str("decidedBy"), Is.EqualTo(LicenceOpsFactory.AdminEmail));
+
+        var again = await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/subscriptions/{perplexity}/renewal-decision", new { decision = "renew" });
+        await SeatsKit.AssertProblemAsync(again, HttpStatusCode.Conflict);
+    }
+
+    [Test]
+    public async Task Clients_read_their_own_renewals_only_and_cannot_decide()
+    {
+        using var client = await factory.ClientUserAsync(tenantId, Roles.ClientAdmin);
+        Assert.That((await RenewalAsync(client, copilot)).Str("stage"), Is.EqualTo("due_120"));
+        await SeatsKit.AssertProblemAsync(await client.GetAsync($"/api/tenants/{Guid.NewGuid()}/renewals"), HttpStatusCode.NotFound);
+        Assert.That((await client.GetAsync("/api/renewals")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        var decide = await client.PostAsJsonAsync($"/api/tenants/{tenantId}/subscriptions/{copilot}/renewal-decision", new { decision = "renew" });
+        Assert.That(decide.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
+
+    [TestCase("{\"decision\":\"maybe\"}", "decision")]
+    [TestCase("{\"decision\":\"resize\"}", "quantity")]
+    [TestCase("{\"decision\":\"renew\",\"quantity\":4}", "quantity")]
+    public async Task A_bad_decision_is_refused_and_records_nothing(string body, string field)
+    {
+        var response = await staff.PostAsync($"/api/tenants/{tenantId}/subscriptions/{copilot}/renewal-decision",
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        await SeatsKit.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.That((await SeatsKit.BodyAsync(response)).GetProperty("errors").TryGetProperty(field, out _), Is.True);
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM renewal_decisions WHERE subscription_id = @copilot", new { copilot }), Is.Zero);
+    }
+}
