@@ -131,7 +131,7 @@ public sealed class InvoiceMailTests
         JsonElement mail = default;
         await Eventually.UntilAsync(async () =>
         {
-            mail = (await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{tenant}/invoices/{id}/mail"))).EnumerateArray().SingleOrDefault();
+            mail = (await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{tenant}/invoices/{id}/mail"))).GetProperty("items").EnumerateArray().SingleOrDefault();
             return mail.ValueKind == JsonValueKind.Object && mail.GetProperty("status").GetString() == "failed";
         }, TimeSpan.FromSeconds(30), "the refusal is recorded on the invoice");
         var mailId = mail.GetProperty("id").GetGuid();
@@ -144,7 +144,7 @@ public sealed class InvoiceMailTests
         Assert.That((await client.PostAsync(resend, null)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         using var agent = await factory.StaffClientAsync(Roles.StaffAgent);
         Assert.That((await agent.PostAsync(resend, null)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
-        Assert.That((await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{tenant}/invoices/{id}/mail"))).EnumerateArray().Single()
+        Assert.That((await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{tenant}/invoices/{id}/mail"))).GetProperty("items").EnumerateArray().Single()
             .GetProperty("status").GetString(), Is.EqualTo("failed"));
 
         sink.Accept(address);
@@ -153,7 +153,7 @@ public sealed class InvoiceMailTests
         var arrived = await sink.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == address), "the resent invoice");
         Assert.That(PdfOf(arrived.Message), Is.Not.Empty, "with its PDF");
         await Eventually.UntilAsync(async () => (await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{tenant}/invoices/{id}/mail")))
-            .EnumerateArray().Single().GetProperty("status").GetString() == "sent", TimeSpan.FromSeconds(30), "the invoice shows the mail sent");
+            .GetProperty("items").EnumerateArray().Single().GetProperty("status").GetString() == "sent", TimeSpan.FromSeconds(30), "the invoice shows the mail sent");
 
         var again = await staff.PostAsync(resend, null);
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));

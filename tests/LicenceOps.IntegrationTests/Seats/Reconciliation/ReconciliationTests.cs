@@ -427,10 +427,24 @@ public sealed class ReconciliationTests
         Assert.That(all.Any(f => f.Str("kind") == "shadow_user" && f.GetProperty("memberEmail").GetString() == "marc.dupont@acme-conseil.fr"), Is.True);
         Assert.That(all.Any(f => f.Str("kind") == "wrong_account" && f.GetProperty("memberEmail").GetString() == "felix.wagner.hh@outlook.com"), Is.True);
         Assert.That(all.Any(f => f.Str("kind") == "setting_drift"), Is.True, "the demo's ChatGPT training setting was seen on");
-        Assert.That(all.Any(f => f.Str("kind") == "inactive_seat" && f.GetProperty("memberEmail").GetString() == "emma.leroy@acme-conseil.fr"),
-            Is.True, "Emma's ChatGPT seat has seen no activity for six weeks: the demo's seat to reclaim");
         Assert.That(all.Any(f => f.Str("kind") == "shadow_user" && f.GetProperty("memberEmail").GetString()!.StartsWith("lukas.weber", StringComparison.Ordinal)),
             Is.False, "Lukas holds the Gemini seat his department's template gave him");
         Assert.That(all.Where(f => f.Str("kind") == "shadow_user").All(f => f.GetProperty("monthlyEffectEur").GetDecimal() > 0), Is.True);
+
+        // Staff confirm the demo's ChatGPT invitations (the CSV connector's manual step): the next run finds Emma already
+        // an active member, activates her seat and, with six weeks without activity, flags it for reclaiming.
+        var acme = LicenceOps.Platform.DemoData.AcmeTenantId;
+        var tasks = (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{acme}/manual-tasks?status=open&limit=100")).EnumerateArray()
+            .Where(t => t.Str("action") == "invite").ToList();
+        Assert.That(tasks, Is.Not.Empty, "the demo joiners' invitations wait for staff");
+        foreach (var task in tasks)
+        {
+            var confirmed = await staff.PostAsync($"/api/tenants/{acme}/manual-tasks/{task.Id()}/confirm", null);
+            Assert.That(confirmed.IsSuccessStatusCode, Is.True, await confirmed.Content.ReadAsStringAsync());
+        }
+        await factory.Service<LicenceOps.Seats.Jobs.ReconciliationJob>().RunAsync(CancellationToken.None);
+        var inactive = (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{acme}/findings?kind=inactive_seat&status=open")).EnumerateArray().ToList();
+        Assert.That(inactive.Select(f => f.GetProperty("memberEmail").GetString()), Does.Contain("emma.leroy@acme-conseil.fr"),
+            "Emma's ChatGPT seat has seen no activity for six weeks: the demo's seat to reclaim");
     }
 }
