@@ -106,44 +106,73 @@ public sealed class SeatsModule : IModule
     {
         var api = endpoints.MapGroup("/api").WithTags("Seats");
 
-        api.MapGet("/catalogue", ReadCatalogue.ListAsync);
-        api.MapGet("/catalogue/plans/{code}", ReadCatalogue.GetPlanAsync);
-        api.MapPost("/catalogue/plans", SavePlan.CreateAsync).RequireAuthorization(Policies.Staff);
-        api.MapPut("/catalogue/plans/{code}", SavePlan.UpdateAsync).RequireAuthorization(Policies.Staff);
+        api.MapGet("/catalogue", ReadCatalogue.ListAsync)
+            .WithSummary("The catalogue: every plan with its list price, unit, billing cycle and frequency.");
+        api.MapGet("/catalogue/plans/{code}", ReadCatalogue.GetPlanAsync)
+            .WithSummary("One catalogue plan by its code.");
+        api.MapPost("/catalogue/plans", SavePlan.CreateAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Add a plan to the catalogue (staff).");
+        api.MapPut("/catalogue/plans/{code}", SavePlan.UpdateAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Correct a plan's name or list terms (staff); subscriptions on it are re-announced to Billing.");
 
         var tenant = api.MapGroup("/tenants/{tenantId:guid}");
 
-        tenant.MapGet("/subscriptions", ReadSubscriptions.ListAsync);
-        tenant.MapGet("/subscriptions/{subscriptionId:guid}", ReadSubscriptions.GetAsync);
-        tenant.MapGet("/subscriptions/{subscriptionId:guid}/history", ReadSubscriptions.HistoryAsync);
-        tenant.MapPost("/subscriptions", CreateSubscription.HandleAsync).RequireAuthorization(Policies.Staff);
-        tenant.MapPost("/subscriptions/{subscriptionId:guid}/quantity", ChangeSubscription.QuantityAsync).RequireAuthorization(Policies.Staff);
-        tenant.MapPut("/subscriptions/{subscriptionId:guid}/price", ChangeSubscription.PriceAsync).RequireAuthorization(Policies.Staff);
+        tenant.MapGet("/subscriptions", ReadSubscriptions.ListAsync)
+            .WithSummary("A tenant's subscriptions with committed and occupied seats.");
+        tenant.MapGet("/subscriptions/{subscriptionId:guid}", ReadSubscriptions.GetAsync)
+            .WithSummary("One subscription of the tenant.");
+        tenant.MapGet("/subscriptions/{subscriptionId:guid}/history", ReadSubscriptions.HistoryAsync)
+            .WithSummary("A subscription's changes (quantity, price) with their effective dates.");
+        tenant.MapPost("/subscriptions", CreateSubscription.HandleAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Create a subscription of a catalogue plan for a tenant Seats knows (staff).");
+        tenant.MapPost("/subscriptions/{subscriptionId:guid}/quantity", ChangeSubscription.QuantityAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Change the committed quantity, optionally from a past effective date (staff).");
+        tenant.MapPut("/subscriptions/{subscriptionId:guid}/price", ChangeSubscription.PriceAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Change the EUR sale price per seat, optionally from a past effective date (staff).");
 
-        tenant.MapGet("/seats", ReadSeats.ListAsync);
-        tenant.MapGet("/seats/{seatId:guid}", ReadSeats.GetAsync);
-        tenant.MapGet("/seats/{seatId:guid}/history", ReadSeats.HistoryAsync);
-        tenant.MapPost("/seats", AssignSeat.HandleAsync).RequireAuthorization(Policies.Staff);
+        tenant.MapGet("/seats", ReadSeats.ListAsync)
+            .WithSummary("A tenant's seats (filter by subscription, person or status).");
+        tenant.MapGet("/seats/{seatId:guid}", ReadSeats.GetAsync)
+            .WithSummary("One seat of the tenant.");
+        tenant.MapGet("/seats/{seatId:guid}/history", ReadSeats.HistoryAsync)
+            .WithSummary("A seat's status changes.");
+        tenant.MapPost("/seats", AssignSeat.HandleAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Assign a seat of a subscription to a person, optionally dated in the past (staff).");
         tenant.MapImportSeats();
-        tenant.MapPost("/seats/{seatId:guid}/transitions", ChangeSeat.TransitionAsync).RequireAuthorization(Policies.Staff);
-        tenant.MapPost("/seats/{seatId:guid}/unassign", ChangeSeat.UnassignAsync).RequireAuthorization(Policies.Staff);
-        tenant.MapPost("/seats/{seatId:guid}/reassign", ChangeSeat.ReassignAsync).RequireAuthorization(Policies.Staff);
+        tenant.MapPost("/seats/{seatId:guid}/transitions", ChangeSeat.TransitionAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Move a seat to another status (requested, invited, active, suspended, released) (staff).");
+        tenant.MapPost("/seats/{seatId:guid}/unassign", ChangeSeat.UnassignAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Release a seat, optionally dated in the past (staff); starts the release workflow.");
+        tenant.MapPost("/seats/{seatId:guid}/reassign", ChangeSeat.ReassignAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Give a seat to another person of the tenant (staff).");
 
-        tenant.MapGet("/seat-requests", SeatRequestEndpoints.ListAsync);
-        tenant.MapPost("/seat-requests", SeatRequestEndpoints.CreateAsync);
-        tenant.MapPost("/seat-requests/{requestId:guid}/approve", SeatRequestEndpoints.ApproveAsync).RequireAuthorization(Policies.Staff);
-        tenant.MapPost("/seat-requests/{requestId:guid}/reject", SeatRequestEndpoints.RejectAsync).RequireAuthorization(Policies.Staff);
+        tenant.MapGet("/seat-requests", SeatRequestEndpoints.ListAsync)
+            .WithSummary("A tenant's seat requests.");
+        tenant.MapPost("/seat-requests", SeatRequestEndpoints.CreateAsync)
+            .WithSummary("Request a seat for a person of the tenant (client admins and staff).");
+        tenant.MapPost("/seat-requests/{requestId:guid}/approve", SeatRequestEndpoints.ApproveAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Approve a seat request: the seat is assigned (staff).");
+        tenant.MapPost("/seat-requests/{requestId:guid}/reject", SeatRequestEndpoints.RejectAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Reject a seat request with a reason (staff).");
 
-        tenant.MapGet("/seat-templates", SeatTemplateEndpoints.ListAsync);
-        tenant.MapPost("/seat-templates", SeatTemplateEndpoints.CreateAsync).RequireAuthorization(Policies.Staff);
-        tenant.MapDelete("/seat-templates/{templateId:guid}", SeatTemplateEndpoints.DeleteAsync).RequireAuthorization(Policies.Staff);
+        tenant.MapGet("/seat-templates", SeatTemplateEndpoints.ListAsync)
+            .WithSummary("Department templates: the subscriptions a member of a department gets on joining.");
+        tenant.MapPost("/seat-templates", SeatTemplateEndpoints.CreateAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Add a subscription to a department's template (staff); the department must be the tenant's.");
+        tenant.MapDelete("/seat-templates/{templateId:guid}", SeatTemplateEndpoints.DeleteAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Remove a subscription from a department's template (staff).");
 
-        tenant.MapGet("/transfers", TransferEndpoints.ListAsync);
-        tenant.MapGet("/transfers/{transferId:guid}", TransferEndpoints.GetAsync);
-        tenant.MapPost("/transfers/{transferId:guid}/retry", TransferEndpoints.RetryAsync).RequireAuthorization(Policies.Staff);
+        tenant.MapGet("/transfers", TransferEndpoints.ListAsync)
+            .WithSummary("A tenant's workflows (onboarding, department move, offboarding, seat assignment and release) with their steps.");
+        tenant.MapGet("/transfers/{transferId:guid}", TransferEndpoints.GetAsync)
+            .WithSummary("One workflow with its steps.");
+        tenant.MapPost("/transfers/{transferId:guid}/retry", TransferEndpoints.RetryAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Retry the failed or blocked steps of a workflow now (staff).");
 
-        tenant.MapGet("/manual-tasks", ManualTaskEndpoints.ListAsync);
-        tenant.MapPost("/manual-tasks/{taskId:guid}/confirm", ManualTaskEndpoints.ConfirmAsync).RequireAuthorization(Policies.Staff);
+        tenant.MapGet("/manual-tasks", ManualTaskEndpoints.ListAsync)
+            .WithSummary("A tenant's manual tasks (vendor actions staff do by hand).");
+        tenant.MapPost("/manual-tasks/{taskId:guid}/confirm", ManualTaskEndpoints.ConfirmAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("Confirm a manual task is done (staff); its workflow step completes.");
 
         ReadVendorAccounts.Map(tenant);
         SaveVendorAccount.Map(tenant);

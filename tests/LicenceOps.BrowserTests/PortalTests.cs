@@ -374,6 +374,29 @@ public sealed class PortalTests
     }
 
     [Test]
+    public async Task A_staff_admin_opens_the_jobs_dashboard_from_the_portal_and_a_client_gets_no_such_button()
+    {
+        var (context, page) = await OpenAsync();
+        await using var _ = context;
+        await SignInAsync(page, PortalWorld.StaffAdmin);
+
+        // Without the portal's step the dashboard is closed to this browser: it has the portal cookie only.
+        var closed = await page.APIRequest.GetAsync("/hangfire");
+        Assert.That(closed.Status, Is.EqualTo(401).Or.EqualTo(403));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Jobs dashboard" }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/hangfire", StringComparison.Ordinal));
+        await Expect(page.GetByText("Recurring Jobs").First).ToBeVisibleAsync();
+        var cookie = (await context.CookiesAsync()).Single(c => c.Name == "licenceops_dashboard");
+        Assert.That((cookie.HttpOnly, cookie.SameSite, cookie.Path), Is.EqualTo((true, SameSiteAttribute.Strict, "/hangfire")));
+
+        var (clientContext, client) = await OpenAsync();
+        await using var __ = clientContext;
+        await SignInAsync(client, PortalWorld.AcmeAdmin);
+        Assert.That(await client.GetByRole(AriaRole.Button, new() { Name = "Jobs dashboard" }).CountAsync(), Is.Zero);
+    }
+
+    [Test]
     public async Task Staff_release_a_seat_and_see_it_released()
     {
         var (context, page) = await OpenAsync();

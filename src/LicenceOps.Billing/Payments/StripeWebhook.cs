@@ -25,7 +25,9 @@ public static class StripeWebhook
             .AllowAnonymous()
             .WithName("StripeWebhook")
             .WithTags("Billing")
-            .ExcludeFromDescription();
+            .Accepts<string>("application/json")
+            .WithSummary("Stripe event webhook (payment_intent.succeeded / payment_failed); signed with the Stripe-Signature header instead of a token.")
+            .WithDescription("The raw Stripe event JSON. A payment whose amount or currency differs from the invoice is recorded for staff review, never as paid. 503 while Stripe:WebhookSecret is not configured.");
         return endpoints;
     }
 

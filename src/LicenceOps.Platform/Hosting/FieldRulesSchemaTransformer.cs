@@ -8,7 +8,7 @@ using Microsoft.OpenApi;
 namespace LicenceOps.Platform.Hosting;
 
 /// <summary>
-/// Shows the declared field rules in the OpenAPI document (maximum lengths, allowed characters, date ranges), and keeps
+/// Shows the declared field rules in the OpenAPI document (maximum lengths, allowed characters, allowed values, date ranges), and keeps
 /// "required" for what can never be null: a field a caller may leave out or send as null is not also required.
 /// </summary>
 internal sealed class FieldRulesSchemaTransformer : IOpenApiSchemaTransformer
@@ -23,6 +23,11 @@ internal sealed class FieldRulesSchemaTransformer : IOpenApiSchemaTransformer
                 schema.Description = Append(schema.Description, text.Multiline
                     ? "No control characters other than line breaks and tabs; no bidirectional controls."
                     : "One line: no control characters and no bidirectional controls.");
+            }
+
+            foreach (var oneOf in attributes.GetCustomAttributes(typeof(OneOfAttribute), true).Cast<OneOfAttribute>())
+            {
+                schema.Enum = oneOf.Values.Select(v => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(v)).ToList();
             }
 
             if (attributes.IsDefined(typeof(BusinessDateAttribute), true))

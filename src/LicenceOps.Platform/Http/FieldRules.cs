@@ -21,6 +21,16 @@ public sealed class TextAttribute(int maxLength) : MaxLengthAttribute(maxLength)
     public bool Multiline { get; init; }
 }
 
+/// <summary>
+/// A text field whose value is one of a closed list (a role, a status, a policy code). Listed as the field's enum in
+/// the OpenAPI document; the handler owns the check and its message, since some lists depend on the current state.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class OneOfAttribute(params string[] values) : Attribute
+{
+    public IReadOnlyList<string> Values { get; } = values;
+}
+
 /// <summary>A calendar date of a request body between <see cref="Earliest"/> and <see cref="Latest"/> (business dates, not 0001 or 9999).</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
 public sealed class BusinessDateAttribute : Attribute

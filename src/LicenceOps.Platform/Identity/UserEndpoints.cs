@@ -11,9 +11,9 @@ using Microsoft.AspNetCore.Routing;
 
 namespace LicenceOps.Platform.Identity;
 
-public sealed record CreateUserRequest([property: Text(320)] string? Email, [property: Text(200)] string? DisplayName, [property: Text(40)] string? Role, Guid? TenantId, [property: Text(128)] string? Password);
+public sealed record CreateUserRequest([property: Text(320)] string? Email, [property: Text(200)] string? DisplayName, [property: Text(40), OneOf(Roles.StaffAdmin, Roles.StaffAgent, Roles.StaffBilling, Roles.ClientAdmin, Roles.ClientViewer)] string? Role, Guid? TenantId, [property: Text(128)] string? Password);
 
-public sealed record UpdateUserRequest([property: Text(200)] string? DisplayName, [property: Text(40)] string? Role, Guid? TenantId, bool? IsActive);
+public sealed record UpdateUserRequest([property: Text(200)] string? DisplayName, [property: Text(40), OneOf(Roles.StaffAdmin, Roles.StaffAgent, Roles.StaffBilling, Roles.ClientAdmin, Roles.ClientViewer)] string? Role, Guid? TenantId, bool? IsActive);
 
 public sealed record SetPasswordRequest([property: Text(128)] string? Password);
 
@@ -25,16 +25,19 @@ internal static class UserEndpoints
                 await users.FindAsync(me.UserId, ct) is { } user
                     ? Results.Ok(UserView.From(user))
                     : Problems.NotFound("Your account no longer exists."))
-            .WithTags("Users");
+            .WithTags("Users")
+            .WithSummary("The signed-in user's own account.");
 
         var group = endpoints.MapGroup("/api/users").RequireAuthorization(Policies.StaffAdmin).WithTags("Users");
         group.MapGet("/", async (Guid? tenantId, PageRequest page, UserStore users, CancellationToken ct) =>
-            TypedResults.Ok((await users.ListAsync(tenantId, page, ct)).Map(UserView.From)));
+            TypedResults.Ok((await users.ListAsync(tenantId, page, ct)).Map(UserView.From)))
+            .WithSummary("Users, optionally of one tenant (staff admins).");
         group.MapGet("/{id:guid}", async Task<Results<Ok<UserView>, ProblemHttpResult>> (Guid id, UserStore users, CancellationToken ct) =>
-            await users.FindAsync(id, ct) is { } user ? TypedResults.Ok(UserView.From(user)) : Problems.NotFound($"No user {id}."));
-        group.MapPost("/", CreateAsync);
-        group.MapPut("/{id:guid}", UpdateAsync);
-        group.MapPost("/{id:guid}/password", SetPasswordAsync);
+            await users.FindAsync(id, ct) is { } user ? TypedResults.Ok(UserView.From(user)) : Problems.NotFound($"No user {id}."))
+            .WithSummary("One user (staff admins).");
+        group.MapPost("/", CreateAsync).WithSummary("Create a staff or client user (client users of a tenant Identity knows).");
+        group.MapPut("/{id:guid}", UpdateAsync).WithSummary("Change a user's name, role, tenant or active flag; the old tokens stop working.");
+        group.MapPost("/{id:guid}/password", SetPasswordAsync).WithSummary("Set a user's password (strength checked); the old tokens stop working.");
         group.MapAuditLog<IdentityModule>();
     }
 

@@ -7,4 +7,7 @@ public enum ApiModule
     Seats,
     Billing,
     Support,
+
+    /// <summary>Sign-in and accounts (the Platform's /api/auth and /api/users), which every host serves.</summary>
+    Identity,
 }

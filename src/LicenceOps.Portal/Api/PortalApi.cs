@@ -101,6 +101,17 @@ public sealed class PortalApi(HttpClient http, ApiAddresses addresses, IHttpCont
         return new ApiResult<T>((await response.Content.ReadFromJsonAsync<T>(Json, ct))!, null);
     }
 
+    /// <summary>
+    /// POST /api/auth/dashboard-session with the user's token: the API decides (staff admins only) and answers the
+    /// jobs-dashboard cookie, whose Set-Cookie values are returned for the portal to hand to the browser.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> OpenDashboardSessionAsync(CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Post, ApiModule.Identity, "/api/auth/dashboard-session", null, ct);
+        await ThrowUnlessSuccessAsync(response, "/api/auth/dashboard-session", ct);
+        return response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies.ToList() : [];
+    }
+
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, ApiModule module, string path, HttpContent? content, CancellationToken ct)
     {
         var context = accessor.HttpContext ?? throw new InvalidOperationException("The portal API client runs inside a request.");

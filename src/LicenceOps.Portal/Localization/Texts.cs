@@ -26,6 +26,8 @@ public sealed class Texts
         ["nav.transfers"] = ("Transfers", "Transferts"),
         ["nav.tasks"] = ("Manual tasks", "Tâches manuelles"),
         ["nav.invoicing"] = ("Invoicing", "Facturation"),
+        ["nav.jobs"] = ("Jobs dashboard", "Tableau des tâches planifiées"),
+        ["jobs.nocookie"] = ("The API did not open the jobs dashboard for this browser.", "L'API n'a pas ouvert le tableau des tâches pour ce navigateur."),
         ["tenant.nav"] = ("Pages of {0}", "Pages de {0}"),
 
         ["signin.title"] = ("Sign in", "Connexion"),

@@ -20,6 +20,8 @@ public sealed class PortalUser(ClaimsPrincipal principal)
 
     public bool IsClientAdmin => Role == Roles.ClientAdmin;
 
+    public bool IsStaffAdmin => Role == Roles.StaffAdmin;
+
     public bool CanRunInvoices => Role is Roles.StaffAdmin or Roles.StaffBilling;
 
     /// <summary>Who may ask for a seat for a person: the Seats API accepts client admins and staff.</summary>

@@ -80,6 +80,38 @@ public sealed class ExchangeRateTests
         Assert.That(stillThere.GetProperty("rateDate").GetString(), Is.EqualTo("2022-07-08"));
     }
 
+    [Test, Order(3)]
+    public async Task An_outage_warning_says_how_old_the_newest_rate_is_and_how_to_upload_current_ones()
+    {
+        var logs = new List<string>();
+        var job = new EcbDailyRatesJob(factory.Service<LicenceOps.Billing.Features.ExchangeRates.EcbDailyRatesFetcher>(),
+            factory.Service<LicenceOps.Billing.Features.ExchangeRates.ExchangeRateStore>(), factory.Clock, new ListLogger(logs));
+        ecb.Down = true;
+        try
+        {
+            Assert.That(await job.RunAsync(CancellationToken.None), Is.Null);
+        }
+        finally
+        {
+            ecb.Down = false;
+        }
+
+        // The shipped history ends on 26 September 2024; this test host stored nothing newer (the fake ECB serves that day).
+        var warning = logs.Single();
+        var age = LicenceOps.Platform.ParisCalendar.DateOf(factory.Clock.GetUtcNow()).DayNumber - new DateOnly(2024, 9, 26).DayNumber;
+        Assert.That(warning, Does.Contain("2024-09-26").And.Contain($"({age} days old)").And.Contain("POST /api/billing/exchange-rates/history"));
+    }
+
+    private sealed class ListLogger(List<string> lines) : Microsoft.Extensions.Logging.ILogger<EcbDailyRatesJob>
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter) => lines.Add(formatter(state, exception));
+    }
+
     [Test]
     public async Task A_rate_older_than_the_look_back_is_not_used()
     {

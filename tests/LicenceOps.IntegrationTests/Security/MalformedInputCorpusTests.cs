@@ -27,7 +27,8 @@ public sealed class MalformedInputCorpusTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        factory = new LicenceOpsFactory();
+        // A configured webhook secret, so the Stripe webhook judges the input instead of answering "not configured" (503).
+        factory = new LicenceOpsFactory(new Dictionary<string, string?> { ["Billing:Stripe:WebhookSecret"] = "whsec_malformed_input_corpus" });
         staff = await factory.StaffClientAsync();
         // Let the demo's joiners reach Seats and their workflows settle, so nothing moves in the background while comparing.
         await Eventually.UntilAsync(async () =>

@@ -23,6 +23,7 @@ internal static class ExchangeRateEndpoints
         var rates = api.MapGroup("/billing/exchange-rates");
         rates.MapGet("/", GetAsync).WithSummary("The ECB rate used for a date: that day's, or the previous business day's (its date is returned).");
         rates.MapPost("/history", UploadHistoryAsync).RequireAuthorization(Policies.Billing)
+            .Accepts<string>("text/csv", "application/xml", "text/xml")
             .WithSummary("Loads an ECB history file (eurofxref-hist.csv, eurofxref.csv or the hist XML) as the request body.");
         rates.MapPost("/fetch", FetchAsync).RequireAuthorization(Policies.Billing)
             .WithSummary("Downloads today's ECB daily rates now (the daily job does the same).");

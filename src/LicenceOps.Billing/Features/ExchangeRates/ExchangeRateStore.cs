@@ -37,6 +37,14 @@ public sealed class ExchangeRateStore(ModuleDatabase<BillingModule> database, IO
     /// When nothing is that recent, an install that has never stored a rate of the currency (a first run without
     /// internet) uses the latest shipped rate, whose own date the invoice prints; otherwise null.
     /// </summary>
+    /// <summary>The day of the newest rate this install can use, stored or shipped; null when it has none.</summary>
+    public async Task<DateOnly?> LatestKnownDateAsync(CancellationToken ct)
+    {
+        var stored = await database.QuerySingleOrDefaultAsync<DateOnly?>("SELECT MAX(rate_date) FROM exchange_rates", null, ct);
+        var shipped = ShippedExchangeRates.LatestDate;
+        return stored is null ? shipped : shipped is null || stored > shipped ? stored : shipped;
+    }
+
     public async Task<EcbRateQuote?> FindAsync(string currency, DateOnly date, CancellationToken ct)
     {
         var code = currency.Trim().ToUpperInvariant();

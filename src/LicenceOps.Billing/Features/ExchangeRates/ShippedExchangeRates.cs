@@ -14,6 +14,9 @@ public static class ShippedExchangeRates
 
     public static IEnumerable<EcbRate> All => ByCurrency.Value.SelectMany(g => g);
 
+    /// <summary>The day of the newest shipped rate, or null when nothing is shipped.</summary>
+    public static DateOnly? LatestDate => All.Select(r => (DateOnly?)r.Date).Max();
+
     /// <summary>The latest shipped rate of <paramref name="currency"/> on or before <paramref name="date"/>.</summary>
     public static EcbRateQuote? LatestOnOrBefore(string currency, DateOnly date) =>
         ByCurrency.Value[currency.ToUpperInvariant()]

@@ -9,9 +9,10 @@ namespace LicenceOps.Seats.Features.Catalogue;
 
 public sealed record PlanRequest(
     [property: Text(100)] string? Code, [property: Text(100)] string? VendorCode, [property: Text(200)] string? VendorName, [property: Text(200)] string? ProductName, [property: Text(200)] string? PlanName, decimal? ListPrice,
-    [property: Text(3)] string? PriceCurrency, bool? ListPriceIncludesVat, [property: Text(40)] string? BillingCycle, bool? SeatsReducibleBeforeRenewal,
+    [property: Text(3)] string? PriceCurrency, bool? ListPriceIncludesVat, [property: Text(40), OneOf(BillingCycles.Monthly, BillingCycles.Annual)] string? BillingCycle, bool? SeatsReducibleBeforeRenewal,
     bool? VendorHasAdminApi, [property: Text(2000, Multiline = true)] string? OffboardingDataRule, [property: BusinessDate] DateOnly? PriceReadOn, [property: Text(1000, Multiline = true)] string? PriceNote,
-    [property: Text(40)] string? PriceUnit = null, [property: Text(40)] string? BillingFrequency = null);
+    [property: Text(40), OneOf(PriceUnits.PerSeatMonth, PriceUnits.PerSeatYear)] string? PriceUnit = null,
+    [property: Text(40), OneOf(BillingFrequencies.Monthly, BillingFrequencies.AnnualInAdvance)] string? BillingFrequency = null);
 
 /// <summary>Staff create plans and correct them (prices move; vendors rename plans).</summary>
 internal static class SavePlan

@@ -9,7 +9,7 @@ namespace LicenceOps.Seats.Features.Seats;
 
 /// <param name="EffectiveDate">For a release: the day it ended (today when omitted), never in the future nor before
 /// the seat's assignment or the subscription's term start.</param>
-public sealed record TransitionSeatRequest([property: Text(40)] string? Status, [property: Text(1000, Multiline = true)] string? Reason,
+public sealed record TransitionSeatRequest([property: Text(40), OneOf("requested", "invited", "active", "suspended", "released")] string? Status, [property: Text(1000, Multiline = true)] string? Reason,
     [property: BusinessDate] DateOnly? EffectiveDate = null);
 
 public sealed record UnassignSeatRequest([property: Text(1000, Multiline = true)] string? Reason, [property: BusinessDate] DateOnly? EffectiveDate = null);

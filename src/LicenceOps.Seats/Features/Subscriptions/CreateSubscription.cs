@@ -8,7 +8,7 @@ namespace LicenceOps.Seats.Features.Subscriptions;
 
 public sealed record CreateSubscriptionRequest(
     [property: Text(100)] string? PlanCode, [property: Text(300)] string? VendorAccountId, int? CommittedQuantity, [property: BusinessDate] DateOnly? TermStart, [property: BusinessDate] DateOnly? RenewalDate,
-    decimal? SalePricePerSeatEur, [property: Text(40)] string? AutoIncreasePolicy);
+    decimal? SalePricePerSeatEur, [property: Text(40), OneOf("allow", "require_staff_approval")] string? AutoIncreasePolicy);
 
 internal static class CreateSubscription
 {

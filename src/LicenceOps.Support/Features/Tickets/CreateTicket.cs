@@ -12,8 +12,8 @@ namespace LicenceOps.Support.Features.Tickets;
 public sealed record CreateTicketRequest(
     [property: Text(200)] string? Subject,
     [property: Text(20000, Multiline = true)] string? Body,
-    [property: Text(40)] string? Category,
-    [property: Text(40)] string? Priority,
+    [property: Text(40), OneOf(TicketCategories.AccessOrActivation, TicketCategories.SeatRequest, TicketCategories.BillingQuestion, TicketCategories.HowTo, TicketCategories.Other)] string? Category,
+    [property: Text(40), OneOf(TicketPriorities.Low, TicketPriorities.Normal, TicketPriorities.High, TicketPriorities.Urgent)] string? Priority,
     Guid? TenantId,
     [property: Text(320)] string? RequesterEmail,
     [property: Text(200)] string? RequesterName,

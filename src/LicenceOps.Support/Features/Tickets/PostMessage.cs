@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace LicenceOps.Support.Features.Tickets;
 
-public sealed record PostMessageRequest([property: Text(20000, Multiline = true)] string? Body, [property: Text(40)] string? Status);
+public sealed record PostMessageRequest([property: Text(20000, Multiline = true)] string? Body, [property: Text(40), OneOf(TicketStatuses.Open, TicketStatuses.WaitingOnCustomer, TicketStatuses.Resolved)] string? Status);
 
 public sealed record NoteRequest([property: Text(20000, Multiline = true)] string? Body);
 

@@ -12,9 +12,9 @@ namespace LicenceOps.Support.Features.Tickets;
 
 /// <summary>Absent fields are left as they are; assignedAgent "" unassigns.</summary>
 public sealed record UpdateTicketRequest(
-    [property: Text(40)] string? Status,
-    [property: Text(40)] string? Priority,
-    [property: Text(40)] string? Category,
+    [property: Text(40), OneOf(TicketStatuses.New, TicketStatuses.Open, TicketStatuses.WaitingOnCustomer, TicketStatuses.Resolved, TicketStatuses.Closed)] string? Status,
+    [property: Text(40), OneOf(TicketPriorities.Low, TicketPriorities.Normal, TicketPriorities.High, TicketPriorities.Urgent)] string? Priority,
+    [property: Text(40), OneOf(TicketCategories.AccessOrActivation, TicketCategories.SeatRequest, TicketCategories.BillingQuestion, TicketCategories.HowTo, TicketCategories.Other)] string? Category,
     [property: Text(320)] string? AssignedAgent,
     IReadOnlyList<string>? Tags,
     Guid? TenantId,
