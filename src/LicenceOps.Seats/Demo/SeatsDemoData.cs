@@ -91,8 +91,8 @@ internal static class SeatsDemoData
             new(email, "member", status, lastActiveDaysAgo is { } d ? today.AddDays(-d) : null, null, name, today.AddDays(-120));
         await MemberSnapshot.ReplaceAsync(uow, DemoData.AcmeTenantId, acmeChatGpt,
         [
-            // Emma has not opened ChatGPT for six weeks: once staff confirm her invitation (the manual task), the next run
-            // activates her seat and flags it inactive, the demo's seat to reclaim.
+            // Emma has not opened ChatGPT for six weeks: her seat is the demo's inactive seat to reclaim (reconciliation
+            // activates it from this list, then finds no activity within the tenant's 30-day policy).
             Member($"emma.leroy@{DemoData.AcmeDomain}", VendorMemberStatuses.Active, 41, "Emma Leroy"),
             Member($"marc.dupont@{DemoData.AcmeDomain}", VendorMemberStatuses.Active, 5, "Marc Dupont"),
             Member("lucas.petit.perso@gmail.com", VendorMemberStatuses.Active, 1, "Lucas Petit"),
