@@ -358,6 +358,17 @@ public sealed class PortalTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "inactive seat" }).First).ToContainTextAsync("resolved");
 
+        // The seat itself is released (Emma's, the demo's idle ChatGPT seat).
+        await page.GotoAsync($"/portal/t/{PortalWorld.Acme}/seats?ShowReleased=true");
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "emma.leroy@acme-conseil.fr" }).Filter(new() { HasText = "ChatGPT" }).First)
+            .ToContainTextAsync("released");
+
+        // Renewals across companies, with the quantity real use recommends.
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Renewals" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Renewals across companies", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Acme Conseil SAS" }).First).ToBeVisibleAsync();
+        await CheckPageAsync(page, "staff-renewals");
+
         // The client sees what is at stake and dismisses an unknown member with a reason.
         var (clientContext, client) = await OpenAsync();
         await using var __ = clientContext;

@@ -124,6 +124,6 @@ public sealed record MonthSavingDto(string Month, decimal SavedEur);
 public sealed record SavingsLedgerDto(string From, string To, IReadOnlyList<MonthSavingDto> Months, decimal TotalSavedEur);
 
 public sealed record RenewalDto(
-    Guid SubscriptionId, string VendorName, string PlanName, DateOnly RenewalDate, int DaysUntilRenewal, string Stage, int CommittedQuantity,
+    Guid SubscriptionId, Guid TenantId, string VendorName, string PlanName, DateOnly RenewalDate, int DaysUntilRenewal, string Stage, int CommittedQuantity,
     int? ActiveSeats, int RecommendedQuantity, string RecommendationBasis, int QuantityDifference, decimal? AnnualDifferenceEur,
     bool PastRenewalWithoutDecision);

@@ -230,6 +230,10 @@ public sealed class Texts
         ["ticketpriority.high"] = ("high", "haute"),
         ["ticketpriority.urgent"] = ("urgent", "urgente"),
 
+        ["nav.renewals"] = ("Renewals", "Renouvellements"),
+        ["staffrenewals.title"] = ("Renewals across companies", "Renouvellements de tous les clients"),
+        ["staffrenewals.lead"] = ("Every subscription's renewal, soonest first, with the quantity real use recommends and what it changes per year.", "Le renouvellement de chaque abonnement, le plus proche d'abord, avec la quantité que l'usage réel recommande et l'écart annuel."),
+        ["tenants.findings"] = ("Open findings", "Constats ouverts"),
         ["nav.usage"] = ("Usage", "Utilisation"),
         ["usage.title"] = ("Usage and renewals", "Utilisation et renouvellements"),
         ["usage.lead"] = ("How {0} uses the AI tools it pays for, {1} to {2}: adoption, cost per active user, what reclaiming would save, and the renewals coming up.", "Comment {0} utilise les outils d'IA payés, de {1} à {2} : adoption, coût par utilisateur actif, économies possibles et renouvellements à venir."),

@@ -4,14 +4,14 @@ using LicenceOps.Portal.Paging;
 namespace LicenceOps.Portal.Pages.Staff;
 
 /// <summary>
-/// Every client company with its health: overdue invoices (Billing), transfers needing attention or running,
-/// open manual tasks and pending seat requests (Seats). Health is read only for the tenants on the current page.
+/// Every client company with its health: overdue invoices (Billing), open findings with their monthly euros,
+/// transfers needing attention or running, open manual tasks and pending seat requests (Seats). Health is read only for the tenants on the current page.
 /// </summary>
 public sealed class TenantsModel : PortalPageModel
 {
     public sealed record TenantHealth(
         TenantDto Tenant, int OverdueInvoices, decimal OverdueAmount, int TransfersNeedingAttention, int TransfersRunning,
-        int OpenTasks, int PendingRequests)
+        int OpenTasks, int PendingRequests, int OpenFindings, decimal FindingsMonthlyEur)
     {
         public bool Healthy => OverdueInvoices == 0 && TransfersNeedingAttention == 0;
     }
@@ -32,10 +32,12 @@ public sealed class TenantsModel : PortalPageModel
             var transfers = await Api.ListAsync<TransferDto>(ApiModule.Seats, $"api/tenants/{tenant.Id}/transfers", ct);
             var tasks = await Api.ListAsync<ManualTaskDto>(ApiModule.Seats, $"api/tenants/{tenant.Id}/manual-tasks?status=open", ct);
             var requests = await Api.ListAsync<SeatRequestDto>(ApiModule.Seats, $"api/tenants/{tenant.Id}/seat-requests?status=pending", ct);
+            var findings = await Api.ListAsync<FindingDto>(ApiModule.Seats, $"api/tenants/{tenant.Id}/findings?status=open", ct);
             var overdue = invoices.Where(i => i.IsOverdue(today)).ToList();
             return new TenantHealth(
                 tenant, overdue.Count, overdue.Sum(i => i.TotalInclVat),
-                transfers.Count(t => t.NeedsAttention), transfers.Count(t => t.Status == "running"), tasks.Count, requests.Count);
+                transfers.Count(t => t.NeedsAttention), transfers.Count(t => t.Status == "running"), tasks.Count, requests.Count,
+                findings.Count, findings.Sum(f => f.MonthlyEffectEur));
         });
     }
 }
