@@ -26,6 +26,9 @@ public sealed class PortalTests
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Acme Conseil SAS", Level = 1 })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Cost per month (excl. VAT)" })).ToBeVisibleAsync();
         await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Seats assigned and free per product" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Adoption per month" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Active and inactive seats per month" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Savings" })).ToBeVisibleAsync();
         await CheckPageAsync(page, "client-dashboard");
 
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Invoices" }).ClickAsync();

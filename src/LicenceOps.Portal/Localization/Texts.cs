@@ -230,6 +230,9 @@ public sealed class Texts
         ["ticketpriority.high"] = ("high", "haute"),
         ["ticketpriority.urgent"] = ("urgent", "urgente"),
 
+        ["dashboard.savings"] = ("Savings", "Économies"),
+        ["dashboard.savings.text"] = ("Reclaiming the seats nobody uses would save {0} per month; acted-on recommendations have saved {1} so far.", "Récupérer les licences inutilisées économiserait {0} par mois ; les recommandations suivies ont déjà économisé {1}."),
+        ["dashboard.savings.link"] = ("See usage and renewals", "Voir l'utilisation et les renouvellements"),
         ["nav.renewals"] = ("Renewals", "Renouvellements"),
         ["staffrenewals.title"] = ("Renewals across companies", "Renouvellements de tous les clients"),
         ["staffrenewals.lead"] = ("Every subscription's renewal, soonest first, with the quantity real use recommends and what it changes per year.", "Le renouvellement de chaque abonnement, le plus proche d'abord, avec la quantité que l'usage réel recommande et l'écart annuel."),

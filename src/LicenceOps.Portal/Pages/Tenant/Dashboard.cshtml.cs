@@ -4,8 +4,8 @@ using LicenceOps.Portal.Charts;
 namespace LicenceOps.Portal.Pages.Tenant;
 
 /// <summary>
-/// A company at a glance from what the modules hold today: invoiced cost per month (Billing) and seats assigned
-/// versus free per product (Seats). Usage, adoption and savings charts join when the usage reports and findings exist.
+/// A company at a glance from what the modules hold today: invoiced cost per month (Billing), seats assigned versus
+/// free per product, adoption and active versus inactive seats per month, possible and achieved savings (Seats).
 /// </summary>
 public sealed class DashboardModel : TenantPageModel
 {
@@ -30,6 +30,13 @@ public sealed class DashboardModel : TenantPageModel
 
     public SubscriptionDto? NextRenewal { get; private set; }
 
+    public UsageCharts? Usage { get; private set; }
+
+    /// <summary>What reclaiming the seats nobody uses would save per month, from the latest month of the usage report.</summary>
+    public decimal PossibleSavingPerMonth { get; private set; }
+
+    public decimal SavedSoFar { get; private set; }
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         await LoadTenantAsync(ct);
@@ -51,6 +58,12 @@ public sealed class DashboardModel : TenantPageModel
         AmountDue = open.Sum(i => i.TotalInclVat);
         OverdueInvoices = open.Count(i => i.IsOverdue(today));
         CostPerMonth = CostByMonth(invoices);
+
+        var language = System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "fr" ? "fr" : "en";
+        var report = await Api.GetAsync<UsageReportDto>(ApiModule.Seats, $"api/tenants/{TenantId}/reports/usage?lang={language}", ct);
+        Usage = report.Months.Count == 0 ? null : UsageCharts.Of(report);
+        PossibleSavingPerMonth = report.Months.Count == 0 ? 0m : report.Months[^1].Totals.MonthlySavingEur;
+        SavedSoFar = (await Api.GetAsync<SavingsLedgerDto>(ApiModule.Seats, $"api/tenants/{TenantId}/reports/savings", ct)).TotalSavedEur;
     }
 
     /// <summary>Net invoiced amount excluding VAT per billing period: invoices minus credit notes, drafts left out.</summary>

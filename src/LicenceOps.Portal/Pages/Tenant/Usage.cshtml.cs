@@ -20,16 +20,12 @@ public sealed class UsageModel : TenantPageModel
 
     public MonthUsageDto? Latest => Report.Months.Count == 0 ? null : Report.Months[^1];
 
-    public IReadOnlyList<ColumnPoint> AdoptionPerMonth => Report.Months
-        .Select(m => new ColumnPoint(Fmt.ShortMonth(m.Month), (m.Totals.AdoptionRate ?? 0m) * 100m, Percent(m.Totals.AdoptionRate))).ToList();
-
-    public IReadOnlyList<SplitBar> ActivePerMonth => Report.Months
-        .Select(m => new SplitBar(Fmt.Month(m.Month), m.Totals.Active, m.Totals.Inactive)).ToList();
+    public UsageCharts Charts => UsageCharts.Of(Report);
 
     public IReadOnlyList<ColumnPoint> SavedPerMonth => Savings.Months
         .Select(m => new ColumnPoint(Fmt.ShortMonth(m.Month), m.SavedEur, Fmt.Money(m.SavedEur))).ToList();
 
-    public static string Percent(decimal? rate) => rate is { } r ? r.ToString("P0", CultureInfo.CurrentCulture) : "—";
+    public static string Percent(decimal? rate) => UsageCharts.Percent(rate);
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -52,4 +48,14 @@ public sealed class UsageModel : TenantPageModel
     }
 
     private static string Language => CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "fr" ? "fr" : "en";
+}
+
+/// <summary>The two usage charts (adoption, active versus inactive seats per month), shown on the dashboard and the usage page.</summary>
+public sealed record UsageCharts(IReadOnlyList<ColumnPoint> AdoptionPerMonth, IReadOnlyList<SplitBar> ActivePerMonth)
+{
+    public static UsageCharts Of(UsageReportDto report) => new(
+        report.Months.Select(m => new ColumnPoint(Fmt.ShortMonth(m.Month), (m.Totals.AdoptionRate ?? 0m) * 100m, Percent(m.Totals.AdoptionRate))).ToList(),
+        report.Months.Select(m => new SplitBar(Fmt.Month(m.Month), m.Totals.Active, m.Totals.Inactive)).ToList());
+
+    public static string Percent(decimal? rate) => rate is { } r ? r.ToString("P0", CultureInfo.CurrentCulture) : "—";
 }
