@@ -4,6 +4,7 @@ using LicenceOps.Platform.Modules;
 using LicenceOps.Platform.Security;
 using LicenceOps.Seats.Consumers;
 using LicenceOps.Seats.Demo;
+using LicenceOps.Seats.Domain.Reconciliation;
 using LicenceOps.Seats.Domain.Transfers;
 using LicenceOps.Seats.Features.Catalogue;
 using LicenceOps.Seats.Features.Findings;
@@ -48,7 +49,9 @@ public sealed class SeatsModule : IModule
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<SeatsOptions>(configuration.GetSection(Name));
+        services.AddOptions<SeatsOptions>().Bind(configuration.GetSection(Name))
+            .Validate(o => ReconciliationCron.IsExpressible(o.Reconciliation.IntervalMinutes), $"Seats:Reconciliation:IntervalMinutes: {ReconciliationCron.Explanation}")
+            .ValidateOnStart();
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SeatsOptions>>().Value;
@@ -64,7 +67,9 @@ public sealed class SeatsModule : IModule
         services.AddScoped<TransferSweeperJob>();
         services.AddScoped<RenewalFindingsJob>();
         services.AddScoped<ReconciliationRunner>();
-        services.AddScoped<ReconciliationJob>();
+        services.AddScoped<ReconciliationScheduler>();
+        services.AddScoped<VendorAccountReconciliationJob>();
+        services.AddScoped<UsageRetentionJob>();
         services.AddSingleton<TransferKicker>();
         services.AddHostedService(sp => sp.GetRequiredService<TransferKicker>());
     }
@@ -181,6 +186,8 @@ public sealed class SeatsModule : IModule
         ImportMemberExport.Map(tenant);
         TakeOverEstate.Map(tenant);
         ReconcileVendorAccount.Map(tenant);
+        ChangeReconciliationSchedule.Map(tenant);
+        DeleteVendorAccount.Map(tenant);
 
         ReadFindings.Map(api, tenant);
         ChangeFinding.Map(tenant);
@@ -199,9 +206,14 @@ public sealed class SeatsModule : IModule
     public void ScheduleJobs(IRecurringJobManager jobs)
     {
         jobs.AddOrUpdate<TransferSweeperJob>(TransferSweeperJob.Name, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
-        jobs.AddOrUpdate<ReconciliationJob>(ReconciliationJob.Name, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
+        // The sweeper of ADR 0020 gave way to one job per vendor account (ADR 0027); a SQL Server job store still holds it.
+        jobs.RemoveIfExists("seats:reconciliation");
+        jobs.AddOrUpdate<UsageRetentionJob>(UsageRetentionJob.Name, j => j.RunAsync(CancellationToken.None), "41 2 * * *");
         jobs.AddOrUpdate<RenewalFindingsJob>(RenewalFindingsJob.Name, j => j.RunAsync(CancellationToken.None), "17 * * * *");
     }
+
+    public async Task SynchroniseJobsAsync(IServiceProvider services, CancellationToken ct) =>
+        await services.GetRequiredService<ReconciliationScheduler>().SynchroniseAllAsync(ct);
 
     public Task SeedDemoDataAsync(IServiceProvider services, CancellationToken ct) => SeatsDemoData.SeedAsync(services, ct);
 }
