@@ -11,6 +11,7 @@ using LicenceOps.Seats.Features.Findings;
 using LicenceOps.Seats.Features.SettingsWatch;
 using LicenceOps.Seats.Reconciliation;
 using LicenceOps.Seats.Features.ManualTasks;
+using LicenceOps.Seats.Features.PurchasedQuantities;
 using LicenceOps.Seats.Features.Renewals;
 using LicenceOps.Seats.Features.Reports;
 using LicenceOps.Seats.Features.SeatRequests;
@@ -188,6 +189,7 @@ public sealed class SeatsModule : IModule
         ReconcileVendorAccount.Map(tenant);
         ChangeReconciliationSchedule.Map(tenant);
         DeleteVendorAccount.Map(tenant);
+        PurchasedQuantityEndpoints.Map(tenant);
 
         ReadFindings.Map(api, tenant);
         ChangeFinding.Map(tenant);
