@@ -79,6 +79,7 @@ public sealed class ListPagingTests
         new("/api/tenants/{tenantId:guid}/findings", t => t.FindingsAsync(acrossTenants: false)),
         new("/api/tenants/{tenantId:guid}/vendor-accounts/{accountId:guid}/reconciliation-runs", t => t.ReconciliationRunsAsync()),
         new("/api/setting-baselines", t => t.SettingBaselinesAsync()),
+        new("/api/tenants/{tenantId:guid}/vendor-accounts/{accountId:guid}/purchased-quantities", t => t.PurchasedQuantitiesAsync()),
         new("/api/renewals", t => t.RenewalsAsync(everyTenant: true)),
         new("/api/tenants/{tenantId:guid}/renewals", t => t.RenewalsAsync(everyTenant: false)),
         new("/api/billing/runs/", t => t.InvoiceRunsAsync()),
@@ -331,6 +332,26 @@ public sealed class ListPagingTests
         // Newest first: a later position is an earlier start.
         return new Seeded($"/api/tenants/{tenantId}/vendor-accounts/{accountId}/reconciliation-runs", p => SyntheticRows.InsertAsync(db, "reconciliation_runs",
             new Dictionary<string, object?> { ["tenant_id"] = tenantId, ["vendor_account_id"] = accountId, ["started_at"] = Instant(1 - p) }), "runId");
+    }
+
+    private async Task<Seeded> PurchasedQuantitiesAsync()
+    {
+        var tenantId = Guid.NewGuid();
+        var accountId = Guid.NewGuid();
+        var db = factory.Service<ModuleDatabase<SeatsModule>>();
+        await SyntheticRows.InsertAsync(db, "vendor_accounts", new Dictionary<string, object?>
+        {
+            ["id"] = accountId, ["tenant_id"] = tenantId, ["settings"] = "{}", ["connector"] = "csv",
+        });
+        // Latest observation first: a later position is an earlier day (and an earlier recording on the same day).
+        return new Seeded($"/api/tenants/{tenantId}/vendor-accounts/{accountId}/purchased-quantities", p =>
+        {
+            var at = Instant(1 - p);
+            return SyntheticRows.InsertAsync(db, "purchased_quantity_observations", new Dictionary<string, object?>
+            {
+                ["tenant_id"] = tenantId, ["vendor_account_id"] = accountId, ["observed_on"] = DateOnly.FromDateTime(at.UtcDateTime), ["recorded_at"] = at,
+            });
+        });
     }
 
     private Task<Seeded> SettingBaselinesAsync()
