@@ -188,7 +188,7 @@ internal sealed partial class TakeOverJobs(ModuleDatabase<SeatsModule> database,
                 UPDATE take_over_job_rows SET status = 'done', outcome = @outcome, seat_id = @seatId, error = @error
                 WHERE job_id = @jobId AND row_no = @rowNo AND status = 'pending'
                 """,
-                new { jobId = job.Id, row.RowNo, outcome, seatId, error });
+                new { jobId = job.Id, rowNo = row.RowNo, outcome, seatId, error });
         }
         await uow.ExecuteAsync("UPDATE take_over_jobs SET rows_done = rows_done + @rows, seats_created = seats_created + @created WHERE id = @jobId",
             new { jobId = job.Id, rows = chunk.Count, created });
