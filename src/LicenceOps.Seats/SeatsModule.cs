@@ -49,6 +49,10 @@ public sealed class SeatsModule : IModule
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<SeatsOptions>(configuration.GetSection(Name));
+        services.AddOptions<SeatsOptions>()
+            .Validate(o => o.TakeOverLeaseSeconds is >= 2 and <= 3600 && o.TakeOverChunkRows is >= 1 and <= 5000,
+                "Seats: TakeOverLeaseSeconds must be 2..3600 and TakeOverChunkRows 1..5000.")
+            .ValidateOnStart();
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SeatsOptions>>().Value;
@@ -67,6 +71,9 @@ public sealed class SeatsModule : IModule
         services.AddScoped<ReconciliationJob>();
         services.AddSingleton<TransferKicker>();
         services.AddHostedService(sp => sp.GetRequiredService<TransferKicker>());
+        services.AddSingleton<TakeOverJobs>();
+        services.AddSingleton<TakeOverWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<TakeOverWorker>());
     }
 
     private void AddVendorConnectors(IServiceCollection services, IConfiguration configuration)
@@ -180,6 +187,7 @@ public sealed class SeatsModule : IModule
         ConnectSubscription.Map(tenant);
         ImportMemberExport.Map(tenant);
         TakeOverEstate.Map(tenant);
+        ReadTakeOverJobs.Map(tenant);
         ReconcileVendorAccount.Map(tenant);
 
         ReadFindings.Map(api, tenant);
