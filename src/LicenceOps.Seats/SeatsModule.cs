@@ -120,7 +120,7 @@ public sealed class SeatsModule : IModule
         api.MapPost("/catalogue/plans", SavePlan.CreateAsync).RequireAuthorization(Policies.Staff)
             .WithSummary("Add a plan to the catalogue (staff).");
         api.MapPut("/catalogue/plans/{code}", SavePlan.UpdateAsync).RequireAuthorization(Policies.Staff)
-            .WithSummary("Correct a plan's name or list terms (staff); subscriptions on it are re-announced to Billing.");
+            .WithSummary("Correct a plan's name or list terms (staff; send the ETag read in If-Match: a stale edit is a 409); subscriptions on it are re-announced to Billing.");
 
         var tenant = api.MapGroup("/tenants/{tenantId:guid}");
 
