@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LicenceOps.Contracts.Seats;
 using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
@@ -32,6 +33,7 @@ public sealed class ReconciliationRunner(
     /// <summary>Null when the tenant has no such vendor account.</summary>
     public async Task<ReconciliationRunResult?> RunAsync(Guid tenantId, Guid accountId, string trigger, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         var row = await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
             new { accountId, tenantId }, ct);
         if (row is null)
@@ -44,8 +46,10 @@ public sealed class ReconciliationRunner(
             INSERT INTO reconciliation_runs (id, tenant_id, vendor_account_id, trigger_kind, state, started_at)
             VALUES (@runId, @tenantId, @accountId, @trigger, 'running', @now)
             """, new { runId, tenantId, accountId, trigger, now = uow.Now }), ct);
+        var lap = ReconciliationMetrics.Lap("start", started);
 
         var (reading, failure) = await ReadVendorAsync(row, tenantId, ct);
+        lap = ReconciliationMetrics.Lap("read_vendor", lap);
         if (reading is null)
         {
             logger.LogWarning("Reconciliation of vendor account {AccountId} ({Connector}) failed: {Reason}", accountId, row.Connector, failure);
@@ -59,9 +63,16 @@ public sealed class ReconciliationRunner(
         }
         else
         {
-            await db.WriteAsync(uow => ApplyAsync(uow, row, runId, reading), ct);
+            var applied = await db.WriteAsync(async uow =>
+            {
+                var t = ReconciliationMetrics.Lap("wait_write", lap);
+                return await ApplyAsync(uow, row, runId, reading, t);
+            }, ct);
+            lap = ReconciliationMetrics.Lap("commit", applied);
         }
-        return await db.QuerySingleOrDefaultAsync<ReconciliationRunResult>(RunSelectSql + " WHERE id = @runId", new { runId }, ct);
+        var result = await db.QuerySingleOrDefaultAsync<ReconciliationRunResult>(RunSelectSql + " WHERE id = @runId", new { runId }, ct);
+        ReconciliationMetrics.Lap("result", lap);
+        return result;
     }
 
     /// <summary>What the vendor said, complete: the member list and, when the connector can read it, the purchased quantity.</summary>
@@ -111,7 +122,7 @@ public sealed class ReconciliationRunner(
         }
     }
 
-    private async Task ApplyAsync(UnitOfWork uow, VendorAccountRow account, Guid runId, VendorReadingSet reading)
+    private async Task<long> ApplyAsync(UnitOfWork uow, VendorAccountRow account, Guid runId, VendorReadingSet reading, long lap)
     {
         var tenantId = account.TenantId;
         var accountId = account.Id;
@@ -157,6 +168,7 @@ public sealed class ReconciliationRunner(
                 """, new { tenantId, subscriptionIds });
         }
         var policy = await LoadPolicyAsync(uow, tenantId, defaults);
+        lap = ReconciliationMetrics.Lap("load", lap);
 
         var input = new ReconciliationInput(accountId, account.VendorCode, account.DisplayName, reading.Quantity, reading.Members,
             subscriptions.Select(s => new PlanSubscription(s.Id, s.ProductName, s.CommittedQuantity,
@@ -167,11 +179,13 @@ public sealed class ReconciliationRunner(
             otherTools.Select(o => new OtherToolUse(o.PersonId, o.SubscriptionId, o.VendorCode, o.ProductName, o.LastActiveOn)).ToList(),
             policy, today);
         var plan = ReconciliationPlanner.Plan(input);
+        lap = ReconciliationMetrics.Lap("plan", lap);
 
         var settingFindings = await PlanSettingsAsync(uow, account, subscriptionIds.Length > 0 ? subscriptionIds[0] : null, today);
         var evaluated = plan.EvaluatedKinds.Concat(FindingKinds.FromSettings).ToList();
         var counts = await FindingStore.ApplyAsync(uow, tenantId, accountId, account.VendorCode, account.DisplayName, runId,
             [.. plan.Findings, .. settingFindings], evaluated);
+        lap = ReconciliationMetrics.Lap("findings", lap);
 
         var activated = 0;
         var kicks = new List<Guid>();
@@ -195,14 +209,17 @@ public sealed class ReconciliationRunner(
             }
         }
         uow.OnCommitted(() => kicker.Kick(kicks));
+        lap = ReconciliationMetrics.Lap("activations", lap);
 
         await WriteUsageAsync(uow, tenantId, accountId, today, plan.Usage);
+        lap = ReconciliationMetrics.Lap("usage", lap);
 
         if (reading.ConnectorName != "csv")
         {
             // The CSV connector reads vendor_members itself; for API connectors this keeps the latest reading for staff.
             await MemberSnapshot.ReplaceAsync(uow, tenantId, accountId, reading.Members.Members, reading.ConnectorName);
         }
+        lap = ReconciliationMetrics.Lap("members", lap);
 
         await uow.ExecuteAsync(
             """
@@ -218,6 +235,7 @@ public sealed class ReconciliationRunner(
         await uow.AuditAsync("reconciliation_run", runId, "succeeded",
             new { accountId, members = reading.Members.Members.Count, counts.Opened, counts.Updated, counts.Closed, activated, notes = reading.Members.Notes },
             tenantId);
+        return ReconciliationMetrics.Lap("finish", lap);
     }
 
     /// <summary>
