@@ -259,7 +259,27 @@ public sealed class ReconciliationRunner(
                 new { tenantId, today, ids = chunk });
         }
         var fresh = usage.Where(u => !stored.TryGetValue(u.SeatId, out var r) || !r.Same(u)).ToList();
-        // One command executed per row (Dapper reuses it, so SQLite reuses the prepared statement).
+        if (fresh.Count == 0)
+        {
+            return;
+        }
+        if (uow.Dialect == SqlDialect.Sqlite)
+        {
+            var rows = new JsonRows();
+            foreach (var u in fresh)
+            {
+                rows.Row().Add(u.SeatId).Add(u.SubscriptionId).Add(u.PersonId).Add(u.LastActiveOn).Add(u.Active).Add(u.ActivityReported);
+            }
+            await uow.ExecuteAsync(
+                """
+                INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
+                    activity_reported, recorded_at)
+                SELECT value ->> 0, @today, @tenantId, value ->> 1, value ->> 2, @accountId, value ->> 3, value ->> 4, value ->> 5, @now
+                FROM json_each(@rows)
+                """, new { rows = rows.ToJson(), today, tenantId, accountId, now = uow.Now });
+            return;
+        }
+        // SQL Server: one command executed per row (Dapper reuses it).
         await uow.ExecuteAsync(
             """
             INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
