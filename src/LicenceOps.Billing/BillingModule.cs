@@ -41,6 +41,7 @@ public sealed class BillingModule : IModule
         services.AddSingleton<EcbDailyRatesFetcher>();
         services.AddSingleton<InvoiceStore>();
         services.AddSingleton<InvoiceDocuments>();
+        services.AddSingleton<DocumentFiles>();
         services.AddSingleton<InvoiceRunner>();
         services.AddSingleton<InvoiceRuns>();
         services.AddSingleton<InvoiceRunWorker>();

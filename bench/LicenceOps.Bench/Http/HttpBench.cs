@@ -108,6 +108,7 @@ internal static class HttpBench
             var peopleUri = $"api/tenants/{tenantId}/people";
             var pdfUri = $"api/tenants/{invoiceTenantId}/invoices/{invoiceId}/pdf";
             await PrintSizesAsync(client, peopleUri, pdfUri);
+            await OutboxLag.WaitForQuietAsync(dataDirectory, TimeSpan.FromSeconds(120));
             // Memory first, while the host has served nothing big yet: idle, then after repeated whole-list reads.
             var memoryGrowth = await MemoryAfterLargeReadsAsync(client, host, peopleUri, $"api/tenants/{tenantId}/people/export", largeReads);
 
@@ -128,11 +129,12 @@ internal static class HttpBench
                 (PdfScenario, connections, _ => new HttpRequestMessage(HttpMethod.Get, pdfUri), null),
             };
 
-            // Warm-up: JIT, connection pools, SQLite page cache.
+            // Warm-up: JIT, connection pools, SQLite page cache; then let the warm-up writes' messages be consumed.
             foreach (var s in scenarios)
             {
                 await LoadGenerator.RunAsync(s.Name, client, s.Connections, TimeSpan.FromSeconds(1), 5000, s.Request, s.Accept);
             }
+            await OutboxLag.WaitForQuietAsync(dataDirectory, TimeSpan.FromSeconds(120));
 
             var results = scenarios.Select(_ => new List<LoadResult>()).ToArray();
             for (var round = 1; round <= rounds; round++)
@@ -148,6 +150,7 @@ internal static class HttpBench
                     {
                         // Waits for the scenario's messages to be dispatched, so their dispatch counts in the writes' CPU.
                         result = result with { OutboxLag = await OutboxLag.MeasureAsync(dataDirectory, started, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(60)) };
+                        await OutboxLag.WaitForQuietAsync(dataDirectory, TimeSpan.FromSeconds(60));
                     }
                     result = result with { HostCpu = host.CpuTime() - cpuBefore };
                     results[i].Add(result);

@@ -52,6 +52,41 @@ internal static class OutboxLag
         }
     }
 
+    /// <summary>
+    /// Waits until no module database of the host has an undispatched outbox row, so that consumers still working
+    /// through the seed's events do not share the CPU with the scenario being measured.
+    /// </summary>
+    public static async Task WaitForQuietAsync(string dataDirectory, TimeSpan timeout)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            long pending = 0;
+            foreach (var file in Directory.GetFiles(dataDirectory, "*.db"))
+            {
+                await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+                {
+                    DataSource = file, Mode = SqliteOpenMode.ReadOnly, Pooling = false,
+                }.ToString());
+                await connection.OpenAsync();
+                if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sqlite_master WHERE name = 'outbox_messages'") == 1)
+                {
+                    pending += await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox_messages WHERE dispatched_at IS NULL");
+                }
+            }
+            if (pending == 0)
+            {
+                return;
+            }
+            if (waited.Elapsed > timeout)
+            {
+                Console.WriteLine($"  (still {pending} undispatched outbox messages after {timeout.TotalSeconds:0} s; measuring anyway)");
+                return;
+            }
+            await Task.Delay(250);
+        }
+    }
+
     // The host stores instants as fixed-width UTC text, so text comparison is time comparison.
     private static string Text(DateTimeOffset value) =>
         value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
