@@ -51,6 +51,8 @@ public sealed class SeatsModule : IModule
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SeatsOptions>().Bind(configuration.GetSection(Name))
+            .Validate(o => o.TakeOverLeaseSeconds is >= 2 and <= 3600 && o.TakeOverChunkRows is >= 1 and <= 5000,
+                "Seats: TakeOverLeaseSeconds must be 2..3600 and TakeOverChunkRows 1..5000.")
             .Validate(o => ReconciliationCron.IsExpressible(o.Reconciliation.IntervalMinutes), $"Seats:Reconciliation:IntervalMinutes: {ReconciliationCron.Explanation}")
             .ValidateOnStart();
         services.AddSingleton(sp =>
@@ -73,6 +75,9 @@ public sealed class SeatsModule : IModule
         services.AddScoped<UsageRetentionJob>();
         services.AddSingleton<TransferKicker>();
         services.AddHostedService(sp => sp.GetRequiredService<TransferKicker>());
+        services.AddSingleton<TakeOverJobs>();
+        services.AddSingleton<TakeOverWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<TakeOverWorker>());
     }
 
     private void AddVendorConnectors(IServiceCollection services, IConfiguration configuration)
@@ -119,7 +124,7 @@ public sealed class SeatsModule : IModule
         api.MapPost("/catalogue/plans", SavePlan.CreateAsync).RequireAuthorization(Policies.Staff)
             .WithSummary("Add a plan to the catalogue (staff).");
         api.MapPut("/catalogue/plans/{code}", SavePlan.UpdateAsync).RequireAuthorization(Policies.Staff)
-            .WithSummary("Correct a plan's name or list terms (staff); subscriptions on it are re-announced to Billing.");
+            .WithSummary("Correct a plan's name or list terms (staff; send the ETag read in If-Match: a stale edit is a 409); subscriptions on it are re-announced to Billing.");
 
         var tenant = api.MapGroup("/tenants/{tenantId:guid}");
 
@@ -186,6 +191,7 @@ public sealed class SeatsModule : IModule
         ConnectSubscription.Map(tenant);
         ImportMemberExport.Map(tenant);
         TakeOverEstate.Map(tenant);
+        ReadTakeOverJobs.Map(tenant);
         ReconcileVendorAccount.Map(tenant);
         ChangeReconciliationSchedule.Map(tenant);
         DeleteVendorAccount.Map(tenant);

@@ -23,6 +23,12 @@ public sealed class SeatsOptions
 
     /// <summary>Reconciliation schedule, default policies and usage retention (section "Seats:Reconciliation").</summary>
     public ReconciliationOptions Reconciliation { get; set; } = new();
+
+    /// <summary>Lease of an estate take-over job's executor, in seconds (real time): a dead executor's job resumes after it.</summary>
+    public int TakeOverLeaseSeconds { get; set; } = 30;
+
+    /// <summary>Members seated per transaction by a take-over job (each chunk is committed whole, with its events and audit).</summary>
+    public int TakeOverChunkRows { get; set; } = 200;
 }
 
 /// <summary>Configuration section "Seats:Reconciliation".</summary>

@@ -1,5 +1,6 @@
 using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
+using LicenceOps.Seats.Domain;
 using LicenceOps.Seats.Features.VendorAccounts;
 using LicenceOps.Seats.Shared;
 using LicenceOps.Seats.Vendors;
@@ -32,7 +33,8 @@ internal static class SeatsDemoData
             }
             var termStart = new DateOnly(2026, 1, 1);
             await SubscriptionAsync(uow, AcmeChatGptId, DemoData.AcmeTenantId, "chatgpt-business-annual", "acme-conseil-chatgpt", 20, termStart, 27.50m, "require_staff_approval");
-            await SubscriptionAsync(uow, AcmeClaudePremiumId, DemoData.AcmeTenantId, "claude-team-premium", "acme-conseil-claude", 5, termStart, null, "allow");
+            // Claude Team premium is a monthly plan: Acme commits to 2 seats and pays for every seat in use above them.
+            await SubscriptionAsync(uow, AcmeClaudePremiumId, DemoData.AcmeTenantId, "claude-team-premium", "acme-conseil-claude", 2, termStart, null, "allow");
             await SubscriptionAsync(uow, AcmeCopilotId, DemoData.AcmeTenantId, "m365-copilot-annual", "acme-conseil.onmicrosoft.com", 10, termStart, 32.00m, "require_staff_approval");
             await SubscriptionAsync(uow, NordwindCopilotId, DemoData.NordwindTenantId, "m365-copilot-annual", "nordwind-logistik.onmicrosoft.com", 15, termStart, null, "require_staff_approval");
             await SubscriptionAsync(uow, NordwindGeminiId, DemoData.NordwindTenantId, "gemini-business-annual", "nordwind-logistik.de", 10, termStart, 21.00m, "allow");
@@ -42,6 +44,8 @@ internal static class SeatsDemoData
             var acmeChatGpt = await VendorAccountAsync(uow, DemoData.AcmeTenantId, "openai", "Acme ChatGPT workspace (member export)", AcmeChatGptId);
             var nordwindGemini = await VendorAccountAsync(uow, DemoData.NordwindTenantId, "google", "Nordwind Workspace (member export)", NordwindGeminiId);
             await MemberExportsAsync(uow, acmeChatGpt, nordwindGemini);
+
+            await BackdatedClaudeSeatsAsync(uow, termStart);
 
             await TemplateAsync(uow, DemoData.AcmeTenantId, DemoData.AcmeMarketingId, AcmeChatGptId);
             await TemplateAsync(uow, DemoData.AcmeTenantId, DemoData.AcmeEngineeringId, AcmeClaudePremiumId);
@@ -64,6 +68,37 @@ internal static class SeatsDemoData
         var created = (await SubscriptionLedger.FindAsync(uow, tenantId, id))!;
         await SubscriptionLedger.RecordAsync(uow, created, SubscriptionChangeKinds.Created, 0, null, termStart, "demo data");
     }
+
+    /// <summary>
+    /// Acme's Claude seats have a past, so the months Billing's demo history invoices come from seat-days like any
+    /// real month: Sophie since the term start, Hugo since February until mid-September, Chloé since mid-August. August
+    /// and September therefore bill 2, then 3, then 2 seats pro rata. Dates follow the first start's month (never
+    /// before the term start), and every seat is written through the ledger: seat, history, SeatAssigned/SeatReleased
+    /// with its own date, audit. These are seats staff gave by hand, so no department template releases them; Chloé's
+    /// is released by her offboarding when she leaves.
+    /// </summary>
+    private static async Task BackdatedClaudeSeatsAsync(UnitOfWork uow, DateOnly termStart)
+    {
+        var month = ParisCalendar.DateOf(uow.Now);
+        month = new DateOnly(month.Year, month.Month, 1);
+        DateOnly Past(int monthsBack, int day) => Max(month.AddMonths(-monthsBack).AddDays(day - 1), termStart);
+        var claude = (await SubscriptionLedger.FindAsync(uow, DemoData.AcmeTenantId, AcmeClaudePremiumId))!;
+
+        async Task<Guid> SeatAsync(Guid personId, DateOnly since)
+        {
+            // Claimed without the increase rule: seats above the commitment are what the demo bills by the day.
+            await uow.ExecuteAsync("UPDATE subscriptions SET occupied_seats = occupied_seats + 1 WHERE id = @id", new { id = claude.Id });
+            return await SeatLedger.InsertTakenOverAsync(uow, claude, personId, SeatStatus.Active, since, "demo data: seat in use since " + since.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        await SeatAsync(DemoData.AcmeSophieId, termStart);
+        var hugo = await SeatAsync(DemoData.AcmeHugoId, Past(9, 9));
+        await SeatAsync(DemoData.AcmeChloeId, Past(3, 18));
+        var hugoSeat = (await SeatLedger.FindAsync(uow, DemoData.AcmeTenantId, hugo))!;
+        await SeatLedger.ReleaseAsync(uow, hugoSeat, Past(2, 15), "demo data: moved to Copilot only", applyCommitmentRule: false);
+    }
+
+    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
 
     private static async Task<Guid> VendorAccountAsync(UnitOfWork uow, Guid tenantId, string vendorCode, string name, Guid subscriptionId)
     {
