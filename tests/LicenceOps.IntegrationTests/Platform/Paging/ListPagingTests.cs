@@ -334,7 +334,8 @@ public sealed class ListPagingTests
             }));
     }
 
-    private async Task<Seeded> ReconciliationRunsAsync()
+    /// <summary>A vendor account of a new tenant, for the lists that hang below one.</summary>
+    private async Task<(Guid TenantId, Guid AccountId, ModuleDatabase<SeatsModule> Db)> SyntheticVendorAccountAsync()
     {
         var tenantId = Guid.NewGuid();
         var accountId = Guid.NewGuid();
@@ -343,6 +344,12 @@ public sealed class ListPagingTests
         {
             ["id"] = accountId, ["tenant_id"] = tenantId, ["settings"] = "{}", ["connector"] = "csv",
         });
+        return (tenantId, accountId, db);
+    }
+
+    private async Task<Seeded> ReconciliationRunsAsync()
+    {
+        var (tenantId, accountId, db) = await SyntheticVendorAccountAsync();
         // Newest first: a later position is an earlier start.
         return new Seeded($"/api/tenants/{tenantId}/vendor-accounts/{accountId}/reconciliation-runs", p => SyntheticRows.InsertAsync(db, "reconciliation_runs",
             new Dictionary<string, object?> { ["tenant_id"] = tenantId, ["vendor_account_id"] = accountId, ["started_at"] = Instant(1 - p) }), "runId");
@@ -350,13 +357,7 @@ public sealed class ListPagingTests
 
     private async Task<Seeded> PurchasedQuantitiesAsync()
     {
-        var tenantId = Guid.NewGuid();
-        var accountId = Guid.NewGuid();
-        var db = factory.Service<ModuleDatabase<SeatsModule>>();
-        await SyntheticRows.InsertAsync(db, "vendor_accounts", new Dictionary<string, object?>
-        {
-            ["id"] = accountId, ["tenant_id"] = tenantId, ["settings"] = "{}", ["connector"] = "csv",
-        });
+        var (tenantId, accountId, db) = await SyntheticVendorAccountAsync();
         // Latest observation first: a later position is an earlier day (and an earlier recording on the same day).
         return new Seeded($"/api/tenants/{tenantId}/vendor-accounts/{accountId}/purchased-quantities", p =>
         {
