@@ -190,6 +190,35 @@ public sealed class StaleWriteTests
     }
 }
 
+/// <summary>The collections job's guard: a payment recorded between its read of the due invoices and its overdue mark.</summary>
+public sealed class StaleCollectionsTests
+{
+    [Test]
+    public async Task An_invoice_paid_between_the_read_and_the_overdue_mark_stays_paid()
+    {
+        using var factory = new LicenceOpsFactory(LicenceOps.IntegrationTests.Billing.BillingWorld.Settings());
+        var world = new LicenceOps.IntegrationTests.Billing.BillingWorld(factory);
+        var tenant = await world.TenantAsync("Paie Juste SAS", "FR", null, "987654321");
+        await world.SubscriptionAsync(tenant, "OpenAI", "ChatGPT Team", 2, 2, new DateOnly(2026, 9, 1), 25m, "USD", false, 27.50m);
+        using var staff = await factory.StaffClientAsync(LicenceOps.Platform.Security.Roles.StaffBilling);
+        await LicenceOps.IntegrationTests.Billing.BillingWorld.RunAsync(staff, "2026-10", issue: true);
+        var invoice = (await LicenceOps.IntegrationTests.Billing.BillingWorld.InvoiceOfAsync(staff, tenant, "2026-10")).GetProperty("id").GetGuid();
+        factory.Clock.Advance(TimeSpan.FromDays(31)); // past the due date
+        var audits = await world.CountAsync("SELECT COUNT(*) FROM audit_log WHERE entity_id = @invoice AND action = 'overdue'", new { invoice });
+
+        LicenceOps.Billing.Jobs.CollectionsResult result;
+        using (StaleWrite.Arm(world.Database, "UPDATE invoices SET status = 'overdue'",
+                   "UPDATE invoices SET status = 'paid' WHERE id = @invoice", new { invoice }))
+        {
+            result = await factory.Service<LicenceOps.Billing.Jobs.CollectionsJob>().RunAsync(CancellationToken.None);
+        }
+
+        Assert.That(result.MarkedOverdue, Is.Zero);
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM invoices WHERE id = @invoice AND status = 'paid'", new { invoice }), Is.EqualTo(1));
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM audit_log WHERE entity_id = @invoice AND action = 'overdue'", new { invoice }), Is.EqualTo(audits));
+    }
+}
+
 /// <summary>Plays another writer between a handler's read and its guarded UPDATE (see <see cref="ModuleDatabase.BeforeStatement"/>).</summary>
 internal static class StaleWrite
 {
