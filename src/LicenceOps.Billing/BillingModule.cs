@@ -42,6 +42,7 @@ public sealed class BillingModule : IModule
         services.AddHostedService<RateAgeReport>();
         services.AddSingleton<InvoiceStore>();
         services.AddSingleton<InvoiceDocuments>();
+        services.AddSingleton<DocumentFiles>();
         services.AddSingleton<InvoiceRunner>();
         services.AddSingleton<InvoiceRuns>();
         services.AddSingleton<InvoiceRunWorker>();

@@ -115,9 +115,10 @@ internal static class SeatsDemoData
 
     /// <summary>
     /// The member exports staff imported from the two CSV-connected workspaces, stored as the import endpoint stores them,
-    /// and two settings staff checked. The reconciliation job (every 5 minutes) compares them with the demo seats once the
-    /// demo people have arrived, so a fresh install shows real findings: a shadow user and a personal-account activation at
-    /// each tenant, member counts that differ, an inactive ChatGPT seat, a drifted ChatGPT setting and unverified settings.
+    /// two settings and a purchased quantity staff checked. Each account's reconciliation job (first run two minutes after
+    /// the first start, then hourly) compares them with the demo seats once the demo people have arrived, so a fresh install
+    /// shows real findings: a shadow user and a personal-account activation at each tenant, member counts that differ, an
+    /// inactive ChatGPT seat, a drifted ChatGPT setting, unverified settings, a purchased quantity above the billed one.
     /// </summary>
     private static async Task MemberExportsAsync(UnitOfWork uow, Guid acmeChatGpt, Guid nordwindGemini)
     {
@@ -140,6 +141,16 @@ internal static class SeatsDemoData
         ], "csv");
         await ObservationAsync(uow, DemoData.AcmeTenantId, acmeChatGpt, "training_on_company_data", "on", today.AddDays(-6));
         await ObservationAsync(uow, DemoData.AcmeTenantId, acmeChatGpt, "workspace_discovery", "off", today.AddDays(-45));
+
+        // ChatGPT's admin API does not report the purchased quantity: staff copied it from last month's OpenAI invoice.
+        // 22 seats bought against the 20 Acme is billed for: the demo's quantity_mismatch (2 × 27.50 EUR a month). Nordwind's
+        // Gemini quantity was never recorded: its purchased-quantity-unverified finding.
+        await uow.ExecuteAsync(
+            """
+            INSERT INTO purchased_quantity_observations (id, tenant_id, vendor_account_id, quantity, observed_on, source, reference, recorded_by, recorded_at)
+            VALUES (@id, @tenantId, @acmeChatGpt, 22, @observedOn, 'invoice', 'OpenAI invoice of last month', 'demo data', @now)
+            """,
+            new { id = Guid.NewGuid(), tenantId = DemoData.AcmeTenantId, acmeChatGpt, observedOn = today.AddDays(-12), now = uow.Now });
     }
 
     private static Task ObservationAsync(UnitOfWork uow, Guid tenantId, Guid accountId, string key, string value, DateOnly observedOn) =>
