@@ -82,6 +82,13 @@ public class ModuleDatabase
         return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct));
     }
 
+    /// <summary>
+    /// Test seam for the races SQLite cannot stage: when set, it runs before each statement a unit of work executes,
+    /// inside that transaction, so a test can play another writer that commits between a handler's read and its
+    /// conditional UPDATE (what read-committed SQL Server allows for real; SQLite serialises writers). Null in the product.
+    /// </summary>
+    public Func<UnitOfWork, string, Task>? BeforeStatement { get; set; }
+
     public async Task<T> WriteAsync<T>(Func<UnitOfWork, Task<T>> work, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
@@ -89,7 +96,7 @@ public class ModuleDatabase
         await using var transaction = Dialect == SqlDialect.Sqlite
             ? ((SqliteConnection)connection).BeginTransaction(deferred: false)
             : await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-        var unit = new UnitOfWork(connection, transaction, Dialect, time.GetUtcNow(), CurrentActor());
+        var unit = new UnitOfWork(connection, transaction, Dialect, time.GetUtcNow(), CurrentActor(), BeforeStatement);
         var result = await work(unit);
         await transaction.CommitAsync(ct);
         if (unit.PublishedCount > 0)

@@ -11,8 +11,13 @@ namespace LicenceOps.Platform.Data;
 /// </summary>
 public sealed class UnitOfWork
 {
-    internal UnitOfWork(DbConnection connection, DbTransaction transaction, SqlDialect dialect, DateTimeOffset now, Actor actor)
+    private readonly Func<UnitOfWork, string, Task>? beforeStatement;
+
+    internal UnitOfWork(
+        DbConnection connection, DbTransaction transaction, SqlDialect dialect, DateTimeOffset now, Actor actor,
+        Func<UnitOfWork, string, Task>? beforeStatement = null)
     {
+        this.beforeStatement = beforeStatement;
         Connection = connection;
         Transaction = transaction;
         Dialect = dialect;
@@ -49,8 +54,15 @@ public sealed class UnitOfWork
         }
     }
 
-    public Task<int> ExecuteAsync(string sql, object? param = null) =>
-        Connection.ExecuteAsync(sql, param, Transaction);
+    public async Task<int> ExecuteAsync(string sql, object? param = null)
+    {
+        if (beforeStatement is { } interleave)
+        {
+            await interleave(this, sql);
+        }
+
+        return await Connection.ExecuteAsync(sql, param, Transaction);
+    }
 
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null) =>
         (await Connection.QueryAsync<T>(sql, param, Transaction)).AsList();
