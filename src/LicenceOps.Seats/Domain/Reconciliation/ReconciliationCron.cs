@@ -36,7 +36,12 @@ public static class ReconciliationCron
         var minute = spread % 60;
         var hours = minutes / 60;
         var hour = spread / 60 % (uint)hours;
-        return hours == 24 ? $"{minute} {hour} * * *" : $"{minute} {hour}-23/{hours} * * *";
+        return hours switch
+        {
+            1 => $"{minute} * * * *",
+            24 => $"{minute} {hour} * * *",
+            _ => $"{minute} {hour}-23/{hours} * * *",
+        };
     }
 
     /// <summary>A stable number from the account id (the same on every host and after every restart).</summary>

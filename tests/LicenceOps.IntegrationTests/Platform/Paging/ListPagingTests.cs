@@ -79,6 +79,7 @@ public sealed class ListPagingTests
         new("/api/tenants/{tenantId:guid}/findings", t => t.FindingsAsync(acrossTenants: false)),
         new("/api/tenants/{tenantId:guid}/vendor-accounts/{accountId:guid}/reconciliation-runs", t => t.ReconciliationRunsAsync()),
         new("/api/setting-baselines", t => t.SettingBaselinesAsync()),
+        new("/api/tenants/{tenantId:guid}/vendor-accounts/{accountId:guid}/purchased-quantities", t => t.PurchasedQuantitiesAsync()),
         new("/api/renewals", t => t.RenewalsAsync(everyTenant: true)),
         new("/api/tenants/{tenantId:guid}/renewals", t => t.RenewalsAsync(everyTenant: false)),
         new("/api/billing/runs/", t => t.InvoiceRunsAsync()),
@@ -333,7 +334,8 @@ public sealed class ListPagingTests
             }));
     }
 
-    private async Task<Seeded> ReconciliationRunsAsync()
+    /// <summary>A vendor account of a new tenant, for the lists that hang below one.</summary>
+    private async Task<(Guid TenantId, Guid AccountId, ModuleDatabase<SeatsModule> Db)> SyntheticVendorAccountAsync()
     {
         var tenantId = Guid.NewGuid();
         var accountId = Guid.NewGuid();
@@ -342,9 +344,29 @@ public sealed class ListPagingTests
         {
             ["id"] = accountId, ["tenant_id"] = tenantId, ["settings"] = "{}", ["connector"] = "csv",
         });
+        return (tenantId, accountId, db);
+    }
+
+    private async Task<Seeded> ReconciliationRunsAsync()
+    {
+        var (tenantId, accountId, db) = await SyntheticVendorAccountAsync();
         // Newest first: a later position is an earlier start.
         return new Seeded($"/api/tenants/{tenantId}/vendor-accounts/{accountId}/reconciliation-runs", p => SyntheticRows.InsertAsync(db, "reconciliation_runs",
             new Dictionary<string, object?> { ["tenant_id"] = tenantId, ["vendor_account_id"] = accountId, ["started_at"] = Instant(1 - p) }), "runId");
+    }
+
+    private async Task<Seeded> PurchasedQuantitiesAsync()
+    {
+        var (tenantId, accountId, db) = await SyntheticVendorAccountAsync();
+        // Latest observation first: a later position is an earlier day (and an earlier recording on the same day).
+        return new Seeded($"/api/tenants/{tenantId}/vendor-accounts/{accountId}/purchased-quantities", p =>
+        {
+            var at = Instant(1 - p);
+            return SyntheticRows.InsertAsync(db, "purchased_quantity_observations", new Dictionary<string, object?>
+            {
+                ["tenant_id"] = tenantId, ["vendor_account_id"] = accountId, ["observed_on"] = DateOnly.FromDateTime(at.UtcDateTime), ["recorded_at"] = at,
+            });
+        });
     }
 
     private Task<Seeded> SettingBaselinesAsync()
