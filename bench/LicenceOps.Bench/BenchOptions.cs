@@ -3,7 +3,7 @@ using System.Globalization;
 namespace LicenceOps.Bench;
 
 /// <summary>Command line of the invoicing benchmark.</summary>
-internal sealed record BenchOptions(int Tenants, int SubscriptionsPerTenant, int Parallelism, string Period, bool Keep)
+internal sealed record BenchOptions(int Tenants, int SubscriptionsPerTenant, int Parallelism, string Period, bool Keep, IReadOnlyList<int>? Scale = null)
 {
     public const string Usage = """
         LicenceOps invoicing benchmark (the HTTP benchmark is the "http" verb: run it with "http --help"): seeds tenants into a temporary embedded data directory (SQLite),
@@ -20,6 +20,8 @@ internal sealed record BenchOptions(int Tenants, int SubscriptionsPerTenant, int
                               the run itself drafts and numbers serially and renders on every core meanwhile
           --period YYYY-MM    billed month (default 2026-10)
           --keep              keep the data directory (and sample PDFs) instead of deleting it
+          --scale N,N,...     run once per tenant count (e.g. 100,1000,10000) after a small warm-up run, then print
+                              the per-invoice cost of each and the goals (flat cost, ≥ 90 % of the floor, memory)
           --help              this text
         """;
 
@@ -35,6 +37,7 @@ internal sealed record BenchOptions(int Tenants, int SubscriptionsPerTenant, int
                 case "--parallel": options = options with { Parallelism = PositiveInt(args, ++i) }; break;
                 case "--period": options = options with { Period = Value(args, ++i) }; break;
                 case "--keep": options = options with { Keep = true }; break;
+                case "--scale": options = options with { Scale = Sizes(args, ++i) }; break;
                 case "--help" or "-h": return null;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
@@ -44,6 +47,11 @@ internal sealed record BenchOptions(int Tenants, int SubscriptionsPerTenant, int
 
     private static string Value(string[] args, int i) =>
         i < args.Length ? args[i] : throw new ArgumentException($"Option {args[i - 1]} needs a value.");
+
+    private static List<int> Sizes(string[] args, int i) =>
+        Value(args, i).Split(',').Select(text => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"Option --scale needs positive whole numbers separated by commas, not '{args[i]}'.")).ToList();
 
     private static int PositiveInt(string[] args, int i) =>
         int.TryParse(Value(args, i), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0

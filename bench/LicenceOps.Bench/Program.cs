@@ -44,87 +44,130 @@ if (options is null || !BillingPeriod.TryParse(options.Period, out var parsedPer
 }
 var period = parsedPeriod.Value;
 
-var dataDirectory = Path.Combine(Path.GetTempPath(), "licenceops-bench", Guid.NewGuid().ToString("N"));
-Directory.CreateDirectory(dataDirectory);
-Console.WriteLine($"LicenceOps invoicing benchmark — {options.Tenants} tenants × {options.SubscriptionsPerTenant} subscriptions, period {period}, data {dataDirectory}");
-
-var app = LicenceOpsApplication.Create([], [new IdentityModule(), new BillingModule()], builder =>
+if (options.Scale is { } scale)
 {
-    builder.WebHost.UseUrls("http://127.0.0.1:0");
-    builder.Configuration["Storage:DataDirectory"] = dataDirectory;
-    builder.Configuration["Jobs:RunServer"] = "false";
-    builder.Configuration["Logging:LogLevel:Default"] = "Warning";
-    builder.Configuration["Billing:AutoIssueMonthlyRun"] = "true";
-});
-try
-{
-    await app.StartAsync();
-    var services = app.Services;
-    var db = services.GetRequiredService<ModuleDatabase<BillingModule>>();
-    var clock = Stopwatch.StartNew();
-    await BenchSeed.SeedAsync(db, period, options.Tenants, options.SubscriptionsPerTenant, DateTimeOffset.UtcNow);
-    Console.WriteLine($"seeded read models in {clock.Elapsed.TotalSeconds:0.00} s");
-
-    var memory = new MemoryWatch();
-    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-    var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
-
-    clock.Restart();
-    var run = await services.GetRequiredService<InvoiceRunner>().RunAsync(period, issue: true, CancellationToken.None);
-    var runSeconds = clock.Elapsed.TotalSeconds;
-    memory.Sample();
-    foreach (var failure in run.Failures.Take(5))
+    // Flatness: the same bench at each tenant count in one process, after a small warm-up run so the first size
+    // does not carry the JIT; per-invoice cost should not grow with the number of tenants.
+    Console.WriteLine($"warm-up run ({Math.Min(50, scale[0])} tenants, not reported):");
+    await RunOnceAsync(options with { Tenants = Math.Min(50, scale[0]) }, period);
+    var results = new List<InvoiceBenchResult>();
+    foreach (var tenants in scale)
     {
-        Console.WriteLine($"  run failure for tenant {failure.TenantId}: {failure.Reason}");
+        Console.WriteLine();
+        results.Add(await RunOnceAsync(options with { Tenants = tenants }, period));
     }
-
-    var store = services.GetRequiredService<InvoiceStore>();
-    var renderer = services.GetRequiredService<IDocumentRenderer>();
-    long pdfBytes = 0;
-    var pages = 0;
-    clock.Restart();
-    await Parallel.ForEachAsync(run.InvoiceIds, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, async (invoiceId, ct) =>
+    Console.WriteLine();
+    Console.WriteLine("scaling (per-invoice cost of the run end to end; host CPU = process user + system time during the run):");
+    Console.WriteLine("  tenants   invoices   run s   ms/invoice   CPU ms/invoice   run ÷ floor   peak managed heap   process peak working set");
+    foreach (var r in results)
     {
-        var invoice = (await db.QuerySingleOrDefaultAsync<InvoiceRow>(
-            $"SELECT {InvoiceRow.Columns} FROM invoices WHERE id = @invoiceId", new { invoiceId }, ct))!;
-        var document = InvoiceDocumentMapper.Map(invoice, await store.LinesAsync(invoiceId, ct), await store.RatesAsync(invoiceId, ct), null);
-        var pdf = renderer.RenderInvoicePdf(document);
-        Interlocked.Add(ref pdfBytes, pdf.Length);
-        Interlocked.Add(ref pages, CountPages(pdf));
-        if (options.Keep && invoice.Number is { } number && Interlocked.Increment(ref savedSamples) <= 3)
-        {
-            await File.WriteAllBytesAsync(Path.Combine(dataDirectory, number + ".pdf"), pdf, ct);
-        }
-        memory.SampleEvery(50);
-    });
-    var renderSeconds = clock.Elapsed.TotalSeconds;
-    memory.Sample();
-
-    var invoices = run.InvoiceIds.Count;
-    var culture = CultureInfo.InvariantCulture;
-    Console.WriteLine(string.Create(culture, $"""
-
-        invoice run end to end (draft + issue + PDF stored, rendering on {Environment.ProcessorCount} cores): {invoices} invoices ({run.Issued} issued, {run.Failures.Count} failures) in {runSeconds:0.00} s = {invoices / runSeconds:0.0} invoices/s
-        rendering floor (PDF only, {options.Parallelism} thread(s)): {invoices} PDFs, {pages} pages, {pdfBytes / 1024.0 / 1024.0:0.0} MiB in {renderSeconds:0.00} s = {invoices / renderSeconds:0.0} invoices/s
-        run ÷ rendering floor:        {(invoices / runSeconds) / (invoices / renderSeconds):P0}
-        peak working set:             {Environment.WorkingSet / 1048576.0:0} MiB now, {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MiB peak (process)
-        managed heap:                 {memory.PeakManagedBytes / 1048576.0:0} MiB peak sampled, {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1048576.0:0} MiB allocated
-        GC collections gen0/1/2:      {GC.CollectionCount(0) - gcBefore.Item1}/{GC.CollectionCount(1) - gcBefore.Item2}/{GC.CollectionCount(2) - gcBefore.Item3}
-        """));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {r.Tenants,7}   {r.Invoices,8}   {r.RunSeconds,5:0.0}   {r.RunSeconds * 1000 / r.Invoices,10:0.00}   {r.RunCpuSeconds * 1000 / r.Invoices,14:0.00}   {r.RunOverFloor,11:P0}   {r.PeakManagedMiB,13:0} MiB   {r.PeakWorkingSetMiB,20:0} MiB"));
+    }
+    var perInvoice = results.Select(r => r.RunSeconds / r.Invoices).ToList();
+    var cpuPerInvoice = results.Select(r => r.RunCpuSeconds / r.Invoices).ToList();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"  per-invoice time, largest ÷ smallest size: {perInvoice[^1] / perInvoice[0]:0.00}×; per-invoice CPU: {cpuPerInvoice[^1] / cpuPerInvoice[0]:0.00}× (flat = about 1)"));
+    Console.WriteLine();
+    Console.WriteLine("goals (issue 16):");
+    Goals.Print($"invoice run ≥ 90 % of the PDF-rendering floor on both cores: {string.Join(", ", results.Select(r => $"{r.RunOverFloor:P0} at {r.Tenants}"))}",
+        results.All(r => r.RunOverFloor >= 0.9));
+    Goals.Print($"flat per-invoice cost from {scale[0]} to {scale[^1]} tenants: CPU per invoice {cpuPerInvoice[^1] / cpuPerInvoice[0]:0.00}× (within 1.25×)",
+        cpuPerInvoice[^1] / cpuPerInvoice[0] <= 1.25);
+    Goals.Print($"peak memory < 300 MB: {results.Max(r => r.PeakWorkingSetMiB) * 1.048576:0} MB (process peak working set)", results.Max(r => r.PeakWorkingSetMiB) * 1.048576 < 300);
     return 0;
 }
-finally
+
+await RunOnceAsync(options, period);
+return 0;
+
+static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, BillingPeriod period)
 {
-    await app.StopAsync();
-    await app.DisposeAsync();
-    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-    if (options.Keep)
+    var dataDirectory = Path.Combine(Path.GetTempPath(), "licenceops-bench", Guid.NewGuid().ToString("N"));
+    Directory.CreateDirectory(dataDirectory);
+    Console.WriteLine($"LicenceOps invoicing benchmark — {options.Tenants} tenants × {options.SubscriptionsPerTenant} subscriptions, period {period}, data {dataDirectory}");
+
+    var app = LicenceOpsApplication.Create([], [new IdentityModule(), new BillingModule()], builder =>
     {
-        Console.WriteLine($"data kept in {dataDirectory}");
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration["Storage:DataDirectory"] = dataDirectory;
+        builder.Configuration["Jobs:RunServer"] = "false";
+        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        builder.Configuration["Billing:AutoIssueMonthlyRun"] = "true";
+    });
+    try
+    {
+        await app.StartAsync();
+        var services = app.Services;
+        var db = services.GetRequiredService<ModuleDatabase<BillingModule>>();
+        var clock = Stopwatch.StartNew();
+        await BenchSeed.SeedAsync(db, period, options.Tenants, options.SubscriptionsPerTenant, DateTimeOffset.UtcNow);
+        Console.WriteLine($"seeded read models in {clock.Elapsed.TotalSeconds:0.00} s");
+
+        var memory = new MemoryWatch();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        clock.Restart();
+        var run = await services.GetRequiredService<InvoiceRunner>().RunAsync(period, issue: true, CancellationToken.None);
+        var runSeconds = clock.Elapsed.TotalSeconds;
+        var runCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        memory.Sample();
+        foreach (var failure in run.Failures.Take(5))
+        {
+            Console.WriteLine($"  run failure for tenant {failure.TenantId}: {failure.Reason}");
+        }
+
+        var store = services.GetRequiredService<InvoiceStore>();
+        var renderer = services.GetRequiredService<IDocumentRenderer>();
+        long pdfBytes = 0;
+        var pages = 0;
+        clock.Restart();
+        await Parallel.ForEachAsync(run.InvoiceIds, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, async (invoiceId, ct) =>
+        {
+            var invoice = (await db.QuerySingleOrDefaultAsync<InvoiceRow>(
+                $"SELECT {InvoiceRow.Columns} FROM invoices WHERE id = @invoiceId", new { invoiceId }, ct))!;
+            var document = InvoiceDocumentMapper.Map(invoice, await store.LinesAsync(invoiceId, ct), await store.RatesAsync(invoiceId, ct), null);
+            var pdf = renderer.RenderInvoicePdf(document);
+            Interlocked.Add(ref pdfBytes, pdf.Length);
+            Interlocked.Add(ref pages, CountPages(pdf));
+            if (options.Keep && invoice.Number is { } number && Interlocked.Increment(ref savedSamples) <= 3)
+            {
+                await File.WriteAllBytesAsync(Path.Combine(dataDirectory, number + ".pdf"), pdf, ct);
+            }
+            memory.SampleEvery(50);
+        });
+        var renderSeconds = clock.Elapsed.TotalSeconds;
+        memory.Sample();
+
+        var invoices = run.InvoiceIds.Count;
+        var culture = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(culture, $"""
+
+            invoice run end to end (draft + issue + PDF stored, rendering on {Environment.ProcessorCount} cores): {invoices} invoices ({run.Issued} issued, {run.Failures.Count} failures) in {runSeconds:0.00} s = {invoices / runSeconds:0.0} invoices/s, {runSeconds * 1000 / invoices:0.00} ms and {runCpuSeconds * 1000 / invoices:0.00} ms of CPU per invoice
+            rendering floor (PDF only, {options.Parallelism} thread(s)): {invoices} PDFs, {pages} pages, {pdfBytes / 1024.0 / 1024.0:0.0} MiB in {renderSeconds:0.00} s = {invoices / renderSeconds:0.0} invoices/s
+            run ÷ rendering floor:        {(invoices / runSeconds) / (invoices / renderSeconds):P0}
+            peak working set:             {Environment.WorkingSet / 1048576.0:0} MiB now, {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MiB peak (process)
+            managed heap:                 {memory.PeakManagedBytes / 1048576.0:0} MiB peak sampled, {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1048576.0:0} MiB allocated
+            GC collections gen0/1/2:      {GC.CollectionCount(0) - gcBefore.Item1}/{GC.CollectionCount(1) - gcBefore.Item2}/{GC.CollectionCount(2) - gcBefore.Item3}
+            """));
+        return new InvoiceBenchResult(options.Tenants, invoices, runSeconds, runCpuSeconds, (invoices / runSeconds) / (invoices / renderSeconds),
+            memory.PeakManagedBytes / 1048576.0, Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0);
     }
-    else
+    finally
     {
-        Directory.Delete(dataDirectory, recursive: true);
+        await app.StopAsync();
+        await app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (options.Keep)
+        {
+            Console.WriteLine($"data kept in {dataDirectory}");
+        }
+        else
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
     }
 }
 
@@ -142,6 +185,10 @@ static int CountPages(byte[] pdf)
     }
     return count;
 }
+
+/// <summary>One invoice bench run: what the scaling table prints.</summary>
+internal sealed record InvoiceBenchResult(
+    int Tenants, int Invoices, double RunSeconds, double RunCpuSeconds, double RunOverFloor, double PeakManagedMiB, double PeakWorkingSetMiB);
 
 internal static partial class Program
 {

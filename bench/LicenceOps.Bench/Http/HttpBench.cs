@@ -48,9 +48,6 @@ internal static class HttpBench
 
     private sealed record MedianResult(double RequestsPerSecond, double Ratio, double P50Ms, double P99Ms, double MaxMs, double CpuUs, double CpuRatio, long Failures);
 
-    private static void Goal(string text, bool met) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(met ? "met    " : "NOT MET")}  {text}"));
-
     public static async Task<int> RunAsync(string[] args)
     {
         var people = 5000;
@@ -190,12 +187,12 @@ internal static class HttpBench
             var pdf = medians[PdfScenario];
             Console.WriteLine();
             Console.WriteLine("goals (issue 16):");
-            Goal($"paged list ≥ 50 % of trivial: {list.Ratio:P0} (host CPU: {list.CpuRatio:P0})", list.Ratio >= 0.5);
-            Goal($"paged list p99 < 20 ms: {list.P99Ms:0.0} ms", list.P99Ms < 20);
-            Goal($"person write p99 < 100 ms at {writeConnections} connections: {write.P99Ms:0.0} ms", write.P99Ms < 100);
-            Goal($"outbox lag p99 < 1 s under the write load: {lagP99:0} ms", lagP99 < 1000 && lags.All(l => l.Undispatched == 0));
-            Goal($"PDF download ≥ 30 % of trivial: {pdf.Ratio:P0} (host CPU: {pdf.CpuRatio:P0})", pdf.Ratio >= 0.3);
-            Goal($"host memory after {largeReads} whole-list reads within 50 MB of idle: {memoryGrowth / 1e6:+0;-0} MB", memoryGrowth <= 50_000_000);
+            Goals.Print($"paged list ≥ 50 % of trivial: {list.Ratio:P0} (host CPU: {list.CpuRatio:P0})", list.Ratio >= 0.5);
+            Goals.Print($"paged list p99 < 20 ms: {list.P99Ms:0.0} ms", list.P99Ms < 20);
+            Goals.Print($"person write p99 < 100 ms at {writeConnections} connections: {write.P99Ms:0.0} ms", write.P99Ms < 100);
+            Goals.Print($"outbox lag p99 < 1 s under the write load: {lagP99:0} ms", lagP99 < 1000 && lags.All(l => l.Undispatched == 0));
+            Goals.Print($"PDF download ≥ 30 % of trivial: {pdf.Ratio:P0} (host CPU: {pdf.CpuRatio:P0})", pdf.Ratio >= 0.3);
+            Goals.Print($"host memory after {largeReads} whole-list reads within 50 MB of idle: {memoryGrowth / 1e6:+0;-0} MB", memoryGrowth <= 50_000_000);
             return 0;
         }
         finally

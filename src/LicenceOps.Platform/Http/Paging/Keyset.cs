@@ -65,7 +65,10 @@ public sealed class Keyset<TRow>
         }
         bound.Add("page_take", page.Limit + 1);
 
-        var rows = await db.QueryAsync<TRow>(db.Dialect.Top($"{query} WHERE ({where}) AND ({after}) ORDER BY {OrderBy}", "@page_take"), bound, ct);
+        // One connection for the page and its count: opening a pooled SQLite connection still runs its pragmas.
+        await using var connection = await db.OpenAsync(ct);
+        var rows = (await connection.QueryAsync<TRow>(new CommandDefinition(
+            db.Dialect.Top($"{query} WHERE ({where}) AND ({after}) ORDER BY {OrderBy}", "@page_take"), bound, cancellationToken: ct))).AsList();
         long? total = null;
         if (page.Cursor is null)
         {
@@ -75,7 +78,8 @@ public sealed class Keyset<TRow>
             var limited = db.Dialect == SqlDialect.SqlServer
                 ? $"SELECT TOP (@page_count_cap) 1 AS counted_row {from} WHERE ({where})"
                 : $"SELECT 1 AS counted_row {from} WHERE ({where}) LIMIT @page_count_cap";
-            var counted = await db.QuerySingleOrDefaultAsync<long>($"SELECT COUNT(*) FROM ({limited}) counted", counting, ct);
+            var counted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                $"SELECT COUNT(*) FROM ({limited}) counted", counting, cancellationToken: ct));
             total = counted <= MaxCountedTotal ? counted : null;
         }
 
