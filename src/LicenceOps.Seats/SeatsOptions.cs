@@ -39,4 +39,7 @@ public sealed class ReconciliationOptions
 
     /// <summary>Days of seat_usage_days kept for reports.</summary>
     public int UsageRetentionDays { get; set; } = 400;
+
+    /// <summary>Vendor accounts the scheduled job reads at once (HTTP calls outside any transaction; one writer applies them).</summary>
+    public int ParallelReads { get; set; } = 4;
 }

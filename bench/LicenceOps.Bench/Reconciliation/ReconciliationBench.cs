@@ -78,15 +78,16 @@ internal static class ReconciliationBench
             // Warm-up on more tenants, outside the timings: both passes of the reading and the writing path, repeated until the
             // tiered JIT has promoted the hot methods (otherwise the background JIT takes a core away from the first pass).
             var warmUps = await SeedAsync(db, services.GetRequiredService<VendorCredentials>(), vendorAddress, WarmUpTenants, seats, firstTenant: tenants);
-            for (var round = 0; round < 2; round++)
+            for (var round = 0; round < 4; round++)
             {
-                await Parallel.ForEachAsync(warmUps, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (account, ct) =>
+                using var scope = services.CreateScope();
+                var runner = scope.ServiceProvider.GetRequiredService<ReconciliationRunner>();
+                foreach (var account in warmUps)
                 {
-                    using var scope = services.CreateScope();
-                    var runner = scope.ServiceProvider.GetRequiredService<ReconciliationRunner>();
-                    await runner.ReadVendorAsync(account, account.TenantId, ct);
-                    await runner.RunAsync(account.TenantId, account.Id, RunTriggers.Manual, ct);
-                });
+                    await runner.ReadVendorAsync(account, account.TenantId, CancellationToken.None);
+                }
+                await runner.RunManyAsync(warmUps, RunTriggers.Schedule, parallel, CancellationToken.None);
+                await runner.RunAsync(warmUps[round].TenantId, warmUps[round].Id, RunTriggers.Manual, CancellationToken.None);
             }
             await JitSettledAsync();
             using var phases = new PhaseWatch();
@@ -125,16 +126,20 @@ internal static class ReconciliationBench
                 clock.Restart();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var failed = 0;
-                await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (account, ct) =>
+                // The scheduled job's path: one pipeline over the due accounts (vendors read `parallel` at a time, one writer).
+                using (var scope = services.CreateScope())
                 {
-                    using var scope = services.CreateScope();
-                    var run = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>().RunAsync(account.TenantId, account.Id, RunTriggers.Manual, ct);
-                    if (run?.State != RunStates.Succeeded && Interlocked.Increment(ref failed) <= 3)
+                    var results = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>()
+                        .RunManyAsync(accounts, RunTriggers.Schedule, parallel, CancellationToken.None);
+                    foreach (var run in results.Where(r => r.State != RunStates.Succeeded))
                     {
-                        Console.WriteLine($"  run failed: {run?.FailureReason}");
+                        if (++failed <= 3)
+                        {
+                            Console.WriteLine($"  run failed: {run.FailureReason}");
+                        }
                     }
-                    memory.SampleEvery(25);
-                });
+                }
+                memory.Sample();
                 var seconds = clock.Elapsed.TotalSeconds;
                 runs.Add((pass, seconds));
                 cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
@@ -170,7 +175,7 @@ internal static class ReconciliationBench
     }
 
     /// <summary>Tenants reconciled before the measurements, to warm the JIT up; not counted.</summary>
-    private const int WarmUpTenants = 40;
+    private const int WarmUpTenants = 100;
 
     /// <summary>The machine's load average (1 and 5 minutes), printed with every figure: the machine may be shared.</summary>
     private static string Load()
@@ -186,14 +191,14 @@ internal static class ReconciliationBench
         }
     }
 
-    /// <summary>Waits (at most 20 s) until no method has been compiled for half a second: the tiered JIT's promotions are done.</summary>
+    /// <summary>Waits (at most 20 s) until no method has been compiled for a second: the tiered JIT's promotions are done.</summary>
     private static async Task JitSettledAsync()
     {
         var deadline = Stopwatch.StartNew();
         var last = System.Runtime.JitInfo.GetCompiledMethodCount();
         while (deadline.Elapsed < TimeSpan.FromSeconds(20))
         {
-            await Task.Delay(500);
+            await Task.Delay(1000);
             var now = System.Runtime.JitInfo.GetCompiledMethodCount();
             if (now == last)
             {

@@ -2,6 +2,7 @@ using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Jobs;
 using LicenceOps.Seats.Domain.Reconciliation;
 using LicenceOps.Seats.Reconciliation;
+using LicenceOps.Seats.Vendors.Accounts;
 using Microsoft.Extensions.Options;
 
 namespace LicenceOps.Seats.Jobs;
@@ -21,26 +22,17 @@ internal sealed class ReconciliationJob(ModuleDatabase<SeatsModule> db, Reconcil
         using var actor = JobActor.Begin(Name);
         var settings = options.Value.Reconciliation;
         var now = clock.GetUtcNow();
-        var due = await db.QueryAsync<DueAccount>(
-            """
-            SELECT a.id AS Id, a.tenant_id AS TenantId FROM vendor_accounts a
+        var due = await db.QueryAsync<VendorAccountRow>(
+            VendorAccountRow.SelectSql + """
+             a
             WHERE a.connector <> 'manual'
               AND (a.connector <> 'csv' OR EXISTS (SELECT 1 FROM vendor_members m WHERE m.vendor_account_id = a.id))
               AND NOT EXISTS (SELECT 1 FROM reconciliation_runs r WHERE r.vendor_account_id = a.id AND r.started_at > @since)
             ORDER BY a.created_at, a.id
             """, new { since = now.AddMinutes(-settings.IntervalMinutes) }, ct);
-        foreach (var account in due)
-        {
-            ct.ThrowIfCancellationRequested();
-            await runner.RunAsync(account.TenantId, account.Id, RunTriggers.Schedule, ct);
-        }
+        // One pipeline for all due accounts: vendors read a few at a time, readings applied several per write (RunManyAsync).
+        await runner.RunManyAsync(due, RunTriggers.Schedule, settings.ParallelReads, ct);
         var cutoff = Platform.ParisCalendar.DateOf(now).AddDays(-settings.UsageRetentionDays);
         await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM seat_usage_days WHERE day < @cutoff", new { cutoff }), ct);
-    }
-
-    private sealed class DueAccount
-    {
-        public Guid Id { get; set; }
-        public Guid TenantId { get; set; }
     }
 }
