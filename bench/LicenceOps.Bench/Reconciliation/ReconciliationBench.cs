@@ -28,16 +28,19 @@ internal static class ReconciliationBench
         LicenceOps reconciliation benchmark.
 
         Usage:
-          dotnet run -c Release --project bench/LicenceOps.Bench -- reconcile [--tenants N] [--seats N] [--parallel N]
+          dotnet run -c Release --project bench/LicenceOps.Bench -- reconcile [--tenants N] [--seats N] [--parallel N] [--per-account]
 
           --tenants N   tenants, one Claude organisation each (default 1000)
           --seats N     seats per tenant (default 100)
-          --parallel N  accounts reconciled at once (default: one per core); the floor uses the same
+          --parallel N  accounts read at once (default: one per core); the floor uses the same
+          --per-account the runs call RunAsync per account, N at once, as the per-account jobs do (one account per write
+                        transaction), instead of one RunManyAsync pipeline over all accounts (several accounts per write)
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
         int tenants = 1000, seats = 100, parallel = Environment.ProcessorCount;
+        var perAccount = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -45,6 +48,7 @@ internal static class ReconciliationBench
                 case "--tenants": tenants = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--seats": seats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--parallel": parallel = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--per-account": perAccount = true; break;
                 default: Console.WriteLine(Usage); return args[i] is "--help" or "-h" ? 0 : 2;
             }
         }
@@ -54,7 +58,7 @@ internal static class ReconciliationBench
         var vendorAddress = vendor.Urls.First();
         var dataDirectory = Path.Combine(Path.GetTempPath(), "licenceops-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
-        Console.WriteLine($"LicenceOps reconciliation benchmark — {tenants} tenants × {seats} seats = {tenants * seats:N0} seats, {parallel} at once, " +
+        Console.WriteLine($"LicenceOps reconciliation benchmark — {tenants} tenants × {seats} seats = {tenants * seats:N0} seats, {parallel} at once, {(perAccount ? "RunAsync per account" : "one RunManyAsync pipeline")}, " +
                           $"vendor fake {vendorAddress}, data {dataDirectory}");
 
         var app = LicenceOpsApplication.Create([], [new IdentityModule(), new SeatsModule()], builder =>
@@ -126,9 +130,23 @@ internal static class ReconciliationBench
                 clock.Restart();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var failed = 0;
-                // The scheduled job's path: one pipeline over the due accounts (vendors read `parallel` at a time, one writer).
-                using (var scope = services.CreateScope())
+                if (perAccount)
                 {
+                    // What the per-account Hangfire jobs do: RunAsync for one account, `parallel` of them at once.
+                    await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (account, ct) =>
+                    {
+                        using var scope = services.CreateScope();
+                        var run = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>().RunAsync(account.TenantId, account.Id, RunTriggers.Manual, ct);
+                        if (run?.State != RunStates.Succeeded && Interlocked.Increment(ref failed) <= 3)
+                        {
+                            Console.WriteLine($"  run failed: {run?.FailureReason}");
+                        }
+                    });
+                }
+                else
+                {
+                    // One pipeline over all accounts (RunManyAsync): vendors read `parallel` at a time, one writer, several accounts per write.
+                    using var scope = services.CreateScope();
                     var results = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>()
                         .RunManyAsync(accounts, RunTriggers.Schedule, parallel, CancellationToken.None);
                     foreach (var run in results.Where(r => r.State != RunStates.Succeeded))

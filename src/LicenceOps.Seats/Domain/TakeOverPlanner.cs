@@ -42,24 +42,31 @@ public static class TakeOverPlanner
         IEnumerable<VendorMember> members, IReadOnlyCollection<TakeOverPerson> people, IReadOnlySet<Guid> seatedPeople,
         int freeSeats, DateOnly termStart, DateOnly today)
     {
-        var byEmail = people.GroupBy(p => p.Email, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
-        var lines = new List<TakeOverLine>();
-        foreach (var member in members.OrderBy(m => m.Email, StringComparer.OrdinalIgnoreCase))
-        {
-            byEmail.TryGetValue(member.Email, out var person);
-            var start = member.JoinedOn is { } joined ? (joined < termStart ? termStart : joined > today ? today : joined) : today;
-            var (outcome, seatStatus) = (person, member.Status) switch
-            {
-                (null, _) => (TakeOverOutcomes.Unmatched, (string?)null),
-                (_, VendorMemberStatuses.Inactive) => (TakeOverOutcomes.InactiveAtVendor, null),
-                ({ Status: "left" }, _) => (TakeOverOutcomes.PersonLeft, null),
-                _ when seatedPeople.Contains(person.PersonId) => (TakeOverOutcomes.AlreadySeated, null),
-                (_, VendorMemberStatuses.Invited) => (TakeOverOutcomes.CreateSeat, "invited"),
-                _ => (TakeOverOutcomes.CreateSeat, "active"),
-            };
-            lines.Add(new TakeOverLine(member.Email, member.Status, person?.PersonId, outcome, seatStatus,
-                outcome == TakeOverOutcomes.CreateSeat ? start : null, member.LastActiveOn));
-        }
+        var byEmail = ByEmail(people);
+        var lines = members.OrderBy(m => m.Email, StringComparer.OrdinalIgnoreCase)
+            .Select(member => Decide(member, byEmail.GetValueOrDefault(member.Email), seatedPeople, termStart, today))
+            .ToList();
         return new TakeOverPlan(lines, lines.Count(l => l.Outcome == TakeOverOutcomes.CreateSeat), freeSeats);
+    }
+
+    /// <summary>The tenant's people by e-mail, case-insensitive (the first one where two share an address).</summary>
+    public static IReadOnlyDictionary<string, TakeOverPerson> ByEmail(IEnumerable<TakeOverPerson> people) =>
+        people.GroupBy(p => p.Email, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>One member's outcome, given the person with its e-mail (null: none) and who already holds a seat.</summary>
+    public static TakeOverLine Decide(VendorMember member, TakeOverPerson? person, IReadOnlySet<Guid> seatedPeople, DateOnly termStart, DateOnly today)
+    {
+        var start = member.JoinedOn is { } joined ? (joined < termStart ? termStart : joined > today ? today : joined) : today;
+        var (outcome, seatStatus) = (person, member.Status) switch
+        {
+            (null, _) => (TakeOverOutcomes.Unmatched, (string?)null),
+            (_, VendorMemberStatuses.Inactive) => (TakeOverOutcomes.InactiveAtVendor, null),
+            ({ Status: "left" }, _) => (TakeOverOutcomes.PersonLeft, null),
+            _ when seatedPeople.Contains(person.PersonId) => (TakeOverOutcomes.AlreadySeated, null),
+            (_, VendorMemberStatuses.Invited) => (TakeOverOutcomes.CreateSeat, "invited"),
+            _ => (TakeOverOutcomes.CreateSeat, "active"),
+        };
+        return new TakeOverLine(member.Email, member.Status, person?.PersonId, outcome, seatStatus,
+            outcome == TakeOverOutcomes.CreateSeat ? start : null, member.LastActiveOn);
     }
 }

@@ -226,15 +226,7 @@ public sealed class ReconciliationRunner(
         var today = ParisCalendar.DateOf(uow.Now);
         var defaults = options.Value.Reconciliation;
 
-        var subscriptions = await uow.QueryAsync<RunSubscriptionRow>(
-            """
-            SELECT s.id AS Id, p.product_name AS ProductName, s.committed_quantity AS CommittedQuantity,
-                   s.sale_price_per_seat_eur AS SalePricePerSeatEur, p.list_price AS ListPrice, p.price_currency AS PriceCurrency,
-                   p.price_unit AS PriceUnit
-            FROM subscriptions s JOIN catalogue_plans p ON p.code = s.plan_code
-            WHERE s.tenant_id = @tenantId AND s.connected_account_id = @accountId
-            ORDER BY s.created_at, s.id
-            """, new { tenantId, accountId });
+        var subscriptions = await LoadSubscriptionsAsync(uow, tenantId, accountId);
         var subscriptionIds = subscriptions.Select(s => s.Id).ToArray();
         IReadOnlyList<RunSeatRow> seats = [];
         IReadOnlyList<string> pendingRemovals = [];
@@ -267,14 +259,16 @@ public sealed class ReconciliationRunner(
         var policy = await LoadPolicyAsync(uow, tenantId, defaults);
         lap = ReconciliationMetrics.Lap("load", lap);
 
+        var recorded = ConnectorKinds.ReadsPurchasedQuantity(account.Connector)
+            ? null
+            : new RecordedQuantityInput(await LatestRecordedQuantityAsync(uow, tenantId, accountId), defaults.PurchasedQuantityUnverifiedAfterDays);
         var input = new ReconciliationInput(accountId, account.VendorCode, account.DisplayName, reading.Quantity, reading.Members,
-            subscriptions.Select(s => new PlanSubscription(s.Id, s.ProductName, s.CommittedQuantity,
-                SeatPrice.Of(s.SalePricePerSeatEur, s.ListPrice, s.PriceCurrency, s.PriceUnit))).ToList(),
+            subscriptions,
             seats.Select(s => new PlanSeat(s.SeatId, s.SubscriptionId, s.PersonId, s.Email, s.DisplayName, s.Status, s.AssignedOn,
                 s.InvitedAt is { } at ? ParisCalendar.DateOf(at) : null, s.VendorMemberId)).ToList(),
             pendingRemovals,
             otherTools.Select(o => new OtherToolUse(o.PersonId, o.SubscriptionId, o.VendorCode, o.ProductName, o.LastActiveOn)).ToList(),
-            policy, today);
+            policy, today, recorded);
         var plan = ReconciliationPlanner.Plan(input);
         lap = ReconciliationMetrics.Lap("plan", lap);
 
@@ -401,6 +395,40 @@ public sealed class ReconciliationRunner(
 
         public bool Same(UsageSnapshot u) => SubscriptionId == u.SubscriptionId && PersonId == u.PersonId && LastActiveOn == u.LastActiveOn
                                              && Active == u.Active && ActivityReported == u.ActivityReported;
+    }
+
+    /// <summary>The subscriptions connected to the account, oldest first, with the price a seat is worth per month.</summary>
+    internal static async Task<IReadOnlyList<PlanSubscription>> LoadSubscriptionsAsync(UnitOfWork uow, Guid tenantId, Guid accountId)
+    {
+        var rows = await uow.QueryAsync<RunSubscriptionRow>(
+            """
+            SELECT s.id AS Id, p.product_name AS ProductName, s.committed_quantity AS CommittedQuantity,
+                   s.sale_price_per_seat_eur AS SalePricePerSeatEur, p.list_price AS ListPrice, p.price_currency AS PriceCurrency,
+                   p.price_unit AS PriceUnit
+            FROM subscriptions s JOIN catalogue_plans p ON p.code = s.plan_code
+            WHERE s.tenant_id = @tenantId AND s.connected_account_id = @accountId
+            ORDER BY s.created_at, s.id
+            """, new { tenantId, accountId });
+        return rows.Select(s => new PlanSubscription(s.Id, s.ProductName, s.CommittedQuantity,
+            SeatPrice.Of(s.SalePricePerSeatEur, s.ListPrice, s.PriceCurrency, s.PriceUnit))).ToList();
+    }
+
+    /// <summary>The purchased quantity staff recorded last (latest observation date, then latest recording), or null.</summary>
+    internal static async Task<RecordedQuantity?> LatestRecordedQuantityAsync(UnitOfWork uow, Guid tenantId, Guid accountId)
+    {
+        var rows = await uow.QueryAsync<RecordedQuantityRow>(
+            """
+            SELECT quantity AS Quantity, observed_on AS ObservedOn, source AS Source FROM purchased_quantity_observations
+            WHERE tenant_id = @tenantId AND vendor_account_id = @accountId ORDER BY observed_on DESC, recorded_at DESC
+            """, new { tenantId, accountId });
+        return rows.Count == 0 ? null : new RecordedQuantity(rows[0].Quantity, rows[0].ObservedOn, rows[0].Source);
+    }
+
+    private sealed class RecordedQuantityRow
+    {
+        public int Quantity { get; set; }
+        public DateOnly ObservedOn { get; set; }
+        public string Source { get; set; } = "";
     }
 
     internal static async Task<TenantPolicy> LoadPolicyAsync(UnitOfWork uow, Guid tenantId, ReconciliationOptions defaults)

@@ -14,6 +14,11 @@ internal static class SubscriptionChangeKinds
 /// <summary>Records every commercial change of a subscription and tells Billing about it through the outbox.</summary>
 internal static class SubscriptionLedger
 {
+    /// <summary>The tenant's subscription, read outside any write (a check before one).</summary>
+    public static Task<SubscriptionRow?> FindAsync(ModuleDatabase db, Guid tenantId, Guid subscriptionId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<SubscriptionRow>(SubscriptionRow.SelectSql + " WHERE s.id = @subscriptionId AND s.tenant_id = @tenantId",
+            new { subscriptionId, tenantId }, ct);
+
     public static Task<SubscriptionRow?> FindAsync(UnitOfWork uow, Guid tenantId, Guid subscriptionId) =>
         uow.QuerySingleOrDefaultAsync<SubscriptionRow>(
             SubscriptionRow.SelectSql + " WHERE s.id = @subscriptionId AND s.tenant_id = @tenantId",

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -28,18 +29,9 @@ public sealed partial class TransferKicker(IServiceScopeFactory scopes, IHostApp
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Workflows live in the Seats database, which is migrated once the host has started.
-        var started = new TaskCompletionSource();
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        if (!await lifetime.WaitForStartAsync(stoppingToken))
         {
-            try
-            {
-                await started.Task;
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            return;
         }
 
         kicks.Writer.TryWrite(null);

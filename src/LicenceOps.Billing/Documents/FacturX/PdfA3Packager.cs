@@ -140,23 +140,95 @@ internal static partial class PdfA3Packager
     /// <summary>
     /// SkiaSharp's PDF/A mode mixes the clock into the document ID (trailer /ID, XMP xmpMM:DocumentID), so the
     /// same invoice would never render to the same bytes. The ID becomes a hash of the content with the ID blanked:
-    /// same document, same bytes, and the replacement has the same length, so no offset moves.
+    /// same document, same bytes. SkiaSharp writes the ID as a hex string, or as a literal string when its random
+    /// bytes happen to be mostly printable; the trailer's array is rewritten in hex either way. It follows the xref
+    /// table, so its length may change without moving any object offset.
     /// </summary>
-    private static string WithStableDocumentId(string pdf)
+    internal static string WithStableDocumentId(string pdf)
     {
-        var trailer = Dictionary(pdf, pdf.IndexOf("<<", pdf.LastIndexOf("trailer", StringComparison.Ordinal), StringComparison.Ordinal));
-        var ids = trailer.TryGetValue("ID", out var pair)
-            ? HexId().Matches(pair).Select(m => m.Groups[1].Value.ToUpperInvariant()).Distinct().ToList()
-            : [];
+        var trailerStart = pdf.IndexOf("<<", pdf.LastIndexOf("trailer", StringComparison.Ordinal), StringComparison.Ordinal);
+        var trailer = Dictionary(pdf, trailerStart);
+        if (!trailer.TryGetValue("ID", out var array))
+        {
+            return pdf;
+        }
+        var ids = IdStrings(array).Distinct().ToList();
         if (ids.Count == 0)
         {
             return pdf;
         }
 
         var blank = new string('0', 32);
-        var blanked = ids.Aggregate(pdf, (text, id) => ReplaceIdForms(text, id, blank));
+        var arrayStart = pdf.IndexOf(array, trailerStart, StringComparison.Ordinal);
+        var blanked = ids.Aggregate(
+            pdf[..arrayStart] + $"[<{blank}> <{blank}>]" + pdf[(arrayStart + array.Length)..],
+            (text, id) => ReplaceIdForms(text, id, blank));
         var stable = Convert.ToHexString(MD5.HashData(Encoding.Latin1.GetBytes(blanked)));
         return ReplaceIdForms(blanked, blank, stable);
+    }
+
+    /// <summary>The entries of the trailer's ID array as upper-case hex, whether written as hex or literal strings.</summary>
+    internal static IEnumerable<string> IdStrings(string array)
+    {
+        for (var i = 0; i < array.Length; i++)
+        {
+            if (array[i] == '<')
+            {
+                var end = array.IndexOf('>', i);
+                yield return array[(i + 1)..end].ToUpperInvariant();
+                i = end;
+            }
+            else if (array[i] == '(')
+            {
+                var end = StringEnd(array, i);
+                yield return Convert.ToHexString(LiteralBytes(array[(i + 1)..(end - 1)]));
+                i = end - 1;
+            }
+        }
+    }
+
+    /// <summary>Decodes the body of a PDF literal string (ISO 32000-1 §7.3.4.2 escapes) into its bytes.</summary>
+    private static byte[] LiteralBytes(string body)
+    {
+        var bytes = new List<byte>(body.Length);
+        for (var i = 0; i < body.Length; i++)
+        {
+            if (body[i] != '\\')
+            {
+                bytes.Add((byte)body[i]);
+                continue;
+            }
+            var c = body[++i];
+            switch (c)
+            {
+                case 'n': bytes.Add((byte)'\n'); break;
+                case 'r': bytes.Add((byte)'\r'); break;
+                case 't': bytes.Add((byte)'\t'); break;
+                case 'b': bytes.Add((byte)'\b'); break;
+                case 'f': bytes.Add((byte)'\f'); break;
+                case '\r' or '\n':
+                    // A backslash before an end of line continues the string on the next line.
+                    if (c == '\r' && i + 1 < body.Length && body[i + 1] == '\n')
+                    {
+                        i++;
+                    }
+                    break;
+                case >= '0' and <= '7':
+                    var value = 0;
+                    var digits = 0;
+                    for (; digits < 3 && i < body.Length && body[i] is >= '0' and <= '7'; digits++, i++)
+                    {
+                        value = value * 8 + (body[i] - '0');
+                    }
+                    i--;
+                    bytes.Add((byte)value);
+                    break;
+                default:
+                    bytes.Add((byte)c);
+                    break;
+            }
+        }
+        return bytes.ToArray();
     }
 
     /// <summary>The ID as hex in the trailer and as a lower-case UUID ("uuid:8-4-4-4-12") in SkiaSharp's XMP.</summary>
@@ -489,9 +561,6 @@ internal static partial class PdfA3Packager
     }
 
     private static bool IsDelimiter(char c) => c is '(' or ')' or '<' or '>' or '[' or ']' or '{' or '}' or '/' or '%';
-
-    [GeneratedRegex("<([0-9A-Fa-f]{32})>")]
-    private static partial Regex HexId();
 
     [GeneratedRegex(@"\d+")]
     private static partial Regex Integer();

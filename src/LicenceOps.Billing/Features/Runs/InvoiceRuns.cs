@@ -1,6 +1,7 @@
 using LicenceOps.Billing.Features.Invoicing;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http.Paging;
+using LicenceOps.Platform.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace LicenceOps.Billing.Features.Runs;
@@ -38,9 +39,9 @@ public sealed record InvoiceRunSummary(
 /// </summary>
 public sealed class InvoiceRuns(ModuleDatabase<BillingModule> database, IOptions<BillingOptions> options)
 {
-    private static readonly TimeProvider LeaseClock = TimeProvider.System;
+    private readonly JobLease lease = new("invoice_runs", TimeSpan.FromSeconds(options.Value.RunLeaseSeconds));
 
-    public TimeSpan Lease => TimeSpan.FromSeconds(options.Value.RunLeaseSeconds);
+    public TimeSpan Lease => lease.Duration;
 
     /// <summary>Queues a run of <paramref name="period"/>; null when a run of that month is already queued or running.</summary>
     public static async Task<Guid?> QueueAsync(UnitOfWork uow, BillingPeriod period, bool issue)
@@ -67,28 +68,16 @@ public sealed class InvoiceRuns(ModuleDatabase<BillingModule> database, IOptions
             "SELECT id FROM invoice_runs WHERE period = @period AND state IN ('queued', 'running')", new { period = period.ToString() }, ct);
 
     /// <summary>Runs waiting for an executor: queued, or running under a lease that lapsed (its process died), oldest first.</summary>
-    public Task<IReadOnlyList<Guid>> ClaimableAsync(CancellationToken ct) =>
-        database.QueryAsync<Guid>(
-            "SELECT id FROM invoice_runs WHERE state IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < @now) ORDER BY created_at, id",
-            new { now = LeaseClock.GetUtcNow() }, ct);
+    public Task<IReadOnlyList<Guid>> ClaimableAsync(CancellationToken ct) => lease.ClaimableAsync(database, ct);
 
     /// <summary>
     /// Takes run <paramref name="runId"/> for <paramref name="owner"/> if nobody holds it, and on its first start fixes its
     /// tenants (those with subscription terms in the period). False when another executor holds it or it is finished.
     /// </summary>
-    public async Task<bool> ClaimAsync(Guid runId, Guid owner, CancellationToken ct)
-    {
-        var now = LeaseClock.GetUtcNow();
-        return await database.WriteAsync(async uow =>
+    public async Task<bool> ClaimAsync(Guid runId, Guid owner, CancellationToken ct) =>
+        await database.WriteAsync(async uow =>
         {
-            var claimed = await uow.ExecuteAsync(
-                """
-                UPDATE invoice_runs SET state = 'running', lease_owner = @owner, lease_until = @until, attempts = attempts + 1,
-                    started_at = COALESCE(started_at, @started)
-                WHERE id = @runId AND state IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < @now)
-                """,
-                new { runId, owner, until = now + Lease, now, started = uow.Now });
-            if (claimed != 1)
+            if (!await lease.TryClaimAsync(uow, runId, owner))
             {
                 return false;
             }
@@ -110,36 +99,25 @@ public sealed class InvoiceRuns(ModuleDatabase<BillingModule> database, IOptions
                 new { runId });
             return true;
         }, ct);
-    }
 
     /// <summary>Renews the lease; false when the run is no longer this executor's (it must stop at once).</summary>
-    public async Task<bool> RenewAsync(Guid runId, Guid owner, CancellationToken ct) =>
-        await database.WriteAsync(uow => uow.ExecuteAsync(
-            "UPDATE invoice_runs SET lease_until = @until WHERE id = @runId AND lease_owner = @owner AND state = 'running'",
-            new { runId, owner, until = LeaseClock.GetUtcNow() + Lease }), ct) == 1;
+    public Task<bool> RenewAsync(Guid runId, Guid owner, CancellationToken ct) =>
+        database.WriteAsync(uow => lease.RenewAsync(uow, runId, owner), ct);
 
     /// <summary>Gives the lease back without finishing (the host is stopping): the next start resumes at once.</summary>
-    public Task ReleaseAsync(Guid runId, Guid owner) =>
-        database.WriteAsync(uow => uow.ExecuteAsync(
-            "UPDATE invoice_runs SET lease_until = NULL WHERE id = @runId AND lease_owner = @owner AND state = 'running'",
-            new { runId, owner }), CancellationToken.None);
+    public Task ReleaseAsync(Guid runId, Guid owner) => lease.ReleaseAsync(database, runId, owner);
 
     /// <summary>Ends the run as completed, or failed with <paramref name="error"/>; false when it was not this executor's.</summary>
     public async Task<bool> FinishAsync(Guid runId, Guid owner, string? error, CancellationToken ct) =>
         await database.WriteAsync(async uow =>
         {
-            var finished = await uow.ExecuteAsync(
-                """
-                UPDATE invoice_runs SET state = @state, finished_at = @now, error = @error, lease_owner = NULL, lease_until = NULL
-                WHERE id = @runId AND lease_owner = @owner AND state = 'running'
-                """,
-                new { runId, owner, state = error is null ? InvoiceRunStates.Completed : InvoiceRunStates.Failed, now = uow.Now, error });
-            if (finished == 1)
+            var finished = await lease.FinishAsync(uow, runId, owner, error is null ? InvoiceRunStates.Completed : InvoiceRunStates.Failed, error);
+            if (finished)
             {
                 await uow.AuditAsync("invoice-run", runId, error is null ? "completed" : "failed", error is null ? null : new { error });
             }
-            return finished == 1;
-        }, ct) ;
+            return finished;
+        }, ct);
 
     public Task<IReadOnlyList<Guid>> PendingTenantsAsync(Guid runId, CancellationToken ct) =>
         database.QueryAsync<Guid>("SELECT tenant_id FROM invoice_run_tenants WHERE run_id = @runId AND status = 'pending' ORDER BY tenant_id",

@@ -1,6 +1,7 @@
 using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Security;
 using LicenceOps.Seats.Domain;
 using LicenceOps.Seats.Shared;
@@ -21,18 +22,20 @@ public sealed record TakeOverResponse(
 /// POST /api/tenants/{tenantId}/subscriptions/{id}/take-over[?apply=true]: a new client's existing vendor estate becomes
 /// seats. The member list is the CSV body (text/csv) or, without a body, read from the connected vendor account's API.
 /// Members are matched to people by e-mail; unmatched ones are reported (shadow users), seats start on the vendor's
-/// date. Without apply it is a dry run; apply refuses row errors or a plan that exceeds the free committed seats.
+/// date. Without apply it is a dry run, answered here. Apply refuses row errors or a plan that exceeds the free
+/// committed seats, then queues a durable job (<see cref="TakeOverJobs"/>) and answers 202 with its location: tens of
+/// thousands of seats are not written inside a request, and the job survives the caller and the process.
 /// </summary>
 internal static class TakeOverEstate
 {
     public static void Map(IEndpointRouteBuilder tenant) =>
         tenant.MapPost("/subscriptions/{subscriptionId:guid}/take-over", HandleAsync).RequireAuthorization(Policies.Staff)
             .Accepts<string>("text/csv")
-            .WithSummary("Take over a vendor's current members as seats (dry run by default, apply=true to record).");
+            .WithSummary("Take over a vendor's current members as seats: a dry run by default; apply=true queues a take-over job (202 with its location).");
 
-    private static async Task<Results<Ok<TakeOverResponse>, ProblemHttpResult>> HandleAsync(
+    private static async Task<Results<Ok<TakeOverResponse>, Accepted<TakeOverJobView>, ProblemHttpResult>> HandleAsync(
         Guid tenantId, Guid subscriptionId, bool? apply, HttpRequest httpRequest, ModuleDatabase<SeatsModule> db, VendorCredentials credentials,
-        VendorConnectors connectors, CancellationToken ct)
+        VendorConnectors connectors, TakeOverJobs jobs, TakeOverWorker worker, TimeProvider time, CancellationToken ct)
     {
         var (sub, account) = await db.WriteAsync(async uow =>
         {
@@ -77,47 +80,82 @@ internal static class TakeOverEstate
             }
         }
 
-        var result = await db.WriteAsync<Results<Ok<TakeOverResponse>, ProblemHttpResult>>(async uow =>
+        // The check is a read; seats are written by the job. Seats taken between the two are the job's row errors.
+        var current = await SubscriptionLedger.FindAsync(db, tenantId, subscriptionId, ct);
+        var people = await db.QueryAsync<TakeOverPerson>(
+            "SELECT person_id AS PersonId, email AS Email, status AS Status FROM people WHERE tenant_id = @tenantId", new { tenantId }, ct);
+        var seated = (await db.QueryAsync<Guid>("SELECT person_id FROM seats WHERE subscription_id = @subscriptionId AND status <> 'released'",
+            new { subscriptionId }, ct)).ToHashSet();
+        var plan = TakeOverPlanner.Plan(members, people, seated, current!.CommittedQuantity - current.OccupiedSeats, current.TermStart,
+            ParisCalendar.Today(time));
+        var response = new TakeOverResponse(false, source, plan.SeatsToCreate, plan.FreeSeats, plan.ShortBy,
+            plan.Lines.GroupBy(l => l.Outcome).ToDictionary(g => g.Key, g => g.Count()), plan.Lines, errors, notes);
+        if (apply != true)
         {
-            var current = (await SubscriptionLedger.FindAsync(uow, tenantId, subscriptionId))!;
-            var people = await uow.QueryAsync<TakeOverPerson>(
-                "SELECT person_id AS PersonId, email AS Email, status AS Status FROM people WHERE tenant_id = @tenantId", new { tenantId });
-            var seated = (await uow.QueryAsync<Guid>("SELECT person_id FROM seats WHERE subscription_id = @subscriptionId AND status <> 'released'",
-                new { subscriptionId })).ToHashSet();
-            var plan = TakeOverPlanner.Plan(members, people, seated, current.CommittedQuantity - current.OccupiedSeats, current.TermStart, ParisCalendar.DateOf(uow.Now));
-            var response = new TakeOverResponse(false, source, plan.SeatsToCreate, plan.FreeSeats, plan.ShortBy,
-                plan.Lines.GroupBy(l => l.Outcome).ToDictionary(g => g.Key, g => g.Count()), plan.Lines, errors, notes);
-            if (apply != true)
+            return TypedResults.Ok(response);
+        }
+        if (errors.Count > 0)
+        {
+            return MemberSnapshot.RowErrorsProblem(errors);
+        }
+        if (plan.ShortBy > 0)
+        {
+            return Problems.Conflict($"The vendor has {plan.SeatsToCreate} member(s) to seat but the subscription has {plan.FreeSeats} free committed " +
+                                     $"seat(s): raise the committed quantity by {plan.ShortBy} first. Nothing was changed.");
+        }
+
+        // Not bound to the request's cancellation: once the checked list has arrived, queueing is one transaction, and a
+        // caller that hangs up right after sending still gets its take-over.
+        var fingerprint = TakeOverJobs.Fingerprint(text, members);
+        var jobId = await db.WriteAsync(async uow =>
+        {
+            var queued = await TakeOverJobs.QueueAsync(uow, tenantId, subscriptionId, source, fingerprint, members);
+            if (queued is not null)
             {
-                return TypedResults.Ok(response);
-            }
-            if (errors.Count > 0)
-            {
-                return MemberSnapshot.RowErrorsProblem(errors);
-            }
-            if (plan.ShortBy > 0)
-            {
-                return Problems.Conflict($"The vendor has {plan.SeatsToCreate} member(s) to seat but the subscription has {plan.FreeSeats} free committed " +
-                                         $"seat(s): raise the committed quantity by {plan.ShortBy} first. Nothing was changed.");
-            }
-            foreach (var line in plan.Lines.Where(l => l.Outcome == TakeOverOutcomes.CreateSeat))
-            {
-                if (await SeatLedger.ClaimAsync(uow, current, increaseAllowed: false, "estate take-over") != ClaimOutcome.Claimed)
+                if (account.Connection is { } connection)
                 {
-                    throw new InvalidOperationException("The committed quantity changed during the take-over; retry.");
+                    // The member list is what the vendor has now, whatever the job seats: reconciliation reads it.
+                    await MemberSnapshot.ReplaceAsync(uow, tenantId, connection.Id, members, source);
                 }
-                var status = line.SeatStatus == "invited" ? SeatStatus.Invited : SeatStatus.Active;
-                await SeatLedger.InsertTakenOverAsync(uow, current, line.PersonId!.Value, status, line.StartDate!.Value,
-                    $"estate take-over from {source}");
+                uow.OnCommitted(worker.Notify);
             }
-            if (account.Connection is { } connection)
-            {
-                await MemberSnapshot.ReplaceAsync(uow, tenantId, connection.Id, members, source);
-            }
-            await uow.AuditAsync("subscription", subscriptionId, "estate_taken_over",
-                new { source, seats = plan.SeatsToCreate, response.ByOutcome }, tenantId);
-            return TypedResults.Ok(response with { Applied = true });
-        }, ct);
-        return result;
+            return queued;
+        }, CancellationToken.None);
+        if (jobId is null)
+        {
+            var active = await jobs.ActiveAsync(subscriptionId, CancellationToken.None);
+            var same = active?.Fingerprint == fingerprint ? "this same member list" : "another member list";
+            return Problems.Conflict($"A take-over of {same} is already queued or running for this subscription " +
+                                     $"({TakeOverJobs.Location(tenantId, subscriptionId, active?.Id ?? Guid.Empty)}); wait for it to finish.");
+        }
+
+        var view = (await jobs.FindAsync(tenantId, subscriptionId, jobId.Value, CancellationToken.None))!;
+        return TypedResults.Accepted(TakeOverJobs.Location(tenantId, subscriptionId, jobId.Value), view);
     }
+}
+
+/// <summary>GET .../subscriptions/{id}/take-overs[/{jobId}]: follow estate take-over jobs (staff), within the tenant.</summary>
+internal static class ReadTakeOverJobs
+{
+    public static void Map(IEndpointRouteBuilder tenant)
+    {
+        tenant.MapGet("/subscriptions/{subscriptionId:guid}/take-overs", ListAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("The subscription's estate take-over jobs, newest first, with their progress counters.");
+        tenant.MapGet("/subscriptions/{subscriptionId:guid}/take-overs/{jobId:guid}", GetAsync).RequireAuthorization(Policies.Staff)
+            .WithSummary("One estate take-over job: queued/running/succeeded/failed, rows done of total, seats created, row errors, unmatched members.");
+    }
+
+    private static async Task<Results<Ok<Page<TakeOverJobSummary>>, ProblemHttpResult>> ListAsync(
+        Guid tenantId, Guid subscriptionId, PageRequest page, ModuleDatabase<SeatsModule> db, TakeOverJobs jobs, CancellationToken ct)
+    {
+        if (await SubscriptionLedger.FindAsync(db, tenantId, subscriptionId, ct) is null)
+        {
+            return Problems.NotFound($"Subscription {subscriptionId} not found.");
+        }
+        return TypedResults.Ok(await jobs.ListAsync(tenantId, subscriptionId, page, ct));
+    }
+
+    private static async Task<Results<Ok<TakeOverJobView>, ProblemHttpResult>> GetAsync(
+        Guid tenantId, Guid subscriptionId, Guid jobId, TakeOverJobs jobs, CancellationToken ct) =>
+        await jobs.FindAsync(tenantId, subscriptionId, jobId, ct) is { } job ? TypedResults.Ok(job) : Problems.NotFound($"Take-over job {jobId} not found.");
 }

@@ -85,6 +85,7 @@ public sealed class ListPagingTests
         new("/api/billing/payments/review", t => t.PaymentsForReviewAsync()),
         new("/api/tenants/{tenantId:guid}/invoices/{invoiceId:guid}/mail", t => t.InvoiceMailAsync()),
         new("/api/tickets/", t => t.TicketsAsync()),
+        new("/api/tenants/{tenantId:guid}/subscriptions/{subscriptionId:guid}/take-overs", t => t.TakeOversAsync()),
     ];
 
     [OneTimeSetUp]
@@ -317,6 +318,19 @@ public sealed class ListPagingTests
             {
                 ["tenant_id"] = tenantId, ["monthly_effect_cents"] = (long)((1 - p) * 1_000_000) * 1000 + Random.Shared.Next(1000),
             })));
+    }
+
+    /// <summary>Estate take-over jobs of one real subscription, newest first: a later position is an earlier request.</summary>
+    private async Task<Seeded> TakeOversAsync()
+    {
+        var tenantId = Guid.NewGuid();
+        var subscriptionId = (await Seats.SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "perplexity-enterprise-pro", 2)).GetProperty("id").GetGuid();
+        var db = factory.Service<ModuleDatabase<SeatsModule>>();
+        return new Seeded($"/api/tenants/{tenantId}/subscriptions/{subscriptionId}/take-overs", p => SyntheticRows.InsertAsync(db, "take_over_jobs",
+            new Dictionary<string, object?>
+            {
+                ["tenant_id"] = tenantId, ["subscription_id"] = subscriptionId, ["state"] = "succeeded", ["source"] = "csv", ["created_at"] = Instant(1 - p),
+            }));
     }
 
     private async Task<Seeded> ReconciliationRunsAsync()

@@ -46,6 +46,12 @@ public sealed class FakeVendorServer : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
+    /// <summary>
+    /// Awaited after a request was answered in substance (the route ran: the vendor did it) and before the answer is
+    /// sent, so a test can hold a caller in the middle of a call, e.g. to kill it there.
+    /// </summary>
+    public Func<RecordedRequest, Task>? BeforeReply { get; set; }
+
     /// <summary>Answers requests no exact route matched (paths with ids); null passes on to the 404.</summary>
     public Func<RecordedRequest, FakeReply?>? OnPrefix { get; set; }
 
@@ -102,6 +108,10 @@ public sealed class FakeVendorServer : IAsyncDisposable
         else
         {
             reply = new FakeReply(404, JsonSerializer.Serialize(new { error = new { message = $"fake server has no route {recorded.Method} {path}" } }));
+        }
+        if (BeforeReply is { } hold)
+        {
+            await hold(recorded);
         }
         context.Response.StatusCode = reply.Status;
         foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>())

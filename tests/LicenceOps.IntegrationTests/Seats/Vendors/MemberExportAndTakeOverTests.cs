@@ -8,7 +8,8 @@ namespace LicenceOps.IntegrationTests.Seats.Vendors;
 
 /// <summary>
 /// The CSV member export of a vendor without an admin API, and the take-over of a new client's estate (from a CSV or the
-/// connected API): dry run first, apply records, bad input is a problem that changes nothing, other tenants see 404.
+/// connected API): dry run first, apply queues a take-over job that records (TakeOverJobTests follow the job itself), bad
+/// input is a problem that changes nothing, other tenants see 404.
 /// </summary>
 public sealed class MemberExportAndTakeOverTests
 {
@@ -131,8 +132,9 @@ public sealed class MemberExportAndTakeOverTests
         Assert.That(dry.GetProperty("byOutcome").GetProperty("unmatched").GetInt32(), Is.EqualTo(1));
         Assert.That(await SeatsOfAsync(sub), Is.Zero, "a dry run seats nobody");
 
-        var applied = await staff.PostAsync($"/api/tenants/{tenantId}/subscriptions/{sub}/take-over?apply=true", Csv(export));
-        Assert.That(applied.StatusCode, Is.EqualTo(HttpStatusCode.OK), await applied.Content.ReadAsStringAsync());
+        var applied = await TakeOverJobKit.AppliedAsync(staff, $"/api/tenants/{tenantId}/subscriptions/{sub}/take-over?apply=true", Csv(export));
+        Assert.That((applied.Str("state"), applied.GetProperty("seatsCreated").GetInt32()), Is.EqualTo(("succeeded", 2)), applied.ToString());
+        Assert.That(applied.GetProperty("unmatchedMembers").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "shadow@gmail.example" }));
         var seats = (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/seats?subscriptionId={sub}")).EnumerateArray().ToList();
         Assert.That(seats, Has.Count.EqualTo(2));
         var annaSeat = seats.Single(s => s.Id("personId") == anna);
@@ -142,7 +144,7 @@ public sealed class MemberExportAndTakeOverTests
         Assert.That((benSeat.Str("status"), benSeat.Str("assignedOn")), Is.EqualTo(("invited", "2026-03-04")));
         Assert.That(await MembersAsync(account), Is.EqualTo(3), "the member list is kept for reconciliation, shadow user included");
 
-        var again = await SeatsKit.BodyAsync(await staff.PostAsync($"/api/tenants/{tenantId}/subscriptions/{sub}/take-over?apply=true", Csv(export)));
+        var again = await TakeOverJobKit.AppliedAsync(staff, $"/api/tenants/{tenantId}/subscriptions/{sub}/take-over?apply=true", Csv(export));
         Assert.That(again.GetProperty("byOutcome").GetProperty("already_seated").GetInt32(), Is.EqualTo(2), "taking over twice seats nobody twice");
         Assert.That(await SeatsOfAsync(sub), Is.EqualTo(2));
     }
@@ -164,6 +166,7 @@ public sealed class MemberExportAndTakeOverTests
         Assert.That(await SeatsOfAsync(sub), Is.Zero);
         Assert.That(await MembersAsync(account), Is.Zero);
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM audit_log WHERE entity_id = @sub AND action = 'estate_taken_over'", new { sub }), Is.Zero);
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM take_over_jobs WHERE subscription_id = @sub", new { sub }), Is.Zero, "no job queued");
     }
 
     [Test]
