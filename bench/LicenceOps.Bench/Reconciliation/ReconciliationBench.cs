@@ -28,16 +28,19 @@ internal static class ReconciliationBench
         LicenceOps reconciliation benchmark.
 
         Usage:
-          dotnet run -c Release --project bench/LicenceOps.Bench -- reconcile [--tenants N] [--seats N] [--parallel N]
+          dotnet run -c Release --project bench/LicenceOps.Bench -- reconcile [--tenants N] [--seats N] [--parallel N] [--per-account]
 
           --tenants N   tenants, one Claude organisation each (default 1000)
           --seats N     seats per tenant (default 100)
-          --parallel N  accounts reconciled at once (default: one per core); the floor uses the same
+          --parallel N  accounts read at once (default: one per core); the floor uses the same
+          --per-account the runs call RunAsync per account, N at once, as the per-account jobs do (one account per write
+                        transaction), instead of one RunManyAsync pipeline over all accounts (several accounts per write)
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
         int tenants = 1000, seats = 100, parallel = Environment.ProcessorCount;
+        var perAccount = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -45,6 +48,7 @@ internal static class ReconciliationBench
                 case "--tenants": tenants = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--seats": seats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--parallel": parallel = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--per-account": perAccount = true; break;
                 default: Console.WriteLine(Usage); return args[i] is "--help" or "-h" ? 0 : 2;
             }
         }
@@ -54,7 +58,7 @@ internal static class ReconciliationBench
         var vendorAddress = vendor.Urls.First();
         var dataDirectory = Path.Combine(Path.GetTempPath(), "licenceops-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
-        Console.WriteLine($"LicenceOps reconciliation benchmark — {tenants} tenants × {seats} seats = {tenants * seats:N0} seats, {parallel} at once, " +
+        Console.WriteLine($"LicenceOps reconciliation benchmark — {tenants} tenants × {seats} seats = {tenants * seats:N0} seats, {parallel} at once, {(perAccount ? "RunAsync per account" : "one RunManyAsync pipeline")}, " +
                           $"vendor fake {vendorAddress}, data {dataDirectory}");
 
         var app = LicenceOpsApplication.Create([], [new IdentityModule(), new SeatsModule()], builder =>
@@ -78,15 +82,16 @@ internal static class ReconciliationBench
             // Warm-up on more tenants, outside the timings: both passes of the reading and the writing path, repeated until the
             // tiered JIT has promoted the hot methods (otherwise the background JIT takes a core away from the first pass).
             var warmUps = await SeedAsync(db, services.GetRequiredService<VendorCredentials>(), vendorAddress, WarmUpTenants, seats, firstTenant: tenants);
-            for (var round = 0; round < 2; round++)
+            for (var round = 0; round < 4; round++)
             {
-                await Parallel.ForEachAsync(warmUps, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (account, ct) =>
+                using var scope = services.CreateScope();
+                var runner = scope.ServiceProvider.GetRequiredService<ReconciliationRunner>();
+                foreach (var account in warmUps)
                 {
-                    using var scope = services.CreateScope();
-                    var runner = scope.ServiceProvider.GetRequiredService<ReconciliationRunner>();
-                    await runner.ReadVendorAsync(account, account.TenantId, ct);
-                    await runner.RunAsync(account.TenantId, account.Id, RunTriggers.Manual, ct);
-                });
+                    await runner.ReadVendorAsync(account, account.TenantId, CancellationToken.None);
+                }
+                await runner.RunManyAsync(warmUps, RunTriggers.Schedule, parallel, CancellationToken.None);
+                await runner.RunAsync(warmUps[round].TenantId, warmUps[round].Id, RunTriggers.Manual, CancellationToken.None);
             }
             await JitSettledAsync();
             using var phases = new PhaseWatch();
@@ -125,16 +130,34 @@ internal static class ReconciliationBench
                 clock.Restart();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var failed = 0;
-                await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (account, ct) =>
+                if (perAccount)
                 {
-                    using var scope = services.CreateScope();
-                    var run = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>().RunAsync(account.TenantId, account.Id, RunTriggers.Manual, ct);
-                    if (run?.State != RunStates.Succeeded && Interlocked.Increment(ref failed) <= 3)
+                    // What the per-account Hangfire jobs do: RunAsync for one account, `parallel` of them at once.
+                    await Parallel.ForEachAsync(accounts, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (account, ct) =>
                     {
-                        Console.WriteLine($"  run failed: {run?.FailureReason}");
+                        using var scope = services.CreateScope();
+                        var run = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>().RunAsync(account.TenantId, account.Id, RunTriggers.Manual, ct);
+                        if (run?.State != RunStates.Succeeded && Interlocked.Increment(ref failed) <= 3)
+                        {
+                            Console.WriteLine($"  run failed: {run?.FailureReason}");
+                        }
+                    });
+                }
+                else
+                {
+                    // One pipeline over all accounts (RunManyAsync): vendors read `parallel` at a time, one writer, several accounts per write.
+                    using var scope = services.CreateScope();
+                    var results = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>()
+                        .RunManyAsync(accounts, RunTriggers.Schedule, parallel, CancellationToken.None);
+                    foreach (var run in results.Where(r => r.State != RunStates.Succeeded))
+                    {
+                        if (++failed <= 3)
+                        {
+                            Console.WriteLine($"  run failed: {run.FailureReason}");
+                        }
                     }
-                    memory.SampleEvery(25);
-                });
+                }
+                memory.Sample();
                 var seconds = clock.Elapsed.TotalSeconds;
                 runs.Add((pass, seconds));
                 cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
@@ -170,7 +193,7 @@ internal static class ReconciliationBench
     }
 
     /// <summary>Tenants reconciled before the measurements, to warm the JIT up; not counted.</summary>
-    private const int WarmUpTenants = 40;
+    private const int WarmUpTenants = 100;
 
     /// <summary>The machine's load average (1 and 5 minutes), printed with every figure: the machine may be shared.</summary>
     private static string Load()
@@ -186,14 +209,14 @@ internal static class ReconciliationBench
         }
     }
 
-    /// <summary>Waits (at most 20 s) until no method has been compiled for half a second: the tiered JIT's promotions are done.</summary>
+    /// <summary>Waits (at most 20 s) until no method has been compiled for a second: the tiered JIT's promotions are done.</summary>
     private static async Task JitSettledAsync()
     {
         var deadline = Stopwatch.StartNew();
         var last = System.Runtime.JitInfo.GetCompiledMethodCount();
         while (deadline.Elapsed < TimeSpan.FromSeconds(20))
         {
-            await Task.Delay(500);
+            await Task.Delay(1000);
             var now = System.Runtime.JitInfo.GetCompiledMethodCount();
             if (now == last)
             {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using LicenceOps.Contracts.Seats;
 using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
@@ -30,49 +31,145 @@ public sealed class ReconciliationRunner(
         FROM reconciliation_runs
         """;
 
+    /// <summary>Accounts applied in one write transaction at most: bounds how long the batch holds SQLite's write lock.</summary>
+    public const int MaxAccountsPerWrite = 64;
+
+    /// <summary>A batch stops taking readings once its transaction has been open this long (other writers wait meanwhile).</summary>
+    private static readonly TimeSpan MaxWriteHold = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Null when the tenant has no such vendor account.</summary>
     public async Task<ReconciliationRunResult?> RunAsync(Guid tenantId, Guid accountId, string trigger, CancellationToken ct)
     {
-        var started = Stopwatch.GetTimestamp();
         var row = await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
             new { accountId, tenantId }, ct);
-        if (row is null)
-        {
-            return null;
-        }
-        var runId = Guid.NewGuid();
-        await db.WriteAsync(uow => uow.ExecuteAsync(
-            """
-            INSERT INTO reconciliation_runs (id, tenant_id, vendor_account_id, trigger_kind, state, started_at)
-            VALUES (@runId, @tenantId, @accountId, @trigger, 'running', @now)
-            """, new { runId, tenantId, accountId, trigger, now = uow.Now }), ct);
-        var lap = ReconciliationMetrics.Lap("start", started);
+        return row is null ? null : (await RunManyAsync([row], trigger, 1, ct))[0];
+    }
 
-        var (reading, failure) = await ReadVendorAsync(row, tenantId, ct);
-        lap = ReconciliationMetrics.Lap("read_vendor", lap);
+    /// <summary>
+    /// Reconciles <paramref name="accounts"/> as a pipeline: every run is recorded first ('running'), the vendors are read
+    /// <paramref name="parallelReads"/> at a time outside any transaction, and one writer applies the readings as they arrive,
+    /// several accounts per write transaction, each in its own savepoint. An account's findings, activations, usage,
+    /// snapshot, run counts, audit and outbox rows still commit together and all or nothing; an account whose apply fails
+    /// rolls back to its savepoint and its run is recorded failed with the reason, the others commit. Sharing the commit
+    /// matters on SQLite: a commit writes every page the transaction touched, and the random GUID keys of findings, audit
+    /// and usage rows put most of an account's rows on different pages, which neighbouring accounts' rows then share
+    /// (docs/performance.md, reconciliation benchmark). Results come back in the order of <paramref name="accounts"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<ReconciliationRunResult>> RunManyAsync(
+        IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, CancellationToken ct)
+    {
+        var lap = Stopwatch.GetTimestamp();
+        var runIds = accounts.Select(_ => Guid.NewGuid()).ToArray();
+        foreach (var chunk in Enumerable.Range(0, accounts.Count).Chunk(500))
+        {
+            await db.WriteAsync(uow => uow.ExecuteAsync(
+                """
+                INSERT INTO reconciliation_runs (id, tenant_id, vendor_account_id, trigger_kind, state, started_at)
+                VALUES (@runId, @tenantId, @accountId, @trigger, 'running', @now)
+                """, chunk.Select(i => new { runId = runIds[i], tenantId = accounts[i].TenantId, accountId = accounts[i].Id, trigger, now = uow.Now }).ToList()),
+                ct);
+        }
+        ReconciliationMetrics.Lap("start", lap);
+
+        // Readings queue up while a batch is being written; the bound keeps memory flat when the vendors are faster than the writer.
+        var readings = Channel.CreateBounded<(int Index, VendorReadingSet? Reading, string? Failure)>(
+            new BoundedChannelOptions(MaxAccountsPerWrite * 2) { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var reader = Task.Run(async () =>
+        {
+            try
+            {
+                await Parallel.ForEachAsync(Enumerable.Range(0, accounts.Count),
+                    new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelReads), CancellationToken = stop.Token }, async (i, c) =>
+                    {
+                        var started = Stopwatch.GetTimestamp();
+                        var (reading, failure) = await ReadVendorAsync(accounts[i], accounts[i].TenantId, c);
+                        ReconciliationMetrics.Lap("read_vendor", started);
+                        await readings.Writer.WriteAsync((i, reading, failure), c);
+                    });
+                readings.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                readings.Writer.Complete(ex);
+            }
+        }, CancellationToken.None);
+
+        try
+        {
+            while (await readings.Reader.WaitToReadAsync(ct))
+            {
+                lap = Stopwatch.GetTimestamp();
+                var applied = await db.WriteAsync(async uow =>
+                {
+                    var t = ReconciliationMetrics.Lap("wait_write", lap);
+                    var open = Stopwatch.GetTimestamp();
+                    var taken = 0;
+                    while (taken < MaxAccountsPerWrite && Stopwatch.GetElapsedTime(open) < MaxWriteHold && readings.Reader.TryRead(out var next))
+                    {
+                        taken++;
+                        t = await ApplyOneAsync(uow, accounts[next.Index], runIds[next.Index], next.Reading, next.Failure, t);
+                    }
+                    return t;
+                }, ct);
+                ReconciliationMetrics.Lap("commit", applied);
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await reader;
+        }
+
+        lap = Stopwatch.GetTimestamp();
+        var runs = new Dictionary<Guid, ReconciliationRunResult>(accounts.Count);
+        foreach (var chunk in runIds.Chunk(500))
+        {
+            foreach (var run in await db.QueryAsync<ReconciliationRunResult>(RunSelectSql + " WHERE id IN @chunk", new { chunk }, ct))
+            {
+                runs[run.RunId] = run;
+            }
+        }
+        ReconciliationMetrics.Lap("result", lap);
+        return runIds.Select(id => runs[id]).ToList();
+    }
+
+    /// <summary>One account of a batch: a failed reading is recorded as such; a reading is applied in its own savepoint.</summary>
+    private async Task<long> ApplyOneAsync(UnitOfWork uow, VendorAccountRow account, Guid runId, VendorReadingSet? reading, string? failure, long lap)
+    {
         if (reading is null)
         {
-            logger.LogWarning("Reconciliation of vendor account {AccountId} ({Connector}) failed: {Reason}", accountId, row.Connector, failure);
-            await db.WriteAsync(async uow =>
-            {
-                await uow.ExecuteAsync(
-                    "UPDATE reconciliation_runs SET state = 'failed', failure_reason = @failure, finished_at = @now WHERE id = @runId",
-                    new { runId, failure, now = uow.Now });
-                await uow.AuditAsync("reconciliation_run", runId, "failed", new { accountId, reason = failure }, tenantId);
-            }, ct);
+            logger.LogWarning("Reconciliation of vendor account {AccountId} ({Connector}) failed: {Reason}", account.Id, account.Connector, failure);
+            await RecordFailureAsync(uow, account, runId, failure ?? "The connector gave no reading.");
+            return lap;
         }
-        else
+        const string savepoint = "reconciliation_account";
+        await uow.Transaction.SaveAsync(savepoint);
+        try
         {
-            var applied = await db.WriteAsync(async uow =>
-            {
-                var t = ReconciliationMetrics.Lap("wait_write", lap);
-                return await ApplyAsync(uow, row, runId, reading, t);
-            }, ct);
-            lap = ReconciliationMetrics.Lap("commit", applied);
+            lap = await ApplyAsync(uow, account, runId, reading, lap);
         }
-        var result = await db.QuerySingleOrDefaultAsync<ReconciliationRunResult>(RunSelectSql + " WHERE id = @runId", new { runId }, ct);
-        ReconciliationMetrics.Lap("result", lap);
-        return result;
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Only this account's changes go; the run says why. If even the rollback fails the whole batch fails and retries nothing.
+            await uow.Transaction.RollbackAsync(savepoint);
+            logger.LogError(ex, "Reconciliation of vendor account {AccountId} could not be applied", account.Id);
+            await RecordFailureAsync(uow, account, runId, $"The reading could not be applied: {ex.GetType().Name}: {ex.Message}");
+        }
+        if (uow.Dialect == SqlDialect.Sqlite)
+        {
+            // SQL Server has no savepoint release: its savepoints simply end with the transaction.
+            await uow.Transaction.ReleaseAsync(savepoint);
+        }
+        return lap;
+    }
+
+    private static async Task RecordFailureAsync(UnitOfWork uow, VendorAccountRow account, Guid runId, string failure)
+    {
+        await uow.ExecuteAsync(
+            "UPDATE reconciliation_runs SET state = 'failed', failure_reason = @failure, finished_at = @now WHERE id = @runId",
+            new { runId, failure, now = uow.Now });
+        await uow.AuditAsync("reconciliation_run", runId, "failed", new { accountId = account.Id, reason = failure }, account.TenantId);
     }
 
     /// <summary>What the vendor said, complete: the member list and, when the connector can read it, the purchased quantity.</summary>

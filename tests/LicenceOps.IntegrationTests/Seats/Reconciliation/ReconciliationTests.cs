@@ -6,6 +6,11 @@ using LicenceOps.Contracts.Tenants;
 using LicenceOps.IntegrationTests.Infrastructure;
 using LicenceOps.IntegrationTests.Seats.Vendors;
 using LicenceOps.Platform;
+using LicenceOps.Platform.Data;
+using LicenceOps.Seats;
+using LicenceOps.Seats.Reconciliation;
+using LicenceOps.Seats.Vendors.Accounts;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LicenceOps.IntegrationTests.Seats.Reconciliation;
 
@@ -216,6 +221,36 @@ public sealed class ReconciliationTests
         Assert.That(reopened.Str("status"), Is.EqualTo("open"));
         Assert.That(reopened.GetProperty("openedCount").GetInt32(), Is.EqualTo(2), "the same row, opened a second time");
         Assert.That(await SeatsKit.OutboxCountAsync(factory, "ReconciliationFindingNeedsClient"), Is.EqualTo(4), "the reopening is news again");
+    }
+
+    [Test]
+    public async Task A_pipeline_over_several_accounts_applies_each_one_and_a_failed_reading_fails_only_its_own_run()
+    {
+        var (tenantId, _, account, _) = await EstateAsync();
+        // A CSV account whose member export was never imported: its reading fails, in the same batch as the Claude account.
+        var empty = (await SeatsKit.BodyAsync(await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/vendor-accounts",
+            new { vendorCode = "openai", connector = "csv", displayName = "Client ChatGPT" }))).Id();
+        var db = factory.Services.GetRequiredService<ModuleDatabase<SeatsModule>>();
+        var rows = new List<VendorAccountRow>();
+        foreach (var id in new[] { account, empty })
+        {
+            rows.Add((await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @id", new { id }))!);
+        }
+
+        using var scope = factory.Services.CreateScope();
+        var runs = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>().RunManyAsync(rows, "schedule", 2, CancellationToken.None);
+
+        Assert.That(runs.Select(r => r.VendorAccountId), Is.EqualTo(new[] { account, empty }), "results in the order asked");
+        Assert.That(runs[0].State, Is.EqualTo("succeeded"));
+        Assert.That(runs[0].FindingsOpened, Is.GreaterThan(0));
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM findings WHERE vendor_account_id = @account AND status = 'open'", new { account }),
+            Is.EqualTo(runs[0].FindingsOpened));
+        Assert.That(runs[1].State, Is.EqualTo("failed"));
+        Assert.That(runs[1].FailureReason, Does.Contain("No member export"));
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM findings WHERE vendor_account_id = @empty", new { empty }), Is.EqualTo(0));
+        Assert.That(await SeatsKit.CountAsync(factory,
+            "SELECT COUNT(*) FROM audit_log WHERE entity_type = 'reconciliation_run' AND entity_id IN (@a, @b) AND action IN ('succeeded', 'failed')",
+            new { a = runs[0].RunId, b = runs[1].RunId }), Is.EqualTo(2), "each run audited once");
     }
 
     [TestCase(503, """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""", "503")]
