@@ -39,8 +39,10 @@ public sealed class BillingModule : IModule
         services.AddHttpClient(EcbDailyRatesFetcher.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<ExchangeRateStore>();
         services.AddSingleton<EcbDailyRatesFetcher>();
+        services.AddHostedService<RateAgeReport>();
         services.AddSingleton<InvoiceStore>();
         services.AddSingleton<InvoiceDocuments>();
+        services.AddSingleton<DocumentFiles>();
         services.AddSingleton<InvoiceRunner>();
         services.AddSingleton<InvoiceRuns>();
         services.AddSingleton<InvoiceRunWorker>();

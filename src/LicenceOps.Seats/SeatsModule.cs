@@ -4,12 +4,14 @@ using LicenceOps.Platform.Modules;
 using LicenceOps.Platform.Security;
 using LicenceOps.Seats.Consumers;
 using LicenceOps.Seats.Demo;
+using LicenceOps.Seats.Domain.Reconciliation;
 using LicenceOps.Seats.Domain.Transfers;
 using LicenceOps.Seats.Features.Catalogue;
 using LicenceOps.Seats.Features.Findings;
 using LicenceOps.Seats.Features.SettingsWatch;
 using LicenceOps.Seats.Reconciliation;
 using LicenceOps.Seats.Features.ManualTasks;
+using LicenceOps.Seats.Features.PurchasedQuantities;
 using LicenceOps.Seats.Features.Renewals;
 using LicenceOps.Seats.Features.Reports;
 using LicenceOps.Seats.Features.SeatRequests;
@@ -48,10 +50,10 @@ public sealed class SeatsModule : IModule
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<SeatsOptions>(configuration.GetSection(Name));
-        services.AddOptions<SeatsOptions>()
+        services.AddOptions<SeatsOptions>().Bind(configuration.GetSection(Name))
             .Validate(o => o.TakeOverLeaseSeconds is >= 2 and <= 3600 && o.TakeOverChunkRows is >= 1 and <= 5000,
                 "Seats: TakeOverLeaseSeconds must be 2..3600 and TakeOverChunkRows 1..5000.")
+            .Validate(o => ReconciliationCron.IsExpressible(o.Reconciliation.IntervalMinutes), $"Seats:Reconciliation:IntervalMinutes: {ReconciliationCron.Explanation}")
             .ValidateOnStart();
         services.AddSingleton(sp =>
         {
@@ -68,7 +70,9 @@ public sealed class SeatsModule : IModule
         services.AddScoped<TransferSweeperJob>();
         services.AddScoped<RenewalFindingsJob>();
         services.AddScoped<ReconciliationRunner>();
-        services.AddScoped<ReconciliationJob>();
+        services.AddScoped<ReconciliationScheduler>();
+        services.AddScoped<VendorAccountReconciliationJob>();
+        services.AddScoped<UsageRetentionJob>();
         services.AddSingleton<TransferKicker>();
         services.AddHostedService(sp => sp.GetRequiredService<TransferKicker>());
         services.AddSingleton<TakeOverJobs>();
@@ -120,7 +124,7 @@ public sealed class SeatsModule : IModule
         api.MapPost("/catalogue/plans", SavePlan.CreateAsync).RequireAuthorization(Policies.Staff)
             .WithSummary("Add a plan to the catalogue (staff).");
         api.MapPut("/catalogue/plans/{code}", SavePlan.UpdateAsync).RequireAuthorization(Policies.Staff)
-            .WithSummary("Correct a plan's name or list terms (staff); subscriptions on it are re-announced to Billing.");
+            .WithSummary("Correct a plan's name or list terms (staff; send the ETag read in If-Match: a stale edit is a 409); subscriptions on it are re-announced to Billing.");
 
         var tenant = api.MapGroup("/tenants/{tenantId:guid}");
 
@@ -189,6 +193,9 @@ public sealed class SeatsModule : IModule
         TakeOverEstate.Map(tenant);
         ReadTakeOverJobs.Map(tenant);
         ReconcileVendorAccount.Map(tenant);
+        ChangeReconciliationSchedule.Map(tenant);
+        DeleteVendorAccount.Map(tenant);
+        PurchasedQuantityEndpoints.Map(tenant);
 
         ReadFindings.Map(api, tenant);
         ChangeFinding.Map(tenant);
@@ -207,9 +214,14 @@ public sealed class SeatsModule : IModule
     public void ScheduleJobs(IRecurringJobManager jobs)
     {
         jobs.AddOrUpdate<TransferSweeperJob>(TransferSweeperJob.Name, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
-        jobs.AddOrUpdate<ReconciliationJob>(ReconciliationJob.Name, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
+        // The sweeper of ADR 0020 gave way to one job per vendor account (ADR 0027); a SQL Server job store still holds it.
+        jobs.RemoveIfExists("seats:reconciliation");
+        jobs.AddOrUpdate<UsageRetentionJob>(UsageRetentionJob.Name, j => j.RunAsync(CancellationToken.None), "41 2 * * *");
         jobs.AddOrUpdate<RenewalFindingsJob>(RenewalFindingsJob.Name, j => j.RunAsync(CancellationToken.None), "17 * * * *");
     }
+
+    public async Task SynchroniseJobsAsync(IServiceProvider services, CancellationToken ct) =>
+        await services.GetRequiredService<ReconciliationScheduler>().SynchroniseAllAsync(ct);
 
     public Task SeedDemoDataAsync(IServiceProvider services, CancellationToken ct) => SeatsDemoData.SeedAsync(services, ct);
 }

@@ -34,8 +34,23 @@ public sealed class SeatsOptions
 /// <summary>Configuration section "Seats:Reconciliation".</summary>
 public sealed class ReconciliationOptions
 {
-    /// <summary>Minutes between two scheduled runs of one vendor account (the sweeper looks every 5 minutes).</summary>
+    /// <summary>
+    /// Minutes between two scheduled runs of a vendor account without its own interval (vendor_accounts.reconcile_every_minutes);
+    /// one of <see cref="Domain.Reconciliation.ReconciliationCron.Allowed"/>, checked at start.
+    /// </summary>
     public int IntervalMinutes { get; set; } = 60;
+
+    /// <summary>
+    /// Minutes after start-up at which an account overdue for reconciliation (no run within its interval) runs once, instead
+    /// of waiting for its next cron time: the in-memory job store starts empty after every restart.
+    /// </summary>
+    public int CatchUpAfterStartMinutes { get; set; } = 2;
+
+    /// <summary>
+    /// Days after which a purchased quantity staff recorded (for a connector that cannot read it) counts as unverified, as
+    /// the settings watch does for settings.
+    /// </summary>
+    public int PurchasedQuantityUnverifiedAfterDays { get; set; } = 30;
 
     /// <summary>Days without activity after which an active seat is inactive, for tenants without their own policy.</summary>
     public int InactiveAfterDays { get; set; } = Domain.Reconciliation.TenantPolicy.DefaultInactiveAfterDays;

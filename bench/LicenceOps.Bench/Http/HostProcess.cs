@@ -109,6 +109,17 @@ internal sealed class HostProcess : IAsyncDisposable
         throw new InvalidOperationException("VmRSS not found in /proc status.");
     }
 
+    /// <summary>
+    /// CPU time the host process has used so far, user + system, all threads (utime + stime of /proc/&lt;pid&gt;/stat, in
+    /// clock ticks of 10 ms): divided by the requests of a scenario it is the host's cost per request, which other load
+    /// on the machine does not inflate the way it inflates latency and deflates throughput.
+    /// </summary>
+    public TimeSpan CpuTime()
+    {
+        process.Refresh();
+        return process.TotalProcessorTime;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited)

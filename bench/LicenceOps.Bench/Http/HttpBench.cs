@@ -41,6 +41,15 @@ internal static class HttpBench
         """;
 
     private const string Password = "bench-password-not-secret-1";
+    private const string TrivialScenario = "trivial  GET /health/live";
+    private const string ListScenario = "list     GET people (first page)";
+    private const string WriteScenario = "write    POST person";
+    private const string PdfScenario = "pdf      GET invoice PDF";
+
+    private sealed record MedianResult(double RequestsPerSecond, double Ratio, double P50Ms, double P99Ms, double MaxMs, double CpuUs, double CpuRatio, long Failures);
+
+    private static void Goal(string text, bool met) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {(met ? "met    " : "NOT MET")}  {text}"));
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -99,31 +108,33 @@ internal static class HttpBench
             var peopleUri = $"api/tenants/{tenantId}/people";
             var pdfUri = $"api/tenants/{invoiceTenantId}/invoices/{invoiceId}/pdf";
             await PrintSizesAsync(client, peopleUri, pdfUri);
+            await OutboxLag.WaitForQuietAsync(dataDirectory, TimeSpan.FromSeconds(120));
             // Memory first, while the host has served nothing big yet: idle, then after repeated whole-list reads.
-            await MemoryAfterLargeReadsAsync(client, host, peopleUri, $"api/tenants/{tenantId}/people/export", largeReads);
+            var memoryGrowth = await MemoryAfterLargeReadsAsync(client, host, peopleUri, $"api/tenants/{tenantId}/people/export", largeReads);
 
             var duration = TimeSpan.FromSeconds(seconds);
             var runId = Guid.NewGuid().ToString("N")[..6];
             long written = 0; // across warm-up and rounds: every joiner needs an e-mail of its own
             var scenarios = new (string Name, int Connections, Func<long, HttpRequestMessage> Request, Func<HttpResponseMessage, bool>? Accept)[]
             {
-                ("trivial  GET /health/live", connections, _ => new HttpRequestMessage(HttpMethod.Get, "health/live"), null),
-                ("list     GET people (first page)", connections, _ => new HttpRequestMessage(HttpMethod.Get, peopleUri), null),
-                ("write    POST person", writeConnections, _ => Interlocked.Increment(ref written) is var n ? new HttpRequestMessage(HttpMethod.Post, peopleUri)
+                (TrivialScenario, connections, _ => new HttpRequestMessage(HttpMethod.Get, "health/live"), null),
+                (ListScenario, connections, _ => new HttpRequestMessage(HttpMethod.Get, peopleUri), null),
+                (WriteScenario, writeConnections, _ => Interlocked.Increment(ref written) is var n ? new HttpRequestMessage(HttpMethod.Post, peopleUri)
                 {
                     Content = JsonContent.Create(new
                     {
                         email = $"w{runId}-{n}@{domain}", firstName = "Bench", lastName = $"Writer {n}", startDate = "2026-01-05",
                     }),
                 } : throw new UnreachableException(), r => r.StatusCode == HttpStatusCode.Created),
-                ("pdf      GET invoice PDF", connections, _ => new HttpRequestMessage(HttpMethod.Get, pdfUri), null),
+                (PdfScenario, connections, _ => new HttpRequestMessage(HttpMethod.Get, pdfUri), null),
             };
 
-            // Warm-up: JIT, connection pools, SQLite page cache.
+            // Warm-up: JIT, connection pools, SQLite page cache; then let the warm-up writes' messages be consumed.
             foreach (var s in scenarios)
             {
                 await LoadGenerator.RunAsync(s.Name, client, s.Connections, TimeSpan.FromSeconds(1), 5000, s.Request, s.Accept);
             }
+            await OutboxLag.WaitForQuietAsync(dataDirectory, TimeSpan.FromSeconds(120));
 
             var results = scenarios.Select(_ => new List<LoadResult>()).ToArray();
             for (var round = 1; round <= rounds; round++)
@@ -132,24 +143,59 @@ internal static class HttpBench
                 for (var i = 0; i < scenarios.Length; i++)
                 {
                     var s = scenarios[i];
+                    var cpuBefore = host.CpuTime();
+                    var started = DateTimeOffset.UtcNow;
                     var result = await LoadGenerator.RunAsync(s.Name, client, s.Connections, duration, maxRequests, s.Request, s.Accept);
+                    if (s.Name == WriteScenario)
+                    {
+                        // Waits for the scenario's messages to be dispatched, so their dispatch counts in the writes' CPU.
+                        result = result with { OutboxLag = await OutboxLag.MeasureAsync(dataDirectory, started, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(60)) };
+                        await OutboxLag.WaitForQuietAsync(dataDirectory, TimeSpan.FromSeconds(60));
+                    }
+                    result = result with { HostCpu = host.CpuTime() - cpuBefore };
                     results[i].Add(result);
                     Console.WriteLine(Line(result, results[0][^1]));
                 }
             }
 
             Console.WriteLine();
-            Console.WriteLine("median of rounds (ratio = req/s ÷ trivial req/s of the same round, median over rounds):");
+            Console.WriteLine("median of rounds (ratio = req/s ÷ trivial req/s of the same round, median over rounds;");
+            Console.WriteLine("                  cpu ratio = the trivial request's host CPU ÷ this request's host CPU, same round):");
+            var medians = new Dictionary<string, MedianResult>();
             for (var i = 0; i < scenarios.Length; i++)
             {
                 var byRps = results[i].OrderBy(r => r.RequestsPerSecond).ToList();
-                var median = byRps[byRps.Count / 2];
-                var ratio = Median(results[i].Select((r, round) => r.RequestsPerSecond / results[0][round].RequestsPerSecond));
-                var p99 = Median(results[i].Select(r => r.P99Ms));
-                var p50 = Median(results[i].Select(r => r.P50Ms));
+                var m = new MedianResult(
+                    byRps[byRps.Count / 2].RequestsPerSecond,
+                    Median(results[i].Select((r, round) => r.RequestsPerSecond / results[0][round].RequestsPerSecond)),
+                    Median(results[i].Select(r => r.P50Ms)),
+                    Median(results[i].Select(r => r.P99Ms)),
+                    results[i].Max(r => r.MaxMs),
+                    Median(results[i].Select(r => r.HostCpuPerRequestUs)),
+                    Median(results[i].Select((r, round) => results[0][round].HostCpuPerRequestUs / r.HostCpuPerRequestUs)),
+                    results[i].Sum(r => r.Failures));
+                medians[scenarios[i].Name] = m;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {median.Name,-36} {median.RequestsPerSecond,9:0} req/s  p50 {p50,7:0.00} ms  p99 {p99,7:0.00} ms  max {results[i].Max(r => r.MaxMs),8:0.0} ms  ratio {ratio,6:P0}  failures {results[i].Sum(r => r.Failures)}"));
+                    $"  {scenarios[i].Name,-36} {m.RequestsPerSecond,9:0} req/s  p50 {m.P50Ms,7:0.00} ms  p99 {m.P99Ms,7:0.00} ms  max {m.MaxMs,8:0.0} ms  ratio {m.Ratio,6:P0}  " +
+                    $"cpu {m.CpuUs,6:0} µs/req  cpu ratio {m.CpuRatio,6:P0}  failures {m.Failures}"));
             }
+            var lags = results[Array.FindIndex(scenarios, s => s.Name == WriteScenario)].Select(r => r.OutboxLag!).ToList();
+            var lagP99 = Median(lags.Select(l => l.P99Ms));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  outbox lag of the writes (transaction → every consumer's inbox committed): p50 {Median(lags.Select(l => l.P50Ms)),7:0} ms  p99 {lagP99,7:0} ms  max {lags.Max(l => l.MaxMs),7:0} ms  " +
+                $"({lags.Sum(l => l.Messages)} messages, {lags.Sum(l => l.Undispatched)} undispatched after 60 s)"));
+
+            var list = medians[ListScenario];
+            var write = medians[WriteScenario];
+            var pdf = medians[PdfScenario];
+            Console.WriteLine();
+            Console.WriteLine("goals (issue 16):");
+            Goal($"paged list ≥ 50 % of trivial: {list.Ratio:P0} (host CPU: {list.CpuRatio:P0})", list.Ratio >= 0.5);
+            Goal($"paged list p99 < 20 ms: {list.P99Ms:0.0} ms", list.P99Ms < 20);
+            Goal($"person write p99 < 100 ms at {writeConnections} connections: {write.P99Ms:0.0} ms", write.P99Ms < 100);
+            Goal($"outbox lag p99 < 1 s under the write load: {lagP99:0} ms", lagP99 < 1000 && lags.All(l => l.Undispatched == 0));
+            Goal($"PDF download ≥ 30 % of trivial: {pdf.Ratio:P0} (host CPU: {pdf.CpuRatio:P0})", pdf.Ratio >= 0.3);
+            Goal($"host memory after {largeReads} whole-list reads within 50 MB of idle: {memoryGrowth / 1e6:+0;-0} MB", memoryGrowth <= 50_000_000);
             return 0;
         }
         finally
@@ -168,7 +214,8 @@ internal static class HttpBench
 
     private static string Line(LoadResult r, LoadResult trivial) => string.Create(CultureInfo.InvariantCulture,
         $"  {r.Name,-36} {r.RequestsPerSecond,9:0} req/s  p50 {r.P50Ms,7:0.00} ms  p99 {r.P99Ms,7:0.00} ms  max {r.MaxMs,8:0.0} ms  " +
-        $"{r.Bytes / Math.Max(1, r.Requests) / 1024.0,8:0.0} KiB/resp  ratio {r.RequestsPerSecond / trivial.RequestsPerSecond,6:P0}  failures {r.Failures}{(r.FirstFailure is null ? "" : " (first: " + r.FirstFailure + ")")}");
+        $"{r.Bytes / Math.Max(1, r.Requests) / 1024.0,8:0.0} KiB/resp  ratio {r.RequestsPerSecond / trivial.RequestsPerSecond,6:P0}  cpu {r.HostCpuPerRequestUs,6:0} µs/req  failures {r.Failures}{(r.FirstFailure is null ? "" : " (first: " + r.FirstFailure + ")")}" +
+        $"{(r.OutboxLag is { } lag ? $"\n      outbox lag p50 {lag.P50Ms:0} ms  p99 {lag.P99Ms:0} ms  max {lag.MaxMs:0} ms  ({lag.Messages} messages, {lag.Undispatched} undispatched)" : "")}");
 
     private static double Median(IEnumerable<double> values)
     {
@@ -278,7 +325,7 @@ internal static class HttpBench
     }
 
     /// <summary>Idle resident memory, then after reading the whole people list (JSON, following cursors if any) and its CSV export repeatedly.</summary>
-    private static async Task MemoryAfterLargeReadsAsync(HttpClient client, HostProcess host, string peopleUri, string exportUri, int reads)
+    private static async Task<long> MemoryAfterLargeReadsAsync(HttpClient client, HostProcess host, string peopleUri, string exportUri, int reads)
     {
         await Task.Delay(TimeSpan.FromSeconds(5));
         var idle = host.ResidentBytes();
@@ -310,8 +357,9 @@ internal static class HttpBench
         var after = host.ResidentBytes();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
 
-            host memory (VmRSS): idle {idle / 1048576.0:0} MiB; after {reads} whole-list reads ({jsonBytes / 1048576.0:0.0} MiB JSON, {csvBytes / 1048576.0:0.0} MiB CSV, {readSeconds:0.0} s) {after / 1048576.0:0} MiB (+{(after - idle) / 1048576.0:0} MiB)
+            host memory (VmRSS): idle {idle / 1048576.0:0} MiB; after {reads} whole-list reads ({jsonBytes / 1048576.0:0.0} MiB JSON, {csvBytes / 1048576.0:0.0} MiB CSV, {readSeconds:0.0} s) {after / 1048576.0:0} MiB ({(after - idle) / 1048576.0:+0;-0} MiB)
             """));
+        return after - idle;
     }
 
     private static async Task<JsonElement> Ok(HttpResponseMessage response)

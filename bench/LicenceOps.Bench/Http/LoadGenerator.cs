@@ -6,6 +6,15 @@ namespace LicenceOps.Bench.Http;
 internal sealed record LoadResult(string Name, int Connections, long Requests, long Failures, double Seconds, double P50Ms, double P99Ms, double MaxMs, long Bytes, string? FirstFailure)
 {
     public double RequestsPerSecond => Requests / Seconds;
+
+    /// <summary>CPU time the host used during the scenario (all threads, user + system).</summary>
+    public TimeSpan HostCpu { get; init; }
+
+    /// <summary>The host's CPU cost of one request, in microseconds.</summary>
+    public double HostCpuPerRequestUs => HostCpu.TotalMicroseconds / Math.Max(1, Requests);
+
+    /// <summary>Set for the person-write scenario: the lag of the outbox messages its writes produced.</summary>
+    public OutboxLagResult? OutboxLag { get; init; }
 }
 
 /// <summary>
@@ -75,6 +84,6 @@ internal static class LoadGenerator
             Percentile(sorted, 0.50), Percentile(sorted, 0.99), sorted.Length == 0 ? 0 : sorted[^1], bytes, firstFailure);
     }
 
-    private static double Percentile(double[] sorted, double p) =>
+    internal static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

@@ -10,7 +10,7 @@ public sealed class TenantProfileChangedConsumer(ModuleDatabase<BillingModule> d
 {
     protected override async Task HandleAsync(TenantProfileChanged message, UnitOfWork uow, CancellationToken ct)
     {
-        var updated = await uow.ExecuteAsync(
+        await uow.ApplyNewerAsync(
             """
             UPDATE billing_tenants
             SET legal_name = @LegalName, siren = @Siren, siret = @Siret, vat_number = @VatNumber,
@@ -19,18 +19,13 @@ public sealed class TenantProfileChangedConsumer(ModuleDatabase<BillingModule> d
                 profile_at = @OccurredAt
             WHERE tenant_id = @TenantId AND profile_at <= @OccurredAt
             """,
+            """
+            INSERT INTO billing_tenants (tenant_id, legal_name, siren, siret, vat_number, country_code, address_line1,
+                address_line2, postal_code, city, billing_email, status, profile_at)
+            SELECT @TenantId, @LegalName, @Siren, @Siret, @VatNumber, @CountryCode, @AddressLine1,
+                @AddressLine2, @PostalCode, @City, @BillingEmail, @Status, @OccurredAt
+            WHERE NOT EXISTS (SELECT 1 FROM billing_tenants WHERE tenant_id = @TenantId)
+            """,
             message);
-        if (updated == 0)
-        {
-            await uow.ExecuteAsync(
-                """
-                INSERT INTO billing_tenants (tenant_id, legal_name, siren, siret, vat_number, country_code, address_line1,
-                    address_line2, postal_code, city, billing_email, status, profile_at)
-                SELECT @TenantId, @LegalName, @Siren, @Siret, @VatNumber, @CountryCode, @AddressLine1,
-                    @AddressLine2, @PostalCode, @City, @BillingEmail, @Status, @OccurredAt
-                WHERE NOT EXISTS (SELECT 1 FROM billing_tenants WHERE tenant_id = @TenantId)
-                """,
-                message);
-        }
     }
 }

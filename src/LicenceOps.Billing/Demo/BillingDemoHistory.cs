@@ -59,14 +59,18 @@ internal sealed partial class BillingDemoHistory(IServiceProvider services, Time
         }
     }
 
-    /// <summary>Both demo tenants' profiles and their subscriptions' terms have reached Billing.</summary>
-    private static async Task<bool> ReadyAsync(ModuleDatabase<BillingModule> database, CancellationToken ct)
+    /// <summary>Both demo tenants' profiles, their subscriptions' terms and the backdated demo seats have reached Billing.</summary>
+    private async Task<bool> ReadyAsync(ModuleDatabase<BillingModule> database, CancellationToken ct)
     {
         var profiles = await database.QuerySingleOrDefaultAsync<int>(
             "SELECT COUNT(*) FROM billing_tenants WHERE tenant_id IN @DemoTenants", new { DemoTenants }, ct);
         var subscriptions = await database.QuerySingleOrDefaultAsync<int>(
             "SELECT COUNT(DISTINCT subscription_id) FROM subscription_terms WHERE tenant_id IN @DemoTenants", new { DemoTenants }, ct);
-        return profiles == DemoTenants.Length && subscriptions >= 5;
+        // The past months are billed from seat-days: the backdated demo seats must have reached Billing first.
+        var backdatedSeats = await database.QuerySingleOrDefaultAsync<int>(
+            "SELECT COUNT(*) FROM seat_changes WHERE tenant_id IN @DemoTenants AND effective_date < @today",
+            new { DemoTenants, today = ParisCalendar.DateOf(time.GetUtcNow()) }, ct);
+        return profiles == DemoTenants.Length && subscriptions >= 5 && backdatedSeats >= DemoData.BackdatedSeatChanges;
     }
 
     private async Task WriteHistoryAsync(ModuleDatabase<BillingModule> database, CancellationToken ct)

@@ -61,6 +61,20 @@ public sealed class UnitOfWork
     public Task<T?> ExecuteScalarAsync<T>(string sql, object? param = null) =>
         Connection.ExecuteScalarAsync<T>(sql, param, Transaction);
 
+    /// <summary>
+    /// Latest-wins write of a read copy: runs <paramref name="updateIfNewer"/> (which must guard on the copy's own
+    /// timestamp or version so an older message changes nothing), and only when it touched no row runs
+    /// <paramref name="insertIfAbsent"/> (which must insert only when the key is missing). Together they make a copy
+    /// converge to the newest message whatever order and duplication the messages arrive in.
+    /// </summary>
+    public async Task ApplyNewerAsync(string updateIfNewer, string insertIfAbsent, object param)
+    {
+        if (await ExecuteAsync(updateIfNewer, param) == 0)
+        {
+            await ExecuteAsync(insertIfAbsent, param);
+        }
+    }
+
     /// <summary>Writes the message to the outbox in this transaction; the dispatcher publishes it after commit.</summary>
     public async Task PublishAsync<T>(T message) where T : class
     {

@@ -50,6 +50,11 @@ internal sealed class StartupInitializer(
             module.ScheduleJobs(jobs);
         }
 
+        foreach (var module in loaded.Modules)
+        {
+            await module.SynchroniseJobsAsync(scope.ServiceProvider, cancellationToken);
+        }
+
         jobs.AddOrUpdate<Messaging.MessagingRetentionJob>(Messaging.MessagingRetentionJob.Name, j => j.RunAsync(CancellationToken.None), "17 3 * * *");
 
         lifetime.ApplicationStarted.Register(PrintBanner);

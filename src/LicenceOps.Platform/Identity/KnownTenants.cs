@@ -10,19 +10,14 @@ public sealed class KnownTenantsConsumer(ModuleDatabase<IdentityModule> database
 {
     protected override async Task HandleAsync(TenantProfileChanged message, UnitOfWork uow, CancellationToken ct)
     {
-        var updated = await uow.ExecuteAsync(
+        await uow.ApplyNewerAsync(
             "UPDATE known_tenants SET legal_name = @LegalName, status = @Status, profile_at = @OccurredAt WHERE tenant_id = @TenantId AND profile_at <= @OccurredAt",
+            """
+            INSERT INTO known_tenants (tenant_id, legal_name, status, profile_at)
+            SELECT @TenantId, @LegalName, @Status, @OccurredAt
+            WHERE NOT EXISTS (SELECT 1 FROM known_tenants WHERE tenant_id = @TenantId)
+            """,
             message);
-        if (updated == 0)
-        {
-            await uow.ExecuteAsync(
-                """
-                INSERT INTO known_tenants (tenant_id, legal_name, status, profile_at)
-                SELECT @TenantId, @LegalName, @Status, @OccurredAt
-                WHERE NOT EXISTS (SELECT 1 FROM known_tenants WHERE tenant_id = @TenantId)
-                """,
-                message);
-        }
     }
 }
 

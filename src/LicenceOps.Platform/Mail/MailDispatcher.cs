@@ -13,7 +13,9 @@ namespace LicenceOps.Platform.Mail;
 /// Sends one module's queued mail. A row is claimed with a conditional update (several hosts may share the
 /// database), sent, then marked sent; a failure is retried with exponential back-off, and a permanent refusal
 /// (SMTP 5xx) or the last attempt marks it failed with the reason. A crash between sending and marking sends
-/// the message again with the same Message-Id: delivery is at least once, never lost.
+/// the message again with the same Message-Id: delivery is at least once, never lost. Each claim carries a fresh
+/// token and every mark is conditional on it: a dispatcher whose claim lapsed while it was sending (a slow server)
+/// records nothing over the dispatcher that took the row over, so a row is marked sent once, by its current owner.
 /// </summary>
 public sealed partial class MailDispatcher(
     ModuleDatabase database,
@@ -87,13 +89,14 @@ public sealed partial class MailDispatcher(
     private async Task<bool> SendOneAsync(Guid id, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        var token = Guid.NewGuid();
         await using var connection = await database.OpenAsync(ct);
         var claimed = await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE mail_outbox SET locked_until = @until
+            UPDATE mail_outbox SET locked_until = @until, lock_token = @token
             WHERE id = @id AND status = 'pending' AND next_attempt_at <= @now AND (locked_until IS NULL OR locked_until < @now)
             """,
-            new { id, now, until = now + ClaimFor }, cancellationToken: ct));
+            new { id, now, until = now + ClaimFor, token }, cancellationToken: ct));
         if (claimed == 0)
         {
             return false;
@@ -107,12 +110,19 @@ public sealed partial class MailDispatcher(
                 ?? throw new InvalidOperationException($"Mail {id} has an empty payload.");
             var message = await BuildAsync(mail, ct);
             await transport.SendAsync(message, ct);
-            await connection.ExecuteAsync(new CommandDefinition(
+            var marked = await connection.ExecuteAsync(new CommandDefinition(
                 """
-                UPDATE mail_outbox SET status = 'sent', sent_at = @at, attempts = attempts + 1, locked_until = NULL, last_error = NULL
-                WHERE id = @id
+                UPDATE mail_outbox SET status = 'sent', sent_at = @at, attempts = attempts + 1, locked_until = NULL, lock_token = NULL, last_error = NULL
+                WHERE id = @id AND lock_token = @token AND status = 'pending'
                 """,
-                new { id, at = time.GetUtcNow() }, cancellationToken: ct));
+                new { id, at = time.GetUtcNow(), token }, cancellationToken: CancellationToken.None));
+            if (marked != 1)
+            {
+                // Sent, but the claim lapsed and another dispatcher owns the row now: it records the outcome (the
+                // recipient may get the message twice, with the same Message-Id, which at-least-once allows).
+                LogLostClaim(database.Module, id);
+                return false;
+            }
             LogSent(database.Module, id, mail.Purpose);
             return true;
         }
@@ -122,20 +132,26 @@ public sealed partial class MailDispatcher(
             var permanent = IsPermanent(ex);
             var failed = permanent || attempts >= options.MaxAttempts;
             var delay = TimeSpan.FromSeconds(Math.Min(options.MaxBackoffSeconds, options.BaseBackoffSeconds * Math.Pow(2, attempts - 1)));
-            await connection.ExecuteAsync(new CommandDefinition(
+            var marked = await connection.ExecuteAsync(new CommandDefinition(
                 """
-                UPDATE mail_outbox SET attempts = @attempts, status = @status, next_attempt_at = @next, locked_until = NULL, last_error = @error
-                WHERE id = @id
+                UPDATE mail_outbox SET attempts = @attempts, status = @status, next_attempt_at = @next, locked_until = NULL, lock_token = NULL, last_error = @error
+                WHERE id = @id AND lock_token = @token AND status = 'pending'
                 """,
                 new
                 {
                     id,
+                    token,
                     attempts,
                     status = failed ? MailStatuses.Failed : MailStatuses.Pending,
                     next = time.GetUtcNow() + delay,
                     error = (permanent ? "Refused: " : "") + Describe(ex),
                 },
                 cancellationToken: CancellationToken.None));
+            if (marked != 1)
+            {
+                LogLostClaim(database.Module, id);
+                return false;
+            }
             LogSendFailed(ex, database.Module, id, attempts, failed);
             return false;
         }
@@ -217,6 +233,9 @@ public sealed partial class MailDispatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Module}: mail {MailId} ({Purpose}) sent")]
     private partial void LogSent(string module, Guid mailId, string purpose);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Module}: mail {MailId}: this dispatcher's claim lapsed while sending; the dispatcher that took the row over records its outcome")]
+    private partial void LogLostClaim(string module, Guid mailId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Module}: sending mail {MailId} failed (attempt {Attempts}, given up: {GivenUp})")]
     private partial void LogSendFailed(Exception ex, string module, Guid mailId, int attempts, bool givenUp);

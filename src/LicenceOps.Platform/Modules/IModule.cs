@@ -23,6 +23,13 @@ public interface IModule
 
     void ScheduleJobs(IRecurringJobManager jobs) { }
 
+    /// <summary>
+    /// After migrations, the demo seed and <see cref="ScheduleJobs"/>: recurring jobs that mirror rows of the module's
+    /// database (one per vendor account…) are re-created from it, since the embedded in-memory job store starts empty and
+    /// the SQL Server one may hold jobs whose row is gone. The database is the source of truth.
+    /// </summary>
+    Task SynchroniseJobsAsync(IServiceProvider services, CancellationToken ct) => Task.CompletedTask;
+
     /// <summary>Seeds the demo rows once; must be idempotent because it runs at every start.</summary>
     Task SeedDemoDataAsync(IServiceProvider services, CancellationToken ct) => Task.CompletedTask;
 }

@@ -10,8 +10,8 @@ using OpenTelemetry.Trace;
 namespace LicenceOps.Platform.Observability;
 
 /// <summary>
-/// OpenTelemetry traces and metrics for HTTP, the bus and our own meters. They are exported over OTLP only
-/// when an endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT), so the embedded mode needs no collector.
+/// OpenTelemetry traces and metrics for HTTP, the bus and our own meters. They are collected and exported over OTLP
+/// only when an endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT), so the embedded mode needs no collector.
 /// </summary>
 public static class Telemetry
 {
@@ -27,7 +27,15 @@ public static class Telemetry
 
     public static IServiceCollection AddLicenceOpsTelemetry(this IServiceCollection services, IConfiguration configuration, IReadOnlyList<IModule> modules)
     {
-        var builder = services.AddOpenTelemetry()
+        // Without an exporter nothing would read the spans and histograms, yet every request would still pay for
+        // recording them (about 5 % of a paged list's CPU): only collect what is shipped somewhere. The meters above
+        // and ASP.NET Core's own stay readable with dotnet-counters either way.
+        if (string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return services;
+        }
+
+        services.AddOpenTelemetry()
             .ConfigureResource(resource => resource
                 .AddService(configuration["OTEL_SERVICE_NAME"] ?? "licenceops")
                 .AddAttributes([new("licenceops.modules", string.Join(",", modules.Select(m => m.Name)))]))
@@ -40,13 +48,8 @@ public static class Telemetry
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter("MassTransit")
-                .AddMeter(MeterName));
-
-        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
-            builder.UseOtlpExporter();
-        }
-
+                .AddMeter(MeterName))
+            .UseOtlpExporter();
         return services;
     }
 }

@@ -305,6 +305,7 @@ public sealed class Texts
         ["findingkind.member_count_mismatch"] = ("member count differs", "nombre de membres différent"),
         ["findingkind.setting_drift"] = ("setting drifted", "paramètre modifié"),
         ["findingkind.setting_unverified"] = ("setting unverified", "paramètre non vérifié"),
+        ["findingkind.quantity_unverified"] = ("purchased quantity unverified", "quantité achetée non vérifiée"),
         ["findingkind.renewal_due"] = ("renewal coming up", "renouvellement à venir"),
         ["findingkind.renewal_without_decision"] = ("renewal passed without decision", "renouvellement dépassé sans décision"),
         ["nav.stafftickets"] = ("Hotline", "Support"),

@@ -15,6 +15,7 @@ internal static class FindingCommands
     [
         "inactive_seat", "overlapping_tools", "stale_invite", "shadow_user", "wrong_account", "missing_at_vendor", "quantity_mismatch",
         "member_count_mismatch", "setting_drift", "setting_unverified", "renewal_due", "renewal_without_decision",
+        "quantity_unverified",
     ];
 
     public static Task<ApiResult<FindingDto>> AcceptAsync(PortalApi api, Guid tenantId, Guid findingId, CancellationToken ct) =>

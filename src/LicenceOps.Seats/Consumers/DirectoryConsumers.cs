@@ -10,19 +10,14 @@ public sealed class SeatsTenantProfileConsumer(ModuleDatabase<SeatsModule> datab
 {
     protected override async Task HandleAsync(TenantProfileChanged message, UnitOfWork uow, CancellationToken ct)
     {
-        var updated = await uow.ExecuteAsync(
+        await uow.ApplyNewerAsync(
             "UPDATE known_tenants SET status = @Status, profile_at = @OccurredAt WHERE tenant_id = @TenantId AND profile_at <= @OccurredAt",
+            """
+            INSERT INTO known_tenants (tenant_id, status, profile_at)
+            SELECT @TenantId, @Status, @OccurredAt
+            WHERE NOT EXISTS (SELECT 1 FROM known_tenants WHERE tenant_id = @TenantId)
+            """,
             message);
-        if (updated == 0)
-        {
-            await uow.ExecuteAsync(
-                """
-                INSERT INTO known_tenants (tenant_id, status, profile_at)
-                SELECT @TenantId, @Status, @OccurredAt
-                WHERE NOT EXISTS (SELECT 1 FROM known_tenants WHERE tenant_id = @TenantId)
-                """,
-                message);
-        }
     }
 }
 
@@ -32,22 +27,17 @@ public sealed class SeatsDepartmentConsumer(ModuleDatabase<SeatsModule> database
 {
     protected override async Task HandleAsync(DepartmentChanged message, UnitOfWork uow, CancellationToken ct)
     {
-        var updated = await uow.ExecuteAsync(
+        await uow.ApplyNewerAsync(
             """
             UPDATE known_departments SET tenant_id = @TenantId, name = @Name, changed_at = @OccurredAt
             WHERE department_id = @DepartmentId AND changed_at <= @OccurredAt
             """,
+            """
+            INSERT INTO known_departments (department_id, tenant_id, name, changed_at)
+            SELECT @DepartmentId, @TenantId, @Name, @OccurredAt
+            WHERE NOT EXISTS (SELECT 1 FROM known_departments WHERE department_id = @DepartmentId)
+            """,
             message);
-        if (updated == 0)
-        {
-            await uow.ExecuteAsync(
-                """
-                INSERT INTO known_departments (department_id, tenant_id, name, changed_at)
-                SELECT @DepartmentId, @TenantId, @Name, @OccurredAt
-                WHERE NOT EXISTS (SELECT 1 FROM known_departments WHERE department_id = @DepartmentId)
-                """,
-                message);
-        }
     }
 }
 

@@ -1,5 +1,6 @@
 using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
+using LicenceOps.Seats.Domain;
 using LicenceOps.Seats.Features.VendorAccounts;
 using LicenceOps.Seats.Shared;
 using LicenceOps.Seats.Vendors;
@@ -32,7 +33,8 @@ internal static class SeatsDemoData
             }
             var termStart = new DateOnly(2026, 1, 1);
             await SubscriptionAsync(uow, AcmeChatGptId, DemoData.AcmeTenantId, "chatgpt-business-annual", "acme-conseil-chatgpt", 20, termStart, 27.50m, "require_staff_approval");
-            await SubscriptionAsync(uow, AcmeClaudePremiumId, DemoData.AcmeTenantId, "claude-team-premium", "acme-conseil-claude", 5, termStart, null, "allow");
+            // Claude Team premium is a monthly plan: Acme commits to 2 seats and pays for every seat in use above them.
+            await SubscriptionAsync(uow, AcmeClaudePremiumId, DemoData.AcmeTenantId, "claude-team-premium", "acme-conseil-claude", 2, termStart, null, "allow");
             await SubscriptionAsync(uow, AcmeCopilotId, DemoData.AcmeTenantId, "m365-copilot-annual", "acme-conseil.onmicrosoft.com", 10, termStart, 32.00m, "require_staff_approval");
             await SubscriptionAsync(uow, NordwindCopilotId, DemoData.NordwindTenantId, "m365-copilot-annual", "nordwind-logistik.onmicrosoft.com", 15, termStart, null, "require_staff_approval");
             await SubscriptionAsync(uow, NordwindGeminiId, DemoData.NordwindTenantId, "gemini-business-annual", "nordwind-logistik.de", 10, termStart, 21.00m, "allow");
@@ -42,6 +44,8 @@ internal static class SeatsDemoData
             var acmeChatGpt = await VendorAccountAsync(uow, DemoData.AcmeTenantId, "openai", "Acme ChatGPT workspace (member export)", AcmeChatGptId);
             var nordwindGemini = await VendorAccountAsync(uow, DemoData.NordwindTenantId, "google", "Nordwind Workspace (member export)", NordwindGeminiId);
             await MemberExportsAsync(uow, acmeChatGpt, nordwindGemini);
+
+            await BackdatedClaudeSeatsAsync(uow, termStart);
 
             await TemplateAsync(uow, DemoData.AcmeTenantId, DemoData.AcmeMarketingId, AcmeChatGptId);
             await TemplateAsync(uow, DemoData.AcmeTenantId, DemoData.AcmeEngineeringId, AcmeClaudePremiumId);
@@ -65,6 +69,37 @@ internal static class SeatsDemoData
         await SubscriptionLedger.RecordAsync(uow, created, SubscriptionChangeKinds.Created, 0, null, termStart, "demo data");
     }
 
+    /// <summary>
+    /// Acme's Claude seats have a past, so the months Billing's demo history invoices come from seat-days like any
+    /// real month: Sophie since the term start, Hugo since February until mid-September, Chloé since mid-August. August
+    /// and September therefore bill 2, then 3, then 2 seats pro rata. Dates follow the first start's month (never
+    /// before the term start), and every seat is written through the ledger: seat, history, SeatAssigned/SeatReleased
+    /// with its own date, audit. These are seats staff gave by hand, so no department template releases them; Chloé's
+    /// is released by her offboarding when she leaves.
+    /// </summary>
+    private static async Task BackdatedClaudeSeatsAsync(UnitOfWork uow, DateOnly termStart)
+    {
+        var month = ParisCalendar.DateOf(uow.Now);
+        month = new DateOnly(month.Year, month.Month, 1);
+        DateOnly Past(int monthsBack, int day) => Max(month.AddMonths(-monthsBack).AddDays(day - 1), termStart);
+        var claude = (await SubscriptionLedger.FindAsync(uow, DemoData.AcmeTenantId, AcmeClaudePremiumId))!;
+
+        async Task<Guid> SeatAsync(Guid personId, DateOnly since)
+        {
+            // Claimed without the increase rule: seats above the commitment are what the demo bills by the day.
+            await uow.ExecuteAsync("UPDATE subscriptions SET occupied_seats = occupied_seats + 1 WHERE id = @id", new { id = claude.Id });
+            return await SeatLedger.InsertTakenOverAsync(uow, claude, personId, SeatStatus.Active, since, "demo data: seat in use since " + since.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        await SeatAsync(DemoData.AcmeSophieId, termStart);
+        var hugo = await SeatAsync(DemoData.AcmeHugoId, Past(9, 9));
+        await SeatAsync(DemoData.AcmeChloeId, Past(3, 18));
+        var hugoSeat = (await SeatLedger.FindAsync(uow, DemoData.AcmeTenantId, hugo))!;
+        await SeatLedger.ReleaseAsync(uow, hugoSeat, Past(2, 15), "demo data: moved to Copilot only", applyCommitmentRule: false);
+    }
+
+    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
+
     private static async Task<Guid> VendorAccountAsync(UnitOfWork uow, Guid tenantId, string vendorCode, string name, Guid subscriptionId)
     {
         var id = Guid.NewGuid();
@@ -80,9 +115,10 @@ internal static class SeatsDemoData
 
     /// <summary>
     /// The member exports staff imported from the two CSV-connected workspaces, stored as the import endpoint stores them,
-    /// and two settings staff checked. The reconciliation job (every 5 minutes) compares them with the demo seats once the
-    /// demo people have arrived, so a fresh install shows real findings: a shadow user and a personal-account activation at
-    /// each tenant, member counts that differ, an inactive ChatGPT seat, a drifted ChatGPT setting and unverified settings.
+    /// two settings and a purchased quantity staff checked. Each account's reconciliation job (first run two minutes after
+    /// the first start, then hourly) compares them with the demo seats once the demo people have arrived, so a fresh install
+    /// shows real findings: a shadow user and a personal-account activation at each tenant, member counts that differ, an
+    /// inactive ChatGPT seat, a drifted ChatGPT setting, unverified settings, a purchased quantity above the billed one.
     /// </summary>
     private static async Task MemberExportsAsync(UnitOfWork uow, Guid acmeChatGpt, Guid nordwindGemini)
     {
@@ -105,6 +141,16 @@ internal static class SeatsDemoData
         ], "csv");
         await ObservationAsync(uow, DemoData.AcmeTenantId, acmeChatGpt, "training_on_company_data", "on", today.AddDays(-6));
         await ObservationAsync(uow, DemoData.AcmeTenantId, acmeChatGpt, "workspace_discovery", "off", today.AddDays(-45));
+
+        // ChatGPT's admin API does not report the purchased quantity: staff copied it from last month's OpenAI invoice.
+        // 22 seats bought against the 20 Acme is billed for: the demo's quantity_mismatch (2 × 27.50 EUR a month). Nordwind's
+        // Gemini quantity was never recorded: its purchased-quantity-unverified finding.
+        await uow.ExecuteAsync(
+            """
+            INSERT INTO purchased_quantity_observations (id, tenant_id, vendor_account_id, quantity, observed_on, source, reference, recorded_by, recorded_at)
+            VALUES (@id, @tenantId, @acmeChatGpt, 22, @observedOn, 'invoice', 'OpenAI invoice of last month', 'demo data', @now)
+            """,
+            new { id = Guid.NewGuid(), tenantId = DemoData.AcmeTenantId, acmeChatGpt, observedOn = today.AddDays(-12), now = uow.Now });
     }
 
     private static Task ObservationAsync(UnitOfWork uow, Guid tenantId, Guid accountId, string key, string value, DateOnly observedOn) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LicenceOps.Contracts.Seats;
 using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
@@ -32,6 +33,7 @@ public sealed class ReconciliationRunner(
     /// <summary>Null when the tenant has no such vendor account.</summary>
     public async Task<ReconciliationRunResult?> RunAsync(Guid tenantId, Guid accountId, string trigger, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         var row = await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
             new { accountId, tenantId }, ct);
         if (row is null)
@@ -44,8 +46,10 @@ public sealed class ReconciliationRunner(
             INSERT INTO reconciliation_runs (id, tenant_id, vendor_account_id, trigger_kind, state, started_at)
             VALUES (@runId, @tenantId, @accountId, @trigger, 'running', @now)
             """, new { runId, tenantId, accountId, trigger, now = uow.Now }), ct);
+        var lap = ReconciliationMetrics.Lap("start", started);
 
         var (reading, failure) = await ReadVendorAsync(row, tenantId, ct);
+        lap = ReconciliationMetrics.Lap("read_vendor", lap);
         if (reading is null)
         {
             logger.LogWarning("Reconciliation of vendor account {AccountId} ({Connector}) failed: {Reason}", accountId, row.Connector, failure);
@@ -59,9 +63,16 @@ public sealed class ReconciliationRunner(
         }
         else
         {
-            await db.WriteAsync(uow => ApplyAsync(uow, row, runId, reading), ct);
+            var applied = await db.WriteAsync(async uow =>
+            {
+                var t = ReconciliationMetrics.Lap("wait_write", lap);
+                return await ApplyAsync(uow, row, runId, reading, t);
+            }, ct);
+            lap = ReconciliationMetrics.Lap("commit", applied);
         }
-        return await db.QuerySingleOrDefaultAsync<ReconciliationRunResult>(RunSelectSql + " WHERE id = @runId", new { runId }, ct);
+        var result = await db.QuerySingleOrDefaultAsync<ReconciliationRunResult>(RunSelectSql + " WHERE id = @runId", new { runId }, ct);
+        ReconciliationMetrics.Lap("result", lap);
+        return result;
     }
 
     /// <summary>What the vendor said, complete: the member list and, when the connector can read it, the purchased quantity.</summary>
@@ -111,22 +122,14 @@ public sealed class ReconciliationRunner(
         }
     }
 
-    private async Task ApplyAsync(UnitOfWork uow, VendorAccountRow account, Guid runId, VendorReadingSet reading)
+    private async Task<long> ApplyAsync(UnitOfWork uow, VendorAccountRow account, Guid runId, VendorReadingSet reading, long lap)
     {
         var tenantId = account.TenantId;
         var accountId = account.Id;
         var today = ParisCalendar.DateOf(uow.Now);
         var defaults = options.Value.Reconciliation;
 
-        var subscriptions = await uow.QueryAsync<RunSubscriptionRow>(
-            """
-            SELECT s.id AS Id, p.product_name AS ProductName, s.committed_quantity AS CommittedQuantity,
-                   s.sale_price_per_seat_eur AS SalePricePerSeatEur, p.list_price AS ListPrice, p.price_currency AS PriceCurrency,
-                   p.price_unit AS PriceUnit
-            FROM subscriptions s JOIN catalogue_plans p ON p.code = s.plan_code
-            WHERE s.tenant_id = @tenantId AND s.connected_account_id = @accountId
-            ORDER BY s.created_at, s.id
-            """, new { tenantId, accountId });
+        var subscriptions = await LoadSubscriptionsAsync(uow, tenantId, accountId);
         var subscriptionIds = subscriptions.Select(s => s.Id).ToArray();
         IReadOnlyList<RunSeatRow> seats = [];
         IReadOnlyList<string> pendingRemovals = [];
@@ -157,21 +160,26 @@ public sealed class ReconciliationRunner(
                 """, new { tenantId, subscriptionIds });
         }
         var policy = await LoadPolicyAsync(uow, tenantId, defaults);
+        lap = ReconciliationMetrics.Lap("load", lap);
 
+        var recorded = ConnectorKinds.ReadsPurchasedQuantity(account.Connector)
+            ? null
+            : new RecordedQuantityInput(await LatestRecordedQuantityAsync(uow, tenantId, accountId), defaults.PurchasedQuantityUnverifiedAfterDays);
         var input = new ReconciliationInput(accountId, account.VendorCode, account.DisplayName, reading.Quantity, reading.Members,
-            subscriptions.Select(s => new PlanSubscription(s.Id, s.ProductName, s.CommittedQuantity,
-                SeatPrice.Of(s.SalePricePerSeatEur, s.ListPrice, s.PriceCurrency, s.PriceUnit))).ToList(),
+            subscriptions,
             seats.Select(s => new PlanSeat(s.SeatId, s.SubscriptionId, s.PersonId, s.Email, s.DisplayName, s.Status, s.AssignedOn,
                 s.InvitedAt is { } at ? ParisCalendar.DateOf(at) : null, s.VendorMemberId)).ToList(),
             pendingRemovals,
             otherTools.Select(o => new OtherToolUse(o.PersonId, o.SubscriptionId, o.VendorCode, o.ProductName, o.LastActiveOn)).ToList(),
-            policy, today);
+            policy, today, recorded);
         var plan = ReconciliationPlanner.Plan(input);
+        lap = ReconciliationMetrics.Lap("plan", lap);
 
         var settingFindings = await PlanSettingsAsync(uow, account, subscriptionIds.Length > 0 ? subscriptionIds[0] : null, today);
         var evaluated = plan.EvaluatedKinds.Concat(FindingKinds.FromSettings).ToList();
         var counts = await FindingStore.ApplyAsync(uow, tenantId, accountId, account.VendorCode, account.DisplayName, runId,
             [.. plan.Findings, .. settingFindings], evaluated);
+        lap = ReconciliationMetrics.Lap("findings", lap);
 
         var activated = 0;
         var kicks = new List<Guid>();
@@ -195,14 +203,17 @@ public sealed class ReconciliationRunner(
             }
         }
         uow.OnCommitted(() => kicker.Kick(kicks));
+        lap = ReconciliationMetrics.Lap("activations", lap);
 
         await WriteUsageAsync(uow, tenantId, accountId, today, plan.Usage);
+        lap = ReconciliationMetrics.Lap("usage", lap);
 
         if (reading.ConnectorName != "csv")
         {
             // The CSV connector reads vendor_members itself; for API connectors this keeps the latest reading for staff.
             await MemberSnapshot.ReplaceAsync(uow, tenantId, accountId, reading.Members.Members, reading.ConnectorName);
         }
+        lap = ReconciliationMetrics.Lap("members", lap);
 
         await uow.ExecuteAsync(
             """
@@ -218,6 +229,7 @@ public sealed class ReconciliationRunner(
         await uow.AuditAsync("reconciliation_run", runId, "succeeded",
             new { accountId, members = reading.Members.Members.Count, counts.Opened, counts.Updated, counts.Closed, activated, notes = reading.Members.Notes },
             tenantId);
+        return ReconciliationMetrics.Lap("finish", lap);
     }
 
     /// <summary>
@@ -241,7 +253,27 @@ public sealed class ReconciliationRunner(
                 new { tenantId, today, ids = chunk });
         }
         var fresh = usage.Where(u => !stored.TryGetValue(u.SeatId, out var r) || !r.Same(u)).ToList();
-        // One command executed per row (Dapper reuses it, so SQLite reuses the prepared statement).
+        if (fresh.Count == 0)
+        {
+            return;
+        }
+        if (uow.Dialect == SqlDialect.Sqlite)
+        {
+            var rows = new JsonRows();
+            foreach (var u in fresh)
+            {
+                rows.Row().Add(u.SeatId).Add(u.SubscriptionId).Add(u.PersonId).Add(u.LastActiveOn).Add(u.Active).Add(u.ActivityReported);
+            }
+            await uow.ExecuteAsync(
+                """
+                INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
+                    activity_reported, recorded_at)
+                SELECT value ->> 0, @today, @tenantId, value ->> 1, value ->> 2, @accountId, value ->> 3, value ->> 4, value ->> 5, @now
+                FROM json_each(@rows)
+                """, new { rows = rows.ToJson(), today, tenantId, accountId, now = uow.Now });
+            return;
+        }
+        // SQL Server: one command executed per row (Dapper reuses it).
         await uow.ExecuteAsync(
             """
             INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
@@ -266,6 +298,40 @@ public sealed class ReconciliationRunner(
 
         public bool Same(UsageSnapshot u) => SubscriptionId == u.SubscriptionId && PersonId == u.PersonId && LastActiveOn == u.LastActiveOn
                                              && Active == u.Active && ActivityReported == u.ActivityReported;
+    }
+
+    /// <summary>The subscriptions connected to the account, oldest first, with the price a seat is worth per month.</summary>
+    internal static async Task<IReadOnlyList<PlanSubscription>> LoadSubscriptionsAsync(UnitOfWork uow, Guid tenantId, Guid accountId)
+    {
+        var rows = await uow.QueryAsync<RunSubscriptionRow>(
+            """
+            SELECT s.id AS Id, p.product_name AS ProductName, s.committed_quantity AS CommittedQuantity,
+                   s.sale_price_per_seat_eur AS SalePricePerSeatEur, p.list_price AS ListPrice, p.price_currency AS PriceCurrency,
+                   p.price_unit AS PriceUnit
+            FROM subscriptions s JOIN catalogue_plans p ON p.code = s.plan_code
+            WHERE s.tenant_id = @tenantId AND s.connected_account_id = @accountId
+            ORDER BY s.created_at, s.id
+            """, new { tenantId, accountId });
+        return rows.Select(s => new PlanSubscription(s.Id, s.ProductName, s.CommittedQuantity,
+            SeatPrice.Of(s.SalePricePerSeatEur, s.ListPrice, s.PriceCurrency, s.PriceUnit))).ToList();
+    }
+
+    /// <summary>The purchased quantity staff recorded last (latest observation date, then latest recording), or null.</summary>
+    internal static async Task<RecordedQuantity?> LatestRecordedQuantityAsync(UnitOfWork uow, Guid tenantId, Guid accountId)
+    {
+        var rows = await uow.QueryAsync<RecordedQuantityRow>(
+            """
+            SELECT quantity AS Quantity, observed_on AS ObservedOn, source AS Source FROM purchased_quantity_observations
+            WHERE tenant_id = @tenantId AND vendor_account_id = @accountId ORDER BY observed_on DESC, recorded_at DESC
+            """, new { tenantId, accountId });
+        return rows.Count == 0 ? null : new RecordedQuantity(rows[0].Quantity, rows[0].ObservedOn, rows[0].Source);
+    }
+
+    private sealed class RecordedQuantityRow
+    {
+        public int Quantity { get; set; }
+        public DateOnly ObservedOn { get; set; }
+        public string Source { get; set; } = "";
     }
 
     internal static async Task<TenantPolicy> LoadPolicyAsync(UnitOfWork uow, Guid tenantId, ReconciliationOptions defaults)

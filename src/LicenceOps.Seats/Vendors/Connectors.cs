@@ -34,6 +34,12 @@ public static class ConnectorKinds
 
     public static bool NeedsSecret(string connector) => connector != Csv;
 
+    /// <summary>
+    /// Connectors whose vendor API reports the purchased seat quantity (Graph's subscribedSkus). For every other connector
+    /// staff record the quantity from the vendor's invoice or console (docs/reconciliation.md).
+    /// </summary>
+    public static bool ReadsPurchasedQuantity(string connector) => connector == Graph;
+
     public static bool NeedsBaseAddress(string connector) => connector == Scim;
 
     public static bool Serves(string connector, string vendorCode) =>

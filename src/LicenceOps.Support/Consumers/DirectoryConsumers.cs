@@ -10,23 +10,18 @@ public sealed class SupportTenantProfileConsumer(ModuleDatabase<SupportModule> d
 {
     protected override async Task HandleAsync(TenantProfileChanged m, UnitOfWork uow, CancellationToken ct)
     {
-        var updated = await uow.ExecuteAsync(
+        await uow.ApplyNewerAsync(
             """
             UPDATE support_tenants SET legal_name = @LegalName, country_code = @CountryCode, billing_email = @BillingEmail,
                 status = @Status, profile_at = @OccurredAt
             WHERE tenant_id = @TenantId AND profile_at <= @OccurredAt
             """,
+            """
+            INSERT INTO support_tenants (tenant_id, legal_name, country_code, billing_email, status, profile_at)
+            SELECT @TenantId, @LegalName, @CountryCode, @BillingEmail, @Status, @OccurredAt
+            WHERE NOT EXISTS (SELECT 1 FROM support_tenants WHERE tenant_id = @TenantId)
+            """,
             m);
-        if (updated == 0)
-        {
-            await uow.ExecuteAsync(
-                """
-                INSERT INTO support_tenants (tenant_id, legal_name, country_code, billing_email, status, profile_at)
-                SELECT @TenantId, @LegalName, @CountryCode, @BillingEmail, @Status, @OccurredAt
-                WHERE NOT EXISTS (SELECT 1 FROM support_tenants WHERE tenant_id = @TenantId)
-                """,
-                m);
-        }
     }
 }
 
@@ -71,23 +66,18 @@ public abstract class SupportPersonConsumer<T>(ModuleDatabase<SupportModule> dat
     protected static async Task UpsertAsync(UnitOfWork uow, Guid personId, Guid tenantId, string email, string? displayName, string status, DateTimeOffset at)
     {
         var args = new { personId, tenantId, email = email.Trim().ToLowerInvariant(), displayName, status, at };
-        var updated = await uow.ExecuteAsync(
+        await uow.ApplyNewerAsync(
             """
             UPDATE support_people SET tenant_id = @tenantId, email = @email, display_name = COALESCE(@displayName, display_name),
                 status = @status, occurred_at = @at
             WHERE person_id = @personId AND occurred_at <= @at
             """,
+            """
+            INSERT INTO support_people (person_id, tenant_id, email, display_name, status, occurred_at)
+            SELECT @personId, @tenantId, @email, @displayName, @status, @at
+            WHERE NOT EXISTS (SELECT 1 FROM support_people WHERE person_id = @personId)
+            """,
             args);
-        if (updated == 0)
-        {
-            await uow.ExecuteAsync(
-                """
-                INSERT INTO support_people (person_id, tenant_id, email, display_name, status, occurred_at)
-                SELECT @personId, @tenantId, @email, @displayName, @status, @at
-                WHERE NOT EXISTS (SELECT 1 FROM support_people WHERE person_id = @personId)
-                """,
-                args);
-        }
     }
 }
 

@@ -39,11 +39,11 @@ internal static class DemoSeed
     // Negative StartedDaysAgo: a joiner who starts later; LeavesInDays: a leaver with a future end date.
     private static readonly DemoPerson[] AcmePeople =
     [
-        new(Guid.Parse("5A0C3E2B-1F64-4C38-9A1E-0C1D2E3F4C01"), "sophie.bernard", "Sophie", "Bernard", DemoData.AcmeHumanResourcesId, null, 2900),
+        new(DemoData.AcmeSophieId, "sophie.bernard", "Sophie", "Bernard", DemoData.AcmeHumanResourcesId, null, 2900),
         new(Guid.Parse("5A0C3E2B-1F64-4C38-9A1E-0C1D2E3F4C02"), "lucas.petit", "Lucas", "Petit", DemoData.AcmeEngineeringId, "sophie.bernard", 1400),
         new(Guid.Parse("5A0C3E2B-1F64-4C38-9A1E-0C1D2E3F4C03"), "emma.leroy", "Emma", "Leroy", DemoData.AcmeMarketingId, "sophie.bernard", 800),
-        new(Guid.Parse("5A0C3E2B-1F64-4C38-9A1E-0C1D2E3F4C04"), "hugo.moreau", "Hugo", "Moreau", DemoData.AcmeFinanceId, "sophie.bernard", 600),
-        new(Guid.Parse("5A0C3E2B-1F64-4C38-9A1E-0C1D2E3F4C05"), "chloe.garnier", "Chloé", "Garnier", DemoData.AcmeEngineeringId, "lucas.petit", 300, LeavesInDays: 14),
+        new(DemoData.AcmeHugoId, "hugo.moreau", "Hugo", "Moreau", DemoData.AcmeFinanceId, "sophie.bernard", 600),
+        new(DemoData.AcmeChloeId, "chloe.garnier", "Chloé", "Garnier", DemoData.AcmeEngineeringId, "lucas.petit", 300, LeavesInDays: 14),
         new(Guid.Parse("5A0C3E2B-1F64-4C38-9A1E-0C1D2E3F4C06"), "nathan.roux", "Nathan", "Roux", DemoData.AcmeMarketingId, "emma.leroy", -7),
     ];
 

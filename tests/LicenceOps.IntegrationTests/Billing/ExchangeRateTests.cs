@@ -96,10 +96,10 @@ public sealed class ExchangeRateTests
             ecb.Down = false;
         }
 
-        // The shipped history ends on 26 September 2024; this test host stored nothing newer (the fake ECB serves that day).
+        // The shipped history ends on 9 May 2025; this test host stored nothing newer (the fake ECB serves 26 September 2024).
         var warning = logs.Single();
-        var age = LicenceOps.Platform.ParisCalendar.DateOf(factory.Clock.GetUtcNow()).DayNumber - new DateOnly(2024, 9, 26).DayNumber;
-        Assert.That(warning, Does.Contain("2024-09-26").And.Contain($"({age} days old)").And.Contain("POST /api/billing/exchange-rates/history"));
+        var age = LicenceOps.Platform.ParisCalendar.DateOf(factory.Clock.GetUtcNow()).DayNumber - new DateOnly(2025, 5, 9).DayNumber;
+        Assert.That(warning, Does.Contain("2025-05-09").And.Contain($"({age} days old)").And.Contain("POST /api/billing/exchange-rates/history"));
     }
 
     private sealed class ListLogger(List<string> lines) : Microsoft.Extensions.Logging.ILogger<EcbDailyRatesJob>
@@ -174,11 +174,12 @@ public sealed class ExchangeRateTests
         var tenant = await world.TenantAsync("Sans Taux SAS", "FR", null, "987654321");
         await world.SubscriptionAsync(tenant, "OpenAI", "ChatGPT Enterprise", 2, 0, new DateOnly(2025, 1, 1), 60m, "USD", false, null);
 
-        var run = await BillingWorld.RunAsync(staff, "2025-03", issue: true);
+        // December 2025: after the shipped history (9 May 2025) and long after the stored sample (26 September 2024).
+        var run = await BillingWorld.RunAsync(staff, "2025-12", issue: true);
 
         var failure = run.GetProperty("failures").EnumerateArray().Single(f => f.GetProperty("tenantId").GetGuid() == tenant);
         Assert.That(failure.GetProperty("reason").GetString(), Does.Contain("USD"));
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM invoices WHERE period = '2025-03'"), Is.Zero);
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM invoices WHERE period = '2025-12'"), Is.Zero);
     }
 
     [TestCase("/api/billing/exchange-rates?currency=US&date=2022-07-08", "currency")]

@@ -71,10 +71,13 @@ public sealed partial class FreshInstallTests
         var report = await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{DemoData.AcmeTenantId}/reports/usage?from=2026-08&to=2026-11"));
         var months = report.GetProperty("months").EnumerateArray().ToList();
         Assert.That(months.Select(m => m.GetProperty("month").GetString()), Is.EqualTo(new[] { "2026-08", "2026-09", "2026-10", "2026-11" }));
-        foreach (var month in months.Take(3))
+        // Purchased on each month's last day: 20 ChatGPT + 10 Copilot + Claude's max(2 committed, seats held): Sophie, Hugo
+        // and Chloé on 31 August; Hugo's seat ended on 15 September.
+        var purchased = new[] { 33, 32, 32 };
+        foreach (var (month, index) in months.Take(3).Select((m, i) => (m, i)))
         {
             Assert.That(month.GetProperty("totals").GetProperty("costEur").GetDecimal(), Is.GreaterThan(0m), month.GetProperty("month").GetString());
-            Assert.That(month.GetProperty("totals").GetProperty("purchased").GetInt32(), Is.EqualTo(35), "20 ChatGPT + 5 Claude + 10 Copilot");
+            Assert.That(month.GetProperty("totals").GetProperty("purchased").GetInt32(), Is.EqualTo(purchased[index]), month.GetProperty("month").GetString());
         }
 
         var renewals = await BillingWorld.JsonAsync(await staff.GetAsync($"/api/tenants/{DemoData.AcmeTenantId}/renewals"));
@@ -92,12 +95,60 @@ public sealed partial class FreshInstallTests
         Assert.That(await world.CountAsync("SELECT COUNT(*) FROM exchange_rates"), Is.Zero, "nothing was ever downloaded or uploaded");
         var rate = october.GetProperty("exchangeRates")[0];
         Assert.That((rate.GetProperty("currency").GetString(), rate.GetProperty("unitsPerEuro").GetDecimal(), rate.GetProperty("rateDate").GetString()),
-            Is.EqualTo(("USD", 1.1155m, "2024-09-26")));
-        // 15 Copilot seats at 30 USD per user per month: 30 / 1.1155 × 1.15 = 30.9278 € a seat, 463.92 € for October.
+            Is.EqualTo(("USD", 1.1252m, "2025-05-09")));
+        // 15 Copilot seats at 30 USD per user per month: 30 / 1.1252 × 1.15 = 30.6612 € a seat, 459.92 € for October.
         var copilot = october.GetProperty("lines").EnumerateArray().Single(l => l.GetProperty("productGroup").GetString() == "Microsoft");
         Assert.That((copilot.GetProperty("quantity").GetDecimal(), copilot.GetProperty("unitPriceExclVat").GetDecimal(), copilot.GetProperty("netAmount").GetDecimal()),
-            Is.EqualTo((15m, 30.9278m, 463.92m)));
+            Is.EqualTo((15m, 30.6612m, 459.92m)));
     }
+
+    /// <summary>
+    /// Issue 8: the demo months are billed from the backdated demo seats (seat-days), not from committed quantities:
+    /// every day of every Claude line of August and September is billed at the larger of Acme's commitment (2) and the
+    /// seats the seat list shows held that day, and each line's amount is that quantity pro rata of its days.
+    /// </summary>
+    [Test]
+    public async Task The_demo_months_are_billed_from_the_seats_shown_with_their_past_dates()
+    {
+        var seats = await BillingWorld.JsonAsync(await staff.GetAsync(
+            $"/api/tenants/{DemoData.AcmeTenantId}/seats?subscriptionId={ClaudePremium}&limit=100"));
+        var held = seats.GetProperty("items").EnumerateArray()
+            .Select(s => (From: DateOnly.Parse(s.GetProperty("assignedOn").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+                To: s.GetProperty("releasedOn").ValueKind == System.Text.Json.JsonValueKind.Null
+                    ? DateOnly.MaxValue
+                    : DateOnly.Parse(s.GetProperty("releasedOn").GetString()!, System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+        Assert.That(held.Count(s => s.From < new DateOnly(2026, 11, 1)), Is.EqualTo(3), "Sophie since January, Hugo February to mid-September, Chloé since mid-August");
+        int SeatsOn(DateOnly day) => held.Count(s => s.From <= day && day <= s.To);
+
+        foreach (var (period, days) in new[] { ("2026-08", 31), ("2026-09", 30) })
+        {
+            var invoice = await BillingWorld.InvoiceOfAsync(staff, DemoData.AcmeTenantId, period);
+            var claude = invoice.GetProperty("lines").EnumerateArray().Where(l => l.GetProperty("productGroup").GetString() == "Anthropic").ToList();
+            Assert.That(claude, Has.Count.EqualTo(2), $"{period}: the month splits where a seat came or went");
+            Assert.That(claude.Select(l => l.GetProperty("quantity").GetDecimal()).Distinct().Count(), Is.EqualTo(2), period);
+            var billedDays = 0;
+            foreach (var line in claude)
+            {
+                var start = DateOnly.Parse(line.GetProperty("periodStart").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+                var end = DateOnly.Parse(line.GetProperty("periodEnd").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+                var quantity = line.GetProperty("quantity").GetDecimal();
+                for (var day = start; day <= end; day = day.AddDays(1))
+                {
+                    Assert.That(quantity, Is.EqualTo(Math.Max(2, SeatsOn(day))), $"{period} {day}");
+                }
+
+                var lineDays = end.DayNumber - start.DayNumber + 1;
+                billedDays += lineDays;
+                Assert.That(line.GetProperty("netAmount").GetDecimal(),
+                    Is.EqualTo(Math.Round(quantity * line.GetProperty("unitPriceExclVat").GetDecimal() * lineDays / days, 2, MidpointRounding.AwayFromZero)));
+            }
+
+            Assert.That(billedDays, Is.EqualTo(days), $"{period}: every day billed once");
+        }
+    }
+
+    private static readonly Guid ClaudePremium = Guid.Parse("5A0C3E2B-1F64-4C38-9A1E-0C1D2E3F5A02");
 
     private static IEnumerable<TestCaseData> Mentions()
     {

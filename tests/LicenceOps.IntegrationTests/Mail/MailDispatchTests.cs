@@ -66,4 +66,79 @@ public sealed class MailDispatchTests
         var second = await RowAsync();
         Assert.That((second.Status, second.Next), Is.EqualTo(("pending", start.AddSeconds(31 + 60))), "the back-off doubles");
     }
+
+    /// <summary>
+    /// Issue 7: a dispatcher whose claim lapses while the SMTP server is slow must not record over the dispatcher that
+    /// took the row over. Dispatcher A's send takes longer than the claim (the clock moves past it), dispatcher B
+    /// reclaims, sends and marks the row; A's mark then finds another owner and records nothing.
+    /// </summary>
+    [Test]
+    public async Task A_dispatcher_whose_claim_lapsed_while_sending_does_not_mark_the_mail_sent_again()
+    {
+        // The host's own dispatcher sweeps once at start, then not for an hour: the two below are alone.
+        using var factory = new LicenceOpsFactory(new Dictionary<string, string?>
+        {
+            ["Demo:Seed"] = "false", ["Modules"] = "Identity,Support", ["Mail:PollIntervalSeconds"] = "3600",
+        });
+        var db = factory.Service<ModuleDatabase<SupportModule>>();
+        var options = new MailOptions();
+        var logs = new List<string>();
+        var late = new RecordingTransport();
+        var other = new RecordingTransport();
+        var dispatcherB = new MailDispatcher(db, other, [], options, factory.Clock, new ListLogger(logs));
+        var bSent = -1;
+        late.During = async () =>
+        {
+            factory.Clock.Advance(TimeSpan.FromMinutes(6));
+            bSent = await dispatcherB.DispatchDueAsync(CancellationToken.None);
+        };
+        var dispatcherA = new MailDispatcher(db, late, [], options, factory.Clock, new ListLogger(logs));
+        var queued = await db.WriteAsync(unit => unit.EnqueueMailAsync(Sample("Slow server probe")));
+
+        var aSent = await dispatcherA.DispatchDueAsync(CancellationToken.None);
+
+        Assert.That((aSent, bSent), Is.EqualTo((0, 1)), "only the dispatcher that owns the row counts it sent");
+        Assert.That((late.Sent.Count, other.Sent.Count), Is.EqualTo((1, 1)), "at least once: both handed it to SMTP, with one Message-Id");
+        Assert.That(late.Sent[0].MessageId, Is.EqualTo(other.Sent[0].MessageId));
+        await using var connection = await db.OpenAsync();
+        var row = await connection.QuerySingleAsync<(string Status, int Attempts, DateTimeOffset SentAt, string? Token)>(
+            "SELECT status, attempts, sent_at, lock_token FROM mail_outbox WHERE id = @Id", new { queued.Id });
+        Assert.That((row.Status, row.Attempts, row.Token), Is.EqualTo(("sent", 1, (string?)null)), "marked once, by B");
+        Assert.That(logs, Has.Exactly(1).Contains("claim lapsed"));
+    }
+
+    private sealed class RecordingTransport : IMailTransport
+    {
+        public List<MimeMessage> Sent { get; } = [];
+
+        public Func<Task>? During { get; set; }
+
+        public string Description => "recording";
+
+        public async Task SendAsync(MimeMessage message, CancellationToken ct)
+        {
+            Sent.Add(message);
+            if (During is { } during)
+            {
+                During = null;
+                await during();
+            }
+        }
+    }
+
+    private sealed class ListLogger(List<string> lines) : Microsoft.Extensions.Logging.ILogger<MailDispatcher>
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state,
+            Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (lines)
+            {
+                lines.Add(formatter(state, exception));
+            }
+        }
+    }
 }

@@ -25,7 +25,7 @@ public sealed class MigrationTests
             await using var second = await RunningHost.StartAsync([new IdentityModule(), new ProbeModule()], dataDirectory);
             var probe = second.Services.GetRequiredService<ModuleDatabase<ProbeModule>>();
             Assert.That(await probe.QueryAsync<string>("SELECT id FROM schema_migrations ORDER BY id"), Is.EqualTo(journal));
-            Assert.That(journal, Is.EqualTo(new[] { "platform/000_platform", "platform/100_outbox_delivery", "platform/350_mail_outbox", "probe/001_probe" }));
+            Assert.That(journal, Is.EqualTo(new[] { "platform/000_platform", "platform/100_outbox_delivery", "platform/350_mail_outbox", "platform/800_mail_lock_token", "probe/001_probe" }));
 
             var users = await second.Services.GetRequiredService<ModuleDatabase<IdentityModule>>()
                 .QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM users WHERE email = 'admin@licenceops.local'");

@@ -86,6 +86,51 @@ public sealed class CatalogueTests
         Assert.That(plan.GetProperty("listPriceIncludesVat").GetBoolean(), Is.True);
     }
 
+    /// <summary>
+    /// Issue 7 (lost update): two staff read the same plan; one saves a price correction; the other then saves the form
+    /// they had read. With the ETag of their read in If-Match, the second save is a 409 and the correction stays.
+    /// </summary>
+    [Test]
+    public async Task An_edit_based_on_a_stale_read_is_409_and_keeps_the_other_edit()
+    {
+        using var alice = await factory.StaffClientAsync();
+        using var bob = await factory.StaffClientAsync();
+        (await alice.PostAsJsonAsync("/api/catalogue/plans", Plan("acme-chat-duo", 10m))).EnsureSuccessStatusCode();
+
+        var aliceRead = await alice.GetAsync("/api/catalogue/plans/acme-chat-duo");
+        var bobRead = await bob.GetAsync("/api/catalogue/plans/acme-chat-duo");
+        var aliceTag = aliceRead.Headers.ETag!.ToString();
+        Assert.That(bobRead.Headers.ETag!.ToString(), Is.EqualTo(aliceTag));
+
+        var bobSave = await PutAsync(bob, "acme-chat-duo", Plan(null, listPrice: 11m), bobRead.Headers.ETag.ToString());
+        Assert.That(bobSave.StatusCode, Is.EqualTo(HttpStatusCode.OK), await bobSave.Content.ReadAsStringAsync());
+        Assert.That(bobSave.Headers.ETag!.ToString(), Is.Not.EqualTo(aliceTag), "a save moves the version on");
+        var audits = await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM audit_log WHERE entity_type = 'catalogue_plan'");
+        var announcements = await SeatsKit.OutboxCountAsync(factory, "SubscriptionQuantityChanged");
+
+        var stale = await PutAsync(alice, "acme-chat-duo", Plan(null, listPrice: 9m), aliceTag);
+        await SeatsKit.AssertProblemAsync(stale, HttpStatusCode.Conflict);
+
+        var plan = await alice.GetAsync("/api/catalogue/plans/acme-chat-duo");
+        Assert.That((await SeatsKit.BodyAsync(plan)).GetProperty("listPrice").GetDecimal(), Is.EqualTo(11m), "Bob's correction stays");
+        Assert.That(plan.Headers.ETag!.ToString(), Is.EqualTo(bobSave.Headers.ETag.ToString()));
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM audit_log WHERE entity_type = 'catalogue_plan'"), Is.EqualTo(audits));
+        Assert.That(await SeatsKit.OutboxCountAsync(factory, "SubscriptionQuantityChanged"), Is.EqualTo(announcements));
+
+        // Read again, then save: accepted. A malformed If-Match is a 400 that changes nothing.
+        var retried = await PutAsync(alice, "acme-chat-duo", Plan(null, listPrice: 9m), plan.Headers.ETag.ToString());
+        Assert.That(retried.StatusCode, Is.EqualTo(HttpStatusCode.OK), await retried.Content.ReadAsStringAsync());
+        await SeatsKit.AssertProblemAsync(await PutAsync(alice, "acme-chat-duo", Plan(null, listPrice: 8m), "\"seven\""), HttpStatusCode.BadRequest);
+        Assert.That((await SeatsKit.GetAsync(alice, "/api/catalogue/plans/acme-chat-duo")).GetProperty("listPrice").GetDecimal(), Is.EqualTo(9m));
+    }
+
+    private static async Task<HttpResponseMessage> PutAsync(HttpClient client, string code, object plan, string ifMatch)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/catalogue/plans/{code}") { Content = JsonContent.Create(plan) };
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return await client.SendAsync(request);
+    }
+
     [Test]
     public async Task Editing_a_list_price_re_announces_the_terms_of_its_subscriptions()
     {

@@ -8,6 +8,7 @@ using LicenceOps.Platform.Data;
 using LicenceOps.Seats;
 using LicenceOps.Seats.Jobs;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LicenceOps.IntegrationTests.Seats;
 
@@ -72,6 +73,35 @@ internal static class SeatsKit
     }
 
     public static Task SweepAsync(LicenceOpsFactory factory) => factory.Service<TransferSweeperJob>().RunAsync(CancellationToken.None);
+
+    /// <summary>The host's recurring jobs as Hangfire stores them (its own storage, not the process-wide JobStorage.Current).</summary>
+    public static List<Hangfire.Storage.RecurringJobDto> RecurringJobs(LicenceOpsFactory factory)
+    {
+        using var connection = factory.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+        return Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(connection);
+    }
+
+    /// <summary>
+    /// Runs the stored recurring job <paramref name="id"/> once as Hangfire's server would (the test host runs none):
+    /// the method and arguments Hangfire recorded, on an instance from a fresh scope.
+    /// </summary>
+    public static async Task RunRecurringJobAsync(LicenceOpsFactory factory, string id)
+    {
+        var job = RecurringJobs(factory).Single(j => j.Id == id).Job;
+        using var scope = factory.Services.CreateScope();
+        var instance = scope.ServiceProvider.GetRequiredService(job.Type);
+        var args = job.Method.GetParameters().Select((p, i) => p.ParameterType == typeof(CancellationToken) ? CancellationToken.None : job.Args[i]).ToArray();
+        await (Task)job.Method.Invoke(instance, args)!;
+    }
+
+    /// <summary>Runs every vendor account's reconciliation job (<c>seats:reconcile:*</c>) once, as the hour would.</summary>
+    public static async Task RunReconciliationJobsAsync(LicenceOpsFactory factory)
+    {
+        foreach (var id in RecurringJobs(factory).Select(j => j.Id).Where(id => id.StartsWith("seats:reconcile:", StringComparison.Ordinal)).Order())
+        {
+            await RunRecurringJobAsync(factory, id);
+        }
+    }
 
     public static async Task<JsonElement> AssignAsync(HttpClient staff, Guid tenantId, Guid subscriptionId, Guid personId)
     {

@@ -31,7 +31,7 @@ public sealed class TenantIsolationSweepTests
             TimeSpan.FromSeconds(30), "Nordwind's demo joiners are onboarded");
         await LicenceOps.IntegrationTests.Seats.SeatsKit.SweepAsync(factory);
         // Reconcile the demo's member exports so Nordwind has findings and runs to aim at.
-        await factory.Service<LicenceOps.Seats.Jobs.ReconciliationJob>().RunAsync(CancellationToken.None);
+        await LicenceOps.IntegrationTests.Seats.SeatsKit.RunReconciliationJobsAsync(factory);
         catalogue = new RouteCatalogue(factory);
     }
 

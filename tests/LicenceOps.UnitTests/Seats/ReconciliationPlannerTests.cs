@@ -18,10 +18,11 @@ public class ReconciliationPlannerTests
 
     private static ReconciliationInput Input(
         IReadOnlyList<PlanSeat> seats, IReadOnlyList<VendorMember> members, VendorQuantity? quantity = null, bool reportsActivity = true,
-        int committed = 10, IReadOnlyList<OtherToolUse>? others = null, string[]? pending = null, string vendor = "openai") =>
+        int committed = 10, IReadOnlyList<OtherToolUse>? others = null, string[]? pending = null, string vendor = "openai",
+        RecordedQuantityInput? recorded = null) =>
         new(Account, vendor, "ChatGPT (client)", quantity, new VendorMemberList(members, reportsActivity, []),
             [new PlanSubscription(Sub, "ChatGPT Business", committed, Price)], seats, pending ?? [], others ?? [],
-            new TenantPolicy(["client.fr"], 30, 14), Today);
+            new TenantPolicy(["client.fr"], 30, 14), Today, recorded);
 
     private static PlannedFinding Single(ReconciliationPlan plan, string kind) => plan.Findings.Single(f => f.Kind == kind);
 
@@ -46,10 +47,30 @@ public class ReconciliationPlannerTests
     }
 
     [Test]
-    public void Without_a_quantity_reading_the_quantity_is_not_evaluated()
+    public void Without_a_quantity_reading_or_a_recorded_quantity_the_quantity_is_not_evaluated()
     {
         var plan = ReconciliationPlanner.Plan(Input([], [], quantity: null));
-        Assert.That(plan.EvaluatedKinds, Does.Not.Contain(FindingKinds.QuantityMismatch));
+        Assert.That(plan.EvaluatedKinds, Does.Not.Contain(FindingKinds.QuantityMismatch).And.Not.Contain(FindingKinds.QuantityUnverified));
+    }
+
+    [Test]
+    public void A_recorded_quantity_stands_for_the_vendor_figure_when_the_connector_reads_none()
+    {
+        var recorded = new RecordedQuantityInput(new RecordedQuantity(12, Today.AddDays(-3), "invoice"), 30);
+        var plan = ReconciliationPlanner.Plan(Input([], [], quantity: null, committed: 10, recorded: recorded));
+        var f = Single(plan, FindingKinds.QuantityMismatch);
+        Assert.That(f.Summary, Does.Contain("12 seat(s) purchased on 2026-11-25 (recorded from the invoice)").And.Contain("committed quantity of 10"));
+        Assert.That(f.MonthlyEffectCents, Is.EqualTo(5000), "2 seats × 25.00 EUR");
+        Assert.That(f.SubjectKey, Is.EqualTo($"account:{Account}"), "the same cause as a connector's reading: one row either way");
+        Assert.That(plan.EvaluatedKinds, Does.Contain(FindingKinds.QuantityMismatch).And.Contain(FindingKinds.QuantityUnverified));
+    }
+
+    [Test]
+    public void A_connector_quantity_wins_over_a_recorded_one()
+    {
+        var recorded = new RecordedQuantityInput(new RecordedQuantity(99, Today, "console"), 30);
+        var plan = ReconciliationPlanner.Plan(Input([], [], new VendorQuantity(10, 0), committed: 10, recorded: recorded));
+        Assert.That(plan.Findings, Is.Empty);
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using LicenceOps.Billing.Documents;
@@ -9,6 +10,9 @@ namespace LicenceOps.Billing.Features.Invoices;
 
 /// <summary>An issued document's stored PDF and the hash that identifies its bytes.</summary>
 public sealed record StoredDocument(Guid InvoiceId, string ContentType, string Sha256, byte[] Content);
+
+/// <summary>What a PDF download needs: whose document it is, its number (null for a draft), and its stored PDF's hash.</summary>
+public sealed record PdfDownload(Guid InvoiceId, Guid TenantId, string? Number, string Status, string? Sha256);
 
 /// <summary>An issued document's stored factur-x.xml (the attachment inside its PDF) and the hash of those bytes.</summary>
 public sealed record StoredFacturXml(string Sha256, byte[] Content);
@@ -25,7 +29,45 @@ public sealed partial class InvoiceDocuments(
 {
     public const string PdfContentType = "application/pdf";
 
+    /// <summary>Bounds <see cref="downloads"/>: past this many documents it starts again from empty.</summary>
+    private const int MaxCachedDownloads = 100_000;
+
     private readonly ILogger<InvoiceDocuments> log = logger;
+
+    // Issued and stored documents never change owner, number or bytes, so what a download needs is read once per
+    // document, not on every download; drafts and documents without a stored PDF are never cached.
+    private readonly ConcurrentDictionary<Guid, PdfDownload> downloads = new();
+
+    /// <summary>The tenant's document <paramref name="invoiceId"/> as a download sees it, or null when the tenant has no such document.</summary>
+    public async Task<PdfDownload?> FindDownloadAsync(Guid tenantId, Guid invoiceId, CancellationToken ct)
+    {
+        if (downloads.TryGetValue(invoiceId, out var cached))
+        {
+            return cached.TenantId == tenantId ? cached : null;
+        }
+
+        var found = await database.QuerySingleOrDefaultAsync<PdfDownload>(
+            """
+            SELECT i.id AS InvoiceId, i.tenant_id AS TenantId, i.number AS Number, i.status AS Status, d.sha256 AS Sha256
+            FROM invoices i LEFT JOIN invoice_documents d ON d.invoice_id = i.id
+            WHERE i.id = @invoiceId AND i.tenant_id = @tenantId
+            """,
+            new { invoiceId, tenantId }, ct);
+        if (found is { Number: not null, Sha256: not null })
+        {
+            if (downloads.Count >= MaxCachedDownloads)
+            {
+                downloads.Clear();
+            }
+            downloads[invoiceId] = found;
+        }
+        return found;
+    }
+
+    /// <summary>The stored PDF bytes of a document (the database is their record; <see cref="DocumentFiles"/> serves copies).</summary>
+    public async Task<byte[]> ContentAsync(Guid invoiceId, CancellationToken ct) =>
+        await database.QuerySingleOrDefaultAsync<byte[]>("SELECT content FROM invoice_documents WHERE invoice_id = @invoiceId", new { invoiceId }, ct)
+        ?? throw new InvalidOperationException($"Invoice {invoiceId} has no stored PDF.");
 
     /// <summary>The stored document's hash, without reading its bytes (for If-None-Match), or null when none is stored.</summary>
     public Task<string?> HashAsync(Guid invoiceId, CancellationToken ct) =>

@@ -71,30 +71,33 @@ internal static class InvoiceEndpoints
     /// The stored bytes of the issued document, with their SHA-256 as a strong ETag: a client that already holds them
     /// (If-None-Match) gets 304 without the bytes even being read.
     /// </summary>
-    private static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> PdfAsync(
-        Guid tenantId, Guid invoiceId, HttpContext http, CurrentUser user, InvoiceStore store, InvoiceDocuments documents, CancellationToken ct)
+    private static async Task<Results<PhysicalFileHttpResult, StatusCodeHttpResult, ProblemHttpResult>> PdfAsync(
+        Guid tenantId, Guid invoiceId, HttpContext http, CurrentUser user, InvoiceStore store, InvoiceDocuments documents, DocumentFiles files,
+        CancellationToken ct)
     {
-        var invoice = user.CanAccessTenant(tenantId) ? await store.FindAsync(tenantId, invoiceId, ct) : null;
-        if (invoice is null || !Visible(invoice, user))
+        var download = user.CanAccessTenant(tenantId) ? await documents.FindDownloadAsync(tenantId, invoiceId, ct) : null;
+        if (download is null || !(user.IsStaff || download.Status != InvoiceStatuses.Draft))
         {
             return Problems.NotFound($"No invoice {invoiceId} for tenant {tenantId}.");
         }
 
-        if (invoice.Number is null)
+        if (download.Number is null)
         {
             return Problems.Conflict("A draft has no legal form yet: issue it first.");
         }
 
         // Revalidate every time (no-cache) but cheaply: the bytes never change, and access may be withdrawn.
         http.Response.Headers.CacheControl = "private, no-cache";
-        if (await documents.HashAsync(invoiceId, ct) is { } stored && IfNoneMatch(http.Request, stored))
+        if (download.Sha256 is { } stored && IfNoneMatch(http.Request, stored))
         {
             http.Response.Headers.ETag = Tag(stored).ToString();
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
-        var document = await documents.GetOrRenderAsync(invoice, ct);
-        return TypedResults.File(document.Content, document.ContentType, $"{invoice.Number}.pdf", entityTag: Tag(document.Sha256));
+        // Issued before the PDF store existed, or its rendering after issue failed: rendered and stored now, once.
+        var sha = download.Sha256 ?? (await documents.GetOrRenderAsync((await store.FindAsync(tenantId, invoiceId, ct))!, ct)).Sha256;
+        var path = await files.PathOfAsync(sha, token => documents.ContentAsync(invoiceId, token), ct);
+        return TypedResults.PhysicalFile(path, InvoiceDocuments.PdfContentType, $"{download.Number}.pdf", entityTag: Tag(sha));
     }
 
     private static EntityTagHeaderValue Tag(string sha256) => new($"\"{sha256}\"");

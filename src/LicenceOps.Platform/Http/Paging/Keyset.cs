@@ -39,10 +39,16 @@ public sealed class Keyset<TRow>
     public string OrderBy { get; }
 
     /// <summary>
+    /// The first page counts its list only up to this many rows: counting reads one index entry per row, so beyond
+    /// this a count costs more than the page itself (a 40,000-person list would cost milliseconds per first page).
+    /// </summary>
+    public const int MaxCountedTotal = 1000;
+
+    /// <summary>
     /// Reads one page: <c>{query} WHERE ({where}) AND (after the cursor) ORDER BY key</c>, where <paramref name="query"/>
     /// is a <c>SELECT … FROM …</c> without WHERE, limited to one row more than the page to know whether another page
-    /// follows. On the first page it also counts the rows matching <paramref name="where"/>, which the filters'
-    /// indexes keep cheap (the tenant's rows, not the table).
+    /// follows. On the first page it also counts the rows matching <paramref name="where"/>, up to
+    /// <see cref="MaxCountedTotal"/> (the total is null past that), selecting no column so the filters' index answers it.
     /// </summary>
     public async Task<Page<TRow>> ReadAsync(ModuleDatabase db, string query, string where, object? parameters, PageRequest page, CancellationToken ct)
     {
@@ -60,13 +66,55 @@ public sealed class Keyset<TRow>
         bound.Add("page_take", page.Limit + 1);
 
         var rows = await db.QueryAsync<TRow>(db.Dialect.Top($"{query} WHERE ({where}) AND ({after}) ORDER BY {OrderBy}", "@page_take"), bound, ct);
-        long? total = page.Cursor is null
-            ? await db.QuerySingleOrDefaultAsync<long>($"SELECT COUNT(*) FROM ({query} WHERE ({where})) counted", parameters, ct)
-            : null;
+        long? total = null;
+        if (page.Cursor is null)
+        {
+            var counting = new DynamicParameters(parameters);
+            counting.Add("page_count_cap", MaxCountedTotal + 1);
+            var from = FromClause(query);
+            var limited = db.Dialect == SqlDialect.SqlServer
+                ? $"SELECT TOP (@page_count_cap) 1 AS counted_row {from} WHERE ({where})"
+                : $"SELECT 1 AS counted_row {from} WHERE ({where}) LIMIT @page_count_cap";
+            var counted = await db.QuerySingleOrDefaultAsync<long>($"SELECT COUNT(*) FROM ({limited}) counted", counting, ct);
+            total = counted <= MaxCountedTotal ? counted : null;
+        }
 
         var more = rows.Count > page.Limit;
         var items = more ? rows.Take(page.Limit).ToList() : rows;
         return new Page<TRow>(items, page.Limit, more ? Encode(items[^1]) : null, total);
+    }
+
+    /// <summary>
+    /// The <c>FROM …</c> of <c>SELECT columns FROM …</c>, so the count selects no column: a limited subquery is not
+    /// flattened, and the columns it named would be read for every counted row. The FROM is the first one outside
+    /// parentheses and quotes.
+    /// </summary>
+    internal static string FromClause(string query)
+    {
+        var depth = 0;
+        var quoted = false;
+        for (var i = 1; i + 4 < query.Length; i++)
+        {
+            var c = query[i];
+            if (c == '\'')
+            {
+                quoted = !quoted;
+            }
+            else if (!quoted && c == '(')
+            {
+                depth++;
+            }
+            else if (!quoted && c == ')')
+            {
+                depth--;
+            }
+            else if (!quoted && depth == 0 && char.IsWhiteSpace(query[i - 1]) && char.IsWhiteSpace(query[i + 4])
+                && string.Compare(query, i, "FROM", 0, 4, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                return query[i..];
+            }
+        }
+        throw new ArgumentException($"A keyset list reads from a query of the form SELECT … FROM …, not: {query}", nameof(query));
     }
 
     /// <summary>(k0 &gt; @k0) OR (k0 = @k0 AND k1 &gt; @k1) OR …; spelt out because SQL Server has no row-value comparison.</summary>

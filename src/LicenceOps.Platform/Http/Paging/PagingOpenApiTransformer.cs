@@ -42,7 +42,8 @@ internal sealed class PagingOpenApiTransformer(PagingOptions options) : IOpenApi
         });
         operation.Description = (operation.Description is { Length: > 0 } d ? d + "\n\n" : "")
             + $"Paged by a keyset cursor: {options.DefaultLimit} items per page unless limit says otherwise (at most {options.MaxLimit}); "
-            + "follow nextCursor until it is null. total (the whole list's size) is given on the first page.";
+            + "follow nextCursor until it is null. total (the whole list's size) is given on the first page when the list holds at most "
+            + $"{Keyset<object>.MaxCountedTotal} items, and is null otherwise.";
         return Task.CompletedTask;
     }
 }

@@ -4,6 +4,9 @@ namespace LicenceOps.Seats.Domain.Reconciliation;
 public static class FindingKinds
 {
     public const string QuantityMismatch = "quantity_mismatch";
+
+    /// <summary>The purchased quantity staff record (the API does not report it) was never recorded or is too old.</summary>
+    public const string QuantityUnverified = "quantity_unverified";
     public const string MemberCountMismatch = "member_count_mismatch";
     public const string ShadowUser = "shadow_user";
     public const string MissingAtVendor = "missing_at_vendor";
@@ -22,7 +25,7 @@ public static class FindingKinds
     public static readonly string[] All =
     [
         QuantityMismatch, MemberCountMismatch, ShadowUser, MissingAtVendor, WrongAccount, InactiveSeat, StaleInvite, OverlappingTools,
-        SettingDrift, SettingUnverified, RenewalDue, RenewalWithoutDecision,
+        SettingDrift, SettingUnverified, RenewalDue, RenewalWithoutDecision, QuantityUnverified,
     ];
 
     /// <summary>Kinds worked out from the member list: evaluated whenever the list was read.</summary>

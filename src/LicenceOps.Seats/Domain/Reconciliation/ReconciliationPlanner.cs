@@ -23,13 +23,18 @@ public sealed record TenantPolicy(IReadOnlyCollection<string> Domains, int Inact
     public const int DefaultStaleInviteAfterDays = 14;
 }
 
-/// <param name="Quantity">Null when the connector cannot read the purchased quantity: the quantity is then not compared.</param>
+/// <param name="Quantity">Null when the connector did not read the purchased quantity.</param>
+/// <param name="RecordedQuantity">For a connector that cannot read the quantity at all: what staff recorded (its latest
+/// observation, null when none) and when it counts as unverified. Null otherwise: with neither, the quantity is not compared.</param>
 /// <param name="PendingRemovalEmails">People whose removal at the vendor is under way (released seat, leaver): their
 /// member is expected to linger until the workflow's revoke step ran, so it is no shadow user.</param>
 public sealed record ReconciliationInput(
     Guid VendorAccountId, string VendorCode, string VendorName, VendorQuantity? Quantity, VendorMemberList Members,
     IReadOnlyList<PlanSubscription> Subscriptions, IReadOnlyList<PlanSeat> Seats, IReadOnlyCollection<string> PendingRemovalEmails,
-    IReadOnlyList<OtherToolUse> OtherTools, TenantPolicy Policy, DateOnly Today);
+    IReadOnlyList<OtherToolUse> OtherTools, TenantPolicy Policy, DateOnly Today, RecordedQuantityInput? RecordedQuantity = null);
+
+/// <summary>The quantity staff recorded for a connector that cannot read it (<paramref name="Latest"/> null: never recorded).</summary>
+public sealed record RecordedQuantityInput(RecordedQuantity? Latest, int UnverifiedAfterDays);
 
 public sealed record PlannedFinding(
     string Kind, string SubjectKey, Guid? SubscriptionId, Guid? SeatId, Guid? PersonId, string? MemberEmail, string Summary,
@@ -244,25 +249,18 @@ public static class ReconciliationPlanner
         }
         if (input.Quantity is { } quantity)
         {
-            var committed = input.Subscriptions.Sum(s => s.CommittedQuantity);
-            if (quantity.Purchased != committed)
-            {
-                var diff = Math.Abs(quantity.Purchased - committed);
-                var (cents, basis) = price.Times(diff);
-                var more = quantity.Purchased > committed;
-                findings.Add(new PlannedFinding(FindingKinds.QuantityMismatch, $"account:{account}", FirstSubscription(input), null, null, null,
-                    $"{input.VendorName} has {quantity.Purchased} seat(s) purchased; we bill a committed quantity of {committed}.",
-                    more
-                        ? $"Reduce the purchased quantity at {input.VendorName} by {diff}, or raise the committed quantity (billed) by {diff} if the client uses them."
-                        : $"Buy {diff} more seat(s) at {input.VendorName}, or lower the committed quantity by {diff}: the client is billed for seats not bought.",
-                    NeedsClient: false, cents, basis));
-            }
+            findings.AddRange(PurchasedQuantityWatch.FromConnector(account, input.VendorName, input.Subscriptions, quantity.Purchased));
+        }
+        else if (input.RecordedQuantity is { } staffRecorded)
+        {
+            findings.AddRange(PurchasedQuantityWatch.FromRecord(account, input.VendorName, input.Subscriptions, staffRecorded.Latest,
+                staffRecorded.UnverifiedAfterDays, today));
         }
 
         var evaluated = new List<string>(FindingKinds.FromMembers);
-        if (input.Quantity is not null)
+        if (input.Quantity is not null || input.RecordedQuantity is not null)
         {
-            evaluated.Add(FindingKinds.QuantityMismatch);
+            evaluated.AddRange(PurchasedQuantityWatch.Kinds);
         }
         if (input.Members.ReportsActivity)
         {

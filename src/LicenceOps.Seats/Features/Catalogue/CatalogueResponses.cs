@@ -11,7 +11,8 @@ public sealed record ProductResponse(string Name, IReadOnlyList<PlanResponse> Pl
 public sealed record PlanResponse(
     string Code, string VendorCode, string VendorName, string ProductName, string PlanName, decimal ListPrice,
     string PriceCurrency, bool ListPriceIncludesVat, string BillingCycle, bool SeatsReducibleBeforeRenewal,
-    bool VendorHasAdminApi, string OffboardingDataRule, DateOnly PriceReadOn, string? PriceNote, string PriceUnit, string BillingFrequency);
+    bool VendorHasAdminApi, string OffboardingDataRule, DateOnly PriceReadOn, string? PriceNote, string PriceUnit, string BillingFrequency,
+    long Version = 1);
 
 internal sealed class PlanRow
 {
@@ -31,6 +32,7 @@ internal sealed class PlanRow
     public string? PriceNote { get; set; }
     public string PriceUnit { get; set; } = PriceUnits.PerSeatMonth;
     public string BillingFrequency { get; set; } = BillingFrequencies.Monthly;
+    public long Version { get; set; }
 
     public const string SelectSql = """
         SELECT code AS Code, vendor_code AS VendorCode, vendor_name AS VendorName, product_name AS ProductName,
@@ -38,10 +40,10 @@ internal sealed class PlanRow
                list_price_includes_vat AS ListPriceIncludesVat, billing_cycle AS BillingCycle,
                seats_reducible_before_renewal AS SeatsReducibleBeforeRenewal, vendor_has_admin_api AS VendorHasAdminApi,
                offboarding_data_rule AS OffboardingDataRule, price_read_on AS PriceReadOn, price_note AS PriceNote,
-               price_unit AS PriceUnit, billing_frequency AS BillingFrequency
+               price_unit AS PriceUnit, billing_frequency AS BillingFrequency, version AS Version
         FROM catalogue_plans
         """;
 
     public PlanResponse ToResponse() => new(Code, VendorCode, VendorName, ProductName, PlanName, ListPrice, PriceCurrency,
-        ListPriceIncludesVat, BillingCycle, SeatsReducibleBeforeRenewal, VendorHasAdminApi, OffboardingDataRule, PriceReadOn, PriceNote, PriceUnit, BillingFrequency);
+        ListPriceIncludesVat, BillingCycle, SeatsReducibleBeforeRenewal, VendorHasAdminApi, OffboardingDataRule, PriceReadOn, PriceNote, PriceUnit, BillingFrequency, Version);
 }

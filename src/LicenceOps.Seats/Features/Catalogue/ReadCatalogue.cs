@@ -15,9 +15,16 @@ internal static class ReadCatalogue
         return TypedResults.Ok(plans.Map(p => p.ToResponse()));
     }
 
-    public static async Task<IResult> GetPlanAsync(string code, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    /// <summary>The plan with its version as ETag: an edit sends it back in If-Match (SavePlan.UpdateAsync).</summary>
+    public static async Task<IResult> GetPlanAsync(string code, HttpResponse response, ModuleDatabase<SeatsModule> db, CancellationToken ct)
     {
         var plan = await db.QuerySingleOrDefaultAsync<PlanRow>(PlanRow.SelectSql + " WHERE code = @code", new { code }, ct);
-        return plan is null ? Problems.NotFound($"No catalogue plan '{code}'.") : TypedResults.Ok(plan.ToResponse());
+        if (plan is null)
+        {
+            return Problems.NotFound($"No catalogue plan '{code}'.");
+        }
+
+        VersionPrecondition.SetETag(response, plan.Version);
+        return TypedResults.Ok(plan.ToResponse());
     }
 }

@@ -36,7 +36,7 @@ internal static class SavePlan
                     @PriceUnit, @BillingFrequency
                 WHERE NOT EXISTS (SELECT 1 FROM catalogue_plans WHERE code = @Code)
                 """,
-                Parameters(request, request.Code!.Trim()));
+                Parameters(request, request.Code!.Trim(), 1));
             if (inserted == 0)
             {
                 return Problems.Conflict($"A plan with code '{request.Code}' already exists.");
@@ -47,8 +47,19 @@ internal static class SavePlan
         }, ct);
     }
 
-    public static async Task<IResult> UpdateAsync(string code, PlanRequest request, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    /// <summary>
+    /// Replaces the plan. The write is conditional on the version the editor read (If-Match, else the version read in
+    /// this transaction): an edit based on a stale read is a 409 and changes nothing, instead of undoing a colleague's
+    /// price correction.
+    /// </summary>
+    public static async Task<IResult> UpdateAsync(
+        string code, PlanRequest request, HttpRequest http, ModuleDatabase<SeatsModule> db, CancellationToken ct)
     {
+        var (expected, badPrecondition) = VersionPrecondition.Expected(http);
+        if (badPrecondition is not null)
+        {
+            return badPrecondition;
+        }
         var errors = Validate(request, requireCode: false);
         if (errors.Any)
         {
@@ -61,17 +72,21 @@ internal static class SavePlan
             {
                 return Problems.NotFound($"No catalogue plan '{code}'.");
             }
-            await uow.ExecuteAsync(
+            var updated = await uow.ExecuteAsync(
                 """
                 UPDATE catalogue_plans SET vendor_code = @VendorCode, vendor_name = @VendorName, product_name = @ProductName,
                     plan_name = @PlanName, list_price = @ListPrice, price_currency = @PriceCurrency,
                     list_price_includes_vat = @ListPriceIncludesVat, billing_cycle = @BillingCycle,
                     seats_reducible_before_renewal = @SeatsReducibleBeforeRenewal, vendor_has_admin_api = @VendorHasAdminApi,
                     offboarding_data_rule = @OffboardingDataRule, price_read_on = @PriceReadOn, price_note = @PriceNote,
-                    price_unit = @PriceUnit, billing_frequency = @BillingFrequency
-                WHERE code = @Code
+                    price_unit = @PriceUnit, billing_frequency = @BillingFrequency, version = version + 1
+                WHERE code = @Code AND version = @ExpectedVersion
                 """,
-                Parameters(request, code));
+                Parameters(request, code, expected ?? before.Version));
+            if (updated != 1)
+            {
+                return VersionPrecondition.Stale($"plan '{code}'");
+            }
             var after = (await uow.QuerySingleOrDefaultAsync<PlanRow>(PlanRow.SelectSql + " WHERE code = @code", new { code }))!;
             await uow.AuditAsync("catalogue_plan", Guid.Empty, "updated", new { code, before = before.ToResponse(), after = after.ToResponse() });
             if (before.ListPrice != after.ListPrice || before.PriceCurrency != after.PriceCurrency
@@ -81,6 +96,7 @@ internal static class SavePlan
             {
                 await RepublishTermsAsync(uow, code);
             }
+            VersionPrecondition.SetETag(http.HttpContext.Response, after.Version);
             return TypedResults.Ok(after.ToResponse());
         }, ct);
     }
@@ -97,9 +113,9 @@ internal static class SavePlan
         }
     }
 
-    private static object Parameters(PlanRequest r, string code) => new
+    private static object Parameters(PlanRequest r, string code, long expectedVersion) => new
     {
-        Code = code, VendorCode = r.VendorCode!.Trim(), VendorName = r.VendorName!.Trim(), ProductName = r.ProductName!.Trim(),
+        Code = code, ExpectedVersion = expectedVersion, VendorCode = r.VendorCode!.Trim(), VendorName = r.VendorName!.Trim(), ProductName = r.ProductName!.Trim(),
         PlanName = r.PlanName!.Trim(), ListPrice = r.ListPrice!.Value, r.PriceCurrency, ListPriceIncludesVat = r.ListPriceIncludesVat!.Value,
         r.BillingCycle, SeatsReducibleBeforeRenewal = r.SeatsReducibleBeforeRenewal!.Value,
         VendorHasAdminApi = r.VendorHasAdminApi!.Value, r.OffboardingDataRule, PriceReadOn = r.PriceReadOn!.Value,

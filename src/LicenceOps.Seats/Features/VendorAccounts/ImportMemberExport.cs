@@ -1,6 +1,7 @@
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Platform.Security;
+using LicenceOps.Seats.Reconciliation;
 using LicenceOps.Seats.Vendors.Accounts;
 using LicenceOps.Seats.Vendors.Csv;
 using Microsoft.AspNetCore.Builder;
@@ -23,7 +24,8 @@ internal static class ImportMemberExport
             .WithSummary("Import a vendor member export (CSV): dry run by default, apply=true to store it.");
 
     private static async Task<Results<Ok<MemberExportResponse>, ProblemHttpResult>> HandleAsync(
-        Guid tenantId, Guid accountId, bool? apply, HttpRequest httpRequest, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+        Guid tenantId, Guid accountId, bool? apply, HttpRequest httpRequest, ModuleDatabase<SeatsModule> db, ReconciliationScheduler scheduler,
+        CancellationToken ct)
     {
         var account = await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
             new { accountId, tenantId }, ct);
@@ -54,6 +56,8 @@ internal static class ImportMemberExport
             await MemberSnapshot.ReplaceAsync(uow, tenantId, accountId, parsed.Members, "csv");
             await uow.AuditAsync("vendor_account", accountId, "member_export_imported", new { members = parsed.Members.Count, response.ByStatus }, tenantId);
         }, ct);
+        // A CSV account is scheduled once it holds an export (before, there was nothing to read).
+        await scheduler.SynchroniseAsync(accountId, ct);
         return TypedResults.Ok(response with { Applied = true });
     }
 }

@@ -1,4 +1,5 @@
 using LicenceOps.Platform.Data;
+using LicenceOps.Seats.Shared;
 using LicenceOps.Seats.Vendors;
 using LicenceOps.Seats.Vendors.Csv;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,8 @@ internal static class MemberSnapshot
 
     /// <summary>
     /// Replaces the account's member list with <paramref name="members"/>, writing only what changed (a reconciliation
-    /// rereads the same list every hour); read_at moves for every row, since the whole list was read now.
+    /// rereads the same list every hour). When the whole list was read is kept once, on the account
+    /// (<c>vendor_accounts.members_read_at</c>); a member row's read_at says when that row last changed.
     /// </summary>
     public static async Task ReplaceAsync(UnitOfWork uow, Guid tenantId, Guid accountId, IReadOnlyList<VendorMember> members, string source)
     {
@@ -28,15 +30,36 @@ internal static class MemberSnapshot
         {
             await uow.ExecuteAsync("DELETE FROM vendor_members WHERE vendor_account_id = @accountId AND email IN @emails", new { accountId, emails = chunk });
         }
-        await uow.ExecuteAsync("UPDATE vendor_members SET read_at = @now WHERE vendor_account_id = @accountId", new { accountId, now = uow.Now });
-        // One command executed per member (Dapper reuses it, so SQLite reuses the prepared statement).
+        await uow.ExecuteAsync("UPDATE vendor_accounts SET members_read_at = @now WHERE id = @accountId", new { accountId, now = uow.Now });
+        var fresh = latest.Where(p => !stored.TryGetValue(p.Key, out var old) || !old.Same(p.Value, source)).ToList();
+        if (fresh.Count == 0)
+        {
+            return;
+        }
+        if (uow.Dialect == SqlDialect.Sqlite)
+        {
+            var rows = new JsonRows();
+            foreach (var (email, m) in fresh)
+            {
+                rows.Row().Add(email).Add(m.ExternalId).Add(m.DisplayName).Add(m.Role).Add(m.Status).Add(m.JoinedOn).Add(m.LastActiveOn);
+            }
+            await uow.ExecuteAsync(
+                """
+                INSERT INTO vendor_members (vendor_account_id, email, tenant_id, external_id, display_name, role, status, joined_on, last_active_on,
+                    source, read_at)
+                SELECT @accountId, value ->> 0, @tenantId, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, @source, @now
+                FROM json_each(@rows)
+                """, new { rows = rows.ToJson(), accountId, tenantId, source, now = uow.Now });
+            return;
+        }
+        // SQL Server: one command executed per member (Dapper reuses it).
         await uow.ExecuteAsync(
             """
             INSERT INTO vendor_members (vendor_account_id, email, tenant_id, external_id, display_name, role, status, joined_on, last_active_on,
                 source, read_at)
             VALUES (@accountId, @email, @tenantId, @externalId, @displayName, @role, @status, @joinedOn, @lastActiveOn, @source, @now)
             """,
-            latest.Where(p => !stored.TryGetValue(p.Key, out var old) || !old.Same(p.Value, source)).Select(p => new
+            fresh.Select(p => new
             {
                 accountId, email = p.Key, tenantId, externalId = p.Value.ExternalId, displayName = p.Value.DisplayName, role = p.Value.Role,
                 status = p.Value.Status, joinedOn = p.Value.JoinedOn, lastActiveOn = p.Value.LastActiveOn, source, now = uow.Now,

@@ -6,6 +6,7 @@ using LicenceOps.Seats.Vendors.Accounts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace LicenceOps.Seats.Features.VendorAccounts;
 
@@ -23,7 +24,7 @@ internal static class ReadVendorAccounts
     private static readonly Keyset<VendorAccountRow> ByCreation = new("vendor-accounts",
         SortKey.Asc<VendorAccountRow>("created_at", r => r.CreatedAt), SortKey.Asc<VendorAccountRow>("id", r => r.Id));
 
-    private static async Task<Ok<Page<VendorAccountResponse>>> ListAsync(Guid tenantId, PageRequest page, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+    private static async Task<Ok<Page<VendorAccountResponse>>> ListAsync(Guid tenantId, PageRequest page, ModuleDatabase<SeatsModule> db, IOptions<SeatsOptions> options, CancellationToken ct)
     {
         var rows = await ByCreation.ReadAsync(db, VendorAccountRow.SelectSql, "tenant_id = @tenantId", new { tenantId }, page, ct);
         var ids = rows.Items.Select(r => r.Id).ToArray();
@@ -32,12 +33,12 @@ internal static class ReadVendorAccounts
             : await db.QueryAsync<Link>(
                 "SELECT id AS Id, connected_account_id AS AccountId FROM subscriptions WHERE tenant_id = @tenantId AND connected_account_id IN @ids",
                 new { tenantId, ids }, ct);
-        return TypedResults.Ok(rows.Map(r => VendorAccountResponse.From(r, links.Where(l => l.AccountId == r.Id).Select(l => l.Id).ToList())));
+        return TypedResults.Ok(rows.Map(r => VendorAccountResponse.From(r, links.Where(l => l.AccountId == r.Id).Select(l => l.Id).ToList(), options.Value.Reconciliation.IntervalMinutes)));
     }
 
     private static async Task<Results<Ok<VendorAccountResponse>, ProblemHttpResult>> GetAsync(
-        Guid tenantId, Guid accountId, ModuleDatabase<SeatsModule> db, CancellationToken ct) =>
-        await VendorAccountResponse.LoadAsync(db, tenantId, accountId, ct) is { } account
+        Guid tenantId, Guid accountId, ModuleDatabase<SeatsModule> db, IOptions<SeatsOptions> options, CancellationToken ct) =>
+        await VendorAccountResponse.LoadAsync(db, tenantId, accountId, options.Value.Reconciliation.IntervalMinutes, ct) is { } account
             ? TypedResults.Ok(account)
             : Problems.NotFound($"Vendor account {accountId} not found.");
 

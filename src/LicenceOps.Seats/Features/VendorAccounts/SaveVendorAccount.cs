@@ -6,12 +6,16 @@ using LicenceOps.Seats.Vendors;
 using LicenceOps.Seats.Vendors.Accounts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
+using LicenceOps.Seats.Domain.Reconciliation;
+using LicenceOps.Seats.Reconciliation;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 
 namespace LicenceOps.Seats.Features.VendorAccounts;
 
 public sealed record CreateVendorAccountRequest(
-    [property: Text(100)] string? VendorCode, [property: Text(100)] string? Connector, [property: Text(200)] string? DisplayName, [property: Text(2000)] string? BaseAddress, Dictionary<string, string>? Settings, [property: Text(8000, Multiline = true)] string? Secret);
+    [property: Text(100)] string? VendorCode, [property: Text(100)] string? Connector, [property: Text(200)] string? DisplayName, [property: Text(2000)] string? BaseAddress, Dictionary<string, string>? Settings, [property: Text(8000, Multiline = true)] string? Secret,
+    int? ReconcileEveryMinutes = null);
 
 public sealed record ReplaceCredentialRequest([property: Text(8000, Multiline = true)] string? Secret);
 
@@ -37,13 +41,14 @@ internal static class SaveVendorAccount
     public static void Map(IEndpointRouteBuilder tenant)
     {
         tenant.MapPost("/vendor-accounts", CreateAsync).RequireAuthorization(Policies.Staff)
-            .WithSummary("Register a vendor admin account (connector, settings, encrypted credential) for a tenant.");
+            .WithSummary("Register a vendor admin account (connector, settings, encrypted credential, reconciliation interval) for a tenant; its reconciliation job is scheduled.");
         tenant.MapPut("/vendor-accounts/{accountId:guid}/credential", ReplaceCredentialAsync).RequireAuthorization(Policies.Staff)
             .WithSummary("Replace the stored credential of a vendor account (rotation).");
     }
 
     private static async Task<Results<Created<VendorAccountResponse>, ValidationProblem>> CreateAsync(
-        Guid tenantId, CreateVendorAccountRequest request, VendorCredentials credentials, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+        Guid tenantId, CreateVendorAccountRequest request, VendorCredentials credentials, ModuleDatabase<SeatsModule> db,
+        ReconciliationScheduler scheduler, IOptions<SeatsOptions> options, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var connector = request.Connector?.Trim().ToLowerInvariant() ?? "";
@@ -61,6 +66,10 @@ internal static class SaveVendorAccount
             errors.Add("displayName", "A display name (at most 200 characters) is required.");
         }
         var baseAddress = CheckBaseAddress(request.BaseAddress, connector, errors);
+        if (request.ReconcileEveryMinutes is { } minutes && !ReconciliationCron.IsExpressible(minutes))
+        {
+            errors.Add("reconcileEveryMinutes", ReconciliationCron.Explanation);
+        }
         var settings = request.Settings ?? [];
         if (AllowedSettings.TryGetValue(connector, out var allowed))
         {
@@ -83,33 +92,38 @@ internal static class SaveVendorAccount
             return errors.ToProblem();
         }
 
-        return await db.WriteAsync<Results<Created<VendorAccountResponse>, ValidationProblem>>(async uow =>
+        var id = Guid.NewGuid();
+        var result = await db.WriteAsync<Results<Created<VendorAccountResponse>, ValidationProblem>>(async uow =>
         {
-            var id = Guid.NewGuid();
             var trimmed = settings.ToDictionary(s => s.Key, s => s.Value.Trim());
             await uow.ExecuteAsync(
                 """
                 INSERT INTO vendor_accounts (id, tenant_id, vendor_code, connector, display_name, base_address, settings, protected_secret,
-                    created_at, updated_at)
-                VALUES (@id, @tenantId, @vendorCode, @connector, @displayName, @baseAddress, @settings, @secret, @now, @now)
+                    created_at, updated_at, reconcile_every_minutes)
+                VALUES (@id, @tenantId, @vendorCode, @connector, @displayName, @baseAddress, @settings, @secret, @now, @now, @every)
                 """,
                 new
                 {
                     id, tenantId, vendorCode, connector, displayName = request.DisplayName!.Trim(), baseAddress = baseAddress?.AbsoluteUri,
                     settings = JsonSerializer.Serialize(trimmed),
                     secret = string.IsNullOrEmpty(request.Secret) ? null : credentials.Protect(request.Secret),
-                    now = uow.Now,
+                    now = uow.Now, every = request.ReconcileEveryMinutes,
                 });
             await uow.AuditAsync("vendor_account", id, "created",
                 new { vendorCode, connector, displayName = request.DisplayName.Trim(), baseAddress = baseAddress?.AbsoluteUri, settings = trimmed,
-                      credential = string.IsNullOrEmpty(request.Secret) ? "none" : "stored encrypted" }, tenantId);
-            var created = (await VendorAccountResponse.LoadAsync(uow, tenantId, id))!;
+                      credential = string.IsNullOrEmpty(request.Secret) ? "none" : "stored encrypted", reconcileEveryMinutes = request.ReconcileEveryMinutes },
+                tenantId);
+            var created = (await VendorAccountResponse.LoadAsync(uow, tenantId, id, options.Value.Reconciliation.IntervalMinutes))!;
             return TypedResults.Created($"/api/tenants/{tenantId}/vendor-accounts/{id}", created);
         }, ct);
+        // After the commit: the row is the truth the job mirrors (a crash in between is repaired at the next start).
+        await scheduler.SynchroniseAsync(id, ct);
+        return result;
     }
 
     private static async Task<Results<Ok<VendorAccountResponse>, ValidationProblem, ProblemHttpResult>> ReplaceCredentialAsync(
-        Guid tenantId, Guid accountId, ReplaceCredentialRequest request, VendorCredentials credentials, ModuleDatabase<SeatsModule> db, CancellationToken ct)
+        Guid tenantId, Guid accountId, ReplaceCredentialRequest request, VendorCredentials credentials, ModuleDatabase<SeatsModule> db,
+        IOptions<SeatsOptions> options, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         CheckSecret(request.Secret, required: true, errors);
@@ -130,7 +144,7 @@ internal static class SaveVendorAccount
                 return Problems.NotFound($"Vendor account {accountId} with an API connector not found.");
             }
             await uow.AuditAsync("vendor_account", accountId, "credential_replaced", new { credential = "stored encrypted" }, tenantId);
-            return TypedResults.Ok((await VendorAccountResponse.LoadAsync(uow, tenantId, accountId))!);
+            return TypedResults.Ok((await VendorAccountResponse.LoadAsync(uow, tenantId, accountId, options.Value.Reconciliation.IntervalMinutes))!);
         }, ct);
     }
 

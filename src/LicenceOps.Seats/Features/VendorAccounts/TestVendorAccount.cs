@@ -6,6 +6,7 @@ using LicenceOps.Seats.Vendors.Accounts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 
 namespace LicenceOps.Seats.Features.VendorAccounts;
@@ -24,7 +25,7 @@ internal static class TestVendorAccount
 
     private static async Task<Results<Ok<VendorAccountTestResponse>, ProblemHttpResult>> HandleAsync(
         Guid tenantId, Guid accountId, ModuleDatabase<SeatsModule> db, VendorCredentials credentials, VendorConnectors connectors,
-        ILoggerFactory loggers, CancellationToken ct)
+        ILoggerFactory loggers, IOptions<SeatsOptions> options, CancellationToken ct)
     {
         var row = await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
             new { accountId, tenantId }, ct);
@@ -72,7 +73,7 @@ internal static class TestVendorAccount
                 """,
                 new { accountId, tenantId, ok = ok ? 1 : 0, message, now = uow.Now });
             await uow.AuditAsync("vendor_account", accountId, ok ? "test_passed" : "test_failed", new { message }, tenantId);
-            return await VendorAccountResponse.LoadAsync(uow, tenantId, accountId);
+            return await VendorAccountResponse.LoadAsync(uow, tenantId, accountId, options.Value.Reconciliation.IntervalMinutes);
         }, ct);
         return response is null
             ? Problems.NotFound($"Vendor account {accountId} not found.")

@@ -1,4 +1,5 @@
 using LicenceOps.Platform.Data;
+using LicenceOps.Seats.Reconciliation;
 using LicenceOps.Seats.Vendors.Accounts;
 
 namespace LicenceOps.Seats.Features.VendorAccounts;
@@ -7,14 +8,15 @@ namespace LicenceOps.Seats.Features.VendorAccounts;
 public sealed record VendorAccountResponse(
     Guid Id, Guid TenantId, string VendorCode, string Connector, string DisplayName, string? BaseAddress,
     IReadOnlyDictionary<string, string> Settings, bool HasCredential, DateTimeOffset? LastCheckedAt, bool? LastCheckOk,
-    string? LastError, DateTimeOffset? LastErrorAt, IReadOnlyList<Guid> SubscriptionIds, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    string? LastError, DateTimeOffset? LastErrorAt, IReadOnlyList<Guid> SubscriptionIds, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    ReconciliationScheduleView Reconciliation)
 {
-    internal static VendorAccountResponse From(VendorAccountRow row, IReadOnlyList<Guid> subscriptionIds) => new(
+    internal static VendorAccountResponse From(VendorAccountRow row, IReadOnlyList<Guid> subscriptionIds, int defaultIntervalMinutes) => new(
         row.Id, row.TenantId, row.VendorCode, row.Connector, row.DisplayName, row.BaseAddress, row.SettingsMap(),
         !string.IsNullOrEmpty(row.ProtectedSecret), row.LastCheckedAt, row.LastCheckOk, row.LastError, row.LastErrorAt, subscriptionIds,
-        row.CreatedAt, row.UpdatedAt);
+        row.CreatedAt, row.UpdatedAt, ReconciliationScheduleView.Of(row, defaultIntervalMinutes));
 
-    internal static async Task<VendorAccountResponse?> LoadAsync(UnitOfWork uow, Guid tenantId, Guid id)
+    internal static async Task<VendorAccountResponse?> LoadAsync(UnitOfWork uow, Guid tenantId, Guid id, int defaultIntervalMinutes)
     {
         var row = await uow.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @id AND tenant_id = @tenantId",
             new { id, tenantId });
@@ -24,10 +26,10 @@ public sealed record VendorAccountResponse(
         }
         var subscriptions = await uow.QueryAsync<Guid>("SELECT id FROM subscriptions WHERE connected_account_id = @id AND tenant_id = @tenantId ORDER BY id",
             new { id, tenantId });
-        return From(row, subscriptions);
+        return From(row, subscriptions, defaultIntervalMinutes);
     }
 
-    internal static async Task<VendorAccountResponse?> LoadAsync(ModuleDatabase<SeatsModule> db, Guid tenantId, Guid id, CancellationToken ct)
+    internal static async Task<VendorAccountResponse?> LoadAsync(ModuleDatabase<SeatsModule> db, Guid tenantId, Guid id, int defaultIntervalMinutes, CancellationToken ct)
     {
         var row = await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @id AND tenant_id = @tenantId",
             new { id, tenantId }, ct);
@@ -37,6 +39,20 @@ public sealed record VendorAccountResponse(
         }
         var subscriptions = await db.QueryAsync<Guid>("SELECT id FROM subscriptions WHERE connected_account_id = @id AND tenant_id = @tenantId ORDER BY id",
             new { id, tenantId }, ct);
-        return From(row, subscriptions);
+        return From(row, subscriptions, defaultIntervalMinutes);
+    }
+}
+
+/// <summary>
+/// The account's scheduled reconciliation: its interval (its own, or the configured default), whether staff left it on,
+/// and the Hangfire recurring job that runs it (id and cron in UTC), or why there is none.
+/// </summary>
+public sealed record ReconciliationScheduleView(int IntervalMinutes, bool IntervalIsDefault, bool Enabled, string? JobId, string? Cron, string? NotScheduledBecause)
+{
+    internal static ReconciliationScheduleView Of(VendorAccountRow row, int defaultIntervalMinutes)
+    {
+        var schedule = AccountSchedule.Of(row, defaultIntervalMinutes);
+        return new ReconciliationScheduleView(schedule.IntervalMinutes, schedule.IsDefault, row.ScheduledReconciliation,
+            schedule.Cron is null ? null : ReconciliationScheduler.JobId(row.Id), schedule.Cron, schedule.Why);
     }
 }

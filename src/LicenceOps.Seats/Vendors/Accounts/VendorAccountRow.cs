@@ -20,11 +20,21 @@ public sealed class VendorAccountRow
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
+    /// <summary>Minutes between scheduled reconciliations; null = the configured default.</summary>
+    public int? ReconcileEveryMinutes { get; set; }
+
+    /// <summary>False when staff turned the account's recurring reconciliation job off.</summary>
+    public bool ScheduledReconciliation { get; set; } = true;
+
+    /// <summary>Whether a member list is stored (a CSV account has nothing to reconcile before its first export).</summary>
+    public bool HasMembers { get; set; }
+
     public const string SelectSql = """
         SELECT id AS Id, tenant_id AS TenantId, vendor_code AS VendorCode, connector AS Connector, display_name AS DisplayName,
                base_address AS BaseAddress, settings AS Settings, protected_secret AS ProtectedSecret, last_checked_at AS LastCheckedAt,
                last_check_ok AS LastCheckOk, last_error AS LastError, last_error_at AS LastErrorAt, created_at AS CreatedAt,
-               updated_at AS UpdatedAt
+               updated_at AS UpdatedAt, reconcile_every_minutes AS ReconcileEveryMinutes, scheduled_reconciliation AS ScheduledReconciliation,
+               CASE WHEN EXISTS (SELECT 1 FROM vendor_members m WHERE m.vendor_account_id = vendor_accounts.id) THEN 1 ELSE 0 END AS HasMembers
         FROM vendor_accounts
         """;
 

@@ -18,8 +18,11 @@ public sealed class CsvConnector(ModuleDatabase<SeatsModule> db, ManualConnector
     public async Task<VendorReading<VendorMemberList>> ListMembersAsync(VendorAccount account, CancellationToken ct)
     {
         var connection = account.Connection ?? throw new VendorConnectorException("A CSV reading needs a vendor account.");
-        var read = await db.QuerySingleOrDefaultAsync<DateTimeOffset?>("SELECT MAX(read_at) FROM vendor_members WHERE vendor_account_id = @id",
-            new { id = connection.Id }, ct);
+        var read = await db.QuerySingleOrDefaultAsync<DateTimeOffset?>(
+            """
+            SELECT members_read_at FROM vendor_accounts
+            WHERE id = @id AND EXISTS (SELECT 1 FROM vendor_members m WHERE m.vendor_account_id = @id)
+            """, new { id = connection.Id }, ct);
         if (read is null)
         {
             return new VendorReading<VendorMemberList>.Unavailable($"No member export of '{connection.DisplayName}' has been imported yet.");

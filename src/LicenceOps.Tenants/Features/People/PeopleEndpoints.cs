@@ -41,13 +41,17 @@ internal static class PeopleEndpoints
             errors.Add("status", $"status is one of {string.Join(", ", PersonStatus.All)}.");
             return errors.ToProblem();
         }
-        if (await db.QuerySingleOrDefaultAsync<Guid?>("SELECT id FROM tenants WHERE id = @tenantId", new { tenantId }, ct) is null)
+        // Only the filters asked for go into the SQL: "@status IS NULL OR status = @status" would make SQLite read
+        // every person's row to count the tenant's list, where "tenant_id = @tenantId" alone counts index entries.
+        var where = "tenant_id = @tenantId" + (status is null ? "" : " AND status = @status")
+            + (departmentId is null ? "" : " AND department_id = @departmentId");
+        var rows = await ByName.ReadAsync(db, PersonRow.Select, where, new { tenantId, status, departmentId }, page, ct);
+        // A person belongs to an existing tenant (foreign key), so only an empty page needs to ask whether the tenant exists.
+        if (rows.Items.Count == 0
+            && await db.QuerySingleOrDefaultAsync<Guid?>("SELECT id FROM tenants WHERE id = @tenantId", new { tenantId }, ct) is null)
         {
             return Access.TenantNotFound(tenantId);
         }
-        var rows = await ByName.ReadAsync(db, PersonRow.Select,
-            "tenant_id = @tenantId AND (@status IS NULL OR status = @status) AND (@departmentId IS NULL OR department_id = @departmentId)",
-            new { tenantId, status, departmentId }, page, ct);
         return TypedResults.Ok(rows.Map(r => r.ToView()));
     }
 

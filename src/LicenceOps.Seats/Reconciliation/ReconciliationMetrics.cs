@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using LicenceOps.Platform.Observability;
+
+namespace LicenceOps.Seats.Reconciliation;
+
+/// <summary>
+/// How long each phase of a reconciliation run takes (licenceops.reconciliation.phase.duration, seconds, tag "phase"),
+/// exported with the other LicenceOps meters. The bench listens to it to tell fetching from planning from writing.
+/// </summary>
+public static class ReconciliationMetrics
+{
+    public const string PhaseDuration = "licenceops.reconciliation.phase.duration";
+
+    private static readonly Meter Meter = new(Telemetry.MeterName);
+
+    private static readonly Histogram<double> Phases = Meter.CreateHistogram<double>(PhaseDuration, "s",
+        "Time spent in one phase of a reconciliation run (read_vendor, wait_write, load, plan, findings, usage, members, commit, …)");
+
+    /// <summary>Records the time since <paramref name="started"/> (a <see cref="Stopwatch.GetTimestamp"/>) and returns a new start.</summary>
+    public static long Lap(string phase, long started)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (Phases.Enabled)
+        {
+            Phases.Record(Stopwatch.GetElapsedTime(started, now).TotalSeconds, new KeyValuePair<string, object?>("phase", phase));
+        }
+        return now;
+    }
+}

@@ -1,0 +1,124 @@
+using Hangfire;
+using Hangfire.Storage;
+using LicenceOps.Platform.Data;
+using LicenceOps.Seats.Domain.Reconciliation;
+using LicenceOps.Seats.Jobs;
+using LicenceOps.Seats.Vendors;
+using LicenceOps.Seats.Vendors.Accounts;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LicenceOps.Seats.Reconciliation;
+
+/// <summary>
+/// Keeps one Hangfire recurring job per vendor account (<c>seats:reconcile:{accountId}</c>) in line with the vendor_accounts
+/// rows, which are the source of truth (ADR 0027): endpoints call <see cref="SynchroniseAsync"/> once their change is
+/// committed, and start-up calls <see cref="SynchroniseAllAsync"/>, which re-creates every job (the in-memory store starts
+/// empty) and removes jobs whose account is gone or no longer scheduled (the SQL Server store keeps them across restarts).
+/// </summary>
+public sealed class ReconciliationScheduler(
+    ModuleDatabase<SeatsModule> db, IRecurringJobManager recurring, IBackgroundJobClient background, JobStorage storage,
+    IOptions<SeatsOptions> options, TimeProvider clock, ILogger<ReconciliationScheduler> logger)
+{
+    public const string JobPrefix = "seats:reconcile:";
+
+    public static string JobId(Guid accountId) => JobPrefix + accountId.ToString("D");
+
+    /// <summary>Registers, updates or removes one account's job to match its row (removed when the row is gone).</summary>
+    public Task SynchroniseAsync(Guid accountId, CancellationToken ct) => ScheduledAccountAsync(accountId, ct);
+
+    /// <summary>The account when it is scheduled; otherwise its job is removed and the answer is null.</summary>
+    public async Task<VendorAccountRow?> ScheduledAccountAsync(Guid accountId, CancellationToken ct)
+    {
+        var row = await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId", new { accountId }, ct);
+        if (row is null)
+        {
+            recurring.RemoveIfExists(JobId(accountId));
+            return null;
+        }
+        return Apply(row) is null ? null : row;
+    }
+
+    /// <summary>Start-up: every scheduled account gets its job, every other <c>seats:reconcile:</c> job goes, overdue accounts run soon.</summary>
+    public async Task<int> SynchroniseAllAsync(CancellationToken ct)
+    {
+        var rows = await db.QueryAsync<VendorAccountRow>(VendorAccountRow.SelectSql, null, ct);
+        var lastRuns = (await db.QueryAsync<LastRun>(
+                "SELECT vendor_account_id AS AccountId, MAX(started_at) AS StartedAt FROM reconciliation_runs GROUP BY vendor_account_id", null, ct))
+            .ToDictionary(r => r.AccountId, r => r.StartedAt);
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        var now = clock.GetUtcNow();
+        foreach (var row in rows)
+        {
+            if (Apply(row) is not { } minutes)
+            {
+                continue;
+            }
+            wanted.Add(JobId(row.Id));
+            if (!lastRuns.TryGetValue(row.Id, out var last) || last < now.AddMinutes(-minutes))
+            {
+                // Overdue (never run, or the host was down): once, shortly after start, when the bus has delivered what waited.
+                var accountId = row.Id;
+                background.Schedule<VendorAccountReconciliationJob>(j => j.RunAsync(accountId, CancellationToken.None),
+                    TimeSpan.FromMinutes(options.Value.Reconciliation.CatchUpAfterStartMinutes));
+            }
+        }
+        using var connection = storage.GetConnection();
+        foreach (var stray in connection.GetRecurringJobs().Select(j => j.Id).Where(id => id.StartsWith(JobPrefix, StringComparison.Ordinal) && !wanted.Contains(id)))
+        {
+            recurring.RemoveIfExists(stray);
+        }
+        logger.LogInformation("Reconciliation schedule synchronised: {Count} vendor account job(s).", wanted.Count);
+        return wanted.Count;
+    }
+
+    /// <summary>The interval the account's job runs at, or null when it has no job.</summary>
+    private int? Apply(VendorAccountRow row)
+    {
+        var schedule = AccountSchedule.Of(row, options.Value.Reconciliation.IntervalMinutes);
+        if (schedule.Cron is not { } cron)
+        {
+            recurring.RemoveIfExists(JobId(row.Id));
+            return null;
+        }
+        var accountId = row.Id;
+        recurring.AddOrUpdate<VendorAccountReconciliationJob>(JobId(accountId), j => j.RunAsync(accountId, CancellationToken.None), cron,
+            new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        return schedule.IntervalMinutes;
+    }
+
+    private sealed class LastRun
+    {
+        public Guid AccountId { get; set; }
+        public DateTimeOffset StartedAt { get; set; }
+    }
+}
+
+/// <param name="IntervalMinutes">The account's own interval, else the configured default.</param>
+/// <param name="Cron">The recurring job's cron (UTC), or null when the account has no job.</param>
+/// <param name="Why">Why there is no job, when there is none.</param>
+public sealed record AccountSchedule(int IntervalMinutes, bool IsDefault, string? Cron, string? Why)
+{
+    /// <summary>
+    /// An account is scheduled unless staff turned it off, or it uses the CSV connector and holds no member export yet
+    /// (there is nothing to read: the first import registers the job).
+    /// </summary>
+    public static AccountSchedule Of(VendorAccountRow row, int defaultMinutes)
+    {
+        var minutes = row.ReconcileEveryMinutes ?? defaultMinutes;
+        var isDefault = row.ReconcileEveryMinutes is null;
+        if (!row.ScheduledReconciliation)
+        {
+            return new AccountSchedule(minutes, isDefault, null, "scheduled reconciliation is turned off for this account");
+        }
+        if (!ConnectorKinds.Vendors.ContainsKey(row.Connector))
+        {
+            return new AccountSchedule(minutes, isDefault, null, $"no connector '{row.Connector}' can read this account");
+        }
+        if (row.Connector == ConnectorKinds.Csv && !row.HasMembers)
+        {
+            return new AccountSchedule(minutes, isDefault, null, "no member export has been imported yet");
+        }
+        return new AccountSchedule(minutes, isDefault, ReconciliationCron.For(minutes, row.Id), null);
+    }
+}

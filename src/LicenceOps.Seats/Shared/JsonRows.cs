@@ -1,0 +1,88 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace LicenceOps.Seats.Shared;
+
+/// <summary>
+/// Many rows as one JSON array of arrays, for one SQLite statement that reads them with <c>json_each(@rows)</c> and
+/// <c>value -&gt;&gt; n</c> instead of one statement per row: Microsoft.Data.Sqlite finds each named parameter by a
+/// linear search and every execution crosses into native code, which made per-row inserts most of a first
+/// reconciliation's write time (docs/performance.md). Values are written exactly as the Dapper type handlers store them
+/// in SQLite (upper-case GUIDs, yyyy-MM-dd dates, 0/1 flags), so stored rows compare equal whichever path wrote them.
+/// </summary>
+internal sealed class JsonRows
+{
+    private readonly ArrayBufferWriter<byte> buffer = new();
+    private readonly Utf8JsonWriter writer;
+
+    public JsonRows()
+    {
+        writer = new Utf8JsonWriter(buffer);
+        writer.WriteStartArray();
+    }
+
+    public int Count { get; private set; }
+
+    public JsonRows Row()
+    {
+        if (Count > 0)
+        {
+            writer.WriteEndArray();
+        }
+        writer.WriteStartArray();
+        Count++;
+        return this;
+    }
+
+    public JsonRows Add(Guid value)
+    {
+        writer.WriteStringValue(value.ToString("D").ToUpperInvariant());
+        return this;
+    }
+
+    public JsonRows Add(DateOnly? value)
+    {
+        if (value is { } date)
+        {
+            writer.WriteStringValue(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+        return this;
+    }
+
+    public JsonRows Add(string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            writer.WriteStringValue(value);
+        }
+        return this;
+    }
+
+    public JsonRows Add(bool value)
+    {
+        writer.WriteNumberValue(value ? 1 : 0);
+        return this;
+    }
+
+    /// <summary>The JSON text to bind as the statement's one parameter; call once, after the last row.</summary>
+    public string ToJson()
+    {
+        if (Count > 0)
+        {
+            writer.WriteEndArray();
+        }
+        writer.WriteEndArray();
+        writer.Flush();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

@@ -1,0 +1,3 @@
+-- Row version of a catalogue plan: answered as its ETag, checked by an edit's If-Match so two staff editing the same
+-- plan cannot silently overwrite each other (issue 7).
+ALTER TABLE catalogue_plans ADD version BIGINT NOT NULL CONSTRAINT df_catalogue_plans_version DEFAULT 1;
