@@ -55,9 +55,10 @@ public sealed class ReconciliationTests
 
     private async Task TakeOverAsync(Guid tenantId, Guid subscriptionId, string csv)
     {
-        var response = await staff.PostAsync($"/api/tenants/{tenantId}/subscriptions/{subscriptionId}/take-over?apply=true",
+        // The apply is a background job (202): the seats exist once it has succeeded.
+        var job = await Vendors.TakeOverJobKit.AppliedAsync(staff, $"/api/tenants/{tenantId}/subscriptions/{subscriptionId}/take-over?apply=true",
             new StringContent(csv, Encoding.UTF8, "text/csv"));
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That(job.GetProperty("state").GetString(), Is.EqualTo("succeeded"), job.ToString());
     }
 
     private async Task<Guid> AccountAsync(Guid tenantId, Guid subscriptionId, object body)
