@@ -3,11 +3,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Dapper;
 using LicenceOps.IntegrationTests.Infrastructure;
 using LicenceOps.IntegrationTests.Seats.Vendors;
 using LicenceOps.Platform;
-using Microsoft.Data.Sqlite;
 
 namespace LicenceOps.IntegrationTests.Crash;
 
@@ -31,22 +29,13 @@ public sealed class TakeOverCrashTests
         ["Seats:TakeOverLeaseSeconds"] = "3",
     };
 
-    private readonly List<ChildProcessHost> hosts = [];
-    private string dataDirectory = null!;
+    private CrashData data = null!;
 
     [SetUp]
-    public void NewData() => dataDirectory = LicenceOpsFactory.NewDataDirectory();
+    public void NewData() => data = new CrashData();
 
     [TearDown]
-    public async Task KillHostsAndDeleteData()
-    {
-        foreach (var host in hosts)
-        {
-            await host.DisposeAsync();
-        }
-        hosts.Clear();
-        LicenceOpsFactory.DeleteQuietly(dataDirectory);
-    }
+    public async Task KillHostsAndDeleteData() => await data.DisposeAsync();
 
     [Test]
     public async Task A_host_killed_mid_take_over_resumes_it_after_the_restart_and_seats_every_member_once()
@@ -106,12 +95,7 @@ public sealed class TakeOverCrashTests
             Is.EqualTo(Members), "one SeatAssigned event per seat, none lost with the process and none repeated by the resume");
     }
 
-    private async Task<ChildProcessHost> StartAsync()
-    {
-        var started = await ChildProcessHost.StartAsync(dataDirectory, Settings);
-        hosts.Add(started);
-        return started;
-    }
+    private Task<ChildProcessHost> StartAsync() => data.StartAsync(Settings);
 
     /// <summary>The members are people of the tenant, imported through Tenants and known to Seats by the bus.</summary>
     private async Task<IReadOnlyList<string>> PeopleAsync(HttpClient staff)
@@ -157,17 +141,7 @@ public sealed class TakeOverCrashTests
         return subscriptionId;
     }
 
-    private async Task<long> ScalarAsync(string sql, object? parameters) => (await QueryAsync<long>(sql, parameters))[0];
+    private Task<long> ScalarAsync(string sql, object? parameters) => data.ScalarAsync("seats", sql, parameters);
 
-    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters)
-    {
-        if (!File.Exists(Path.Combine(dataDirectory, "seats.db")))
-        {
-            return [default!];
-        }
-        // The host's SQLite file read directly (WAL lets us read while it writes); no pooling, so nothing stays open.
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "seats.db")};Pooling=False;Default Timeout=30");
-        await connection.OpenAsync();
-        return (await connection.QueryAsync<T>(sql, parameters)).AsList();
-    }
+    private Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters) => data.QueryAsync<T>("seats", sql, parameters);
 }

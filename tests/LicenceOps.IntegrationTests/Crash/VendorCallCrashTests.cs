@@ -2,12 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Dapper;
 using LicenceOps.IntegrationTests.Infrastructure;
 using LicenceOps.IntegrationTests.Seats.Vendors;
 using LicenceOps.IntegrationTests.Tenants;
-using Microsoft.Data.Sqlite;
 
 namespace LicenceOps.IntegrationTests.Crash;
 
@@ -29,45 +26,23 @@ public sealed class VendorCallCrashTests
         ["Seats:Vendors:StepCallLeaseSeconds"] = LeaseSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    private readonly List<ChildProcessHost> hosts = [];
     private readonly ConcurrentDictionary<string, string> pendingInvites = new();
-    private string dataDirectory = null!;
+    private CrashData data = null!;
     private FakeVendorServer openAi = null!;
 
     [SetUp]
     public async Task StartFakeAsync()
     {
-        dataDirectory = LicenceOpsFactory.NewDataDirectory();
+        data = new CrashData();
         openAi = await FakeVendorServer.StartAsync();
-        openAi.On("GET", "/v1/organization/users", FakeReply.Json("""{"object":"list","data":[],"first_id":null,"last_id":null,"has_more":false}"""));
-        var invitesDoc = FakeVendorServer.Fixture("openai_organization_invites_list.json");
-        openAi.On("GET", "/v1/organization/invites", _ => FakeReply.Json(JsonEdit.Edit(invitesDoc, n =>
-            n["data"] = new JsonArray(pendingInvites.Select(i => (JsonNode)new JsonObject
-            {
-                ["object"] = "organization.invite", ["id"] = i.Value, ["email"] = i.Key, ["role"] = "reader", ["status"] = "pending", ["created_at"] = 1711471533,
-            }).ToArray()))));
-        openAi.On("POST", "/v1/organization/invites", r =>
-        {
-            var email = r.Json()["email"]!.GetValue<string>();
-            pendingInvites[email] = $"invite-{pendingInvites.Count + 1}";
-            return FakeReply.Json(JsonEdit.Edit(FakeVendorServer.Fixture("openai_organization_invite_create_response.json"), n =>
-            {
-                n["id"] = pendingInvites[email];
-                n["email"] = email;
-            }));
-        });
+        OpenAiOrganizationFake.Play(openAi, new ConcurrentDictionary<string, string>(), pendingInvites);
     }
 
     [TearDown]
     public async Task StopAsync()
     {
-        foreach (var host in hosts)
-        {
-            await host.DisposeAsync();
-        }
-        hosts.Clear();
+        await data.DisposeAsync();
         await openAi.DisposeAsync();
-        LicenceOpsFactory.DeleteQuietly(dataDirectory);
     }
 
     [Test]
@@ -131,22 +106,12 @@ public sealed class VendorCallCrashTests
         Assert.That(seat.EnumerateArray().Select(s => s.GetProperty("status").GetString()), Is.EqualTo(new[] { "invited" }), "one seat, invited");
     }
 
-    private async Task<ChildProcessHost> StartAsync()
-    {
-        var started = await ChildProcessHost.StartAsync(dataDirectory, Settings);
-        hosts.Add(started);
-        return started;
-    }
+    private Task<ChildProcessHost> StartAsync() => data.StartAsync(Settings);
 
     private sealed record StepRow(string Status, string? CompletedBy);
 
-    private async Task<StepRow> InviteStepAsync()
-    {
-        // The host's SQLite file read directly (WAL lets us read while it writes); no pooling, so nothing stays open.
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "seats.db")};Pooling=False;Default Timeout=30");
-        await connection.OpenAsync();
-        return await connection.QuerySingleAsync<StepRow>("SELECT status AS Status, completed_by AS CompletedBy FROM transfer_steps WHERE kind = 'invite'");
-    }
+    private async Task<StepRow> InviteStepAsync() =>
+        (await data.QueryAsync<StepRow>("seats", "SELECT status AS Status, completed_by AS CompletedBy FROM transfer_steps WHERE kind = 'invite'")).Single();
 
     private static async Task<(Guid Id, string Domain)> TenantAsync(HttpClient staff)
     {

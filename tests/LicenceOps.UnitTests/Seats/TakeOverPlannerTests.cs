@@ -78,4 +78,20 @@ public class TakeOverPlannerTests
         var empty = TakeOverPlanner.Plan([], People, new HashSet<Guid>(), 0, TermStart, Today);
         Assert.That((empty.Lines.Count, empty.SeatsToCreate, empty.ShortBy), Is.EqualTo((0, 0, 0)));
     }
+
+    [Test]
+    public void A_job_deciding_member_by_member_sees_the_seats_it_created_so_a_repeated_member_is_seated_once()
+    {
+        // The take-over job decides one row at a time with the seats of its chunk so far: a member listed twice in the
+        // vendor's export (two workspaces merged) gets one seat.
+        var byEmail = TakeOverPlanner.ByEmail(People);
+        var seated = new HashSet<Guid>();
+        var first = TakeOverPlanner.Decide(Member("anna@client.fr"), byEmail.GetValueOrDefault("anna@client.fr"), seated, TermStart, Today);
+        seated.Add(first.PersonId!.Value);
+        var again = TakeOverPlanner.Decide(Member("Anna@Client.fr"), byEmail.GetValueOrDefault("Anna@Client.fr"), seated, TermStart, Today);
+
+        Assert.That((first.Outcome, again.Outcome), Is.EqualTo((TakeOverOutcomes.CreateSeat, TakeOverOutcomes.AlreadySeated)));
+        Assert.That(TakeOverPlanner.Decide(Member("nobody@client.fr"), byEmail.GetValueOrDefault("nobody@client.fr"), seated, TermStart, Today).Outcome,
+            Is.EqualTo(TakeOverOutcomes.Unmatched));
+    }
 }

@@ -81,12 +81,15 @@ internal static class TakeOverEstate
         }
 
         // The check is a read; seats are written by the job. Seats taken between the two are the job's row errors.
-        var current = await SubscriptionLedger.FindAsync(db, tenantId, subscriptionId, ct);
+        if (await SubscriptionLedger.FindAsync(db, tenantId, subscriptionId, ct) is not { } current)
+        {
+            return Problems.NotFound($"Subscription {subscriptionId} not found.");
+        }
         var people = await db.QueryAsync<TakeOverPerson>(
             "SELECT person_id AS PersonId, email AS Email, status AS Status FROM people WHERE tenant_id = @tenantId", new { tenantId }, ct);
         var seated = (await db.QueryAsync<Guid>("SELECT person_id FROM seats WHERE subscription_id = @subscriptionId AND status <> 'released'",
             new { subscriptionId }, ct)).ToHashSet();
-        var plan = TakeOverPlanner.Plan(members, people, seated, current!.CommittedQuantity - current.OccupiedSeats, current.TermStart,
+        var plan = TakeOverPlanner.Plan(members, people, seated, current.CommittedQuantity - current.OccupiedSeats, current.TermStart,
             ParisCalendar.Today(time));
         var response = new TakeOverResponse(false, source, plan.SeatsToCreate, plan.FreeSeats, plan.ShortBy,
             plan.Lines.GroupBy(l => l.Outcome).ToDictionary(g => g.Key, g => g.Count()), plan.Lines, errors, notes);
@@ -123,10 +126,12 @@ internal static class TakeOverEstate
         }, CancellationToken.None);
         if (jobId is null)
         {
+            // The running job may have finished in between: then the caller is simply told to send it again.
             var active = await jobs.ActiveAsync(subscriptionId, CancellationToken.None);
-            var same = active?.Fingerprint == fingerprint ? "this same member list" : "another member list";
-            return Problems.Conflict($"A take-over of {same} is already queued or running for this subscription " +
-                                     $"({TakeOverJobs.Location(tenantId, subscriptionId, active?.Id ?? Guid.Empty)}); wait for it to finish.");
+            return Problems.Conflict(active is null
+                ? "A take-over of this subscription was running a moment ago and has just finished; send the member list again."
+                : $"A take-over of {(active.Fingerprint == fingerprint ? "this same member list" : "another member list")} is already queued or " +
+                  $"running for this subscription ({TakeOverJobs.Location(tenantId, subscriptionId, active.Id)}); wait for it to finish.");
         }
 
         var view = (await jobs.FindAsync(tenantId, subscriptionId, jobId.Value, CancellationToken.None))!;

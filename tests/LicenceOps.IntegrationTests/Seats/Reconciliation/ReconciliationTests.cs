@@ -60,6 +60,7 @@ public sealed class ReconciliationTests
 
     private async Task TakeOverAsync(Guid tenantId, Guid subscriptionId, string csv)
     {
+        // The apply is a background job (202): the seats exist once it has succeeded.
         var job = await TakeOverJobKit.AppliedAsync(staff, $"/api/tenants/{tenantId}/subscriptions/{subscriptionId}/take-over?apply=true",
             new StringContent(csv, Encoding.UTF8, "text/csv"));
         Assert.That(job.GetProperty("state").GetString(), Is.EqualTo("succeeded"), job.ToString());

@@ -32,22 +32,10 @@ public sealed class MemberExportAndTakeOverTests
 
     private static StringContent Csv(string text) => new(text, Encoding.UTF8, "text/csv");
 
-    private static async Task<Guid> CsvAccountAsync(Guid tenantId)
-    {
-        var created = await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/vendor-accounts",
-            new { vendorCode = "perplexity", connector = "csv", displayName = "Perplexity export" });
-        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
-        return (await SeatsKit.BodyAsync(created)).Id();
-    }
+    private static Task<Guid> CsvAccountAsync(Guid tenantId) => TakeOverJobKit.CsvAccountAsync(staff, tenantId);
 
-    private static async Task<(Guid Subscription, Guid Account)> ConnectedPerplexityAsync(Guid tenantId, int quantity)
-    {
-        var sub = await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "perplexity-enterprise-pro", quantity);
-        var account = await CsvAccountAsync(tenantId);
-        var linked = await staff.PutAsJsonAsync($"/api/tenants/{tenantId}/subscriptions/{sub.Id()}/vendor-account", new { vendorAccountId = account });
-        Assert.That(linked.StatusCode, Is.EqualTo(HttpStatusCode.OK), await linked.Content.ReadAsStringAsync());
-        return (sub.Id(), account);
-    }
+    private static Task<(Guid Subscription, Guid Account)> ConnectedPerplexityAsync(Guid tenantId, int quantity) =>
+        TakeOverJobKit.ConnectedPerplexityAsync(factory, staff, tenantId, quantity);
 
     private static Task<long> MembersAsync(Guid account) =>
         SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM vendor_members WHERE vendor_account_id = @account", new { account });

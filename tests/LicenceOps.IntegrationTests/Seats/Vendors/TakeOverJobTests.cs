@@ -48,17 +48,8 @@ public sealed class TakeOverJobTests
 
     private static string Url(Guid tenantId, Guid sub, string rest = "take-over?apply=true") => $"/api/tenants/{tenantId}/subscriptions/{sub}/{rest}";
 
-    private static async Task<Guid> ConnectedSubscriptionAsync(Guid tenantId, int quantity)
-    {
-        var sub = (await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "perplexity-enterprise-pro", quantity)).Id();
-        var created = await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/vendor-accounts",
-            new { vendorCode = "perplexity", connector = "csv", displayName = "Perplexity export" });
-        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
-        var linked = await staff.PutAsJsonAsync($"/api/tenants/{tenantId}/subscriptions/{sub}/vendor-account",
-            new { vendorAccountId = (await SeatsKit.BodyAsync(created)).Id() });
-        Assert.That(linked.StatusCode, Is.EqualTo(HttpStatusCode.OK), await linked.Content.ReadAsStringAsync());
-        return sub;
-    }
+    private static async Task<Guid> ConnectedSubscriptionAsync(Guid tenantId, int quantity) =>
+        (await TakeOverJobKit.ConnectedPerplexityAsync(factory, staff, tenantId, quantity)).Subscription;
 
     /// <summary>People joining as Tenants announces them, all at once; waits until Seats knows every one.</summary>
     private static async Task<IReadOnlyList<string>> PeopleAsync(Guid tenantId, int count)
