@@ -229,9 +229,8 @@ public sealed class VendorWorkflowTests
 
         await SeatsKit.PublishAsync(factory, new PersonJoined(person, tenantId, email, "Redo", department, new DateOnly(2026, 11, 23), factory.Clock.GetUtcNow()));
         await Eventually.UntilAsync(async () => (await WorkflowKit.TransfersAsync(staff, tenantId, person)).Count == 1);
-        await SeatsKit.SweepAsync(factory);
 
-        var invite = (await WorkflowKit.TransferAsync(staff, tenantId, person, "onboarding")).Step("invite");
+        var invite = await StepAfterSweepsAsync(tenantId, person, "onboarding", "invite");
         Assert.That(invite.Str("status"), Is.EqualTo("completed"));
         Assert.That(invite.Str("completedBy"), Does.Contain("invite already pending"));
         Assert.That(openAi.To("POST", "/v1/organization/invites"), Is.Empty, "the redo found the invite instead of sending another");
@@ -242,11 +241,26 @@ public sealed class VendorWorkflowTests
         await Eventually.UntilAsync(async () => (await WorkflowKit.TransfersAsync(staff, tenantId, person)).Any(t => t.Str("kind") == "offboarding"));
         await SeatsKit.SweepAsync(factory);
         await WorkflowKit.ConfirmAsync(staff, tenantId, "transfer_data");
-        await SeatsKit.SweepAsync(factory);
 
-        var revoke = (await WorkflowKit.TransferAsync(staff, tenantId, person, "offboarding")).Step("revoke_access");
+        var revoke = await StepAfterSweepsAsync(tenantId, person, "offboarding", "revoke_access");
         Assert.That(revoke.Str("status"), Is.EqualTo("completed"));
         Assert.That(revoke.Str("completedBy"), Does.Contain("not a member of the organisation"));
         Assert.That(openAi.Requests.Where(r => r.Method == "DELETE"), Is.Empty);
+    }
+
+    /// <summary>
+    /// Sweeps until the step has left "pending": the kicker (started by the event) may hold the step's call lease while
+    /// one sweep runs, and then that sweep leaves the step to it.
+    /// </summary>
+    private async Task<JsonElement> StepAfterSweepsAsync(Guid tenantId, Guid person, string kind, string step)
+    {
+        var found = default(JsonElement);
+        await Eventually.UntilAsync(async () =>
+        {
+            await SeatsKit.SweepAsync(factory);
+            found = (await WorkflowKit.TransferAsync(staff, tenantId, person, kind)).Step(step);
+            return found.Str("status") != "pending";
+        }, TimeSpan.FromSeconds(30), $"the {kind} step {step} ran");
+        return found;
     }
 }
