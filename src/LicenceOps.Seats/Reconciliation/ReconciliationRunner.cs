@@ -37,12 +37,15 @@ public sealed class ReconciliationRunner(
     /// <summary>A batch stops taking readings once its transaction has been open this long (other writers wait meanwhile).</summary>
     private static readonly TimeSpan MaxWriteHold = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Null when the tenant has no such vendor account.</summary>
+    /// <summary>The state of a run whose account was deleted while the vendor was read: nothing of it was recorded.</summary>
+    public const string Abandoned = "abandoned";
+
+    /// <summary>Null when the tenant has no such vendor account, including when it was deleted while this run read the vendor.</summary>
     public async Task<ReconciliationRunResult?> RunAsync(Guid tenantId, Guid accountId, string trigger, CancellationToken ct)
     {
         var row = await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
             new { accountId, tenantId }, ct);
-        return row is null ? null : (await RunManyAsync([row], trigger, 1, ct))[0];
+        return row is null ? null : (await RunManyAsync([row], trigger, 1, ct))[0] is { State: not Abandoned } run ? run : null;
     }
 
     /// <summary>
@@ -54,20 +57,28 @@ public sealed class ReconciliationRunner(
     /// matters on SQLite: a commit writes every page the transaction touched, and the random GUID keys of findings, audit
     /// and usage rows put most of an account's rows on different pages, which neighbouring accounts' rows then share
     /// (docs/performance.md, reconciliation benchmark). Results come back in the order of <paramref name="accounts"/>.
+    /// An account deleted while its vendor was read gets nothing from its reading: its result is <see cref="Abandoned"/>
+    /// and is not stored (the delete took the account's run history with it).
     /// </summary>
     public async Task<IReadOnlyList<ReconciliationRunResult>> RunManyAsync(
         IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, CancellationToken ct)
     {
         var lap = Stopwatch.GetTimestamp();
         var runIds = accounts.Select(_ => Guid.NewGuid()).ToArray();
+        var startedAt = DateTimeOffset.MinValue;
         foreach (var chunk in Enumerable.Range(0, accounts.Count).Chunk(500))
         {
-            await db.WriteAsync(uow => uow.ExecuteAsync(
-                """
-                INSERT INTO reconciliation_runs (id, tenant_id, vendor_account_id, trigger_kind, state, started_at)
-                VALUES (@runId, @tenantId, @accountId, @trigger, 'running', @now)
-                """, chunk.Select(i => new { runId = runIds[i], tenantId = accounts[i].TenantId, accountId = accounts[i].Id, trigger, now = uow.Now }).ToList()),
-                ct);
+            // Only for accounts that still exist: one deleted since it was read gets no run row (its reading is abandoned below).
+            await db.WriteAsync(uow =>
+            {
+                startedAt = uow.Now;
+                return uow.ExecuteAsync(
+                    """
+                    INSERT INTO reconciliation_runs (id, tenant_id, vendor_account_id, trigger_kind, state, started_at)
+                    SELECT @runId, @tenantId, @accountId, @trigger, 'running', @now
+                    WHERE EXISTS (SELECT 1 FROM vendor_accounts WHERE id = @accountId AND tenant_id = @tenantId)
+                    """, chunk.Select(i => new { runId = runIds[i], tenantId = accounts[i].TenantId, accountId = accounts[i].Id, trigger, now = uow.Now }).ToList());
+            }, ct);
         }
         ReconciliationMetrics.Lap("start", lap);
 
@@ -108,7 +119,7 @@ public sealed class ReconciliationRunner(
                     while (taken < MaxAccountsPerWrite && Stopwatch.GetElapsedTime(open) < MaxWriteHold && readings.Reader.TryRead(out var next))
                     {
                         taken++;
-                        t = await ApplyOneAsync(uow, accounts[next.Index], runIds[next.Index], next.Reading, next.Failure, t);
+                        t = await ApplyOneAsync(uow, accounts[next.Index], runIds[next.Index], trigger, next.Reading, next.Failure, t);
                     }
                     return t;
                 }, ct);
@@ -131,12 +142,36 @@ public sealed class ReconciliationRunner(
             }
         }
         ReconciliationMetrics.Lap("result", lap);
-        return runIds.Select(id => runs[id]).ToList();
+        return runIds.Select((id, i) => runs.TryGetValue(id, out var run)
+            ? run
+            : new ReconciliationRunResult(id, accounts[i].Id, Abandoned,
+                "The vendor account was deleted while its vendor was being read: nothing of this run was recorded.", startedAt, null, 0, 0, 0, 0, 0, 0, 0))
+            .ToList();
     }
 
-    /// <summary>One account of a batch: a failed reading is recorded as such; a reading is applied in its own savepoint.</summary>
-    private async Task<long> ApplyOneAsync(UnitOfWork uow, VendorAccountRow account, Guid runId, VendorReadingSet? reading, string? failure, long lap)
+    /// <summary>
+    /// One account of a batch: a failed reading is recorded as such; a reading is applied in its own savepoint. Either way
+    /// only if the account still stands as it was read, checked in this transaction (see <see cref="StandingAsync"/>).
+    /// </summary>
+    private async Task<long> ApplyOneAsync(UnitOfWork uow, VendorAccountRow account, Guid runId, string trigger, VendorReadingSet? reading, string? failure, long lap)
     {
+        switch (await StandingAsync(uow, account, trigger))
+        {
+            case Standing.Deleted:
+                // The delete committed first and took the run row with it: writing findings, usage, members, activations,
+                // events or audit now would resurrect what staff just removed. Nothing is written.
+                logger.LogInformation("Reconciliation run {RunId} abandoned: vendor account {AccountId} was deleted while its vendor was read", runId, account.Id);
+                return lap;
+            case Standing.Reconnected:
+                await RecordFailureAsync(uow, account, runId,
+                    "The vendor account's connection (connector, address, settings or credential) changed while its vendor was read: the reading may " +
+                    "be of another account, so nothing was compared. The next run reads it again.");
+                return lap;
+            case Standing.TurnedOff:
+                await RecordFailureAsync(uow, account, runId,
+                    "Scheduled reconciliation was turned off for this account while its vendor was read: nothing was compared.");
+                return lap;
+        }
         if (reading is null)
         {
             logger.LogWarning("Reconciliation of vendor account {AccountId} ({Connector}) failed: {Reason}", account.Id, account.Connector, failure);
@@ -162,6 +197,44 @@ public sealed class ReconciliationRunner(
             await uow.Transaction.ReleaseAsync(savepoint);
         }
         return lap;
+    }
+
+    private enum Standing { Current, Deleted, Reconnected, TurnedOff }
+
+    /// <summary>
+    /// Whether the account still exists, still connects the way it did when it was read, and (for a scheduled run) is still
+    /// scheduled, read inside the write transaction that would apply the reading. On SQLite that transaction excludes every
+    /// other writer, so a delete committed either before (seen here: the run is abandoned) or after (it then closes and
+    /// removes what the run wrote, by its own rules). On SQL Server the row is held until commit (the delete holds it too),
+    /// which gives the same two orders.
+    /// </summary>
+    private static async Task<Standing> StandingAsync(UnitOfWork uow, VendorAccountRow account, string trigger)
+    {
+        var now = await uow.QuerySingleOrDefaultAsync<CurrentAccountRow>(
+            $"""
+            SELECT connector AS Connector, base_address AS BaseAddress, settings AS Settings, protected_secret AS ProtectedSecret,
+                   scheduled_reconciliation AS ScheduledReconciliation
+            FROM vendor_accounts{uow.Dialect.HoldRow()} WHERE id = @Id AND tenant_id = @TenantId
+            """, new { account.Id, account.TenantId });
+        if (now is null)
+        {
+            return Standing.Deleted;
+        }
+        if (now.Connector != account.Connector || now.BaseAddress != account.BaseAddress || now.Settings != account.Settings
+            || now.ProtectedSecret != account.ProtectedSecret)
+        {
+            return Standing.Reconnected;
+        }
+        return trigger == RunTriggers.Schedule && !now.ScheduledReconciliation ? Standing.TurnedOff : Standing.Current;
+    }
+
+    private sealed class CurrentAccountRow
+    {
+        public string Connector { get; set; } = "";
+        public string? BaseAddress { get; set; }
+        public string Settings { get; set; } = "{}";
+        public string? ProtectedSecret { get; set; }
+        public bool ScheduledReconciliation { get; set; }
     }
 
     private static async Task RecordFailureAsync(UnitOfWork uow, VendorAccountRow account, Guid runId, string failure)
