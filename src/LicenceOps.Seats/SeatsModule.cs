@@ -186,6 +186,7 @@ public sealed class SeatsModule : IModule
             .WithSummary("Confirm a manual task is done (staff); its workflow step completes.");
 
         ReadVendorAccounts.Map(tenant);
+        ReadVendorAccountOverview.Map(api);
         SaveVendorAccount.Map(tenant);
         TestVendorAccount.Map(tenant);
         ConnectSubscription.Map(tenant);

@@ -127,3 +127,23 @@ public sealed record RenewalDto(
     Guid SubscriptionId, Guid TenantId, string VendorName, string PlanName, DateOnly RenewalDate, int DaysUntilRenewal, string Stage, int CommittedQuantity,
     int? ActiveSeats, int RecommendedQuantity, string RecommendationBasis, int QuantityDifference, decimal? AnnualDifferenceEur,
     bool PastRenewalWithoutDecision);
+
+/// <summary>A vendor account with its reconciliation: schedule, last run, next run, open findings (GET /api/vendor-accounts).</summary>
+public sealed record VendorAccountOverviewDto(
+    VendorAccountDto Account, IReadOnlyList<ConnectedSubscriptionDto> Subscriptions, ReconciliationRunDto? LastRun, DateTimeOffset? NextRunAt,
+    int OpenFindings, IReadOnlyList<int> AllowedIntervalMinutes);
+
+public sealed record VendorAccountDto(
+    Guid Id, Guid TenantId, string VendorCode, string Connector, string DisplayName, DateTimeOffset? LastCheckedAt, bool? LastCheckOk,
+    string? LastError, ReconciliationScheduleDto Reconciliation);
+
+/// <param name="NotScheduledBecause">Why the account has no recurring job, when it has none.</param>
+public sealed record ReconciliationScheduleDto(int IntervalMinutes, bool IntervalIsDefault, bool Enabled, string? NotScheduledBecause);
+
+public sealed record ConnectedSubscriptionDto(Guid Id, string ProductName, int CommittedQuantity);
+
+public sealed record ReconciliationRunDto(
+    Guid RunId, string State, string? FailureReason, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int MembersRead, int SeatsCompared,
+    int FindingsOpened, int FindingsUpdated, int FindingsClosed, int SeatsActivated);
+
+public sealed record PurchasedQuantityDto(Guid Id, int Quantity, DateOnly ObservedOn, string Source, string? Reference, string RecordedBy, DateTimeOffset RecordedAt);

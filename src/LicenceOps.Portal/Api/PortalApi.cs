@@ -85,6 +85,10 @@ public sealed class PortalApi(HttpClient http, ApiAddresses addresses, IHttpCont
     public Task<ApiResult<T>> PostAsync<T>(ApiModule module, string path, object? body, CancellationToken ct) =>
         CommandAsync<T>(HttpMethod.Post, module, path, body, ct);
 
+    /// <summary>A replacement (PUT), answered like <see cref="PostAsync{T}"/>.</summary>
+    public Task<ApiResult<T>> PutAsync<T>(ApiModule module, string path, object body, CancellationToken ct) =>
+        CommandAsync<T>(HttpMethod.Put, module, path, body, ct);
+
     /// <summary>A partial change (PATCH), answered like <see cref="PostAsync{T}"/>.</summary>
     public Task<ApiResult<T>> PatchAsync<T>(ApiModule module, string path, object body, CancellationToken ct) =>
         CommandAsync<T>(HttpMethod.Patch, module, path, body, ct);

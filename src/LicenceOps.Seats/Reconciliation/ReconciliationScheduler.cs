@@ -39,6 +39,16 @@ public sealed class ReconciliationScheduler(
         return Apply(row) is null ? null : row;
     }
 
+    /// <summary>When each account's recurring job fires next (UTC), as Hangfire holds it; accounts without a job are absent.</summary>
+    public IReadOnlyDictionary<Guid, DateTimeOffset> NextRuns(IReadOnlyCollection<Guid> accountIds)
+    {
+        using var connection = storage.GetConnection();
+        var byJob = accountIds.ToDictionary(JobId);
+        return connection.GetRecurringJobs(byJob.Keys)
+            .Where(j => j is { Removed: false, NextExecution: not null } && byJob.ContainsKey(j.Id))
+            .ToDictionary(j => byJob[j.Id], j => new DateTimeOffset(DateTime.SpecifyKind(j.NextExecution!.Value, DateTimeKind.Utc)));
+    }
+
     /// <summary>Start-up: every scheduled account gets its job, every other <c>seats:reconcile:</c> job goes, overdue accounts run soon.</summary>
     public async Task<int> SynchroniseAllAsync(CancellationToken ct)
     {

@@ -74,7 +74,8 @@ public sealed class ListPagingTests
         new("/api/tenants/{tenantId:guid}/transfers", t => t.SeatsListAsync("transfers", "transfers", "created_at")),
         new("/api/tenants/{tenantId:guid}/manual-tasks", t => t.SeatsListAsync("manual-tasks", "manual_tasks", "created_at")),
         new("/api/tenants/{tenantId:guid}/invoices/", t => t.InvoicesAsync()),
-        new("/api/tenants/{tenantId:guid}/vendor-accounts", t => t.VendorAccountsAsync()),
+        new("/api/tenants/{tenantId:guid}/vendor-accounts", t => t.VendorAccountsAsync(acrossTenants: false)),
+        new("/api/vendor-accounts", t => t.VendorAccountsAsync(acrossTenants: true)),
         new("/api/findings", t => t.FindingsAsync(acrossTenants: true)),
         new("/api/tenants/{tenantId:guid}/findings", t => t.FindingsAsync(acrossTenants: false)),
         new("/api/tenants/{tenantId:guid}/vendor-accounts/{accountId:guid}/reconciliation-runs", t => t.ReconciliationRunsAsync()),
@@ -300,12 +301,12 @@ public sealed class ListPagingTests
         }));
     }
 
-    private Task<Seeded> VendorAccountsAsync()
+    private Task<Seeded> VendorAccountsAsync(bool acrossTenants = false)
     {
         var tenantId = Guid.NewGuid();
         var db = factory.Service<ModuleDatabase<SeatsModule>>();
         // settings is read back as a JSON object, so it gets one instead of the filler text.
-        return Task.FromResult(new Seeded($"/api/tenants/{tenantId}/vendor-accounts", p => SyntheticRows.InsertAsync(db, "vendor_accounts",
+        return Task.FromResult(new Seeded(acrossTenants ? $"/api/vendor-accounts?tenantId={tenantId}" : $"/api/tenants/{tenantId}/vendor-accounts", p => SyntheticRows.InsertAsync(db, "vendor_accounts",
             new Dictionary<string, object?> { ["tenant_id"] = tenantId, ["created_at"] = Instant(p), ["settings"] = "{}", ["connector"] = "csv" })));
     }
 

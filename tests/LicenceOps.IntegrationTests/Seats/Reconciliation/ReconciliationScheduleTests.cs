@@ -280,4 +280,36 @@ public sealed class ReconciliationScheduleTests
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM purchased_quantity_observations WHERE vendor_account_id = @id", new { id }), Is.Zero);
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM vendor_accounts WHERE id = @id", new { id }), Is.EqualTo(1));
     }
+
+    [Test]
+    public async Task The_overview_shows_schedule_last_run_next_run_and_open_findings_to_staff_only()
+    {
+        var tenantId = Guid.NewGuid();
+        var id = (await CreateAsync(tenantId, Claude(every: 30))).Id();
+        var other = (await CreateAsync(Guid.NewGuid(), Claude())).Id();
+        claude.Users["zoe@client.test"] = ("Zoe", null);
+        var run = await staff.PostAsync($"/api/tenants/{tenantId}/vendor-accounts/{id}/reconcile", null);
+        Assert.That(run.StatusCode, Is.EqualTo(HttpStatusCode.OK), await run.Content.ReadAsStringAsync());
+
+        var page = await SeatsKit.GetAsync(staff, $"/api/vendor-accounts?tenantId={tenantId}");
+        var item = page.GetProperty("items").EnumerateArray().Single();
+        Assert.That(item.GetProperty("account").Id(), Is.EqualTo(id), "filtered to the tenant");
+        Assert.That(item.GetProperty("account").GetProperty("reconciliation").GetProperty("intervalMinutes").GetInt32(), Is.EqualTo(30));
+        Assert.That(item.GetProperty("lastRun").Str("state"), Is.EqualTo("succeeded"));
+        var next = item.GetProperty("nextRunAt").GetDateTimeOffset();
+        Assert.That(next, Is.EqualTo(new DateTimeOffset(DateTime.SpecifyKind(JobOf(factory, id)!.NextExecution!.Value, DateTimeKind.Utc))), "Hangfire's next execution");
+        Assert.That(item.GetProperty("openFindings").GetInt32(),
+            Is.EqualTo(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM findings WHERE vendor_account_id = @id AND status = 'open'", new { id })));
+        Assert.That(item.GetProperty("openFindings").GetInt32(), Is.GreaterThan(0), "zoe is an unknown member");
+        Assert.That(item.GetProperty("allowedIntervalMinutes").EnumerateArray().Select(e => e.GetInt32()), Is.EqualTo(ReconciliationCron.Allowed));
+
+        var one = await SeatsKit.GetAsync(staff, $"/api/vendor-accounts/{other}");
+        Assert.That(one.GetProperty("lastRun").ValueKind, Is.EqualTo(JsonValueKind.Null), "never run");
+        Assert.That((await staff.GetAsync($"/api/vendor-accounts/{Guid.NewGuid()}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+
+        // Staff only: a client user of the very tenant is refused both routes.
+        using var client = await factory.ClientUserAsync(tenantId);
+        Assert.That((await client.GetAsync($"/api/vendor-accounts?tenantId={tenantId}")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await client.GetAsync($"/api/vendor-accounts/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+    }
 }
