@@ -388,6 +388,68 @@ public sealed class PortalTests
     }
 
     [Test]
+    public async Task Staff_change_a_vendor_accounts_reconciliation_interval_and_reconcile_it_now_and_a_client_cannot_reach_the_pages()
+    {
+        var (context, page) = await OpenAsync();
+        await using var _ = context;
+        await SignInAsync(page, PortalWorld.StaffAdmin);
+
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Vendor accounts" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Vendor accounts across companies", Level = 1 })).ToBeVisibleAsync();
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Acme ChatGPT workspace (member export)" });
+        await Expect(row).ToContainTextAsync("Acme Conseil SAS");
+        await Expect(row).ToContainTextAsync("ChatGPT");
+        await CheckPageAsync(page, "staff-vendor-accounts");
+
+        await row.GetByRole(AriaRole.Link, new() { Name = "Acme ChatGPT workspace (member export)" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Acme ChatGPT workspace (member export)", Level = 1 })).ToBeVisibleAsync();
+        var accountUrl = page.Url;
+
+        // Only the intervals the API accepts are offered; one it refuses (edited into the form) comes back as its reason.
+        await page.GetByLabel("Interval").SelectOptionAsync("15");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the schedule" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("every 15 minutes");
+        await Expect(page.Locator(".kpi", new() { HasText = "Reconciliation schedule" })).ToContainTextAsync("every 15 min");
+        await page.Locator("#interval option[value='15']").EvaluateAsync("o => o.value = '7'");
+        await page.GetByLabel("Interval").SelectOptionAsync("7");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save the schedule" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("must be one of");
+        await Expect(page.Locator(".kpi", new() { HasText = "Reconciliation schedule" })).ToContainTextAsync("every 15 min");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reconcile now" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Reconciled:");
+        await Expect(page.Locator("section[aria-labelledby='runs-heading'] tbody tr").First).ToContainTextAsync("succeeded");
+        await Expect(page.Locator(".kpi", new() { HasText = "Last run" })).ToContainTextAsync("succeeded");
+        await CheckPageAsync(page, "staff-vendor-account");
+
+        // The purchased quantity staff read on the vendor's invoice (the existing API), listed once recorded.
+        await page.GetByLabel("Seats purchased").FillAsync("21");
+        await page.GetByLabel("Reference (optional)").FillAsync("OpenAI invoice of this month");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Record the quantity" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Purchased quantity 21");
+        await Expect(page.Locator("section[aria-labelledby='quantity-heading'] li").First).ToContainTextAsync("OpenAI invoice of this month");
+
+        // The company's own list, reached from its tenant pages.
+        await page.GotoAsync($"/portal/t/{PortalWorld.Acme}");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Pages of Acme Conseil SAS" }).GetByRole(AriaRole.Link, new() { Name = "Vendor accounts" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Vendor accounts of Acme Conseil SAS", Level = 1 })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Acme ChatGPT workspace (member export)" })).ToContainTextAsync("every 15 min");
+        Assert.That(await page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Nordwind" }).CountAsync(), Is.Zero, "one company only");
+        var missing = await page.GotoAsync($"/portal/staff/vendor-accounts/{Guid.NewGuid()}");
+        Assert.That(missing!.Status, Is.EqualTo(404));
+
+        var (clientContext, client) = await OpenAsync();
+        await using var __ = clientContext;
+        await SignInAsync(client, PortalWorld.AcmeAdmin);
+        foreach (var url in new[] { "/portal/staff/vendor-accounts", $"/portal/staff/vendor-accounts?tenantId={PortalWorld.Acme}", new Uri(accountUrl).PathAndQuery })
+        {
+            var response = await client.GotoAsync(url);
+            Assert.That(response!.Status, Is.EqualTo(403), url);
+            Assert.That(await client.ContentAsync(), Does.Not.Contain("Acme ChatGPT workspace"), url);
+        }
+    }
+
+    [Test]
     public async Task A_staff_admin_opens_the_jobs_dashboard_from_the_portal_and_a_client_gets_no_such_button()
     {
         var (context, page) = await OpenAsync();

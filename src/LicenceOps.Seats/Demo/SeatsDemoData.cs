@@ -42,7 +42,10 @@ internal static class SeatsDemoData
             // The demo reaches no real vendor: its vendor accounts use the CSV connector (member exports, manual actions),
             // so nothing pretends a vendor API answered.
             var acmeChatGpt = await VendorAccountAsync(uow, DemoData.AcmeTenantId, "openai", "Acme ChatGPT workspace (member export)", AcmeChatGptId);
-            var nordwindGemini = await VendorAccountAsync(uow, DemoData.NordwindTenantId, "google", "Nordwind Workspace (member export)", NordwindGeminiId);
+            // Nordwind's export is refreshed once a day, so its account is reconciled daily: the portal's vendor-account pages show
+            // a default and a chosen schedule side by side.
+            var nordwindGemini = await VendorAccountAsync(uow, DemoData.NordwindTenantId, "google", "Nordwind Workspace (member export)", NordwindGeminiId,
+                everyMinutes: 1440);
             await MemberExportsAsync(uow, acmeChatGpt, nordwindGemini);
 
             await BackdatedClaudeSeatsAsync(uow, termStart);
@@ -100,15 +103,16 @@ internal static class SeatsDemoData
 
     private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
 
-    private static async Task<Guid> VendorAccountAsync(UnitOfWork uow, Guid tenantId, string vendorCode, string name, Guid subscriptionId)
+    private static async Task<Guid> VendorAccountAsync(UnitOfWork uow, Guid tenantId, string vendorCode, string name, Guid subscriptionId, int? everyMinutes = null)
     {
         var id = Guid.NewGuid();
         await uow.ExecuteAsync(
             """
-            INSERT INTO vendor_accounts (id, tenant_id, vendor_code, connector, display_name, base_address, settings, protected_secret, created_at, updated_at)
-            VALUES (@id, @tenantId, @vendorCode, 'csv', @name, NULL, '{}', NULL, @now, @now)
+            INSERT INTO vendor_accounts (id, tenant_id, vendor_code, connector, display_name, base_address, settings, protected_secret, created_at, updated_at,
+                reconcile_every_minutes)
+            VALUES (@id, @tenantId, @vendorCode, 'csv', @name, NULL, '{}', NULL, @now, @now, @everyMinutes)
             """,
-            new { id, tenantId, vendorCode, name, now = uow.Now });
+            new { id, tenantId, vendorCode, name, now = uow.Now, everyMinutes });
         await uow.ExecuteAsync("UPDATE subscriptions SET connected_account_id = @id WHERE id = @subscriptionId", new { id, subscriptionId });
         return id;
     }
