@@ -23,6 +23,7 @@ public class ModuleDatabase
         ConnectionString = connectionString;
         this.time = time;
         this.httpContext = httpContext;
+        WriteGate = dialect == SqlDialect.Sqlite ? new WriteGate() : null;
         DapperTypeHandlers.EnsureRegistered();
     }
 
@@ -89,7 +90,29 @@ public class ModuleDatabase
     /// </summary>
     public Func<UnitOfWork, string, Task>? BeforeStatement { get; set; }
 
+    /// <summary>SQLite only: writers take turns in arrival order (see <see cref="Data.WriteGate"/>); null on SQL Server.</summary>
+    public WriteGate? WriteGate { get; }
+
     public async Task<T> WriteAsync<T>(Func<UnitOfWork, Task<T>> work, CancellationToken ct = default)
+    {
+        UnitOfWork unit;
+        T result;
+        // The turn is released after commit or rollback, before the committed callbacks (which may start other writes).
+        using (WriteGate is null ? null : WriteGate.OwnedByThisFlow(await WriteGate.EnterAsync(ct)))
+        {
+            (unit, result) = await CommitAsync(work, ct);
+        }
+        if (unit.PublishedCount > 0)
+        {
+            OutboxSignal.Notify();
+        }
+
+        unit.RunCommitted();
+
+        return result;
+    }
+
+    private async Task<(UnitOfWork Unit, T Result)> CommitAsync<T>(Func<UnitOfWork, Task<T>> work, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct);
         // SQLite: a non-deferred transaction is BEGIN IMMEDIATE, so writers queue instead of failing on upgrade.
@@ -99,14 +122,7 @@ public class ModuleDatabase
         var unit = new UnitOfWork(connection, transaction, Dialect, time.GetUtcNow(), CurrentActor(), BeforeStatement);
         var result = await work(unit);
         await transaction.CommitAsync(ct);
-        if (unit.PublishedCount > 0)
-        {
-            OutboxSignal.Notify();
-        }
-
-        unit.RunCommitted();
-
-        return result;
+        return (unit, result);
     }
 
     public Task WriteAsync(Func<UnitOfWork, Task> work, CancellationToken ct = default) =>
