@@ -108,16 +108,11 @@ public sealed partial class InvoiceRunner(
         await runs.FinishAsync(runId, owner, null, ct);
     }
 
-    /// <summary>At most this many tenants share one write transaction (ADR 0030).</summary>
-    internal const int BatchTenants = 32;
-
-    /// <summary>A batch stops taking tenants once its transaction has held the write lock this long.</summary>
-    private static readonly TimeSpan BatchTime = TimeSpan.FromMilliseconds(40);
-
     /// <summary>
     /// Invoices tenants from <paramref name="pending"/>[<paramref name="from"/>] on in one write transaction (ADR 0030):
     /// the lease is renewed in it first, so a batch of an executor that lost its run changes nothing; then each tenant
-    /// is drafted, numbered and its outcome recorded, until <see cref="BatchTenants"/> tenants or <see cref="BatchTime"/>.
+    /// is drafted, numbered and its outcome recorded, until <see cref="BillingOptions.RunBatchTenants"/> tenants or
+    /// <see cref="BillingOptions.RunBatchMilliseconds"/>.
     /// The batch commits or rolls back whole, numbers included: a crash leaves no gap and no half-done tenant. A tenant
     /// that throws rolls the batch back and the batch is redone one tenant per transaction, so its problem stays its own.
     /// Returns the documents issued (for rendering; null when the lease was lost) and the number of tenants taken.
@@ -126,6 +121,7 @@ public sealed partial class InvoiceRunner(
         Guid runId, Guid owner, IReadOnlyList<Guid> pending, int from, BillingPeriod period, bool issue,
         Dictionary<(string, DateOnly), EcbRateQuote?> quotes, CancellationToken ct)
     {
+        // Tenants started in the batch's transaction, the one in flight when it threw included.
         var taken = 0;
         try
         {
@@ -137,11 +133,11 @@ public sealed partial class InvoiceRunner(
                 }
                 var started = TimeProvider.System.GetTimestamp();
                 var documents = new List<Guid>();
-                while (from + taken < pending.Count && taken < BatchTenants
-                       && (taken == 0 || TimeProvider.System.GetElapsedTime(started) < BatchTime))
+                var (most, longest) = (Math.Max(1, options.Value.RunBatchTenants), TimeSpan.FromMilliseconds(Math.Max(0, options.Value.RunBatchMilliseconds)));
+                while (from + taken < pending.Count && taken < most && (taken == 0 || TimeProvider.System.GetElapsedTime(started) < longest))
                 {
-                    documents.AddRange(await InvoiceTenantAsync(uow, runId, pending[from + taken], period, issue, quotes, ct));
                     taken++;
+                    documents.AddRange(await InvoiceTenantAsync(uow, runId, pending[from + taken - 1], period, issue, quotes, ct));
                 }
                 return documents;
             }, ct);
@@ -152,7 +148,7 @@ public sealed partial class InvoiceRunner(
             // Rolled back whole. Redo the same tenants one transaction each: the one that failed is recorded as failed,
             // the others are invoiced as if nothing happened.
             var issued = new List<Guid>();
-            for (var i = 0; i < Math.Max(1, taken); i++)
+            for (var i = 0; i < taken; i++)
             {
                 var tenantId = pending[from + i];
                 try
@@ -172,8 +168,8 @@ public sealed partial class InvoiceRunner(
                     await runs.RecordFailedAsync(runId, tenantId, $"Unexpected error: {tenantError.Message}", ct);
                 }
             }
-            LogBatchRetried(e, runId, Math.Max(1, taken));
-            return (issued, Math.Max(1, taken));
+            LogBatchRetried(e, runId, taken);
+            return (issued, taken);
         }
     }
 
