@@ -17,14 +17,29 @@ internal static class FindingStore
         IReadOnlyCollection<string> evaluatedKinds)
     {
         var kinds = evaluatedKinds.Concat(planned.Select(p => p.Kind)).Distinct().ToArray();
-        var existing = await uow.QueryAsync<ExistingFindingRow>(
-            """
-            SELECT id AS Id, kind AS Kind, subject_key AS SubjectKey, status AS Status, vendor_account_id AS VendorAccountId,
-                   vendor_name AS VendorName, subscription_id AS SubscriptionId, seat_id AS SeatId, person_id AS PersonId, member_email AS MemberEmail,
-                   summary AS Summary, recommended_action AS RecommendedAction, needs_client AS NeedsClient,
-                   monthly_effect_cents AS MonthlyEffectCents, effect_basis AS EffectBasis
-            FROM findings WHERE tenant_id = @tenantId AND kind IN @kinds
-            """, new { tenantId, kinds });
+        var existing = await uow.QueryAsync<ExistingFindingRow>(ExistingSelectSql + " WHERE tenant_id = @tenantId AND kind IN @kinds", new { tenantId, kinds });
+        return await ApplyAsync(uow, tenantId, accountId, vendorCode, vendorName, runId, planned, evaluatedKinds, existing);
+    }
+
+    /// <summary>The stored findings a merge needs; <c>TenantId</c> lets a batch read several tenants' findings at once.</summary>
+    public const string ExistingSelectSql = """
+        SELECT id AS Id, tenant_id AS TenantId, kind AS Kind, subject_key AS SubjectKey, status AS Status, vendor_account_id AS VendorAccountId,
+               vendor_name AS VendorName, subscription_id AS SubscriptionId, seat_id AS SeatId, person_id AS PersonId, member_email AS MemberEmail,
+               summary AS Summary, recommended_action AS RecommendedAction, needs_client AS NeedsClient,
+               monthly_effect_cents AS MonthlyEffectCents, effect_basis AS EffectBasis
+        FROM findings
+        """;
+
+    /// <summary>
+    /// As above with the tenant's stored findings already read (a reconciliation batch reads them for all its tenants in one
+    /// query, inside the same write transaction): only those of the kinds in play take part.
+    /// </summary>
+    public static async Task<FindingCounts> ApplyAsync(
+        UnitOfWork uow, Guid tenantId, Guid accountId, string vendorCode, string vendorName, Guid? runId, IReadOnlyList<PlannedFinding> planned,
+        IReadOnlyCollection<string> evaluatedKinds, IReadOnlyList<ExistingFindingRow> stored)
+    {
+        var kinds = evaluatedKinds.Concat(planned.Select(p => p.Kind)).ToHashSet();
+        var existing = stored.Where(e => kinds.Contains(e.Kind)).ToList();
         var changes = FindingMerge.Merge(
             existing.Select(e => new ExistingFinding(e.Id, e.Kind, e.SubjectKey, e.Status, e.VendorAccountId)).ToList(), planned, evaluatedKinds, accountId);
 

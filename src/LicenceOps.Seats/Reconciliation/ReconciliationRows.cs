@@ -5,6 +5,8 @@ namespace LicenceOps.Seats.Reconciliation;
 internal sealed class RunSubscriptionRow
 {
     public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+    public Guid? AccountId { get; set; }
     public string ProductName { get; set; } = "";
     public int CommittedQuantity { get; set; }
     public decimal? SalePricePerSeatEur { get; set; }
@@ -28,6 +30,7 @@ internal sealed class RunSeatRow
 
 internal sealed class RunOtherToolRow
 {
+    public Guid TenantId { get; set; }
     public Guid PersonId { get; set; }
     public Guid SubscriptionId { get; set; }
     public string VendorCode { get; set; } = "";
@@ -37,6 +40,7 @@ internal sealed class RunOtherToolRow
 
 internal sealed class PolicyRow
 {
+    public Guid TenantId { get; set; }
     public string EmailDomains { get; set; } = "";
     public int InactiveAfterDays { get; set; }
     public int StaleInviteAfterDays { get; set; }
@@ -45,6 +49,7 @@ internal sealed class PolicyRow
 internal sealed class ExistingFindingRow
 {
     public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
     public string Kind { get; set; } = "";
     public string SubjectKey { get; set; } = "";
     public string Status { get; set; } = "";
@@ -69,6 +74,7 @@ internal sealed class ExistingFindingRow
 
 internal sealed class BaselineRow
 {
+    public string VendorCode { get; set; } = "";
     public string SettingKey { get; set; } = "";
     public string Label { get; set; } = "";
     public string ExpectedValue { get; set; } = "";
@@ -76,6 +82,7 @@ internal sealed class BaselineRow
 
 internal sealed class ObservationRow
 {
+    public Guid AccountId { get; set; }
     public string SettingKey { get; set; } = "";
     public string ObservedValue { get; set; } = "";
     public DateOnly ObservedOn { get; set; }
@@ -85,3 +92,18 @@ internal sealed class ObservationRow
 public sealed record ReconciliationRunResult(
     Guid RunId, Guid VendorAccountId, string State, string? FailureReason, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int MembersRead,
     int SeatsCompared, int FindingsOpened, int FindingsUpdated, int FindingsClosed, int SeatsActivated, int UsageRows);
+
+/// <summary>A seat's usage row of today as stored; compared with the run's snapshot so a confirming run rewrites nothing.</summary>
+internal sealed class StoredUsageRow
+{
+    public Guid AccountId { get; set; }
+    public Guid SeatId { get; set; }
+    public Guid SubscriptionId { get; set; }
+    public Guid PersonId { get; set; }
+    public DateOnly? LastActiveOn { get; set; }
+    public bool Active { get; set; }
+    public bool ActivityReported { get; set; }
+
+    public bool Same(UsageSnapshot u) => SubscriptionId == u.SubscriptionId && PersonId == u.PersonId && LastActiveOn == u.LastActiveOn
+                                         && Active == u.Active && ActivityReported == u.ActivityReported;
+}

@@ -22,7 +22,7 @@ namespace LicenceOps.Seats.Reconciliation;
 /// </summary>
 public sealed class ReconciliationRunner(
     ModuleDatabase<SeatsModule> db, VendorCredentials credentials, VendorConnectors connectors, TransferKicker kicker,
-    IOptions<SeatsOptions> options, ILogger<ReconciliationRunner> logger)
+    IOptions<SeatsOptions> options, TimeProvider time, ILogger<ReconciliationRunner> logger)
 {
     public const string RunSelectSql = """
         SELECT id AS RunId, vendor_account_id AS VendorAccountId, state AS State, failure_reason AS FailureReason, started_at AS StartedAt,
@@ -37,43 +37,37 @@ public sealed class ReconciliationRunner(
     /// <summary>A batch stops taking readings once its transaction has been open this long (other writers wait meanwhile).</summary>
     private static readonly TimeSpan MaxWriteHold = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Null when the tenant has no such vendor account.</summary>
+    /// <summary>The state of a run whose account was deleted while the vendor was read: nothing of it was recorded.</summary>
+    public const string Abandoned = "abandoned";
+
+    /// <summary>Null when the tenant has no such vendor account, including when it was deleted while this run read the vendor.</summary>
     public async Task<ReconciliationRunResult?> RunAsync(Guid tenantId, Guid accountId, string trigger, CancellationToken ct)
     {
         var row = await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
             new { accountId, tenantId }, ct);
-        return row is null ? null : (await RunManyAsync([row], trigger, 1, ct))[0];
+        return row is null ? null : (await RunManyAsync([row], trigger, 1, ct))[0] is { State: not Abandoned } run ? run : null;
     }
 
     /// <summary>
-    /// Reconciles <paramref name="accounts"/> as a pipeline: every run is recorded first ('running'), the vendors are read
-    /// <paramref name="parallelReads"/> at a time outside any transaction, and one writer applies the readings as they arrive,
-    /// several accounts per write transaction, each in its own savepoint. An account's findings, activations, usage,
-    /// snapshot, run counts, audit and outbox rows still commit together and all or nothing; an account whose apply fails
-    /// rolls back to its savepoint and its run is recorded failed with the reason, the others commit. Sharing the commit
-    /// matters on SQLite: a commit writes every page the transaction touched, and the random GUID keys of findings, audit
-    /// and usage rows put most of an account's rows on different pages, which neighbouring accounts' rows then share
-    /// (docs/performance.md, reconciliation benchmark). Results come back in the order of <paramref name="accounts"/>.
+    /// Reconciles <paramref name="accounts"/> as a pipeline: the vendors are read <paramref name="parallelReads"/> at a time
+    /// outside any transaction, and one writer applies the readings as they arrive, several accounts per write transaction,
+    /// each in its own savepoint. The run row is written with its outcome in that same transaction (ADR 0031): a run has no
+    /// separate "running" write, so a run costs one transaction, shared with the batch. An account's findings, activations,
+    /// usage, snapshot, run row, audit and outbox rows commit together and all or nothing; an account whose apply fails rolls
+    /// back to its savepoint and its run is recorded failed with the reason, the others commit. What Seats records for the
+    /// accounts is read with one query per kind of input per group of accounts (<see cref="ReconciliationInputs"/>). Sharing
+    /// the commit matters on SQLite: a commit writes every page the transaction touched (docs/performance.md, reconciliation
+    /// benchmark). Results come back in the order of <paramref name="accounts"/>; an account deleted while its vendor was
+    /// read gets nothing from its reading and its result is <see cref="Abandoned"/> (not stored).
     /// </summary>
     public async Task<IReadOnlyList<ReconciliationRunResult>> RunManyAsync(
         IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, CancellationToken ct)
     {
-        var lap = Stopwatch.GetTimestamp();
         var runIds = accounts.Select(_ => Guid.NewGuid()).ToArray();
-        foreach (var chunk in Enumerable.Range(0, accounts.Count).Chunk(500))
-        {
-            await db.WriteAsync(uow => uow.ExecuteAsync(
-                """
-                INSERT INTO reconciliation_runs (id, tenant_id, vendor_account_id, trigger_kind, state, started_at)
-                VALUES (@runId, @tenantId, @accountId, @trigger, 'running', @now)
-                """, chunk.Select(i => new { runId = runIds[i], tenantId = accounts[i].TenantId, accountId = accounts[i].Id, trigger, now = uow.Now }).ToList()),
-                ct);
-        }
-        ReconciliationMetrics.Lap("start", lap);
+        var results = new ReconciliationRunResult?[accounts.Count];
 
         // Readings queue up while a batch is being written; the bound keeps memory flat when the vendors are faster than the writer.
-        var readings = Channel.CreateBounded<(int Index, VendorReadingSet? Reading, string? Failure)>(
-            new BoundedChannelOptions(MaxAccountsPerWrite * 2) { SingleReader = true });
+        var readings = Channel.CreateBounded<Reading>(new BoundedChannelOptions(MaxAccountsPerWrite * 2) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var reader = Task.Run(async () =>
         {
@@ -83,9 +77,10 @@ public sealed class ReconciliationRunner(
                     new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelReads), CancellationToken = stop.Token }, async (i, c) =>
                     {
                         var started = Stopwatch.GetTimestamp();
+                        var startedAt = time.GetUtcNow();
                         var (reading, failure) = await ReadVendorAsync(accounts[i], accounts[i].TenantId, c);
                         ReconciliationMetrics.Lap("read_vendor", started);
-                        await readings.Writer.WriteAsync((i, reading, failure), c);
+                        await readings.Writer.WriteAsync(new Reading(i, accounts[i], runIds[i], trigger, startedAt, reading, failure), c);
                     });
                 readings.Writer.Complete();
             }
@@ -97,18 +92,32 @@ public sealed class ReconciliationRunner(
 
         try
         {
-            while (await readings.Reader.WaitToReadAsync(ct))
+            // Two accounts of one tenant never share a group (their findings and other tools overlap): the second waits for the next.
+            var held = new Queue<Reading>();
+            while (held.Count > 0 || await readings.Reader.WaitToReadAsync(ct))
             {
-                lap = Stopwatch.GetTimestamp();
+                var lap = Stopwatch.GetTimestamp();
                 var applied = await db.WriteAsync(async uow =>
                 {
                     var t = ReconciliationMetrics.Lap("wait_write", lap);
                     var open = Stopwatch.GetTimestamp();
                     var taken = 0;
-                    while (taken < MaxAccountsPerWrite && Stopwatch.GetElapsedTime(open) < MaxWriteHold && readings.Reader.TryRead(out var next))
+                    while (taken < MaxAccountsPerWrite && Stopwatch.GetElapsedTime(open) < MaxWriteHold)
                     {
-                        taken++;
-                        t = await ApplyOneAsync(uow, accounts[next.Index], runIds[next.Index], next.Reading, next.Failure, t);
+                        var group = new List<Reading>();
+                        var tenants = new HashSet<Guid>();
+                        var skipped = new List<Reading>();
+                        while (taken + group.Count < MaxAccountsPerWrite && (held.TryDequeue(out var next) || readings.Reader.TryRead(out next)))
+                        {
+                            (tenants.Add(next.Account.TenantId) ? group : skipped).Add(next);
+                        }
+                        skipped.ForEach(held.Enqueue);
+                        if (group.Count == 0)
+                        {
+                            break;
+                        }
+                        taken += group.Count;
+                        t = await ApplyGroupAsync(uow, group, results, t);
                     }
                     return t;
                 }, ct);
@@ -120,56 +129,148 @@ public sealed class ReconciliationRunner(
             await stop.CancelAsync();
             await reader;
         }
+        return results.Select(r => r!).ToList();
+    }
 
-        lap = Stopwatch.GetTimestamp();
-        var runs = new Dictionary<Guid, ReconciliationRunResult>(accounts.Count);
-        foreach (var chunk in runIds.Chunk(500))
+    private sealed class StandingRow
+    {
+        public Guid Id { get; set; }
+        public Guid TenantId { get; set; }
+        public string Connector { get; set; } = "";
+        public string? BaseAddress { get; set; }
+        public string Settings { get; set; } = "{}";
+        public string? ProtectedSecret { get; set; }
+        public bool ScheduledReconciliation { get; set; }
+    }
+
+    private sealed record Reading(
+        int Index, VendorAccountRow Account, Guid RunId, string Trigger, DateTimeOffset StartedAt, VendorReadingSet? Set, string? Failure);
+
+    /// <summary>
+    /// One group of readings (distinct tenants) in the open write transaction: the accounts are read again (one deleted
+    /// since is abandoned: it gets no run row, findings or anything else), their inputs are loaded in one query per kind,
+    /// then each account is applied in its own savepoint.
+    /// </summary>
+    private async Task<long> ApplyGroupAsync(UnitOfWork uow, List<Reading> group, ReconciliationRunResult?[] results, long lap)
+    {
+        // Read again inside the write transaction that applies the readings: on SQLite it excludes every other writer, and on
+        // SQL Server the rows are held until commit (the delete holds its row too), so a delete or an edit committed first is
+        // seen here, and one committed after finds what this run wrote and deals with it by its own rules.
+        var ids = group.Select(r => r.Account.Id).ToArray();
+        var standing = (await uow.QueryAsync<StandingRow>(
+                $"""
+                SELECT id AS Id, tenant_id AS TenantId, connector AS Connector, base_address AS BaseAddress, settings AS Settings,
+                       protected_secret AS ProtectedSecret, scheduled_reconciliation AS ScheduledReconciliation
+                FROM vendor_accounts{uow.Dialect.HoldRow()} WHERE id IN @ids
+                """, new { ids }))
+            .ToDictionary(a => a.Id);
+        var live = new List<Reading>();
+        foreach (var r in group)
         {
-            foreach (var run in await db.QueryAsync<ReconciliationRunResult>(RunSelectSql + " WHERE id IN @chunk", new { chunk }, ct))
+            switch (Classify(r, standing.GetValueOrDefault(r.Account.Id)))
             {
-                runs[run.RunId] = run;
+                case Standing.Current:
+                    live.Add(r);
+                    break;
+                case Standing.Deleted:
+                    // The delete committed first and took the account's run history with it: writing findings, usage, members,
+                    // activations, events or audit now would resurrect what staff just removed. Nothing is written.
+                    logger.LogInformation("Reconciliation run {RunId} abandoned: vendor account {AccountId} was deleted while its vendor was read", r.RunId, r.Account.Id);
+                    results[r.Index] = new ReconciliationRunResult(r.RunId, r.Account.Id, Abandoned,
+                        "The vendor account was deleted while its vendor was being read: nothing of this run was recorded.", r.StartedAt, null, 0, 0, 0, 0, 0, 0, 0);
+                    break;
+                case Standing.Reconnected:
+                    results[r.Index] = await RecordFailureAsync(uow, r,
+                        "The vendor account's connection (connector, address, settings or credential) changed while its vendor was read: the reading may " +
+                        "be of another account, so nothing was compared. The next run reads it again.");
+                    break;
+                case Standing.TurnedOff:
+                    results[r.Index] = await RecordFailureAsync(uow, r,
+                        "Scheduled reconciliation was turned off for this account while its vendor was read: nothing was compared.");
+                    break;
             }
         }
-        ReconciliationMetrics.Lap("result", lap);
-        return runIds.Select(id => runs[id]).ToList();
+        var today = ParisCalendar.DateOf(uow.Now);
+        var toLoad = live.Where(r => r.Set is not null).Select(r => r.Account).ToList();
+        var inputs = toLoad.Count == 0 ? null : await ReconciliationInputs.LoadAsync(uow, toLoad, today, options.Value.Reconciliation);
+        lap = ReconciliationMetrics.Lap("load", lap);
+        foreach (var r in live)
+        {
+            (results[r.Index], lap) = await ApplyOneAsync(uow, r, inputs, today, lap);
+        }
+        return lap;
     }
 
     /// <summary>One account of a batch: a failed reading is recorded as such; a reading is applied in its own savepoint.</summary>
-    private async Task<long> ApplyOneAsync(UnitOfWork uow, VendorAccountRow account, Guid runId, VendorReadingSet? reading, string? failure, long lap)
+    private async Task<(ReconciliationRunResult, long)> ApplyOneAsync(UnitOfWork uow, Reading r, ReconciliationInputs.Batch? inputs, DateOnly today, long lap)
     {
-        if (reading is null)
+        if (r.Set is null || inputs is null)
         {
-            logger.LogWarning("Reconciliation of vendor account {AccountId} ({Connector}) failed: {Reason}", account.Id, account.Connector, failure);
-            await RecordFailureAsync(uow, account, runId, failure ?? "The connector gave no reading.");
-            return lap;
+            logger.LogWarning("Reconciliation of vendor account {AccountId} ({Connector}) failed: {Reason}", r.Account.Id, r.Account.Connector, r.Failure);
+            return (await RecordFailureAsync(uow, r, r.Failure ?? "The connector gave no reading."), lap);
         }
         const string savepoint = "reconciliation_account";
         await uow.Transaction.SaveAsync(savepoint);
+        ReconciliationRunResult result;
         try
         {
-            lap = await ApplyAsync(uow, account, runId, reading, lap);
+            (result, lap) = await ApplyAsync(uow, r, inputs, today, lap);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Only this account's changes go; the run says why. If even the rollback fails the whole batch fails and retries nothing.
             await uow.Transaction.RollbackAsync(savepoint);
-            logger.LogError(ex, "Reconciliation of vendor account {AccountId} could not be applied", account.Id);
-            await RecordFailureAsync(uow, account, runId, $"The reading could not be applied: {ex.GetType().Name}: {ex.Message}");
+            logger.LogError(ex, "Reconciliation of vendor account {AccountId} could not be applied", r.Account.Id);
+            result = await RecordFailureAsync(uow, r, $"The reading could not be applied: {ex.GetType().Name}: {ex.Message}");
         }
         if (uow.Dialect == SqlDialect.Sqlite)
         {
             // SQL Server has no savepoint release: its savepoints simply end with the transaction.
             await uow.Transaction.ReleaseAsync(savepoint);
         }
-        return lap;
+        return (result, lap);
     }
 
-    private static async Task RecordFailureAsync(UnitOfWork uow, VendorAccountRow account, Guid runId, string failure)
+    private enum Standing { Current, Deleted, Reconnected, TurnedOff }
+
+    /// <summary>Whether the account still exists, still connects the way it did when it was read, and (for a scheduled run) is still scheduled.</summary>
+    private static Standing Classify(Reading r, StandingRow? now)
     {
-        await uow.ExecuteAsync(
-            "UPDATE reconciliation_runs SET state = 'failed', failure_reason = @failure, finished_at = @now WHERE id = @runId",
-            new { runId, failure, now = uow.Now });
-        await uow.AuditAsync("reconciliation_run", runId, "failed", new { accountId = account.Id, reason = failure }, account.TenantId);
+        if (now is null || now.TenantId != r.Account.TenantId)
+        {
+            return Standing.Deleted;
+        }
+        var read = r.Account;
+        if (now.Connector != read.Connector || now.BaseAddress != read.BaseAddress || now.Settings != read.Settings || now.ProtectedSecret != read.ProtectedSecret)
+        {
+            return Standing.Reconnected;
+        }
+        return r.Trigger == RunTriggers.Schedule && !now.ScheduledReconciliation ? Standing.TurnedOff : Standing.Current;
+    }
+
+    private const string InsertRunSql = """
+        INSERT INTO reconciliation_runs (id, tenant_id, vendor_account_id, trigger_kind, state, started_at, finished_at, failure_reason, members_read,
+            seats_compared, findings_opened, findings_updated, findings_closed, seats_activated, usage_rows)
+        VALUES (@RunId, @tenantId, @VendorAccountId, @trigger, @State, @StartedAt, @FinishedAt, @FailureReason, @MembersRead,
+            @SeatsCompared, @FindingsOpened, @FindingsUpdated, @FindingsClosed, @SeatsActivated, @UsageRows)
+        """;
+
+    private static async Task<ReconciliationRunResult> InsertRunAsync(UnitOfWork uow, Reading r, ReconciliationRunResult run)
+    {
+        await uow.ExecuteAsync(InsertRunSql, new
+        {
+            run.RunId, tenantId = r.Account.TenantId, run.VendorAccountId, trigger = r.Trigger, run.State, run.StartedAt, run.FinishedAt, run.FailureReason,
+            run.MembersRead, run.SeatsCompared, run.FindingsOpened, run.FindingsUpdated, run.FindingsClosed, run.SeatsActivated, run.UsageRows,
+        });
+        return run;
+    }
+
+    private static async Task<ReconciliationRunResult> RecordFailureAsync(UnitOfWork uow, Reading r, string failure)
+    {
+        var run = await InsertRunAsync(uow, r,
+            new ReconciliationRunResult(r.RunId, r.Account.Id, RunStates.Failed, failure, r.StartedAt, uow.Now, 0, 0, 0, 0, 0, 0, 0));
+        await uow.AuditAsync("reconciliation_run", r.RunId, "failed", new { accountId = r.Account.Id, reason = failure }, r.Account.TenantId);
+        return run;
     }
 
     /// <summary>What the vendor said, complete: the member list and, when the connector can read it, the purchased quantity.</summary>
@@ -219,63 +320,38 @@ public sealed class ReconciliationRunner(
         }
     }
 
-    private async Task<long> ApplyAsync(UnitOfWork uow, VendorAccountRow account, Guid runId, VendorReadingSet reading, long lap)
+    private async Task<(ReconciliationRunResult, long)> ApplyAsync(UnitOfWork uow, Reading r, ReconciliationInputs.Batch batch, DateOnly today, long lap)
     {
+        var account = r.Account;
+        var reading = r.Set!;
+        var runId = r.RunId;
         var tenantId = account.TenantId;
         var accountId = account.Id;
-        var today = ParisCalendar.DateOf(uow.Now);
         var defaults = options.Value.Reconciliation;
-
-        var subscriptions = await LoadSubscriptionsAsync(uow, tenantId, accountId);
-        var subscriptionIds = subscriptions.Select(s => s.Id).ToArray();
-        IReadOnlyList<RunSeatRow> seats = [];
-        IReadOnlyList<string> pendingRemovals = [];
-        IReadOnlyList<RunOtherToolRow> otherTools = [];
-        if (subscriptionIds.Length > 0)
-        {
-            seats = await uow.QueryAsync<RunSeatRow>(
-                """
-                SELECT st.id AS SeatId, st.subscription_id AS SubscriptionId, st.person_id AS PersonId, p.email AS Email, p.display_name AS DisplayName,
-                       st.status AS Status, st.assigned_on AS AssignedOn, st.vendor_member_id AS VendorMemberId,
-                       (SELECT MAX(h.occurred_at) FROM seat_history h WHERE h.seat_id = st.id AND h.to_status = 'invited') AS InvitedAt
-                FROM seats st JOIN people p ON p.person_id = st.person_id
-                WHERE st.tenant_id = @tenantId AND st.subscription_id IN @subscriptionIds AND st.status <> 'released'
-                """, new { tenantId, subscriptionIds });
-            pendingRemovals = await uow.QueryAsync<string>(
-                """
-                SELECT DISTINCT p.email FROM transfer_steps ts JOIN transfers t ON t.id = ts.transfer_id JOIN people p ON p.person_id = t.person_id
-                WHERE ts.tenant_id = @tenantId AND ts.subscription_id IN @subscriptionIds AND ts.kind IN ('hand_over_data', 'revoke_access')
-                  AND ts.status IN ('pending', 'waiting', 'needs_attention')
-                """, new { tenantId, subscriptionIds });
-            otherTools = await uow.QueryAsync<RunOtherToolRow>(
-                """
-                SELECT st.person_id AS PersonId, st.subscription_id AS SubscriptionId, cp.vendor_code AS VendorCode, cp.product_name AS ProductName,
-                       (SELECT MAX(u.last_active_on) FROM seat_usage_days u WHERE u.seat_id = st.id) AS LastActiveOn
-                FROM seats st JOIN subscriptions s ON s.id = st.subscription_id JOIN catalogue_plans cp ON cp.code = s.plan_code
-                WHERE st.tenant_id = @tenantId AND st.status <> 'released' AND st.subscription_id NOT IN @subscriptionIds
-                  AND st.person_id IN (SELECT person_id FROM seats WHERE tenant_id = @tenantId AND subscription_id IN @subscriptionIds AND status <> 'released')
-                """, new { tenantId, subscriptionIds });
-        }
-        var policy = await LoadPolicyAsync(uow, tenantId, defaults);
-        lap = ReconciliationMetrics.Lap("load", lap);
+        var stored = batch.Accounts[accountId];
+        var subscriptions = stored.Subscriptions;
+        var seats = stored.Seats;
+        var policy = batch.Policies[tenantId];
 
         var recorded = ConnectorKinds.ReadsPurchasedQuantity(account.Connector)
             ? null
-            : new RecordedQuantityInput(await LatestRecordedQuantityAsync(uow, tenantId, accountId), defaults.PurchasedQuantityUnverifiedAfterDays);
+            : new RecordedQuantityInput(stored.Recorded, defaults.PurchasedQuantityUnverifiedAfterDays);
         var input = new ReconciliationInput(accountId, account.VendorCode, account.DisplayName, reading.Quantity, reading.Members,
             subscriptions,
             seats.Select(s => new PlanSeat(s.SeatId, s.SubscriptionId, s.PersonId, s.Email, s.DisplayName, s.Status, s.AssignedOn,
                 s.InvitedAt is { } at ? ParisCalendar.DateOf(at) : null, s.VendorMemberId)).ToList(),
-            pendingRemovals,
-            otherTools.Select(o => new OtherToolUse(o.PersonId, o.SubscriptionId, o.VendorCode, o.ProductName, o.LastActiveOn)).ToList(),
+            stored.PendingRemovals,
+            stored.OtherTools.Select(o => new OtherToolUse(o.PersonId, o.SubscriptionId, o.VendorCode, o.ProductName, o.LastActiveOn)).ToList(),
             policy, today, recorded);
         var plan = ReconciliationPlanner.Plan(input);
         lap = ReconciliationMetrics.Lap("plan", lap);
 
-        var settingFindings = await PlanSettingsAsync(uow, account, subscriptionIds.Length > 0 ? subscriptionIds[0] : null, today);
+        var settingFindings = SettingsWatch.Plan(account.Id, account.DisplayName, subscriptions.Count > 0 ? subscriptions[0].Id : null,
+            (batch.Baselines.GetValueOrDefault(account.VendorCode) ?? []).Select(b => new SettingBaseline(b.SettingKey, b.Label, b.ExpectedValue)).ToList(),
+            stored.Observations.Select(o => new SettingObservation(o.SettingKey, o.ObservedValue, o.ObservedOn)).ToList(), today);
         var evaluated = plan.EvaluatedKinds.Concat(FindingKinds.FromSettings).ToList();
         var counts = await FindingStore.ApplyAsync(uow, tenantId, accountId, account.VendorCode, account.DisplayName, runId,
-            [.. plan.Findings, .. settingFindings], evaluated);
+            [.. plan.Findings, .. settingFindings], evaluated, stored.Findings);
         lap = ReconciliationMetrics.Lap("findings", lap);
 
         var activated = 0;
@@ -302,31 +378,22 @@ public sealed class ReconciliationRunner(
         uow.OnCommitted(() => kicker.Kick(kicks));
         lap = ReconciliationMetrics.Lap("activations", lap);
 
-        await WriteUsageAsync(uow, tenantId, accountId, today, plan.Usage);
+        await WriteUsageAsync(uow, tenantId, accountId, today, plan.Usage, stored.Usage);
         lap = ReconciliationMetrics.Lap("usage", lap);
 
         if (reading.ConnectorName != "csv")
         {
             // The CSV connector reads vendor_members itself; for API connectors this keeps the latest reading for staff.
-            await MemberSnapshot.ReplaceAsync(uow, tenantId, accountId, reading.Members.Members, reading.ConnectorName);
+            await MemberSnapshot.ReplaceAsync(uow, tenantId, accountId, reading.Members.Members, reading.ConnectorName, stored.Members);
         }
         lap = ReconciliationMetrics.Lap("members", lap);
 
-        await uow.ExecuteAsync(
-            """
-            UPDATE reconciliation_runs SET state = 'succeeded', finished_at = @now, members_read = @members, seats_compared = @seats,
-                findings_opened = @opened, findings_updated = @updated, findings_closed = @closed, seats_activated = @activated, usage_rows = @usage
-            WHERE id = @runId
-            """,
-            new
-            {
-                runId, now = uow.Now, members = reading.Members.Members.Count, seats = seats.Count, opened = counts.Opened, updated = counts.Updated,
-                closed = counts.Closed, activated, usage = plan.Usage.Count,
-            });
+        var run = await InsertRunAsync(uow, r, new ReconciliationRunResult(runId, accountId, RunStates.Succeeded, null, r.StartedAt, uow.Now,
+            reading.Members.Members.Count, seats.Count, counts.Opened, counts.Updated, counts.Closed, activated, plan.Usage.Count));
         await uow.AuditAsync("reconciliation_run", runId, "succeeded",
             new { accountId, members = reading.Members.Members.Count, counts.Opened, counts.Updated, counts.Closed, activated, notes = reading.Members.Notes },
             tenantId);
-        return ReconciliationMetrics.Lap("finish", lap);
+        return (run, ReconciliationMetrics.Lap("finish", lap));
     }
 
     /// <summary>
@@ -334,14 +401,10 @@ public sealed class ReconciliationRunner(
     /// the others are replaced (hourly runs mostly confirm what the first run of the day wrote). Deletes go through the
     /// (tenant_id, day) index.
     /// </summary>
-    private static async Task WriteUsageAsync(UnitOfWork uow, Guid tenantId, Guid accountId, DateOnly today, IReadOnlyList<UsageSnapshot> usage)
+    private static async Task WriteUsageAsync(
+        UnitOfWork uow, Guid tenantId, Guid accountId, DateOnly today, IReadOnlyList<UsageSnapshot> usage, IReadOnlyList<StoredUsageRow> storedRows)
     {
-        var stored = (await uow.QueryAsync<StoredUsageRow>(
-            """
-            SELECT seat_id AS SeatId, subscription_id AS SubscriptionId, person_id AS PersonId, last_active_on AS LastActiveOn, active AS Active,
-                   activity_reported AS ActivityReported
-            FROM seat_usage_days WHERE tenant_id = @tenantId AND day = @today AND vendor_account_id = @accountId
-            """, new { tenantId, today, accountId })).ToDictionary(r => r.SeatId);
+        var stored = storedRows.ToDictionary(r => r.SeatId);
         var planned = usage.ToDictionary(u => u.SeatId);
         var stale = stored.Values.Where(r => !planned.TryGetValue(r.SeatId, out var u) || !r.Same(u)).Select(r => r.SeatId).ToList();
         foreach (var chunk in stale.Chunk(500))
@@ -384,19 +447,6 @@ public sealed class ReconciliationRunner(
             }).ToList());
     }
 
-    private sealed class StoredUsageRow
-    {
-        public Guid SeatId { get; set; }
-        public Guid SubscriptionId { get; set; }
-        public Guid PersonId { get; set; }
-        public DateOnly? LastActiveOn { get; set; }
-        public bool Active { get; set; }
-        public bool ActivityReported { get; set; }
-
-        public bool Same(UsageSnapshot u) => SubscriptionId == u.SubscriptionId && PersonId == u.PersonId && LastActiveOn == u.LastActiveOn
-                                             && Active == u.Active && ActivityReported == u.ActivityReported;
-    }
-
     /// <summary>The subscriptions connected to the account, oldest first, with the price a seat is worth per month.</summary>
     internal static async Task<IReadOnlyList<PlanSubscription>> LoadSubscriptionsAsync(UnitOfWork uow, Guid tenantId, Guid accountId)
     {
@@ -409,9 +459,14 @@ public sealed class ReconciliationRunner(
             WHERE s.tenant_id = @tenantId AND s.connected_account_id = @accountId
             ORDER BY s.created_at, s.id
             """, new { tenantId, accountId });
-        return rows.Select(s => new PlanSubscription(s.Id, s.ProductName, s.CommittedQuantity,
-            SeatPrice.Of(s.SalePricePerSeatEur, s.ListPrice, s.PriceCurrency, s.PriceUnit))).ToList();
+        return rows.Select(ToPlan).ToList();
     }
+
+    internal static PlanSubscription ToPlan(RunSubscriptionRow s) =>
+        new(s.Id, s.ProductName, s.CommittedQuantity, SeatPrice.Of(s.SalePricePerSeatEur, s.ListPrice, s.PriceCurrency, s.PriceUnit));
+
+    internal static TenantPolicy ToPolicy(PolicyRow row) =>
+        new(row.EmailDomains.Split(' ', StringSplitOptions.RemoveEmptyEntries), row.InactiveAfterDays, row.StaleInviteAfterDays);
 
     /// <summary>The purchased quantity staff recorded last (latest observation date, then latest recording), or null.</summary>
     internal static async Task<RecordedQuantity?> LatestRecordedQuantityAsync(UnitOfWork uow, Guid tenantId, Guid accountId)
@@ -440,7 +495,7 @@ public sealed class ReconciliationRunner(
             """, new { tenantId });
         return row is null
             ? new TenantPolicy([], defaults.InactiveAfterDays, defaults.StaleInviteAfterDays)
-            : new TenantPolicy(row.EmailDomains.Split(' ', StringSplitOptions.RemoveEmptyEntries), row.InactiveAfterDays, row.StaleInviteAfterDays);
+            : ToPolicy(row);
     }
 
     internal static async Task<IReadOnlyList<PlannedFinding>> PlanSettingsAsync(UnitOfWork uow, VendorAccountRow account, Guid? subscriptionId, DateOnly today)

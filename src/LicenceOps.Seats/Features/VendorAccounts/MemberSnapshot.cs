@@ -16,14 +16,22 @@ internal static class MemberSnapshot
     /// rereads the same list every hour). When the whole list was read is kept once, on the account
     /// (<c>vendor_accounts.members_read_at</c>); a member row's read_at says when that row last changed.
     /// </summary>
-    public static async Task ReplaceAsync(UnitOfWork uow, Guid tenantId, Guid accountId, IReadOnlyList<VendorMember> members, string source)
+    public static async Task ReplaceAsync(UnitOfWork uow, Guid tenantId, Guid accountId, IReadOnlyList<VendorMember> members, string source) =>
+        await ReplaceAsync(uow, tenantId, accountId, members, source,
+            await uow.QueryAsync<StoredMember>(StoredSelectSql + " WHERE vendor_account_id = @accountId AND tenant_id = @tenantId", new { accountId, tenantId }));
+
+    /// <summary>The stored member rows a replacement compares with; <c>VendorAccountId</c> lets a batch read several accounts at once.</summary>
+    public const string StoredSelectSql = """
+        SELECT vendor_account_id AS VendorAccountId, tenant_id AS TenantId, email AS Email, external_id AS ExternalId, display_name AS DisplayName,
+               role AS Role, status AS Status, joined_on AS JoinedOn, last_active_on AS LastActiveOn, source AS Source
+        FROM vendor_members
+        """;
+
+    /// <summary>As above with the account's stored rows already read (a reconciliation batch reads them for all its accounts in one query).</summary>
+    public static async Task ReplaceAsync(
+        UnitOfWork uow, Guid tenantId, Guid accountId, IReadOnlyList<VendorMember> members, string source, IReadOnlyList<StoredMember> storedRows)
     {
-        var stored = (await uow.QueryAsync<StoredMember>(
-            """
-            SELECT email AS Email, external_id AS ExternalId, display_name AS DisplayName, role AS Role, status AS Status, joined_on AS JoinedOn,
-                   last_active_on AS LastActiveOn, source AS Source
-            FROM vendor_members WHERE vendor_account_id = @accountId AND tenant_id = @tenantId
-            """, new { accountId, tenantId })).ToDictionary(m => m.Email);
+        var stored = storedRows.ToDictionary(m => m.Email);
         var latest = members.GroupBy(m => m.Email.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First());
         var stale = stored.Values.Where(m => !latest.TryGetValue(m.Email, out var now) || !m.Same(now, source)).Select(m => m.Email).ToList();
         foreach (var chunk in stale.Chunk(500))
@@ -66,8 +74,10 @@ internal static class MemberSnapshot
             }).ToList());
     }
 
-    private sealed class StoredMember
+    internal sealed class StoredMember
     {
+        public Guid VendorAccountId { get; set; }
+        public Guid TenantId { get; set; }
         public string Email { get; set; } = "";
         public string? ExternalId { get; set; }
         public string? DisplayName { get; set; }

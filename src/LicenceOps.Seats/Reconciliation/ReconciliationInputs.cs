@@ -1,0 +1,202 @@
+using LicenceOps.Platform.Data;
+using LicenceOps.Seats.Domain.Reconciliation;
+using LicenceOps.Seats.Features.VendorAccounts;
+using LicenceOps.Seats.Vendors;
+using LicenceOps.Seats.Vendors.Accounts;
+
+namespace LicenceOps.Seats.Reconciliation;
+
+/// <summary>What Seats records for one vendor account, as a reconciliation compares it with the vendor's reading.</summary>
+internal sealed class AccountInputs
+{
+    public List<PlanSubscription> Subscriptions { get; } = [];
+    public List<RunSeatRow> Seats { get; } = [];
+    public List<string> PendingRemovals { get; } = [];
+    public List<RunOtherToolRow> OtherTools { get; } = [];
+    public RecordedQuantity? Recorded { get; set; }
+    public List<ObservationRow> Observations { get; } = [];
+    public List<ExistingFindingRow> Findings { get; } = [];
+    public List<StoredUsageRow> Usage { get; } = [];
+    public List<MemberSnapshot.StoredMember> Members { get; } = [];
+}
+
+/// <summary>
+/// Reads the inputs of several accounts with one query per kind of input instead of one per account: in a confirming
+/// (steady-state) run these reads are most of the work, and on SQLite every statement is parsed and planned again each
+/// time it runs (docs/performance.md, reconciliation benchmark). Called inside the write transaction that applies the
+/// readings, so what is compared is what the apply writes over. The accounts must belong to distinct tenants: an
+/// account's findings and other tools are per tenant, and a second account of the same tenant would need the first one's
+/// writes (the writer splits such batches).
+/// </summary>
+internal static class ReconciliationInputs
+{
+    /// <summary>Every kind a reconciliation run can evaluate: the stored findings a merge may touch.</summary>
+    private static readonly string[] ReconciliationKinds = FindingKinds.All.Except([FindingKinds.RenewalDue, FindingKinds.RenewalWithoutDecision]).ToArray();
+
+    public sealed record Batch(
+        IReadOnlyDictionary<Guid, AccountInputs> Accounts, IReadOnlyDictionary<Guid, TenantPolicy> Policies,
+        IReadOnlyDictionary<string, IReadOnlyList<BaselineRow>> Baselines);
+
+    public static async Task<Batch> LoadAsync(UnitOfWork uow, IReadOnlyList<VendorAccountRow> accounts, DateOnly today, ReconciliationOptions defaults)
+    {
+        var byAccount = accounts.ToDictionary(a => a.Id, _ => new AccountInputs());
+        var accountIds = accounts.Select(a => a.Id).ToArray();
+        var tenantIds = accounts.Select(a => a.TenantId).Distinct().ToArray();
+        if (tenantIds.Length != accounts.Count)
+        {
+            throw new InvalidOperationException("A reconciliation batch holds two accounts of the same tenant.");
+        }
+        var tenantOf = accounts.ToDictionary(a => a.Id, a => a.TenantId);
+        var accountOfTenant = accounts.ToDictionary(a => a.TenantId, a => a.Id);
+
+        var subscriptions = await uow.QueryAsync<RunSubscriptionRow>(
+            """
+            SELECT s.id AS Id, s.tenant_id AS TenantId, s.connected_account_id AS AccountId, p.product_name AS ProductName,
+                   s.committed_quantity AS CommittedQuantity, s.sale_price_per_seat_eur AS SalePricePerSeatEur, p.list_price AS ListPrice,
+                   p.price_currency AS PriceCurrency, p.price_unit AS PriceUnit
+            FROM subscriptions s JOIN catalogue_plans p ON p.code = s.plan_code
+            WHERE s.connected_account_id IN @accountIds
+            ORDER BY s.created_at, s.id
+            """, new { accountIds });
+        var accountOfSubscription = new Dictionary<Guid, Guid>();
+        foreach (var s in subscriptions.Where(s => s.AccountId is { } a && tenantOf[a] == s.TenantId))
+        {
+            byAccount[s.AccountId!.Value].Subscriptions.Add(ReconciliationRunner.ToPlan(s));
+            accountOfSubscription[s.Id] = s.AccountId.Value;
+        }
+
+        var subscriptionIds = accountOfSubscription.Keys.ToArray();
+        foreach (var chunk in subscriptionIds.Chunk(500))
+        {
+            foreach (var seat in await uow.QueryAsync<RunSeatRow>(
+                         """
+                         SELECT st.id AS SeatId, st.subscription_id AS SubscriptionId, st.person_id AS PersonId, p.email AS Email, p.display_name AS DisplayName,
+                                st.status AS Status, st.assigned_on AS AssignedOn, st.vendor_member_id AS VendorMemberId,
+                                (SELECT MAX(h.occurred_at) FROM seat_history h WHERE h.seat_id = st.id AND h.to_status = 'invited') AS InvitedAt
+                         FROM seats st JOIN people p ON p.person_id = st.person_id
+                         WHERE st.subscription_id IN @chunk AND st.status <> 'released'
+                         """, new { chunk }))
+            {
+                byAccount[accountOfSubscription[seat.SubscriptionId]].Seats.Add(seat);
+            }
+            foreach (var removal in await uow.QueryAsync<RemovalRow>(
+                         """
+                         SELECT DISTINCT ts.subscription_id AS SubscriptionId, p.email AS Email FROM transfer_steps ts JOIN transfers t ON t.id = ts.transfer_id
+                             JOIN people p ON p.person_id = t.person_id
+                         WHERE ts.subscription_id IN @chunk AND ts.kind IN ('hand_over_data', 'revoke_access')
+                           AND ts.status IN ('pending', 'waiting', 'needs_attention')
+                         """, new { chunk }))
+            {
+                var inputs = byAccount[accountOfSubscription[removal.SubscriptionId]];
+                if (!inputs.PendingRemovals.Contains(removal.Email))
+                {
+                    inputs.PendingRemovals.Add(removal.Email);
+                }
+            }
+            // The same people's seats in the tenant's other subscriptions. With one account per tenant in the batch, "not one
+            // of the batch's subscriptions" is "not one of this account's" for that tenant's people.
+            foreach (var other in await uow.QueryAsync<RunOtherToolRow>(
+                         """
+                         SELECT st.tenant_id AS TenantId, st.person_id AS PersonId, st.subscription_id AS SubscriptionId, cp.vendor_code AS VendorCode,
+                                cp.product_name AS ProductName,
+                                (SELECT MAX(u.last_active_on) FROM seat_usage_days u WHERE u.seat_id = st.id) AS LastActiveOn
+                         FROM seats st JOIN subscriptions s ON s.id = st.subscription_id JOIN catalogue_plans cp ON cp.code = s.plan_code
+                         WHERE st.status <> 'released' AND st.subscription_id NOT IN @all
+                           AND st.person_id IN (SELECT person_id FROM seats WHERE subscription_id IN @chunk AND status <> 'released')
+                         """, new { chunk, all = subscriptionIds }))
+            {
+                if (accountOfTenant.TryGetValue(other.TenantId, out var accountId))
+                {
+                    byAccount[accountId].OtherTools.Add(other);
+                }
+            }
+        }
+
+        var policies = new Dictionary<Guid, TenantPolicy>();
+        foreach (var row in await uow.QueryAsync<PolicyRow>(
+                     """
+                     SELECT tenant_id AS TenantId, email_domains AS EmailDomains, inactive_after_days AS InactiveAfterDays,
+                            stale_invite_after_days AS StaleInviteAfterDays
+                     FROM tenant_reconciliation_policies WHERE tenant_id IN @tenantIds
+                     """, new { tenantIds }))
+        {
+            policies[row.TenantId] = ReconciliationRunner.ToPolicy(row);
+        }
+        foreach (var tenantId in tenantIds.Where(t => !policies.ContainsKey(t)))
+        {
+            policies[tenantId] = new TenantPolicy([], defaults.InactiveAfterDays, defaults.StaleInviteAfterDays);
+        }
+
+        var recordedFor = accounts.Where(a => !ConnectorKinds.ReadsPurchasedQuantity(a.Connector)).Select(a => a.Id).ToArray();
+        if (recordedFor.Length > 0)
+        {
+            // Latest observation date, then latest recording: the first row of each account in this order.
+            foreach (var row in await uow.QueryAsync<RecordedQuantityRow>(
+                         """
+                         SELECT tenant_id AS TenantId, vendor_account_id AS AccountId, quantity AS Quantity, observed_on AS ObservedOn, source AS Source
+                         FROM purchased_quantity_observations
+                         WHERE vendor_account_id IN @recordedFor ORDER BY observed_on DESC, recorded_at DESC
+                         """, new { recordedFor }))
+            {
+                var inputs = byAccount[row.AccountId];
+                if (inputs.Recorded is null && tenantOf[row.AccountId] == row.TenantId)
+                {
+                    inputs.Recorded = new RecordedQuantity(row.Quantity, row.ObservedOn, row.Source);
+                }
+            }
+        }
+
+        var vendorCodes = accounts.Select(a => a.VendorCode).Distinct().ToArray();
+        var baselines = (await uow.QueryAsync<BaselineRow>(
+                "SELECT vendor_code AS VendorCode, setting_key AS SettingKey, label AS Label, expected_value AS ExpectedValue FROM setting_baselines WHERE vendor_code IN @vendorCodes",
+                new { vendorCodes }))
+            .GroupBy(b => b.VendorCode).ToDictionary(g => g.Key, g => (IReadOnlyList<BaselineRow>)g.ToList());
+        foreach (var row in await uow.QueryAsync<ObservationRow>(
+                     """
+                     SELECT vendor_account_id AS AccountId, setting_key AS SettingKey, observed_value AS ObservedValue, observed_on AS ObservedOn
+                     FROM setting_observations WHERE vendor_account_id IN @accountIds ORDER BY observed_on DESC, recorded_at DESC
+                     """, new { accountIds }))
+        {
+            byAccount[row.AccountId].Observations.Add(row);
+        }
+
+        foreach (var row in await uow.QueryAsync<ExistingFindingRow>(
+                     FindingStore.ExistingSelectSql + " WHERE tenant_id IN @tenantIds AND kind IN @kinds", new { tenantIds, kinds = ReconciliationKinds }))
+        {
+            byAccount[accountOfTenant[row.TenantId]].Findings.Add(row);
+        }
+        foreach (var row in await uow.QueryAsync<StoredUsageRow>(
+                     """
+                     SELECT vendor_account_id AS AccountId, seat_id AS SeatId, subscription_id AS SubscriptionId, person_id AS PersonId,
+                            last_active_on AS LastActiveOn, active AS Active, activity_reported AS ActivityReported
+                     FROM seat_usage_days WHERE tenant_id IN @tenantIds AND day = @today AND vendor_account_id IN @accountIds
+                     """, new { tenantIds, today, accountIds }))
+        {
+            byAccount[row.AccountId].Usage.Add(row);
+        }
+        foreach (var row in await uow.QueryAsync<MemberSnapshot.StoredMember>(
+                     MemberSnapshot.StoredSelectSql + " WHERE vendor_account_id IN @accountIds", new { accountIds }))
+        {
+            if (tenantOf[row.VendorAccountId] == row.TenantId)
+            {
+                byAccount[row.VendorAccountId].Members.Add(row);
+            }
+        }
+        return new Batch(byAccount, policies, baselines);
+    }
+
+    private sealed class RemovalRow
+    {
+        public Guid SubscriptionId { get; set; }
+        public string Email { get; set; } = "";
+    }
+
+    private sealed class RecordedQuantityRow
+    {
+        public Guid TenantId { get; set; }
+        public Guid AccountId { get; set; }
+        public int Quantity { get; set; }
+        public DateOnly ObservedOn { get; set; }
+        public string Source { get; set; } = "";
+    }
+}
