@@ -32,3 +32,13 @@ public static class SqlDialects
     public static string Top(this SqlDialect dialect, string orderedQuery, string limitParameter) =>
         dialect.Page(orderedQuery, "0", limitParameter);
 }
+
+public static class SqlLocks
+{
+    /// <summary>
+    /// Table hint that makes a read inside a write transaction hold the row until commit, so two transactions that both
+    /// start by reading the same row (a delete and a run writing under it) take turns instead of interleaving. SQL Server
+    /// only: SQLite's BEGIN IMMEDIATE already serialises writers. Goes right after the table name in FROM.
+    /// </summary>
+    public static string HoldRow(this SqlDialect dialect) => dialect == SqlDialect.SqlServer ? " WITH (UPDLOCK, HOLDLOCK)" : "";
+}

@@ -136,6 +136,11 @@ public sealed class ReconciliationRunner(
     {
         public Guid Id { get; set; }
         public Guid TenantId { get; set; }
+        public string Connector { get; set; } = "";
+        public string? BaseAddress { get; set; }
+        public string Settings { get; set; } = "{}";
+        public string? ProtectedSecret { get; set; }
+        public bool ScheduledReconciliation { get; set; }
     }
 
     private sealed record Reading(
@@ -148,20 +153,42 @@ public sealed class ReconciliationRunner(
     /// </summary>
     private async Task<long> ApplyGroupAsync(UnitOfWork uow, List<Reading> group, ReconciliationRunResult?[] results, long lap)
     {
+        // Read again inside the write transaction that applies the readings: on SQLite it excludes every other writer, and on
+        // SQL Server the rows are held until commit (the delete holds its row too), so a delete or an edit committed first is
+        // seen here, and one committed after finds what this run wrote and deals with it by its own rules.
         var ids = group.Select(r => r.Account.Id).ToArray();
-        var standing = (await uow.QueryAsync<StandingRow>("SELECT id AS Id, tenant_id AS TenantId FROM vendor_accounts WHERE id IN @ids", new { ids }))
-            .Select(a => (a.Id, a.TenantId)).ToHashSet();
+        var standing = (await uow.QueryAsync<StandingRow>(
+                $"""
+                SELECT id AS Id, tenant_id AS TenantId, connector AS Connector, base_address AS BaseAddress, settings AS Settings,
+                       protected_secret AS ProtectedSecret, scheduled_reconciliation AS ScheduledReconciliation
+                FROM vendor_accounts{uow.Dialect.HoldRow()} WHERE id IN @ids
+                """, new { ids }))
+            .ToDictionary(a => a.Id);
         var live = new List<Reading>();
         foreach (var r in group)
         {
-            if (standing.Contains((r.Account.Id, r.Account.TenantId)))
+            switch (Classify(r, standing.GetValueOrDefault(r.Account.Id)))
             {
-                live.Add(r);
-                continue;
+                case Standing.Current:
+                    live.Add(r);
+                    break;
+                case Standing.Deleted:
+                    // The delete committed first and took the account's run history with it: writing findings, usage, members,
+                    // activations, events or audit now would resurrect what staff just removed. Nothing is written.
+                    logger.LogInformation("Reconciliation run {RunId} abandoned: vendor account {AccountId} was deleted while its vendor was read", r.RunId, r.Account.Id);
+                    results[r.Index] = new ReconciliationRunResult(r.RunId, r.Account.Id, Abandoned,
+                        "The vendor account was deleted while its vendor was being read: nothing of this run was recorded.", r.StartedAt, null, 0, 0, 0, 0, 0, 0, 0);
+                    break;
+                case Standing.Reconnected:
+                    results[r.Index] = await RecordFailureAsync(uow, r,
+                        "The vendor account's connection (connector, address, settings or credential) changed while its vendor was read: the reading may " +
+                        "be of another account, so nothing was compared. The next run reads it again.");
+                    break;
+                case Standing.TurnedOff:
+                    results[r.Index] = await RecordFailureAsync(uow, r,
+                        "Scheduled reconciliation was turned off for this account while its vendor was read: nothing was compared.");
+                    break;
             }
-            logger.LogInformation("Reconciliation run {RunId} abandoned: vendor account {AccountId} was deleted while its vendor was read", r.RunId, r.Account.Id);
-            results[r.Index] = new ReconciliationRunResult(r.RunId, r.Account.Id, Abandoned,
-                "The vendor account was deleted while its vendor was being read: nothing of this run was recorded.", r.StartedAt, null, 0, 0, 0, 0, 0, 0, 0);
         }
         var today = ParisCalendar.DateOf(uow.Now);
         var toLoad = live.Where(r => r.Set is not null).Select(r => r.Account).ToList();
@@ -202,6 +229,23 @@ public sealed class ReconciliationRunner(
             await uow.Transaction.ReleaseAsync(savepoint);
         }
         return (result, lap);
+    }
+
+    private enum Standing { Current, Deleted, Reconnected, TurnedOff }
+
+    /// <summary>Whether the account still exists, still connects the way it did when it was read, and (for a scheduled run) is still scheduled.</summary>
+    private static Standing Classify(Reading r, StandingRow? now)
+    {
+        if (now is null || now.TenantId != r.Account.TenantId)
+        {
+            return Standing.Deleted;
+        }
+        var read = r.Account;
+        if (now.Connector != read.Connector || now.BaseAddress != read.BaseAddress || now.Settings != read.Settings || now.ProtectedSecret != read.ProtectedSecret)
+        {
+            return Standing.Reconnected;
+        }
+        return r.Trigger == RunTriggers.Schedule && !now.ScheduledReconciliation ? Standing.TurnedOff : Standing.Current;
     }
 
     private const string InsertRunSql = """

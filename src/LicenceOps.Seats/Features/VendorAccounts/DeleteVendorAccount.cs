@@ -26,8 +26,10 @@ internal static class DeleteVendorAccount
     {
         var result = await db.WriteAsync<Results<NoContent, ProblemHttpResult>>(async uow =>
         {
-            var account = await uow.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
-                new { accountId, tenantId });
+            // Held until commit on SQL Server, as a reconciliation run holds it while applying: the two take turns, so either
+            // the run sees the account gone and writes nothing, or this delete closes and removes what the run wrote.
+            var account = await uow.QuerySingleOrDefaultAsync<VendorAccountRow>(
+                VendorAccountRow.SelectSql.TrimEnd() + uow.Dialect.HoldRow() + " WHERE id = @accountId AND tenant_id = @tenantId", new { accountId, tenantId });
             if (account is null)
             {
                 return Problems.NotFound($"Vendor account {accountId} not found.");
