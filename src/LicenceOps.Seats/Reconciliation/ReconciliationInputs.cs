@@ -165,11 +165,6 @@ internal static class ReconciliationInputs
         {
             byAccount[accountOfTenant[row.TenantId]].Findings.Add(row);
         }
-        if (uow.Dialect == SqlDialect.Sqlite)
-        {
-            // SQLite compares today's usage rows and the member snapshot in SQL (ReconciliationRunner, MemberSnapshot): not read here.
-            return new Batch(byAccount, policies, baselines);
-        }
         foreach (var row in await uow.QueryAsync<StoredUsageRow>(
                      """
                      SELECT vendor_account_id AS AccountId, seat_id AS SeatId, subscription_id AS SubscriptionId, person_id AS PersonId,

@@ -384,9 +384,7 @@ public sealed class ReconciliationRunner(
         if (reading.ConnectorName != "csv")
         {
             // The CSV connector reads vendor_members itself; for API connectors this keeps the latest reading for staff.
-            await (uow.Dialect == SqlDialect.Sqlite
-                ? MemberSnapshot.ReplaceAsync(uow, tenantId, accountId, reading.Members.Members, reading.ConnectorName)
-                : MemberSnapshot.ReplaceAsync(uow, tenantId, accountId, reading.Members.Members, reading.ConnectorName, stored.Members));
+            await MemberSnapshot.ReplaceAsync(uow, tenantId, accountId, reading.Members.Members, reading.ConnectorName, stored.Members);
         }
         lap = ReconciliationMetrics.Lap("members", lap);
 
@@ -406,11 +404,6 @@ public sealed class ReconciliationRunner(
     private static async Task WriteUsageAsync(
         UnitOfWork uow, Guid tenantId, Guid accountId, DateOnly today, IReadOnlyList<UsageSnapshot> usage, IReadOnlyList<StoredUsageRow> storedRows)
     {
-        if (uow.Dialect == SqlDialect.Sqlite)
-        {
-            await WriteUsageInSqliteAsync(uow, tenantId, accountId, today, usage);
-            return;
-        }
         var stored = storedRows.ToDictionary(r => r.SeatId);
         var planned = usage.ToDictionary(u => u.SeatId);
         var stale = stored.Values.Where(r => !planned.TryGetValue(r.SeatId, out var u) || !r.Same(u)).Select(r => r.SeatId).ToList();
@@ -422,6 +415,22 @@ public sealed class ReconciliationRunner(
         var fresh = usage.Where(u => !stored.TryGetValue(u.SeatId, out var r) || !r.Same(u)).ToList();
         if (fresh.Count == 0)
         {
+            return;
+        }
+        if (uow.Dialect == SqlDialect.Sqlite)
+        {
+            var rows = new JsonRows();
+            foreach (var u in fresh)
+            {
+                rows.Row().Add(u.SeatId).Add(u.SubscriptionId).Add(u.PersonId).Add(u.LastActiveOn).Add(u.Active).Add(u.ActivityReported);
+            }
+            await uow.ExecuteAsync(
+                """
+                INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
+                    activity_reported, recorded_at)
+                SELECT value ->> 0, @today, @tenantId, value ->> 1, value ->> 2, @accountId, value ->> 3, value ->> 4, value ->> 5, @now
+                FROM json_each(@rows)
+                """, new { rows = rows.ToJson(), today, tenantId, accountId, now = uow.Now });
             return;
         }
         // SQL Server: one command executed per row (Dapper reuses it).
@@ -436,43 +445,6 @@ public sealed class ReconciliationRunner(
                 u.SeatId, today, tenantId, u.SubscriptionId, u.PersonId, accountId, u.LastActiveOn, active = u.Active ? 1 : 0,
                 reported = u.ActivityReported ? 1 : 0, now = uow.Now,
             }).ToList());
-    }
-
-    /// <summary>
-    /// SQLite: today's rows of the account compared by SQLite itself, so a confirming run reads no usage row into .NET: rows
-    /// of seats no longer in the snapshot go, the snapshot is upserted, and a stored row is rewritten only when a value differs
-    /// (an hourly run mostly confirms what the first run of the day wrote). Values are bound as the Dapper handlers store them.
-    /// </summary>
-    private static async Task WriteUsageInSqliteAsync(UnitOfWork uow, Guid tenantId, Guid accountId, DateOnly today, IReadOnlyList<UsageSnapshot> usage)
-    {
-        var rows = new JsonRows();
-        foreach (var u in usage)
-        {
-            rows.Row().Add(u.SeatId).Add(u.SubscriptionId).Add(u.PersonId).Add(u.LastActiveOn).Add(u.Active).Add(u.ActivityReported);
-        }
-        var json = rows.ToJson();
-        await uow.ExecuteAsync(
-            """
-            DELETE FROM seat_usage_days WHERE tenant_id = @tenantId AND day = @today AND vendor_account_id = @accountId
-              AND seat_id NOT IN (SELECT value ->> 0 FROM json_each(@rows))
-            """, new { tenantId, today, accountId, rows = json });
-        if (rows.Count == 0)
-        {
-            return;
-        }
-        await uow.ExecuteAsync(
-            """
-            INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
-                activity_reported, recorded_at)
-            SELECT value ->> 0, @today, @tenantId, value ->> 1, value ->> 2, @accountId, value ->> 3, value ->> 4, value ->> 5, @now
-            FROM json_each(@rows) WHERE true
-            ON CONFLICT (seat_id, day) DO UPDATE SET tenant_id = excluded.tenant_id, subscription_id = excluded.subscription_id,
-                person_id = excluded.person_id, vendor_account_id = excluded.vendor_account_id, last_active_on = excluded.last_active_on,
-                active = excluded.active, activity_reported = excluded.activity_reported, recorded_at = excluded.recorded_at
-            WHERE tenant_id IS NOT excluded.tenant_id OR subscription_id IS NOT excluded.subscription_id OR person_id IS NOT excluded.person_id
-               OR vendor_account_id IS NOT excluded.vendor_account_id OR last_active_on IS NOT excluded.last_active_on OR active IS NOT excluded.active
-               OR activity_reported IS NOT excluded.activity_reported
-            """, new { rows = json, today, tenantId, accountId, now = uow.Now });
     }
 
     /// <summary>The subscriptions connected to the account, oldest first, with the price a seat is worth per month.</summary>

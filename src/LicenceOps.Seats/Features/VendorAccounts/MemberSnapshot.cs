@@ -16,56 +16,9 @@ internal static class MemberSnapshot
     /// rereads the same list every hour). When the whole list was read is kept once, on the account
     /// (<c>vendor_accounts.members_read_at</c>); a member row's read_at says when that row last changed.
     /// </summary>
-    public static async Task ReplaceAsync(UnitOfWork uow, Guid tenantId, Guid accountId, IReadOnlyList<VendorMember> members, string source)
-    {
-        if (uow.Dialect == SqlDialect.Sqlite)
-        {
-            await ReplaceInSqliteAsync(uow, tenantId, accountId, members, source);
-            return;
-        }
+    public static async Task ReplaceAsync(UnitOfWork uow, Guid tenantId, Guid accountId, IReadOnlyList<VendorMember> members, string source) =>
         await ReplaceAsync(uow, tenantId, accountId, members, source,
             await uow.QueryAsync<StoredMember>(StoredSelectSql + " WHERE vendor_account_id = @accountId AND tenant_id = @tenantId", new { accountId, tenantId }));
-    }
-
-    /// <summary>
-    /// SQLite: the comparison with the stored rows is done by SQLite itself, so a run that confirms the list reads no member
-    /// row into .NET (reading ~100 rows per account was a large part of a confirming reconciliation, docs/performance.md):
-    /// members no longer listed are deleted, the list is upserted, and an existing row is rewritten only when a value differs
-    /// (its read_at then says when it last changed, as before).
-    /// </summary>
-    private static async Task ReplaceInSqliteAsync(UnitOfWork uow, Guid tenantId, Guid accountId, IReadOnlyList<VendorMember> members, string source)
-    {
-        var rows = new JsonRows();
-        foreach (var m in members.GroupBy(m => m.Email.ToLowerInvariant()).Select(g => (Email: g.Key, Member: g.First())))
-        {
-            rows.Row().Add(m.Email).Add(m.Member.ExternalId).Add(m.Member.DisplayName).Add(m.Member.Role).Add(m.Member.Status).Add(m.Member.JoinedOn)
-                .Add(m.Member.LastActiveOn);
-        }
-        var json = rows.ToJson();
-        await uow.ExecuteAsync(
-            """
-            DELETE FROM vendor_members WHERE vendor_account_id = @accountId AND tenant_id = @tenantId
-              AND email NOT IN (SELECT value ->> 0 FROM json_each(@rows))
-            """, new { accountId, tenantId, rows = json });
-        await uow.ExecuteAsync("UPDATE vendor_accounts SET members_read_at = @now WHERE id = @accountId", new { accountId, now = uow.Now });
-        if (rows.Count == 0)
-        {
-            return;
-        }
-        await uow.ExecuteAsync(
-            """
-            INSERT INTO vendor_members (vendor_account_id, email, tenant_id, external_id, display_name, role, status, joined_on, last_active_on,
-                source, read_at)
-            SELECT @accountId, value ->> 0, @tenantId, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, @source, @now
-            FROM json_each(@rows) WHERE true
-            ON CONFLICT (vendor_account_id, email) DO UPDATE SET external_id = excluded.external_id, display_name = excluded.display_name,
-                role = excluded.role, status = excluded.status, joined_on = excluded.joined_on, last_active_on = excluded.last_active_on,
-                source = excluded.source, read_at = excluded.read_at
-            WHERE external_id IS NOT excluded.external_id OR display_name IS NOT excluded.display_name OR role IS NOT excluded.role
-               OR status IS NOT excluded.status OR joined_on IS NOT excluded.joined_on OR last_active_on IS NOT excluded.last_active_on
-               OR source IS NOT excluded.source
-            """, new { rows = json, accountId, tenantId, source, now = uow.Now });
-    }
 
     /// <summary>The stored member rows a replacement compares with; <c>VendorAccountId</c> lets a batch read several accounts at once.</summary>
     public const string StoredSelectSql = """
