@@ -63,6 +63,10 @@ public static class AuthSetup
             .AddJwtBearer(options =>
             {
                 options.MapInboundClaims = false;
+                // Validates each distinct token once and remembers it until it expires; the account check below still
+                // runs on every request (ADR 0029).
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(new ValidatedTokenCache(TimeProvider.System));
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = Issuer,

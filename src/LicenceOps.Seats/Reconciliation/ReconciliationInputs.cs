@@ -55,9 +55,9 @@ internal static class ReconciliationInputs
                    s.committed_quantity AS CommittedQuantity, s.sale_price_per_seat_eur AS SalePricePerSeatEur, p.list_price AS ListPrice,
                    p.price_currency AS PriceCurrency, p.price_unit AS PriceUnit
             FROM subscriptions s JOIN catalogue_plans p ON p.code = s.plan_code
-            WHERE s.connected_account_id IN @accountIds
+            WHERE s.tenant_id IN @tenantIds AND s.connected_account_id IN @accountIds
             ORDER BY s.created_at, s.id
-            """, new { accountIds });
+            """, new { tenantIds, accountIds });
         var accountOfSubscription = new Dictionary<Guid, Guid>();
         foreach (var s in subscriptions.Where(s => s.AccountId is { } a && tenantOf[a] == s.TenantId))
         {
@@ -83,9 +83,9 @@ internal static class ReconciliationInputs
                          """
                          SELECT DISTINCT ts.subscription_id AS SubscriptionId, p.email AS Email FROM transfer_steps ts JOIN transfers t ON t.id = ts.transfer_id
                              JOIN people p ON p.person_id = t.person_id
-                         WHERE ts.subscription_id IN @chunk AND ts.kind IN ('hand_over_data', 'revoke_access')
+                         WHERE ts.tenant_id IN @tenantIds AND ts.subscription_id IN @chunk AND ts.kind IN ('hand_over_data', 'revoke_access')
                            AND ts.status IN ('pending', 'waiting', 'needs_attention')
-                         """, new { chunk }))
+                         """, new { tenantIds, chunk }))
             {
                 var inputs = byAccount[accountOfSubscription[removal.SubscriptionId]];
                 if (!inputs.PendingRemovals.Contains(removal.Email))
@@ -101,9 +101,9 @@ internal static class ReconciliationInputs
                                 cp.product_name AS ProductName,
                                 (SELECT MAX(u.last_active_on) FROM seat_usage_days u WHERE u.seat_id = st.id) AS LastActiveOn
                          FROM seats st JOIN subscriptions s ON s.id = st.subscription_id JOIN catalogue_plans cp ON cp.code = s.plan_code
-                         WHERE st.status <> 'released' AND st.subscription_id NOT IN @all
+                         WHERE st.tenant_id IN @tenantIds AND st.status <> 'released' AND st.subscription_id NOT IN @all
                            AND st.person_id IN (SELECT person_id FROM seats WHERE subscription_id IN @chunk AND status <> 'released')
-                         """, new { chunk, all = subscriptionIds }))
+                         """, new { tenantIds, chunk, all = subscriptionIds }))
             {
                 if (accountOfTenant.TryGetValue(other.TenantId, out var accountId))
                 {

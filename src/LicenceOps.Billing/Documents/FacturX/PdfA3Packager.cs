@@ -112,17 +112,24 @@ internal static partial class PdfA3Packager
     public static byte[]? ExtractFacturXml(byte[] pdf)
     {
         ArgumentNullException.ThrowIfNull(pdf);
-        var text = Latin1(pdf);
-        var at = text.LastIndexOf("/Type /EmbeddedFile /Subtype /text#2Fxml", StringComparison.Ordinal);
+        // Searched as bytes, and only the stream's dictionary decoded to text: the whole PDF as a string would be two
+        // large-object allocations per document stored.
+        var bytes = pdf.AsSpan();
+        var at = bytes.LastIndexOf("/Type /EmbeddedFile /Subtype /text#2Fxml"u8);
         if (at < 0)
         {
             return null;
         }
 
-        var dictionaryStart = text.LastIndexOf("<<", at, StringComparison.Ordinal);
-        var entries = Dictionary(text, dictionaryStart);
+        var dictionaryStart = bytes[..at].LastIndexOf("<<"u8);
+        var keyword = bytes[at..].IndexOf("stream\n"u8);
+        if (dictionaryStart < 0 || keyword < 0)
+        {
+            throw new InvalidOperationException("The embedded factur-x.xml has no stream dictionary.");
+        }
+        var entries = Dictionary(Encoding.Latin1.GetString(bytes[dictionaryStart..(at + keyword)]), 0);
         var length = int.Parse(entries["Length"], CultureInfo.InvariantCulture);
-        var dataStart = text.IndexOf("stream\n", at, StringComparison.Ordinal) + "stream\n".Length;
+        var dataStart = at + keyword + "stream\n".Length;
         var data = pdf.AsSpan(dataStart, length).ToArray();
         if (entries.GetValueOrDefault("Filter") != "/FlateDecode")
         {

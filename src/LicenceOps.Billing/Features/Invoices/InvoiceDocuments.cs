@@ -148,15 +148,16 @@ public sealed partial class InvoiceDocuments(
         // The XML stored is the attachment just embedded, byte for byte, so both downloads always agree.
         var xml = PdfA3Packager.ExtractFacturXml(pdf);
         var xmlSha = xml is null ? null : Convert.ToHexStringLower(SHA256.HashData(xml));
-        await database.WriteAsync(uow => uow.ExecuteAsync(
+        var inserted = await database.WriteAsync(uow => uow.ExecuteAsync(
             """
             INSERT INTO invoice_documents (invoice_id, content_type, sha256, byte_length, content, rendered_at, facturx_xml, facturx_sha256)
             SELECT @invoiceId, @contentType, @sha, @length, @pdf, @now, @xml, @xmlSha
             WHERE NOT EXISTS (SELECT 1 FROM invoice_documents WHERE invoice_id = @invoiceId)
             """,
             new { invoiceId = issued.Id, contentType = PdfContentType, sha, length = pdf.Length, pdf, now = uow.Now, xml, xmlSha }), ct);
-        // Another request may have stored its rendering first: serve whichever copy is stored, always the same one.
-        return (await FindAsync(issued.Id, ct))!;
+        // Another request may have stored its rendering first: serve whichever copy is stored, always the same one
+        // (ours when this insert is the one that stored it: no need to read the bytes back).
+        return inserted == 1 ? new StoredDocument(issued.Id, PdfContentType, sha, pdf) : (await FindAsync(issued.Id, ct))!;
     }
 
     /// <summary>Parallel renderers fed by the (serial) issuing loop.</summary>

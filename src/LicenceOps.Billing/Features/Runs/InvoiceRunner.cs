@@ -59,8 +59,8 @@ public sealed partial class InvoiceRunner(
         // Drafting and numbering stay serial (the series is gapless, in issue order); each issued document's PDF is
         // rendered meanwhile on every core.
         var rendering = run.Issue ? documents.StartRendering(ct) : null;
-        var renewEvery = runs.Lease / 3;
-        var renewedAt = TimeProvider.System.GetTimestamp();
+        // Read once per run, not once per tenant: every tenant of a run is priced at the same ECB quotes.
+        var quotes = new Dictionary<(string, DateOnly), EcbRateQuote?>();
         try
         {
             if (rendering is not null && run.Attempts > 1)
@@ -72,21 +72,19 @@ public sealed partial class InvoiceRunner(
                 }
             }
 
-            foreach (var tenantId in await runs.PendingTenantsAsync(runId, ct))
+            var pending = await runs.PendingTenantsAsync(runId, ct);
+            for (var next = 0; next < pending.Count;)
             {
-                if (TimeProvider.System.GetElapsedTime(renewedAt) >= renewEvery)
+                var (issued, taken) = await InvoiceBatchAsync(runId, owner, pending, next, period, run.Issue, quotes, ct);
+                if (issued is null)
                 {
-                    if (!await runs.RenewAsync(runId, owner, ct))
-                    {
-                        LogLeaseLost(runId);
-                        return;
-                    }
-                    renewedAt = TimeProvider.System.GetTimestamp();
+                    LogLeaseLost(runId);
+                    return;
                 }
-
-                foreach (var documentId in await InvoiceTenantAsync(runId, tenantId, period, run.Issue, ct))
+                next += taken;
+                if (rendering is not null)
                 {
-                    if (rendering is not null)
+                    foreach (var documentId in issued)
                     {
                         await rendering.Add(documentId, ct);
                     }
@@ -111,80 +109,130 @@ public sealed partial class InvoiceRunner(
     }
 
     /// <summary>
-    /// One tenant of a run: draft, optionally issue, record the outcome. Returns the documents issued now (the invoice and
-    /// the month's regularisation credit notes) for rendering.
+    /// Invoices tenants from <paramref name="pending"/>[<paramref name="from"/>] on in one write transaction (ADR 0030):
+    /// the lease is renewed in it first, so a batch of an executor that lost its run changes nothing; then each tenant
+    /// is drafted, numbered and its outcome recorded, until <see cref="BillingOptions.RunBatchTenants"/> tenants or
+    /// <see cref="BillingOptions.RunBatchMilliseconds"/>.
+    /// The batch commits or rolls back whole, numbers included: a crash leaves no gap and no half-done tenant. A tenant
+    /// that throws rolls the batch back and the batch is redone one tenant per transaction, so its problem stays its own.
+    /// Returns the documents issued (for rendering; null when the lease was lost) and the number of tenants taken.
     /// </summary>
-    private async Task<IReadOnlyList<Guid>> InvoiceTenantAsync(Guid runId, Guid tenantId, BillingPeriod period, bool issue, CancellationToken ct)
+    private async Task<(IReadOnlyList<Guid>? Issued, int Taken)> InvoiceBatchAsync(
+        Guid runId, Guid owner, IReadOnlyList<Guid> pending, int from, BillingPeriod period, bool issue,
+        Dictionary<(string, DateOnly), EcbRateQuote?> quotes, CancellationToken ct)
     {
-        DraftOutcome outcome;
+        // Tenants started in the batch's transaction, the one in flight when it threw included.
+        var taken = 0;
         try
         {
-            outcome = await DraftAsync(tenantId, period, (uow, invoiceId) => InvoiceRuns.RecordDraftedAsync(uow, runId, tenantId, invoiceId), ct);
+            var issued = await database.WriteAsync<List<Guid>?>(async uow =>
+            {
+                if (!await runs.RenewAsync(uow, runId, owner))
+                {
+                    return null;
+                }
+                var started = TimeProvider.System.GetTimestamp();
+                var documents = new List<Guid>();
+                var (most, longest) = (Math.Max(1, options.Value.RunBatchTenants), TimeSpan.FromMilliseconds(Math.Max(0, options.Value.RunBatchMilliseconds)));
+                while (from + taken < pending.Count && taken < most && (taken == 0 || TimeProvider.System.GetElapsedTime(started) < longest))
+                {
+                    taken++;
+                    documents.AddRange(await InvoiceTenantAsync(uow, runId, pending[from + taken - 1], period, issue, quotes, ct));
+                }
+                return documents;
+            }, ct);
+            return (issued, taken);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException && taken > 0)
         {
-            // One tenant's unexpected problem is that tenant's failure, reported on the run; the others go on.
-            LogTenantFailed(e, runId, tenantId);
-            await runs.RecordFailedAsync(runId, tenantId, $"Unexpected error: {e.Message}", ct);
-            return [];
+            // Rolled back whole. Redo the same tenants one transaction each: the one that failed is recorded as failed,
+            // the others are invoiced as if nothing happened.
+            var issued = new List<Guid>();
+            for (var i = 0; i < taken; i++)
+            {
+                var tenantId = pending[from + i];
+                try
+                {
+                    var done = await database.WriteAsync<IReadOnlyList<Guid>?>(async uow =>
+                        await runs.RenewAsync(uow, runId, owner) ? await InvoiceTenantAsync(uow, runId, tenantId, period, issue, quotes, ct) : null, ct);
+                    if (done is null)
+                    {
+                        return (null, i);
+                    }
+                    issued.AddRange(done);
+                }
+                catch (Exception tenantError) when (tenantError is not OperationCanceledException)
+                {
+                    // One tenant's unexpected problem is that tenant's failure, reported on the run; the others go on.
+                    LogTenantFailed(tenantError, runId, tenantId);
+                    await runs.RecordFailedAsync(runId, tenantId, $"Unexpected error: {tenantError.Message}", ct);
+                }
+            }
+            LogBatchRetried(e, runId, taken);
+            return (issued, taken);
         }
+    }
 
+    /// <summary>
+    /// One tenant of a run, inside the batch's transaction: draft, optionally issue (the month's regularisation credit
+    /// notes first, then the invoice), record the outcome. Returns the documents issued now, for rendering.
+    /// </summary>
+    private async Task<IReadOnlyList<Guid>> InvoiceTenantAsync(
+        UnitOfWork uow, Guid runId, Guid tenantId, BillingPeriod period, bool issue, Dictionary<(string, DateOnly), EcbRateQuote?> quotes, CancellationToken ct)
+    {
+        var outcome = await DraftAsync(uow, tenantId, period, (u, invoiceId) => InvoiceRuns.RecordDraftedAsync(u, runId, tenantId, invoiceId), quotes, ct);
         if (outcome.Failure is not null)
         {
-            await runs.RecordFailedAsync(runId, tenantId, outcome.Failure, ct);
+            await InvoiceRuns.RecordFailedAsync(uow, runId, tenantId, outcome.Failure);
             return [];
         }
 
-        // Regularisation credit notes drafted for this month (by this attempt or one a crash interrupted) go out first.
-        var issued = issue ? await IssueRegularisationCreditNotesAsync(tenantId, period, ct) : [];
+        // Regularisation credit notes drafted for this month (now, or by an attempt a crash interrupted) go out first.
+        var issued = issue ? await IssueRegularisationCreditNotesAsync(uow, tenantId, period) : [];
         if (outcome.InvoiceId is not { } invoiceId)
         {
-            await runs.RecordDoneAsync(runId, tenantId, issued.Count > 0 ? "credit notes only" : "nothing", ct);
+            await InvoiceRuns.RecordDoneAsync(uow, runId, tenantId, issued.Count > 0 ? "credit notes only" : "nothing");
             return issued;
         }
 
         if (!outcome.Created)
         {
-            await runs.RecordFoundAsync(runId, tenantId, invoiceId, ct);
+            await InvoiceRuns.RecordFoundAsync(uow, runId, tenantId, invoiceId);
         }
 
         if (!issue)
         {
-            await runs.RecordDoneAsync(runId, tenantId, null, ct);
+            await InvoiceRuns.RecordDoneAsync(uow, runId, tenantId);
             return [];
         }
 
-        // The number, the run's record of it and the tenant's completion commit together: a crash either keeps all
-        // three or none, and a resumed run finds this draft issued and moves on.
-        await database.WriteAsync(async uow =>
+        // The number, the run's record of it and the tenant's completion commit together.
+        if (await InvoiceIssuer.IssueAsync(uow, invoiceId) is not null)
         {
-            if (await InvoiceIssuer.IssueAsync(uow, invoiceId) is not null)
-            {
-                await InvoiceRuns.RecordIssuedAsync(uow, runId, tenantId);
-            }
-            await InvoiceRuns.RecordDoneAsync(uow, runId, tenantId);
-        }, ct);
+            await InvoiceRuns.RecordIssuedAsync(uow, runId, tenantId);
+        }
+        await InvoiceRuns.RecordDoneAsync(uow, runId, tenantId);
         return [.. issued, invoiceId];
     }
 
     /// <summary>
-    /// Issues, one transaction each, the regularisation credit notes still in draft that a run of
+    /// Issues, in the caller's transaction, the regularisation credit notes still in draft that a run of
     /// <paramref name="period"/> drafted for the tenant (<c>regularisation_of</c>). Found by query rather than carried
     /// over from the draft step, so a run resumed after a crash issues the ones its first attempt left behind.
     /// </summary>
-    private async Task<IReadOnlyList<Guid>> IssueRegularisationCreditNotesAsync(Guid tenantId, BillingPeriod period, CancellationToken ct)
+    private static async Task<IReadOnlyList<Guid>> IssueRegularisationCreditNotesAsync(UnitOfWork uow, Guid tenantId, BillingPeriod period)
     {
-        var drafts = await database.QueryAsync<Guid>(
+        var drafts = await uow.QueryAsync<Guid>(
             """
             SELECT id FROM invoices
             WHERE tenant_id = @tenantId AND kind = 'credit-note' AND regularisation_of = @period AND status = 'draft'
             ORDER BY period_start, id
             """,
-            new { tenantId, period = period.ToString() }, ct);
+            new { tenantId, period = period.ToString() });
         var issued = new List<Guid>();
         foreach (var creditNoteId in drafts)
         {
-            if (await database.WriteAsync(async uow => await InvoiceIssuer.IssueAsync(uow, creditNoteId) is not null, ct))
+            if (await InvoiceIssuer.IssueAsync(uow, creditNoteId) is not null)
             {
                 issued.Add(creditNoteId);
             }
@@ -198,91 +246,91 @@ public sealed partial class InvoiceRunner(
     [LoggerMessage(Level = LogLevel.Error, Message = "Invoice run {RunId}: invoicing tenant {TenantId} failed")]
     private partial void LogTenantFailed(Exception exception, Guid runId, Guid tenantId);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Invoice run {RunId}: a batch of {Tenants} tenants was rolled back and redone one tenant at a time")]
+    private partial void LogBatchRetried(Exception exception, Guid runId, int tenants);
+
     private sealed record DraftOutcome(Guid? InvoiceId, bool Created, string? Failure);
 
-    private async Task<DraftOutcome> DraftAsync(Guid tenantId, BillingPeriod period, Func<UnitOfWork, Guid, Task> onDrafted, CancellationToken ct)
+    /// <summary>
+    /// Drafts the tenant's invoice of <paramref name="period"/> in the caller's write transaction, unless it exists.
+    /// History, what earlier invoices billed and the new draft are read and written in that one transaction: a
+    /// concurrent run (another month of the same tenant) cannot bill the same late change in between.
+    /// </summary>
+    private async Task<DraftOutcome> DraftAsync(
+        UnitOfWork uow, Guid tenantId, BillingPeriod period, Func<UnitOfWork, Guid, Task> onDrafted,
+        Dictionary<(string, DateOnly), EcbRateQuote?> runQuotes, CancellationToken ct)
     {
         var periodText = period.ToString();
-        var existing = await database.QuerySingleOrDefaultAsync<Guid?>(
-            "SELECT id FROM invoices WHERE tenant_id = @tenantId AND period = @periodText AND kind = 'invoice'",
-            new { tenantId, periodText }, ct);
-        if (existing is not null)
+        if (uow.Dialect == SqlDialect.SqlServer)
         {
-            return new DraftOutcome(existing, false, null);
+            // SQLite's BEGIN IMMEDIATE already serialises writers; SQL Server reads committed, so lock the tenant.
+            await uow.ExecuteAsync("EXEC sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction'",
+                new { resource = $"billing-draft:{tenantId}" });
         }
 
-        var buyer = await database.QuerySingleOrDefaultAsync<BuyerProfile>(
+        if (await uow.QuerySingleOrDefaultAsync<Guid?>(
+                "SELECT id FROM invoices WHERE tenant_id = @tenantId AND period = @periodText AND kind = 'invoice'", new { tenantId, periodText }) is { } drafted)
+        {
+            return new DraftOutcome(drafted, false, null);
+        }
+
+        var buyer = await uow.QuerySingleOrDefaultAsync<BuyerProfile>(
             """
             SELECT tenant_id AS TenantId, legal_name AS LegalName, siren AS Siren, vat_number AS VatNumber,
                 country_code AS CountryCode, address_line1 AS AddressLine1, address_line2 AS AddressLine2,
                 postal_code AS PostalCode, city AS City, billing_email AS BillingEmail, siret AS Siret
             FROM billing_tenants WHERE tenant_id = @tenantId
             """,
-            new { tenantId }, ct);
+            new { tenantId });
         if (buyer is null)
         {
             return new DraftOutcome(null, false, "Billing has no profile for this tenant yet (TenantProfileChanged not received).");
         }
 
-        // History, what earlier invoices billed and the new draft are read and written in one write transaction: a
-        // concurrent run (another month of the same tenant) cannot bill the same late change in between.
         var invoiceId = Guid.NewGuid();
-        var outcome = await database.WriteAsync<DraftOutcome?>(async uow =>
+        var history = await LoadHistoryAsync(uow, tenantId, period);
+        var quotes = await QuotesAsync(uow, history, period, null, runQuotes, ct);
+        InvoiceDraft draft;
+        IReadOnlyList<InvoiceRow> corrected;
+        try
         {
-            if (uow.Dialect == SqlDialect.SqlServer)
-            {
-                // SQLite's BEGIN IMMEDIATE already serialises writers; SQL Server reads committed, so lock the tenant.
-                await uow.ExecuteAsync("EXEC sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction'",
-                    new { resource = $"billing-draft:{tenantId}" });
-            }
+            var (regularisations, invoiced) = await RegularisationsAsync(uow, tenantId, period, runQuotes, ct);
+            corrected = invoiced;
+            draft = InvoiceDraftBuilder.Build(period, buyer, history, options.Value.MarginPercent, c => quotes.GetValueOrDefault(c), regularisations);
+        }
+        catch (MissingExchangeRateException missing)
+        {
+            return new DraftOutcome(null, false, missing.Message);
+        }
 
-            if (await uow.QuerySingleOrDefaultAsync<Guid?>(
-                    "SELECT id FROM invoices WHERE tenant_id = @tenantId AND period = @periodText AND kind = 'invoice'", new { tenantId, periodText }) is { } drafted)
-            {
-                return new DraftOutcome(drafted, false, null);
-            }
+        var documents = RegularisationCredits.Split(draft, draft.Vat.ExemptionReason);
+        foreach (var credit in documents.Credits)
+        {
+            // Issued by the run with the month's invoice (IssueRegularisationCreditNotesAsync finds them by query).
+            var original = corrected.Single(i => i.PeriodStart == credit.CorrectedPeriodStart);
+            await CreditNotes.DraftRegularisationAsync(uow, original, credit, periodText);
+        }
 
-            var history = await LoadHistoryAsync(uow, tenantId, period);
-            var quotes = await QuotesAsync(uow, history, period, null, ct);
-            InvoiceDraft draft;
-            IReadOnlyList<InvoiceRow> corrected;
-            try
-            {
-                var (regularisations, invoiced) = await RegularisationsAsync(uow, tenantId, period, ct);
-                corrected = invoiced;
-                draft = InvoiceDraftBuilder.Build(period, buyer, history, options.Value.MarginPercent, c => quotes.GetValueOrDefault(c), regularisations);
-            }
-            catch (MissingExchangeRateException missing)
-            {
-                return new DraftOutcome(null, false, missing.Message);
-            }
+        if (documents.Invoice is not { Lines.Count: > 0 } invoice)
+        {
+            return new DraftOutcome(null, false, null);
+        }
 
-            var documents = RegularisationCredits.Split(draft, draft.Vat.ExemptionReason);
-            foreach (var credit in documents.Credits)
-            {
-                // Issued by the run with the month's invoice (IssueRegularisationCreditNotesAsync finds them by query).
-                var original = corrected.Single(i => i.PeriodStart == credit.CorrectedPeriodStart);
-                await CreditNotes.DraftRegularisationAsync(uow, original, credit, periodText);
-            }
-
-            if (documents.Invoice is not { Lines.Count: > 0 } invoice)
-            {
-                return new DraftOutcome(null, false, null);
-            }
-
-            if (!await InsertDraftAsync(uow, invoiceId, buyer, invoice))
-            {
-                return null;
-            }
-            await onDrafted(uow, invoiceId);
-            return new DraftOutcome(invoiceId, true, null);
-        }, ct);
-        return outcome ?? await DraftAsync(tenantId, period, onDrafted, ct);
+        if (!await InsertDraftAsync(uow, invoiceId, buyer, invoice))
+        {
+            // Drafted meanwhile by a path that does not take the tenant's applock (SQL Server reads committed): that one stands.
+            var existing = await uow.QuerySingleOrDefaultAsync<Guid>(
+                "SELECT id FROM invoices WHERE tenant_id = @tenantId AND period = @periodText AND kind = 'invoice'", new { tenantId, periodText });
+            return new DraftOutcome(existing, false, null);
+        }
+        await onDrafted(uow, invoiceId);
+        return new DraftOutcome(invoiceId, true, null);
     }
 
     /// <summary>ECB quotes for the foreign list prices of a period: the ones an invoice already used, else the store's.</summary>
     private async Task<Dictionary<string, EcbRateQuote?>> QuotesAsync(
-        UnitOfWork uow, IEnumerable<SubscriptionHistory> history, BillingPeriod period, Guid? invoicedWith, CancellationToken ct)
+        UnitOfWork uow, IEnumerable<SubscriptionHistory> history, BillingPeriod period, Guid? invoicedWith,
+        Dictionary<(string, DateOnly), EcbRateQuote?> runQuotes, CancellationToken ct)
     {
         var used = invoicedWith is { } invoiceId
             ? await uow.QueryAsync<InvoiceRateRow>($"SELECT {InvoiceRateRow.Columns} FROM invoice_exchange_rates WHERE invoice_id = @invoiceId", new { invoiceId })
@@ -291,9 +339,17 @@ public sealed partial class InvoiceRunner(
         foreach (var currency in history.SelectMany(h => h.Terms).Where(t => SeatPricing.NeedsExchangeRate(t.Price))
                      .Select(t => t.Price.ListPriceCurrency.ToUpperInvariant()).Distinct())
         {
-            quotes[currency] = used.FirstOrDefault(r => r.Currency == currency) is { } rate
-                ? new EcbRateQuote(rate.Currency, rate.UnitsPerEuro, rate.RateDate)
-                : await rates.FindAsync(currency, period.End, ct);
+            if (used.FirstOrDefault(r => r.Currency == currency) is { } rate)
+            {
+                quotes[currency] = new EcbRateQuote(rate.Currency, rate.UnitsPerEuro, rate.RateDate);
+                continue;
+            }
+            if (!runQuotes.TryGetValue((currency, period.End), out var quote))
+            {
+                quote = await rates.FindAsync(currency, period.End, ct);
+                runQuotes[(currency, period.End)] = quote;
+            }
+            quotes[currency] = quote;
         }
 
         return quotes;
@@ -305,7 +361,7 @@ public sealed partial class InvoiceRunner(
     /// in it, and the regularisation credit notes drafted on its invoice (negative).
     /// </summary>
     private async Task<(List<InvoiceDraftBuilder.PricedCharge> Charges, IReadOnlyList<InvoiceRow> Invoiced)> RegularisationsAsync(
-        UnitOfWork uow, Guid tenantId, BillingPeriod period, CancellationToken ct)
+        UnitOfWork uow, Guid tenantId, BillingPeriod period, Dictionary<(string, DateOnly), EcbRateQuote?> runQuotes, CancellationToken ct)
     {
         var oldest = period.Start.AddMonths(-Math.Max(0, options.Value.RegularisationMonths));
         var invoiced = await uow.QueryAsync<InvoiceRow>(
@@ -320,7 +376,7 @@ public sealed partial class InvoiceRunner(
         {
             var past = BillingPeriod.FromDate(invoice.PeriodStart);
             var history = await LoadHistoryAsync(uow, tenantId, past);
-            var quotes = await QuotesAsync(uow, history, past, invoice.Id, ct);
+            var quotes = await QuotesAsync(uow, history, past, invoice.Id, runQuotes, ct);
             var billed = await uow.QueryAsync<BilledRow>(
                 """
                 SELECT l.subscription_id AS SubscriptionId, CASE WHEN i.kind = 'credit-note' THEN -l.net_amount ELSE l.net_amount END AS Net
@@ -369,6 +425,9 @@ public sealed partial class InvoiceRunner(
             .ToList();
     }
 
+    // The seller's identity comes from options read at start: the same snapshot for every draft of this process.
+    private readonly Lazy<string> sellerJson = new(() => SnapshotJson.Serialize(SellerSnapshot.From(options.Value)));
+
     private async Task<bool> InsertDraftAsync(UnitOfWork uow, Guid invoiceId, BuyerProfile buyer, InvoiceDraft draft)
     {
         var inserted = await uow.ExecuteAsync(
@@ -390,7 +449,7 @@ public sealed partial class InvoiceRunner(
                 rate = draft.Vat.Rate,
                 reason = draft.Vat.ExemptionReason,
                 buyerJson = SnapshotJson.Serialize(buyer),
-                sellerJson = SnapshotJson.Serialize(SellerSnapshot.From(options.Value)),
+                sellerJson = sellerJson.Value,
                 exclVat = draft.Totals.TotalExclVat,
                 vat = draft.Totals.TotalVat,
                 inclVat = draft.Totals.TotalInclVat,

@@ -100,9 +100,11 @@ public sealed class InvoiceRuns(ModuleDatabase<BillingModule> database, IOptions
             return true;
         }, ct);
 
-    /// <summary>Renews the lease; false when the run is no longer this executor's (it must stop at once).</summary>
-    public Task<bool> RenewAsync(Guid runId, Guid owner, CancellationToken ct) =>
-        database.WriteAsync(uow => lease.RenewAsync(uow, runId, owner), ct);
+    /// <summary>
+    /// In the caller's transaction (each batch of tenants renews first): renews the lease; false when the run is no
+    /// longer this executor's, and then the transaction must change nothing else.
+    /// </summary>
+    public Task<bool> RenewAsync(UnitOfWork uow, Guid runId, Guid owner) => lease.RenewAsync(uow, runId, owner);
 
     /// <summary>Gives the lease back without finishing (the host is stopping): the next start resumes at once.</summary>
     public Task ReleaseAsync(Guid runId, Guid owner) => lease.ReleaseAsync(database, runId, owner);
@@ -141,10 +143,10 @@ public sealed class InvoiceRuns(ModuleDatabase<BillingModule> database, IOptions
             new { runId, tenantId, invoiceId });
 
     /// <summary>The tenant's invoice existed before this run (unless this run drafted it before a restart).</summary>
-    public Task RecordFoundAsync(Guid runId, Guid tenantId, Guid invoiceId, CancellationToken ct) =>
-        database.WriteAsync(uow => uow.ExecuteAsync(
+    public static Task RecordFoundAsync(UnitOfWork uow, Guid runId, Guid tenantId, Guid invoiceId) =>
+        uow.ExecuteAsync(
             "UPDATE invoice_run_tenants SET outcome = 'already', invoice_id = @invoiceId WHERE run_id = @runId AND tenant_id = @tenantId AND outcome IS NULL",
-            new { runId, tenantId, invoiceId }), ct);
+            new { runId, tenantId, invoiceId });
 
     /// <summary>In the issue transaction: this run gave the invoice its number.</summary>
     public static Task RecordIssuedAsync(UnitOfWork uow, Guid runId, Guid tenantId) =>
@@ -159,15 +161,15 @@ public sealed class InvoiceRuns(ModuleDatabase<BillingModule> database, IOptions
             new { runId, tenantId, outcomeIfNone, now = uow.Now });
 
     public Task RecordFailedAsync(Guid runId, Guid tenantId, string reason, CancellationToken ct) =>
-        database.WriteAsync(uow => uow.ExecuteAsync(
+        database.WriteAsync(uow => RecordFailedAsync(uow, runId, tenantId, reason), ct);
+
+    public static Task RecordFailedAsync(UnitOfWork uow, Guid runId, Guid tenantId, string reason) =>
+        uow.ExecuteAsync(
             """
             UPDATE invoice_run_tenants SET status = 'failed', failure = @reason, finished_at = @now
             WHERE run_id = @runId AND tenant_id = @tenantId AND status = 'pending'
             """,
-            new { runId, tenantId, reason = reason.Length > 2000 ? reason[..2000] : reason, now = uow.Now }), ct);
-
-    public Task RecordDoneAsync(Guid runId, Guid tenantId, string? outcomeIfNone, CancellationToken ct) =>
-        database.WriteAsync(uow => RecordDoneAsync(uow, runId, tenantId, outcomeIfNone), ct);
+            new { runId, tenantId, reason = reason.Length > 2000 ? reason[..2000] : reason, now = uow.Now });
 
     // Reads.
 

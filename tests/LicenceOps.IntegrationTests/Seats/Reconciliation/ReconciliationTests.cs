@@ -254,6 +254,46 @@ public sealed class ReconciliationTests
             new { a = runs[0].RunId, b = runs[1].RunId }), Is.EqualTo(2), "each run audited once");
     }
 
+    [Test]
+    public async Task A_pipeline_over_several_tenants_reads_each_ones_inputs_and_agrees_with_a_run_of_each_account_alone()
+    {
+        // Both tenants' inputs are read by one query per kind of input: a mix-up would show as findings a single run then changes.
+        var (first, _, firstAccount, _) = await EstateAsync();
+        var (second, _, secondAccount, _) = await EstateAsync();
+        var db = factory.Services.GetRequiredService<ModuleDatabase<SeatsModule>>();
+        var rows = new List<VendorAccountRow>();
+        foreach (var id in new[] { firstAccount, secondAccount })
+        {
+            rows.Add((await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @id", new { id }))!);
+        }
+        using (var scope = factory.Services.CreateScope())
+        {
+            var runs = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>().RunManyAsync(rows, "schedule", 2, CancellationToken.None);
+            Assert.That(runs.Select(r => r.State), Is.EqualTo(new[] { "succeeded", "succeeded" }));
+            Assert.That(runs.Select(r => r.FindingsOpened), Is.All.GreaterThan(0));
+            Assert.That(runs.Select(r => r.SeatsCompared), Is.EqualTo(new[] { 6, 6 }), "each account compared with its own seats only");
+            // Once more: the first pass activated Fay's seats, which the next reading judges as active seats (the older estate's
+            // is then past the inactivity policy). From here on nothing changes, whichever way the accounts are run.
+            factory.Clock.Advance(TimeSpan.FromMinutes(10));
+            await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>().RunManyAsync(rows, "schedule", 2, CancellationToken.None);
+        }
+        var before = (await SnapshotAsync(first), await SnapshotAsync(second));
+        Assert.That(await SeatsKit.CountAsync(factory,
+            "SELECT COUNT(*) FROM findings WHERE tenant_id = @first AND vendor_account_id IS NOT NULL AND vendor_account_id NOT IN (SELECT id FROM vendor_accounts WHERE tenant_id = @first)",
+            new { first }), Is.Zero, "no finding of one tenant names another tenant's account");
+
+        factory.Clock.Advance(TimeSpan.FromMinutes(10));
+        foreach (var (tenantId, account) in new[] { (first, firstAccount), (second, secondAccount) })
+        {
+            var alone = await ReconcileAsync(tenantId, account);
+            Assert.That(alone.GetProperty("findingsOpened").GetInt32(), Is.Zero, alone.ToString());
+            Assert.That(alone.GetProperty("findingsClosed").GetInt32(), Is.Zero, alone.ToString());
+        }
+        Assert.That((await SnapshotAsync(first), await SnapshotAsync(second)), Is.EqualTo(before));
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM reconciliation_runs WHERE state = 'running'"), Is.Zero,
+            "a run row is written with its outcome, never left running");
+    }
+
     [TestCase(503, """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""", "503")]
     [TestCase(200, "{ this is not json", "JSON")]
     public async Task A_vendor_outage_or_malformed_answer_fails_the_run_with_the_reason_and_changes_nothing_else(int status, string body, string reason)

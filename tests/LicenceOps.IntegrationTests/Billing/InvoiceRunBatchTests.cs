@@ -1,0 +1,97 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using LicenceOps.Billing;
+using LicenceOps.IntegrationTests.Infrastructure;
+using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Security;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LicenceOps.IntegrationTests.Billing;
+
+/// <summary>
+/// The invoice run drafts and issues several tenants per write transaction (ADR 0030). A tenant that throws rolls its
+/// whole batch back, numbers included; the batch is then redone one tenant per transaction, so the failing tenant is
+/// reported and every other one is invoiced once, the series gapless. The failure is staged with the
+/// <see cref="ModuleDatabase.BeforeStatement"/> seam on the n-th draft insert.
+/// </summary>
+[NonParallelizable]
+public sealed class InvoiceRunBatchTests
+{
+    private const int Tenants = 5;
+    private const string DraftInsert = "INSERT INTO invoices (id, tenant_id, kind, period, period_start, period_end, status, vat_category";
+    private static readonly DateOnly September1 = new(2026, 9, 1);
+
+    [Test]
+    public async Task A_batch_that_throws_gives_its_numbers_back_and_every_tenant_is_invoiced_once_after_the_retry()
+    {
+        // Throws once, on the third tenant of the first batch: the retry one tenant at a time goes through.
+        var (run, numbers, thrown) = await RunWithFailingDraftInsertsAsync([3]);
+
+        Assert.That(thrown, Is.EqualTo(1), "the staged failure must happen inside a batch, or this test proves nothing");
+        Assert.That((run.GetProperty("drafted").GetInt32(), run.GetProperty("issued").GetInt32(), run.GetProperty("failures").GetArrayLength()),
+            Is.EqualTo((Tenants, Tenants, 0)));
+        Assert.That(numbers, Is.EqualTo(Enumerable.Range(1, Tenants).Select(i => $"F-2026-{i:D6}")), "gapless and unique");
+    }
+
+    [Test]
+    public async Task A_tenant_that_keeps_throwing_is_reported_and_the_others_of_its_batch_are_invoiced_gapless()
+    {
+        // The third tenant throws in the batch (insert 3) and again when redone alone (inserts 4 and 5 are the first two tenants).
+        var (run, numbers, thrown) = await RunWithFailingDraftInsertsAsync([3, 6]);
+
+        Assert.That(thrown, Is.EqualTo(2));
+        Assert.That((run.GetProperty("drafted").GetInt32(), run.GetProperty("issued").GetInt32(), run.GetProperty("tenantsDone").GetInt32()),
+            Is.EqualTo((Tenants - 1, Tenants - 1, Tenants)));
+        var failures = run.GetProperty("failures");
+        Assert.That(failures.GetArrayLength(), Is.EqualTo(1));
+        Assert.That(failures[0].GetProperty("reason").GetString(), Does.Contain("staged failure"));
+        Assert.That(numbers, Is.EqualTo(Enumerable.Range(1, Tenants - 1).Select(i => $"F-2026-{i:D6}")), "gapless and unique");
+    }
+
+    private static async Task<(JsonElement Run, List<string> Numbers, int Thrown)> RunWithFailingDraftInsertsAsync(int[] failingInserts)
+    {
+        // One batch for every tenant whatever the machine's speed, so the insert count says which tenant fails.
+        using var factory = new LicenceOpsFactory(BillingWorld.Settings(new() { ["Billing:RunBatchTenants"] = "32", ["Billing:RunBatchMilliseconds"] = "600000" }));
+        var world = new BillingWorld(factory);
+        using var staff = await factory.StaffClientAsync(Roles.StaffBilling);
+        var tenants = new List<Guid>();
+        for (var i = 0; i < Tenants; i++)
+        {
+            var tenant = await world.TenantAsync($"Lot {i} SARL", "FR", $"FR{40 + i}55210055{i}", $"55210055{i}");
+            await world.SubscriptionAsync(tenant, "Anthropic", "Claude Team", 3, 3, September1, 30m, "EUR", false, 30m);
+            tenants.Add(tenant);
+        }
+
+        var database = factory.Services.GetRequiredService<ModuleDatabase<BillingModule>>();
+        var inserts = 0;
+        var thrown = 0;
+        database.BeforeStatement = (_, sql) =>
+        {
+            if (sql.Contains(DraftInsert, StringComparison.Ordinal) && failingInserts.Contains(Interlocked.Increment(ref inserts)))
+            {
+                Interlocked.Increment(ref thrown);
+                throw new InvalidOperationException("staged failure of a draft insert");
+            }
+            return Task.CompletedTask;
+        };
+        JsonElement run;
+        try
+        {
+            run = await BillingWorld.RunAsync(staff, "2026-10", issue: true);
+        }
+        finally
+        {
+            database.BeforeStatement = null;
+        }
+
+        var numbers = new List<string>();
+        foreach (var tenant in tenants)
+        {
+            var invoices = await staff.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/invoices");
+            numbers.AddRange(invoices.GetProperty("items").EnumerateArray()
+                .Where(i => i.GetProperty("number").ValueKind == JsonValueKind.String)
+                .Select(i => i.GetProperty("number").GetString()!));
+        }
+        return (run, numbers.Order(StringComparer.Ordinal).ToList(), thrown);
+    }
+}
