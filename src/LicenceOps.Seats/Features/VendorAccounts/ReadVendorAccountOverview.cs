@@ -46,13 +46,12 @@ internal static class ReadVendorAccountOverview
             .WithSummary("One vendor account of any tenant with its reconciliation schedule, last run, next run and open findings.");
     }
 
-    private static readonly Keyset<VendorAccountRow> ByCreation = new("vendor-accounts",
-        SortKey.Asc<VendorAccountRow>("created_at", r => r.CreatedAt), SortKey.Asc<VendorAccountRow>("id", r => r.Id));
-
     private static async Task<Ok<Page<VendorAccountOverview>>> ListAsync(
         Guid? tenantId, PageRequest page, ModuleDatabase<SeatsModule> db, ReconciliationScheduler scheduler, IOptions<SeatsOptions> options, CancellationToken ct)
     {
-        var rows = await ByCreation.ReadAsync(db, VendorAccountRow.SelectSql, "(@tenantId IS NULL OR tenant_id = @tenantId)", new { tenantId }, page, ct);
+        var rows = await VendorAccountRow.ByCreation.ReadAsync(db, VendorAccountRow.SelectSql,
+            // Only the filter asked for goes into the SQL (ADR 0028): the across-tenants list reads in key order.
+            tenantId is null ? "1 = 1" : "tenant_id = @tenantId", new { tenantId }, page, ct);
         var overviews = await OverviewsAsync(rows.Items, db, scheduler, options.Value.Reconciliation.IntervalMinutes, ct);
         return TypedResults.Ok(rows.Map(r => overviews[r.Id]));
     }

@@ -21,12 +21,9 @@ internal static class ReadVendorAccounts
             .WithSummary("One vendor account with its last test result and last error.");
     }
 
-    private static readonly Keyset<VendorAccountRow> ByCreation = new("vendor-accounts",
-        SortKey.Asc<VendorAccountRow>("created_at", r => r.CreatedAt), SortKey.Asc<VendorAccountRow>("id", r => r.Id));
-
     private static async Task<Ok<Page<VendorAccountResponse>>> ListAsync(Guid tenantId, PageRequest page, ModuleDatabase<SeatsModule> db, IOptions<SeatsOptions> options, CancellationToken ct)
     {
-        var rows = await ByCreation.ReadAsync(db, VendorAccountRow.SelectSql, "tenant_id = @tenantId", new { tenantId }, page, ct);
+        var rows = await VendorAccountRow.ByCreation.ReadAsync(db, VendorAccountRow.SelectSql, "tenant_id = @tenantId", new { tenantId }, page, ct);
         var ids = rows.Items.Select(r => r.Id).ToArray();
         var links = ids.Length == 0
             ? []

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LicenceOps.Platform.Http.Paging;
 
 namespace LicenceOps.Seats.Vendors.Accounts;
 
@@ -37,6 +38,10 @@ public sealed class VendorAccountRow
                CASE WHEN EXISTS (SELECT 1 FROM vendor_members m WHERE m.vendor_account_id = vendor_accounts.id) THEN 1 ELSE 0 END AS HasMembers
         FROM vendor_accounts
         """;
+
+    /// <summary>Oldest account first: the one order of every vendor-account list, so their cursors agree.</summary>
+    public static readonly Keyset<VendorAccountRow> ByCreation = new("vendor-accounts",
+        SortKey.Asc<VendorAccountRow>("created_at", r => r.CreatedAt), SortKey.Asc<VendorAccountRow>("id", r => r.Id));
 
     public IReadOnlyDictionary<string, string> SettingsMap() =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(Settings) ?? [];
