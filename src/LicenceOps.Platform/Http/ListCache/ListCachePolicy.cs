@@ -10,8 +10,8 @@ namespace LicenceOps.Platform.Http.ListCache;
 /// <summary>
 /// Serves a list page from the cache of serialised responses only while nothing it reads has changed (ADR 0034). The
 /// key is the request (path, every query parameter) plus the caller (user id, tenant claim, roles) plus the
-/// <see cref="DataVersions"/> version of the list's scope, read from the module database on every request before the
-/// endpoint reads any data. A write by anyone (endpoint, consumer, job, a hand-run statement, another host) bumps that
+/// <see cref="DataVersions"/> version of the list's scope, read from the module database on every request (through
+/// <see cref="ListVersionReader"/>) before the endpoint reads any data. A write by anyone (endpoint, consumer, job, a hand-run statement, another host) bumps that
 /// version through the scope's triggers, so the next request builds a new key and misses; entries of old versions are
 /// never looked up again and leave by expiry or the size limit.
 /// </summary>
@@ -73,7 +73,8 @@ public sealed class ListCachePolicy : IOutputCachePolicy
         }
 
         // Before the endpoint reads: the page stored under this version is then at least as new as the version.
-        var version = await DataVersions.ReadAsync((ModuleDatabase)http.RequestServices.GetRequiredService(databaseType), Scope, tenantId, cancellation);
+        var version = await http.RequestServices.GetRequiredService<ListVersionReader>()
+            .ReadAsync((ModuleDatabase)http.RequestServices.GetRequiredService(databaseType), Scope, tenantId, cancellation);
 
         context.EnableOutputCaching = true;
         context.AllowCacheLookup = true;

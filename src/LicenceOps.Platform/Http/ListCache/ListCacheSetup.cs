@@ -14,6 +14,7 @@ public static class ListCacheSetup
     {
         var options = ListCacheOptions.From(configuration);
         services.AddSingleton(options);
+        services.AddSingleton<ListVersionReader>();
         services.AddOutputCache(cache =>
         {
             cache.SizeLimit = options.SizeLimitBytes;

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Dapper;
 using LicenceOps.IntegrationTests.Infrastructure;
 using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Http.ListCache;
 using LicenceOps.Platform.Security;
 using LicenceOps.Tenants;
 using LicenceOps.Tenants.Features.Departments;
@@ -241,6 +242,21 @@ public sealed class ListCacheTests
         // Parameter order does not matter; their values do.
         var (reordered, _) = await GetAsync(staff, $"{url}?cursor={Uri.EscapeDataString(cursor)}&limit=2");
         Assert.That(IsHit(reordered), Is.True);
+    }
+
+    [Test]
+    public async Task The_prepared_version_reader_sees_every_commit_as_the_shared_read_does()
+    {
+        var reader = factory.Service<ListVersionReader>();
+        var tenant = await CreateTenantAsync(staff);
+        for (var i = 0; i < 3; i++)
+        {
+            var before = await reader.ReadAsync(Db, "people", tenant.Id, CancellationToken.None);
+            Assert.That(before, Is.EqualTo(await LicenceOps.Platform.Data.DataVersions.ReadAsync(Db, "people", tenant.Id)));
+            await JoinAsync(staff, tenant, $"reader{i}", Today);
+            Assert.That(await reader.ReadAsync(Db, "people", tenant.Id, CancellationToken.None), Is.GreaterThan(before));
+        }
+        Assert.That(await reader.ReadAsync(Db, "people", Guid.NewGuid(), CancellationToken.None), Is.Zero, "no row is version 0");
     }
 
     [Test]
