@@ -140,6 +140,9 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         long pdfBytes = 0;
         var pages = 0;
         ProcessMemory.ResetPeak();
+        var floorAllocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var floorGcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var floorGcPauseBefore = GC.GetTotalPauseDuration();
         var floorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         clock.Restart();
         await Parallel.ForEachAsync(run.InvoiceIds, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, async (invoiceId, ct) =>
@@ -159,6 +162,9 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var renderSeconds = clock.Elapsed.TotalSeconds;
         var floorCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - floorCpuBefore).TotalSeconds;
         var floorPeakMiB = ProcessMemory.PeakMiB();
+        var floorGcPause = GC.GetTotalPauseDuration() - floorGcPauseBefore;
+        var floorGc = (GC.CollectionCount(0) - floorGcBefore.Item1, GC.CollectionCount(1) - floorGcBefore.Item2, GC.CollectionCount(2) - floorGcBefore.Item3);
+        var floorAllocated = GC.GetTotalAllocatedBytes(precise: true) - floorAllocatedBefore;
         memory.Sample();
 
         var invoices = run.InvoiceIds.Count;
@@ -169,6 +175,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
             rendering floor (PDF only, {options.Parallelism} thread(s)): {invoices} PDFs, {pages} pages, {pdfBytes / 1024.0 / 1024.0:0.0} MiB in {renderSeconds:0.00} s = {invoices / renderSeconds:0.0} invoices/s, {floorCpuSeconds * 1000 / invoices:0.00} ms of CPU per invoice
             run ÷ rendering floor:        {(invoices / runSeconds) / (invoices / renderSeconds):P0} (CPU per invoice beyond rendering: {(runCpuSeconds - floorCpuSeconds) * 1000 / invoices:0.00} ms)
             run, GC and JIT:              {runGc.Item1}/{runGc.Item2}/{runGc.Item3} collections gen0/1/2, {runGcPause.TotalMilliseconds * 1000 / invoices / 1000:0.00} ms of GC pause per invoice, {runAllocated / 1048576.0 / invoices:0.00} MiB allocated per invoice; {runJit.Item1} methods JIT-compiled in {runJit.Item2.TotalSeconds:0.00} s
+            floor, GC:                    {floorGc.Item1}/{floorGc.Item2}/{floorGc.Item3} collections gen0/1/2, {floorGcPause.TotalMilliseconds * 1000 / invoices / 1000:0.00} ms of GC pause per invoice, {floorAllocated / 1048576.0 / invoices:0.00} MiB allocated per invoice
             GC:                           {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}{(System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Batch ? ", non-concurrent" : ", concurrent")}, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1048576.0:0} MiB available to the GC
             peak working set:             run {runPeakMiB:0} MiB, floor {floorPeakMiB:0} MiB, {Environment.WorkingSet / 1048576.0:0} MiB now, {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MiB peak since the last reset (process)
             managed heap:                 {memory.PeakManagedBytes / 1048576.0:0} MiB peak sampled
