@@ -23,9 +23,28 @@ public sealed record MigrationSource(Assembly Assembly, string ResourceFolder, s
         var prefix = $"{ResourceFolder}.{dialect.ScriptFolder()}.";
         return Assembly.GetManifestResourceNames()
             .Where(name => name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(".sql", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .Select(name => ($"{JournalPrefix}/{name[prefix.Length..^4]}", name))
+            .Select(name => (Id: $"{JournalPrefix}/{name[prefix.Length..^4]}", Resource: name, Name: name[prefix.Length..^4]))
+            .OrderBy(script => ScriptNumber(script.Name))
+            .ThenBy(script => script.Name, StringComparer.Ordinal)
+            .Select(script => (script.Id, script.Resource))
             .ToList();
+    }
+
+    /// <summary>
+    /// The number a script's name starts with ("1150" in "1150_data_versions"). Scripts run in numeric order so that
+    /// 1150 comes after 949: in plain name order it would sort before 250 and could run before the tables it changes.
+    /// Every script name up to 949 has three digits, so numeric and name order agree for all of them.
+    /// </summary>
+    internal static long ScriptNumber(string name)
+    {
+        var digits = 0;
+        while (digits < name.Length && char.IsAsciiDigit(name[digits]))
+        {
+            digits++;
+        }
+        return digits == 0
+            ? throw new InvalidOperationException($"Migration script {name} must start with its number, e.g. 1150_name.sql.")
+            : long.Parse(name.AsSpan(0, digits), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public string Read(string resource)
@@ -37,7 +56,7 @@ public sealed record MigrationSource(Assembly Assembly, string ResourceFolder, s
     }
 }
 
-/// <summary>Applies each script once, in name order, recording it in schema_migrations in the same transaction.</summary>
+/// <summary>Applies each script once, in the numeric order of its name (see ScriptNumber), recording it in schema_migrations in the same transaction.</summary>
 public sealed partial class MigrationRunner(ILogger<MigrationRunner> logger)
 {
     public async Task ApplyAsync(ModuleDatabase database, IEnumerable<MigrationSource> sources, CancellationToken ct)

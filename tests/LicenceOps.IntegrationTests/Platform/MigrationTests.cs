@@ -25,7 +25,11 @@ public sealed class MigrationTests
             await using var second = await RunningHost.StartAsync([new IdentityModule(), new ProbeModule()], dataDirectory);
             var probe = second.Services.GetRequiredService<ModuleDatabase<ProbeModule>>();
             Assert.That(await probe.QueryAsync<string>("SELECT id FROM schema_migrations ORDER BY id"), Is.EqualTo(journal));
-            Assert.That(journal, Is.EqualTo(new[] { "platform/000_platform", "platform/100_outbox_delivery", "platform/350_mail_outbox", "platform/800_mail_lock_token", "probe/001_probe" }));
+            Assert.That(journal, Is.EqualTo(new[]
+            {
+                "platform/000_platform", "platform/100_outbox_delivery", "platform/1150_data_versions", "platform/350_mail_outbox",
+                "platform/800_mail_lock_token", "probe/001_probe", "probe/002_probe_versioned",
+            }));
 
             var users = await second.Services.GetRequiredService<ModuleDatabase<IdentityModule>>()
                 .QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM users WHERE email = 'admin@licenceops.local'");
@@ -38,6 +42,22 @@ public sealed class MigrationTests
         {
             LicenceOpsFactory.DeleteQuietly(dataDirectory);
         }
+    }
+
+    [Test]
+    public void Scripts_run_in_the_numeric_order_of_their_names_so_1150_comes_after_800()
+    {
+        foreach (var dialect in new[] { SqlDialect.Sqlite, SqlDialect.SqlServer })
+        {
+            var ids = MigrationSource.PlatformSchema.Scripts(dialect).Select(script => script.Id).ToList();
+            Assert.That(ids, Is.EqualTo(new[]
+            {
+                "platform/000_platform", "platform/100_outbox_delivery", "platform/350_mail_outbox", "platform/800_mail_lock_token",
+                "platform/1150_data_versions",
+            }), dialect.ToString());
+        }
+        Assert.That(MigrationSource.ScriptNumber("0950_x"), Is.EqualTo(950));
+        Assert.Throws<InvalidOperationException>(() => MigrationSource.ScriptNumber("data_versions"));
     }
 
     [Test]

@@ -8,8 +8,9 @@ namespace LicenceOps.IntegrationTests.Platform;
 public sealed class SqlServerScriptTests
 {
     private static IEnumerable<TestCaseData> Scripts() =>
-        Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "src"), "*.sql", SearchOption.AllDirectories)
-            .Where(path => path.Replace('\\', '/').Contains("/sqlserver/", StringComparison.Ordinal))
+        new[] { "src", "tests" }.SelectMany(folder => Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, folder), "*.sql", SearchOption.AllDirectories))
+            .Select(path => path.Replace('\\', '/'))
+            .Where(path => path.Contains("/sqlserver/", StringComparison.Ordinal) && !path.Contains("/bin/", StringComparison.Ordinal) && !path.Contains("/obj/", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
             .Select(path => new TestCaseData(Path.GetRelativePath(RepositoryPaths.Root, path)).SetName(Path.GetRelativePath(RepositoryPaths.Root, path)));
 
