@@ -25,6 +25,7 @@ using LicenceOps.Seats.Jobs;
 using LicenceOps.Seats.Transfers;
 using LicenceOps.Seats.Vendors;
 using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Http.ListCache;
 using LicenceOps.Seats.Vendors.Accounts;
 using LicenceOps.Seats.Vendors.Anthropic;
 using LicenceOps.Seats.Vendors.Csv;
@@ -129,7 +130,8 @@ public sealed class SeatsModule : IModule
         var tenant = api.MapGroup("/tenants/{tenantId:guid}");
 
         tenant.MapGet("/subscriptions", ReadSubscriptions.ListAsync)
-            .WithSummary("A tenant's subscriptions with committed and occupied seats.");
+            .WithSummary("A tenant's subscriptions with committed and occupied seats.")
+            .CachePerTenant<SeatsModule>(ListScopes.Subscriptions, ListScopes.MayRead);
         tenant.MapGet("/subscriptions/{subscriptionId:guid}", ReadSubscriptions.GetAsync)
             .WithSummary("One subscription of the tenant.");
         tenant.MapGet("/subscriptions/{subscriptionId:guid}/history", ReadSubscriptions.HistoryAsync)
@@ -142,7 +144,8 @@ public sealed class SeatsModule : IModule
             .WithSummary("Change the EUR sale price per seat, optionally from a past effective date (staff).");
 
         tenant.MapGet("/seats", ReadSeats.ListAsync)
-            .WithSummary("A tenant's seats (filter by subscription, person or status).");
+            .WithSummary("A tenant's seats (filter by subscription, person or status).")
+            .CachePerTenant<SeatsModule>(ListScopes.Seats, ListScopes.MayRead);
         tenant.MapGet("/seats/{seatId:guid}", ReadSeats.GetAsync)
             .WithSummary("One seat of the tenant.");
         tenant.MapGet("/seats/{seatId:guid}/history", ReadSeats.HistoryAsync)

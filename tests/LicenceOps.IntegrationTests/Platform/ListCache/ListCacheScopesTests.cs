@@ -2,6 +2,7 @@ using LicenceOps.IntegrationTests.Infrastructure;
 using LicenceOps.IntegrationTests.Platform.DataVersions;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http.ListCache;
+using LicenceOps.Seats;
 using LicenceOps.Tenants;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,8 @@ public sealed class ListCacheScopesTests
         ["/api/tenants/{tenantId:guid}/people"] = (typeof(ModuleDatabase<TenantsModule>), "people", true, ["people", "tenants"]),
         ["/api/tenants/{tenantId:guid}/departments"] = (typeof(ModuleDatabase<TenantsModule>), "departments", true, ["departments", "tenants"]),
         ["/api/tenants/"] = (typeof(ModuleDatabase<TenantsModule>), "tenants", false, ["tenants", "tenant_domains"]),
+        ["/api/tenants/{tenantId:guid}/seats"] = (typeof(ModuleDatabase<SeatsModule>), "seats", true, ["seats", "subscriptions", "people"]),
+        ["/api/tenants/{tenantId:guid}/subscriptions"] = (typeof(ModuleDatabase<SeatsModule>), "subscriptions", true, ["subscriptions", "catalogue_plans"]),
     };
 
     private LicenceOpsFactory factory = null!;
