@@ -29,7 +29,8 @@ internal static class DatabaseSnapshot
             foreach (var table in tables.Where(t => !Plumbing.Any(p => t.Contains(p, StringComparison.OrdinalIgnoreCase))))
             {
                 await using var select = connection.CreateCommand();
-                select.CommandText = $"SELECT * FROM \"{table}\" ORDER BY rowid";
+                // A WITHOUT ROWID table (data_versions, ADR 0033) has no rowid: its primary key orders it instead.
+                select.CommandText = $"SELECT * FROM \"{table}\" ORDER BY " + await OrderOfAsync(connection, table);
                 await using var reader = await select.ExecuteReaderAsync();
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 var rows = 0;
@@ -47,6 +48,27 @@ internal static class DatabaseSnapshot
         }
 
         return snapshot;
+    }
+
+    private static async Task<string> OrderOfAsync(SqliteConnection connection, string table)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $table";
+        command.Parameters.AddWithValue("$table", table);
+        if (await command.ExecuteScalarAsync() is not string sql || !sql.Contains("WITHOUT ROWID", StringComparison.OrdinalIgnoreCase))
+        {
+            return "rowid";
+        }
+        command.CommandText = "SELECT name FROM pragma_table_info($table) WHERE pk > 0 ORDER BY pk";
+        var keys = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                keys.Add($"\"{reader.GetString(0)}\"");
+            }
+        }
+        return string.Join(", ", keys);
     }
 
     /// <summary>
