@@ -1,6 +1,7 @@
 using LicenceOps.Contracts.Seats;
 using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Domain.Reconciliation;
+using LicenceOps.Seats.Shared;
 
 namespace LicenceOps.Seats.Reconciliation;
 
@@ -45,6 +46,11 @@ internal static class FindingStore
 
         var rowsById = existing.ToDictionary(e => e.Id);
         var unchanged = new List<Guid>();
+        // Openings are inserted together after the loop, with their audit rows and events: a first run opens dozens per
+        // account, and one statement per row was most of its writer's time (docs/performance.md, first run).
+        var openings = new List<(Guid Id, PlannedFinding Planned)>();
+        var audits = new List<UnitOfWork.AuditEntry>();
+        var events = new List<object>();
         int opened = 0, updated = 0, closed = 0;
         foreach (var change in changes)
         {
@@ -54,22 +60,9 @@ internal static class FindingStore
                 {
                     var p = change.Planned!;
                     var id = Guid.NewGuid();
-                    await uow.ExecuteAsync(
-                        """
-                        INSERT INTO findings (id, tenant_id, kind, subject_key, status, vendor_account_id, vendor_code, vendor_name, subscription_id, seat_id,
-                            person_id, member_email, summary, recommended_action, needs_client, monthly_effect_cents, effect_basis, first_seen_at,
-                            last_seen_at, first_run_id, last_run_id, opened_count, created_at, updated_at)
-                        VALUES (@id, @tenantId, @Kind, @SubjectKey, 'open', @accountId, @vendorCode, @vendorName, @SubscriptionId, @SeatId,
-                            @PersonId, @MemberEmail, @Summary, @RecommendedAction, @needsClient, @MonthlyEffectCents, @EffectBasis, @now,
-                            @now, @runId, @runId, 1, @now, @now)
-                        """,
-                        new
-                        {
-                            id, tenantId, p.Kind, p.SubjectKey, accountId, vendorCode, vendorName, p.SubscriptionId, p.SeatId, p.PersonId, p.MemberEmail,
-                            p.Summary, p.RecommendedAction, needsClient = p.NeedsClient ? 1 : 0, p.MonthlyEffectCents, p.EffectBasis, now = uow.Now, runId,
-                        });
-                    await uow.AuditAsync("finding", id, "opened", new { p.Kind, p.SubjectKey, p.MonthlyEffectCents, runId }, tenantId);
-                    await PublishOpenedAsync(uow, id, tenantId, accountId, vendorName, p);
+                    openings.Add((id, p));
+                    audits.Add(new UnitOfWork.AuditEntry("finding", id, "opened", new { p.Kind, p.SubjectKey, p.MonthlyEffectCents, runId }, tenantId));
+                    Events(uow, events, id, tenantId, accountId, vendorName, p);
                     opened++;
                     break;
                 }
@@ -94,8 +87,8 @@ internal static class FindingStore
                         });
                     if (rows == 1)
                     {
-                        await uow.AuditAsync("finding", e.Id, "reopened", new { from = e.Status, p.MonthlyEffectCents, runId }, tenantId);
-                        await PublishOpenedAsync(uow, e.Id, tenantId, accountId, vendorName, p);
+                        audits.Add(new UnitOfWork.AuditEntry("finding", e.Id, "reopened", new { from = e.Status, p.MonthlyEffectCents, runId }, tenantId));
+                        Events(uow, events, e.Id, tenantId, accountId, vendorName, p);
                         opened++;
                     }
                     break;
@@ -137,7 +130,7 @@ internal static class FindingStore
                         new { id = e.Id, previous = e.Status, reason, actor = uow.Actor.Display, now = uow.Now });
                     if (rows == 1)
                     {
-                        await uow.AuditAsync("finding", e.Id, "auto_closed", new { from = e.Status, reason }, tenantId);
+                        audits.Add(new UnitOfWork.AuditEntry("finding", e.Id, "auto_closed", new { from = e.Status, reason }, tenantId));
                         closed++;
                     }
                     break;
@@ -150,20 +143,66 @@ internal static class FindingStore
             await uow.ExecuteAsync("UPDATE findings SET last_seen_at = @now, last_run_id = @runId, updated_at = @now WHERE id IN @ids",
                 new { ids = chunk, now = uow.Now, runId });
         }
+        await InsertOpeningsAsync(uow, tenantId, accountId, vendorCode, vendorName, runId, openings);
+        await uow.AuditManyAsync(audits);
+        await uow.PublishManyAsync(events);
         return new FindingCounts(opened, updated, closed);
     }
 
+    private const string InsertColumns = """
+        INSERT INTO findings (id, tenant_id, kind, subject_key, status, vendor_account_id, vendor_code, vendor_name, subscription_id, seat_id,
+            person_id, member_email, summary, recommended_action, needs_client, monthly_effect_cents, effect_basis, first_seen_at,
+            last_seen_at, first_run_id, last_run_id, opened_count, created_at, updated_at)
+        """;
+
+    /// <summary>New findings, all open: one statement for all of them on SQLite (json_each), one insert per finding on SQL Server.</summary>
+    private static async Task InsertOpeningsAsync(
+        UnitOfWork uow, Guid tenantId, Guid accountId, string vendorCode, string vendorName, Guid? runId, List<(Guid Id, PlannedFinding Planned)> openings)
+    {
+        if (openings.Count == 0)
+        {
+            return;
+        }
+        if (uow.Dialect == SqlDialect.Sqlite)
+        {
+            var rows = new JsonRows();
+            foreach (var (id, p) in openings)
+            {
+                rows.Row().Add(id).Add(p.Kind).Add(p.SubjectKey).Add(p.SubscriptionId).Add(p.SeatId).Add(p.PersonId).Add(p.MemberEmail).Add(p.Summary)
+                    .Add(p.RecommendedAction).Add(p.NeedsClient).Add(p.MonthlyEffectCents).Add(p.EffectBasis);
+            }
+            await uow.ExecuteAsync(InsertColumns + """
+                SELECT value ->> 0, @tenantId, value ->> 1, value ->> 2, 'open', @accountId, @vendorCode, @vendorName, value ->> 3, value ->> 4,
+                    value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, @now,
+                    @now, @runId, @runId, 1, @now, @now
+                FROM json_each(@rows)
+                """, new { rows = rows.ToJson(), tenantId, accountId, vendorCode, vendorName, now = uow.Now, runId });
+            return;
+        }
+        await uow.ExecuteAsync(InsertColumns + """
+            VALUES (@id, @tenantId, @Kind, @SubjectKey, 'open', @accountId, @vendorCode, @vendorName, @SubscriptionId, @SeatId,
+                @PersonId, @MemberEmail, @Summary, @RecommendedAction, @needsClient, @MonthlyEffectCents, @EffectBasis, @now,
+                @now, @runId, @runId, 1, @now, @now)
+            """,
+            openings.Select(o => new
+            {
+                o.Id, tenantId, o.Planned.Kind, o.Planned.SubjectKey, accountId, vendorCode, vendorName, o.Planned.SubscriptionId, o.Planned.SeatId,
+                o.Planned.PersonId, o.Planned.MemberEmail, o.Planned.Summary, o.Planned.RecommendedAction, needsClient = o.Planned.NeedsClient ? 1 : 0,
+                o.Planned.MonthlyEffectCents, o.Planned.EffectBasis, now = uow.Now, runId,
+            }).ToList());
+    }
+
     /// <summary>Once per opening (never on a refresh), so Support opens one ticket per situation.</summary>
-    private static async Task PublishOpenedAsync(UnitOfWork uow, Guid findingId, Guid tenantId, Guid accountId, string vendorName, PlannedFinding p)
+    private static void Events(UnitOfWork uow, List<object> events, Guid findingId, Guid tenantId, Guid accountId, string vendorName, PlannedFinding p)
     {
         if (p.Kind == FindingKinds.WrongAccount)
         {
-            await uow.PublishAsync(new WrongAccountActivationDetected(findingId, tenantId, accountId, p.SeatId, p.PersonId, vendorName, p.MemberEmail ?? "",
+            events.Add(new WrongAccountActivationDetected(findingId, tenantId, accountId, p.SeatId, p.PersonId, vendorName, p.MemberEmail ?? "",
                 p.ExpectedEmail, p.Summary, uow.Now));
         }
         if (p.NeedsClient)
         {
-            await uow.PublishAsync(new ReconciliationFindingNeedsClient(findingId, tenantId, p.Kind, p.Summary, p.RecommendedAction,
+            events.Add(new ReconciliationFindingNeedsClient(findingId, tenantId, p.Kind, p.Summary, p.RecommendedAction,
                 p.MonthlyEffectCents / 100m, uow.Now));
         }
     }

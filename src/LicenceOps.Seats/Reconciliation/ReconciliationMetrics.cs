@@ -17,6 +17,14 @@ public static class ReconciliationMetrics
     private static readonly Histogram<double> Phases = Meter.CreateHistogram<double>(PhaseDuration, "s",
         "Time spent in one phase of a reconciliation run (read_vendor, wait_write, load, plan, findings, usage, members, commit, …)");
 
+    public const string Runs = "licenceops.reconciliation.runs";
+
+    private static readonly Counter<long> RunCounter = Meter.CreateCounter<long>(Runs, "{run}",
+        "Reconciliation runs recorded, by outcome: compared, confirmed (unchanged since the last comparison, ADR 0036) or failed");
+
+    /// <summary>Counts one recorded run under <paramref name="outcome"/>.</summary>
+    public static void CountRun(string outcome) => RunCounter.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
     /// <summary>Records the time since <paramref name="started"/> (a <see cref="Stopwatch.GetTimestamp"/>) and returns a new start.</summary>
     public static long Lap(string phase, long started)
     {

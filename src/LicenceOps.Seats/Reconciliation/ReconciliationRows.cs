@@ -88,10 +88,14 @@ internal sealed class ObservationRow
     public DateOnly ObservedOn { get; set; }
 }
 
-/// <summary>Outcome of one reconciliation run, as the API and the job report it.</summary>
+/// <summary>
+/// Outcome of one reconciliation run, as the API and the job report it. <see cref="Outcome"/> is "compared" for a succeeded
+/// run that compared Seats' records with the reading, "confirmed" for one whose reading and stored inputs were unchanged since
+/// the last compared run (nothing read or written but the run; the counts are that comparison's), null for failed runs (ADR 0036).
+/// </summary>
 public sealed record ReconciliationRunResult(
     Guid RunId, Guid VendorAccountId, string State, string? FailureReason, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int MembersRead,
-    int SeatsCompared, int FindingsOpened, int FindingsUpdated, int FindingsClosed, int SeatsActivated, int UsageRows);
+    int SeatsCompared, int FindingsOpened, int FindingsUpdated, int FindingsClosed, int SeatsActivated, int UsageRows, string? Outcome);
 
 /// <summary>A seat's usage row of today as stored; compared with the run's snapshot so a confirming run rewrites nothing.</summary>
 internal sealed class StoredUsageRow

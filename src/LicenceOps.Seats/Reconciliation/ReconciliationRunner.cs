@@ -27,7 +27,8 @@ public sealed class ReconciliationRunner(
     public const string RunSelectSql = """
         SELECT id AS RunId, vendor_account_id AS VendorAccountId, state AS State, failure_reason AS FailureReason, started_at AS StartedAt,
                finished_at AS FinishedAt, members_read AS MembersRead, seats_compared AS SeatsCompared, findings_opened AS FindingsOpened,
-               findings_updated AS FindingsUpdated, findings_closed AS FindingsClosed, seats_activated AS SeatsActivated, usage_rows AS UsageRows
+               findings_updated AS FindingsUpdated, findings_closed AS FindingsClosed, seats_activated AS SeatsActivated, usage_rows AS UsageRows,
+               outcome AS Outcome
         FROM reconciliation_runs
         """;
 
@@ -79,8 +80,11 @@ public sealed class ReconciliationRunner(
                         var started = Stopwatch.GetTimestamp();
                         var startedAt = time.GetUtcNow();
                         var (reading, failure) = await ReadVendorAsync(accounts[i], accounts[i].TenantId, c);
-                        ReconciliationMetrics.Lap("read_vendor", started);
-                        await readings.Writer.WriteAsync(new Reading(i, accounts[i], runIds[i], trigger, startedAt, reading, failure), c);
+                        started = ReconciliationMetrics.Lap("read_vendor", started);
+                        // Hashed here, on the reading threads, so the writer only compares (ADR 0036).
+                        var hash = reading is null ? null : ReconciliationFingerprint.OfReading(reading);
+                        ReconciliationMetrics.Lap("hash_reading", started);
+                        await readings.Writer.WriteAsync(new Reading(i, accounts[i], runIds[i], trigger, startedAt, reading, failure, hash), c);
                     });
                 readings.Writer.Complete();
             }
@@ -141,10 +145,13 @@ public sealed class ReconciliationRunner(
         public string Settings { get; set; } = "{}";
         public string? ProtectedSecret { get; set; }
         public bool ScheduledReconciliation { get; set; }
+        public string VendorCode { get; set; } = "";
+        public string DisplayName { get; set; } = "";
     }
 
     private sealed record Reading(
-        int Index, VendorAccountRow Account, Guid RunId, string Trigger, DateTimeOffset StartedAt, VendorReadingSet? Set, string? Failure);
+        int Index, VendorAccountRow Account, Guid RunId, string Trigger, DateTimeOffset StartedAt, VendorReadingSet? Set, string? Failure,
+        string? ReadingHash);
 
     /// <summary>
     /// One group of readings (distinct tenants) in the open write transaction: the accounts are read again (one deleted
@@ -160,7 +167,8 @@ public sealed class ReconciliationRunner(
         var standing = (await uow.QueryAsync<StandingRow>(
                 $"""
                 SELECT id AS Id, tenant_id AS TenantId, connector AS Connector, base_address AS BaseAddress, settings AS Settings,
-                       protected_secret AS ProtectedSecret, scheduled_reconciliation AS ScheduledReconciliation
+                       protected_secret AS ProtectedSecret, scheduled_reconciliation AS ScheduledReconciliation, vendor_code AS VendorCode,
+                       display_name AS DisplayName
                 FROM vendor_accounts{uow.Dialect.HoldRow()} WHERE id IN @ids
                 """, new { ids }))
             .ToDictionary(a => a.Id);
@@ -177,7 +185,7 @@ public sealed class ReconciliationRunner(
                     // activations, events or audit now would resurrect what staff just removed. Nothing is written.
                     logger.LogInformation("Reconciliation run {RunId} abandoned: vendor account {AccountId} was deleted while its vendor was read", r.RunId, r.Account.Id);
                     results[r.Index] = new ReconciliationRunResult(r.RunId, r.Account.Id, Abandoned,
-                        "The vendor account was deleted while its vendor was being read: nothing of this run was recorded.", r.StartedAt, null, 0, 0, 0, 0, 0, 0, 0);
+                        "The vendor account was deleted while its vendor was being read: nothing of this run was recorded.", r.StartedAt, null, 0, 0, 0, 0, 0, 0, 0, null);
                     break;
                 case Standing.Reconnected:
                     results[r.Index] = await RecordFailureAsync(uow, r,
@@ -191,18 +199,50 @@ public sealed class ReconciliationRunner(
             }
         }
         var today = ParisCalendar.DateOf(uow.Now);
-        var toLoad = live.Where(r => r.Set is not null).Select(r => r.Account).ToList();
-        var inputs = toLoad.Count == 0 ? null : await ReconciliationInputs.LoadAsync(uow, toLoad, today, options.Value.Reconciliation);
-        lap = ReconciliationMetrics.Lap("load", lap);
+        var defaults = options.Value.Reconciliation;
+
+        // A reading identical to the last compared one, over stored inputs whose data version has not moved since, on the same
+        // day: the comparison would conclude exactly what it did then, so the run is confirmed without reading Seats' rows
+        // (ADR 0036). Failed readings go on to be recorded as failures.
+        var read = live.Where(r => r.Set is not null).ToList();
+        var stored = read.Count == 0 ? [] : await ReconciliationFingerprint.LoadAsync(uow, read.Select(r => r.Account.Id).ToArray());
+        var fingerprints = new Dictionary<Guid, string>();
+        var toCompare = new List<Reading>();
         foreach (var r in live)
         {
-            (results[r.Index], lap) = await ApplyOneAsync(uow, r, inputs, today, lap);
+            if (r.Set is null)
+            {
+                toCompare.Add(r);
+                continue;
+            }
+            var now = standing[r.Account.Id];
+            var fingerprint = ReconciliationFingerprint.Of(r.ReadingHash!,
+                new ReconciliationFingerprint.AccountFacts(now.Connector, now.BaseAddress, now.Settings, now.ProtectedSecret, now.VendorCode, now.DisplayName),
+                today, defaults);
+            if (stored.TryGetValue(r.Account.Id, out var last) && last.Confirms(r.Account.TenantId, fingerprint))
+            {
+                results[r.Index] = await ConfirmAsync(uow, r, last);
+                continue;
+            }
+            fingerprints[r.RunId] = fingerprint;
+            toCompare.Add(r);
+        }
+        lap = ReconciliationMetrics.Lap("confirm", lap);
+
+        var toLoad = toCompare.Where(r => r.Set is not null).Select(r => r.Account).ToList();
+        await ReconciliationFingerprint.HoldAsync(uow, toLoad.Select(a => a.TenantId).ToArray());
+        var inputs = toLoad.Count == 0 ? null : await ReconciliationInputs.LoadAsync(uow, toLoad, today, defaults);
+        lap = ReconciliationMetrics.Lap("load", lap);
+        foreach (var r in toCompare)
+        {
+            (results[r.Index], lap) = await ApplyOneAsync(uow, r, inputs, today, fingerprints.GetValueOrDefault(r.RunId), lap);
         }
         return lap;
     }
 
     /// <summary>One account of a batch: a failed reading is recorded as such; a reading is applied in its own savepoint.</summary>
-    private async Task<(ReconciliationRunResult, long)> ApplyOneAsync(UnitOfWork uow, Reading r, ReconciliationInputs.Batch? inputs, DateOnly today, long lap)
+    private async Task<(ReconciliationRunResult, long)> ApplyOneAsync(
+        UnitOfWork uow, Reading r, ReconciliationInputs.Batch? inputs, DateOnly today, string? fingerprint, long lap)
     {
         if (r.Set is null || inputs is null)
         {
@@ -214,7 +254,7 @@ public sealed class ReconciliationRunner(
         ReconciliationRunResult result;
         try
         {
-            (result, lap) = await ApplyAsync(uow, r, inputs, today, lap);
+            (result, lap) = await ApplyAsync(uow, r, inputs, today, fingerprint, lap);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -250,9 +290,9 @@ public sealed class ReconciliationRunner(
 
     private const string InsertRunSql = """
         INSERT INTO reconciliation_runs (id, tenant_id, vendor_account_id, trigger_kind, state, started_at, finished_at, failure_reason, members_read,
-            seats_compared, findings_opened, findings_updated, findings_closed, seats_activated, usage_rows)
+            seats_compared, findings_opened, findings_updated, findings_closed, seats_activated, usage_rows, outcome)
         VALUES (@RunId, @tenantId, @VendorAccountId, @trigger, @State, @StartedAt, @FinishedAt, @FailureReason, @MembersRead,
-            @SeatsCompared, @FindingsOpened, @FindingsUpdated, @FindingsClosed, @SeatsActivated, @UsageRows)
+            @SeatsCompared, @FindingsOpened, @FindingsUpdated, @FindingsClosed, @SeatsActivated, @UsageRows, @Outcome)
         """;
 
     private static async Task<ReconciliationRunResult> InsertRunAsync(UnitOfWork uow, Reading r, ReconciliationRunResult run)
@@ -260,16 +300,36 @@ public sealed class ReconciliationRunner(
         await uow.ExecuteAsync(InsertRunSql, new
         {
             run.RunId, tenantId = r.Account.TenantId, run.VendorAccountId, trigger = r.Trigger, run.State, run.StartedAt, run.FinishedAt, run.FailureReason,
-            run.MembersRead, run.SeatsCompared, run.FindingsOpened, run.FindingsUpdated, run.FindingsClosed, run.SeatsActivated, run.UsageRows,
+            run.MembersRead, run.SeatsCompared, run.FindingsOpened, run.FindingsUpdated, run.FindingsClosed, run.SeatsActivated, run.UsageRows, run.Outcome,
         });
+        ReconciliationMetrics.CountRun(run.Outcome ?? run.State);
         return run;
     }
 
     private static async Task<ReconciliationRunResult> RecordFailureAsync(UnitOfWork uow, Reading r, string failure)
     {
         var run = await InsertRunAsync(uow, r,
-            new ReconciliationRunResult(r.RunId, r.Account.Id, RunStates.Failed, failure, r.StartedAt, uow.Now, 0, 0, 0, 0, 0, 0, 0));
+            new ReconciliationRunResult(r.RunId, r.Account.Id, RunStates.Failed, failure, r.StartedAt, uow.Now, 0, 0, 0, 0, 0, 0, 0, null));
         await uow.AuditAsync("reconciliation_run", r.RunId, "failed", new { accountId = r.Account.Id, reason = failure }, r.Account.TenantId);
+        return run;
+    }
+
+    /// <summary>
+    /// A run whose fingerprint matches the last compared run's: recorded as succeeded with outcome "confirmed" and the counts of
+    /// that comparison (its live findings, seats and usage rows), without reading or writing any row of the scope. The member
+    /// list was read in full, so the account's members_read_at moves, as a compared run moves it (not a scoped column).
+    /// </summary>
+    private static async Task<ReconciliationRunResult> ConfirmAsync(UnitOfWork uow, Reading r, ReconciliationFingerprint.Stored last)
+    {
+        var reading = r.Set!;
+        var run = await InsertRunAsync(uow, r, new ReconciliationRunResult(r.RunId, r.Account.Id, RunStates.Succeeded, null, r.StartedAt, uow.Now,
+            reading.Members.Members.Count, last.SeatsCompared, 0, last.FindingsLive, 0, 0, last.UsageRows, ReconciliationFingerprint.Confirmed));
+        if (reading.ConnectorName != "csv")
+        {
+            await uow.ExecuteAsync("UPDATE vendor_accounts SET members_read_at = @now WHERE id = @id", new { id = r.Account.Id, now = uow.Now });
+        }
+        await uow.AuditAsync("reconciliation_run", r.RunId, "confirmed",
+            new { accountId = r.Account.Id, members = reading.Members.Members.Count, comparedRun = last.RunId, notes = reading.Members.Notes }, r.Account.TenantId);
         return run;
     }
 
@@ -320,7 +380,8 @@ public sealed class ReconciliationRunner(
         }
     }
 
-    private async Task<(ReconciliationRunResult, long)> ApplyAsync(UnitOfWork uow, Reading r, ReconciliationInputs.Batch batch, DateOnly today, long lap)
+    private async Task<(ReconciliationRunResult, long)> ApplyAsync(
+        UnitOfWork uow, Reading r, ReconciliationInputs.Batch batch, DateOnly today, string? fingerprint, long lap)
     {
         var account = r.Account;
         var reading = r.Set!;
@@ -389,10 +450,18 @@ public sealed class ReconciliationRunner(
         lap = ReconciliationMetrics.Lap("members", lap);
 
         var run = await InsertRunAsync(uow, r, new ReconciliationRunResult(runId, accountId, RunStates.Succeeded, null, r.StartedAt, uow.Now,
-            reading.Members.Members.Count, seats.Count, counts.Opened, counts.Updated, counts.Closed, activated, plan.Usage.Count));
+            reading.Members.Members.Count, seats.Count, counts.Opened, counts.Updated, counts.Closed, activated, plan.Usage.Count,
+            ReconciliationFingerprint.Compared));
         await uow.AuditAsync("reconciliation_run", runId, "succeeded",
             new { accountId, members = reading.Members.Members.Count, counts.Opened, counts.Updated, counts.Closed, activated, notes = reading.Members.Notes },
             tenantId);
+        if (fingerprint is not null && activated == 0)
+        {
+            // Last, so the versions stored include every write of this run. A run that activated seats changed its own inputs
+            // (the next comparison sees them active and may conclude more): it stores nothing and the next run compares again.
+            await ReconciliationFingerprint.SaveAsync(uow, tenantId, accountId, fingerprint, runId, reading.Members.Members.Count, seats.Count,
+                counts.Opened + counts.Updated, plan.Usage.Count);
+        }
         return (run, ReconciliationMetrics.Lap("finish", lap));
     }
 

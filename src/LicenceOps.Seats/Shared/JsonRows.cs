@@ -42,6 +42,22 @@ internal sealed class JsonRows
         return this;
     }
 
+    public JsonRows Add(Guid? value)
+    {
+        if (value is { } guid)
+        {
+            return Add(guid);
+        }
+        writer.WriteNullValue();
+        return this;
+    }
+
+    public JsonRows Add(long value)
+    {
+        writer.WriteNumberValue(value);
+        return this;
+    }
+
     public JsonRows Add(DateOnly? value)
     {
         if (value is { } date)

@@ -49,7 +49,7 @@ internal static class DeleteVendorAccount
                     closed_at = @now, updated_at = @now
                 WHERE tenant_id = @tenantId AND vendor_account_id = @accountId AND status IN ('open', 'accepted', 'dismissed')
                 """, new { tenantId, accountId, reason, now = uow.Now, actor = uow.Actor.Display });
-            foreach (var table in new[] { "vendor_members", "setting_observations", "purchased_quantity_observations", "reconciliation_runs" })
+            foreach (var table in new[] { "vendor_members", "setting_observations", "purchased_quantity_observations", "reconciliation_runs", "reconciliation_fingerprints" })
             {
                 await uow.ExecuteAsync($"DELETE FROM {table} WHERE vendor_account_id = @accountId AND tenant_id = @tenantId", new { accountId, tenantId });
             }

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using LicenceOps.Platform.Data;
+using LicenceOps.Seats.Vendors;
+
+namespace LicenceOps.Seats.Reconciliation;
+
+/// <summary>
+/// What a compared reconciliation run depended on, so that the next run can tell, without reading Seats' rows, that its
+/// outcome would be the same (ADR 0036). Two parts:
+/// <list type="bullet">
+/// <item>a hash of everything that is not a stored row: the vendor's reading, the account's connection, vendor and name (read
+/// again in the write transaction by the standing check), the evaluation day (every time rule of the planner counts whole
+/// days: inactivity, invite age, unverified settings and quantities, usage snapshots per day), the reconciliation options
+/// and the build of this module;</item>
+/// <item>the data versions of scope <see cref="Scope"/> for the tenant and for all tenants (ADR 0033), bumped by the triggers
+/// of migration 1301 whenever any row a run reads changes, whoever writes it.</item>
+/// </list>
+/// Stored in <c>reconciliation_fingerprints</c>, a table without triggers, at the end of the run's own write (so the
+/// versions include the run's own writes).
+/// </summary>
+internal static class ReconciliationFingerprint
+{
+    /// <summary>The data-version scope of every table a run reads for a tenant (migration 1301).</summary>
+    public const string Scope = "reconciliation";
+
+    /// <summary>The data-version row of the tables shared by all tenants (catalogue prices, settings baselines).</summary>
+    public static readonly Guid AllTenants = Guid.Empty;
+
+    public const string Compared = "compared";
+    public const string Confirmed = "confirmed";
+
+    /// <summary>Changes with every build: a new planner must compare again rather than confirm what an older one concluded.</summary>
+    private static readonly string Build = typeof(ReconciliationFingerprint).Assembly.ManifestModule.ModuleVersionId.ToString("N");
+
+    /// <summary>
+    /// A hash of the reading, field by field in the order the vendor listed the members (the planner keeps the first of two
+    /// rows with one address, so the order can matter). Runs on the reading threads, outside the write transaction.
+    /// </summary>
+    public static string OfReading(ReconciliationRunner.VendorReadingSet set)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var text = new StringBuilder(256);
+        void Field(string? value)
+        {
+            // Length-prefixed so that no value can pass for two, and null differs from "".
+            text.Append(value is null ? "-1" : value.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(value).Append('|');
+        }
+        void Flush()
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
+            text.Clear();
+        }
+        Field(set.ConnectorName);
+        Field(set.Members.ReportsActivity ? "activity" : "no-activity");
+        Field(set.Quantity is { } q ? string.Create(CultureInfo.InvariantCulture, $"{q.Purchased}/{q.Consumed}") : null);
+        Field(set.Members.Notes.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var note in set.Members.Notes)
+        {
+            Field(note);
+        }
+        Field(set.Members.Members.Count.ToString(CultureInfo.InvariantCulture));
+        foreach (var m in set.Members.Members)
+        {
+            Field(m.Email);
+            Field(m.Role);
+            Field(m.Status);
+            Field(Day(m.LastActiveOn));
+            Field(m.ExternalId);
+            Field(m.DisplayName);
+            Field(Day(m.JoinedOn));
+            if (text.Length > 4096)
+            {
+                Flush();
+            }
+        }
+        Flush();
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    private static string? Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>The whole non-row part: the reading's hash with the account as it stands now, the day, the options and the build.</summary>
+    public static string Of(string readingHash, AccountFacts account, DateOnly today, ReconciliationOptions options)
+    {
+        var text = string.Join('\u001f', readingHash, account.Connector, account.BaseAddress ?? "\u0000", account.Settings, account.ProtectedSecret ?? "\u0000",
+            account.VendorCode, account.DisplayName, today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), JsonSerializer.Serialize(options), Build);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    /// <summary>The account's row as the write transaction reads it: what the reading and the findings depend on.</summary>
+    public sealed record AccountFacts(string Connector, string? BaseAddress, string Settings, string? ProtectedSecret, string VendorCode, string DisplayName);
+
+    /// <summary>A stored fingerprint with the versions of its tenant and of all tenants as they are now.</summary>
+    public sealed class Stored
+    {
+        public Guid AccountId { get; set; }
+        public Guid TenantId { get; set; }
+        public string Fingerprint { get; set; } = "";
+        public long TenantVersion { get; set; }
+        public long GlobalVersion { get; set; }
+        public Guid RunId { get; set; }
+        public int MembersRead { get; set; }
+        public int SeatsCompared { get; set; }
+        public int FindingsLive { get; set; }
+        public int UsageRows { get; set; }
+        public long TenantVersionNow { get; set; }
+        public long GlobalVersionNow { get; set; }
+
+        /// <summary>True when nothing a run depends on changed since the run that stored this.</summary>
+        public bool Confirms(Guid tenantId, string fingerprint) =>
+            TenantId == tenantId && Fingerprint == fingerprint && TenantVersion == TenantVersionNow && GlobalVersion == GlobalVersionNow;
+    }
+
+    /// <summary>The stored fingerprints of <paramref name="accountIds"/> with the current versions, in one query, inside the write transaction.</summary>
+    public static async Task<Dictionary<Guid, Stored>> LoadAsync(UnitOfWork uow, IReadOnlyCollection<Guid> accountIds)
+    {
+        var rows = await uow.QueryAsync<Stored>(
+            """
+            SELECT f.vendor_account_id AS AccountId, f.tenant_id AS TenantId, f.fingerprint AS Fingerprint, f.tenant_version AS TenantVersion,
+                   f.global_version AS GlobalVersion, f.run_id AS RunId, f.members_read AS MembersRead, f.seats_compared AS SeatsCompared,
+                   f.findings_live AS FindingsLive, f.usage_rows AS UsageRows,
+                   COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = f.tenant_id), 0) AS TenantVersionNow,
+                   COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = @all), 0) AS GlobalVersionNow
+            FROM reconciliation_fingerprints f WHERE f.vendor_account_id IN @accountIds
+            """, new { accountIds, scope = Scope, all = AllTenants });
+        return rows.ToDictionary(r => r.AccountId);
+    }
+
+    /// <summary>
+    /// SQL Server only: holds the tenants' version rows until commit, before their inputs are read, so that no other writer
+    /// can change a tenant's inputs between this transaction's reads and the versions it stores at the end (its trigger
+    /// waits for this commit). SQLite needs nothing: the write transaction already excludes every other writer.
+    /// </summary>
+    public static async Task HoldAsync(UnitOfWork uow, IReadOnlyCollection<Guid> tenantIds)
+    {
+        if (uow.Dialect != SqlDialect.SqlServer || tenantIds.Count == 0)
+        {
+            return;
+        }
+        await uow.QueryAsync<long>("SELECT version FROM data_versions WITH (UPDLOCK, HOLDLOCK) WHERE scope = @scope AND tenant_id IN @ids",
+            new { scope = Scope, ids = tenantIds.Append(AllTenants).ToArray() });
+    }
+
+    /// <summary>Stores what a compared run depended on, with the versions as its own writes left them.</summary>
+    public static async Task SaveAsync(
+        UnitOfWork uow, Guid tenantId, Guid accountId, string fingerprint, Guid runId, int membersRead, int seatsCompared, int findingsLive, int usageRows)
+    {
+        var tenantVersion = await DataVersions.ReadAsync(uow, Scope, tenantId);
+        var globalVersion = await DataVersions.ReadAsync(uow, Scope, AllTenants);
+        var values = new
+        {
+            accountId, tenantId, fingerprint, tenantVersion, globalVersion, runId, membersRead, seatsCompared, findingsLive, usageRows, now = uow.Now,
+        };
+        var updated = await uow.ExecuteAsync(
+            """
+            UPDATE reconciliation_fingerprints SET tenant_id = @tenantId, fingerprint = @fingerprint, tenant_version = @tenantVersion,
+                global_version = @globalVersion, run_id = @runId, members_read = @membersRead, seats_compared = @seatsCompared,
+                findings_live = @findingsLive, usage_rows = @usageRows, recorded_at = @now
+            WHERE vendor_account_id = @accountId
+            """, values);
+        if (updated == 0)
+        {
+            await uow.ExecuteAsync(
+                """
+                INSERT INTO reconciliation_fingerprints (vendor_account_id, tenant_id, fingerprint, tenant_version, global_version, run_id, members_read,
+                    seats_compared, findings_live, usage_rows, recorded_at)
+                VALUES (@accountId, @tenantId, @fingerprint, @tenantVersion, @globalVersion, @runId, @membersRead, @seatsCompared, @findingsLive,
+                    @usageRows, @now)
+                """, values);
+        }
+    }
+}

@@ -1,0 +1,281 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using LicenceOps.Contracts.Tenants;
+using LicenceOps.IntegrationTests.Infrastructure;
+using LicenceOps.IntegrationTests.Platform.DataVersions;
+using LicenceOps.IntegrationTests.Seats.Vendors;
+using LicenceOps.Platform;
+using LicenceOps.Platform.Data;
+using LicenceOps.Seats;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LicenceOps.IntegrationTests.Seats.Reconciliation;
+
+/// <summary>
+/// ADR 0036: a run whose vendor reading and stored inputs are unchanged since the last compared run is recorded as
+/// "confirmed" without reading Seats' rows, and any change of what a run reads, by any writer, makes the next run compare
+/// again. Over the Anthropic connector fake; the outcome is read from the run the API returns, not from timings.
+/// </summary>
+public sealed class ReconciliationConfirmationTests
+{
+    private LicenceOpsFactory factory = null!;
+    private HttpClient staff = null!;
+    private AnthropicWorkspace claude = null!;
+
+    [SetUp]
+    public async Task Start()
+    {
+        factory = new LicenceOpsFactory(new Dictionary<string, string?> { ["Seats:Vendors:RetryBaseDelaySeconds"] = "0.01", ["Seats:Vendors:MaxRetries"] = "1" });
+        staff = await factory.StaffClientAsync();
+        claude = await AnthropicWorkspace.StartAsync();
+    }
+
+    [TearDown]
+    public async Task Stop()
+    {
+        staff.Dispose();
+        factory.Dispose();
+        await claude.DisposeAsync();
+    }
+
+    private DateOnly Today => ParisCalendar.DateOf(factory.Clock.GetUtcNow());
+
+    /// <summary>The estate every case starts from, settled: the last run confirmed the one before.</summary>
+    public sealed record Estate(Guid Tenant, Guid Subscription, Guid Account, Dictionary<string, Guid> People, Dictionary<string, Guid> Seats);
+
+    private async Task<Estate> SettledEstateAsync()
+    {
+        var tenantId = Guid.NewGuid();
+        await SeatsKit.PublishAsync(factory, new TenantEmailDomainsChanged(tenantId, ["client.test"], factory.Clock.GetUtcNow()));
+        await Eventually.UntilAsync(async () => await SeatsKit.CountAsync(factory,
+            "SELECT COUNT(*) FROM tenant_reconciliation_policies WHERE tenant_id = @tenantId AND email_domains <> ''", new { tenantId }) == 1);
+        var people = new Dictionary<string, Guid>();
+        foreach (var name in new[] { "ann", "ben", "gil" })
+        {
+            var personId = Guid.NewGuid();
+            await SeatsKit.PublishAsync(factory, new PersonJoined(personId, tenantId, $"{name}@client.test", $"{name} Client", null, new DateOnly(2026, 1, 5),
+                factory.Clock.GetUtcNow()));
+            await Eventually.UntilAsync(async () => await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM people WHERE person_id = @personId", new { personId }) == 1);
+            people[name] = personId;
+        }
+        var sub = (await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "claude-team-standard-monthly", quantity: 5, salePrice: 27.50m)).Id();
+        var job = await TakeOverJobKit.AppliedAsync(staff, $"/api/tenants/{tenantId}/subscriptions/{sub}/take-over?apply=true",
+            new StringContent("email,status,last active\nann@client.test,active,2026-11-20\nben@client.test,active,2026-11-20\n", Encoding.UTF8, "text/csv"));
+        Assert.That(job.GetProperty("state").GetString(), Is.EqualTo("succeeded"), job.ToString());
+        var created = await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/vendor-accounts", new
+        {
+            vendorCode = "anthropic", connector = "anthropic", displayName = "Client Claude", baseAddress = claude.Server.BaseAddress.AbsoluteUri,
+            secret = "sk-ant-admin-test",
+        });
+        Assert.That(created.StatusCode, Is.EqualTo(HttpStatusCode.Created), await created.Content.ReadAsStringAsync());
+        var account = (await SeatsKit.BodyAsync(created)).Id();
+        (await staff.PutAsJsonAsync($"/api/tenants/{tenantId}/subscriptions/{sub}/vendor-account", new { vendorAccountId = account })).EnsureSuccessStatusCode();
+
+        factory.Clock.Advance(TimeSpan.FromDays(1));
+        claude.Users["ann@client.test"] = ("Ann Client", Today.AddDays(-1));
+        claude.Users["ben@client.test"] = ("Ben Client", Today.AddDays(-40));
+        claude.Users["zoe@client.test"] = ("Zoe Client", Today.AddDays(-1));
+
+        var seats = (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/seats?limit=200")).EnumerateArray()
+            .ToDictionary(s => people.Single(p => p.Value == s.Id("personId")).Key, s => s.Id());
+        var estate = new Estate(tenantId, sub, account, people, seats);
+        var first = await ReconcileAsync(estate);
+        Assert.That(first.Str("outcome"), Is.EqualTo("compared"), first.ToString());
+        Assert.That(first.GetProperty("findingsOpened").GetInt32(), Is.GreaterThan(0), "shadow user, inactive seat, unverified settings and quantity");
+        Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"), "nothing changed since the first run");
+        return estate;
+    }
+
+    private async Task<JsonElement> ReconcileAsync(Estate estate)
+    {
+        factory.Clock.Advance(TimeSpan.FromMinutes(1));
+        var response = await staff.PostAsync($"/api/tenants/{estate.Tenant}/vendor-accounts/{estate.Account}/reconcile", null);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        var run = await SeatsKit.BodyAsync(response);
+        Assert.That(run.Str("state"), Is.EqualTo("succeeded"), run.ToString());
+        return run;
+    }
+
+    private async Task<string> FindingsSnapshotAsync(Guid tenantId) =>
+        string.Join("\n", await SeatsKit.Db(factory).QueryAsync<string>(
+            "SELECT kind || '|' || subject_key || '|' || status || '|' || monthly_effect_cents || '|' || last_seen_at FROM findings WHERE tenant_id = @tenantId ORDER BY kind, subject_key",
+            new { tenantId }));
+
+    [Test]
+    public async Task An_unchanged_reading_over_unchanged_records_is_confirmed_without_rewriting_anything_and_reports_the_last_comparison()
+    {
+        var estate = await SettledEstateAsync();
+        var compared = (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{estate.Tenant}/vendor-accounts/{estate.Account}/reconciliation-runs?limit=10"))
+            .EnumerateArray().First(r => r.Str("outcome") == "compared");
+        var findings = await FindingsSnapshotAsync(estate.Tenant);
+        var usage = await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days WHERE vendor_account_id = @a", new { a = estate.Account });
+
+        var run = await ReconcileAsync(estate);
+
+        Assert.That(run.Str("outcome"), Is.EqualTo("confirmed"));
+        Assert.That(run.GetProperty("findingsOpened").GetInt32(), Is.Zero);
+        Assert.That(run.GetProperty("findingsClosed").GetInt32(), Is.Zero);
+        Assert.That(run.GetProperty("findingsUpdated").GetInt32(), Is.EqualTo(compared.GetProperty("findingsOpened").GetInt32() + compared.GetProperty("findingsUpdated").GetInt32()),
+            "the findings the comparison left live");
+        Assert.That(run.GetProperty("seatsCompared").GetInt32(), Is.EqualTo(2));
+        Assert.That(run.GetProperty("membersRead").GetInt32(), Is.EqualTo(3));
+        Assert.That(run.GetProperty("usageRows").GetInt32(), Is.EqualTo(2));
+        Assert.That(await FindingsSnapshotAsync(estate.Tenant), Is.EqualTo(findings), "no finding touched, not even its last seen");
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days WHERE vendor_account_id = @a", new { a = estate.Account }), Is.EqualTo(usage));
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM audit_log WHERE entity_id = @id AND action = 'confirmed'", new { id = run.Id("runId") }),
+            Is.EqualTo(1), "audited like any run");
+        var overview = await SeatsKit.GetAsync(staff, $"/api/vendor-accounts/{estate.Account}");
+        Assert.That(overview.GetProperty("lastRun").Id("runId"), Is.EqualTo(run.Id("runId")), "the account shows the confirmed run as its last run");
+        Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"), "and stays confirmed");
+    }
+
+    [Test]
+    public async Task The_scope_covers_every_table_a_run_reads()
+    {
+        await DataVersionsKit.AssertScopeCoversAsync(SeatsKit.Db(factory), "reconciliation",
+            "subscriptions", "catalogue_plans", "people", "seats", "seat_history", "transfers", "transfer_steps", "seat_usage_days",
+            "tenant_reconciliation_policies", "purchased_quantity_observations", "setting_baselines", "setting_observations", "findings", "vendor_members");
+    }
+
+    /// <summary>Each change that can alter a run's outcome, made the way the product makes it (API, event, vendor, clock, SQL).</summary>
+    public static IEnumerable<TestCaseData> Changes()
+    {
+        TestCaseData Case(string name, Func<ReconciliationConfirmationTests, Estate, Task> change) => new TestCaseData(change).SetArgDisplayNames(name);
+
+        yield return Case("seat assigned through the API", async (t, e) => await SeatsKit.AssignAsync(t.staff, e.Tenant, e.Subscription, e.People["gil"]));
+        yield return Case("seat released through the API", async (t, e) =>
+        {
+            var released = await SeatsKit.TransitionAsync(t.staff, e.Tenant, e.Seats["ann"], "released");
+            Assert.That(released.StatusCode, Is.EqualTo(HttpStatusCode.OK), await released.Content.ReadAsStringAsync());
+        });
+        yield return Case("person leaving (event)", async (t, e) =>
+        {
+            await SeatsKit.PublishAsync(t.factory, new PersonLeaving(e.People["ben"], e.Tenant, "ben@client.test", t.Today.AddDays(10), t.factory.Clock.GetUtcNow(),
+                Version: 5, Status: "leaving"));
+            await Eventually.UntilAsync(async () => await SeatsKit.CountAsync(t.factory,
+                "SELECT COUNT(*) FROM people WHERE person_id = @id AND end_date IS NOT NULL", new { id = e.People["ben"] }) == 1);
+        });
+        yield return Case("person moved department (event)", async (t, e) =>
+        {
+            var department = Guid.NewGuid();
+            await SeatsKit.PublishAsync(t.factory, new PersonMovedDepartment(e.People["ann"], e.Tenant, "ann@client.test", null, department, t.Today,
+                t.factory.Clock.GetUtcNow(), Version: 5, Status: "active", DisplayName: "ann Client"));
+            await Eventually.UntilAsync(async () => await SeatsKit.CountAsync(t.factory,
+                "SELECT COUNT(*) FROM people WHERE person_id = @id AND department_id = @department", new { id = e.People["ann"], department }) == 1);
+        });
+        yield return Case("inactivity policy changed", async (t, e) =>
+            (await t.staff.PutAsJsonAsync($"/api/tenants/{e.Tenant}/reconciliation-policy", new { inactiveAfterDays = 50, staleInviteAfterDays = 14 }))
+            .EnsureSuccessStatusCode());
+        yield return Case("settings observation recorded", async (t, e) =>
+            (await t.staff.PostAsJsonAsync($"/api/tenants/{e.Tenant}/vendor-accounts/{e.Account}/settings",
+                new { settingKey = "data_retention", observedValue = "company policy" })).EnsureSuccessStatusCode());
+        yield return Case("settings baseline added (all tenants)", async (t, _) =>
+            (await t.staff.PostAsJsonAsync("/api/setting-baselines",
+                new { vendorCode = "anthropic", settingKey = $"k{Guid.NewGuid():N}"[..20], label = "Web search", expectedValue = "off" })).EnsureSuccessStatusCode());
+        yield return Case("catalogue price changed by hand (all tenants)", async (t, _) =>
+            await SeatsKit.Db(t.factory).WriteAsync(uow => uow.ExecuteAsync(
+                "UPDATE catalogue_plans SET list_price = list_price + 1 WHERE code = 'claude-team-standard-monthly'")));
+        yield return Case("finding accepted", async (t, e) => await t.DecideAsync(e, "accept", new { note = "We will check." }));
+        yield return Case("finding dismissed", async (t, e) => await t.DecideAsync(e, "dismiss", new { reason = "Zoe is our auditor." }));
+        yield return Case("purchased quantity recorded", async (t, e) =>
+        {
+            var recorded = await t.staff.PostAsJsonAsync($"/api/tenants/{e.Tenant}/vendor-accounts/{e.Account}/purchased-quantities",
+                new { quantity = 5, source = "invoice" });
+            Assert.That(recorded.StatusCode, Is.EqualTo(HttpStatusCode.Created), await recorded.Content.ReadAsStringAsync());
+        });
+        yield return Case("vendor: member added", (t, _) =>
+        {
+            t.claude.Users["yan@client.test"] = ("Yan Client", t.Today);
+            return Task.CompletedTask;
+        });
+        yield return Case("vendor: activity moved", (t, _) =>
+        {
+            t.claude.Users["ann@client.test"] = ("Ann Client", t.Today);
+            return Task.CompletedTask;
+        });
+        yield return Case("account connection changed (credential)", async (t, e) =>
+            (await t.staff.PutAsJsonAsync($"/api/tenants/{e.Tenant}/vendor-accounts/{e.Account}/credential", new { secret = "sk-ant-admin-rotated" }))
+            .EnsureSuccessStatusCode());
+        yield return Case("a new day", (t, _) =>
+        {
+            t.factory.Clock.Advance(TimeSpan.FromDays(1));
+            return Task.CompletedTask;
+        });
+    }
+
+    private async Task DecideAsync(Estate estate, string decision, object body)
+    {
+        var shadow = (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{estate.Tenant}/findings?limit=200")).EnumerateArray()
+            .Single(f => f.Str("kind") == "shadow_user");
+        var decided = await staff.PostAsJsonAsync($"/api/tenants/{estate.Tenant}/findings/{shadow.Id()}/{decision}", body);
+        Assert.That(decided.StatusCode, Is.EqualTo(HttpStatusCode.OK), await decided.Content.ReadAsStringAsync());
+    }
+
+    [TestCaseSource(nameof(Changes))]
+    public async Task A_change_to_anything_a_run_reads_makes_the_next_run_compare_again(Func<ReconciliationConfirmationTests, Estate, Task> change)
+    {
+        var estate = await SettledEstateAsync();
+
+        await change(this, estate);
+
+        var run = await ReconcileAsync(estate);
+        Assert.That(run.Str("outcome"), Is.EqualTo("compared"), run.ToString());
+    }
+
+    [Test]
+    public async Task A_reading_change_that_moves_no_finding_still_compares_and_refreshes_the_usage_snapshot()
+    {
+        // Ben's activity moves but stays beyond the 30-day policy: the comparison concludes the same findings, yet it must run.
+        var estate = await SettledEstateAsync();
+        var before = await FindingsSnapshotAsync(estate.Tenant);
+        claude.Users["ben@client.test"] = ("Ben Client", Today.AddDays(-35));
+
+        var run = await ReconcileAsync(estate);
+
+        Assert.That(run.Str("outcome"), Is.EqualTo("compared"));
+        Assert.That(await FindingsSnapshotAsync(estate.Tenant), Is.Not.EqualTo(before), "a comparison moves the findings' last seen");
+        Assert.That(await SeatsKit.CountAsync(factory,
+                "SELECT COUNT(*) FROM seat_usage_days WHERE seat_id = @seat AND day = @day AND last_active_on = @last",
+                new { seat = estate.Seats["ben"], day = Today, last = Today.AddDays(-35) }),
+            Is.EqualTo(1), "today's usage snapshot follows the vendor");
+        Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"), "then settles again");
+    }
+
+    [Test]
+    public async Task A_deleted_account_takes_its_fingerprint_with_it()
+    {
+        var estate = await SettledEstateAsync();
+        (await staff.PutAsJsonAsync($"/api/tenants/{estate.Tenant}/subscriptions/{estate.Subscription}/vendor-account", new { vendorAccountId = (Guid?)null }))
+            .EnsureSuccessStatusCode();
+        var deleted = await staff.DeleteAsync($"/api/tenants/{estate.Tenant}/vendor-accounts/{estate.Account}");
+        Assert.That(deleted.StatusCode, Is.EqualTo(HttpStatusCode.NoContent), await deleted.Content.ReadAsStringAsync());
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM reconciliation_fingerprints WHERE vendor_account_id = @a", new { a = estate.Account }),
+            Is.Zero);
+    }
+
+    /// <summary>Two accounts of one tenant: a confirming comparison of one must not keep the other from confirming (findings' last seen is not a change).</summary>
+    [Test]
+    public async Task Two_accounts_of_one_tenant_both_settle_into_confirmed_runs()
+    {
+        var estate = await SettledEstateAsync();
+        var perplexity = (await SeatsKit.CreateSubscriptionAsync(factory, staff, estate.Tenant, "perplexity-enterprise-pro", quantity: 2, salePrice: 40m)).Id();
+        var created = await staff.PostAsJsonAsync($"/api/tenants/{estate.Tenant}/vendor-accounts",
+            new { vendorCode = "perplexity", connector = "csv", displayName = "Client Perplexity" });
+        var csv = (await SeatsKit.BodyAsync(created)).Id();
+        (await staff.PutAsJsonAsync($"/api/tenants/{estate.Tenant}/subscriptions/{perplexity}/vendor-account", new { vendorAccountId = csv })).EnsureSuccessStatusCode();
+        (await staff.PostAsync($"/api/tenants/{estate.Tenant}/vendor-accounts/{csv}/member-export?apply=true",
+            new StringContent($"email,status,last active\nann@client.test,active,{Today:yyyy-MM-dd}\n", Encoding.UTF8, "text/csv"))).EnsureSuccessStatusCode();
+        var other = estate with { Account = csv };
+
+        var outcomes = new List<string>();
+        for (var round = 0; round < 3; round++)
+        {
+            outcomes.Add((await ReconcileAsync(estate)).Str("outcome"));
+            outcomes.Add((await ReconcileAsync(other)).Str("outcome"));
+        }
+
+        Assert.That(outcomes.TakeLast(2), Is.All.EqualTo("confirmed"), string.Join(", ", outcomes));
+    }
+}
