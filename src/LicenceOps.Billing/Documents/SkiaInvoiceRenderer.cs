@@ -48,7 +48,7 @@ public sealed class SkiaInvoiceRenderer : IDocumentRenderer
             pdf.Close();
         }
         using var data = output.DetachAsData();
-        return PdfA3Packager.Package(data.ToArray(), FacturXml.Write(document), FacturXml.ConformanceLevel, info);
+        return PdfA3Packager.Package(data.AsSpan(), FacturXml.Write(document), FacturXml.ConformanceLevel, info);
     }
 
     public byte[] RenderFacturXml(InvoiceDocument document) => FacturXml.Write(document);

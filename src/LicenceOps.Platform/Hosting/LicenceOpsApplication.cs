@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Hangfire;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Http.ListCache;
 using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Identity;
 using LicenceOps.Platform.Jobs;
@@ -57,6 +58,7 @@ public static class LicenceOpsApplication
             openApi.AddSchemaTransformer<FieldRulesSchemaTransformer>();
         });
         services.AddLicenceOpsPaging(configuration);
+        services.AddLicenceOpsListCache(configuration);
 
         var databaseTypes = new List<Type>();
         foreach (var module in modules)
@@ -95,6 +97,7 @@ public static class LicenceOpsApplication
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseLicenceOpsListCache();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference("/docs", options => options.WithTitle("LicenceOps API")).AllowAnonymous();

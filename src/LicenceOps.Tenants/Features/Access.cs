@@ -18,7 +18,10 @@ internal static class Access
 
     /// <summary>404 when the caller may not see the tenant, else null.</summary>
     public static ProblemHttpResult? Read(CurrentUser user, Guid tenantId) =>
-        user.CanAccessTenant(tenantId) ? null : TenantNotFound(tenantId);
+        MayRead(user, tenantId) ? null : TenantNotFound(tenantId);
+
+    /// <summary>The rule of <see cref="Read"/>; the list cache applies it too, before serving a cached page (ADR 0034).</summary>
+    public static bool MayRead(CurrentUser user, Guid tenantId) => user.CanAccessTenant(tenantId);
 
     /// <summary>
     /// People are managed by reseller staff and by the tenant's own client-admins (their HR reports joiners and

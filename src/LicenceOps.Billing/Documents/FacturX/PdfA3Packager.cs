@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
@@ -24,25 +25,48 @@ internal static partial class PdfA3Packager
     /// <summary>Catalog entries this update owns; every other entry of the original catalog is kept as written.</summary>
     private static readonly HashSet<string> ReplacedCatalogKeys = ["Metadata", "OutputIntents", "Names", "AF", "Version"];
 
-    public static byte[] Package(byte[] pdf, byte[] facturXml, string conformanceLevel, PdfDocumentInfo info)
+    /// <summary>
+    /// The Factur-X PDF/A-3b of the PDF/A-2b <paramref name="drawn"/> (SkiaSharp's output, read where it lies).
+    /// Works on bytes: the document is copied once into a pooled buffer, its ID made stable there, and the result
+    /// is the one array the caller stores. Text is decoded only for the few small parts that are parsed (trailer,
+    /// xref section, catalog). On strings, a 93 KB document cost about ten large-object allocations of 93–186 KB,
+    /// and the gen-2 collections they triggered were a large part of the invoice run's garbage-collection time.
+    /// </summary>
+    public static byte[] Package(ReadOnlySpan<byte> drawn, byte[] facturXml, string conformanceLevel, PdfDocumentInfo info)
     {
-        ArgumentNullException.ThrowIfNull(pdf);
         ArgumentNullException.ThrowIfNull(facturXml);
-        var original = WithStableDocumentId(Latin1(pdf));
-        pdf = Encoding.Latin1.GetBytes(original);
+        // The stable ID may rewrite the trailer's ID array in another length; 64 bytes is more than any difference.
+        var buffer = ArrayPool<byte>.Shared.Rent(drawn.Length + 64);
+        try
+        {
+            var length = WithStableDocumentId(drawn, buffer);
+            return Update(buffer.AsSpan(0, length), facturXml, conformanceLevel, info);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Appends the incremental update to <paramref name="original"/> (a PDF with its stable ID) into a new array.</summary>
+    private static byte[] Update(ReadOnlySpan<byte> original, byte[] facturXml, string conformanceLevel, PdfDocumentInfo info)
+    {
         var xrefOffset = StartXref(original);
-        if (string.CompareOrdinal(original, xrefOffset, "xref", 0, 4) != 0)
+        if (!original[xrefOffset..].StartsWith("xref"u8))
         {
             throw new InvalidOperationException("The PDF uses a cross-reference stream; only a classic xref table can be updated.");
         }
 
-        var trailerStart = original.IndexOf("trailer", xrefOffset, StringComparison.Ordinal);
-        var trailer = Dictionary(original, original.IndexOf("<<", trailerStart, StringComparison.Ordinal));
+        var trailerAt = IndexOf(original, "trailer"u8, xrefOffset);
+        var trailerText = Latin1(original[trailerAt..]);
+        var trailer = Dictionary(trailerText, trailerText.IndexOf("<<", StringComparison.Ordinal));
         var size = int.Parse(trailer["Size"], CultureInfo.InvariantCulture);
         var root = ObjectNumber(trailer["Root"]);
         var id = trailer.GetValueOrDefault("ID") ?? throw new InvalidOperationException("The PDF trailer has no ID, which PDF/A requires.");
-        var catalogOffset = ObjectOffset(original, xrefOffset, root);
-        var catalog = Dictionary(original, original.IndexOf("<<", catalogOffset, StringComparison.Ordinal));
+        var catalogOffset = ObjectOffset(Latin1(original[(xrefOffset + 4)..trailerAt]), root);
+        var catalogEnd = IndexOf(original, "endobj"u8, catalogOffset);
+        var catalogText = Latin1(original[catalogOffset..(catalogEnd < 0 ? original.Length : catalogEnd)]);
+        var catalog = Dictionary(catalogText, catalogText.IndexOf("<<", StringComparison.Ordinal));
 
         var metadataId = size;
         var iccId = size + 1;
@@ -51,44 +75,43 @@ internal static partial class PdfA3Packager
         var infoId = size + 4;
         var newSize = size + 5;
 
-        using var output = new MemoryStream(pdf.Length + facturXml.Length + 16_384);
-        output.Write(pdf);
-        if (pdf[^1] is not (byte)'\n' and not (byte)'\r')
-        {
-            output.WriteByte((byte)'\n');
-        }
-
+        // The update is written on its own (a few KB), then placed after the original bytes: the offsets it records
+        // count from the start of the whole file.
+        var newline = original[^1] is not (byte)'\n' and not (byte)'\r';
+        var start = original.Length + (newline ? 1 : 0);
+        using var output = new MemoryStream(facturXml.Length + 16_384);
         var offsets = new SortedDictionary<int, long>();
 
         // XMP must stay unfiltered so any tool (and PDF/A validators) can read it without decoding.
         var xmp = Encoding.UTF8.GetBytes(Xmp(info, conformanceLevel));
-        WriteStream(output, offsets, metadataId, $"/Type /Metadata /Subtype /XML", xmp, compress: false);
+        WriteStream(output, start, offsets, metadataId, $"/Type /Metadata /Subtype /XML", xmp, compress: false);
 
-        WriteStream(output, offsets, iccId, "/N 3", SrgbProfile.Bytes, compress: true);
+        // The profile never changes: compressed once per process, not once per document.
+        WriteEncodedStream(output, start, offsets, iccId, "/N 3", CompressedProfile.Value, compressed: true);
 
         var modified = PdfDate(info.Created);
-        WriteStream(output, offsets, embeddedFileId,
+        WriteStream(output, start, offsets, embeddedFileId,
             string.Create(CultureInfo.InvariantCulture,
                 $"/Type /EmbeddedFile /Subtype /text#2Fxml /Params << /Size {facturXml.Length} /ModDate {modified} /CheckSum <{Convert.ToHexString(MD5.HashData(facturXml))}> >>"),
             facturXml, compress: true);
 
         // Factur-X: the XML is an alternative representation of the same invoice for the EN 16931 profile.
-        WriteObject(output, offsets, fileSpecId,
+        WriteObject(output, start, offsets, fileSpecId,
             $"<< /Type /Filespec /F ({FacturXml.FileName}) /UF {TextString(FacturXml.FileName)} /Desc {TextString("Factur-X invoice data (EN 16931)")} " +
             $"/AFRelationship /Alternative /EF << /F {embeddedFileId} 0 R /UF {embeddedFileId} 0 R >> >>");
 
-        WriteObject(output, offsets, infoId,
+        WriteObject(output, start, offsets, infoId,
             $"<< /Title {TextString(info.Title)} /Author {TextString(info.Author)} /Subject {TextString(info.Subject)} " +
             $"/Creator {TextString(info.Creator)} /Producer {TextString(info.Producer)} /CreationDate {modified} /ModDate {modified} >>");
 
         var kept = string.Concat(catalog.Where(e => !ReplacedCatalogKeys.Contains(e.Key)).Select(e => $"/{e.Key} {e.Value} "));
-        WriteObject(output, offsets, root,
+        WriteObject(output, start, offsets, root,
             $"<< {kept}/Version /1.7 /Metadata {metadataId} 0 R " +
             $"/OutputIntents [ << /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) /RegistryName (http://www.color.org) " +
             $"/Info (sRGB IEC61966-2.1) /DestOutputProfile {iccId} 0 R >> ] " +
             $"/Names << /EmbeddedFiles << /Names [ ({FacturXml.FileName}) {fileSpecId} 0 R ] >> >> /AF [ {fileSpecId} 0 R ] >>");
 
-        var xref = output.Position;
+        var xref = start + output.Position;
         var table = new StringBuilder("xref\n");
         // One subsection per run of consecutive object numbers; each entry is exactly 20 bytes.
         foreach (var run in Runs(offsets.Keys))
@@ -102,7 +125,15 @@ internal static partial class PdfA3Packager
         table.Append(CultureInfo.InvariantCulture,
             $"trailer\n<< /Size {newSize} /Root {root} 0 R /Info {infoId} 0 R /ID {id} /Prev {xrefOffset} >>\nstartxref\n{xref}\n%%EOF\n");
         output.Write(Encoding.ASCII.GetBytes(table.ToString()));
-        return output.ToArray();
+
+        var packaged = new byte[start + output.Length];
+        original.CopyTo(packaged);
+        if (newline)
+        {
+            packaged[original.Length] = (byte)'\n';
+        }
+        output.GetBuffer().AsSpan(0, (int)output.Length).CopyTo(packaged.AsSpan(start));
+        return packaged;
     }
 
     /// <summary>
@@ -153,25 +184,49 @@ internal static partial class PdfA3Packager
     /// </summary>
     internal static string WithStableDocumentId(string pdf)
     {
-        var trailerStart = pdf.IndexOf("<<", pdf.LastIndexOf("trailer", StringComparison.Ordinal), StringComparison.Ordinal);
-        var trailer = Dictionary(pdf, trailerStart);
-        if (!trailer.TryGetValue("ID", out var array))
+        var buffer = new byte[pdf.Length + 64];
+        var length = WithStableDocumentId(Encoding.Latin1.GetBytes(pdf), buffer);
+        return Latin1(buffer.AsSpan(0, length));
+    }
+
+    /// <summary>
+    /// Copies <paramref name="pdf"/> into <paramref name="into"/> with its document ID made stable (see the string
+    /// overload) and returns the length written. Only the trailer's ID array can change length; every other
+    /// replacement (the ID as hex, as a UUID, blanked, then the content hash) keeps the length, so it is done in place.
+    /// </summary>
+    internal static int WithStableDocumentId(ReadOnlySpan<byte> pdf, byte[] into)
+    {
+        var trailerAt = pdf.LastIndexOf("trailer"u8);
+        var trailerStart = trailerAt < 0 ? -1 : IndexOf(pdf, "<<"u8, trailerAt);
+        if (trailerStart < 0)
         {
-            return pdf;
+            throw new InvalidOperationException("Not a PDF: no trailer dictionary.");
         }
-        var ids = IdStrings(array).Distinct().ToList();
+        var trailerText = Latin1(pdf[trailerStart..]);
+        var trailer = Dictionary(trailerText, 0);
+        var ids = trailer.TryGetValue("ID", out var array) ? IdStrings(array).Distinct().ToList() : [];
         if (ids.Count == 0)
         {
-            return pdf;
+            pdf.CopyTo(into);
+            return pdf.Length;
         }
 
         var blank = new string('0', 32);
-        var arrayStart = pdf.IndexOf(array, trailerStart, StringComparison.Ordinal);
-        var blanked = ids.Aggregate(
-            pdf[..arrayStart] + $"[<{blank}> <{blank}>]" + pdf[(arrayStart + array.Length)..],
-            (text, id) => ReplaceIdForms(text, id, blank));
-        var stable = Convert.ToHexString(MD5.HashData(Encoding.Latin1.GetBytes(blanked)));
-        return ReplaceIdForms(blanked, blank, stable);
+        var arrayStart = trailerStart + trailerText.IndexOf(array!, StringComparison.Ordinal);
+        var blankArray = Encoding.ASCII.GetBytes($"[<{blank}> <{blank}>]");
+        pdf[..arrayStart].CopyTo(into);
+        blankArray.CopyTo(into.AsSpan(arrayStart));
+        var tail = pdf[(arrayStart + array!.Length)..];
+        tail.CopyTo(into.AsSpan(arrayStart + blankArray.Length));
+        var blanked = into.AsSpan(0, arrayStart + blankArray.Length + tail.Length);
+
+        foreach (var id in ids)
+        {
+            ReplaceIdForms(blanked, id, blank);
+        }
+        var stable = Convert.ToHexString(MD5.HashData(blanked));
+        ReplaceIdForms(blanked, blank, stable);
+        return blanked.Length;
     }
 
     /// <summary>The entries of the trailer's ID array as upper-case hex, whether written as hex or literal strings.</summary>
@@ -238,10 +293,40 @@ internal static partial class PdfA3Packager
         return bytes.ToArray();
     }
 
-    /// <summary>The ID as hex in the trailer and as a lower-case UUID ("uuid:8-4-4-4-12") in SkiaSharp's XMP.</summary>
-    private static string ReplaceIdForms(string pdf, string id, string replacement) =>
-        pdf.Replace(id, replacement, StringComparison.OrdinalIgnoreCase)
-            .Replace(Uuid(id), Uuid(replacement), StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// The ID as hex in the trailer and as a lower-case UUID ("uuid:8-4-4-4-12") in SkiaSharp's XMP, replaced in place
+    /// wherever it occurs, ignoring case (both forms keep their length).
+    /// </summary>
+    private static void ReplaceIdForms(Span<byte> pdf, string id, string replacement)
+    {
+        ReplaceIgnoringCase(pdf, Encoding.ASCII.GetBytes(id), Encoding.ASCII.GetBytes(replacement));
+        ReplaceIgnoringCase(pdf, Encoding.ASCII.GetBytes(Uuid(id)), Encoding.ASCII.GetBytes(Uuid(replacement)));
+    }
+
+    /// <summary>Every non-overlapping occurrence of the ASCII <paramref name="find"/>, left to right, as string.Replace does.</summary>
+    private static void ReplaceIgnoringCase(Span<byte> pdf, ReadOnlySpan<byte> find, ReadOnlySpan<byte> replacement)
+    {
+        var first = find[0];
+        var (lower, upper) = ((byte)char.ToLowerInvariant((char)first), (byte)char.ToUpperInvariant((char)first));
+        for (var i = 0; i <= pdf.Length - find.Length;)
+        {
+            var next = pdf[i..(pdf.Length - find.Length + 1)].IndexOfAny(lower, upper);
+            if (next < 0)
+            {
+                return;
+            }
+            i += next;
+            if (Ascii.EqualsIgnoreCase(pdf.Slice(i, find.Length), find))
+            {
+                replacement.CopyTo(pdf[i..]);
+                i += find.Length;
+            }
+            else
+            {
+                i++;
+            }
+        }
+    }
 
     private static string Uuid(string hex) =>
         $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}".ToLowerInvariant();
@@ -316,32 +401,36 @@ internal static partial class PdfA3Packager
                     </rdf:li>
         """;
 
-    private static void WriteObject(Stream output, IDictionary<int, long> offsets, int number, string body)
+    private static void WriteObject(Stream output, long start, IDictionary<int, long> offsets, int number, string body)
     {
-        offsets[number] = output.Position;
+        offsets[number] = start + output.Position;
         output.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{number} 0 obj\n{body}\nendobj\n")));
     }
 
-    private static void WriteStream(Stream output, IDictionary<int, long> offsets, int number, string entries, byte[] data, bool compress)
-    {
-        var bytes = data;
-        if (compress)
-        {
-            using var buffer = new MemoryStream();
-            using (var zlib = new ZLibStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
-            {
-                zlib.Write(data);
-            }
-            bytes = buffer.ToArray();
-        }
+    private static void WriteStream(Stream output, long start, IDictionary<int, long> offsets, int number, string entries, byte[] data, bool compress) =>
+        WriteEncodedStream(output, start, offsets, number, entries, compress ? Deflate(data) : data, compressed: compress);
 
-        offsets[number] = output.Position;
-        var filter = compress ? " /Filter /FlateDecode" : "";
+    private static void WriteEncodedStream(Stream output, long start, IDictionary<int, long> offsets, int number, string entries, byte[] bytes, bool compressed)
+    {
+        offsets[number] = start + output.Position;
+        var filter = compressed ? " /Filter /FlateDecode" : "";
         output.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
             $"{number} 0 obj\n<< {entries}{filter} /Length {bytes.Length} >>\nstream\n")));
         output.Write(bytes);
         output.Write("\nendstream\nendobj\n"u8);
     }
+
+    private static byte[] Deflate(byte[] data)
+    {
+        using var buffer = new MemoryStream();
+        using (var zlib = new ZLibStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            zlib.Write(data);
+        }
+        return buffer.ToArray();
+    }
+
+    private static readonly Lazy<byte[]> CompressedProfile = new(() => Deflate(SrgbProfile.Bytes));
 
     private static IEnumerable<List<int>> Runs(IEnumerable<int> numbers)
     {
@@ -379,26 +468,31 @@ internal static partial class PdfA3Packager
 
     private static string Xml(string text) => System.Security.SecurityElement.Escape(text);
 
-    private static string Latin1(byte[] bytes) => Encoding.Latin1.GetString(bytes);
+    private static string Latin1(ReadOnlySpan<byte> bytes) => Encoding.Latin1.GetString(bytes);
 
-    private static int StartXref(string pdf)
+    private static int IndexOf(ReadOnlySpan<byte> pdf, ReadOnlySpan<byte> value, int from)
     {
-        var at = pdf.LastIndexOf("startxref", StringComparison.Ordinal);
+        var at = pdf[from..].IndexOf(value);
+        return at < 0 ? -1 : from + at;
+    }
+
+    private static int StartXref(ReadOnlySpan<byte> pdf)
+    {
+        var at = pdf.LastIndexOf("startxref"u8);
         if (at < 0)
         {
             throw new InvalidOperationException("Not a PDF: no startxref.");
         }
-        var match = Integer().Match(pdf, at + "startxref".Length);
-        return int.Parse(match.Value, CultureInfo.InvariantCulture);
+        var tail = Latin1(pdf[(at + "startxref".Length)..]);
+        return int.Parse(Integer().Match(tail).Value, CultureInfo.InvariantCulture);
     }
 
     private static int ObjectNumber(string reference) => int.Parse(reference.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
 
-    /// <summary>Offset of an object from the (single, SkiaSharp-written) xref section at <paramref name="xrefOffset"/>.</summary>
-    private static int ObjectOffset(string pdf, int xrefOffset, int number)
+    /// <summary>Offset of an object from the (single, SkiaSharp-written) xref section, given as the text between "xref" and "trailer".</summary>
+    private static int ObjectOffset(string section, int number)
     {
-        using var reader = new StringReader(pdf[(xrefOffset + 4)..pdf.IndexOf("trailer", xrefOffset, StringComparison.Ordinal)]);
-        var lines = reader.ReadToEnd().Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
+        var lines = section.Split(['\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
         for (var i = 0; i < lines.Length;)
         {
             var header = lines[i].Trim().Split(' ');

@@ -120,15 +120,9 @@ public sealed partial class InvoiceDocuments(
     /// <summary>Renders and stores the PDF of issued document <paramref name="invoiceId"/> unless it is stored already.</summary>
     public async Task EnsureStoredAsync(Guid invoiceId, CancellationToken ct)
     {
-        if (await HashAsync(invoiceId, ct) is not null)
+        if (await RenderUnlessStoredAsync(invoiceId, ct) is { } rendered)
         {
-            return;
-        }
-        var invoice = await database.QuerySingleOrDefaultAsync<InvoiceRow>(
-            $"SELECT {InvoiceRow.Columns} FROM invoices WHERE id = @invoiceId", new { invoiceId }, ct);
-        if (invoice?.Number is not null)
-        {
-            await RenderAndStoreAsync(invoice, ct);
+            await StoreAsync(rendered, ct);
         }
     }
 
@@ -139,51 +133,112 @@ public sealed partial class InvoiceDocuments(
     /// </summary>
     public RenderQueue StartRendering(CancellationToken ct) => new(this, Environment.ProcessorCount, ct);
 
-    private async Task<StoredDocument> RenderAndStoreAsync(InvoiceRow issued, CancellationToken ct)
+    /// <summary>The PDF of issued document <paramref name="invoiceId"/>, rendered, or null when it is stored already (or not issued).</summary>
+    private async Task<RenderedDocument?> RenderUnlessStoredAsync(Guid invoiceId, CancellationToken ct)
+    {
+        if (await HashAsync(invoiceId, ct) is not null)
+        {
+            return null;
+        }
+        var invoice = await database.QuerySingleOrDefaultAsync<InvoiceRow>(
+            $"SELECT {InvoiceRow.Columns} FROM invoices WHERE id = @invoiceId", new { invoiceId }, ct);
+        return invoice?.Number is null ? null : await RenderAsync(invoice, ct);
+    }
+
+    private async Task<RenderedDocument> RenderAsync(InvoiceRow issued, CancellationToken ct)
     {
         var document = InvoiceDocumentMapper.Map(issued, await store.LinesAsync(issued.Id, ct), await store.RatesAsync(issued.Id, ct),
             await store.CreditedReferenceAsync(issued, ct));
         var pdf = renderer.RenderInvoicePdf(document);
-        var sha = Convert.ToHexStringLower(SHA256.HashData(pdf));
         // The XML stored is the attachment just embedded, byte for byte, so both downloads always agree.
         var xml = PdfA3Packager.ExtractFacturXml(pdf);
-        var xmlSha = xml is null ? null : Convert.ToHexStringLower(SHA256.HashData(xml));
-        var inserted = await database.WriteAsync(uow => uow.ExecuteAsync(
+        return new RenderedDocument(issued.Id, pdf, Convert.ToHexStringLower(SHA256.HashData(pdf)), xml,
+            xml is null ? null : Convert.ToHexStringLower(SHA256.HashData(xml)));
+    }
+
+    /// <summary>Stores a rendering unless a copy is stored already (the first stored copy wins); true when this one was stored.</summary>
+    private static async Task<bool> InsertAsync(UnitOfWork uow, RenderedDocument rendered) =>
+        await uow.ExecuteAsync(
             """
             INSERT INTO invoice_documents (invoice_id, content_type, sha256, byte_length, content, rendered_at, facturx_xml, facturx_sha256)
             SELECT @invoiceId, @contentType, @sha, @length, @pdf, @now, @xml, @xmlSha
             WHERE NOT EXISTS (SELECT 1 FROM invoice_documents WHERE invoice_id = @invoiceId)
             """,
-            new { invoiceId = issued.Id, contentType = PdfContentType, sha, length = pdf.Length, pdf, now = uow.Now, xml, xmlSha }), ct);
+            new
+            {
+                invoiceId = rendered.InvoiceId, contentType = PdfContentType, sha = rendered.Sha256, length = rendered.Pdf.Length,
+                pdf = rendered.Pdf, now = uow.Now, xml = rendered.FacturXml, xmlSha = rendered.FacturXmlSha256,
+            }) == 1;
+
+    private Task<bool> StoreAsync(RenderedDocument rendered, CancellationToken ct) => database.WriteAsync(uow => InsertAsync(uow, rendered), ct);
+
+    /// <summary>Stores several renderings in one transaction.</summary>
+    private Task StoreAllAsync(IReadOnlyList<RenderedDocument> rendered, CancellationToken ct) =>
+        database.WriteAsync(async uow =>
+        {
+            foreach (var document in rendered)
+            {
+                await InsertAsync(uow, document);
+            }
+        }, ct);
+
+    private async Task<StoredDocument> RenderAndStoreAsync(InvoiceRow issued, CancellationToken ct)
+    {
+        var rendered = await RenderAsync(issued, ct);
+        var inserted = await StoreAsync(rendered, ct);
         // Another request may have stored its rendering first: serve whichever copy is stored, always the same one
         // (ours when this insert is the one that stored it: no need to read the bytes back).
-        return inserted == 1 ? new StoredDocument(issued.Id, PdfContentType, sha, pdf) : (await FindAsync(issued.Id, ct))!;
+        return inserted ? new StoredDocument(issued.Id, PdfContentType, rendered.Sha256, rendered.Pdf) : (await FindAsync(issued.Id, ct))!;
     }
 
-    /// <summary>Parallel renderers fed by the (serial) issuing loop.</summary>
+    /// <summary>A rendered PDF with its hash and its factur-x.xml, ready to store.</summary>
+    private sealed record RenderedDocument(Guid InvoiceId, byte[] Pdf, string Sha256, byte[]? FacturXml, string? FacturXmlSha256);
+
+    /// <summary>
+    /// Parallel renderers fed by the (serial) issuing loop, and one writer that stores what they rendered. The renderers
+    /// never wait for Billing's write lock: that is held by the issuing loop's batches (up to about 40 ms, ADR 0030),
+    /// and a renderer queued behind one sat idle while a core was free. The writer stores every rendering waiting
+    /// for it in one transaction (up to <see cref="MaxStoredPerTransaction"/>), so the issuing loop also meets fewer
+    /// writers at the lock. What is lost in a crash is only rendering: an issued document without its stored PDF is
+    /// rendered again when the run resumes, or on its first download.
+    /// </summary>
     public sealed class RenderQueue
     {
+        /// <summary>About 3 MB of PDFs in one transaction, a few milliseconds of writing.</summary>
+        private const int MaxStoredPerTransaction = 32;
+
         private readonly Channel<Guid> pending;
+        private readonly Channel<RenderedDocument> rendered;
         private readonly Task[] workers;
+        private readonly Task writer;
 
         internal RenderQueue(InvoiceDocuments documents, int parallelism, CancellationToken ct)
         {
             pending = Channel.CreateBounded<Guid>(new BoundedChannelOptions(parallelism * 8) { SingleWriter = true });
+            // Bounded too: if storing falls behind, renderers wait rather than pile PDFs up in memory.
+            rendered = Channel.CreateBounded<RenderedDocument>(new BoundedChannelOptions(MaxStoredPerTransaction) { SingleReader = true });
             workers = Enumerable.Range(0, parallelism).Select(_ => Task.Run(async () =>
             {
                 await foreach (var invoiceId in pending.Reader.ReadAllAsync(ct))
                 {
+                    RenderedDocument? document;
                     try
                     {
-                        await documents.EnsureStoredAsync(invoiceId, ct);
+                        document = await documents.RenderUnlessStoredAsync(invoiceId, ct);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
                         // The invoice is issued either way; its PDF will be rendered on first download.
                         LogRenderFailed(documents.log, invoiceId, e);
+                        continue;
+                    }
+                    if (document is not null)
+                    {
+                        await rendered.Writer.WriteAsync(document, ct);
                     }
                 }
             }, ct)).ToArray();
+            writer = Task.Run(() => StoreAsync(documents, ct), ct);
         }
 
         public ValueTask Add(Guid invoiceId, CancellationToken ct) => pending.Writer.WriteAsync(invoiceId, ct);
@@ -191,10 +246,54 @@ public sealed partial class InvoiceDocuments(
         public async Task CompleteAsync()
         {
             pending.Writer.TryComplete();
-            await Task.WhenAll(workers);
+            try
+            {
+                await Task.WhenAll(workers);
+            }
+            finally
+            {
+                rendered.Writer.TryComplete();
+                await writer;
+            }
+        }
+
+        private async Task StoreAsync(InvoiceDocuments documents, CancellationToken ct)
+        {
+            var batch = new List<RenderedDocument>(MaxStoredPerTransaction);
+            while (await rendered.Reader.WaitToReadAsync(ct))
+            {
+                while (batch.Count < MaxStoredPerTransaction && rendered.Reader.TryRead(out var document))
+                {
+                    batch.Add(document);
+                }
+                try
+                {
+                    await documents.StoreAllAsync(batch, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // One document's problem stays its own: store the others one transaction each.
+                    foreach (var document in batch)
+                    {
+                        try
+                        {
+                            await documents.StoreAsync(document, ct);
+                        }
+                        catch (Exception single) when (single is not OperationCanceledException)
+                        {
+                            LogRenderFailed(documents.log, document.InvoiceId, single);
+                        }
+                    }
+                    LogStoreRetried(documents.log, batch.Count, e);
+                }
+                batch.Clear();
+            }
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rendering the PDF of issued invoice {InvoiceId} failed; it will be rendered on first download.")]
     private static partial void LogRenderFailed(ILogger logger, Guid invoiceId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing {Documents} rendered PDFs in one transaction failed; they were stored one at a time.")]
+    private static partial void LogStoreRetried(ILogger logger, int documents, Exception exception);
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using LicenceOps.Contracts.Tenants;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Http.ListCache;
 using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Security;
 using LicenceOps.Tenants.Domain;
@@ -27,7 +28,8 @@ internal static class DepartmentEndpoints
 
     public static void MapDepartmentEndpoints(this IEndpointRouteBuilder group)
     {
-        group.MapGet("/{tenantId:guid}/departments", ListAsync).WithSummary("A tenant's departments.");
+        group.MapGet("/{tenantId:guid}/departments", ListAsync).WithSummary("A tenant's departments.")
+            .CachePerTenant<TenantsModule>(ListScopes.Departments, Access.MayRead);
         group.MapPost("/{tenantId:guid}/departments", CreateAsync).RequireAuthorization(Policies.Staff).WithSummary("Create a department (staff).");
         group.MapPut("/{tenantId:guid}/departments/{departmentId:guid}", RenameAsync).RequireAuthorization(Policies.Staff).WithSummary("Rename a department (staff).");
     }

@@ -1,5 +1,6 @@
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Http.ListCache;
 using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Security;
 using LicenceOps.Tenants.Domain;
@@ -15,7 +16,8 @@ internal static class PeopleEndpoints
 {
     public static void MapPeopleEndpoints(this IEndpointRouteBuilder group)
     {
-        group.MapGet("/{tenantId:guid}/people", ListAsync).WithSummary("A tenant's people, optionally by status or department.");
+        group.MapGet("/{tenantId:guid}/people", ListAsync).WithSummary("A tenant's people, optionally by status or department.")
+            .CachePerTenant<TenantsModule>(ListScopes.People, Access.MayRead);
         group.MapGet("/{tenantId:guid}/people/{personId:guid}", GetAsync).WithSummary("One person.");
         JoinPerson.Map(group);
         UpdatePerson.Map(group);

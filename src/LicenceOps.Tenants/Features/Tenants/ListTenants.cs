@@ -1,5 +1,6 @@
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
+using LicenceOps.Platform.Http.ListCache;
 using LicenceOps.Platform.Http.Paging;
 using LicenceOps.Platform.Security;
 using LicenceOps.Tenants.Domain;
@@ -14,7 +15,9 @@ namespace LicenceOps.Tenants.Features.Tenants;
 internal static class ListTenants
 {
     public static void Map(IEndpointRouteBuilder group) =>
-        group.MapGet("/", HandleAsync).WithSummary("List tenants (staff: all; clients: their own).");
+        group.MapGet("/", HandleAsync).WithSummary("List tenants (staff: all; clients: their own).")
+            // Across tenants: one version for all; a client's entries are his own (the key holds the caller).
+            .CacheAcrossTenants<TenantsModule>(ListScopes.Tenants);
 
     private static readonly Keyset<TenantRow> ByName = new("tenants",
         SortKey.Asc<TenantRow>("legal_name", r => r.LegalName), SortKey.Asc<TenantRow>("id", r => r.Id));
