@@ -133,6 +133,11 @@ public sealed class ReconciliationRunner(
             await stop.CancelAsync();
             await reader;
         }
+        // Counted once committed (a savepoint rolled back may have inserted a run row it then recorded again as failed).
+        foreach (var run in results.Where(r => r!.State != Abandoned))
+        {
+            ReconciliationMetrics.CountRun(run!.Outcome ?? run.State);
+        }
         return results.Select(r => r!).ToList();
     }
 
@@ -307,7 +312,6 @@ public sealed class ReconciliationRunner(
             run.RunId, tenantId = r.Account.TenantId, run.VendorAccountId, trigger = r.Trigger, run.State, run.StartedAt, run.FinishedAt, run.FailureReason,
             run.MembersRead, run.SeatsCompared, run.FindingsOpened, run.FindingsUpdated, run.FindingsClosed, run.SeatsActivated, run.UsageRows, run.Outcome,
         });
-        ReconciliationMetrics.CountRun(run.Outcome ?? run.State);
         return run;
     }
 
