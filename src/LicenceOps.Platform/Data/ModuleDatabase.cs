@@ -163,12 +163,18 @@ public sealed class ModuleDatabase<TModule>(string module, SqlDialect dialect, s
 /// <item><c>synchronous = NORMAL</c>: under WAL (set by the migration runner) a commit no longer waits for an fsync;
 /// the WAL is synced at checkpoints. A process crash (kill -9) loses nothing committed; a power loss or kernel crash
 /// can lose the last commits since the last checkpoint (docs/operations.md states the window).</item>
+/// <item><c>wal_autocheckpoint</c>: checkpoints are run by <see cref="SqliteCheckpointer"/> in the background; a
+/// committing writer checkpoints by itself only past <see cref="FallbackCheckpointPages"/>, which bounds the WAL when
+/// that service is not running (ADR 0037).</item>
 /// </list>
 /// </summary>
 internal static class SqliteSession
 {
     /// <summary>How long a writer waits for the write lock before failing with "database is locked".</summary>
     public const int BusyTimeoutMilliseconds = 30_000;
+
+    /// <summary>WAL pages (4 KiB each) past which a committing writer checkpoints by itself: 64 MiB.</summary>
+    public const int FallbackCheckpointPages = 16_384;
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
     private static readonly object Marker = new();
@@ -182,7 +188,7 @@ internal static class SqliteSession
         }
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;";
+            command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = {FallbackCheckpointPages};";
             await command.ExecuteNonQueryAsync(ct);
         }
         Configured.AddOrUpdate(handle, Marker);

@@ -80,6 +80,8 @@ public static class LicenceOpsApplication
 
         // Start order matters: schema and seed first, then the bus, then the dispatchers that publish on it.
         services.AddHostedService<StartupInitializer>();
+        services.AddSingleton(sp => new SqliteCheckpointer(sp.GetRequiredService<ModuleDatabases>().All, sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpointer>());
         services.AddLicenceOpsBus(configuration, modules);
         services.AddOutboxDispatchers(databaseTypes);
         services.AddLicenceOpsMail(configuration, database, databaseTypes);

@@ -11,8 +11,8 @@ namespace LicenceOps.Seats.Reconciliation;
 /// What a compared reconciliation run depended on, so that the next run can tell, without reading Seats' rows, that its
 /// outcome would be the same (ADR 0036). Two parts:
 /// <list type="bullet">
-/// <item>a hash of everything that is not a stored row: the vendor's reading, the account's connection, vendor and name (read
-/// again in the write transaction by the standing check), the evaluation day (every time rule of the planner counts whole
+/// <item>a hash of everything that is not a stored row of the scope: the vendor's reading, the account's connection, vendor and
+/// name (the standing check reads the connection again in the write transaction), the evaluation day (every time rule of the planner counts whole
 /// days: inactivity, invite age, unverified settings and quantities, usage snapshots per day), the reconciliation options
 /// and the build of this module;</item>
 /// <item>the data versions of scope <see cref="Scope"/> for the tenant and for all tenants (ADR 0033), bumped by the triggers
@@ -90,7 +90,7 @@ internal static class ReconciliationFingerprint
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
-    /// <summary>The account's row as the write transaction reads it: what the reading and the findings depend on.</summary>
+    /// <summary>The account's row as the comparison uses it: what the reading and the findings depend on.</summary>
     public sealed record AccountFacts(string Connector, string? BaseAddress, string Settings, string? ProtectedSecret, string VendorCode, string DisplayName);
 
     /// <summary>A stored fingerprint with the versions of its tenant and of all tenants as they are now.</summary>
@@ -131,8 +131,9 @@ internal static class ReconciliationFingerprint
 
     /// <summary>
     /// SQL Server only: holds the tenants' version rows until commit, before their inputs are read, so that no other writer
-    /// can change a tenant's inputs between this transaction's reads and the versions it stores at the end (its trigger
-    /// waits for this commit). SQLite needs nothing: the write transaction already excludes every other writer.
+    /// can change a tenant's inputs between this transaction's reads and the version it stores at the end (that writer's
+    /// trigger waits for this commit). SQLite needs nothing: the write transaction already excludes every other writer. The
+    /// all-tenants row is not held (every run would then wait for every other): it is read before the inputs instead.
     /// </summary>
     public static async Task HoldAsync(UnitOfWork uow, IReadOnlyCollection<Guid> tenantIds)
     {
@@ -141,15 +142,18 @@ internal static class ReconciliationFingerprint
             return;
         }
         await uow.QueryAsync<long>("SELECT version FROM data_versions WITH (UPDLOCK, HOLDLOCK) WHERE scope = @scope AND tenant_id IN @ids",
-            new { scope = Scope, ids = tenantIds.Append(AllTenants).ToArray() });
+            new { scope = Scope, ids = tenantIds });
     }
 
-    /// <summary>Stores what a compared run depended on, with the versions as its own writes left them.</summary>
+    /// <summary>
+    /// Stores what a compared run depended on: the tenant's version as the run's own writes left it (read last, in the run's
+    /// transaction), and the all-tenants version read before its inputs (a run writes no shared table).
+    /// </summary>
     public static async Task SaveAsync(
-        UnitOfWork uow, Guid tenantId, Guid accountId, string fingerprint, Guid runId, int membersRead, int seatsCompared, int findingsLive, int usageRows)
+        UnitOfWork uow, Guid tenantId, Guid accountId, string fingerprint, long globalVersion, Guid runId, int membersRead, int seatsCompared,
+        int findingsLive, int usageRows)
     {
         var tenantVersion = await DataVersions.ReadAsync(uow, Scope, tenantId);
-        var globalVersion = await DataVersions.ReadAsync(uow, Scope, AllTenants);
         var values = new
         {
             accountId, tenantId, fingerprint, tenantVersion, globalVersion, runId, membersRead, seatsCompared, findingsLive, usageRows, now = uow.Now,

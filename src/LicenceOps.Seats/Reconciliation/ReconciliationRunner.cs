@@ -133,6 +133,11 @@ public sealed class ReconciliationRunner(
             await stop.CancelAsync();
             await reader;
         }
+        // Counted once committed (a savepoint rolled back may have inserted a run row it then recorded again as failed).
+        foreach (var run in results.Where(r => r!.State != Abandoned))
+        {
+            ReconciliationMetrics.CountRun(run!.Outcome ?? run.State);
+        }
         return results.Select(r => r!).ToList();
     }
 
@@ -145,8 +150,6 @@ public sealed class ReconciliationRunner(
         public string Settings { get; set; } = "{}";
         public string? ProtectedSecret { get; set; }
         public bool ScheduledReconciliation { get; set; }
-        public string VendorCode { get; set; } = "";
-        public string DisplayName { get; set; } = "";
     }
 
     private sealed record Reading(
@@ -167,8 +170,7 @@ public sealed class ReconciliationRunner(
         var standing = (await uow.QueryAsync<StandingRow>(
                 $"""
                 SELECT id AS Id, tenant_id AS TenantId, connector AS Connector, base_address AS BaseAddress, settings AS Settings,
-                       protected_secret AS ProtectedSecret, scheduled_reconciliation AS ScheduledReconciliation, vendor_code AS VendorCode,
-                       display_name AS DisplayName
+                       protected_secret AS ProtectedSecret, scheduled_reconciliation AS ScheduledReconciliation
                 FROM vendor_accounts{uow.Dialect.HoldRow()} WHERE id IN @ids
                 """, new { ids }))
             .ToDictionary(a => a.Id);
@@ -215,10 +217,11 @@ public sealed class ReconciliationRunner(
                 toCompare.Add(r);
                 continue;
             }
-            var now = standing[r.Account.Id];
+            // The account as the comparison would use it: its connection equals the row just read again (Classify), and a vendor
+            // name changed since it was read makes the next run's fingerprint differ.
+            var a = r.Account;
             var fingerprint = ReconciliationFingerprint.Of(r.ReadingHash!,
-                new ReconciliationFingerprint.AccountFacts(now.Connector, now.BaseAddress, now.Settings, now.ProtectedSecret, now.VendorCode, now.DisplayName),
-                today, defaults);
+                new ReconciliationFingerprint.AccountFacts(a.Connector, a.BaseAddress, a.Settings, a.ProtectedSecret, a.VendorCode, a.DisplayName), today, defaults);
             if (stored.TryGetValue(r.Account.Id, out var last) && last.Confirms(r.Account.TenantId, fingerprint))
             {
                 results[r.Index] = await ConfirmAsync(uow, r, last);
@@ -230,19 +233,26 @@ public sealed class ReconciliationRunner(
         lap = ReconciliationMetrics.Lap("confirm", lap);
 
         var toLoad = toCompare.Where(r => r.Set is not null).Select(r => r.Account).ToList();
+        // Read before the inputs: a run writes no table shared by all tenants, so a change of one committed meanwhile (SQL Server)
+        // leaves the stored version older than the database and the next run compares again.
+        var allTenants = toLoad.Count == 0 ? 0 : await DataVersions.ReadAsync(uow, ReconciliationFingerprint.Scope, ReconciliationFingerprint.AllTenants);
         await ReconciliationFingerprint.HoldAsync(uow, toLoad.Select(a => a.TenantId).ToArray());
         var inputs = toLoad.Count == 0 ? null : await ReconciliationInputs.LoadAsync(uow, toLoad, today, defaults);
         lap = ReconciliationMetrics.Lap("load", lap);
         foreach (var r in toCompare)
         {
-            (results[r.Index], lap) = await ApplyOneAsync(uow, r, inputs, today, fingerprints.GetValueOrDefault(r.RunId), lap);
+            var pending = fingerprints.TryGetValue(r.RunId, out var f) ? new PendingFingerprint(f, allTenants) : null;
+            (results[r.Index], lap) = await ApplyOneAsync(uow, r, inputs, today, pending, lap);
         }
         return lap;
     }
 
+    /// <summary>The fingerprint a comparison stores when it succeeds, with the all-tenants version read before its inputs.</summary>
+    private sealed record PendingFingerprint(string Fingerprint, long AllTenantsVersion);
+
     /// <summary>One account of a batch: a failed reading is recorded as such; a reading is applied in its own savepoint.</summary>
     private async Task<(ReconciliationRunResult, long)> ApplyOneAsync(
-        UnitOfWork uow, Reading r, ReconciliationInputs.Batch? inputs, DateOnly today, string? fingerprint, long lap)
+        UnitOfWork uow, Reading r, ReconciliationInputs.Batch? inputs, DateOnly today, PendingFingerprint? fingerprint, long lap)
     {
         if (r.Set is null || inputs is null)
         {
@@ -302,7 +312,6 @@ public sealed class ReconciliationRunner(
             run.RunId, tenantId = r.Account.TenantId, run.VendorAccountId, trigger = r.Trigger, run.State, run.StartedAt, run.FinishedAt, run.FailureReason,
             run.MembersRead, run.SeatsCompared, run.FindingsOpened, run.FindingsUpdated, run.FindingsClosed, run.SeatsActivated, run.UsageRows, run.Outcome,
         });
-        ReconciliationMetrics.CountRun(run.Outcome ?? run.State);
         return run;
     }
 
@@ -381,7 +390,7 @@ public sealed class ReconciliationRunner(
     }
 
     private async Task<(ReconciliationRunResult, long)> ApplyAsync(
-        UnitOfWork uow, Reading r, ReconciliationInputs.Batch batch, DateOnly today, string? fingerprint, long lap)
+        UnitOfWork uow, Reading r, ReconciliationInputs.Batch batch, DateOnly today, PendingFingerprint? fingerprint, long lap)
     {
         var account = r.Account;
         var reading = r.Set!;
@@ -459,8 +468,8 @@ public sealed class ReconciliationRunner(
         {
             // Last, so the versions stored include every write of this run. A run that activated seats changed its own inputs
             // (the next comparison sees them active and may conclude more): it stores nothing and the next run compares again.
-            await ReconciliationFingerprint.SaveAsync(uow, tenantId, accountId, fingerprint, runId, reading.Members.Members.Count, seats.Count,
-                counts.Opened + counts.Updated, plan.Usage.Count);
+            await ReconciliationFingerprint.SaveAsync(uow, tenantId, accountId, fingerprint.Fingerprint, fingerprint.AllTenantsVersion, runId,
+                reading.Members.Members.Count, seats.Count, counts.Opened + counts.Updated, plan.Usage.Count);
         }
         return (run, ReconciliationMetrics.Lap("finish", lap));
     }
