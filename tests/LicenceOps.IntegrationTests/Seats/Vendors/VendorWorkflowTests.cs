@@ -130,7 +130,13 @@ public sealed class VendorWorkflowTests
 
         var person = await SeatsKit.PersonJoinsAsync(factory, tenantId, department);
         var email = $"p{person:N}@example.test";
-        await SeatsKit.SweepAsync(factory);
+        // The kicker may be advancing the onboarding while a sweep runs, and the sweep then skips the steps it holds:
+        // sweep until both calls have reached the fakes, as a later hourly sweep would.
+        await Eventually.UntilAsync(async () =>
+        {
+            await SeatsKit.SweepAsync(factory);
+            return licensed.ContainsKey(email) && pendingInvites.ContainsKey(email);
+        }, TimeSpan.FromSeconds(30), "the Copilot licence and the ChatGPT invite are requested");
 
         Assert.That(licensed.ContainsKey(email), Is.True, "Graph assignLicense added the Copilot SKU");
         Assert.That(pendingInvites.ContainsKey(email), Is.True, "OpenAI invite created");
@@ -153,10 +159,18 @@ public sealed class VendorWorkflowTests
         await SeatsKit.PublishAsync(factory, new PersonLeaving(person, tenantId, email, endDate, factory.Clock.GetUtcNow()));
         await Eventually.UntilAsync(async () => (await WorkflowKit.TransfersAsync(staff, tenantId, person)).Any(t => t.Str("kind") == "offboarding"));
         factory.Clock.Advance(TimeSpan.FromDays(1));
-        await SeatsKit.SweepAsync(factory);
         // ChatGPT hands the leaver's projects to a workspace owner: no API does that check, so it stays a manual step.
+        await Eventually.UntilAsync(async () =>
+        {
+            await SeatsKit.SweepAsync(factory);
+            return (await WorkflowKit.OpenTasksAsync(staff, tenantId)).Any(t => t.Str("action") == "transfer_data");
+        }, TimeSpan.FromSeconds(30), "the data-transfer step waits for staff");
         await WorkflowKit.ConfirmAsync(staff, tenantId, "transfer_data");
-        await SeatsKit.SweepAsync(factory);
+        await Eventually.UntilAsync(async () =>
+        {
+            await SeatsKit.SweepAsync(factory);
+            return (await WorkflowKit.TransferAsync(staff, tenantId, person, "offboarding")).Str("status") == "completed";
+        }, TimeSpan.FromSeconds(30), "the offboarding completes once staff confirmed");
 
         Assert.That(licensed.ContainsKey(email), Is.False, "Graph assignLicense removed the SKU");
         Assert.That(members.ContainsKey(email), Is.False, "OpenAI user deleted");
