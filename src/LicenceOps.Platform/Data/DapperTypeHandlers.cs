@@ -43,7 +43,7 @@ internal static class DapperTypeHandlers
             if (IsSqlite(parameter))
             {
                 parameter.DbType = DbType.String;
-                parameter.Value = value.ToString("D").ToUpperInvariant();
+                parameter.Value = SqliteText.Of(value);
             }
             else
             {

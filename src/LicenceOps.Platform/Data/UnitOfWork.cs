@@ -130,7 +130,7 @@ public sealed class UnitOfWork
         }
         var rows = JsonArrayOfRows(messages, static (w, m) =>
         {
-            w.WriteStringValue(SqliteGuid(Guid.NewGuid()));
+            w.WriteStringValue(SqliteText.Of(Guid.NewGuid()));
             w.WriteStringValue(MessageTypeNames.Of(m.GetType()));
             w.WriteStringValue(JsonSerializer.Serialize(m, m.GetType(), MessageTypeNames.Json));
         });
@@ -166,17 +166,17 @@ public sealed class UnitOfWork
         }
         var rows = JsonArrayOfRows(entries, static (w, e) =>
         {
-            w.WriteStringValue(SqliteGuid(Guid.NewGuid()));
+            w.WriteStringValue(SqliteText.Of(Guid.NewGuid()));
             if (e.TenantId is { } tenant)
             {
-                w.WriteStringValue(SqliteGuid(tenant));
+                w.WriteStringValue(SqliteText.Of(tenant));
             }
             else
             {
                 w.WriteNullValue();
             }
             w.WriteStringValue(e.EntityType);
-            w.WriteStringValue(SqliteGuid(e.EntityId));
+            w.WriteStringValue(SqliteText.Of(e.EntityId));
             w.WriteStringValue(e.Action);
             if (e.Changes is null)
             {
@@ -196,8 +196,6 @@ public sealed class UnitOfWork
             new { rows, OccurredAt = Now, ActorId = Actor.Id, ActorDisplay = Actor.Display }, Transaction);
     }
 
-    /// <summary>A GUID as the Dapper type handler stores it in SQLite (upper case), so rows compare equal whichever path wrote them.</summary>
-    private static string SqliteGuid(Guid value) => value.ToString("D").ToUpperInvariant();
 
     private static string JsonArrayOfRows<T>(IReadOnlyList<T> items, Action<Utf8JsonWriter, T> row)
     {

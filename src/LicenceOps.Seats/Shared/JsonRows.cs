@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using LicenceOps.Platform.Data;
 
 namespace LicenceOps.Seats.Shared;
 
@@ -38,7 +39,7 @@ internal sealed class JsonRows
 
     public JsonRows Add(Guid value)
     {
-        writer.WriteStringValue(value.ToString("D").ToUpperInvariant());
+        writer.WriteStringValue(SqliteText.Of(value));
         return this;
     }
 

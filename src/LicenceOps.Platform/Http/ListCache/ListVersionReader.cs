@@ -37,7 +37,7 @@ public sealed class ListVersionReader : IDisposable
         {
             prepared.Scope.Value = scope;
             // As DapperTypeHandlers binds a Guid in SQLite: upper-case text, what the triggers copy from the rows.
-            prepared.TenantId.Value = tenantId.ToString("D").ToUpperInvariant();
+            prepared.TenantId.Value = SqliteText.Of(tenantId);
             var version = prepared.Command.ExecuteScalar() is long value ? value : 0;
             if (!disposed && bag.Count < MaxIdle)
             {
