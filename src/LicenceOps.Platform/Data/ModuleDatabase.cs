@@ -194,29 +194,3 @@ internal static class SqliteSession
         Configured.AddOrUpdate(handle, Marker);
     }
 }
-
-/// <summary>
-/// Puts SQLite in multi-thread mode (<c>SQLITE_CONFIG_MULTITHREAD</c>) instead of its default, serialized: SQLite
-/// then takes no mutex on every call into a connection or statement. A list page reads each of its values with its
-/// own calls into SQLite (type, text, length), and those mutexes were about 6 % of a people page's CPU. It is safe
-/// because ADO.NET already forbids using one connection from two threads at once, which is all that serialized mode
-/// adds; pooled connections may still move between threads. Must run before SQLite is first used in the process;
-/// when it is too late (a test process that opened SQLite first), SQLite refuses and stays serialized.
-/// </summary>
-internal static class SqliteThreading
-{
-    private static int configured;
-
-    /// <summary>True when this process runs SQLite in multi-thread mode.</summary>
-    public static bool MultiThread { get; private set; }
-
-    public static void Configure()
-    {
-        if (Interlocked.Exchange(ref configured, 1) == 1)
-        {
-            return;
-        }
-        SQLitePCL.Batteries_V2.Init();
-        MultiThread = SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MULTITHREAD) == SQLitePCL.raw.SQLITE_OK;
-    }
-}

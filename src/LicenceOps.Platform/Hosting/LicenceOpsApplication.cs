@@ -26,7 +26,6 @@ public static class LicenceOpsApplication
 {
     public static WebApplication Create(string[] args, IReadOnlyList<IModule> availableModules, Action<WebApplicationBuilder>? configure = null)
     {
-        SqliteThreading.Configure(); // before anything opens SQLite: see its remarks
         var builder = WebApplication.CreateBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {

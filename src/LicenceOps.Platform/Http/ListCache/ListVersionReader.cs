@@ -20,7 +20,10 @@ public sealed class ListVersionReader : IDisposable
     private const int MaxIdle = 8;
 
     private readonly ConcurrentDictionary<ModuleDatabase, ConcurrentBag<Prepared>> idle = new();
-    private bool disposed;
+    private volatile bool disposed;
+
+    /// <summary>Prepared readers kept open for reuse, over every database (tests check nothing outlives disposal).</summary>
+    internal int IdleCount => idle.Values.Sum(bag => bag.Count);
 
     public async ValueTask<long> ReadAsync(ModuleDatabase db, string scope, Guid tenantId, CancellationToken ct)
     {
@@ -43,6 +46,12 @@ public sealed class ListVersionReader : IDisposable
             {
                 bag.Add(prepared);
                 prepared = null;
+                if (disposed)
+                {
+                    // Dispose ran between the check and the add: its drain may have missed this one, so drain again
+                    // rather than leave an open connection with a prepared statement to the finalizer thread.
+                    Drain(bag);
+                }
             }
             return version;
         }
@@ -57,10 +66,15 @@ public sealed class ListVersionReader : IDisposable
         disposed = true;
         foreach (var bag in idle.Values)
         {
-            while (bag.TryTake(out var prepared))
-            {
-                prepared.Dispose();
-            }
+            Drain(bag);
+        }
+    }
+
+    private static void Drain(ConcurrentBag<Prepared> bag)
+    {
+        while (bag.TryTake(out var prepared))
+        {
+            prepared.Dispose();
         }
     }
 
@@ -75,12 +89,23 @@ public sealed class ListVersionReader : IDisposable
         public static async Task<Prepared> OpenAsync(ModuleDatabase db, CancellationToken ct)
         {
             var connection = (SqliteConnection)await db.OpenAsync(ct);
-            var command = connection.CreateCommand();
-            command.CommandText = Select;
-            var scope = command.Parameters.Add("$scope", SqliteType.Text);
-            var tenantId = command.Parameters.Add("$tenantId", SqliteType.Text);
-            command.Prepare();
-            return new Prepared(connection, command, scope, tenantId);
+            SqliteCommand? command = null;
+            try
+            {
+                command = connection.CreateCommand();
+                command.CommandText = Select;
+                var scope = command.Parameters.Add("$scope", SqliteType.Text);
+                var tenantId = command.Parameters.Add("$tenantId", SqliteType.Text);
+                command.Prepare();
+                return new Prepared(connection, command, scope, tenantId);
+            }
+            catch
+            {
+                // Nothing may be left to the finalizer: closed here, deterministically, on this thread.
+                command?.Dispose();
+                await connection.DisposeAsync();
+                throw;
+            }
         }
 
         public void Dispose()

@@ -260,6 +260,23 @@ public sealed class ListCacheTests
     }
 
     [Test]
+    public async Task A_disposed_version_reader_keeps_no_open_connection_and_still_reads()
+    {
+        // At host shutdown a request may still read after the reader was disposed: it must answer and close its
+        // connection itself, never leave an open connection and prepared statement to the finalizer thread.
+        var tenant = await CreateTenantAsync(staff);
+        var reader = new ListVersionReader();
+        var expected = await LicenceOps.Platform.Data.DataVersions.ReadAsync(Db, "people", tenant.Id);
+        Assert.That(await reader.ReadAsync(Db, "people", tenant.Id, CancellationToken.None), Is.EqualTo(expected));
+        Assert.That(reader.IdleCount, Is.EqualTo(1), "kept for the next request while in use");
+
+        reader.Dispose();
+        Assert.That(reader.IdleCount, Is.Zero);
+        Assert.That(await reader.ReadAsync(Db, "people", tenant.Id, CancellationToken.None), Is.EqualTo(expected));
+        Assert.That(reader.IdleCount, Is.Zero, "a read after disposal closes its own connection");
+    }
+
+    [Test]
     public async Task Only_200_answers_are_stored()
     {
         var tenant = await CreateTenantAsync(staff);
