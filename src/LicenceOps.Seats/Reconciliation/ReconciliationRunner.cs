@@ -83,8 +83,12 @@ public sealed class ReconciliationRunner(
                         started = ReconciliationMetrics.Lap("read_vendor", started);
                         // Hashed here, on the reading threads, so the writer only compares (ADR 0036).
                         var hash = reading is null ? null : ReconciliationFingerprint.OfReading(reading);
-                        ReconciliationMetrics.Lap("hash_reading", started);
-                        await readings.Writer.WriteAsync(new Reading(i, accounts[i], runIds[i], trigger, startedAt, reading, failure, hash), c);
+                        started = ReconciliationMetrics.Lap("hash_reading", started);
+                        // Inputs read and planned here, in parallel and outside the write lock, under one snapshot; the writer uses
+                        // them only if the tenant's data version has not moved since (ADR 0038).
+                        var preloaded = reading is null ? null : await PreloadAsync(accounts[i], reading, hash!, c);
+                        ReconciliationMetrics.Lap("preload", started);
+                        await readings.Writer.WriteAsync(new Reading(i, accounts[i], runIds[i], trigger, startedAt, reading, failure, hash, preloaded), c);
                     });
                 readings.Writer.Complete();
             }
@@ -154,7 +158,54 @@ public sealed class ReconciliationRunner(
 
     private sealed record Reading(
         int Index, VendorAccountRow Account, Guid RunId, string Trigger, DateTimeOffset StartedAt, VendorReadingSet? Set, string? Failure,
-        string? ReadingHash);
+        string? ReadingHash, Preloaded? Preloaded);
+
+    /// <summary>
+    /// An account's inputs and plan, read on the reading side under one snapshot (ADR 0038), with the data versions they are as
+    /// new as: the tenant's and the all-tenants row of scope <c>reconciliation</c>, read before the inputs, and the evaluation day.
+    /// </summary>
+    private sealed record Preloaded(DateOnly Today, long TenantVersion, long AllTenantsVersion, ReconciliationInputs.Batch Inputs, AccountPlan Plan);
+
+    /// <summary>What a comparison concludes from an account's reading and inputs, before anything is written.</summary>
+    private sealed record AccountPlan(ReconciliationPlan Plan, IReadOnlyList<PlannedFinding> SettingFindings, IReadOnlyList<string> Evaluated);
+
+    private sealed class VersionRow
+    {
+        public Guid TenantId { get; set; }
+        public long Version { get; set; }
+    }
+
+    private const string VersionsSql = "SELECT tenant_id AS TenantId, version AS Version FROM data_versions WHERE scope = @scope AND tenant_id IN @ids";
+
+    /// <summary>
+    /// Reads the account's inputs and plans its comparison outside the write lock, or returns null when the run will most likely be
+    /// confirmed (its fingerprint matches as of this snapshot: reading the inputs would be wasted) or the account's tenant changed
+    /// under the reading. The versions are read first in the same snapshot, so the inputs are at least as new as them; the writer
+    /// compares them with the versions in its own transaction and reads again inside it when either moved.
+    /// </summary>
+    private async Task<Preloaded?> PreloadAsync(VendorAccountRow account, VendorReadingSet reading, string readingHash, CancellationToken ct)
+    {
+        var defaults = options.Value.Reconciliation;
+        return await db.ReadSnapshotAsync(async snapshot =>
+        {
+            var today = ParisCalendar.DateOf(snapshot.Now);
+            var versions = (await snapshot.QueryAsync<VersionRow>(VersionsSql,
+                    new { scope = ReconciliationFingerprint.Scope, ids = new[] { account.TenantId, ReconciliationFingerprint.AllTenants } }))
+                .ToDictionary(v => v.TenantId, v => v.Version);
+            var stored = await ReconciliationFingerprint.LoadAsync(snapshot, [account.Id]);
+            var fingerprint = ReconciliationFingerprint.Of(readingHash, Facts(account), today, defaults);
+            if (stored.TryGetValue(account.Id, out var last) && last.Confirms(account.TenantId, fingerprint))
+            {
+                return null;
+            }
+            var inputs = await ReconciliationInputs.LoadAsync(snapshot, [account], today, defaults);
+            return new Preloaded(today, versions.GetValueOrDefault(account.TenantId), versions.GetValueOrDefault(ReconciliationFingerprint.AllTenants),
+                inputs, PlanAccount(account, reading, inputs, today, defaults));
+        }, ct);
+    }
+
+    private static ReconciliationFingerprint.AccountFacts Facts(VendorAccountRow a) =>
+        new(a.Connector, a.BaseAddress, a.Settings, a.ProtectedSecret, a.VendorCode, a.DisplayName);
 
     /// <summary>
     /// One group of readings (distinct tenants) in the open write transaction: the accounts are read again (one deleted
@@ -219,9 +270,7 @@ public sealed class ReconciliationRunner(
             }
             // The account as the comparison would use it: its connection equals the row just read again (Classify), and a vendor
             // name changed since it was read makes the next run's fingerprint differ.
-            var a = r.Account;
-            var fingerprint = ReconciliationFingerprint.Of(r.ReadingHash!,
-                new ReconciliationFingerprint.AccountFacts(a.Connector, a.BaseAddress, a.Settings, a.ProtectedSecret, a.VendorCode, a.DisplayName), today, defaults);
+            var fingerprint = ReconciliationFingerprint.Of(r.ReadingHash!, Facts(r.Account), today, defaults);
             if (stored.TryGetValue(r.Account.Id, out var last) && last.Confirms(r.Account.TenantId, fingerprint))
             {
                 results[r.Index] = await ConfirmAsync(uow, r, last);
@@ -232,17 +281,30 @@ public sealed class ReconciliationRunner(
         }
         lap = ReconciliationMetrics.Lap("confirm", lap);
 
-        var toLoad = toCompare.Where(r => r.Set is not null).Select(r => r.Account).ToList();
+        var toLoad = toCompare.Where(r => r.Set is not null).ToList();
         // Read before the inputs: a run writes no table shared by all tenants, so a change of one committed meanwhile (SQL Server)
         // leaves the stored version older than the database and the next run compares again.
         var allTenants = toLoad.Count == 0 ? 0 : await DataVersions.ReadAsync(uow, ReconciliationFingerprint.Scope, ReconciliationFingerprint.AllTenants);
-        await ReconciliationFingerprint.HoldAsync(uow, toLoad.Select(a => a.TenantId).ToArray());
-        var inputs = toLoad.Count == 0 ? null : await ReconciliationInputs.LoadAsync(uow, toLoad, today, defaults);
+        var tenantIds = toLoad.Select(r => r.Account.TenantId).ToArray();
+        await ReconciliationFingerprint.HoldAsync(uow, tenantIds);
+        // Inputs read on the reading side are used when nothing of the scope changed for the tenant since they were read (same
+        // versions, same day): they are then exactly what a read here would return (ADR 0038). Otherwise, e.g. after another
+        // account of the same tenant was applied, a write by an endpoint or a consumer, or midnight, they are read again here.
+        var versions = tenantIds.Length == 0 || toLoad.All(r => r.Preloaded is null)
+            ? new Dictionary<Guid, long>()
+            : (await uow.QueryAsync<VersionRow>(VersionsSql, new { scope = ReconciliationFingerprint.Scope, ids = tenantIds })).ToDictionary(v => v.TenantId, v => v.Version);
+        var current = toLoad.Where(r => r.Preloaded is { } p && p.Today == today && p.AllTenantsVersion == allTenants
+                                        && p.TenantVersion == versions.GetValueOrDefault(r.Account.TenantId))
+            .Select(r => r.RunId).ToHashSet();
+        var stale = toLoad.Where(r => !current.Contains(r.RunId)).Select(r => r.Account).ToList();
+        var inputs = stale.Count == 0 ? null : await ReconciliationInputs.LoadAsync(uow, stale, today, defaults);
+        ReconciliationMetrics.CountPreloads(current.Count, toLoad.Count(r => r.Preloaded is not null && !current.Contains(r.RunId)));
         lap = ReconciliationMetrics.Lap("load", lap);
         foreach (var r in toCompare)
         {
             var pending = fingerprints.TryGetValue(r.RunId, out var f) ? new PendingFingerprint(f, allTenants) : null;
-            (results[r.Index], lap) = await ApplyOneAsync(uow, r, inputs, today, pending, lap);
+            var preloaded = current.Contains(r.RunId) ? r.Preloaded : null;
+            (results[r.Index], lap) = await ApplyOneAsync(uow, r, preloaded?.Inputs ?? inputs, preloaded?.Plan, today, pending, lap);
         }
         return lap;
     }
@@ -252,7 +314,7 @@ public sealed class ReconciliationRunner(
 
     /// <summary>One account of a batch: a failed reading is recorded as such; a reading is applied in its own savepoint.</summary>
     private async Task<(ReconciliationRunResult, long)> ApplyOneAsync(
-        UnitOfWork uow, Reading r, ReconciliationInputs.Batch? inputs, DateOnly today, PendingFingerprint? fingerprint, long lap)
+        UnitOfWork uow, Reading r, ReconciliationInputs.Batch? inputs, AccountPlan? planned, DateOnly today, PendingFingerprint? fingerprint, long lap)
     {
         if (r.Set is null || inputs is null)
         {
@@ -264,7 +326,7 @@ public sealed class ReconciliationRunner(
         ReconciliationRunResult result;
         try
         {
-            (result, lap) = await ApplyAsync(uow, r, inputs, today, fingerprint, lap);
+            (result, lap) = await ApplyAsync(uow, r, inputs, planned, today, fingerprint, lap);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -389,37 +451,41 @@ public sealed class ReconciliationRunner(
         }
     }
 
+    /// <summary>The pure part of a comparison: the planner's findings, activations and usage, and the settings watch's findings.</summary>
+    private static AccountPlan PlanAccount(VendorAccountRow account, VendorReadingSet reading, ReconciliationInputs.Batch batch, DateOnly today, ReconciliationOptions defaults)
+    {
+        var stored = batch.Accounts[account.Id];
+        var subscriptions = stored.Subscriptions;
+        var recorded = ConnectorKinds.ReadsPurchasedQuantity(account.Connector)
+            ? null
+            : new RecordedQuantityInput(stored.Recorded, defaults.PurchasedQuantityUnverifiedAfterDays);
+        var input = new ReconciliationInput(account.Id, account.VendorCode, account.DisplayName, reading.Quantity, reading.Members,
+            subscriptions,
+            stored.Seats.Select(s => new PlanSeat(s.SeatId, s.SubscriptionId, s.PersonId, s.Email, s.DisplayName, s.Status, s.AssignedOn,
+                s.InvitedAt is { } at ? ParisCalendar.DateOf(at) : null, s.VendorMemberId)).ToList(),
+            stored.PendingRemovals,
+            stored.OtherTools.Select(o => new OtherToolUse(o.PersonId, o.SubscriptionId, o.VendorCode, o.ProductName, o.LastActiveOn)).ToList(),
+            batch.Policies[account.TenantId], today, recorded);
+        var plan = ReconciliationPlanner.Plan(input);
+        var settingFindings = SettingsWatch.Plan(account.Id, account.DisplayName, subscriptions.Count > 0 ? subscriptions[0].Id : null,
+            (batch.Baselines.GetValueOrDefault(account.VendorCode) ?? []).Select(b => new SettingBaseline(b.SettingKey, b.Label, b.ExpectedValue)).ToList(),
+            stored.Observations.Select(o => new SettingObservation(o.SettingKey, o.ObservedValue, o.ObservedOn)).ToList(), today);
+        return new AccountPlan(plan, settingFindings, plan.EvaluatedKinds.Concat(FindingKinds.FromSettings).ToList());
+    }
+
     private async Task<(ReconciliationRunResult, long)> ApplyAsync(
-        UnitOfWork uow, Reading r, ReconciliationInputs.Batch batch, DateOnly today, PendingFingerprint? fingerprint, long lap)
+        UnitOfWork uow, Reading r, ReconciliationInputs.Batch batch, AccountPlan? planned, DateOnly today, PendingFingerprint? fingerprint, long lap)
     {
         var account = r.Account;
         var reading = r.Set!;
         var runId = r.RunId;
         var tenantId = account.TenantId;
         var accountId = account.Id;
-        var defaults = options.Value.Reconciliation;
         var stored = batch.Accounts[accountId];
-        var subscriptions = stored.Subscriptions;
         var seats = stored.Seats;
-        var policy = batch.Policies[tenantId];
 
-        var recorded = ConnectorKinds.ReadsPurchasedQuantity(account.Connector)
-            ? null
-            : new RecordedQuantityInput(stored.Recorded, defaults.PurchasedQuantityUnverifiedAfterDays);
-        var input = new ReconciliationInput(accountId, account.VendorCode, account.DisplayName, reading.Quantity, reading.Members,
-            subscriptions,
-            seats.Select(s => new PlanSeat(s.SeatId, s.SubscriptionId, s.PersonId, s.Email, s.DisplayName, s.Status, s.AssignedOn,
-                s.InvitedAt is { } at ? ParisCalendar.DateOf(at) : null, s.VendorMemberId)).ToList(),
-            stored.PendingRemovals,
-            stored.OtherTools.Select(o => new OtherToolUse(o.PersonId, o.SubscriptionId, o.VendorCode, o.ProductName, o.LastActiveOn)).ToList(),
-            policy, today, recorded);
-        var plan = ReconciliationPlanner.Plan(input);
+        var (plan, settingFindings, evaluated) = planned ?? PlanAccount(account, reading, batch, today, options.Value.Reconciliation);
         lap = ReconciliationMetrics.Lap("plan", lap);
-
-        var settingFindings = SettingsWatch.Plan(account.Id, account.DisplayName, subscriptions.Count > 0 ? subscriptions[0].Id : null,
-            (batch.Baselines.GetValueOrDefault(account.VendorCode) ?? []).Select(b => new SettingBaseline(b.SettingKey, b.Label, b.ExpectedValue)).ToList(),
-            stored.Observations.Select(o => new SettingObservation(o.SettingKey, o.ObservedValue, o.ObservedOn)).ToList(), today);
-        var evaluated = plan.EvaluatedKinds.Concat(FindingKinds.FromSettings).ToList();
         var counts = await FindingStore.ApplyAsync(uow, tenantId, accountId, account.VendorCode, account.DisplayName, runId,
             [.. plan.Findings, .. settingFindings], evaluated, stored.Findings);
         lap = ReconciliationMetrics.Lap("findings", lap);
