@@ -68,8 +68,48 @@ public sealed class ReconciliationRunner(
         var results = new ReconciliationRunResult?[accounts.Count];
 
         // Readings queue up while a batch is being written; the bound keeps memory flat when the vendors are faster than the writer.
+        // Between the vendor readers and the writer, one preloader reads the inputs of the readings waiting, a group at a time
+        // under one snapshot, and plans them outside the write lock (ADR 0038).
+        var fetched = Channel.CreateBounded<Reading>(new BoundedChannelOptions(MaxAccountsPerWrite * 2) { SingleReader = true });
         var readings = Channel.CreateBounded<Reading>(new BoundedChannelOptions(MaxAccountsPerWrite * 2) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var preloader = Task.Run(async () =>
+        {
+            try
+            {
+                while (await fetched.Reader.WaitToReadAsync(stop.Token))
+                {
+                    var group = new List<Reading>();
+                    while (group.Count < MaxAccountsPerWrite && fetched.Reader.TryRead(out var next))
+                    {
+                        group.Add(next);
+                    }
+                    var started = Stopwatch.GetTimestamp();
+                    Dictionary<Guid, Preloaded> preloaded;
+                    try
+                    {
+                        preloaded = await PreloadAsync(group, stop.Token);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // Only a shortcut: the writer reads what it needs inside its transaction, as it does for any stale preload.
+                        logger.LogWarning(ex, "Reconciliation inputs could not be read ahead of the write; they are read in the write transaction");
+                        preloaded = [];
+                    }
+                    ReconciliationMetrics.Lap("preload", started);
+                    foreach (var r in group)
+                    {
+                        await readings.Writer.WriteAsync(r with { Preloaded = preloaded.GetValueOrDefault(r.RunId) }, stop.Token);
+                    }
+                }
+                await fetched.Reader.Completion;
+                readings.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                readings.Writer.Complete(ex);
+            }
+        }, CancellationToken.None);
         var reader = Task.Run(async () =>
         {
             try
@@ -83,18 +123,14 @@ public sealed class ReconciliationRunner(
                         started = ReconciliationMetrics.Lap("read_vendor", started);
                         // Hashed here, on the reading threads, so the writer only compares (ADR 0036).
                         var hash = reading is null ? null : ReconciliationFingerprint.OfReading(reading);
-                        started = ReconciliationMetrics.Lap("hash_reading", started);
-                        // Inputs read and planned here, in parallel and outside the write lock, under one snapshot; the writer uses
-                        // them only if the tenant's data version has not moved since (ADR 0038).
-                        var preloaded = reading is null ? null : await PreloadAsync(accounts[i], reading, hash!, c);
-                        ReconciliationMetrics.Lap("preload", started);
-                        await readings.Writer.WriteAsync(new Reading(i, accounts[i], runIds[i], trigger, startedAt, reading, failure, hash, preloaded), c);
+                        ReconciliationMetrics.Lap("hash_reading", started);
+                        await fetched.Writer.WriteAsync(new Reading(i, accounts[i], runIds[i], trigger, startedAt, reading, failure, hash, null), c);
                     });
-                readings.Writer.Complete();
+                fetched.Writer.Complete();
             }
             catch (Exception ex)
             {
-                readings.Writer.Complete(ex);
+                fetched.Writer.Complete(ex);
             }
         }, CancellationToken.None);
 
@@ -136,6 +172,7 @@ public sealed class ReconciliationRunner(
         {
             await stop.CancelAsync();
             await reader;
+            await preloader;
         }
         // Counted once committed (a savepoint rolled back may have inserted a run row it then recorded again as failed).
         foreach (var run in results.Where(r => r!.State != Abandoned))
@@ -178,29 +215,42 @@ public sealed class ReconciliationRunner(
     private const string VersionsSql = "SELECT tenant_id AS TenantId, version AS Version FROM data_versions WHERE scope = @scope AND tenant_id IN @ids";
 
     /// <summary>
-    /// Reads the account's inputs and plans its comparison outside the write lock, or returns null when the run will most likely be
-    /// confirmed (its fingerprint matches as of this snapshot: reading the inputs would be wasted) or the account's tenant changed
-    /// under the reading. The versions are read first in the same snapshot, so the inputs are at least as new as them; the writer
-    /// compares them with the versions in its own transaction and reads again inside it when either moved.
+    /// Reads the inputs of a group of readings and plans their comparisons outside the write lock, under one snapshot, with one
+    /// query per kind of input (as <see cref="ReconciliationInputs"/> inside the write). Left out: failed readings, runs that will
+    /// most likely be confirmed (their fingerprint matches as of this snapshot: reading their inputs would be wasted) and a second
+    /// account of a tenant already in the group (its inputs depend on the first one's writes). The versions are read first in the
+    /// same snapshot, so the inputs are at least as new as them; the writer compares them with the versions in its own
+    /// transaction and reads the inputs again there when either moved. Keyed by run.
     /// </summary>
-    private async Task<Preloaded?> PreloadAsync(VendorAccountRow account, VendorReadingSet reading, string readingHash, CancellationToken ct)
+    private async Task<Dictionary<Guid, Preloaded>> PreloadAsync(List<Reading> group, CancellationToken ct)
     {
+        var read = group.Where(r => r.Set is not null).ToList();
+        if (read.Count == 0)
+        {
+            return [];
+        }
         var defaults = options.Value.Reconciliation;
         return await db.ReadSnapshotAsync(async snapshot =>
         {
             var today = ParisCalendar.DateOf(snapshot.Now);
-            var versions = (await snapshot.QueryAsync<VersionRow>(VersionsSql,
-                    new { scope = ReconciliationFingerprint.Scope, ids = new[] { account.TenantId, ReconciliationFingerprint.AllTenants } }))
+            var ids = read.Select(r => r.Account.TenantId).Append(ReconciliationFingerprint.AllTenants).Distinct().ToArray();
+            var versions = (await snapshot.QueryAsync<VersionRow>(VersionsSql, new { scope = ReconciliationFingerprint.Scope, ids }))
                 .ToDictionary(v => v.TenantId, v => v.Version);
-            var stored = await ReconciliationFingerprint.LoadAsync(snapshot, [account.Id]);
-            var fingerprint = ReconciliationFingerprint.Of(readingHash, Facts(account), today, defaults);
-            if (stored.TryGetValue(account.Id, out var last) && last.Confirms(account.TenantId, fingerprint))
+            var stored = await ReconciliationFingerprint.LoadAsync(snapshot, read.Select(r => r.Account.Id).ToArray());
+            var tenants = new HashSet<Guid>();
+            var toLoad = read.Where(r =>
+                    !(stored.TryGetValue(r.Account.Id, out var last)
+                      && last.Confirms(r.Account.TenantId, ReconciliationFingerprint.Of(r.ReadingHash!, Facts(r.Account), today, defaults)))
+                    && tenants.Add(r.Account.TenantId))
+                .ToList();
+            if (toLoad.Count == 0)
             {
-                return null;
+                return new Dictionary<Guid, Preloaded>();
             }
-            var inputs = await ReconciliationInputs.LoadAsync(snapshot, [account], today, defaults);
-            return new Preloaded(today, versions.GetValueOrDefault(account.TenantId), versions.GetValueOrDefault(ReconciliationFingerprint.AllTenants),
-                inputs, PlanAccount(account, reading, inputs, today, defaults));
+            var inputs = await ReconciliationInputs.LoadAsync(snapshot, toLoad.Select(r => r.Account).ToList(), today, defaults);
+            var allTenants = versions.GetValueOrDefault(ReconciliationFingerprint.AllTenants);
+            return toLoad.ToDictionary(r => r.RunId, r => new Preloaded(today, versions.GetValueOrDefault(r.Account.TenantId), allTenants, inputs,
+                PlanAccount(r.Account, r.Set!, inputs, today, defaults)));
         }, ct);
     }
 
