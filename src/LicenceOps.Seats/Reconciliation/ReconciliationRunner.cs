@@ -44,9 +44,38 @@ public sealed class ReconciliationRunner(
     /// <summary>Null when the tenant has no such vendor account, including when it was deleted while this run read the vendor.</summary>
     public async Task<ReconciliationRunResult?> RunAsync(Guid tenantId, Guid accountId, string trigger, CancellationToken ct)
     {
-        var row = await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
-            new { accountId, tenantId }, ct);
-        return row is null ? null : (await RunManyAsync([row], trigger, 1, ct))[0] is { State: not Abandoned } run ? run : null;
+        var (row, willCompare) = await db.ReadSnapshotAsync(async snapshot =>
+        {
+            var account = await snapshot.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
+                new { accountId, tenantId });
+            var last = account is null ? null : await snapshot.QuerySingleOrDefaultAsync<LastComparison>(LastComparisonSql,
+                new { accountId, scope = ReconciliationFingerprint.Scope, all = ReconciliationFingerprint.AllTenants });
+            return (account, last?.Holds(ParisCalendar.DateOf(time.GetUtcNow())) != true);
+        }, ct);
+        // One account (the per-account jobs): reading its inputs ahead costs a snapshot of its own, which pays only when the run
+        // compares. It will when the last comparison's versions or day no longer hold; when they do, the run is most likely
+        // confirmed (a changed vendor reading then has its inputs read in the write transaction, as before ADR 0038).
+        return row is null ? null : (await RunCoreAsync([row], trigger, 1, willCompare, ct))[0] is { State: not Abandoned } run ? run : null;
+    }
+
+    private const string LastComparisonSql = """
+        SELECT f.tenant_version AS TenantVersion, f.global_version AS GlobalVersion, f.recorded_at AS RecordedAt,
+               COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = f.tenant_id), 0) AS TenantVersionNow,
+               COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = @all), 0) AS GlobalVersionNow
+        FROM reconciliation_fingerprints f WHERE f.vendor_account_id = @accountId
+        """;
+
+    /// <summary>The account's last comparison as its fingerprint row stores it, with the versions now.</summary>
+    private sealed class LastComparison
+    {
+        public long TenantVersion { get; set; }
+        public long GlobalVersion { get; set; }
+        public DateTimeOffset RecordedAt { get; set; }
+        public long TenantVersionNow { get; set; }
+        public long GlobalVersionNow { get; set; }
+
+        public bool Holds(DateOnly today) =>
+            TenantVersion == TenantVersionNow && GlobalVersion == GlobalVersionNow && ParisCalendar.DateOf(RecordedAt) == today;
     }
 
     /// <summary>
@@ -61,8 +90,13 @@ public sealed class ReconciliationRunner(
     /// benchmark). Results come back in the order of <paramref name="accounts"/>; an account deleted while its vendor was
     /// read gets nothing from its reading and its result is <see cref="Abandoned"/> (not stored).
     /// </summary>
-    public async Task<IReadOnlyList<ReconciliationRunResult>> RunManyAsync(
-        IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, CancellationToken ct)
+    public Task<IReadOnlyList<ReconciliationRunResult>> RunManyAsync(
+        IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, CancellationToken ct) =>
+        RunCoreAsync(accounts, trigger, parallelReads, readAhead: true, ct);
+
+    /// <param name="readAhead">False: no inputs are read ahead of the write (ADR 0038); the writer reads them in its transaction.</param>
+    private async Task<IReadOnlyList<ReconciliationRunResult>> RunCoreAsync(
+        IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, bool readAhead, CancellationToken ct)
     {
         var runIds = accounts.Select(_ => Guid.NewGuid()).ToArray();
         var results = new ReconciliationRunResult?[accounts.Count];
@@ -88,7 +122,7 @@ public sealed class ReconciliationRunner(
                     Dictionary<Guid, Preloaded> preloaded;
                     try
                     {
-                        preloaded = await PreloadAsync(group, stop.Token);
+                        preloaded = readAhead ? await PreloadAsync(group, stop.Token) : [];
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {

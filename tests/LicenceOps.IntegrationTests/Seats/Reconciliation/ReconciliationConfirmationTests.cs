@@ -323,6 +323,7 @@ public sealed class ReconciliationConfirmationTests
     public async Task A_comparison_uses_the_inputs_read_outside_the_write_lock_when_nothing_of_the_tenant_changed_since()
     {
         var estate = await SettledEstateAsync();
+        factory.Clock.Advance(TimeSpan.FromDays(1));
         claude.Users["yan@client.test"] = ("Yan Client", Today);
         using var preloads = new PreloadCounts();
 
@@ -335,18 +336,35 @@ public sealed class ReconciliationConfirmationTests
     }
 
     [Test]
+    public async Task A_single_account_run_whose_last_comparison_still_holds_reads_nothing_ahead_and_still_compares_a_changed_reading()
+    {
+        // The per-account jobs read ahead only when the run will compare for sure (versions or day moved); with both unchanged the
+        // run is most likely confirmed, so a vendor-only change is compared from inputs read in the write transaction.
+        var estate = await SettledEstateAsync();
+        claude.Users["yan@client.test"] = ("Yan Client", Today);
+        using var preloads = new PreloadCounts();
+
+        var run = await ReconcileAsync(estate);
+
+        Assert.That(run.Str("outcome"), Is.EqualTo("compared"), run.ToString());
+        Assert.That(run.GetProperty("findingsOpened").GetInt32(), Is.EqualTo(1), "Yan is a shadow user");
+        Assert.That((preloads.Used, preloads.ReadAgain), Is.EqualTo((0L, 0L)));
+    }
+
+    [Test]
     public async Task A_change_committed_after_the_inputs_were_read_outside_the_write_lock_is_not_lost()
     {
         // The inputs are read under a snapshot; the tenant's policy changes (through the API) after that snapshot was taken and
-        // before the write: the comparison must conclude from the new policy (Ben, idle 40 days, is no longer inactive at 50).
+        // before the write: the comparison must conclude from the new policy (Ben, idle 41 days, is no longer inactive at 50).
         var estate = await SettledEstateAsync();
         Assert.That(await InactiveFindingAsync(estate, "ben"), Does.StartWith("open|"));
-        claude.Users["yan@client.test"] = ("Yan Client", Today);
+        factory.Clock.Advance(TimeSpan.FromDays(1));
         var db = SeatsKit.Db(factory);
         var changed = false;
         db.BeforeSnapshotQuery = async sql =>
         {
-            if (!changed && sql.Contains("FROM vendor_members", StringComparison.Ordinal))
+            // The member snapshot rows, the last input read ahead (the account's own row read before mentions vendor_members too).
+            if (!changed && sql.Contains("external_id AS ExternalId", StringComparison.Ordinal) && sql.Contains("FROM vendor_members", StringComparison.Ordinal))
             {
                 changed = true;
                 (await staff.PutAsJsonAsync($"/api/tenants/{estate.Tenant}/reconciliation-policy", new { inactiveAfterDays = 50, staleInviteAfterDays = 14 }))
