@@ -48,26 +48,27 @@ public sealed class ReconciliationRunner(
         {
             var account = await snapshot.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
                 new { accountId, tenantId });
-            var last = account is null ? null : await snapshot.QuerySingleOrDefaultAsync<LastComparison>(LastComparisonSql,
+            var last = account is null ? null : await snapshot.QuerySingleOrDefaultAsync<LastComparison>(LastComparisonSql + " WHERE f.vendor_account_id = @accountId",
                 new { accountId, scope = ReconciliationFingerprint.Scope, all = ReconciliationFingerprint.AllTenants });
             return (account, last?.Holds(ParisCalendar.DateOf(time.GetUtcNow())) != true);
         }, ct);
         // One account (the per-account jobs): reading its inputs ahead costs a snapshot of its own, which pays only when the run
         // compares. It will when the last comparison's versions or day no longer hold; when they do, the run is most likely
         // confirmed (a changed vendor reading then has its inputs read in the write transaction, as before ADR 0038).
-        return row is null ? null : (await RunCoreAsync([row], trigger, 1, willCompare, ct))[0] is { State: not Abandoned } run ? run : null;
+        return row is null ? null : (await RunCoreAsync([row], trigger, 1, willCompare ? new HashSet<Guid> { row.Id } : [], ct))[0] is { State: not Abandoned } run ? run : null;
     }
 
     private const string LastComparisonSql = """
-        SELECT f.tenant_version AS TenantVersion, f.global_version AS GlobalVersion, f.recorded_at AS RecordedAt,
+        SELECT f.vendor_account_id AS AccountId, f.tenant_version AS TenantVersion, f.global_version AS GlobalVersion, f.recorded_at AS RecordedAt,
                COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = f.tenant_id), 0) AS TenantVersionNow,
                COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = @all), 0) AS GlobalVersionNow
-        FROM reconciliation_fingerprints f WHERE f.vendor_account_id = @accountId
+        FROM reconciliation_fingerprints f
         """;
 
     /// <summary>The account's last comparison as its fingerprint row stores it, with the versions now.</summary>
     private sealed class LastComparison
     {
+        public Guid AccountId { get; set; }
         public long TenantVersion { get; set; }
         public long GlobalVersion { get; set; }
         public DateTimeOffset RecordedAt { get; set; }
@@ -92,11 +93,35 @@ public sealed class ReconciliationRunner(
     /// </summary>
     public Task<IReadOnlyList<ReconciliationRunResult>> RunManyAsync(
         IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, CancellationToken ct) =>
-        RunCoreAsync(accounts, trigger, parallelReads, readAhead: true, ct);
+        RunManyCoreAsync(accounts, trigger, parallelReads, ct);
 
-    /// <param name="readAhead">False: no inputs are read ahead of the write (ADR 0038); the writer reads them in its transaction.</param>
+    private async Task<IReadOnlyList<ReconciliationRunResult>> RunManyCoreAsync(
+        IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, CancellationToken ct)
+    {
+        // Which runs will compare for sure (their last comparison no longer holds): only their inputs are read ahead (ADR 0038).
+        var today = ParisCalendar.DateOf(time.GetUtcNow());
+        var holding = await db.ReadSnapshotAsync(async snapshot =>
+        {
+            var ids = new HashSet<Guid>();
+            foreach (var chunk in accounts.Select(a => a.Id).Chunk(500))
+            {
+                foreach (var last in await snapshot.QueryAsync<LastComparison>(LastComparisonSql + " WHERE f.vendor_account_id IN @accountIds",
+                             new { accountIds = chunk, scope = ReconciliationFingerprint.Scope, all = ReconciliationFingerprint.AllTenants }))
+                {
+                    if (last.Holds(today))
+                    {
+                        ids.Add(last.AccountId);
+                    }
+                }
+            }
+            return ids;
+        }, ct);
+        return await RunCoreAsync(accounts, trigger, parallelReads, accounts.Where(a => !holding.Contains(a.Id)).Select(a => a.Id).ToHashSet(), ct);
+    }
+
+    /// <param name="readAhead">The accounts whose inputs are read ahead of the write (ADR 0038); the others' are read in the write transaction.</param>
     private async Task<IReadOnlyList<ReconciliationRunResult>> RunCoreAsync(
-        IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, bool readAhead, CancellationToken ct)
+        IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, IReadOnlySet<Guid> readAhead, CancellationToken ct)
     {
         var runIds = accounts.Select(_ => Guid.NewGuid()).ToArray();
         var results = new ReconciliationRunResult?[accounts.Count];
@@ -122,7 +147,7 @@ public sealed class ReconciliationRunner(
                     Dictionary<Guid, Preloaded> preloaded;
                     try
                     {
-                        preloaded = readAhead ? await PreloadAsync(group, stop.Token) : [];
+                        preloaded = await PreloadAsync(group.Where(r => readAhead.Contains(r.Account.Id)).ToList(), stop.Token);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
