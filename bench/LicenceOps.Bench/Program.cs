@@ -135,8 +135,17 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         ProcessMemory.ResetPeak();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         clock.Restart();
+        // For profiling (perf record -k CLOCK_MONOTONIC): the run's bounds on the clock perf stamps its samples with.
+        var monotonicStart = Stopwatch.GetTimestamp();
+        jitWatch?.Record(true);
         var run = await services.GetRequiredService<InvoiceRunner>().RunAsync(period, issue: true, CancellationToken.None);
         var runSeconds = clock.Elapsed.TotalSeconds;
+        jitWatch?.Record(false);
+        if (Environment.GetEnvironmentVariable("LICENCEOPS_BENCH_MARKS") == "1")
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"run bounds (CLOCK_MONOTONIC s): {monotonicStart / (double)Stopwatch.Frequency:0.000000} {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:0.000000}"));
+        }
         var runCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         var runPeakMiB = ProcessMemory.PeakMiB();
         var runGcPause = GC.GetTotalPauseDuration() - gcPauseBefore;
@@ -144,6 +153,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var runGc = (GC.CollectionCount(0) - gcBefore.Item1, GC.CollectionCount(1) - gcBefore.Item2, GC.CollectionCount(2) - gcBefore.Item3);
         var runAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         memory.Sample();
+        jitWatch?.Print(25);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"run done: {run.InvoiceIds.Count} invoices in {runSeconds:0.00} s, {runCpuSeconds * 1000 / Math.Max(1, run.InvoiceIds.Count):0.00} ms of CPU per invoice, load average {LoadAverage()}"));
         foreach (var failure in run.Failures.Take(5))
@@ -241,6 +251,7 @@ internal sealed record InvoiceBenchResult(
 
 internal static partial class Program
 {
+    private static readonly JitWatch? jitWatch = JitWatch.StartIfAsked();
     private static int savedSamples;
 }
 

@@ -28,4 +28,37 @@ public sealed class MonthlyRunJobTests
         Assert.That(InvoiceRunTests.Totals(invoice), Is.EqualTo((46.00m, 9.20m, 55.20m)));
         Assert.That((invoice.GetProperty("issueDate").GetString(), invoice.GetProperty("number").GetString()), Is.EqualTo(("2026-12-01", "F-2026-000001")));
     }
+
+    [Test]
+    public async Task Each_tenant_of_a_run_records_its_outcome_invoice_and_number_once_whether_drafted_found_or_issued()
+    {
+        using var factory = new LicenceOpsFactory(BillingWorld.Settings());
+        var world = new BillingWorld(factory);
+        var tenant = await world.TenantAsync("Traces SAS", "FR", null, "987654322");
+        await world.SubscriptionAsync(tenant, "Google", "Gemini Business", 0, 2, new DateOnly(2026, 11, 3), 20m, "EUR", false, null);
+        factory.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 5, 0, 0, TimeSpan.Zero));
+        var runner = factory.Service<LicenceOps.Billing.Features.Runs.InvoiceRunner>();
+        var db = factory.Service<LicenceOps.Platform.Data.ModuleDatabase<LicenceOps.Billing.BillingModule>>();
+        var period = LicenceOps.Billing.Features.Invoicing.BillingPeriod.FromDate(new DateOnly(2026, 11, 1));
+
+        var drafting = await runner.RunAsync(period, issue: false, CancellationToken.None);
+        var issuing = await runner.RunAsync(period, issue: true, CancellationToken.None);
+        var again = await runner.RunAsync(period, issue: true, CancellationToken.None);
+
+        var records = await db.QueryAsync<(string Status, string Outcome, Guid? InvoiceId, long Issued)>(
+            """
+            SELECT t.status, t.outcome, t.invoice_id, t.issued FROM invoice_run_tenants t JOIN invoice_runs r ON r.id = t.run_id
+            WHERE t.tenant_id = @tenant ORDER BY r.created_at, r.rowid
+            """, new { tenant });
+        var invoiceId = drafting.InvoiceIds.Single();
+        Assert.That(records, Is.EqualTo(new[]
+        {
+            ("done", "drafted", (Guid?)invoiceId, 0L),
+            ("done", "already", (Guid?)invoiceId, 1L),
+            ("done", "already", (Guid?)invoiceId, 0L),
+        }));
+        Assert.That((drafting.Drafted, drafting.Issued, issuing.AlreadyInvoiced, issuing.Issued, again.AlreadyInvoiced, again.Issued),
+            Is.EqualTo((1, 0, 1, 1, 1, 0)));
+        Assert.That(issuing.InvoiceIds, Is.EqualTo(new[] { invoiceId }));
+    }
 }

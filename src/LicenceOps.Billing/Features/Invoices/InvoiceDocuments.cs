@@ -136,12 +136,13 @@ public sealed partial class InvoiceDocuments(
     /// <summary>The PDF of issued document <paramref name="invoiceId"/>, rendered, or null when it is stored already (or not issued).</summary>
     private async Task<RenderedDocument?> RenderUnlessStoredAsync(Guid invoiceId, CancellationToken ct)
     {
-        if (await HashAsync(invoiceId, ct) is not null)
-        {
-            return null;
-        }
+        // One read, not a hash lookup and then the row: every invoice of a run passes here, and each read takes a
+        // pooled connection and prepares its statement afresh.
         var invoice = await database.QuerySingleOrDefaultAsync<InvoiceRow>(
-            $"SELECT {InvoiceRow.Columns} FROM invoices WHERE id = @invoiceId", new { invoiceId }, ct);
+            $"""
+             SELECT {InvoiceRow.Columns} FROM invoices
+             WHERE id = @invoiceId AND NOT EXISTS (SELECT 1 FROM invoice_documents WHERE invoice_id = @invoiceId)
+             """, new { invoiceId }, ct);
         return invoice?.Number is null ? null : await RenderAsync(invoice, ct);
     }
 

@@ -24,8 +24,13 @@ public static class InvoiceIssuer
         }
 
         var series = InvoiceNumbering.SeriesOf(draft.Kind);
-        await uow.ExecuteAsync("UPDATE invoice_sequences SET next_value = next_value + 1 WHERE series = @series", new { series });
-        var sequence = await uow.ExecuteScalarAsync<long>("SELECT next_value - 1 FROM invoice_sequences WHERE series = @series", new { series });
+        // Bumped and read in one statement (every invoice of a run passes here): the row stays locked by this
+        // transaction either way, so the number is the same one the former UPDATE-then-SELECT read.
+        var sequence = await uow.ExecuteScalarAsync<long>(
+            uow.Dialect == SqlDialect.SqlServer
+                ? "UPDATE invoice_sequences SET next_value = next_value + 1 OUTPUT inserted.next_value - 1 WHERE series = @series"
+                : "UPDATE invoice_sequences SET next_value = next_value + 1 WHERE series = @series RETURNING next_value - 1",
+            new { series });
 
         var issued = issueDate ?? ParisCalendar.DateOf(uow.Now);
         var dueDate = draft.Kind == InvoiceKinds.CreditNote ? issued : issued.AddDays(draft.Seller.PaymentTermsDays);

@@ -180,7 +180,7 @@ public sealed partial class InvoiceRunner(
     private async Task<IReadOnlyList<Guid>> InvoiceTenantAsync(
         UnitOfWork uow, Guid runId, Guid tenantId, BillingPeriod period, bool issue, Dictionary<(string, DateOnly), EcbRateQuote?> quotes, CancellationToken ct)
     {
-        var outcome = await DraftAsync(uow, tenantId, period, (u, invoiceId) => InvoiceRuns.RecordDraftedAsync(u, runId, tenantId, invoiceId), quotes, ct);
+        var outcome = await DraftAsync(uow, tenantId, period, quotes, ct);
         if (outcome.Failure is not null)
         {
             await InvoiceRuns.RecordFailedAsync(uow, runId, tenantId, outcome.Failure);
@@ -195,23 +195,16 @@ public sealed partial class InvoiceRunner(
             return issued;
         }
 
-        if (!outcome.Created)
-        {
-            await InvoiceRuns.RecordFoundAsync(uow, runId, tenantId, invoiceId);
-        }
-
+        var drafted = outcome.Created ? "drafted" : "already";
         if (!issue)
         {
-            await InvoiceRuns.RecordDoneAsync(uow, runId, tenantId);
+            await InvoiceRuns.RecordDoneAsync(uow, runId, tenantId, drafted, invoiceId);
             return [];
         }
 
         // The number, the run's record of it and the tenant's completion commit together.
-        if (await InvoiceIssuer.IssueAsync(uow, invoiceId) is not null)
-        {
-            await InvoiceRuns.RecordIssuedAsync(uow, runId, tenantId);
-        }
-        await InvoiceRuns.RecordDoneAsync(uow, runId, tenantId);
+        var numbered = await InvoiceIssuer.IssueAsync(uow, invoiceId) is not null;
+        await InvoiceRuns.RecordDoneAsync(uow, runId, tenantId, drafted, invoiceId, numbered);
         return [.. issued, invoiceId];
     }
 
@@ -257,8 +250,7 @@ public sealed partial class InvoiceRunner(
     /// concurrent run (another month of the same tenant) cannot bill the same late change in between.
     /// </summary>
     private async Task<DraftOutcome> DraftAsync(
-        UnitOfWork uow, Guid tenantId, BillingPeriod period, Func<UnitOfWork, Guid, Task> onDrafted,
-        Dictionary<(string, DateOnly), EcbRateQuote?> runQuotes, CancellationToken ct)
+        UnitOfWork uow, Guid tenantId, BillingPeriod period, Dictionary<(string, DateOnly), EcbRateQuote?> runQuotes, CancellationToken ct)
     {
         var periodText = period.ToString();
         if (uow.Dialect == SqlDialect.SqlServer)
@@ -323,7 +315,6 @@ public sealed partial class InvoiceRunner(
                 "SELECT id FROM invoices WHERE tenant_id = @tenantId AND period = @periodText AND kind = 'invoice'", new { tenantId, periodText });
             return new DraftOutcome(existing, false, null);
         }
-        await onDrafted(uow, invoiceId);
         return new DraftOutcome(invoiceId, true, null);
     }
 

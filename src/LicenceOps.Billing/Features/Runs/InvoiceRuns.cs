@@ -136,29 +136,22 @@ public sealed class InvoiceRuns(ModuleDatabase<BillingModule> database, IOptions
     // Outcomes, each written inside the transaction that makes it true. The status/outcome guards make a repeated
     // write (two executors, or a resumed one) change nothing.
 
-    /// <summary>In the draft's insert transaction: this run drafted the tenant's invoice.</summary>
-    public static Task RecordDraftedAsync(UnitOfWork uow, Guid runId, Guid tenantId, Guid invoiceId) =>
-        uow.ExecuteAsync(
-            "UPDATE invoice_run_tenants SET outcome = 'drafted', invoice_id = @invoiceId WHERE run_id = @runId AND tenant_id = @tenantId AND outcome IS NULL",
-            new { runId, tenantId, invoiceId });
-
-    /// <summary>The tenant's invoice existed before this run (unless this run drafted it before a restart).</summary>
-    public static Task RecordFoundAsync(UnitOfWork uow, Guid runId, Guid tenantId, Guid invoiceId) =>
-        uow.ExecuteAsync(
-            "UPDATE invoice_run_tenants SET outcome = 'already', invoice_id = @invoiceId WHERE run_id = @runId AND tenant_id = @tenantId AND outcome IS NULL",
-            new { runId, tenantId, invoiceId });
-
-    /// <summary>In the issue transaction: this run gave the invoice its number.</summary>
-    public static Task RecordIssuedAsync(UnitOfWork uow, Guid runId, Guid tenantId) =>
-        uow.ExecuteAsync("UPDATE invoice_run_tenants SET issued = 1 WHERE run_id = @runId AND tenant_id = @tenantId", new { runId, tenantId });
-
-    public static Task RecordDoneAsync(UnitOfWork uow, Guid runId, Guid tenantId, string? outcomeIfNone = null) =>
+    /// <summary>
+    /// In the transaction that drafted and issued the tenant's documents: the tenant is done, with its outcome
+    /// (<paramref name="outcome"/>: "drafted" when this run drafted its invoice, "already" when it existed before, or
+    /// what happened when there was no invoice to draft), the invoice, and whether this run gave it its number. One
+    /// statement per tenant, not one per step: every step commits in this same transaction anyway. A tenant whose outcome
+    /// was recorded before keeps it (a run resumed after a crash records what its first attempt did).
+    /// </summary>
+    public static Task RecordDoneAsync(UnitOfWork uow, Guid runId, Guid tenantId, string? outcome, Guid? invoiceId = null, bool issued = false) =>
         uow.ExecuteAsync(
             """
-            UPDATE invoice_run_tenants SET status = 'done', outcome = COALESCE(outcome, @outcomeIfNone), finished_at = @now
+            UPDATE invoice_run_tenants SET status = 'done', outcome = COALESCE(outcome, @outcome),
+                invoice_id = CASE WHEN outcome IS NULL AND @invoiceId IS NOT NULL THEN @invoiceId ELSE invoice_id END,
+                issued = CASE WHEN @issued = 1 THEN 1 ELSE issued END, finished_at = @now
             WHERE run_id = @runId AND tenant_id = @tenantId AND status = 'pending'
             """,
-            new { runId, tenantId, outcomeIfNone, now = uow.Now });
+            new { runId, tenantId, outcome, invoiceId, issued, now = uow.Now });
 
     public Task RecordFailedAsync(Guid runId, Guid tenantId, string reason, CancellationToken ct) =>
         database.WriteAsync(uow => RecordFailedAsync(uow, runId, tenantId, reason), ct);

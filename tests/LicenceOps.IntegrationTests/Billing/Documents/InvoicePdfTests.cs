@@ -99,6 +99,35 @@ public sealed class InvoicePdfTests
         Assert.That(await staff.GetByteArrayAsync(url), Is.EqualTo(marker), "served from the stored column");
     }
 
+    [Test]
+    public async Task An_issued_document_is_rendered_and_stored_once_and_a_stored_copy_is_never_rendered_again()
+    {
+        using var factory = new LicenceOpsFactory(BillingWorld.Settings());
+        var invoice = await IssuedInvoices.CreateAsync(factory, seats: 2, eurPerSeat: 30m, usdListPrice: 25m);
+        var db = factory.Service<LicenceOps.Platform.Data.ModuleDatabase<LicenceOps.Billing.BillingModule>>();
+        var documents = factory.Service<LicenceOps.Billing.Features.Invoices.InvoiceDocuments>();
+
+        // Stored: ensuring it again reads nothing back into a render and leaves the stored bytes alone (a marker proves it).
+        var marker = "%PDF-stored-copy"u8.ToArray();
+        await db.WriteAsync(uow => uow.ExecuteAsync("UPDATE invoice_documents SET content = @marker WHERE invoice_id = @Id", new { marker, invoice.Id }));
+        await documents.EnsureStoredAsync(invoice.Id, CancellationToken.None);
+        Assert.That(await db.QuerySingleOrDefaultAsync<byte[]>("SELECT content FROM invoice_documents WHERE invoice_id = @Id", new { invoice.Id }),
+            Is.EqualTo(marker));
+
+        // Missing (the process died between issuing and storing): rendered and stored with the hash of its bytes.
+        await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM invoice_documents WHERE invoice_id = @Id", new { invoice.Id }));
+        await documents.EnsureStoredAsync(invoice.Id, CancellationToken.None);
+        var stored = await db.QuerySingleOrDefaultAsync<(string Sha, byte[] Content)>(
+            "SELECT sha256, content FROM invoice_documents WHERE invoice_id = @Id", new { invoice.Id });
+        Assert.That(stored.Content.AsSpan(0, 5).ToArray(), Is.EqualTo("%PDF-"u8.ToArray()));
+        Assert.That(stored.Sha, Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stored.Content))));
+
+        // No such issued document: nothing is rendered or stored.
+        var unknown = Guid.NewGuid();
+        await documents.EnsureStoredAsync(unknown, CancellationToken.None);
+        Assert.That(await db.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM invoice_documents WHERE invoice_id = @unknown", new { unknown }), Is.Zero);
+    }
+
     private static string FrenchMoney(decimal amount) =>
         amount.ToString("#,##0.00", new System.Globalization.NumberFormatInfo { NumberDecimalSeparator = ",", NumberGroupSeparator = " " }) + " €";
 
