@@ -20,7 +20,7 @@ internal sealed class PhaseWatch : IDisposable
     {
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name == ReconciliationMetrics.PhaseDuration)
+            if (instrument.Name is ReconciliationMetrics.PhaseDuration or ReconciliationMetrics.Preloads)
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -37,6 +37,19 @@ internal sealed class PhaseWatch : IDisposable
             }
             sums.AddOrUpdate(phase, (value, 1), (_, old) => (old.Seconds + value, old.Count + 1));
         });
+        // Preloaded inputs (ADR 0038): how many comparisons used them and how many read their inputs again in the write transaction.
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var use = "?";
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "use")
+                {
+                    use = tag.Value as string ?? "?";
+                }
+            }
+            sums.AddOrUpdate("preloaded:" + use, (value, value), (_, old) => (old.Seconds + value, old.Count + value));
+        });
         listener.Start();
     }
 
@@ -45,9 +58,13 @@ internal sealed class PhaseWatch : IDisposable
     {
         var taken = Interlocked.Exchange(ref sums, new ConcurrentDictionary<string, (double Seconds, long Count)>());
         var line = new StringBuilder("  phases (thread-seconds):");
-        foreach (var (phase, (seconds, _)) in taken.OrderByDescending(p => p.Value.Seconds))
+        foreach (var (phase, (seconds, _)) in taken.Where(p => !p.Key.StartsWith("preloaded:", StringComparison.Ordinal)).OrderByDescending(p => p.Value.Seconds))
         {
             line.Append(CultureInfo.InvariantCulture, $" {phase} {seconds:0.00}");
+        }
+        foreach (var (counter, (_, count)) in taken.Where(p => p.Key.StartsWith("preloaded:", StringComparison.Ordinal)).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            line.Append(CultureInfo.InvariantCulture, $"; inputs {counter} {count}");
         }
         return line.ToString();
     }

@@ -21,7 +21,8 @@ namespace LicenceOps.Bench.Reconciliation;
 /// Admin API (users paged by after_id, invites, per-user analytics). First the floor: every account's pages fetched and
 /// parsed by the real connector, nothing else. Then the same accounts reconciled for real (fetch, plan, one write each:
 /// findings, usage rows, member snapshot, audit, outbox), then once more (steady state: confirmed without reading Seats' rows, ADR 0036),
-/// then again with every run comparing (fingerprints dropped: findings refreshed, not opened).
+/// then again with every run comparing (fingerprints dropped: findings refreshed, not opened), then the first and second run of
+/// the next day (the host's clock moved a day on: every run compares and writes the new day's usage rows).
 /// </summary>
 internal static class ReconciliationBench
 {
@@ -62,8 +63,11 @@ internal static class ReconciliationBench
         Console.WriteLine($"LicenceOps reconciliation benchmark — {tenants} tenants × {seats} seats = {tenants * seats:N0} seats, {parallel} at once, {(perAccount ? "RunAsync per account" : "one RunManyAsync pipeline")}, " +
                           $"vendor fake {vendorAddress}, data {dataDirectory}");
 
+        // The host's clock: the machine's, moved forward a day for the next-day pass.
+        var clockShift = new ShiftedClock();
         var app = LicenceOpsApplication.Create([], [new IdentityModule(), new SeatsModule()], builder =>
         {
+            builder.Services.AddSingleton<TimeProvider>(clockShift);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Configuration["Storage:DataDirectory"] = dataDirectory;
             builder.Configuration["Jobs:RunServer"] = "false";
@@ -129,11 +133,22 @@ internal static class ReconciliationBench
             // The steady state is what the hourly jobs meet: the same reading over unchanged records, confirmed without reading
             // Seats' rows (ADR 0036). The third pass drops the fingerprints first, so every run compares again as it would after
             // a change in every tenant (or on the first run of a day): the cost of a comparison that opens nothing.
-            foreach (var pass in new[] { "first run (findings opened)", "second run (steady state)", "third run (steady state, every run compares)" })
+            // The fourth pass is the first run of the next day (the host's clock moved one day on): the same reading, every run
+            // compares (the day is in the fingerprint) and writes the new day's usage rows. That is what the hourly jobs pay once a
+            // day; the fifth is that day's second run (confirmed again).
+            foreach (var pass in new[]
+                     {
+                         "first run (findings opened)", "second run (steady state)", "third run (steady state, every run compares)",
+                         "fourth run (first run of the next day)", "fifth run (next day, steady state)",
+                     })
             {
                 if (pass.StartsWith("third", StringComparison.Ordinal))
                 {
                     await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints"));
+                }
+                if (pass.StartsWith("fourth", StringComparison.Ordinal))
+                {
+                    clockShift.Offset = TimeSpan.FromDays(1);
                 }
                 clock.Restart();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -204,6 +219,14 @@ internal static class ReconciliationBench
                 // A file still held open by the runtime: the temporary directory is left for the OS to clean.
             }
         }
+    }
+
+    /// <summary>The system clock plus an offset the bench moves to reach the next evaluation day.</summary>
+    private sealed class ShiftedClock : TimeProvider
+    {
+        public TimeSpan Offset { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
     }
 
     /// <summary>Tenants reconciled before the measurements, to warm the JIT up; not counted.</summary>

@@ -125,6 +125,30 @@ public class ModuleDatabase
         return (unit, result);
     }
 
+    /// <summary>
+    /// Reads that must agree with each other, outside any write: one transaction that is never committed. On SQLite (WAL) every
+    /// query of <paramref name="work"/> sees the snapshot its first read took, and no writer waits for it; on SQL Server it is
+    /// read committed, so a reader that must detect later changes reads a data version before the data (ADR 0033, ADR 0038).
+    /// The unit must not be written through: it is rolled back.
+    /// </summary>
+    public async Task<T> ReadSnapshotAsync<T>(Func<UnitOfWork, Task<T>> work, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var transaction = Dialect == SqlDialect.Sqlite
+            ? ((SqliteConnection)connection).BeginTransaction(deferred: true)
+            : await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+        var unit = new UnitOfWork(connection, transaction, Dialect, time.GetUtcNow(), CurrentActor(), beforeQuery: BeforeSnapshotQuery);
+        var result = await work(unit);
+        await transaction.RollbackAsync(ct);
+        return result;
+    }
+
+    /// <summary>
+    /// Test seam, as <see cref="BeforeStatement"/> for the queries of a <see cref="ReadSnapshotAsync{T}"/> unit: a test can
+    /// commit another writer's change after the snapshot was taken. Null in the product.
+    /// </summary>
+    public Func<string, Task>? BeforeSnapshotQuery { get; set; }
+
     public Task WriteAsync(Func<UnitOfWork, Task> work, CancellationToken ct = default) =>
         WriteAsync<bool>(async unit =>
         {

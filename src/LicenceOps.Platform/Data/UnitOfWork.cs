@@ -14,12 +14,14 @@ namespace LicenceOps.Platform.Data;
 public sealed class UnitOfWork
 {
     private readonly Func<UnitOfWork, string, Task>? beforeStatement;
+    private readonly Func<string, Task>? beforeQuery;
 
     internal UnitOfWork(
         DbConnection connection, DbTransaction transaction, SqlDialect dialect, DateTimeOffset now, Actor actor,
-        Func<UnitOfWork, string, Task>? beforeStatement = null)
+        Func<UnitOfWork, string, Task>? beforeStatement = null, Func<string, Task>? beforeQuery = null)
     {
         this.beforeStatement = beforeStatement;
+        this.beforeQuery = beforeQuery;
         Connection = connection;
         Transaction = transaction;
         Dialect = dialect;
@@ -66,11 +68,23 @@ public sealed class UnitOfWork
         return await Connection.ExecuteAsync(sql, param, Transaction);
     }
 
-    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null) =>
-        (await Connection.QueryAsync<T>(sql, param, Transaction)).AsList();
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null)
+    {
+        if (beforeQuery is { } interleave)
+        {
+            await interleave(sql);
+        }
+        return (await Connection.QueryAsync<T>(sql, param, Transaction)).AsList();
+    }
 
-    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null) =>
-        Connection.QuerySingleOrDefaultAsync<T>(sql, param, Transaction);
+    public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null)
+    {
+        if (beforeQuery is { } interleave)
+        {
+            await interleave(sql);
+        }
+        return await Connection.QuerySingleOrDefaultAsync<T>(sql, param, Transaction);
+    }
 
     public Task<T?> ExecuteScalarAsync<T>(string sql, object? param = null) =>
         Connection.ExecuteScalarAsync<T>(sql, param, Transaction);

@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Scalar.AspNetCore;
@@ -44,7 +45,8 @@ public static class LicenceOpsApplication
         var database = DatabaseOptions.From(configuration);
         var services = builder.Services;
 
-        services.AddSingleton(TimeProvider.System);
+        // TryAdd: a host that registered its own clock in `configure` (the reconciliation bench's next-day pass) keeps it.
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(database);
         services.AddSingleton(new LoadedModules(modules));
         services.AddSingleton<MigrationRunner>();

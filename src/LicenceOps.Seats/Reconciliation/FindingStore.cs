@@ -49,6 +49,9 @@ internal static class FindingStore
         // Openings are inserted together after the loop, with their audit rows and events: a first run opens dozens per
         // account, and one statement per row was most of its writer's time (docs/performance.md, first run).
         var openings = new List<(Guid Id, PlannedFinding Planned)>();
+        // Refreshes with new texts or effects are written together too: on the first run of a day every inactive seat's text
+        // moves ("… (46 days)"), dozens per account (docs/performance.md, first run of a day).
+        var refreshed = new List<(Guid Id, PlannedFinding Planned)>();
         var audits = new List<UnitOfWork.AuditEntry>();
         var events = new List<object>();
         int opened = 0, updated = 0, closed = 0;
@@ -102,19 +105,7 @@ internal static class FindingStore
                         unchanged.Add(change.Existing.Id);
                         break;
                     }
-                    await uow.ExecuteAsync(
-                        """
-                        UPDATE findings SET vendor_account_id = @accountId, vendor_code = @vendorCode, vendor_name = @vendorName,
-                            subscription_id = @SubscriptionId, seat_id = @SeatId, person_id = @PersonId, member_email = @MemberEmail, summary = @Summary,
-                            recommended_action = @RecommendedAction, needs_client = @needsClient, monthly_effect_cents = @MonthlyEffectCents,
-                            effect_basis = @EffectBasis, last_seen_at = @now, last_run_id = @runId, updated_at = @now
-                        WHERE id = @id
-                        """,
-                        new
-                        {
-                            id = change.Existing!.Id, accountId, vendorCode, vendorName, p.SubscriptionId, p.SeatId, p.PersonId, p.MemberEmail, p.Summary,
-                            p.RecommendedAction, needsClient = p.NeedsClient ? 1 : 0, p.MonthlyEffectCents, p.EffectBasis, now = uow.Now, runId,
-                        });
+                    refreshed.Add((change.Existing.Id, p));
                     break;
                 }
                 case FindingChangeKind.AutoClose:
@@ -143,10 +134,57 @@ internal static class FindingStore
             await uow.ExecuteAsync("UPDATE findings SET last_seen_at = @now, last_run_id = @runId, updated_at = @now WHERE id IN @ids",
                 new { ids = chunk, now = uow.Now, runId });
         }
+        await RefreshAsync(uow, accountId, vendorCode, vendorName, runId, refreshed);
         await InsertOpeningsAsync(uow, tenantId, accountId, vendorCode, vendorName, runId, openings);
         await uow.AuditManyAsync(audits);
         await uow.PublishManyAsync(events);
         return new FindingCounts(opened, updated, closed);
+    }
+
+    /// <summary>
+    /// Live findings seen again with other texts, links or effect: every column a run plans is rewritten and last seen moves. One
+    /// <c>UPDATE … FROM json_each</c> on SQLite, one update per finding on SQL Server.
+    /// </summary>
+    private static async Task RefreshAsync(
+        UnitOfWork uow, Guid accountId, string vendorCode, string vendorName, Guid? runId, List<(Guid Id, PlannedFinding Planned)> refreshed)
+    {
+        if (refreshed.Count == 0)
+        {
+            return;
+        }
+        if (uow.Dialect == SqlDialect.Sqlite)
+        {
+            var rows = new JsonRows();
+            foreach (var (id, p) in refreshed)
+            {
+                rows.Row().Add(id).Add(p.SubscriptionId).Add(p.SeatId).Add(p.PersonId).Add(p.MemberEmail).Add(p.Summary).Add(p.RecommendedAction)
+                    .Add(p.NeedsClient).Add(p.MonthlyEffectCents).Add(p.EffectBasis);
+            }
+            await uow.ExecuteAsync(
+                """
+                UPDATE findings SET vendor_account_id = @accountId, vendor_code = @vendorCode, vendor_name = @vendorName,
+                    subscription_id = r.value ->> 1, seat_id = r.value ->> 2, person_id = r.value ->> 3, member_email = r.value ->> 4,
+                    summary = r.value ->> 5, recommended_action = r.value ->> 6, needs_client = r.value ->> 7, monthly_effect_cents = r.value ->> 8,
+                    effect_basis = r.value ->> 9, last_seen_at = @now, last_run_id = @runId, updated_at = @now
+                FROM json_each(@rows) AS r
+                WHERE findings.id = r.value ->> 0
+                """, new { rows = rows.ToJson(), accountId, vendorCode, vendorName, now = uow.Now, runId });
+            return;
+        }
+        await uow.ExecuteAsync(
+            """
+            UPDATE findings SET vendor_account_id = @accountId, vendor_code = @vendorCode, vendor_name = @vendorName,
+                subscription_id = @SubscriptionId, seat_id = @SeatId, person_id = @PersonId, member_email = @MemberEmail, summary = @Summary,
+                recommended_action = @RecommendedAction, needs_client = @needsClient, monthly_effect_cents = @MonthlyEffectCents,
+                effect_basis = @EffectBasis, last_seen_at = @now, last_run_id = @runId, updated_at = @now
+            WHERE id = @id
+            """,
+            refreshed.Select(r => new
+            {
+                r.Id, accountId, vendorCode, vendorName, r.Planned.SubscriptionId, r.Planned.SeatId, r.Planned.PersonId, r.Planned.MemberEmail,
+                r.Planned.Summary, r.Planned.RecommendedAction, needsClient = r.Planned.NeedsClient ? 1 : 0, r.Planned.MonthlyEffectCents,
+                r.Planned.EffectBasis, now = uow.Now, runId,
+            }).ToList());
     }
 
     private const string InsertColumns = """

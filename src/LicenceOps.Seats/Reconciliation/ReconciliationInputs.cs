@@ -99,7 +99,7 @@ internal static class ReconciliationInputs
                          """
                          SELECT st.tenant_id AS TenantId, st.person_id AS PersonId, st.subscription_id AS SubscriptionId, cp.vendor_code AS VendorCode,
                                 cp.product_name AS ProductName,
-                                (SELECT MAX(u.last_active_on) FROM seat_usage_days u WHERE u.seat_id = st.id) AS LastActiveOn
+                                (SELECT MAX(u.last_active_on) FROM seat_usage_days u WHERE u.tenant_id = st.tenant_id AND u.seat_id = st.id) AS LastActiveOn
                          FROM seats st JOIN subscriptions s ON s.id = st.subscription_id JOIN catalogue_plans cp ON cp.code = s.plan_code
                          WHERE st.tenant_id IN @tenantIds AND st.status <> 'released' AND st.subscription_id NOT IN @all
                            AND st.person_id IN (SELECT person_id FROM seats WHERE subscription_id IN @chunk AND status <> 'released')

@@ -22,6 +22,24 @@ public static class ReconciliationMetrics
     private static readonly Counter<long> RunCounter = Meter.CreateCounter<long>(Runs, "{run}",
         "Reconciliation runs recorded, by outcome: compared, confirmed (unchanged since the last comparison, ADR 0036) or failed");
 
+    public const string Preloads = "licenceops.reconciliation.preloaded_inputs";
+
+    private static readonly Counter<long> PreloadCounter = Meter.CreateCounter<long>(Preloads, "{account}",
+        "Comparisons whose inputs were read outside the write lock (ADR 0038), by use: used, or read_again because the tenant's data changed meanwhile");
+
+    /// <summary>Counts the comparisons of one group that used inputs read outside the write lock, and those that had to read them again.</summary>
+    public static void CountPreloads(int used, int readAgain)
+    {
+        if (used > 0)
+        {
+            PreloadCounter.Add(used, new KeyValuePair<string, object?>("use", "used"));
+        }
+        if (readAgain > 0)
+        {
+            PreloadCounter.Add(readAgain, new KeyValuePair<string, object?>("use", "read_again"));
+        }
+    }
+
     /// <summary>Counts one recorded run under <paramref name="outcome"/>.</summary>
     public static void CountRun(string outcome) => RunCounter.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

@@ -44,9 +44,39 @@ public sealed class ReconciliationRunner(
     /// <summary>Null when the tenant has no such vendor account, including when it was deleted while this run read the vendor.</summary>
     public async Task<ReconciliationRunResult?> RunAsync(Guid tenantId, Guid accountId, string trigger, CancellationToken ct)
     {
-        var row = await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
-            new { accountId, tenantId }, ct);
-        return row is null ? null : (await RunManyAsync([row], trigger, 1, ct))[0] is { State: not Abandoned } run ? run : null;
+        var (row, willCompare) = await db.ReadSnapshotAsync(async snapshot =>
+        {
+            var account = await snapshot.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
+                new { accountId, tenantId });
+            var last = account is null ? null : await snapshot.QuerySingleOrDefaultAsync<LastComparison>(LastComparisonSql + " WHERE f.vendor_account_id = @accountId",
+                new { accountId, scope = ReconciliationFingerprint.Scope, all = ReconciliationFingerprint.AllTenants });
+            return (account, last?.Holds(ParisCalendar.DateOf(time.GetUtcNow())) != true);
+        }, ct);
+        // One account (the per-account jobs): reading its inputs ahead costs a snapshot of its own, which pays only when the run
+        // compares. It will when the last comparison's versions or day no longer hold; when they do, the run is most likely
+        // confirmed (a changed vendor reading then has its inputs read in the write transaction, as before ADR 0038).
+        return row is null ? null : (await RunCoreAsync([row], trigger, 1, willCompare ? new HashSet<Guid> { row.Id } : [], ct))[0] is { State: not Abandoned } run ? run : null;
+    }
+
+    private const string LastComparisonSql = """
+        SELECT f.vendor_account_id AS AccountId, f.tenant_version AS TenantVersion, f.global_version AS GlobalVersion, f.recorded_at AS RecordedAt,
+               COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = f.tenant_id), 0) AS TenantVersionNow,
+               COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = @all), 0) AS GlobalVersionNow
+        FROM reconciliation_fingerprints f
+        """;
+
+    /// <summary>The account's last comparison as its fingerprint row stores it, with the versions now.</summary>
+    private sealed class LastComparison
+    {
+        public Guid AccountId { get; set; }
+        public long TenantVersion { get; set; }
+        public long GlobalVersion { get; set; }
+        public DateTimeOffset RecordedAt { get; set; }
+        public long TenantVersionNow { get; set; }
+        public long GlobalVersionNow { get; set; }
+
+        public bool Holds(DateOnly today) =>
+            TenantVersion == TenantVersionNow && GlobalVersion == GlobalVersionNow && ParisCalendar.DateOf(RecordedAt) == today;
     }
 
     /// <summary>
@@ -61,15 +91,84 @@ public sealed class ReconciliationRunner(
     /// benchmark). Results come back in the order of <paramref name="accounts"/>; an account deleted while its vendor was
     /// read gets nothing from its reading and its result is <see cref="Abandoned"/> (not stored).
     /// </summary>
-    public async Task<IReadOnlyList<ReconciliationRunResult>> RunManyAsync(
+    public Task<IReadOnlyList<ReconciliationRunResult>> RunManyAsync(
+        IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, CancellationToken ct) =>
+        RunManyCoreAsync(accounts, trigger, parallelReads, ct);
+
+    private async Task<IReadOnlyList<ReconciliationRunResult>> RunManyCoreAsync(
         IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, CancellationToken ct)
+    {
+        // Which runs will compare for sure (their last comparison no longer holds): only their inputs are read ahead (ADR 0038).
+        var today = ParisCalendar.DateOf(time.GetUtcNow());
+        var holding = await db.ReadSnapshotAsync(async snapshot =>
+        {
+            var ids = new HashSet<Guid>();
+            foreach (var chunk in accounts.Select(a => a.Id).Chunk(500))
+            {
+                foreach (var last in await snapshot.QueryAsync<LastComparison>(LastComparisonSql + " WHERE f.vendor_account_id IN @accountIds",
+                             new { accountIds = chunk, scope = ReconciliationFingerprint.Scope, all = ReconciliationFingerprint.AllTenants }))
+                {
+                    if (last.Holds(today))
+                    {
+                        ids.Add(last.AccountId);
+                    }
+                }
+            }
+            return ids;
+        }, ct);
+        return await RunCoreAsync(accounts, trigger, parallelReads, accounts.Where(a => !holding.Contains(a.Id)).Select(a => a.Id).ToHashSet(), ct);
+    }
+
+    /// <param name="readAhead">The accounts whose inputs are read ahead of the write (ADR 0038); the others' are read in the write transaction.</param>
+    private async Task<IReadOnlyList<ReconciliationRunResult>> RunCoreAsync(
+        IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, IReadOnlySet<Guid> readAhead, CancellationToken ct)
     {
         var runIds = accounts.Select(_ => Guid.NewGuid()).ToArray();
         var results = new ReconciliationRunResult?[accounts.Count];
 
         // Readings queue up while a batch is being written; the bound keeps memory flat when the vendors are faster than the writer.
+        // Between the vendor readers and the writer, one preloader reads the inputs of the readings waiting, a group at a time
+        // under one snapshot, and plans them outside the write lock (ADR 0038).
+        var fetched = Channel.CreateBounded<Reading>(new BoundedChannelOptions(MaxAccountsPerWrite * 2) { SingleReader = true });
         var readings = Channel.CreateBounded<Reading>(new BoundedChannelOptions(MaxAccountsPerWrite * 2) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var preloader = Task.Run(async () =>
+        {
+            try
+            {
+                while (await fetched.Reader.WaitToReadAsync(stop.Token))
+                {
+                    var group = new List<Reading>();
+                    while (group.Count < MaxAccountsPerWrite && fetched.Reader.TryRead(out var next))
+                    {
+                        group.Add(next);
+                    }
+                    var started = Stopwatch.GetTimestamp();
+                    Dictionary<Guid, Preloaded> preloaded;
+                    try
+                    {
+                        preloaded = await PreloadAsync(group.Where(r => readAhead.Contains(r.Account.Id)).ToList(), stop.Token);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // Only a shortcut: the writer reads what it needs inside its transaction, as it does for any stale preload.
+                        logger.LogWarning(ex, "Reconciliation inputs could not be read ahead of the write; they are read in the write transaction");
+                        preloaded = [];
+                    }
+                    ReconciliationMetrics.Lap("preload", started);
+                    foreach (var r in group)
+                    {
+                        await readings.Writer.WriteAsync(r with { Preloaded = preloaded.GetValueOrDefault(r.RunId) }, stop.Token);
+                    }
+                }
+                await fetched.Reader.Completion;
+                readings.Writer.Complete();
+            }
+            catch (Exception ex)
+            {
+                readings.Writer.Complete(ex);
+            }
+        }, CancellationToken.None);
         var reader = Task.Run(async () =>
         {
             try
@@ -84,13 +183,13 @@ public sealed class ReconciliationRunner(
                         // Hashed here, on the reading threads, so the writer only compares (ADR 0036).
                         var hash = reading is null ? null : ReconciliationFingerprint.OfReading(reading);
                         ReconciliationMetrics.Lap("hash_reading", started);
-                        await readings.Writer.WriteAsync(new Reading(i, accounts[i], runIds[i], trigger, startedAt, reading, failure, hash), c);
+                        await fetched.Writer.WriteAsync(new Reading(i, accounts[i], runIds[i], trigger, startedAt, reading, failure, hash, null), c);
                     });
-                readings.Writer.Complete();
+                fetched.Writer.Complete();
             }
             catch (Exception ex)
             {
-                readings.Writer.Complete(ex);
+                fetched.Writer.Complete(ex);
             }
         }, CancellationToken.None);
 
@@ -132,6 +231,7 @@ public sealed class ReconciliationRunner(
         {
             await stop.CancelAsync();
             await reader;
+            await preloader;
         }
         // Counted once committed (a savepoint rolled back may have inserted a run row it then recorded again as failed).
         foreach (var run in results.Where(r => r!.State != Abandoned))
@@ -154,7 +254,67 @@ public sealed class ReconciliationRunner(
 
     private sealed record Reading(
         int Index, VendorAccountRow Account, Guid RunId, string Trigger, DateTimeOffset StartedAt, VendorReadingSet? Set, string? Failure,
-        string? ReadingHash);
+        string? ReadingHash, Preloaded? Preloaded);
+
+    /// <summary>
+    /// An account's inputs and plan, read on the reading side under one snapshot (ADR 0038), with the data versions they are as
+    /// new as: the tenant's and the all-tenants row of scope <c>reconciliation</c>, read before the inputs, and the evaluation day.
+    /// </summary>
+    private sealed record Preloaded(DateOnly Today, long TenantVersion, long AllTenantsVersion, ReconciliationInputs.Batch Inputs, AccountPlan Plan);
+
+    /// <summary>What a comparison concludes from an account's reading and inputs, before anything is written.</summary>
+    private sealed record AccountPlan(ReconciliationPlan Plan, IReadOnlyList<PlannedFinding> SettingFindings, IReadOnlyList<string> Evaluated);
+
+    private sealed class VersionRow
+    {
+        public Guid TenantId { get; set; }
+        public long Version { get; set; }
+    }
+
+    private const string VersionsSql = "SELECT tenant_id AS TenantId, version AS Version FROM data_versions WHERE scope = @scope AND tenant_id IN @ids";
+
+    /// <summary>
+    /// Reads the inputs of a group of readings and plans their comparisons outside the write lock, under one snapshot, with one
+    /// query per kind of input (as <see cref="ReconciliationInputs"/> inside the write). Left out: failed readings, runs that will
+    /// most likely be confirmed (their fingerprint matches as of this snapshot: reading their inputs would be wasted) and a second
+    /// account of a tenant already in the group (its inputs depend on the first one's writes). The versions are read first in the
+    /// same snapshot, so the inputs are at least as new as them; the writer compares them with the versions in its own
+    /// transaction and reads the inputs again there when either moved. Keyed by run.
+    /// </summary>
+    private async Task<Dictionary<Guid, Preloaded>> PreloadAsync(List<Reading> group, CancellationToken ct)
+    {
+        var read = group.Where(r => r.Set is not null).ToList();
+        if (read.Count == 0)
+        {
+            return [];
+        }
+        var defaults = options.Value.Reconciliation;
+        return await db.ReadSnapshotAsync(async snapshot =>
+        {
+            var today = ParisCalendar.DateOf(snapshot.Now);
+            var ids = read.Select(r => r.Account.TenantId).Append(ReconciliationFingerprint.AllTenants).Distinct().ToArray();
+            var versions = (await snapshot.QueryAsync<VersionRow>(VersionsSql, new { scope = ReconciliationFingerprint.Scope, ids }))
+                .ToDictionary(v => v.TenantId, v => v.Version);
+            var stored = await ReconciliationFingerprint.LoadAsync(snapshot, read.Select(r => r.Account.Id).ToArray());
+            var tenants = new HashSet<Guid>();
+            var toLoad = read.Where(r =>
+                    !(stored.TryGetValue(r.Account.Id, out var last)
+                      && last.Confirms(r.Account.TenantId, ReconciliationFingerprint.Of(r.ReadingHash!, Facts(r.Account), today, defaults)))
+                    && tenants.Add(r.Account.TenantId))
+                .ToList();
+            if (toLoad.Count == 0)
+            {
+                return new Dictionary<Guid, Preloaded>();
+            }
+            var inputs = await ReconciliationInputs.LoadAsync(snapshot, toLoad.Select(r => r.Account).ToList(), today, defaults);
+            var allTenants = versions.GetValueOrDefault(ReconciliationFingerprint.AllTenants);
+            return toLoad.ToDictionary(r => r.RunId, r => new Preloaded(today, versions.GetValueOrDefault(r.Account.TenantId), allTenants, inputs,
+                PlanAccount(r.Account, r.Set!, inputs, today, defaults)));
+        }, ct);
+    }
+
+    private static ReconciliationFingerprint.AccountFacts Facts(VendorAccountRow a) =>
+        new(a.Connector, a.BaseAddress, a.Settings, a.ProtectedSecret, a.VendorCode, a.DisplayName);
 
     /// <summary>
     /// One group of readings (distinct tenants) in the open write transaction: the accounts are read again (one deleted
@@ -219,9 +379,7 @@ public sealed class ReconciliationRunner(
             }
             // The account as the comparison would use it: its connection equals the row just read again (Classify), and a vendor
             // name changed since it was read makes the next run's fingerprint differ.
-            var a = r.Account;
-            var fingerprint = ReconciliationFingerprint.Of(r.ReadingHash!,
-                new ReconciliationFingerprint.AccountFacts(a.Connector, a.BaseAddress, a.Settings, a.ProtectedSecret, a.VendorCode, a.DisplayName), today, defaults);
+            var fingerprint = ReconciliationFingerprint.Of(r.ReadingHash!, Facts(r.Account), today, defaults);
             if (stored.TryGetValue(r.Account.Id, out var last) && last.Confirms(r.Account.TenantId, fingerprint))
             {
                 results[r.Index] = await ConfirmAsync(uow, r, last);
@@ -232,17 +390,30 @@ public sealed class ReconciliationRunner(
         }
         lap = ReconciliationMetrics.Lap("confirm", lap);
 
-        var toLoad = toCompare.Where(r => r.Set is not null).Select(r => r.Account).ToList();
+        var toLoad = toCompare.Where(r => r.Set is not null).ToList();
         // Read before the inputs: a run writes no table shared by all tenants, so a change of one committed meanwhile (SQL Server)
         // leaves the stored version older than the database and the next run compares again.
         var allTenants = toLoad.Count == 0 ? 0 : await DataVersions.ReadAsync(uow, ReconciliationFingerprint.Scope, ReconciliationFingerprint.AllTenants);
-        await ReconciliationFingerprint.HoldAsync(uow, toLoad.Select(a => a.TenantId).ToArray());
-        var inputs = toLoad.Count == 0 ? null : await ReconciliationInputs.LoadAsync(uow, toLoad, today, defaults);
+        var tenantIds = toLoad.Select(r => r.Account.TenantId).ToArray();
+        await ReconciliationFingerprint.HoldAsync(uow, tenantIds);
+        // Inputs read on the reading side are used when nothing of the scope changed for the tenant since they were read (same
+        // versions, same day): they are then exactly what a read here would return (ADR 0038). Otherwise, e.g. after another
+        // account of the same tenant was applied, a write by an endpoint or a consumer, or midnight, they are read again here.
+        var versions = tenantIds.Length == 0 || toLoad.All(r => r.Preloaded is null)
+            ? new Dictionary<Guid, long>()
+            : (await uow.QueryAsync<VersionRow>(VersionsSql, new { scope = ReconciliationFingerprint.Scope, ids = tenantIds })).ToDictionary(v => v.TenantId, v => v.Version);
+        var current = toLoad.Where(r => r.Preloaded is { } p && p.Today == today && p.AllTenantsVersion == allTenants
+                                        && p.TenantVersion == versions.GetValueOrDefault(r.Account.TenantId))
+            .Select(r => r.RunId).ToHashSet();
+        var stale = toLoad.Where(r => !current.Contains(r.RunId)).Select(r => r.Account).ToList();
+        var inputs = stale.Count == 0 ? null : await ReconciliationInputs.LoadAsync(uow, stale, today, defaults);
+        ReconciliationMetrics.CountPreloads(current.Count, toLoad.Count(r => r.Preloaded is not null && !current.Contains(r.RunId)));
         lap = ReconciliationMetrics.Lap("load", lap);
         foreach (var r in toCompare)
         {
             var pending = fingerprints.TryGetValue(r.RunId, out var f) ? new PendingFingerprint(f, allTenants) : null;
-            (results[r.Index], lap) = await ApplyOneAsync(uow, r, inputs, today, pending, lap);
+            var preloaded = current.Contains(r.RunId) ? r.Preloaded : null;
+            (results[r.Index], lap) = await ApplyOneAsync(uow, r, preloaded?.Inputs ?? inputs, preloaded?.Plan, today, pending, lap);
         }
         return lap;
     }
@@ -252,7 +423,7 @@ public sealed class ReconciliationRunner(
 
     /// <summary>One account of a batch: a failed reading is recorded as such; a reading is applied in its own savepoint.</summary>
     private async Task<(ReconciliationRunResult, long)> ApplyOneAsync(
-        UnitOfWork uow, Reading r, ReconciliationInputs.Batch? inputs, DateOnly today, PendingFingerprint? fingerprint, long lap)
+        UnitOfWork uow, Reading r, ReconciliationInputs.Batch? inputs, AccountPlan? planned, DateOnly today, PendingFingerprint? fingerprint, long lap)
     {
         if (r.Set is null || inputs is null)
         {
@@ -264,7 +435,7 @@ public sealed class ReconciliationRunner(
         ReconciliationRunResult result;
         try
         {
-            (result, lap) = await ApplyAsync(uow, r, inputs, today, fingerprint, lap);
+            (result, lap) = await ApplyAsync(uow, r, inputs, planned, today, fingerprint, lap);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -389,37 +560,41 @@ public sealed class ReconciliationRunner(
         }
     }
 
+    /// <summary>The pure part of a comparison: the planner's findings, activations and usage, and the settings watch's findings.</summary>
+    private static AccountPlan PlanAccount(VendorAccountRow account, VendorReadingSet reading, ReconciliationInputs.Batch batch, DateOnly today, ReconciliationOptions defaults)
+    {
+        var stored = batch.Accounts[account.Id];
+        var subscriptions = stored.Subscriptions;
+        var recorded = ConnectorKinds.ReadsPurchasedQuantity(account.Connector)
+            ? null
+            : new RecordedQuantityInput(stored.Recorded, defaults.PurchasedQuantityUnverifiedAfterDays);
+        var input = new ReconciliationInput(account.Id, account.VendorCode, account.DisplayName, reading.Quantity, reading.Members,
+            subscriptions,
+            stored.Seats.Select(s => new PlanSeat(s.SeatId, s.SubscriptionId, s.PersonId, s.Email, s.DisplayName, s.Status, s.AssignedOn,
+                s.InvitedAt is { } at ? ParisCalendar.DateOf(at) : null, s.VendorMemberId)).ToList(),
+            stored.PendingRemovals,
+            stored.OtherTools.Select(o => new OtherToolUse(o.PersonId, o.SubscriptionId, o.VendorCode, o.ProductName, o.LastActiveOn)).ToList(),
+            batch.Policies[account.TenantId], today, recorded);
+        var plan = ReconciliationPlanner.Plan(input);
+        var settingFindings = SettingsWatch.Plan(account.Id, account.DisplayName, subscriptions.Count > 0 ? subscriptions[0].Id : null,
+            (batch.Baselines.GetValueOrDefault(account.VendorCode) ?? []).Select(b => new SettingBaseline(b.SettingKey, b.Label, b.ExpectedValue)).ToList(),
+            stored.Observations.Select(o => new SettingObservation(o.SettingKey, o.ObservedValue, o.ObservedOn)).ToList(), today);
+        return new AccountPlan(plan, settingFindings, plan.EvaluatedKinds.Concat(FindingKinds.FromSettings).ToList());
+    }
+
     private async Task<(ReconciliationRunResult, long)> ApplyAsync(
-        UnitOfWork uow, Reading r, ReconciliationInputs.Batch batch, DateOnly today, PendingFingerprint? fingerprint, long lap)
+        UnitOfWork uow, Reading r, ReconciliationInputs.Batch batch, AccountPlan? planned, DateOnly today, PendingFingerprint? fingerprint, long lap)
     {
         var account = r.Account;
         var reading = r.Set!;
         var runId = r.RunId;
         var tenantId = account.TenantId;
         var accountId = account.Id;
-        var defaults = options.Value.Reconciliation;
         var stored = batch.Accounts[accountId];
-        var subscriptions = stored.Subscriptions;
         var seats = stored.Seats;
-        var policy = batch.Policies[tenantId];
 
-        var recorded = ConnectorKinds.ReadsPurchasedQuantity(account.Connector)
-            ? null
-            : new RecordedQuantityInput(stored.Recorded, defaults.PurchasedQuantityUnverifiedAfterDays);
-        var input = new ReconciliationInput(accountId, account.VendorCode, account.DisplayName, reading.Quantity, reading.Members,
-            subscriptions,
-            seats.Select(s => new PlanSeat(s.SeatId, s.SubscriptionId, s.PersonId, s.Email, s.DisplayName, s.Status, s.AssignedOn,
-                s.InvitedAt is { } at ? ParisCalendar.DateOf(at) : null, s.VendorMemberId)).ToList(),
-            stored.PendingRemovals,
-            stored.OtherTools.Select(o => new OtherToolUse(o.PersonId, o.SubscriptionId, o.VendorCode, o.ProductName, o.LastActiveOn)).ToList(),
-            policy, today, recorded);
-        var plan = ReconciliationPlanner.Plan(input);
+        var (plan, settingFindings, evaluated) = planned ?? PlanAccount(account, reading, batch, today, options.Value.Reconciliation);
         lap = ReconciliationMetrics.Lap("plan", lap);
-
-        var settingFindings = SettingsWatch.Plan(account.Id, account.DisplayName, subscriptions.Count > 0 ? subscriptions[0].Id : null,
-            (batch.Baselines.GetValueOrDefault(account.VendorCode) ?? []).Select(b => new SettingBaseline(b.SettingKey, b.Label, b.ExpectedValue)).ToList(),
-            stored.Observations.Select(o => new SettingObservation(o.SettingKey, o.ObservedValue, o.ObservedOn)).ToList(), today);
-        var evaluated = plan.EvaluatedKinds.Concat(FindingKinds.FromSettings).ToList();
         var counts = await FindingStore.ApplyAsync(uow, tenantId, accountId, account.VendorCode, account.DisplayName, runId,
             [.. plan.Findings, .. settingFindings], evaluated, stored.Findings);
         lap = ReconciliationMetrics.Lap("findings", lap);

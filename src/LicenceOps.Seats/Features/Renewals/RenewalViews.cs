@@ -66,8 +66,8 @@ internal static class RenewalViews
                    SUM(CASE WHEN u.active = 1 THEN 1 ELSE 0 END) AS Active,
                    SUM(CASE WHEN u.seat_id IS NULL THEN 0 ELSE 1 END) AS Reported
             FROM seats s
-            LEFT JOIN seat_usage_days u ON u.seat_id = s.id AND u.activity_reported = 1
-                AND u.day = (SELECT MAX(x.day) FROM seat_usage_days x WHERE x.seat_id = s.id)
+            LEFT JOIN seat_usage_days u ON u.tenant_id = s.tenant_id AND u.seat_id = s.id AND u.activity_reported = 1
+                AND u.day = (SELECT MAX(x.day) FROM seat_usage_days x WHERE x.tenant_id = s.tenant_id AND x.seat_id = s.id)
             WHERE s.subscription_id IN @ids AND s.status <> 'released'
             GROUP BY s.subscription_id
             """, new { ids }, ct)).ToDictionary(s => s.SubscriptionId);

@@ -278,4 +278,133 @@ public sealed class ReconciliationConfirmationTests
 
         Assert.That(outcomes.TakeLast(2), Is.All.EqualTo("confirmed"), string.Join(", ", outcomes));
     }
+
+    /// <summary>Counts the runner's preloaded-inputs measurements (ADR 0038) by use while alive.</summary>
+    private sealed class PreloadCounts : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener listener = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> counts = new();
+
+        public PreloadCounts()
+        {
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == LicenceOps.Seats.Reconciliation.ReconciliationMetrics.Preloads)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "use")
+                    {
+                        counts.AddOrUpdate((string)tag.Value!, value, (_, old) => old + value);
+                    }
+                }
+            });
+            listener.Start();
+        }
+
+        public long Used => counts.GetValueOrDefault("used");
+
+        public long ReadAgain => counts.GetValueOrDefault("read_again");
+
+        public void Dispose() => listener.Dispose();
+    }
+
+    private async Task<string?> InactiveFindingAsync(Estate estate, string person) =>
+        (await SeatsKit.Db(factory).QueryAsync<string>(
+            "SELECT status || '|' || summary FROM findings WHERE tenant_id = @t AND kind = 'inactive_seat' AND subject_key = @subject",
+            new { t = estate.Tenant, subject = $"seat:{estate.Seats[person]}" })).SingleOrDefault();
+
+    [Test]
+    public async Task A_comparison_uses_the_inputs_read_outside_the_write_lock_when_nothing_of_the_tenant_changed_since()
+    {
+        var estate = await SettledEstateAsync();
+        factory.Clock.Advance(TimeSpan.FromDays(1));
+        claude.Users["yan@client.test"] = ("Yan Client", Today);
+        using var preloads = new PreloadCounts();
+
+        var run = await ReconcileAsync(estate);
+
+        Assert.That(run.Str("outcome"), Is.EqualTo("compared"), run.ToString());
+        Assert.That(run.GetProperty("findingsOpened").GetInt32(), Is.EqualTo(1), "Yan is a shadow user");
+        Assert.That((preloads.Used, preloads.ReadAgain), Is.EqualTo((1L, 0L)), "the comparison used the inputs read beside the vendor's reading");
+        Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"), "and stored a fingerprint the next run confirms");
+    }
+
+    [Test]
+    public async Task A_single_account_run_whose_last_comparison_still_holds_reads_nothing_ahead_and_still_compares_a_changed_reading()
+    {
+        // The per-account jobs read ahead only when the run will compare for sure (versions or day moved); with both unchanged the
+        // run is most likely confirmed, so a vendor-only change is compared from inputs read in the write transaction.
+        var estate = await SettledEstateAsync();
+        claude.Users["yan@client.test"] = ("Yan Client", Today);
+        using var preloads = new PreloadCounts();
+
+        var run = await ReconcileAsync(estate);
+
+        Assert.That(run.Str("outcome"), Is.EqualTo("compared"), run.ToString());
+        Assert.That(run.GetProperty("findingsOpened").GetInt32(), Is.EqualTo(1), "Yan is a shadow user");
+        Assert.That((preloads.Used, preloads.ReadAgain), Is.EqualTo((0L, 0L)));
+    }
+
+    [Test]
+    public async Task A_change_committed_after_the_inputs_were_read_outside_the_write_lock_is_not_lost()
+    {
+        // The inputs are read under a snapshot; the tenant's policy changes (through the API) after that snapshot was taken and
+        // before the write: the comparison must conclude from the new policy (Ben, idle 41 days, is no longer inactive at 50).
+        var estate = await SettledEstateAsync();
+        Assert.That(await InactiveFindingAsync(estate, "ben"), Does.StartWith("open|"));
+        factory.Clock.Advance(TimeSpan.FromDays(1));
+        var db = SeatsKit.Db(factory);
+        var changed = false;
+        db.BeforeSnapshotQuery = async sql =>
+        {
+            // The member snapshot rows, the last input read ahead (the account's own row read before mentions vendor_members too).
+            if (!changed && sql.Contains("external_id AS ExternalId", StringComparison.Ordinal) && sql.Contains("FROM vendor_members", StringComparison.Ordinal))
+            {
+                changed = true;
+                (await staff.PutAsJsonAsync($"/api/tenants/{estate.Tenant}/reconciliation-policy", new { inactiveAfterDays = 50, staleInviteAfterDays = 14 }))
+                    .EnsureSuccessStatusCode();
+            }
+        };
+        using var preloads = new PreloadCounts();
+        try
+        {
+            var run = await ReconcileAsync(estate);
+            Assert.That(run.Str("outcome"), Is.EqualTo("compared"), run.ToString());
+        }
+        finally
+        {
+            db.BeforeSnapshotQuery = null;
+        }
+
+        Assert.That(changed, Is.True, "the change was made while the inputs were read");
+        Assert.That((preloads.Used, preloads.ReadAgain), Is.EqualTo((0L, 1L)), "the tenant's data version moved: the inputs were read again");
+        Assert.That(await InactiveFindingAsync(estate, "ben"), Does.StartWith("auto_closed|"), "the comparison saw the new policy");
+        Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"));
+    }
+
+    [Test]
+    public async Task The_first_run_of_a_new_day_compares_rewrites_the_texts_that_count_days_and_adds_that_days_usage_rows()
+    {
+        var estate = await SettledEstateAsync();
+        var before = await InactiveFindingAsync(estate, "ben");
+        Assert.That(before, Does.Contain("(40 days;"), before);
+
+        factory.Clock.Advance(TimeSpan.FromDays(1));
+        var run = await ReconcileAsync(estate);
+
+        Assert.That(run.Str("outcome"), Is.EqualTo("compared"), "the day is in the fingerprint");
+        Assert.That(run.GetProperty("findingsOpened").GetInt32(), Is.Zero, "nothing new: the findings of yesterday are refreshed");
+        Assert.That(await InactiveFindingAsync(estate, "ben"), Does.StartWith("open|").And.Contain("(41 days;"), "the refreshed text counts the new day");
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days WHERE vendor_account_id = @a AND day = @day",
+            new { a = estate.Account, day = Today }), Is.EqualTo(2), "the new day's usage rows");
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days WHERE vendor_account_id = @a AND day = @day",
+            new { a = estate.Account, day = Today.AddDays(-1) }), Is.EqualTo(2), "yesterday's stay");
+        Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"));
+    }
 }
