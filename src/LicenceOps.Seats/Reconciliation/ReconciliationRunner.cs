@@ -44,14 +44,13 @@ public sealed class ReconciliationRunner(
     /// <summary>Null when the tenant has no such vendor account, including when it was deleted while this run read the vendor.</summary>
     public async Task<ReconciliationRunResult?> RunAsync(Guid tenantId, Guid accountId, string trigger, CancellationToken ct)
     {
-        var (row, willCompare) = await db.ReadSnapshotAsync(async snapshot =>
-        {
-            var account = await snapshot.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
-                new { accountId, tenantId });
-            var last = account is null ? null : await snapshot.QuerySingleOrDefaultAsync<LastComparison>(LastComparisonSql + " WHERE f.vendor_account_id = @accountId",
-                new { accountId, scope = ReconciliationFingerprint.Scope, all = ReconciliationFingerprint.AllTenants });
-            return (account, last?.Holds(ParisCalendar.DateOf(time.GetUtcNow())) != true);
-        }, ct);
+        var row = await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
+            new { accountId, tenantId }, ct);
+        // Only a hint for reading ahead, so two plain reads, not a snapshot: a change committed between them makes the writer
+        // read the inputs in its transaction (a stale read-ahead) or compare anyway (no confirmation), never use stale inputs.
+        var last = row is null ? null : await db.QuerySingleOrDefaultAsync<LastComparison>(LastComparisonSql + " WHERE f.vendor_account_id = @accountId",
+            new { accountId, scope = ReconciliationFingerprint.Scope, all = ReconciliationFingerprint.AllTenants }, ct);
+        var willCompare = last?.Holds(ParisCalendar.DateOf(time.GetUtcNow())) != true;
         // One account (the per-account jobs): reading its inputs ahead costs a snapshot of its own, which pays only when the run
         // compares. It will when the last comparison's versions or day no longer hold; when they do, the run is most likely
         // confirmed (a changed vendor reading then has its inputs read in the write transaction, as before ADR 0038).
