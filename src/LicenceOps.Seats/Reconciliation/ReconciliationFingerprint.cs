@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Vendors;
 
@@ -106,28 +107,42 @@ internal static class ReconciliationFingerprint
         public int SeatsCompared { get; set; }
         public int FindingsLive { get; set; }
         public int UsageRows { get; set; }
+        public DateTimeOffset RecordedAt { get; set; }
         public long TenantVersionNow { get; set; }
         public long GlobalVersionNow { get; set; }
 
         /// <summary>True when nothing a run depends on changed since the run that stored this.</summary>
         public bool Confirms(Guid tenantId, string fingerprint) =>
-            TenantId == tenantId && Fingerprint == fingerprint && TenantVersion == TenantVersionNow && GlobalVersion == GlobalVersionNow;
+            TenantId == tenantId && Fingerprint == fingerprint && VersionsHold;
+
+        /// <summary>
+        /// True when the next run will most likely be confirmed: the versions have not moved and the comparison was made on
+        /// <paramref name="today"/> (the evaluation day is in the fingerprint). Only the vendor's reading can still differ.
+        /// </summary>
+        public bool StillHolds(DateOnly today) => VersionsHold && ParisCalendar.DateOf(RecordedAt) == today;
+
+        private bool VersionsHold => TenantVersion == TenantVersionNow && GlobalVersion == GlobalVersionNow;
     }
 
-    /// <summary>The stored fingerprints of <paramref name="accountIds"/> with the current versions, in one query, inside the write transaction.</summary>
-    public static async Task<Dictionary<Guid, Stored>> LoadAsync(UnitOfWork uow, IReadOnlyCollection<Guid> accountIds)
-    {
-        var rows = await uow.QueryAsync<Stored>(
-            """
-            SELECT f.vendor_account_id AS AccountId, f.tenant_id AS TenantId, f.fingerprint AS Fingerprint, f.tenant_version AS TenantVersion,
-                   f.global_version AS GlobalVersion, f.run_id AS RunId, f.members_read AS MembersRead, f.seats_compared AS SeatsCompared,
-                   f.findings_live AS FindingsLive, f.usage_rows AS UsageRows,
-                   COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = f.tenant_id), 0) AS TenantVersionNow,
-                   COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = @all), 0) AS GlobalVersionNow
-            FROM reconciliation_fingerprints f WHERE f.vendor_account_id IN @accountIds
-            """, new { accountIds, scope = Scope, all = AllTenants });
-        return rows.ToDictionary(r => r.AccountId);
-    }
+    private const string StoredSql = """
+        SELECT f.vendor_account_id AS AccountId, f.tenant_id AS TenantId, f.fingerprint AS Fingerprint, f.tenant_version AS TenantVersion,
+               f.global_version AS GlobalVersion, f.run_id AS RunId, f.members_read AS MembersRead, f.seats_compared AS SeatsCompared,
+               f.findings_live AS FindingsLive, f.usage_rows AS UsageRows, f.recorded_at AS RecordedAt,
+               COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = f.tenant_id), 0) AS TenantVersionNow,
+               COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = @all), 0) AS GlobalVersionNow
+        FROM reconciliation_fingerprints f WHERE f.vendor_account_id IN @accountIds
+        """;
+
+    /// <summary>The stored fingerprints of <paramref name="accountIds"/> with the current versions, in one query, inside a transaction.</summary>
+    public static async Task<Dictionary<Guid, Stored>> LoadAsync(UnitOfWork uow, IReadOnlyCollection<Guid> accountIds) =>
+        (await uow.QueryAsync<Stored>(StoredSql, new { accountIds, scope = Scope, all = AllTenants })).ToDictionary(r => r.AccountId);
+
+    /// <summary>
+    /// The same, outside any transaction: for deciding whether a run's inputs are worth reading ahead (ADR 0038), a hint the
+    /// writer checks again in its own transaction.
+    /// </summary>
+    public static async Task<Dictionary<Guid, Stored>> LoadAsync(ModuleDatabase db, IReadOnlyCollection<Guid> accountIds, CancellationToken ct) =>
+        (await db.QueryAsync<Stored>(StoredSql, new { accountIds, scope = Scope, all = AllTenants }, ct)).ToDictionary(r => r.AccountId);
 
     /// <summary>
     /// SQL Server only: holds the tenants' version rows until commit, before their inputs are read, so that no other writer

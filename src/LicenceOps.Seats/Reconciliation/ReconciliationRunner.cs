@@ -48,34 +48,12 @@ public sealed class ReconciliationRunner(
             new { accountId, tenantId }, ct);
         // Only a hint for reading ahead, so two plain reads, not a snapshot: a change committed between them makes the writer
         // read the inputs in its transaction (a stale read-ahead) or compare anyway (no confirmation), never use stale inputs.
-        var last = row is null ? null : await db.QuerySingleOrDefaultAsync<LastComparison>(LastComparisonSql + " WHERE f.vendor_account_id = @accountId",
-            new { accountId, scope = ReconciliationFingerprint.Scope, all = ReconciliationFingerprint.AllTenants }, ct);
-        var willCompare = last?.Holds(ParisCalendar.DateOf(time.GetUtcNow())) != true;
+        var last = row is null ? null : (await ReconciliationFingerprint.LoadAsync(db, [accountId], ct)).GetValueOrDefault(accountId);
+        var willCompare = last?.StillHolds(ParisCalendar.DateOf(time.GetUtcNow())) != true;
         // One account (the per-account jobs): reading its inputs ahead costs a snapshot of its own, which pays only when the run
         // compares. It will when the last comparison's versions or day no longer hold; when they do, the run is most likely
         // confirmed (a changed vendor reading then has its inputs read in the write transaction, as before ADR 0038).
         return row is null ? null : (await RunCoreAsync([row], trigger, 1, willCompare ? new HashSet<Guid> { row.Id } : [], ct))[0] is { State: not Abandoned } run ? run : null;
-    }
-
-    private const string LastComparisonSql = """
-        SELECT f.vendor_account_id AS AccountId, f.tenant_version AS TenantVersion, f.global_version AS GlobalVersion, f.recorded_at AS RecordedAt,
-               COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = f.tenant_id), 0) AS TenantVersionNow,
-               COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = @all), 0) AS GlobalVersionNow
-        FROM reconciliation_fingerprints f
-        """;
-
-    /// <summary>The account's last comparison as its fingerprint row stores it, with the versions now.</summary>
-    private sealed class LastComparison
-    {
-        public Guid AccountId { get; set; }
-        public long TenantVersion { get; set; }
-        public long GlobalVersion { get; set; }
-        public DateTimeOffset RecordedAt { get; set; }
-        public long TenantVersionNow { get; set; }
-        public long GlobalVersionNow { get; set; }
-
-        public bool Holds(DateOnly today) =>
-            TenantVersion == TenantVersionNow && GlobalVersion == GlobalVersionNow && ParisCalendar.DateOf(RecordedAt) == today;
     }
 
     /// <summary>
@@ -99,22 +77,18 @@ public sealed class ReconciliationRunner(
     {
         // Which runs will compare for sure (their last comparison no longer holds): only their inputs are read ahead (ADR 0038).
         var today = ParisCalendar.DateOf(time.GetUtcNow());
-        var holding = await db.ReadSnapshotAsync(async snapshot =>
+        // A hint only, as in RunAsync: plain reads, no snapshot.
+        var holding = new HashSet<Guid>();
+        foreach (var chunk in accounts.Select(a => a.Id).Chunk(500))
         {
-            var ids = new HashSet<Guid>();
-            foreach (var chunk in accounts.Select(a => a.Id).Chunk(500))
+            foreach (var last in (await ReconciliationFingerprint.LoadAsync(db, chunk, ct)).Values)
             {
-                foreach (var last in await snapshot.QueryAsync<LastComparison>(LastComparisonSql + " WHERE f.vendor_account_id IN @accountIds",
-                             new { accountIds = chunk, scope = ReconciliationFingerprint.Scope, all = ReconciliationFingerprint.AllTenants }))
+                if (last.StillHolds(today))
                 {
-                    if (last.Holds(today))
-                    {
-                        ids.Add(last.AccountId);
-                    }
+                    holding.Add(last.AccountId);
                 }
             }
-            return ids;
-        }, ct);
+        }
         return await RunCoreAsync(accounts, trigger, parallelReads, accounts.Where(a => !holding.Contains(a.Id)).Select(a => a.Id).ToHashSet(), ct);
     }
 
