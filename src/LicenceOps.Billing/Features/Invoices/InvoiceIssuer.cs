@@ -90,6 +90,8 @@ public static class InvoiceIssuer
     {
         if (uow.Dialect == SqlDialect.Sqlite)
         {
+            // The unary + keeps SQLite on the primary key, one lookup per issued row, instead of walking every draft
+            // through the (status, due_date) index for each of them (a draft-only run leaves thousands).
             var rows = new JsonRows();
             foreach (var d in issued)
             {
@@ -99,7 +101,7 @@ public static class InvoiceIssuer
                 """
                 UPDATE invoices SET status = 'issued', number = r.value ->> 1, issue_date = r.value ->> 2, due_date = r.value ->> 3, issued_at = @now
                 FROM json_each(@rows) AS r
-                WHERE invoices.id = r.value ->> 0 AND invoices.status = 'draft'
+                WHERE invoices.id = r.value ->> 0 AND +invoices.status = 'draft'
                 """,
                 new { rows = rows.ToJson(), now = uow.Now });
         }

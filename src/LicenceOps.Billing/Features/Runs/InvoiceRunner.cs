@@ -249,15 +249,16 @@ public sealed partial class InvoiceRunner(
     /// <summary>
     /// The regularisation credit notes still in draft that a run of <paramref name="period"/> drafted for the tenants
     /// (<c>regularisation_of</c>), per tenant in issue order. Found by query rather than carried over from the draft step, so
-    /// a run resumed after a crash issues the ones its first attempt left behind.
+    /// a run resumed after a crash issues the ones its first attempt left behind. Through the tenant index (the unary + keeps
+    /// SQLite off the status index, which a draft-only run fills with every tenant's draft).
     /// </summary>
     private static async Task<ILookup<Guid, Guid>> RegularisationCreditNotesAsync(UnitOfWork uow, IReadOnlyList<Guid> tenants, BillingPeriod period) =>
         (await uow.QueryAsync<TenantDocument>(
-            """
-            SELECT tenant_id AS TenantId, id AS Id FROM invoices
-            WHERE tenant_id IN @tenants AND kind = 'credit-note' AND regularisation_of = @period AND status = 'draft'
-            ORDER BY period_start, id
-            """,
+            $"""
+             SELECT tenant_id AS TenantId, id AS Id FROM invoices
+             WHERE tenant_id IN @tenants AND kind = 'credit-note' AND regularisation_of = @period AND {(uow.Dialect == SqlDialect.Sqlite ? "+" : "")}status = 'draft'
+             ORDER BY period_start, id
+             """,
             new { tenants, period = period.ToString() }))
         .ToLookup(d => d.TenantId, d => d.Id);
 

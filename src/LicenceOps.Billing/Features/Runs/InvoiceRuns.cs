@@ -161,13 +161,18 @@ public sealed class InvoiceRuns(ModuleDatabase<BillingModule> database, IOptions
             {
                 rows.Row().Add(d.TenantId).Add(d.Outcome).Add(d.InvoiceId).Add(d.Issued);
             }
+            // Matched by primary key (run, tenant), each row's values looked up in the batch's JSON: an UPDATE … FROM
+            // json_each, or a plain status filter, lets SQLite walk every pending tenant of the run for each batch (the
+            // unary + keeps the (run_id, status) index out of the plan).
             await uow.ExecuteAsync(
                 """
-                UPDATE invoice_run_tenants SET status = 'done', outcome = COALESCE(outcome, r.value ->> 1),
-                    invoice_id = CASE WHEN outcome IS NULL AND r.value ->> 2 IS NOT NULL THEN r.value ->> 2 ELSE invoice_id END,
-                    issued = CASE WHEN r.value ->> 3 = 1 THEN 1 ELSE issued END, finished_at = @now
-                FROM json_each(@rows) AS r
-                WHERE run_id = @runId AND tenant_id = r.value ->> 0 AND status = 'pending'
+                UPDATE invoice_run_tenants SET (outcome, invoice_id, issued) = (
+                        SELECT COALESCE(invoice_run_tenants.outcome, r.value ->> 1),
+                            CASE WHEN invoice_run_tenants.outcome IS NULL AND r.value ->> 2 IS NOT NULL THEN r.value ->> 2 ELSE invoice_run_tenants.invoice_id END,
+                            CASE WHEN r.value ->> 3 = 1 THEN 1 ELSE invoice_run_tenants.issued END
+                        FROM json_each(@rows) AS r WHERE r.value ->> 0 = invoice_run_tenants.tenant_id),
+                    status = 'done', finished_at = @now
+                WHERE run_id = @runId AND tenant_id IN (SELECT value ->> 0 FROM json_each(@rows)) AND +status = 'pending'
                 """,
                 new { runId, rows = rows.ToJson(), now = uow.Now });
             return;
