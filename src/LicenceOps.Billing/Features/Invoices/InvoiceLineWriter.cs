@@ -41,11 +41,7 @@ internal static class InvoiceLineWriter
                 """, new { rows = rows.ToJson() });
             return;
         }
-        await uow.ExecuteAsync(Columns + """
-            VALUES (@InvoiceId, @LineNumber, @SubscriptionId, @ProductGroup, @Description, @PeriodStart,
-                @PeriodEnd, @Quantity, @Unit, @UnitPriceExclVat, @VatCategory, @VatRate, @NetAmount, @CreditedLineNumber)
-            """,
-            lines.Select(x => new
+        await uow.ExecuteAsync(SqlServerLinesSql, lines.Select(x => new
             {
                 x.InvoiceId, x.Line.LineNumber, x.Line.SubscriptionId, x.Line.ProductGroup, x.Line.Description, x.Line.PeriodStart,
                 x.Line.PeriodEnd, x.Line.Quantity, x.Line.Unit, x.Line.UnitPriceExclVat, x.Line.VatCategory, x.Line.VatRate,
@@ -74,8 +70,17 @@ internal static class InvoiceLineWriter
                 """, new { rows = rows.ToJson() });
             return;
         }
-        await uow.ExecuteAsync(
-            "INSERT INTO invoice_exchange_rates (invoice_id, currency, units_per_euro, rate_date) VALUES (@InvoiceId, @Currency, @UnitsPerEuro, @RateDate)",
-            rates.Select(r => new { r.InvoiceId, r.Rate.Currency, r.Rate.UnitsPerEuro, r.Rate.RateDate }).ToList());
+        await uow.ExecuteAsync(SqlServerRatesSql, rates.Select(r => new { r.InvoiceId, r.Rate.Currency, r.Rate.UnitsPerEuro, r.Rate.RateDate }).ToList());
     }
+
+    private const string SqlServerLinesSql = Columns + """
+        VALUES (@InvoiceId, @LineNumber, @SubscriptionId, @ProductGroup, @Description, @PeriodStart,
+            @PeriodEnd, @Quantity, @Unit, @UnitPriceExclVat, @VatCategory, @VatRate, @NetAmount, @CreditedLineNumber)
+        """;
+
+    private const string SqlServerRatesSql =
+        "INSERT INTO invoice_exchange_rates (invoice_id, currency, units_per_euro, rate_date) VALUES (@InvoiceId, @Currency, @UnitsPerEuro, @RateDate)";
+
+    /// <summary>What runs on SQL Server, for the T-SQL parse test (no SQL Server runs here).</summary>
+    internal static IReadOnlyList<string> SqlServerStatements => [SqlServerLinesSql, SqlServerRatesSql];
 }

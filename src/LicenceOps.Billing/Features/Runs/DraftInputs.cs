@@ -32,61 +32,66 @@ internal sealed class DraftInputs
         this.billed = billed;
     }
 
+    private const string BuyersSql = """
+        SELECT tenant_id AS TenantId, legal_name AS LegalName, siren AS Siren, vat_number AS VatNumber,
+            country_code AS CountryCode, address_line1 AS AddressLine1, address_line2 AS AddressLine2,
+            postal_code AS PostalCode, city AS City, billing_email AS BillingEmail, siret AS Siret
+        FROM billing_tenants WHERE tenant_id IN @tenants
+        """;
+
+    private const string TermsSql = """
+        SELECT tenant_id AS TenantId, subscription_id AS SubscriptionId, vendor_name AS VendorName, plan_code AS PlanCode, plan_name AS PlanName,
+            committed_quantity AS CommittedQuantity, effective_date AS EffectiveDate, billing_cycle AS BillingCycle,
+            term_start AS TermStart, price_unit AS PriceUnit, billing_frequency AS BillingFrequency, recorded_at AS RecordedAt,
+            list_price AS ListPrice, list_price_currency AS ListPriceCurrency, list_price_includes_vat AS ListPriceIncludesVat,
+            sale_price_per_seat_eur AS SalePricePerSeatEur, occurred_at AS OccurredAt
+        FROM subscription_terms WHERE tenant_id IN @tenants AND effective_date <= @end
+        """;
+
+    private const string SeatsSql = """
+        SELECT tenant_id AS TenantId, seat_id AS SeatId, subscription_id AS SubscriptionId, assigned AS Assigned, effective_date AS EffectiveDate,
+            occurred_at AS OccurredAt, recorded_at AS RecordedAt
+        FROM seat_changes WHERE tenant_id IN @tenants AND effective_date <= @end
+        """;
+
+    private const string InvoicedSql = $"""
+        SELECT {InvoiceRow.Columns} FROM invoices
+        WHERE tenant_id IN @tenants AND kind = 'invoice' AND period_start < @start AND period_start >= @oldest
+        ORDER BY period_start
+        """;
+
+    private const string BilledSql = """
+        SELECT p.id AS InvoiceId, l.subscription_id AS SubscriptionId,
+            CASE WHEN i.kind = 'credit-note' THEN -l.net_amount ELSE l.net_amount END AS Net
+        FROM invoices p
+        JOIN invoices i ON i.tenant_id = p.tenant_id
+            AND ((i.kind = 'invoice' AND i.period_start > p.period_start)
+                 OR (i.kind = 'credit-note' AND i.regularisation_of IS NOT NULL AND i.credited_invoice_id = p.id))
+        JOIN invoice_lines l ON l.invoice_id = i.id
+        WHERE p.id IN @ids AND l.subscription_id IS NOT NULL AND l.period_start >= p.period_start AND l.period_start <= p.period_end
+        """;
+
+    private const string UsedRatesSql = $"SELECT {InvoiceRateRow.Columns} FROM invoice_exchange_rates WHERE invoice_id IN @ids";
+
+    /// <summary>The statements, for the T-SQL parse test (no SQL Server runs here; the same text runs on both).</summary>
+    internal static IReadOnlyList<string> SqlServerStatements => [BuyersSql, TermsSql, SeatsSql, InvoicedSql, UsedRatesSql, BilledSql];
+
     /// <param name="oldest">The first month a regularisation may still correct.</param>
     public static async Task<DraftInputs> LoadAsync(UnitOfWork uow, IReadOnlyList<Guid> tenants, BillingPeriod period, DateOnly oldest)
     {
-        var buyers = await uow.QueryAsync<BuyerProfile>(
-            """
-            SELECT tenant_id AS TenantId, legal_name AS LegalName, siren AS Siren, vat_number AS VatNumber,
-                country_code AS CountryCode, address_line1 AS AddressLine1, address_line2 AS AddressLine2,
-                postal_code AS PostalCode, city AS City, billing_email AS BillingEmail, siret AS Siret
-            FROM billing_tenants WHERE tenant_id IN @tenants
-            """,
-            new { tenants });
-        var terms = await uow.QueryAsync<TermsRow>(
-            """
-            SELECT tenant_id AS TenantId, subscription_id AS SubscriptionId, vendor_name AS VendorName, plan_code AS PlanCode, plan_name AS PlanName,
-                committed_quantity AS CommittedQuantity, effective_date AS EffectiveDate, billing_cycle AS BillingCycle,
-                term_start AS TermStart, price_unit AS PriceUnit, billing_frequency AS BillingFrequency, recorded_at AS RecordedAt,
-                list_price AS ListPrice, list_price_currency AS ListPriceCurrency, list_price_includes_vat AS ListPriceIncludesVat,
-                sale_price_per_seat_eur AS SalePricePerSeatEur, occurred_at AS OccurredAt
-            FROM subscription_terms WHERE tenant_id IN @tenants AND effective_date <= @end
-            """,
-            new { tenants, end = period.End });
-        var seats = await uow.QueryAsync<SeatRow>(
-            """
-            SELECT tenant_id AS TenantId, seat_id AS SeatId, subscription_id AS SubscriptionId, assigned AS Assigned, effective_date AS EffectiveDate,
-                occurred_at AS OccurredAt, recorded_at AS RecordedAt
-            FROM seat_changes WHERE tenant_id IN @tenants AND effective_date <= @end
-            """,
-            new { tenants, end = period.End });
-        var invoiced = await uow.QueryAsync<InvoiceRow>(
-            $"""
-             SELECT {InvoiceRow.Columns} FROM invoices
-             WHERE tenant_id IN @tenants AND kind = 'invoice' AND period_start < @start AND period_start >= @oldest
-             ORDER BY period_start
-             """,
-            new { tenants, start = period.Start, oldest });
+        var buyers = await uow.QueryAsync<BuyerProfile>(BuyersSql, new { tenants });
+        var terms = await uow.QueryAsync<TermsRow>(TermsSql, new { tenants, end = period.End });
+        var seats = await uow.QueryAsync<SeatRow>(SeatsSql, new { tenants, end = period.End });
+        var invoiced = await uow.QueryAsync<InvoiceRow>(InvoicedSql, new { tenants, start = period.Start, oldest });
         IReadOnlyList<InvoiceRateRow> rates = [];
         IReadOnlyList<BilledRow> billed = [];
         if (invoiced.Count > 0)
         {
             var ids = invoiced.Select(i => i.Id).ToList();
-            rates = await uow.QueryAsync<InvoiceRateRow>($"SELECT {InvoiceRateRow.Columns} FROM invoice_exchange_rates WHERE invoice_id IN @ids", new { ids });
+            rates = await uow.QueryAsync<InvoiceRateRow>(UsedRatesSql, new { ids });
             // Per invoiced month p: later invoices' lines dated in p, and the regularisation credit notes drafted on p's
             // invoice (negative). An invoice's period_end is its month's last day.
-            billed = await uow.QueryAsync<BilledRow>(
-                """
-                SELECT p.id AS InvoiceId, l.subscription_id AS SubscriptionId,
-                    CASE WHEN i.kind = 'credit-note' THEN -l.net_amount ELSE l.net_amount END AS Net
-                FROM invoices p
-                JOIN invoices i ON i.tenant_id = p.tenant_id
-                    AND ((i.kind = 'invoice' AND i.period_start > p.period_start)
-                         OR (i.kind = 'credit-note' AND i.regularisation_of IS NOT NULL AND i.credited_invoice_id = p.id))
-                JOIN invoice_lines l ON l.invoice_id = i.id
-                WHERE p.id IN @ids AND l.subscription_id IS NOT NULL AND l.period_start >= p.period_start AND l.period_start <= p.period_end
-                """,
-                new { ids });
+            billed = await uow.QueryAsync<BilledRow>(BilledSql, new { ids });
         }
         return new DraftInputs(buyers.ToDictionary(b => b.TenantId), terms.ToLookup(t => t.TenantId), seats.ToLookup(s => s.TenantId),
             invoiced.ToLookup(i => i.TenantId), rates.ToLookup(r => r.InvoiceId), billed.ToLookup(b => b.InvoiceId));

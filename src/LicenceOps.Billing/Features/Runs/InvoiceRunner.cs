@@ -253,13 +253,7 @@ public sealed partial class InvoiceRunner(
     /// SQLite off the status index, which a draft-only run fills with every tenant's draft).
     /// </summary>
     private static async Task<ILookup<Guid, Guid>> RegularisationCreditNotesAsync(UnitOfWork uow, IReadOnlyList<Guid> tenants, BillingPeriod period) =>
-        (await uow.QueryAsync<TenantDocument>(
-            $"""
-             SELECT tenant_id AS TenantId, id AS Id FROM invoices
-             WHERE tenant_id IN @tenants AND kind = 'credit-note' AND regularisation_of = @period AND {(uow.Dialect == SqlDialect.Sqlite ? "+" : "")}status = 'draft'
-             ORDER BY period_start, id
-             """,
-            new { tenants, period = period.ToString() }))
+        (await uow.QueryAsync<TenantDocument>(CreditNoteDraftsSql(uow.Dialect), new { tenants, period = period.ToString() }))
         .ToLookup(d => d.TenantId, d => d.Id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Invoice run {RunId}: lost its lease to another executor; stopping here")]
@@ -299,8 +293,7 @@ public sealed partial class InvoiceRunner(
             // batch's order, the same for every executor).
             foreach (var tenantId in tenants)
             {
-                await uow.ExecuteAsync("EXEC sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction'",
-                    new { resource = $"billing-draft:{tenantId}" });
+                await uow.ExecuteAsync(SqlServerAppLockSql, new { resource = $"billing-draft:{tenantId}" });
             }
         }
 
@@ -362,9 +355,7 @@ public sealed partial class InvoiceRunner(
     }
 
     private static Task<IReadOnlyList<TenantDocument>> ExistingDraftsAsync(UnitOfWork uow, IReadOnlyList<Guid> tenants, string periodText) =>
-        uow.QueryAsync<TenantDocument>(
-            "SELECT tenant_id AS TenantId, id AS Id FROM invoices WHERE tenant_id IN @tenants AND period = @periodText AND kind = 'invoice'",
-            new { tenants, periodText });
+        uow.QueryAsync<TenantDocument>(ExistingDraftsSql, new { tenants, periodText });
 
     /// <summary>ECB quotes for the foreign list prices of a period: the ones an invoice already used, else the store's.</summary>
     private async Task<Dictionary<string, EcbRateQuote?>> QuotesAsync(
@@ -420,6 +411,28 @@ public sealed partial class InvoiceRunner(
             vat_exemption_reason, buyer_json, seller_json, total_excl_vat, total_vat, total_incl_vat, currency, created_at)
         """;
 
+    private const string SqlServerDraftSql = DraftColumns + """
+        SELECT @InvoiceId, @TenantId, 'invoice', @periodText, @periodStart, @periodEnd, 'draft', @category, @rate,
+            @reason, @buyerJson, @sellerJson, @exclVat, @vat, @inclVat, 'EUR', @now
+        WHERE NOT EXISTS (SELECT 1 FROM invoices WHERE tenant_id = @TenantId AND period = @periodText AND kind = 'invoice')
+        """;
+
+    private const string SqlServerAppLockSql = "EXEC sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction'";
+
+    private const string ExistingDraftsSql =
+        "SELECT tenant_id AS TenantId, id AS Id FROM invoices WHERE tenant_id IN @tenants AND period = @periodText AND kind = 'invoice'";
+
+    // On SQLite the unary + keeps the planner off the status index (see RegularisationCreditNotesAsync); T-SQL has no unary + on text.
+    private static string CreditNoteDraftsSql(SqlDialect dialect) => $"""
+        SELECT tenant_id AS TenantId, id AS Id FROM invoices
+        WHERE tenant_id IN @tenants AND kind = 'credit-note' AND regularisation_of = @period AND {(dialect == SqlDialect.Sqlite ? "+" : "")}status = 'draft'
+        ORDER BY period_start, id
+        """;
+
+    /// <summary>What a run's batch runs on SQL Server, for the T-SQL parse test (no SQL Server runs here).</summary>
+    internal static IReadOnlyList<string> SqlServerStatements =>
+        [SqlServerDraftSql, SqlServerAppLockSql, ExistingDraftsSql, CreditNoteDraftsSql(SqlDialect.SqlServer)];
+
     /// <summary>
     /// Writes the planned drafts: invoices, lines and rates one statement per table on SQLite (<c>json_each</c>), one insert
     /// per row on SQL Server, and their audit entries. Returns each tenant's outcome.
@@ -450,12 +463,7 @@ public sealed partial class InvoiceRunner(
         }
         else
         {
-            inserted = await uow.ExecuteAsync(DraftColumns + """
-                SELECT @InvoiceId, @TenantId, 'invoice', @periodText, @periodStart, @periodEnd, 'draft', @category, @rate,
-                    @reason, @buyerJson, @sellerJson, @exclVat, @vat, @inclVat, 'EUR', @now
-                WHERE NOT EXISTS (SELECT 1 FROM invoices WHERE tenant_id = @TenantId AND period = @periodText AND kind = 'invoice')
-                """,
-                planned.Select(p => new
+            inserted = await uow.ExecuteAsync(SqlServerDraftSql, planned.Select(p => new
                 {
                     p.InvoiceId, p.Buyer.TenantId, periodText, periodStart = period.Start, periodEnd = period.End, category = p.Draft.Vat.Category,
                     rate = p.Draft.Vat.Rate, reason = p.Draft.Vat.ExemptionReason, buyerJson = SnapshotJson.Serialize(p.Buyer), sellerJson = sellerJson.Value,

@@ -177,15 +177,18 @@ public sealed class InvoiceRuns(ModuleDatabase<BillingModule> database, IOptions
                 new { runId, rows = rows.ToJson(), now = uow.Now });
             return;
         }
-        await uow.ExecuteAsync(
-            """
-            UPDATE invoice_run_tenants SET status = 'done', outcome = COALESCE(outcome, @Outcome),
-                invoice_id = CASE WHEN outcome IS NULL AND @InvoiceId IS NOT NULL THEN @InvoiceId ELSE invoice_id END,
-                issued = CASE WHEN @Issued = 1 THEN 1 ELSE issued END, finished_at = @now
-            WHERE run_id = @runId AND tenant_id = @TenantId AND status = 'pending'
-            """,
-            done.Select(d => new { runId, d.TenantId, d.Outcome, d.InvoiceId, d.Issued, now = uow.Now }).ToList());
+        await uow.ExecuteAsync(SqlServerDoneSql, done.Select(d => new { runId, d.TenantId, d.Outcome, d.InvoiceId, d.Issued, now = uow.Now }).ToList());
     }
+
+    private const string SqlServerDoneSql = """
+        UPDATE invoice_run_tenants SET status = 'done', outcome = COALESCE(outcome, @Outcome),
+            invoice_id = CASE WHEN outcome IS NULL AND @InvoiceId IS NOT NULL THEN @InvoiceId ELSE invoice_id END,
+            issued = CASE WHEN @Issued = 1 THEN 1 ELSE issued END, finished_at = @now
+        WHERE run_id = @runId AND tenant_id = @TenantId AND status = 'pending'
+        """;
+
+    /// <summary>What a run's batch records on SQL Server, for the T-SQL parse test (no SQL Server runs here).</summary>
+    internal static IReadOnlyList<string> SqlServerStatements => [SqlServerDoneSql];
 
     public Task RecordFailedAsync(Guid runId, Guid tenantId, string reason, CancellationToken ct) =>
         database.WriteAsync(uow => RecordFailedAsync(uow, runId, tenantId, reason), ct);
