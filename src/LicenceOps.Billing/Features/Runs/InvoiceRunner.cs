@@ -19,8 +19,9 @@ public sealed record InvoiceRunResult(string Period, int Drafted, int AlreadyInv
 /// re-run and to resume: a tenant's period is drafted once (NOT EXISTS guard plus a unique index on tenant + period),
 /// issuing only ever touches drafts and takes its number inside its own transaction, and each tenant's outcome is
 /// recorded in the transaction that makes it true, so a run killed at any point and resumed finishes with every
-/// number used once and none skipped. Each tenant is its own transaction, so one tenant's problem (missing rate, no
-/// profile) never blocks the others.
+/// number used once and none skipped. Tenants are drafted and issued in batches, one transaction and one statement per
+/// table for each (ADR 0030, 0042); one tenant's expected problem (missing rate, no profile) is recorded as its failure
+/// inside the batch, and a batch that throws is redone one tenant per transaction, so one tenant never blocks the others.
 /// </summary>
 public sealed partial class InvoiceRunner(
     ModuleDatabase<BillingModule> database, ExchangeRateStore rates, InvoiceDocuments documents, InvoiceRuns runs,
