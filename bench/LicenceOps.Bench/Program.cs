@@ -215,6 +215,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         await app.StopAsync();
         await app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        LicenceOps.Platform.Data.ModuleDatabase.ClearSqlitePools();
         if (options.Keep)
         {
             Console.WriteLine($"data kept in {dataDirectory}");
