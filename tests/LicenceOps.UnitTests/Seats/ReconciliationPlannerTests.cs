@@ -116,6 +116,25 @@ public class ReconciliationPlannerTests
     }
 
     [Test]
+    public void Inactive_seats_and_stale_invites_keep_the_same_finding_text_from_one_day_to_the_next()
+    {
+        // A text counting days would change every day and make each day's first run rewrite every inactive seat's finding.
+        var idle = Seat("ida@client.fr");
+        var never = Seat("nils@client.fr", assigned: Today.AddDays(-60));
+        var invited = Seat("ines@client.fr", status: "invited", invited: Today.AddDays(-20));
+        var members = new[] { Member("ida@client.fr", daysAgo: 45), Member("nils@client.fr", daysAgo: null), Member("ines@client.fr", status: "invited", daysAgo: null) };
+        var today = ReconciliationPlanner.Plan(Input([idle, never, invited], members));
+        var tomorrow = ReconciliationPlanner.Plan(Input([idle, never, invited], members) with { Today = Today.AddDays(1) });
+
+        var texts = today.Findings.Where(f => f.Kind is FindingKinds.InactiveSeat or FindingKinds.StaleInvite).ToDictionary(f => f.SeatId!.Value, f => f.Summary);
+        Assert.That(texts[idle.SeatId], Is.EqualTo("ida has not used ChatGPT Business since 2026-10-14, longer than the tenant's policy of 30 days."));
+        Assert.That(texts[never.SeatId], Does.Contain("has never used").And.Contain("assigned on 2026-09-29").And.Contain("policy of 30 days"));
+        Assert.That(texts[invited.SeatId], Does.Contain("invited to ChatGPT Business on 2026-11-08").And.Contain("policy of 14 days"));
+        Assert.That(tomorrow.Findings.Where(f => f.Kind is FindingKinds.InactiveSeat or FindingKinds.StaleInvite).ToDictionary(f => f.SeatId!.Value, f => f.Summary),
+            Is.EqualTo(texts));
+    }
+
+    [Test]
     public void A_requested_seat_is_not_expected_at_the_vendor_yet()
     {
         var plan = ReconciliationPlanner.Plan(Input([Seat("new@client.fr", status: "requested")], []));

@@ -194,7 +194,7 @@ public static class ReconciliationPlanner
                 {
                     var (cents, basis) = seatPrice.Times(1);
                     findings.Add(new PlannedFinding(FindingKinds.StaleInvite, $"seat:{seat.SeatId}", seat.SubscriptionId, seat.SeatId, seat.PersonId, email,
-                        $"{seat.PersonName} was invited to {product} on {since:yyyy-MM-dd} ({age} days ago) and has not joined yet.",
+                        $"{seat.PersonName} was invited to {product} on {since:yyyy-MM-dd}, longer ago than the tenant's policy of {input.Policy.StaleInviteAfterDays} days, and has not joined yet.",
                         $"Remind {seat.PersonName} to accept the invite, or release the seat if they do not need it.",
                         NeedsClient: true, cents, basis));
                 }
@@ -227,10 +227,13 @@ public static class ReconciliationPlanner
             else if (idle > inactiveDays)
             {
                 var (cents, basis) = seatPrice.Times(1);
+                // The text names dates, never a count of days (as the stale invite's): a count would change every day and
+                // rewrite every inactive seat's finding on each day's first run (20,000 rows at the reseller's scale, docs/performance.md). Readers
+                // see the date and the policy; the finding's first_seen_at says since when it has been open.
                 findings.Add(new PlannedFinding(FindingKinds.InactiveSeat, $"seat:{seat.SeatId}", seat.SubscriptionId, seat.SeatId, seat.PersonId, email,
                     last is null
-                        ? $"{seat.PersonName} has never used {product} since the seat was assigned on {seat.AssignedOn:yyyy-MM-dd} ({idle} days)."
-                        : $"{seat.PersonName} has not used {product} since {last:yyyy-MM-dd} ({idle} days; the tenant's policy is {inactiveDays}).",
+                        ? $"{seat.PersonName} has never used {product} since the seat was assigned on {seat.AssignedOn:yyyy-MM-dd}, longer than the tenant's policy of {inactiveDays} days."
+                        : $"{seat.PersonName} has not used {product} since {last:yyyy-MM-dd}, longer than the tenant's policy of {inactiveDays} days.",
                     "Reclaim the seat: release it and remove the member at the vendor (data handed over per the plan's rule).",
                     NeedsClient: false, cents, basis));
             }
