@@ -4,6 +4,7 @@ using LicenceOps.IntegrationTests.Infrastructure;
 using LicenceOps.Platform.Data;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using SQLitePCL;
 
 namespace LicenceOps.IntegrationTests.Platform;
@@ -361,6 +362,37 @@ public sealed class SqliteStatementCacheTests
         Assert.That(await db.QuerySingleOrDefaultAsync<long>("SELECT value FROM counter WHERE id = 1"), Is.EqualTo(Writers * WritesEach));
         Assert.That(await db.QuerySingleOrDefaultAsync<long>("SELECT COUNT(DISTINCT value) FROM items"), Is.EqualTo(Writers * WritesEach));
         Assert.That(Pool.IdleCount, Is.LessThanOrEqualTo(SqliteConnectionPool.MaxIdle));
+    }
+
+    [Test]
+    public async Task Stopping_the_host_closes_every_pooled_connection_of_its_module_databases()
+    {
+        var dataDirectory = LicenceOpsFactory.NewDataDirectory();
+        try
+        {
+            SqliteConnectionPool pool;
+            await using (var host = await RunningHost.StartAsync([new LicenceOps.Platform.Identity.IdentityModule(), new Probe.ProbeModule()], dataDirectory))
+            {
+                var probe = host.Services.GetRequiredService<ModuleDatabase<Probe.ProbeModule>>();
+                pool = probe.SqlitePool!;
+                for (var i = 0; i < 3; i++)
+                {
+                    await probe.WriteAsync(unit => unit.ExecuteAsync("INSERT INTO probe_items (id, tenant_id, name) VALUES (@id, @tenant, 'x')",
+                        new { id = Guid.NewGuid(), tenant = Guid.NewGuid() }));
+                    Assert.That(await probe.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM probe_items"), Is.EqualTo(i + 1));
+                }
+                Assert.That(pool.IdleCount, Is.GreaterThan(0));
+                Assert.That(OpenHandlesTo(Path.Combine(dataDirectory, "probe.db")), Is.GreaterThan(0));
+            }
+
+            Assert.That(pool.IdleCount, Is.Zero);
+            Assert.That(OpenHandlesTo(Path.Combine(dataDirectory, "probe.db")), Is.Zero, "every connection of the probe database is closed");
+            Assert.That(OpenHandlesTo(Path.Combine(dataDirectory, "identity.db")), Is.Zero, "and of the identity database");
+        }
+        finally
+        {
+            LicenceOpsFactory.DeleteQuietly(dataDirectory);
+        }
     }
 
     [Test]
