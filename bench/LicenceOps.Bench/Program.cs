@@ -206,6 +206,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
             peak working set:             run {runPeakMiB:0} MiB, floor {floorPeakMiB:0} MiB, {Environment.WorkingSet / 1048576.0:0} MiB now, {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MiB peak since the last reset (process)
             managed heap:                 {memory.PeakManagedBytes / 1048576.0:0} MiB peak sampled
             load average:                 {LoadAverage()}
+            sqlite statements kept:       {SqliteStatements(services)}
             """));
         return new InvoiceBenchResult(options.Tenants, invoices, runSeconds, runCpuSeconds, (invoices / runSeconds) / (invoices / renderSeconds),
             memory.PeakManagedBytes / 1048576.0, runPeakMiB, floorCpuSeconds, runJit.Item1);
@@ -215,6 +216,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         await app.StopAsync();
         await app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        LicenceOps.Platform.Data.ModuleDatabase.ClearSqlitePools();
         if (options.Keep)
         {
             Console.WriteLine($"data kept in {dataDirectory}");
@@ -225,6 +227,14 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         }
     }
 }
+
+// ADR 0041: what each module database's idle SQLite connections keep compiled, and what that costs SQLite's heap.
+static string SqliteStatements(IServiceProvider services) =>
+    string.Join("; ", services.GetRequiredService<ModuleDatabases>().All
+        .Where(d => d.SqlitePool is not null)
+        .Select(d => (d.Module, Stats: d.SqlitePool!.Statistics()))
+        .Select(p => string.Create(CultureInfo.InvariantCulture,
+            $"{p.Module} {p.Stats.IdleConnections} idle connection(s), {p.Stats.CachedTexts} texts, {p.Stats.StatementBytes / 1024.0:0} KiB, {p.Stats.Compiled} compiled / {p.Stats.Reused} reused")));
 
 static string LoadAverage() =>
     File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";

@@ -216,6 +216,7 @@ internal static class HttpBench
             else
             {
                 Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                LicenceOps.Platform.Data.ModuleDatabase.ClearSqlitePools();
                 Directory.Delete(dataDirectory, recursive: true);
             }
         }
@@ -284,7 +285,7 @@ internal static class HttpBench
     private static async Task<(Guid TenantId, Guid InvoiceId)> SeedIssuedInvoiceAsync(HttpClient client, string dataDirectory)
     {
         var period = new BillingPeriod(2026, 10);
-        var billingDb = new ModuleDatabase<BillingModule>("Billing", SqlDialect.Sqlite,
+        using var billingDb = new ModuleDatabase<BillingModule>("Billing", SqlDialect.Sqlite,
             $"Data Source={Path.Combine(dataDirectory, "billing.db")};Foreign Keys=True;Default Timeout=30",
             TimeProvider.System, new HttpContextAccessor());
         await BenchSeed.SeedAsync(billingDb, period, 1, 3, DateTimeOffset.UtcNow);

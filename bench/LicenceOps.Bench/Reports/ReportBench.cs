@@ -136,6 +136,7 @@ internal static class ReportBench
             await app.StopAsync();
             await app.DisposeAsync();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            LicenceOps.Platform.Data.ModuleDatabase.ClearSqlitePools();
             if (keep)
             {
                 Console.WriteLine($"data kept in {dataDirectory}");

@@ -11,7 +11,12 @@ using Microsoft.Data.Sqlite;
 namespace LicenceOps.Platform.Data;
 
 /// <summary>One module's database: connections, reads, and transactional writes with outbox and audit.</summary>
-public class ModuleDatabase
+/// <remarks>
+/// On SQLite the connections come from this database's own pool of open connections, each keeping the statements it
+/// compiled (<see cref="SqliteConnectionPool"/>, ADR 0041); disposing the database closes them. SQL Server keeps
+/// SqlClient's pooling (the server caches plans).
+/// </remarks>
+public class ModuleDatabase : IDisposable
 {
     private readonly TimeProvider time;
     private readonly IHttpContextAccessor httpContext;
@@ -24,7 +29,33 @@ public class ModuleDatabase
         this.time = time;
         this.httpContext = httpContext;
         WriteGate = dialect == SqlDialect.Sqlite ? new WriteGate() : null;
+        SqlitePool = dialect == SqlDialect.Sqlite ? new SqliteConnectionPool(connectionString) : null;
         DapperTypeHandlers.EnsureRegistered();
+    }
+
+    /// <summary>SQLite only: the open connections with their compiled statements; null on SQL Server.</summary>
+    internal SqliteConnectionPool? SqlitePool { get; }
+
+    /// <summary>
+    /// Closes every idle SQLite connection of every module database of this process, and each leased one as it comes back,
+    /// as <see cref="SqliteConnection.ClearAllPools"/> does for Microsoft.Data.Sqlite's pool: call both before deleting
+    /// database files.
+    /// </summary>
+    public static void ClearSqlitePools() => SqliteConnectionPool.ClearAll();
+
+    /// <summary>Closes this database's pooled SQLite connections (leased ones as they come back).</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            SqlitePool?.Dispose();
+        }
     }
 
     public string Module { get; }
@@ -38,16 +69,14 @@ public class ModuleDatabase
 
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
-        DbConnection connection = Dialect == SqlDialect.Sqlite
-            ? new SqliteConnection(ConnectionString)
-            : new SqlConnection(ConnectionString);
+        if (SqlitePool is { } pool)
+        {
+            return await pool.OpenAsync(ct);
+        }
+        var connection = new SqlConnection(ConnectionString);
         try
         {
             await connection.OpenAsync(ct);
-            if (connection is SqliteConnection sqlite)
-            {
-                await SqliteSession.ConfigureAsync(sqlite, ct);
-            }
             return connection;
         }
         catch
@@ -180,7 +209,8 @@ public sealed class ModuleDatabase<TModule>(string module, SqlDialect dialect, s
     where TModule : IModule;
 
 /// <summary>
-/// Per-connection SQLite settings, applied once per physical connection (pooled connections keep them):
+/// Per-connection SQLite settings, applied once per physical connection (pooled connections keep them; connections of
+/// <see cref="SqliteConnectionPool"/> are opened once and keep them for their life):
 /// <list type="bullet">
 /// <item><c>busy_timeout</c>: a writer that finds the database locked is woken by SQLite's own busy handler as soon
 /// as the lock is free, instead of Microsoft.Data.Sqlite's retry loop that sleeps 150 ms between attempts.</item>

@@ -185,6 +185,7 @@ public sealed class LicenceOpsFactory : WebApplicationFactory<Program>
         try
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            ModuleDatabase.ClearSqlitePools();
             Directory.Delete(directory, recursive: true);
         }
         catch (IOException)

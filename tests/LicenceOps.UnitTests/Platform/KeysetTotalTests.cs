@@ -40,6 +40,7 @@ public sealed class KeysetTotalTests
     [TearDown]
     public void DeleteDatabase()
     {
+        db.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(directory, recursive: true);
     }

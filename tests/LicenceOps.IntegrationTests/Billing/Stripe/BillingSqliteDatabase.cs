@@ -26,5 +26,9 @@ internal sealed class BillingSqliteDatabase : IDisposable
         return db;
     }
 
-    public void Dispose() => LicenceOpsFactory.DeleteQuietly(directory);
+    public void Dispose()
+    {
+        Database.Dispose();
+        LicenceOpsFactory.DeleteQuietly(directory);
+    }
 }

@@ -15,7 +15,9 @@ public sealed class DataVersionsTests
 
     private string dataDirectory = null!;
     private RunningHost host = null!;
+#pragma warning disable NUnit1032 // the host owns and disposes its module databases
     private ModuleDatabase db = null!;
+#pragma warning restore NUnit1032
 
     [OneTimeSetUp]
     public async Task StartAsync()

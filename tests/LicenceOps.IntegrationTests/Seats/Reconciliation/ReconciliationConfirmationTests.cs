@@ -389,18 +389,18 @@ public sealed class ReconciliationConfirmationTests
     }
 
     [Test]
-    public async Task The_first_run_of_a_new_day_compares_rewrites_the_texts_that_count_days_and_adds_that_days_usage_rows()
+    public async Task The_first_run_of_a_new_day_compares_keeps_the_dated_texts_and_adds_that_days_usage_rows()
     {
         var estate = await SettledEstateAsync();
         var before = await InactiveFindingAsync(estate, "ben");
-        Assert.That(before, Does.Contain("(40 days;"), before);
+        Assert.That(before, Does.StartWith("open|").And.Contain("since 2026-10-15, longer than the tenant's policy of 30 days."), before);
 
         factory.Clock.Advance(TimeSpan.FromDays(1));
         var run = await ReconcileAsync(estate);
 
         Assert.That(run.Str("outcome"), Is.EqualTo("compared"), "the day is in the fingerprint");
         Assert.That(run.GetProperty("findingsOpened").GetInt32(), Is.Zero, "nothing new: the findings of yesterday are refreshed");
-        Assert.That(await InactiveFindingAsync(estate, "ben"), Does.StartWith("open|").And.Contain("(41 days;"), "the refreshed text counts the new day");
+        Assert.That(await InactiveFindingAsync(estate, "ben"), Is.EqualTo(before), "the text names dates, not a count of days: a new day leaves it as it was");
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days WHERE vendor_account_id = @a AND day = @day",
             new { a = estate.Account, day = Today }), Is.EqualTo(2), "the new day's usage rows");
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days WHERE vendor_account_id = @a AND day = @day",

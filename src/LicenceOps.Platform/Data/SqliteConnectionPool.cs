@@ -1,0 +1,189 @@
+using Microsoft.Data.Sqlite;
+
+namespace LicenceOps.Platform.Data;
+
+/// <summary>
+/// One SQLite module database's open connections, kept open between units of work so that each keeps the statements
+/// it compiled (<see cref="SqliteStatementCache"/>, ADR 0041). Microsoft.Data.Sqlite finalizes every statement of a
+/// connection when it is closed, also when it goes back to its own pool, so a statement cache needs connections that are
+/// never closed between uses: this pool hands out <see cref="PooledSqliteConnection"/>s opened with <c>Pooling=False</c>,
+/// and a connection's <c>Dispose</c> gives it back here instead of closing it.
+/// </summary>
+/// <remarks>
+/// <para>One flow at a time: a connection is either idle here or leased to exactly one caller (SQLite runs serialized,
+/// ADR 0040, but a connection's transaction and statements still belong to one flow).</para>
+/// <para>Bounded: at most <see cref="MaxIdle"/> idle connections per database (the most recently returned, so the warm
+/// ones are reused first); any more are closed for real when returned. Leases are not bounded, as before: a caller that
+/// needs a connection opens one.</para>
+/// <para>Microsoft.Data.Sqlite's own pool is not used for these connections (<c>Pooling=False</c>): closing one really
+/// closes the file, and the pool race of dotnet/efcore#39008 (ADR 0040) cannot occur on them.</para>
+/// </remarks>
+internal sealed class SqliteConnectionPool : IDisposable
+{
+    /// <summary>Idle open connections kept per database; a returned connection beyond this is closed.</summary>
+    public const int MaxIdle = 8;
+
+    private static readonly List<WeakReference<SqliteConnectionPool>> Live = [];
+
+    private readonly string connectionString;
+    private readonly Stack<PooledSqliteConnection> idle = new();
+    private readonly Lock gate = new();
+    private int generation;
+    private bool disposed;
+    private long physicalOpens;
+
+    public SqliteConnectionPool(string connectionString)
+    {
+        // Our pool replaces Microsoft.Data.Sqlite's: with its pooling on, "closing" a connection would only park it there.
+        this.connectionString = new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString();
+        lock (Live)
+        {
+            Live.RemoveAll(reference => !reference.TryGetTarget(out _));
+            Live.Add(new WeakReference<SqliteConnectionPool>(this));
+        }
+    }
+
+    /// <summary>Idle connections now (tests check the bound and that disposal leaves none).</summary>
+    internal int IdleCount
+    {
+        get
+        {
+            lock (gate)
+            {
+                return idle.Count;
+            }
+        }
+    }
+
+    /// <summary>Physical connections this pool opened since it was created.</summary>
+    internal long PhysicalOpens => Interlocked.Read(ref physicalOpens);
+
+    /// <summary>What the idle connections hold now (benches print it; memory is SQLite's own count of its statements' heap).</summary>
+    internal PoolStatistics Statistics()
+    {
+        lock (gate)
+        {
+            var texts = 0;
+            long compiled = 0, reused = 0, bytes = 0;
+            foreach (var connection in idle)
+            {
+                texts += connection.Statements.Count;
+                compiled += connection.Statements.Compiled;
+                reused += connection.Statements.Reused;
+                if (connection.Handle is { } handle
+                    && SQLitePCL.raw.sqlite3_db_status(handle, SQLitePCL.raw.SQLITE_DBSTATUS_STMT_USED, out var current, out _, 0) == SQLitePCL.raw.SQLITE_OK)
+                {
+                    bytes += current;
+                }
+            }
+            return new PoolStatistics(idle.Count, texts, compiled, reused, bytes);
+        }
+    }
+
+    internal sealed record PoolStatistics(int IdleConnections, int CachedTexts, long Compiled, long Reused, long StatementBytes);
+
+    /// <summary>An open connection for one caller; disposing it gives it back.</summary>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        PooledSqliteConnection? connection;
+        int current;
+        lock (gate)
+        {
+            idle.TryPop(out connection);
+            current = generation;
+        }
+        if (connection is not null)
+        {
+            connection.TakeFromPool();
+            return connection;
+        }
+
+        connection = new PooledSqliteConnection(this, connectionString, current);
+        try
+        {
+            connection.Open();
+            await SqliteSession.ConfigureAsync(connection, ct);
+        }
+        catch
+        {
+            connection.CloseForReal();
+            throw;
+        }
+        Interlocked.Increment(ref physicalOpens);
+        connection.Lease();
+        return connection;
+    }
+
+    /// <summary>
+    /// Called when a leased connection is disposed: kept for the next caller when it is clean (no transaction, no open
+    /// reader) and there is room, closed for real otherwise, and always once the pool was cleared or disposed.
+    /// </summary>
+    internal void Return(PooledSqliteConnection connection)
+    {
+        if (connection.TryResetForReuse())
+        {
+            lock (gate)
+            {
+                if (!disposed && connection.Generation == generation && idle.Count < MaxIdle)
+                {
+                    idle.Push(connection);
+                    return;
+                }
+            }
+        }
+        connection.CloseForReal();
+    }
+
+    /// <summary>
+    /// Closes every idle connection; connections leased now are closed when they come back. The pool stays usable (as
+    /// <see cref="SqliteConnection.ClearPool"/>): tests call it before deleting a data directory.
+    /// </summary>
+    public void Clear()
+    {
+        PooledSqliteConnection[] closing;
+        lock (gate)
+        {
+            generation++;
+            closing = idle.ToArray();
+            idle.Clear();
+        }
+        foreach (var connection in closing)
+        {
+            connection.CloseForReal();
+        }
+    }
+
+    /// <summary>Closes every idle connection, and every leased one as it comes back. Opening still works, unpooled.</summary>
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            disposed = true;
+        }
+        Clear();
+    }
+
+    /// <summary>
+    /// <see cref="Clear"/> on every pool of this process, as <see cref="SqliteConnection.ClearAllPools"/> does for
+    /// Microsoft.Data.Sqlite's pools (call both before deleting database files).
+    /// </summary>
+    public static void ClearAll()
+    {
+        List<SqliteConnectionPool> pools = [];
+        lock (Live)
+        {
+            foreach (var reference in Live)
+            {
+                if (reference.TryGetTarget(out var pool))
+                {
+                    pools.Add(pool);
+                }
+            }
+        }
+        foreach (var pool in pools)
+        {
+            pool.Clear();
+        }
+    }
+}
