@@ -36,12 +36,15 @@ public sealed class BillingOptions
     public int RunLeaseSeconds { get; set; } = 30;
 
     /// <summary>
-    /// An invoice run drafts and issues up to this many tenants in one write transaction (ADR 0030): fewer commits and
-    /// lock hand-overs per invoice, at the price of holding Billing's write lock for the whole batch.
+    /// An invoice run drafts and issues up to this many tenants in one write transaction (ADR 0030), set-based (ADR 0042): fewer
+    /// commits, lock hand-overs and statements per invoice, at the price of holding Billing's write lock for the whole batch.
     /// </summary>
     public int RunBatchTenants { get; set; } = 32;
 
-    /// <summary>...and stops adding tenants to a batch once its transaction has run this long, so other Billing writers never wait much longer.</summary>
+    /// <summary>
+    /// ...and sizes the next batch so that it runs about this long (a set-based batch cannot stop half-way, ADR 0042), so other
+    /// Billing writers never wait much longer.
+    /// </summary>
     public int RunBatchMilliseconds { get; set; } = 40;
 }
 

@@ -47,6 +47,51 @@ public static class MailQueue
         return new QueuedMail(id, messageId, status);
     }
 
+    /// <summary>
+    /// Queues several messages in this transaction, in order, with the same rules as <see cref="EnqueueMailAsync"/>. On
+    /// SQLite it is one statement for all of them (<c>json_each</c>, as <see cref="UnitOfWork.PublishManyAsync"/>): an invoice
+    /// run batch queues a mail per issued document (ADR 0042). SQL Server queues them one insert each.
+    /// </summary>
+    public static async Task<IReadOnlyList<QueuedMail>> EnqueueMailManyAsync(this UnitOfWork uow, IReadOnlyList<OutgoingMail> mails)
+    {
+        if (uow.Dialect != SqlDialect.Sqlite)
+        {
+            var queued = new List<QueuedMail>(mails.Count);
+            foreach (var mail in mails)
+            {
+                queued.Add(await uow.EnqueueMailAsync(mail));
+            }
+            return queued;
+        }
+        if (mails.Count == 0)
+        {
+            return [];
+        }
+        var result = new List<QueuedMail>(mails.Count);
+        var rows = new JsonRows();
+        foreach (var mail in mails)
+        {
+            var id = Guid.NewGuid();
+            var messageId = mail.MessageId ?? NewMessageId(id, mail.From);
+            var problem = Problem(mail);
+            var status = problem is null ? MailStatuses.Pending : MailStatuses.Failed;
+            rows.Row().Add(id).Add(mail.TenantId).Add(mail.SubjectType).Add(mail.SubjectId).Add(mail.Purpose)
+                .Add(string.Join(", ", mail.To.Concat(mail.Cc))).Add(mail.Subject).Add(messageId)
+                .Add(JsonSerializer.Serialize(mail with { MessageId = messageId }, Json)).Add(status).Add(problem);
+            result.Add(new QueuedMail(id, messageId, status));
+        }
+        await uow.ExecuteAsync(
+            """
+            INSERT INTO mail_outbox (id, tenant_id, subject_type, subject_id, purpose, recipients, mail_subject, message_id,
+                payload, status, attempts, next_attempt_at, last_error, created_at)
+            SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7,
+                value ->> 8, value ->> 9, 0, @now, value ->> 10, @now
+            FROM json_each(@rows)
+            """,
+            new { rows = rows.ToJson(), now = uow.Now });
+        return result;
+    }
+
     /// <summary>A fresh msg-id on the sender's domain, without angle brackets.</summary>
     public static string NewMessageId(Guid id, string? from)
     {

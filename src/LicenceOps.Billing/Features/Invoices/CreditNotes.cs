@@ -165,10 +165,7 @@ internal static class CreditNotes
                 original.VatCategory, original.VatRate, original.VatExemptionReason, original.BuyerJson, original.SellerJson,
                 exclVat = totals.TotalExclVat, vat = totals.TotalVat, inclVat = totals.TotalInclVat, original.Currency, now = uow.Now,
             });
-        foreach (var (line, source) in creditLines.Zip(selection))
-        {
-            await InvoiceLineWriter.InsertAsync(uow, creditNoteId, line, source.Line.LineNumber);
-        }
+        await InvoiceLineWriter.InsertAsync(uow, creditLines.Zip(selection, (line, source) => new LineToInsert(creditNoteId, line, source.Line.LineNumber)).ToList());
 
         await uow.ExecuteAsync(
             $"""
@@ -228,10 +225,7 @@ internal static class CreditNotes
             return null;
         }
 
-        foreach (var line in credit.Lines)
-        {
-            await InvoiceLineWriter.InsertAsync(uow, creditNoteId, line, null);
-        }
+        await InvoiceLineWriter.InsertAsync(uow, credit.Lines.Select(line => new LineToInsert(creditNoteId, line)).ToList());
 
         await uow.ExecuteAsync(
             """

@@ -6,61 +6,116 @@ using LicenceOps.Platform.Data;
 namespace LicenceOps.Billing.Features.Invoices;
 
 /// <summary>
-/// Gives a draft its legal number. The series counter is bumped and read inside the caller's transaction, so
-/// concurrent issuers queue on that row (SQLite: BEGIN IMMEDIATE; SQL Server: the UPDATE's row lock) and
-/// an issue that does not happen gives its number back: the series stays gapless and in issue order.
+/// Gives drafts their legal numbers. The series counter is bumped and read inside the caller's transaction, so
+/// concurrent issuers queue on that row (SQLite: BEGIN IMMEDIATE; SQL Server: the UPDATE's row lock) and an issue
+/// that does not happen rolls its bump back with it: the series stays gapless and in issue order.
+/// One code path for one document (the issue endpoint, a credit note) and for an invoice run's batch (ADR 0042): the
+/// batch is numbered in the order given, with one counter bump per series and one statement per table.
 /// </summary>
 public static class InvoiceIssuer
 {
     /// <param name="issueDate">Today in Paris unless given; only the demo history dates its invoices in the past.</param>
     /// <returns>The issued row, or null when the document is not a draft (nothing changed).</returns>
-    public static async Task<InvoiceRow?> IssueAsync(UnitOfWork uow, Guid invoiceId, DateOnly? issueDate = null)
-    {
-        var draft = await uow.QuerySingleOrDefaultAsync<InvoiceRow>(
-            $"SELECT {InvoiceRow.Columns} FROM invoices WHERE id = @invoiceId", new { invoiceId });
-        if (draft is null || draft.Status != InvoiceStatuses.Draft)
-        {
-            return null;
-        }
+    public static async Task<InvoiceRow?> IssueAsync(UnitOfWork uow, Guid invoiceId, DateOnly? issueDate = null) =>
+        (await IssueAsync(uow, [invoiceId], issueDate)).SingleOrDefault();
 
-        var series = InvoiceNumbering.SeriesOf(draft.Kind);
-        // Bumped and read in one statement (every invoice of a run passes here): the row stays locked by this
-        // transaction either way, so the number is the same one the former UPDATE-then-SELECT read.
-        var sequence = await uow.ExecuteScalarAsync<long>(
-            uow.Dialect == SqlDialect.SqlServer
-                ? "UPDATE invoice_sequences SET next_value = next_value + 1 OUTPUT inserted.next_value - 1 WHERE series = @series"
-                : "UPDATE invoice_sequences SET next_value = next_value + 1 WHERE series = @series RETURNING next_value - 1",
-            new { series });
+    /// <summary>
+    /// Issues the drafts among <paramref name="invoiceIds"/>, numbered in that order within each series (documents that
+    /// are not drafts are skipped and change nothing). Returns the issued rows in that order.
+    /// </summary>
+    public static async Task<IReadOnlyList<InvoiceRow>> IssueAsync(UnitOfWork uow, IReadOnlyList<Guid> invoiceIds, DateOnly? issueDate = null)
+    {
+        if (invoiceIds.Count == 0)
+        {
+            return [];
+        }
+        // SQL Server reads committed: the update lock taken here makes a concurrent issuer of the same draft wait for this
+        // transaction, then read it issued. SQLite's BEGIN IMMEDIATE already serialises writers.
+        var found = await uow.QueryAsync<InvoiceRow>(
+            uow.Dialect == SqlDialect.SqlServer ? SqlServerDraftsSql : $"SELECT {InvoiceRow.Columns} FROM invoices WHERE id IN @invoiceIds",
+            new { invoiceIds });
+        var byId = found.Where(d => d.Status == InvoiceStatuses.Draft).ToDictionary(d => d.Id);
+        var drafts = invoiceIds.Distinct().Where(byId.ContainsKey).Select(id => byId[id]).ToList();
+        if (drafts.Count == 0)
+        {
+            return [];
+        }
 
         var issued = issueDate ?? ParisCalendar.DateOf(uow.Now);
-        var dueDate = draft.Kind == InvoiceKinds.CreditNote ? issued : issued.AddDays(draft.Seller.PaymentTermsDays);
-        var number = InvoiceNumbering.Format(draft.Kind, issued, sequence);
-        var updated = await uow.ExecuteAsync(
-            """
-            UPDATE invoices SET status = 'issued', number = @number, issue_date = @issueDate, due_date = @dueDate, issued_at = @now
-            WHERE id = @invoiceId AND status = 'draft'
-            """,
-            new { number, issueDate = issued, dueDate, now = uow.Now, invoiceId });
-        if (updated != 1)
+        foreach (var series in drafts.GroupBy(d => InvoiceNumbering.SeriesOf(d.Kind)).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            // Issued by a concurrent transaction between our read and our write (possible on SQL Server's read
-            // committed): we still hold the counter row's lock, so giving the number back leaves no gap.
-            await uow.ExecuteAsync("UPDATE invoice_sequences SET next_value = next_value - 1 WHERE series = @series", new { series });
-            return null;
+            // Bumped by the batch's count and read in one statement: the row stays locked by this transaction, so the
+            // numbers first … first + count - 1 are this batch's alone.
+            var count = series.Count();
+            var first = await uow.ExecuteScalarAsync<long>(
+                uow.Dialect == SqlDialect.SqlServer
+                    ? SqlServerBumpSql
+                    : "UPDATE invoice_sequences SET next_value = next_value + @count WHERE series = @series RETURNING next_value - @count",
+                new { series = series.Key, count });
+            var sequence = first;
+            foreach (var draft in series)
+            {
+                draft.Status = InvoiceStatuses.Issued;
+                draft.Number = InvoiceNumbering.Format(draft.Kind, issued, sequence++);
+                draft.IssueDate = issued;
+                draft.DueDate = draft.Kind == InvoiceKinds.CreditNote ? issued : issued.AddDays(draft.Seller.PaymentTermsDays);
+                draft.IssuedAt = uow.Now;
+            }
         }
 
-        draft.Status = InvoiceStatuses.Issued;
-        draft.Number = number;
-        draft.IssueDate = issued;
-        draft.DueDate = dueDate;
-        draft.IssuedAt = uow.Now;
-        var lines = await uow.QueryAsync<InvoiceLineRow>(
-            $"SELECT {InvoiceLineRow.Columns} FROM invoice_lines WHERE invoice_id = @invoiceId ORDER BY line_number", new { invoiceId });
-        await uow.PublishAsync(new InvoiceIssued(draft.Id, draft.TenantId, number, draft.Kind, issued, dueDate,
-            draft.TotalExclVat, draft.TotalVat, draft.TotalInclVat, draft.Currency, uow.Now,
-            lines.Select(l => new InvoicedLine(l.LineNumber, l.SubscriptionId, l.PeriodStart, l.PeriodEnd, l.NetAmount)).ToList()));
-        await uow.AuditAsync("invoice", draft.Id, "issued", new { number, issueDate = issued, dueDate, draft.TotalInclVat }, draft.TenantId);
-        await Mail.InvoiceMail.EnqueueIssuedAsync(uow, draft);
-        return draft;
+        var updated = await MarkIssuedAsync(uow, drafts);
+        if (updated != drafts.Count)
+        {
+            // Only possible if a writer changed a draft without the locks above: throwing rolls the counter back with
+            // everything else, so no number is lost.
+            throw new InvalidOperationException($"{drafts.Count - updated} of {drafts.Count} drafts changed while being issued; nothing was issued.");
+        }
+
+        var lines = (await uow.QueryAsync<InvoiceLineRow>(LinesSql, new { ids = drafts.Select(d => d.Id).ToList() }))
+            .ToLookup(l => l.InvoiceId);
+        await uow.PublishManyAsync(drafts.Select(d => (object)new InvoiceIssued(d.Id, d.TenantId, d.Number!, d.Kind, issued, d.DueDate!.Value,
+            d.TotalExclVat, d.TotalVat, d.TotalInclVat, d.Currency, uow.Now,
+            lines[d.Id].Select(l => new InvoicedLine(l.LineNumber, l.SubscriptionId, l.PeriodStart, l.PeriodEnd, l.NetAmount)).ToList())).ToList());
+        await uow.AuditManyAsync(drafts.Select(d => new UnitOfWork.AuditEntry("invoice", d.Id, "issued",
+            new { number = d.Number, issueDate = issued, dueDate = d.DueDate, d.TotalInclVat }, d.TenantId)).ToList());
+        await Mail.InvoiceMail.EnqueueIssuedAsync(uow, drafts);
+        return drafts;
     }
+
+    private static Task<int> MarkIssuedAsync(UnitOfWork uow, IReadOnlyList<InvoiceRow> issued)
+    {
+        if (uow.Dialect == SqlDialect.Sqlite)
+        {
+            // The unary + keeps SQLite on the primary key, one lookup per issued row, instead of walking every draft
+            // through the (status, due_date) index for each of them (a draft-only run leaves thousands).
+            var rows = new JsonRows();
+            foreach (var d in issued)
+            {
+                rows.Row().Add(d.Id).Add(d.Number).Add(d.IssueDate).Add(d.DueDate);
+            }
+            return uow.ExecuteAsync(
+                """
+                UPDATE invoices SET status = 'issued', number = r.value ->> 1, issue_date = r.value ->> 2, due_date = r.value ->> 3, issued_at = @now
+                FROM json_each(@rows) AS r
+                WHERE invoices.id = r.value ->> 0 AND +invoices.status = 'draft'
+                """,
+                new { rows = rows.ToJson(), now = uow.Now });
+        }
+        return uow.ExecuteAsync(SqlServerMarkSql, issued.Select(d => new { d.Number, d.IssueDate, d.DueDate, now = uow.Now, d.Id }).ToList());
+    }
+
+    private const string SqlServerDraftsSql = $"SELECT {InvoiceRow.Columns} FROM invoices WITH (UPDLOCK, ROWLOCK) WHERE id IN @invoiceIds";
+
+    private const string SqlServerBumpSql =
+        "UPDATE invoice_sequences SET next_value = next_value + @count OUTPUT inserted.next_value - @count WHERE series = @series";
+
+    private const string LinesSql = $"SELECT {InvoiceLineRow.Columns} FROM invoice_lines WHERE invoice_id IN @ids ORDER BY invoice_id, line_number";
+
+    private const string SqlServerMarkSql = """
+        UPDATE invoices SET status = 'issued', number = @Number, issue_date = @IssueDate, due_date = @DueDate, issued_at = @now
+        WHERE id = @Id AND status = 'draft'
+        """;
+
+    /// <summary>What runs on SQL Server, for the T-SQL parse test (no SQL Server runs here).</summary>
+    internal static IReadOnlyList<string> SqlServerStatements => [SqlServerDraftsSql, SqlServerBumpSql, LinesSql, SqlServerMarkSql];
 }

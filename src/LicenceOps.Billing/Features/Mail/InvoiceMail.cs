@@ -18,7 +18,11 @@ public static class InvoiceMail
     public const string IssuedPurpose = "invoice-issued";
     public const string ReminderPurpose = "payment-reminder";
 
-    public static Task<QueuedMail> EnqueueIssuedAsync(UnitOfWork uow, InvoiceRow invoice)
+    /// <summary>The mails of documents just issued, queued together (one statement on SQLite for a whole run batch).</summary>
+    public static Task<IReadOnlyList<QueuedMail>> EnqueueIssuedAsync(UnitOfWork uow, IReadOnlyList<InvoiceRow> invoices) =>
+        uow.EnqueueMailManyAsync(invoices.Select(Issued).ToList());
+
+    private static OutgoingMail Issued(InvoiceRow invoice)
     {
         var buyer = invoice.Buyer;
         var seller = invoice.Seller;
@@ -48,12 +52,12 @@ public static class InvoiceMail
                     $"Kind regards,\n{seller.Name}"];
         }
 
-        return uow.EnqueueMailAsync(new OutgoingMail(IssuedPurpose, SubjectType, invoice.Id, invoice.TenantId, [buyer.BillingEmail], subject,
+        return new OutgoingMail(IssuedPurpose, SubjectType, invoice.Id, invoice.TenantId, [buyer.BillingEmail], subject,
             MailBody.Text(paragraphs))
         {
             HtmlBody = MailBody.Html(paragraphs),
             Attachments = [MailAttachment.Resolved(InvoicePdfAttachments.KindName, InvoicePdfAttachments.Reference(invoice), $"{number}.pdf", "application/pdf")],
-        });
+        };
     }
 
     public static Task<QueuedMail> EnqueueReminderAsync(UnitOfWork uow, InvoiceRow invoice, int daysOverdue, decimal amountDue)

@@ -19,8 +19,9 @@ public sealed record InvoiceRunResult(string Period, int Drafted, int AlreadyInv
 /// re-run and to resume: a tenant's period is drafted once (NOT EXISTS guard plus a unique index on tenant + period),
 /// issuing only ever touches drafts and takes its number inside its own transaction, and each tenant's outcome is
 /// recorded in the transaction that makes it true, so a run killed at any point and resumed finishes with every
-/// number used once and none skipped. Each tenant is its own transaction, so one tenant's problem (missing rate, no
-/// profile) never blocks the others.
+/// number used once and none skipped. Tenants are drafted and issued in batches, one transaction and one statement per
+/// table for each (ADR 0030, 0042); one tenant's expected problem (missing rate, no profile) is recorded as its failure
+/// inside the batch, and a batch that throws is redone one tenant per transaction, so one tenant never blocks the others.
 /// </summary>
 public sealed partial class InvoiceRunner(
     ModuleDatabase<BillingModule> database, ExchangeRateStore rates, InvoiceDocuments documents, InvoiceRuns runs,
@@ -73,15 +74,18 @@ public sealed partial class InvoiceRunner(
             }
 
             var pending = await runs.PendingTenantsAsync(runId, ct);
+            var size = MostPerBatch;
             for (var next = 0; next < pending.Count;)
             {
-                var (issued, taken) = await InvoiceBatchAsync(runId, owner, pending, next, period, run.Issue, quotes, ct);
+                var batch = pending.Skip(next).Take(size).ToList();
+                var (issued, taken, took) = await InvoiceBatchAsync(runId, owner, batch, period, run.Issue, quotes, ct);
                 if (issued is null)
                 {
                     LogLeaseLost(runId);
                     return;
                 }
                 next += taken;
+                size = NextBatchSize(taken, took);
                 if (rendering is not null)
                 {
                     foreach (var documentId in issued)
@@ -108,56 +112,65 @@ public sealed partial class InvoiceRunner(
         await runs.FinishAsync(runId, owner, null, ct);
     }
 
+    private int MostPerBatch => Math.Max(1, options.Value.RunBatchTenants);
+
     /// <summary>
-    /// Invoices tenants from <paramref name="pending"/>[<paramref name="from"/>] on in one write transaction (ADR 0030):
-    /// the lease is renewed in it first, so a batch of an executor that lost its run changes nothing; then each tenant
-    /// is drafted, numbered and its outcome recorded, until <see cref="BillingOptions.RunBatchTenants"/> tenants or
-    /// <see cref="BillingOptions.RunBatchMilliseconds"/>.
-    /// The batch commits or rolls back whole, numbers included: a crash leaves no gap and no half-done tenant. A tenant
-    /// that throws rolls the batch back and the batch is redone one tenant per transaction, so its problem stays its own.
-    /// Returns the documents issued (for rendering; null when the lease was lost) and the number of tenants taken.
+    /// A batch is drafted and issued set-based, so it cannot stop half-way once it runs long: the next batch takes as many
+    /// tenants as the last one's pace fits in <see cref="BillingOptions.RunBatchMilliseconds"/> (at least one, at most
+    /// <see cref="BillingOptions.RunBatchTenants"/>), so other Billing writers still never wait much longer than that.
     /// </summary>
-    private async Task<(IReadOnlyList<Guid>? Issued, int Taken)> InvoiceBatchAsync(
-        Guid runId, Guid owner, IReadOnlyList<Guid> pending, int from, BillingPeriod period, bool issue,
+    private int NextBatchSize(int taken, TimeSpan took)
+    {
+        var longest = TimeSpan.FromMilliseconds(Math.Max(0, options.Value.RunBatchMilliseconds));
+        return took <= longest || taken == 0
+            ? MostPerBatch
+            : Math.Clamp((int)(taken * (longest / took)), 1, MostPerBatch);
+    }
+
+    /// <summary>
+    /// Invoices <paramref name="tenants"/> in one write transaction (ADR 0030), set-based (ADR 0042): the lease is renewed in
+    /// it first, so a batch of an executor that lost its run changes nothing; then the batch's tenants are drafted, numbered
+    /// and their outcomes recorded together (<see cref="InvoiceTenantsAsync"/>).
+    /// The batch commits or rolls back whole, numbers included: a crash leaves no gap and no half-done tenant. A batch that
+    /// throws is redone one tenant per transaction (the same code with a batch of one), so one tenant's problem stays its own.
+    /// Returns the documents issued (for rendering; null when the lease was lost), the number of tenants taken and how long
+    /// the batch's transaction ran.
+    /// </summary>
+    private async Task<(IReadOnlyList<Guid>? Issued, int Taken, TimeSpan Took)> InvoiceBatchAsync(
+        Guid runId, Guid owner, IReadOnlyList<Guid> tenants, BillingPeriod period, bool issue,
         Dictionary<(string, DateOnly), EcbRateQuote?> quotes, CancellationToken ct)
     {
-        // Tenants started in the batch's transaction, the one in flight when it threw included.
-        var taken = 0;
+        var took = TimeSpan.Zero;
         try
         {
-            var issued = await database.WriteAsync<List<Guid>?>(async uow =>
+            var issued = await database.WriteAsync(async uow =>
             {
                 if (!await runs.RenewAsync(uow, runId, owner))
                 {
                     return null;
                 }
                 var started = TimeProvider.System.GetTimestamp();
-                var documents = new List<Guid>();
-                var (most, longest) = (Math.Max(1, options.Value.RunBatchTenants), TimeSpan.FromMilliseconds(Math.Max(0, options.Value.RunBatchMilliseconds)));
-                while (from + taken < pending.Count && taken < most && (taken == 0 || TimeProvider.System.GetElapsedTime(started) < longest))
-                {
-                    taken++;
-                    documents.AddRange(await InvoiceTenantAsync(uow, runId, pending[from + taken - 1], period, issue, quotes, ct));
-                }
+                var documents = await InvoiceTenantsAsync(uow, runId, tenants, period, issue, quotes, ct);
+                took = TimeProvider.System.GetElapsedTime(started);
                 return documents;
             }, ct);
-            return (issued, taken);
+            return (issued, tenants.Count, took);
         }
-        catch (Exception e) when (e is not OperationCanceledException && taken > 0)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // Rolled back whole. Redo the same tenants one transaction each: the one that failed is recorded as failed,
             // the others are invoiced as if nothing happened.
             var issued = new List<Guid>();
-            for (var i = 0; i < taken; i++)
+            for (var i = 0; i < tenants.Count; i++)
             {
-                var tenantId = pending[from + i];
+                var tenantId = tenants[i];
                 try
                 {
-                    var done = await database.WriteAsync<IReadOnlyList<Guid>?>(async uow =>
-                        await runs.RenewAsync(uow, runId, owner) ? await InvoiceTenantAsync(uow, runId, tenantId, period, issue, quotes, ct) : null, ct);
+                    var done = await database.WriteAsync(async uow =>
+                        await runs.RenewAsync(uow, runId, owner) ? await InvoiceTenantsAsync(uow, runId, [tenantId], period, issue, quotes, ct) : null, ct);
                     if (done is null)
                     {
-                        return (null, i);
+                        return (null, i, took);
                     }
                     issued.AddRange(done);
                 }
@@ -168,70 +181,81 @@ public sealed partial class InvoiceRunner(
                     await runs.RecordFailedAsync(runId, tenantId, $"Unexpected error: {tenantError.Message}", ct);
                 }
             }
-            LogBatchRetried(e, runId, taken);
-            return (issued, taken);
+            LogBatchRetried(e, runId, tenants.Count);
+            return (issued, tenants.Count, took);
         }
     }
 
     /// <summary>
-    /// One tenant of a run, inside the batch's transaction: draft, optionally issue (the month's regularisation credit
-    /// notes first, then the invoice), record the outcome. Returns the documents issued now, for rendering.
+    /// The batch's tenants, inside its transaction: draft them all (<see cref="DraftAsync"/>), then, when issuing, number
+    /// every tenant's regularisation credit notes and then its invoice, tenant after tenant in the batch's order (the order
+    /// the per-tenant path numbered them in), and record every outcome. Returns the documents to render, in that order.
     /// </summary>
-    private async Task<IReadOnlyList<Guid>> InvoiceTenantAsync(
-        UnitOfWork uow, Guid runId, Guid tenantId, BillingPeriod period, bool issue, Dictionary<(string, DateOnly), EcbRateQuote?> quotes, CancellationToken ct)
+    private async Task<IReadOnlyList<Guid>> InvoiceTenantsAsync(
+        UnitOfWork uow, Guid runId, IReadOnlyList<Guid> tenants, BillingPeriod period, bool issue, Dictionary<(string, DateOnly), EcbRateQuote?> quotes,
+        CancellationToken ct)
     {
-        var outcome = await DraftAsync(uow, tenantId, period, quotes, ct);
-        if (outcome.Failure is not null)
+        var outcomes = await DraftAsync(uow, tenants, period, quotes, ct);
+        var invoiced = new List<Guid>();
+        foreach (var tenantId in tenants)
         {
-            await InvoiceRuns.RecordFailedAsync(uow, runId, tenantId, outcome.Failure);
+            if (outcomes[tenantId].Failure is { } failure)
+            {
+                // Rare (no billing profile yet, a missing ECB rate): one statement for this tenant.
+                await InvoiceRuns.RecordFailedAsync(uow, runId, tenantId, failure);
+            }
+            else
+            {
+                invoiced.Add(tenantId);
+            }
+        }
+        if (invoiced.Count == 0)
+        {
             return [];
         }
 
         // Regularisation credit notes drafted for this month (now, or by an attempt a crash interrupted) go out first.
-        var issued = issue ? await IssueRegularisationCreditNotesAsync(uow, tenantId, period) : [];
-        if (outcome.InvoiceId is not { } invoiceId)
-        {
-            await InvoiceRuns.RecordDoneAsync(uow, runId, tenantId, issued.Count > 0 ? "credit notes only" : "nothing");
-            return issued;
-        }
+        var creditNotes = issue ? await RegularisationCreditNotesAsync(uow, invoiced, period) : Enumerable.Empty<TenantDocument>().ToLookup(d => d.TenantId, d => d.Id);
+        var numbered = issue
+            ? (await InvoiceIssuer.IssueAsync(uow, invoiced.SelectMany(t => creditNotes[t].Concat(outcomes[t].InvoiceId is { } id ? [id] : [])).ToList()))
+                .Select(d => d.Id).ToHashSet()
+            : [];
 
-        var drafted = outcome.Created ? "drafted" : "already";
-        if (!issue)
+        var done = new List<InvoiceRuns.TenantDone>(invoiced.Count);
+        var documents = new List<Guid>();
+        foreach (var tenantId in invoiced)
         {
-            await InvoiceRuns.RecordDoneAsync(uow, runId, tenantId, drafted, invoiceId);
-            return [];
+            var notes = creditNotes[tenantId].Where(numbered.Contains).ToList();
+            documents.AddRange(notes);
+            var outcome = outcomes[tenantId];
+            if (outcome.InvoiceId is not { } invoiceId)
+            {
+                done.Add(new(tenantId, notes.Count > 0 ? "credit notes only" : "nothing"));
+                continue;
+            }
+            var drafted = outcome.Created ? "drafted" : "already";
+            if (!issue)
+            {
+                done.Add(new(tenantId, drafted, invoiceId));
+                continue;
+            }
+            // The number, the run's record of it and the tenant's completion commit together.
+            done.Add(new(tenantId, drafted, invoiceId, numbered.Contains(invoiceId)));
+            documents.Add(invoiceId);
         }
-
-        // The number, the run's record of it and the tenant's completion commit together.
-        var numbered = await InvoiceIssuer.IssueAsync(uow, invoiceId) is not null;
-        await InvoiceRuns.RecordDoneAsync(uow, runId, tenantId, drafted, invoiceId, numbered);
-        return [.. issued, invoiceId];
+        await InvoiceRuns.RecordDoneAsync(uow, runId, done);
+        return documents;
     }
 
     /// <summary>
-    /// Issues, in the caller's transaction, the regularisation credit notes still in draft that a run of
-    /// <paramref name="period"/> drafted for the tenant (<c>regularisation_of</c>). Found by query rather than carried
-    /// over from the draft step, so a run resumed after a crash issues the ones its first attempt left behind.
+    /// The regularisation credit notes still in draft that a run of <paramref name="period"/> drafted for the tenants
+    /// (<c>regularisation_of</c>), per tenant in issue order. Found by query rather than carried over from the draft step, so
+    /// a run resumed after a crash issues the ones its first attempt left behind. Through the tenant index (the unary + keeps
+    /// SQLite off the status index, which a draft-only run fills with every tenant's draft).
     /// </summary>
-    private static async Task<IReadOnlyList<Guid>> IssueRegularisationCreditNotesAsync(UnitOfWork uow, Guid tenantId, BillingPeriod period)
-    {
-        var drafts = await uow.QueryAsync<Guid>(
-            """
-            SELECT id FROM invoices
-            WHERE tenant_id = @tenantId AND kind = 'credit-note' AND regularisation_of = @period AND status = 'draft'
-            ORDER BY period_start, id
-            """,
-            new { tenantId, period = period.ToString() });
-        var issued = new List<Guid>();
-        foreach (var creditNoteId in drafts)
-        {
-            if (await InvoiceIssuer.IssueAsync(uow, creditNoteId) is not null)
-            {
-                issued.Add(creditNoteId);
-            }
-        }
-        return issued;
-    }
+    private static async Task<ILookup<Guid, Guid>> RegularisationCreditNotesAsync(UnitOfWork uow, IReadOnlyList<Guid> tenants, BillingPeriod period) =>
+        (await uow.QueryAsync<TenantDocument>(CreditNoteDraftsSql(uow.Dialect), new { tenants, period = period.ToString() }))
+        .ToLookup(d => d.TenantId, d => d.Id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Invoice run {RunId}: lost its lease to another executor; stopping here")]
     private partial void LogLeaseLost(Guid runId);
@@ -244,88 +268,101 @@ public sealed partial class InvoiceRunner(
 
     private sealed record DraftOutcome(Guid? InvoiceId, bool Created, string? Failure);
 
+    private sealed class TenantDocument
+    {
+        public Guid TenantId { get; set; }
+        public Guid Id { get; set; }
+    }
+
+    /// <summary>A new draft planned for a tenant, before it is written.</summary>
+    private sealed record PlannedDraft(Guid InvoiceId, BuyerProfile Buyer, InvoiceDraft Draft);
+
     /// <summary>
-    /// Drafts the tenant's invoice of <paramref name="period"/> in the caller's write transaction, unless it exists.
-    /// History, what earlier invoices billed and the new draft are read and written in that one transaction: a
-    /// concurrent run (another month of the same tenant) cannot bill the same late change in between.
+    /// Drafts each tenant's invoice of <paramref name="period"/> in the caller's write transaction, unless it exists.
+    /// History, what earlier invoices billed and the new drafts are read and written in that one transaction: a
+    /// concurrent run (another month of the same tenant) cannot bill the same late change in between. The inputs of all
+    /// the tenants are read with one query per kind (<see cref="DraftInputs"/>), every draft is planned in memory, and the
+    /// invoices, lines and rates are written with one statement per table.
     /// </summary>
-    private async Task<DraftOutcome> DraftAsync(
-        UnitOfWork uow, Guid tenantId, BillingPeriod period, Dictionary<(string, DateOnly), EcbRateQuote?> runQuotes, CancellationToken ct)
+    private async Task<Dictionary<Guid, DraftOutcome>> DraftAsync(
+        UnitOfWork uow, IReadOnlyList<Guid> tenants, BillingPeriod period, Dictionary<(string, DateOnly), EcbRateQuote?> runQuotes, CancellationToken ct)
     {
         var periodText = period.ToString();
         if (uow.Dialect == SqlDialect.SqlServer)
         {
-            // SQLite's BEGIN IMMEDIATE already serialises writers; SQL Server reads committed, so lock the tenant.
-            await uow.ExecuteAsync("EXEC sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction'",
-                new { resource = $"billing-draft:{tenantId}" });
+            // SQLite's BEGIN IMMEDIATE already serialises writers; SQL Server reads committed, so lock the tenants (in the
+            // batch's order, the same for every executor).
+            foreach (var tenantId in tenants)
+            {
+                await uow.ExecuteAsync(SqlServerAppLockSql, new { resource = $"billing-draft:{tenantId}" });
+            }
         }
 
-        if (await uow.QuerySingleOrDefaultAsync<Guid?>(
-                "SELECT id FROM invoices WHERE tenant_id = @tenantId AND period = @periodText AND kind = 'invoice'", new { tenantId, periodText }) is { } drafted)
+        var outcomes = (await ExistingDraftsAsync(uow, tenants, periodText)).ToDictionary(d => d.TenantId, d => new DraftOutcome(d.Id, false, null));
+        var fresh = tenants.Where(t => !outcomes.ContainsKey(t)).ToList();
+        if (fresh.Count == 0)
         {
-            return new DraftOutcome(drafted, false, null);
+            return outcomes;
         }
 
-        var buyer = await uow.QuerySingleOrDefaultAsync<BuyerProfile>(
-            """
-            SELECT tenant_id AS TenantId, legal_name AS LegalName, siren AS Siren, vat_number AS VatNumber,
-                country_code AS CountryCode, address_line1 AS AddressLine1, address_line2 AS AddressLine2,
-                postal_code AS PostalCode, city AS City, billing_email AS BillingEmail, siret AS Siret
-            FROM billing_tenants WHERE tenant_id = @tenantId
-            """,
-            new { tenantId });
-        if (buyer is null)
+        var inputs = await DraftInputs.LoadAsync(uow, fresh, period, period.Start.AddMonths(-Math.Max(0, options.Value.RegularisationMonths)));
+        var planned = new List<PlannedDraft>();
+        foreach (var tenantId in fresh)
         {
-            return new DraftOutcome(null, false, "Billing has no profile for this tenant yet (TenantProfileChanged not received).");
+            if (inputs.Buyer(tenantId) is not { } buyer)
+            {
+                outcomes[tenantId] = new DraftOutcome(null, false, "Billing has no profile for this tenant yet (TenantProfileChanged not received).");
+                continue;
+            }
+
+            var history = inputs.History(tenantId, period.End);
+            var quotes = await QuotesAsync(history, period, [], runQuotes, ct);
+            InvoiceDraft draft;
+            try
+            {
+                var regularisations = await RegularisationsAsync(inputs, tenantId, period, runQuotes, ct);
+                draft = InvoiceDraftBuilder.Build(period, buyer, history, options.Value.MarginPercent, c => quotes.GetValueOrDefault(c), regularisations);
+            }
+            catch (MissingExchangeRateException missing)
+            {
+                outcomes[tenantId] = new DraftOutcome(null, false, missing.Message);
+                continue;
+            }
+
+            var documents = RegularisationCredits.Split(draft, draft.Vat.ExemptionReason);
+            foreach (var credit in documents.Credits)
+            {
+                // Rare (a late change that lowers an invoiced month), so drafted one at a time. Issued by the run with the
+                // month's invoice (RegularisationCreditNotesAsync finds them by query).
+                var original = inputs.Invoiced(tenantId).Single(i => i.PeriodStart == credit.CorrectedPeriodStart);
+                await CreditNotes.DraftRegularisationAsync(uow, original, credit, periodText);
+            }
+
+            if (documents.Invoice is { Lines.Count: > 0 } invoice)
+            {
+                planned.Add(new PlannedDraft(Guid.NewGuid(), buyer, invoice));
+            }
+            else
+            {
+                outcomes[tenantId] = new DraftOutcome(null, false, null);
+            }
         }
 
-        var invoiceId = Guid.NewGuid();
-        var history = await LoadHistoryAsync(uow, tenantId, period);
-        var quotes = await QuotesAsync(uow, history, period, null, runQuotes, ct);
-        InvoiceDraft draft;
-        IReadOnlyList<InvoiceRow> corrected;
-        try
+        foreach (var (tenantId, outcome) in await InsertDraftsAsync(uow, period, planned))
         {
-            var (regularisations, invoiced) = await RegularisationsAsync(uow, tenantId, period, runQuotes, ct);
-            corrected = invoiced;
-            draft = InvoiceDraftBuilder.Build(period, buyer, history, options.Value.MarginPercent, c => quotes.GetValueOrDefault(c), regularisations);
+            outcomes[tenantId] = outcome;
         }
-        catch (MissingExchangeRateException missing)
-        {
-            return new DraftOutcome(null, false, missing.Message);
-        }
-
-        var documents = RegularisationCredits.Split(draft, draft.Vat.ExemptionReason);
-        foreach (var credit in documents.Credits)
-        {
-            // Issued by the run with the month's invoice (IssueRegularisationCreditNotesAsync finds them by query).
-            var original = corrected.Single(i => i.PeriodStart == credit.CorrectedPeriodStart);
-            await CreditNotes.DraftRegularisationAsync(uow, original, credit, periodText);
-        }
-
-        if (documents.Invoice is not { Lines.Count: > 0 } invoice)
-        {
-            return new DraftOutcome(null, false, null);
-        }
-
-        if (!await InsertDraftAsync(uow, invoiceId, buyer, invoice))
-        {
-            // Drafted meanwhile by a path that does not take the tenant's applock (SQL Server reads committed): that one stands.
-            var existing = await uow.QuerySingleOrDefaultAsync<Guid>(
-                "SELECT id FROM invoices WHERE tenant_id = @tenantId AND period = @periodText AND kind = 'invoice'", new { tenantId, periodText });
-            return new DraftOutcome(existing, false, null);
-        }
-        return new DraftOutcome(invoiceId, true, null);
+        return outcomes;
     }
+
+    private static Task<IReadOnlyList<TenantDocument>> ExistingDraftsAsync(UnitOfWork uow, IReadOnlyList<Guid> tenants, string periodText) =>
+        uow.QueryAsync<TenantDocument>(ExistingDraftsSql, new { tenants, periodText });
 
     /// <summary>ECB quotes for the foreign list prices of a period: the ones an invoice already used, else the store's.</summary>
     private async Task<Dictionary<string, EcbRateQuote?>> QuotesAsync(
-        UnitOfWork uow, IEnumerable<SubscriptionHistory> history, BillingPeriod period, Guid? invoicedWith,
+        IEnumerable<SubscriptionHistory> history, BillingPeriod period, IEnumerable<InvoiceRateRow> used,
         Dictionary<(string, DateOnly), EcbRateQuote?> runQuotes, CancellationToken ct)
     {
-        var used = invoicedWith is { } invoiceId
-            ? await uow.QueryAsync<InvoiceRateRow>($"SELECT {InvoiceRateRow.Columns} FROM invoice_exchange_rates WHERE invoice_id = @invoiceId", new { invoiceId })
-            : [];
         var quotes = new Dictionary<string, EcbRateQuote?>(StringComparer.OrdinalIgnoreCase);
         foreach (var currency in history.SelectMany(h => h.Terms).Where(t => SeatPricing.NeedsExchangeRate(t.Price))
                      .Select(t => t.Price.ListPriceCurrency.ToUpperInvariant()).Distinct())
@@ -347,159 +384,109 @@ public sealed partial class InvoiceRunner(
     }
 
     /// <summary>
-    /// Late-recorded changes dated inside the tenant's invoiced months (see <see cref="Regularisation"/>), with the
-    /// invoices of those months. What later documents already settled for a month counts: later invoices' lines dated
+    /// Late-recorded changes dated inside the tenant's invoiced months (see <see cref="Regularisation"/>), priced at the
+    /// rates those invoices used. What later documents already settled for a month counts: later invoices' lines dated
     /// in it, and the regularisation credit notes drafted on its invoice (negative).
     /// </summary>
-    private async Task<(List<InvoiceDraftBuilder.PricedCharge> Charges, IReadOnlyList<InvoiceRow> Invoiced)> RegularisationsAsync(
-        UnitOfWork uow, Guid tenantId, BillingPeriod period, Dictionary<(string, DateOnly), EcbRateQuote?> runQuotes, CancellationToken ct)
+    private async Task<List<InvoiceDraftBuilder.PricedCharge>> RegularisationsAsync(
+        DraftInputs inputs, Guid tenantId, BillingPeriod period, Dictionary<(string, DateOnly), EcbRateQuote?> runQuotes, CancellationToken ct)
     {
-        var oldest = period.Start.AddMonths(-Math.Max(0, options.Value.RegularisationMonths));
-        var invoiced = await uow.QueryAsync<InvoiceRow>(
-            $"""
-             SELECT {InvoiceRow.Columns} FROM invoices
-             WHERE tenant_id = @tenantId AND kind = 'invoice' AND period_start < @start AND period_start >= @oldest
-             ORDER BY period_start
-             """,
-            new { tenantId, start = period.Start, oldest });
         var result = new List<InvoiceDraftBuilder.PricedCharge>();
-        foreach (var invoice in invoiced)
+        foreach (var invoice in inputs.Invoiced(tenantId))
         {
             var past = BillingPeriod.FromDate(invoice.PeriodStart);
-            var history = await LoadHistoryAsync(uow, tenantId, past);
-            var quotes = await QuotesAsync(uow, history, past, invoice.Id, runQuotes, ct);
-            var billed = await uow.QueryAsync<BilledRow>(
-                """
-                SELECT l.subscription_id AS SubscriptionId, CASE WHEN i.kind = 'credit-note' THEN -l.net_amount ELSE l.net_amount END AS Net
-                FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id
-                WHERE i.tenant_id = @tenantId
-                  AND ((i.kind = 'invoice' AND i.period_start > @pastStart)
-                       OR (i.kind = 'credit-note' AND i.regularisation_of IS NOT NULL AND i.credited_invoice_id = @invoiceId))
-                  AND l.subscription_id IS NOT NULL AND l.period_start >= @pastStart AND l.period_start <= @pastEnd
-                """,
-                new { tenantId, pastStart = past.Start, pastEnd = past.End, invoiceId = invoice.Id });
-            var already = billed.GroupBy(b => b.SubscriptionId).ToDictionary(g => g.Key, g => g.Sum(b => b.Net));
-            result.AddRange(Regularisation.Compute(past, history, invoice.CreatedAt, already, options.Value.MarginPercent, c => quotes.GetValueOrDefault(c)));
+            var history = inputs.History(tenantId, past.End);
+            var quotes = await QuotesAsync(history, past, inputs.RatesUsedBy(invoice.Id), runQuotes, ct);
+            result.AddRange(Regularisation.Compute(past, history, invoice.CreatedAt, inputs.AlreadyBilled(invoice.Id), options.Value.MarginPercent,
+                c => quotes.GetValueOrDefault(c)));
         }
 
-        return (result, invoiced);
-    }
-
-    private static async Task<List<SubscriptionHistory>> LoadHistoryAsync(UnitOfWork uow, Guid tenantId, BillingPeriod period)
-    {
-        var terms = await uow.QueryAsync<TermsRow>(
-            """
-            SELECT subscription_id AS SubscriptionId, vendor_name AS VendorName, plan_code AS PlanCode, plan_name AS PlanName,
-                committed_quantity AS CommittedQuantity, effective_date AS EffectiveDate, billing_cycle AS BillingCycle,
-                term_start AS TermStart, price_unit AS PriceUnit, billing_frequency AS BillingFrequency, recorded_at AS RecordedAt,
-                list_price AS ListPrice, list_price_currency AS ListPriceCurrency, list_price_includes_vat AS ListPriceIncludesVat,
-                sale_price_per_seat_eur AS SalePricePerSeatEur, occurred_at AS OccurredAt
-            FROM subscription_terms WHERE tenant_id = @tenantId AND effective_date <= @end
-            """,
-            new { tenantId, end = period.End });
-        var seats = await uow.QueryAsync<SeatRow>(
-            """
-            SELECT seat_id AS SeatId, subscription_id AS SubscriptionId, assigned AS Assigned, effective_date AS EffectiveDate, occurred_at AS OccurredAt,
-                recorded_at AS RecordedAt
-            FROM seat_changes WHERE tenant_id = @tenantId AND effective_date <= @end
-            """,
-            new { tenantId, end = period.End });
-
-        return terms.GroupBy(t => t.SubscriptionId)
-            .Select(g => new SubscriptionHistory(
-                g.Key,
-                g.Select(t => new SubscriptionTermsVersion(t.SubscriptionId, t.VendorName, t.PlanCode, t.PlanName, t.CommittedQuantity,
-                    t.EffectiveDate,
-                    new PlanPrice(t.BillingCycle, t.ListPrice, t.ListPriceCurrency, t.ListPriceIncludesVat, t.SalePricePerSeatEur, t.PriceUnit, t.BillingFrequency),
-                    t.OccurredAt, t.TermStart, t.RecordedAt)).ToList(),
-                seats.Where(s => s.SubscriptionId == g.Key).Select(s => new SeatChange(s.SeatId, s.Assigned, s.EffectiveDate, s.OccurredAt, s.RecordedAt)).ToList()))
-            .ToList();
+        return result;
     }
 
     // The seller's identity comes from options read at start: the same snapshot for every draft of this process.
     private readonly Lazy<string> sellerJson = new(() => SnapshotJson.Serialize(SellerSnapshot.From(options.Value)));
 
-    private async Task<bool> InsertDraftAsync(UnitOfWork uow, Guid invoiceId, BuyerProfile buyer, InvoiceDraft draft)
+    private const string DraftColumns = """
+        INSERT INTO invoices (id, tenant_id, kind, period, period_start, period_end, status, vat_category, vat_rate,
+            vat_exemption_reason, buyer_json, seller_json, total_excl_vat, total_vat, total_incl_vat, currency, created_at)
+        """;
+
+    private const string SqlServerDraftSql = DraftColumns + """
+        SELECT @InvoiceId, @TenantId, 'invoice', @periodText, @periodStart, @periodEnd, 'draft', @category, @rate,
+            @reason, @buyerJson, @sellerJson, @exclVat, @vat, @inclVat, 'EUR', @now
+        WHERE NOT EXISTS (SELECT 1 FROM invoices WHERE tenant_id = @TenantId AND period = @periodText AND kind = 'invoice')
+        """;
+
+    private const string SqlServerAppLockSql = "EXEC sp_getapplock @Resource = @resource, @LockMode = 'Exclusive', @LockOwner = 'Transaction'";
+
+    private const string ExistingDraftsSql =
+        "SELECT tenant_id AS TenantId, id AS Id FROM invoices WHERE tenant_id IN @tenants AND period = @periodText AND kind = 'invoice'";
+
+    // On SQLite the unary + keeps the planner off the status index (see RegularisationCreditNotesAsync); T-SQL has no unary + on text.
+    private static string CreditNoteDraftsSql(SqlDialect dialect) => $"""
+        SELECT tenant_id AS TenantId, id AS Id FROM invoices
+        WHERE tenant_id IN @tenants AND kind = 'credit-note' AND regularisation_of = @period AND {(dialect == SqlDialect.Sqlite ? "+" : "")}status = 'draft'
+        ORDER BY period_start, id
+        """;
+
+    /// <summary>What a run's batch runs on SQL Server, for the T-SQL parse test (no SQL Server runs here).</summary>
+    internal static IReadOnlyList<string> SqlServerStatements =>
+        [SqlServerDraftSql, SqlServerAppLockSql, ExistingDraftsSql, CreditNoteDraftsSql(SqlDialect.SqlServer)];
+
+    /// <summary>
+    /// Writes the planned drafts: invoices, lines and rates one statement per table on SQLite (<c>json_each</c>), one insert
+    /// per row on SQL Server, and their audit entries. Returns each tenant's outcome.
+    /// </summary>
+    private async Task<List<(Guid TenantId, DraftOutcome Outcome)>> InsertDraftsAsync(UnitOfWork uow, BillingPeriod period, IReadOnlyList<PlannedDraft> planned)
     {
-        var inserted = await uow.ExecuteAsync(
-            """
-            INSERT INTO invoices (id, tenant_id, kind, period, period_start, period_end, status, vat_category, vat_rate,
-                vat_exemption_reason, buyer_json, seller_json, total_excl_vat, total_vat, total_incl_vat, currency, created_at)
-            SELECT @invoiceId, @TenantId, 'invoice', @period, @periodStart, @periodEnd, 'draft', @category, @rate,
-                @reason, @buyerJson, @sellerJson, @exclVat, @vat, @inclVat, 'EUR', @now
-            WHERE NOT EXISTS (SELECT 1 FROM invoices WHERE tenant_id = @TenantId AND period = @period AND kind = 'invoice')
-            """,
-            new
+        if (planned.Count == 0)
+        {
+            return [];
+        }
+        var periodText = period.ToString();
+        int inserted;
+        if (uow.Dialect == SqlDialect.Sqlite)
+        {
+            var rows = new JsonRows();
+            foreach (var p in planned)
             {
-                invoiceId,
-                buyer.TenantId,
-                period = draft.Period.ToString(),
-                periodStart = draft.Period.Start,
-                periodEnd = draft.Period.End,
-                category = draft.Vat.Category,
-                rate = draft.Vat.Rate,
-                reason = draft.Vat.ExemptionReason,
-                buyerJson = SnapshotJson.Serialize(buyer),
-                sellerJson = sellerJson.Value,
-                exclVat = draft.Totals.TotalExclVat,
-                vat = draft.Totals.TotalVat,
-                inclVat = draft.Totals.TotalInclVat,
-                now = uow.Now,
-            });
-        if (inserted == 0)
+                rows.Row().Add(p.InvoiceId).Add(p.Buyer.TenantId).Add(p.Draft.Vat.Category).Add(p.Draft.Vat.Rate).Add(p.Draft.Vat.ExemptionReason)
+                    .Add(SnapshotJson.Serialize(p.Buyer)).Add(p.Draft.Totals.TotalExclVat).Add(p.Draft.Totals.TotalVat).Add(p.Draft.Totals.TotalInclVat);
+            }
+            inserted = await uow.ExecuteAsync(DraftColumns + """
+                SELECT r.value ->> 0, r.value ->> 1, 'invoice', @periodText, @periodStart, @periodEnd, 'draft', r.value ->> 2, r.value ->> 3,
+                    r.value ->> 4, r.value ->> 5, @sellerJson, r.value ->> 6, r.value ->> 7, r.value ->> 8, 'EUR', @now
+                FROM json_each(@rows) AS r
+                WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = r.value ->> 1 AND i.period = @periodText AND i.kind = 'invoice')
+                """,
+                new { rows = rows.ToJson(), periodText, periodStart = period.Start, periodEnd = period.End, sellerJson = sellerJson.Value, now = uow.Now });
+        }
+        else
         {
-            return false;
+            inserted = await uow.ExecuteAsync(SqlServerDraftSql, planned.Select(p => new
+                {
+                    p.InvoiceId, p.Buyer.TenantId, periodText, periodStart = period.Start, periodEnd = period.End, category = p.Draft.Vat.Category,
+                    rate = p.Draft.Vat.Rate, reason = p.Draft.Vat.ExemptionReason, buyerJson = SnapshotJson.Serialize(p.Buyer), sellerJson = sellerJson.Value,
+                    exclVat = p.Draft.Totals.TotalExclVat, vat = p.Draft.Totals.TotalVat, inclVat = p.Draft.Totals.TotalInclVat, now = uow.Now,
+                }).ToList());
         }
 
-        foreach (var line in draft.Lines)
+        var outcomes = new List<(Guid, DraftOutcome)>(planned.Count);
+        var created = planned;
+        if (inserted != planned.Count)
         {
-            await InvoiceLineWriter.InsertAsync(uow, invoiceId, line, null);
+            // Drafted meanwhile by a path that does not take the tenant's applock (SQL Server reads committed): that one stands.
+            var stored = (await ExistingDraftsAsync(uow, planned.Select(p => p.Buyer.TenantId).ToList(), periodText)).ToDictionary(d => d.TenantId, d => d.Id);
+            created = planned.Where(p => stored.GetValueOrDefault(p.Buyer.TenantId) == p.InvoiceId).ToList();
+            outcomes.AddRange(planned.Except(created).Select(p => (p.Buyer.TenantId, new DraftOutcome(stored[p.Buyer.TenantId], false, null))));
         }
+        outcomes.AddRange(created.Select(p => (p.Buyer.TenantId, new DraftOutcome(p.InvoiceId, true, null))));
 
-        foreach (var rate in draft.ExchangeRates)
-        {
-            await uow.ExecuteAsync(
-                "INSERT INTO invoice_exchange_rates (invoice_id, currency, units_per_euro, rate_date) VALUES (@invoiceId, @Currency, @UnitsPerEuro, @RateDate)",
-                new { invoiceId, rate.Currency, rate.UnitsPerEuro, rate.RateDate });
-        }
-
-        await uow.AuditAsync("invoice", invoiceId, "drafted", new { period = draft.Period.ToString(), draft.Totals.TotalInclVat }, buyer.TenantId);
-        return true;
-    }
-
-    private sealed class TermsRow
-    {
-        public Guid SubscriptionId { get; set; }
-        public string VendorName { get; set; } = "";
-        public string PlanCode { get; set; } = "";
-        public string PlanName { get; set; } = "";
-        public int CommittedQuantity { get; set; }
-        public DateOnly EffectiveDate { get; set; }
-        public string BillingCycle { get; set; } = "";
-        public DateOnly TermStart { get; set; }
-        public DateTimeOffset? RecordedAt { get; set; }
-        public string PriceUnit { get; set; } = PriceUnits.PerSeatMonth;
-        public string BillingFrequency { get; set; } = BillingFrequencies.Monthly;
-        public decimal ListPrice { get; set; }
-        public string ListPriceCurrency { get; set; } = "";
-        public bool ListPriceIncludesVat { get; set; }
-        public decimal? SalePricePerSeatEur { get; set; }
-        public DateTimeOffset OccurredAt { get; set; }
-    }
-
-    private sealed class BilledRow
-    {
-        public Guid SubscriptionId { get; set; }
-        public decimal Net { get; set; }
-    }
-
-    private sealed class SeatRow
-    {
-        public Guid SeatId { get; set; }
-        public Guid SubscriptionId { get; set; }
-        public bool Assigned { get; set; }
-        public DateOnly EffectiveDate { get; set; }
-        public DateTimeOffset OccurredAt { get; set; }
-        public DateTimeOffset? RecordedAt { get; set; }
+        await InvoiceLineWriter.InsertAsync(uow, created.SelectMany(p => p.Draft.Lines.Select(l => new LineToInsert(p.InvoiceId, l))).ToList());
+        await InvoiceLineWriter.InsertRatesAsync(uow, created.SelectMany(p => p.Draft.ExchangeRates.Select(r => (p.InvoiceId, r))).ToList());
+        await uow.AuditManyAsync(created.Select(p => new UnitOfWork.AuditEntry(
+            "invoice", p.InvoiceId, "drafted", new { period = periodText, p.Draft.Totals.TotalInclVat }, p.Buyer.TenantId)).ToList());
+        return outcomes;
     }
 }

@@ -136,22 +136,59 @@ public sealed class InvoiceRuns(ModuleDatabase<BillingModule> database, IOptions
     // Outcomes, each written inside the transaction that makes it true. The status/outcome guards make a repeated
     // write (two executors, or a resumed one) change nothing.
 
+    /// <summary>What a run did for one tenant, recorded by <see cref="RecordDoneAsync"/>.</summary>
+    /// <param name="Outcome">"drafted" when this run drafted its invoice, "already" when it existed before, or what happened
+    /// when there was no invoice to draft.</param>
+    /// <param name="Issued">Whether this run gave the invoice its number.</param>
+    public sealed record TenantDone(Guid TenantId, string Outcome, Guid? InvoiceId = null, bool Issued = false);
+
     /// <summary>
-    /// In the transaction that drafted and issued the tenant's documents: the tenant is done, with its outcome
-    /// (<paramref name="outcome"/>: "drafted" when this run drafted its invoice, "already" when it existed before, or
-    /// what happened when there was no invoice to draft), the invoice, and whether this run gave it its number. One
-    /// statement per tenant, not one per step: every step commits in this same transaction anyway. A tenant whose outcome
-    /// was recorded before keeps it (a run resumed after a crash records what its first attempt did).
+    /// In the transaction that drafted and issued the tenants' documents: each tenant is done, with its outcome, the invoice,
+    /// and whether this run gave it its number. One statement for a whole batch on SQLite (<c>json_each</c>, ADR 0042), one
+    /// per tenant on SQL Server; every step commits in this same transaction anyway. A tenant whose outcome was recorded
+    /// before keeps it (a run resumed after a crash records what its first attempt did).
     /// </summary>
-    public static Task RecordDoneAsync(UnitOfWork uow, Guid runId, Guid tenantId, string? outcome, Guid? invoiceId = null, bool issued = false) =>
-        uow.ExecuteAsync(
-            """
-            UPDATE invoice_run_tenants SET status = 'done', outcome = COALESCE(outcome, @outcome),
-                invoice_id = CASE WHEN outcome IS NULL AND @invoiceId IS NOT NULL THEN @invoiceId ELSE invoice_id END,
-                issued = CASE WHEN @issued = 1 THEN 1 ELSE issued END, finished_at = @now
-            WHERE run_id = @runId AND tenant_id = @tenantId AND status = 'pending'
-            """,
-            new { runId, tenantId, outcome, invoiceId, issued, now = uow.Now });
+    public static async Task RecordDoneAsync(UnitOfWork uow, Guid runId, IReadOnlyList<TenantDone> done)
+    {
+        if (done.Count == 0)
+        {
+            return;
+        }
+        if (uow.Dialect == SqlDialect.Sqlite)
+        {
+            var rows = new JsonRows();
+            foreach (var d in done)
+            {
+                rows.Row().Add(d.TenantId).Add(d.Outcome).Add(d.InvoiceId).Add(d.Issued);
+            }
+            // Matched by primary key (run, tenant), each row's values looked up in the batch's JSON: an UPDATE … FROM
+            // json_each, or a plain status filter, lets SQLite walk every pending tenant of the run for each batch (the
+            // unary + keeps the (run_id, status) index out of the plan).
+            await uow.ExecuteAsync(
+                """
+                UPDATE invoice_run_tenants SET (outcome, invoice_id, issued) = (
+                        SELECT COALESCE(invoice_run_tenants.outcome, r.value ->> 1),
+                            CASE WHEN invoice_run_tenants.outcome IS NULL AND r.value ->> 2 IS NOT NULL THEN r.value ->> 2 ELSE invoice_run_tenants.invoice_id END,
+                            CASE WHEN r.value ->> 3 = 1 THEN 1 ELSE invoice_run_tenants.issued END
+                        FROM json_each(@rows) AS r WHERE r.value ->> 0 = invoice_run_tenants.tenant_id),
+                    status = 'done', finished_at = @now
+                WHERE run_id = @runId AND tenant_id IN (SELECT value ->> 0 FROM json_each(@rows)) AND +status = 'pending'
+                """,
+                new { runId, rows = rows.ToJson(), now = uow.Now });
+            return;
+        }
+        await uow.ExecuteAsync(SqlServerDoneSql, done.Select(d => new { runId, d.TenantId, d.Outcome, d.InvoiceId, d.Issued, now = uow.Now }).ToList());
+    }
+
+    private const string SqlServerDoneSql = """
+        UPDATE invoice_run_tenants SET status = 'done', outcome = COALESCE(outcome, @Outcome),
+            invoice_id = CASE WHEN outcome IS NULL AND @InvoiceId IS NOT NULL THEN @InvoiceId ELSE invoice_id END,
+            issued = CASE WHEN @Issued = 1 THEN 1 ELSE issued END, finished_at = @now
+        WHERE run_id = @runId AND tenant_id = @TenantId AND status = 'pending'
+        """;
+
+    /// <summary>What a run's batch records on SQL Server, for the T-SQL parse test (no SQL Server runs here).</summary>
+    internal static IReadOnlyList<string> SqlServerStatements => [SqlServerDoneSql];
 
     public Task RecordFailedAsync(Guid runId, Guid tenantId, string reason, CancellationToken ct) =>
         database.WriteAsync(uow => RecordFailedAsync(uow, runId, tenantId, reason), ct);

@@ -2,18 +2,17 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using LicenceOps.Platform.Data;
-
-namespace LicenceOps.Seats.Shared;
+namespace LicenceOps.Platform.Data;
 
 /// <summary>
 /// Many rows as one JSON array of arrays, for one SQLite statement that reads them with <c>json_each(@rows)</c> and
 /// <c>value -&gt;&gt; n</c> instead of one statement per row: Microsoft.Data.Sqlite finds each named parameter by a
 /// linear search and every execution crosses into native code, which made per-row inserts most of a first
 /// reconciliation's write time (docs/performance.md). Values are written exactly as the Dapper type handlers store them
-/// in SQLite (upper-case GUIDs, yyyy-MM-dd dates, 0/1 flags), so stored rows compare equal whichever path wrote them.
+/// in SQLite (upper-case GUIDs, yyyy-MM-dd dates, invariant decimal text, 0/1 flags), so stored rows compare equal whichever
+/// path wrote them. Shared by the modules that write sets (Seats' reconciliation, Billing's invoice run, ADR 0042).
 /// </summary>
-internal sealed class JsonRows
+public sealed class JsonRows
 {
     private readonly ArrayBufferWriter<byte> buffer = new();
     private readonly Utf8JsonWriter writer;
@@ -82,6 +81,35 @@ internal sealed class JsonRows
         {
             writer.WriteStringValue(value);
         }
+        return this;
+    }
+
+    /// <summary>As the decimal handler stores money in SQLite: invariant TEXT, every digit kept (a JSON number would be a REAL).</summary>
+    public JsonRows Add(decimal value)
+    {
+        writer.WriteStringValue(value.ToString(CultureInfo.InvariantCulture));
+        return this;
+    }
+
+    public JsonRows Add(decimal? value)
+    {
+        if (value is { } number)
+        {
+            return Add(number);
+        }
+        writer.WriteNullValue();
+        return this;
+    }
+
+    public JsonRows Add(int value) => Add((long)value);
+
+    public JsonRows Add(int? value)
+    {
+        if (value is { } number)
+        {
+            return Add((long)number);
+        }
+        writer.WriteNullValue();
         return this;
     }
 

@@ -1,0 +1,165 @@
+using LicenceOps.Billing.Features.Invoices;
+using LicenceOps.Billing.Features.Invoicing;
+using LicenceOps.Billing.Features.Pricing;
+using LicenceOps.Platform.Data;
+
+namespace LicenceOps.Billing.Features.Runs;
+
+/// <summary>
+/// Everything drafting a month needs for a batch of tenants, read in the batch's write transaction with one query per
+/// kind of input, not per tenant (ADR 0042): buyers, subscription terms and seat changes up to the period's end, the
+/// invoiced months a regularisation may correct, the rates those invoices used and what later documents already billed
+/// for those months. The planning on top of it is pure (<see cref="InvoiceDraftBuilder"/>, <see cref="Regularisation"/>).
+/// </summary>
+internal sealed class DraftInputs
+{
+    private readonly Dictionary<Guid, BuyerProfile> buyers;
+    private readonly ILookup<Guid, TermsRow> terms;
+    private readonly ILookup<Guid, SeatRow> seats;
+    private readonly ILookup<Guid, InvoiceRow> invoiced;
+    private readonly ILookup<Guid, InvoiceRateRow> usedRates;
+    private readonly ILookup<Guid, BilledRow> billed;
+
+    private DraftInputs(
+        Dictionary<Guid, BuyerProfile> buyers, ILookup<Guid, TermsRow> terms, ILookup<Guid, SeatRow> seats, ILookup<Guid, InvoiceRow> invoiced,
+        ILookup<Guid, InvoiceRateRow> usedRates, ILookup<Guid, BilledRow> billed)
+    {
+        this.buyers = buyers;
+        this.terms = terms;
+        this.seats = seats;
+        this.invoiced = invoiced;
+        this.usedRates = usedRates;
+        this.billed = billed;
+    }
+
+    private const string BuyersSql = """
+        SELECT tenant_id AS TenantId, legal_name AS LegalName, siren AS Siren, vat_number AS VatNumber,
+            country_code AS CountryCode, address_line1 AS AddressLine1, address_line2 AS AddressLine2,
+            postal_code AS PostalCode, city AS City, billing_email AS BillingEmail, siret AS Siret
+        FROM billing_tenants WHERE tenant_id IN @tenants
+        """;
+
+    private const string TermsSql = """
+        SELECT tenant_id AS TenantId, subscription_id AS SubscriptionId, vendor_name AS VendorName, plan_code AS PlanCode, plan_name AS PlanName,
+            committed_quantity AS CommittedQuantity, effective_date AS EffectiveDate, billing_cycle AS BillingCycle,
+            term_start AS TermStart, price_unit AS PriceUnit, billing_frequency AS BillingFrequency, recorded_at AS RecordedAt,
+            list_price AS ListPrice, list_price_currency AS ListPriceCurrency, list_price_includes_vat AS ListPriceIncludesVat,
+            sale_price_per_seat_eur AS SalePricePerSeatEur, occurred_at AS OccurredAt
+        FROM subscription_terms WHERE tenant_id IN @tenants AND effective_date <= @end
+        """;
+
+    private const string SeatsSql = """
+        SELECT tenant_id AS TenantId, seat_id AS SeatId, subscription_id AS SubscriptionId, assigned AS Assigned, effective_date AS EffectiveDate,
+            occurred_at AS OccurredAt, recorded_at AS RecordedAt
+        FROM seat_changes WHERE tenant_id IN @tenants AND effective_date <= @end
+        """;
+
+    private const string InvoicedSql = $"""
+        SELECT {InvoiceRow.Columns} FROM invoices
+        WHERE tenant_id IN @tenants AND kind = 'invoice' AND period_start < @start AND period_start >= @oldest
+        ORDER BY period_start
+        """;
+
+    private const string BilledSql = """
+        SELECT p.id AS InvoiceId, l.subscription_id AS SubscriptionId,
+            CASE WHEN i.kind = 'credit-note' THEN -l.net_amount ELSE l.net_amount END AS Net
+        FROM invoices p
+        JOIN invoices i ON i.tenant_id = p.tenant_id
+            AND ((i.kind = 'invoice' AND i.period_start > p.period_start)
+                 OR (i.kind = 'credit-note' AND i.regularisation_of IS NOT NULL AND i.credited_invoice_id = p.id))
+        JOIN invoice_lines l ON l.invoice_id = i.id
+        WHERE p.id IN @ids AND l.subscription_id IS NOT NULL AND l.period_start >= p.period_start AND l.period_start <= p.period_end
+        """;
+
+    private const string UsedRatesSql = $"SELECT {InvoiceRateRow.Columns} FROM invoice_exchange_rates WHERE invoice_id IN @ids";
+
+    /// <summary>The statements, for the T-SQL parse test (no SQL Server runs here; the same text runs on both).</summary>
+    internal static IReadOnlyList<string> SqlServerStatements => [BuyersSql, TermsSql, SeatsSql, InvoicedSql, UsedRatesSql, BilledSql];
+
+    /// <param name="oldest">The first month a regularisation may still correct.</param>
+    public static async Task<DraftInputs> LoadAsync(UnitOfWork uow, IReadOnlyList<Guid> tenants, BillingPeriod period, DateOnly oldest)
+    {
+        var buyers = await uow.QueryAsync<BuyerProfile>(BuyersSql, new { tenants });
+        var terms = await uow.QueryAsync<TermsRow>(TermsSql, new { tenants, end = period.End });
+        var seats = await uow.QueryAsync<SeatRow>(SeatsSql, new { tenants, end = period.End });
+        var invoiced = await uow.QueryAsync<InvoiceRow>(InvoicedSql, new { tenants, start = period.Start, oldest });
+        IReadOnlyList<InvoiceRateRow> rates = [];
+        IReadOnlyList<BilledRow> billed = [];
+        if (invoiced.Count > 0)
+        {
+            var ids = invoiced.Select(i => i.Id).ToList();
+            rates = await uow.QueryAsync<InvoiceRateRow>(UsedRatesSql, new { ids });
+            // Per invoiced month p: later invoices' lines dated in p, and the regularisation credit notes drafted on p's
+            // invoice (negative). An invoice's period_end is its month's last day.
+            billed = await uow.QueryAsync<BilledRow>(BilledSql, new { ids });
+        }
+        return new DraftInputs(buyers.ToDictionary(b => b.TenantId), terms.ToLookup(t => t.TenantId), seats.ToLookup(s => s.TenantId),
+            invoiced.ToLookup(i => i.TenantId), rates.ToLookup(r => r.InvoiceId), billed.ToLookup(b => b.InvoiceId));
+    }
+
+    public BuyerProfile? Buyer(Guid tenantId) => buyers.GetValueOrDefault(tenantId);
+
+    /// <summary>The tenant's invoices of the months a regularisation may correct, oldest first.</summary>
+    public IReadOnlyList<InvoiceRow> Invoiced(Guid tenantId) => invoiced[tenantId].ToList();
+
+    /// <summary>The ECB quotes <paramref name="invoiceId"/> was priced at.</summary>
+    public IEnumerable<InvoiceRateRow> RatesUsedBy(Guid invoiceId) => usedRates[invoiceId];
+
+    /// <summary>Net already billed per subscription, by later documents, for the month of <paramref name="invoiceId"/>.</summary>
+    public Dictionary<Guid, decimal> AlreadyBilled(Guid invoiceId) =>
+        billed[invoiceId].GroupBy(b => b.SubscriptionId).ToDictionary(g => g.Key, g => g.Sum(b => b.Net));
+
+    /// <summary>The tenant's subscriptions as known up to <paramref name="end"/> (this period's, or an earlier month's).</summary>
+    public List<SubscriptionHistory> History(Guid tenantId, DateOnly end)
+    {
+        var tenantSeats = seats[tenantId].Where(s => s.EffectiveDate <= end).ToList();
+        return terms[tenantId].Where(t => t.EffectiveDate <= end).GroupBy(t => t.SubscriptionId)
+            .Select(g => new SubscriptionHistory(
+                g.Key,
+                g.Select(t => new SubscriptionTermsVersion(t.SubscriptionId, t.VendorName, t.PlanCode, t.PlanName, t.CommittedQuantity,
+                    t.EffectiveDate,
+                    new PlanPrice(t.BillingCycle, t.ListPrice, t.ListPriceCurrency, t.ListPriceIncludesVat, t.SalePricePerSeatEur, t.PriceUnit, t.BillingFrequency),
+                    t.OccurredAt, t.TermStart, t.RecordedAt)).ToList(),
+                tenantSeats.Where(s => s.SubscriptionId == g.Key).Select(s => new SeatChange(s.SeatId, s.Assigned, s.EffectiveDate, s.OccurredAt, s.RecordedAt)).ToList()))
+            .ToList();
+    }
+
+    private sealed class TermsRow
+    {
+        public Guid TenantId { get; set; }
+        public Guid SubscriptionId { get; set; }
+        public string VendorName { get; set; } = "";
+        public string PlanCode { get; set; } = "";
+        public string PlanName { get; set; } = "";
+        public int CommittedQuantity { get; set; }
+        public DateOnly EffectiveDate { get; set; }
+        public string BillingCycle { get; set; } = "";
+        public DateOnly TermStart { get; set; }
+        public DateTimeOffset? RecordedAt { get; set; }
+        public string PriceUnit { get; set; } = PriceUnits.PerSeatMonth;
+        public string BillingFrequency { get; set; } = BillingFrequencies.Monthly;
+        public decimal ListPrice { get; set; }
+        public string ListPriceCurrency { get; set; } = "";
+        public bool ListPriceIncludesVat { get; set; }
+        public decimal? SalePricePerSeatEur { get; set; }
+        public DateTimeOffset OccurredAt { get; set; }
+    }
+
+    private sealed class BilledRow
+    {
+        public Guid InvoiceId { get; set; }
+        public Guid SubscriptionId { get; set; }
+        public decimal Net { get; set; }
+    }
+
+    private sealed class SeatRow
+    {
+        public Guid TenantId { get; set; }
+        public Guid SeatId { get; set; }
+        public Guid SubscriptionId { get; set; }
+        public bool Assigned { get; set; }
+        public DateOnly EffectiveDate { get; set; }
+        public DateTimeOffset OccurredAt { get; set; }
+        public DateTimeOffset? RecordedAt { get; set; }
+    }
+}
