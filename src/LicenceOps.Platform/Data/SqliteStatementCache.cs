@@ -18,8 +18,11 @@ namespace LicenceOps.Platform.Data;
 /// </remarks>
 internal sealed class SqliteStatementCache(PooledSqliteConnection connection)
 {
-    /// <summary>Texts kept compiled per connection.</summary>
-    public const int Capacity = 256;
+    /// <summary>
+    /// Texts kept compiled per connection. 64, not more: each costs 11–15 KiB of SQLite heap, and at 256 a 10,000-tenant
+    /// invoice run filled the caches with Dapper IN-list variants (737 texts, 11 MiB) and took the run past its 300 MB goal.
+    /// </summary>
+    public const int Capacity = 64;
 
     /// <summary>Texts remembered as seen once per connection; the memory is forgotten when it fills.</summary>
     public const int SeenOnceCapacity = 1024;
