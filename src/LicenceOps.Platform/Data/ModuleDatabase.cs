@@ -220,6 +220,10 @@ public sealed class ModuleDatabase<TModule>(string module, SqlDialect dialect, s
 /// <item><c>wal_autocheckpoint</c>: checkpoints are run by <see cref="SqliteCheckpointer"/> in the background; a
 /// committing writer checkpoints by itself only past <see cref="FallbackCheckpointPages"/>, which bounds the WAL when
 /// that service is not running (ADR 0037).</item>
+/// <item><c>cache_size</c>: 512 KiB of page cache per connection instead of SQLite's 2 MiB. The pool keeps up to 8 idle
+/// connections per module database open for good (ADR 0041), each with its own private page cache, and at 2 MiB those
+/// caches took a 10,000-tenant invoice run from 295 to 309 MB, past its 300 MB goal; at 512 KiB it peaked at 273 MB.
+/// A page not in the cache is read again from the operating system's file cache.</item>
 /// </list>
 /// </summary>
 internal static class SqliteSession
@@ -229,6 +233,9 @@ internal static class SqliteSession
 
     /// <summary>WAL pages (4 KiB each) past which a committing writer checkpoints by itself: 64 MiB.</summary>
     public const int FallbackCheckpointPages = 16_384;
+
+    /// <summary>Page cache per connection, in KiB (SQLite's default is 2,000 KiB).</summary>
+    public const int PageCacheKibibytes = 512;
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
     private static readonly object Marker = new();
@@ -242,7 +249,7 @@ internal static class SqliteSession
         }
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = {FallbackCheckpointPages};";
+            command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = {FallbackCheckpointPages}; PRAGMA cache_size = -{PageCacheKibibytes};";
             await command.ExecuteNonQueryAsync(ct);
         }
         Configured.AddOrUpdate(handle, Marker);

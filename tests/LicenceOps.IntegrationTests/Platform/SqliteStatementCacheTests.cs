@@ -76,6 +76,17 @@ public sealed class SqliteStatementCacheTests
     }
 
     [Test]
+    public async Task A_pooled_connection_has_the_session_settings_and_a_small_page_cache()
+    {
+        // Kept open for good, each with a private page cache: at SQLite's 2 MiB default those caches took the 10,000-tenant
+        // invoice run past its 300 MB goal (ADR 0041).
+        await using var connection = await db.OpenAsync();
+        Assert.That(await connection.ExecuteScalarAsync<long>("PRAGMA cache_size"), Is.EqualTo(-512), "512 KiB, not 2 MiB");
+        Assert.That(await connection.ExecuteScalarAsync<long>("PRAGMA busy_timeout"), Is.EqualTo(30_000));
+        Assert.That(await connection.ExecuteScalarAsync<long>("PRAGMA synchronous"), Is.EqualTo(1), "NORMAL");
+    }
+
+    [Test]
     public async Task Dapper_calls_through_the_module_database_compile_a_text_at_most_twice()
     {
         await db.WriteAsync(unit => unit.ExecuteAsync("INSERT INTO items (id, value) VALUES (1, 'one'), (2, 'two')"));
