@@ -18,33 +18,42 @@ public static class MailQueue
     /// </summary>
     public static async Task<QueuedMail> EnqueueMailAsync(this UnitOfWork uow, OutgoingMail mail)
     {
-        var id = Guid.NewGuid();
-        var messageId = mail.MessageId ?? NewMessageId(id, mail.From);
-        var problem = Problem(mail);
-        var status = problem is null ? MailStatuses.Pending : MailStatuses.Failed;
+        var row = Prepare(mail);
         await uow.ExecuteAsync(
             """
             INSERT INTO mail_outbox (id, tenant_id, subject_type, subject_id, purpose, recipients, mail_subject, message_id,
                 payload, status, attempts, next_attempt_at, last_error, created_at)
-            VALUES (@id, @TenantId, @SubjectType, @SubjectId, @Purpose, @recipients, @Subject, @messageId,
-                @payload, @status, 0, @now, @problem, @now)
+            VALUES (@Id, @TenantId, @SubjectType, @SubjectId, @Purpose, @Recipients, @Subject, @MessageId,
+                @Payload, @Status, 0, @now, @Problem, @now)
             """,
             new
             {
-                id,
+                row.Id,
                 mail.TenantId,
                 mail.SubjectType,
                 mail.SubjectId,
                 mail.Purpose,
-                recipients = string.Join(", ", mail.To.Concat(mail.Cc)),
+                row.Recipients,
                 mail.Subject,
-                messageId,
-                payload = JsonSerializer.Serialize(mail with { MessageId = messageId }, Json),
-                status,
-                problem,
+                row.MessageId,
+                row.Payload,
+                row.Status,
+                row.Problem,
                 now = uow.Now,
             });
-        return new QueuedMail(id, messageId, status);
+        return new QueuedMail(row.Id, row.MessageId, row.Status);
+    }
+
+    /// <summary>What is stored for a message besides its own fields: the same rules for one message and for many.</summary>
+    private sealed record PreparedMail(Guid Id, string MessageId, string Recipients, string Payload, string Status, string? Problem);
+
+    private static PreparedMail Prepare(OutgoingMail mail)
+    {
+        var id = Guid.NewGuid();
+        var messageId = mail.MessageId ?? NewMessageId(id, mail.From);
+        var problem = Problem(mail);
+        return new PreparedMail(id, messageId, string.Join(", ", mail.To.Concat(mail.Cc)),
+            JsonSerializer.Serialize(mail with { MessageId = messageId }, Json), problem is null ? MailStatuses.Pending : MailStatuses.Failed, problem);
     }
 
     /// <summary>
@@ -71,14 +80,10 @@ public static class MailQueue
         var rows = new JsonRows();
         foreach (var mail in mails)
         {
-            var id = Guid.NewGuid();
-            var messageId = mail.MessageId ?? NewMessageId(id, mail.From);
-            var problem = Problem(mail);
-            var status = problem is null ? MailStatuses.Pending : MailStatuses.Failed;
-            rows.Row().Add(id).Add(mail.TenantId).Add(mail.SubjectType).Add(mail.SubjectId).Add(mail.Purpose)
-                .Add(string.Join(", ", mail.To.Concat(mail.Cc))).Add(mail.Subject).Add(messageId)
-                .Add(JsonSerializer.Serialize(mail with { MessageId = messageId }, Json)).Add(status).Add(problem);
-            result.Add(new QueuedMail(id, messageId, status));
+            var row = Prepare(mail);
+            rows.Row().Add(row.Id).Add(mail.TenantId).Add(mail.SubjectType).Add(mail.SubjectId).Add(mail.Purpose)
+                .Add(row.Recipients).Add(mail.Subject).Add(row.MessageId).Add(row.Payload).Add(row.Status).Add(row.Problem);
+            result.Add(new QueuedMail(row.Id, row.MessageId, row.Status));
         }
         await uow.ExecuteAsync(
             """
