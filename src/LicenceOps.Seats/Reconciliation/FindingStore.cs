@@ -49,8 +49,8 @@ internal static class FindingStore
         // Openings are inserted together after the loop, with their audit rows and events: a first run opens dozens per
         // account, and one statement per row was most of its writer's time (docs/performance.md, first run).
         var openings = new List<(Guid Id, PlannedFinding Planned)>();
-        // Refreshes with new texts or effects are written together too: on the first run of a day every inactive seat's text
-        // moves ("… (46 days)"), dozens per account (docs/performance.md, first run of a day).
+        // Refreshes with new texts or effects are written together too: a change of policy or price refreshes every finding
+        // it touches, dozens per account (texts name dates, not counts of days, so a new day alone refreshes none).
         var refreshed = new List<(Guid Id, PlannedFinding Planned)>();
         var audits = new List<UnitOfWork.AuditEntry>();
         var events = new List<object>();

@@ -228,8 +228,8 @@ public static class ReconciliationPlanner
             {
                 var (cents, basis) = seatPrice.Times(1);
                 // The text names dates, never a count of days (as the stale invite's): a count would change every day and
-                // rewrite every inactive seat's finding on each day's first run (20,000 rows at the reseller's scale, docs/performance.md). Readers
-                // see the date and the policy; the finding's first_seen_at says since when it has been open.
+                // rewrite every inactive seat's finding on each day's first run (20,000 rows at the reseller's scale,
+                // docs/performance.md). Readers see the date and the policy; first_seen_at says since when it is open.
                 findings.Add(new PlannedFinding(FindingKinds.InactiveSeat, $"seat:{seat.SeatId}", seat.SubscriptionId, seat.SeatId, seat.PersonId, email,
                     last is null
                         ? $"{seat.PersonName} has never used {product} since the seat was assigned on {seat.AssignedOn:yyyy-MM-dd}, longer than the tenant's policy of {inactiveDays} days."
