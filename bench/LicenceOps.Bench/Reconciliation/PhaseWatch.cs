@@ -20,7 +20,7 @@ internal sealed class PhaseWatch : IDisposable
     {
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name is ReconciliationMetrics.PhaseDuration or ReconciliationMetrics.Preloads)
+            if (instrument.Name is ReconciliationMetrics.PhaseDuration or ReconciliationMetrics.Preloads or ReconciliationMetrics.UsageRowsWritten)
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -38,8 +38,14 @@ internal sealed class PhaseWatch : IDisposable
             sums.AddOrUpdate(phase, (value, 1), (_, old) => (old.Seconds + value, old.Count + 1));
         });
         // Preloaded inputs (ADR 0038): how many comparisons used them and how many read their inputs again in the write transaction.
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        // Usage rows written (ADR 0044): only seats whose observed usage changed get one.
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
         {
+            if (instrument.Name == ReconciliationMetrics.UsageRowsWritten)
+            {
+                sums.AddOrUpdate("rows:usage_written", (value, value), (_, old) => (old.Seconds + value, old.Count + value));
+                return;
+            }
             var use = "?";
             foreach (var tag in tags)
             {
@@ -58,7 +64,8 @@ internal sealed class PhaseWatch : IDisposable
     {
         var taken = Interlocked.Exchange(ref sums, new ConcurrentDictionary<string, (double Seconds, long Count)>());
         var line = new StringBuilder("  phases (thread-seconds):");
-        foreach (var (phase, (seconds, _)) in taken.Where(p => !p.Key.StartsWith("preloaded:", StringComparison.Ordinal)).OrderByDescending(p => p.Value.Seconds))
+        foreach (var (phase, (seconds, _)) in taken.Where(p => !p.Key.StartsWith("preloaded:", StringComparison.Ordinal) && !p.Key.StartsWith("rows:", StringComparison.Ordinal))
+                     .OrderByDescending(p => p.Value.Seconds))
         {
             line.Append(CultureInfo.InvariantCulture, $" {phase} {seconds:0.00}");
         }
@@ -66,6 +73,7 @@ internal sealed class PhaseWatch : IDisposable
         {
             line.Append(CultureInfo.InvariantCulture, $"; inputs {counter} {count}");
         }
+        line.Append(CultureInfo.InvariantCulture, $"; usage rows written {taken.GetValueOrDefault("rows:usage_written").Count}");
         return line.ToString();
     }
 

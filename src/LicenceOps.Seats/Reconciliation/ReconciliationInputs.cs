@@ -93,16 +93,34 @@ internal static class ReconciliationInputs
                     inputs.PendingRemovals.Add(removal.Email);
                 }
             }
+            // Each seat's latest usage row up to today (ADR 0044: a row is written only when a seat's values change, so the row
+            // a run compares with may be of any earlier day). Driven by the seats: one seek per seat in (tenant_id, seat_id, day)
+            // and one in the primary key, however many days the table keeps.
+            foreach (var row in await uow.QueryAsync<StoredUsageRow>(
+                         """
+                         SELECT u.vendor_account_id AS AccountId, u.seat_id AS SeatId, u.day AS Day, u.subscription_id AS SubscriptionId,
+                                u.person_id AS PersonId, u.last_active_on AS LastActiveOn, u.active AS Active, u.activity_reported AS ActivityReported,
+                                st.subscription_id AS SeatSubscriptionId
+                         FROM seats st JOIN seat_usage_days u ON u.tenant_id = st.tenant_id AND u.seat_id = st.id
+                             AND u.day = (SELECT MAX(x.day) FROM seat_usage_days x WHERE x.tenant_id = st.tenant_id AND x.seat_id = st.id AND x.day <= @today)
+                         WHERE st.subscription_id IN @chunk AND st.status <> 'released'
+                         """, new { chunk, today }))
+            {
+                byAccount[accountOfSubscription[row.SeatSubscriptionId]].Usage.Add(row);
+            }
             // The same people's seats in the tenant's other subscriptions. With one account per tenant in the batch, "not one
-            // of the batch's subscriptions" is "not one of this account's" for that tenant's people.
+            // of the batch's subscriptions" is "not one of this account's" for that tenant's people. Driven by the account's
+            // seats through the person index (DISTINCT: a person may hold seats in two of the account's subscriptions); each
+            // other seat's last activity is one seek in (tenant_id, seat_id, last_active_on) (Seats migration 1480).
             foreach (var other in await uow.QueryAsync<RunOtherToolRow>(
                          """
-                         SELECT st.tenant_id AS TenantId, st.person_id AS PersonId, st.subscription_id AS SubscriptionId, cp.vendor_code AS VendorCode,
-                                cp.product_name AS ProductName,
-                                (SELECT MAX(u.last_active_on) FROM seat_usage_days u WHERE u.tenant_id = st.tenant_id AND u.seat_id = st.id) AS LastActiveOn
-                         FROM seats st JOIN subscriptions s ON s.id = st.subscription_id JOIN catalogue_plans cp ON cp.code = s.plan_code
-                         WHERE st.tenant_id IN @tenantIds AND st.status <> 'released' AND st.subscription_id NOT IN @all
-                           AND st.person_id IN (SELECT person_id FROM seats WHERE subscription_id IN @chunk AND status <> 'released')
+                         SELECT DISTINCT o.id AS SeatId, o.tenant_id AS TenantId, o.person_id AS PersonId, o.subscription_id AS SubscriptionId,
+                                cp.vendor_code AS VendorCode, cp.product_name AS ProductName,
+                                (SELECT MAX(u.last_active_on) FROM seat_usage_days u WHERE u.tenant_id = o.tenant_id AND u.seat_id = o.id) AS LastActiveOn
+                         FROM seats mine JOIN seats o ON o.person_id = mine.person_id AND o.tenant_id = mine.tenant_id
+                             JOIN subscriptions s ON s.id = o.subscription_id JOIN catalogue_plans cp ON cp.code = s.plan_code
+                         WHERE mine.subscription_id IN @chunk AND mine.status <> 'released' AND mine.tenant_id IN @tenantIds
+                           AND o.status <> 'released' AND o.subscription_id NOT IN @all
                          """, new { tenantIds, chunk, all = subscriptionIds }))
             {
                 if (accountOfTenant.TryGetValue(other.TenantId, out var accountId))
@@ -164,15 +182,6 @@ internal static class ReconciliationInputs
                      FindingStore.ExistingSelectSql + " WHERE tenant_id IN @tenantIds AND kind IN @kinds", new { tenantIds, kinds = ReconciliationKinds }))
         {
             byAccount[accountOfTenant[row.TenantId]].Findings.Add(row);
-        }
-        foreach (var row in await uow.QueryAsync<StoredUsageRow>(
-                     """
-                     SELECT vendor_account_id AS AccountId, seat_id AS SeatId, subscription_id AS SubscriptionId, person_id AS PersonId,
-                            last_active_on AS LastActiveOn, active AS Active, activity_reported AS ActivityReported
-                     FROM seat_usage_days WHERE tenant_id IN @tenantIds AND day = @today AND vendor_account_id IN @accountIds
-                     """, new { tenantIds, today, accountIds }))
-        {
-            byAccount[row.AccountId].Usage.Add(row);
         }
         foreach (var row in await uow.QueryAsync<MemberSnapshot.StoredMember>(
                      MemberSnapshot.StoredSelectSql + " WHERE vendor_account_id IN @accountIds", new { accountIds }))

@@ -27,6 +27,20 @@ public static class ReconciliationMetrics
     private static readonly Counter<long> PreloadCounter = Meter.CreateCounter<long>(Preloads, "{account}",
         "Comparisons whose inputs were read outside the write lock (ADR 0038), by use: used, or read_again because the tenant's data changed meanwhile");
 
+    public const string UsageRowsWritten = "licenceops.reconciliation.usage_rows_written";
+
+    private static readonly Counter<long> UsageRowCounter = Meter.CreateCounter<long>(UsageRowsWritten, "{row}",
+        "Usage rows written by committed comparisons: only seats whose observed usage differs from their latest stored row get one (ADR 0044)");
+
+    /// <summary>Counts usage rows a comparison wrote (call once its transaction committed).</summary>
+    public static void CountUsageRows(int rows)
+    {
+        if (rows > 0)
+        {
+            UsageRowCounter.Add(rows);
+        }
+    }
+
     /// <summary>Counts the comparisons of one group that used inputs read outside the write lock, and those that had to read them again.</summary>
     public static void CountPreloads(int used, int readAgain)
     {

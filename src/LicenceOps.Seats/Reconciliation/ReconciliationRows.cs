@@ -30,6 +30,7 @@ internal sealed class RunSeatRow
 
 internal sealed class RunOtherToolRow
 {
+    public Guid SeatId { get; set; }
     public Guid TenantId { get; set; }
     public Guid PersonId { get; set; }
     public Guid SubscriptionId { get; set; }
@@ -97,17 +98,25 @@ public sealed record ReconciliationRunResult(
     Guid RunId, Guid VendorAccountId, string State, string? FailureReason, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, int MembersRead,
     int SeatsCompared, int FindingsOpened, int FindingsUpdated, int FindingsClosed, int SeatsActivated, int UsageRows, string? Outcome);
 
-/// <summary>A seat's usage row of today as stored; compared with the run's snapshot so a confirming run rewrites nothing.</summary>
+/// <summary>
+/// A seat's latest usage row up to the run's day as stored (ADR 0044: rows are written only when a seat's values change, so it
+/// may be of any earlier day): compared with the run's snapshot so that unchanged usage writes nothing.
+/// </summary>
 internal sealed class StoredUsageRow
 {
     public Guid AccountId { get; set; }
     public Guid SeatId { get; set; }
+    public DateOnly Day { get; set; }
     public Guid SubscriptionId { get; set; }
     public Guid PersonId { get; set; }
     public DateOnly? LastActiveOn { get; set; }
     public bool Active { get; set; }
     public bool ActivityReported { get; set; }
 
-    public bool Same(UsageSnapshot u) => SubscriptionId == u.SubscriptionId && PersonId == u.PersonId && LastActiveOn == u.LastActiveOn
-                                         && Active == u.Active && ActivityReported == u.ActivityReported;
+    /// <summary>The subscription the seat is in now (the row's may be older): which account of a batch the row belongs to.</summary>
+    public Guid SeatSubscriptionId { get; set; }
+
+    /// <summary>True when the run observed exactly what this row holds, for the same account: nothing to write.</summary>
+    public bool Same(UsageSnapshot u, Guid accountId) => AccountId == accountId && SubscriptionId == u.SubscriptionId && PersonId == u.PersonId
+                                                         && LastActiveOn == u.LastActiveOn && Active == u.Active && ActivityReported == u.ActivityReported;
 }

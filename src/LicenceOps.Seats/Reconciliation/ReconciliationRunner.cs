@@ -596,7 +596,8 @@ public sealed class ReconciliationRunner(
         uow.OnCommitted(() => kicker.Kick(kicks));
         lap = ReconciliationMetrics.Lap("activations", lap);
 
-        await WriteUsageAsync(uow, tenantId, accountId, today, plan.Usage, stored.Usage);
+        var usageWritten = await WriteUsageAsync(uow, tenantId, accountId, today, plan.Usage, stored.Usage);
+        uow.OnCommitted(() => ReconciliationMetrics.CountUsageRows(usageWritten));
         lap = ReconciliationMetrics.Lap("usage", lap);
 
         if (reading.ConnectorName != "csv")
@@ -623,25 +624,26 @@ public sealed class ReconciliationRunner(
     }
 
     /// <summary>
-    /// Today's usage snapshot of this account: rows an earlier run of the same day already wrote with the same values stay,
-    /// the others are replaced (hourly runs mostly confirm what the first run of the day wrote). Deletes go through the
-    /// (tenant_id, day) index.
+    /// The account's usage as observed today, stored as changes (ADR 0044): a seat gets a row only when what the run observed
+    /// (last activity, active, activity reported, subscription, person, account) differs from its latest stored row, and that
+    /// row's <c>day</c> is the first day these values were seen; a seat's state on a day is its latest row up to that day. When
+    /// the latest row is already today's (an earlier run of the day), it is replaced. Seats the run does not observe keep their
+    /// rows. Returns the rows written.
     /// </summary>
-    private static async Task WriteUsageAsync(
+    private static async Task<int> WriteUsageAsync(
         UnitOfWork uow, Guid tenantId, Guid accountId, DateOnly today, IReadOnlyList<UsageSnapshot> usage, IReadOnlyList<StoredUsageRow> storedRows)
     {
-        var stored = storedRows.ToDictionary(r => r.SeatId);
-        var planned = usage.ToDictionary(u => u.SeatId);
-        var stale = stored.Values.Where(r => !planned.TryGetValue(r.SeatId, out var u) || !r.Same(u)).Select(r => r.SeatId).ToList();
-        foreach (var chunk in stale.Chunk(500))
+        var latest = storedRows.ToDictionary(r => r.SeatId);
+        var fresh = usage.Where(u => !latest.TryGetValue(u.SeatId, out var r) || !r.Same(u, accountId)).ToList();
+        if (fresh.Count == 0)
+        {
+            return 0;
+        }
+        var replaced = fresh.Where(u => latest.TryGetValue(u.SeatId, out var r) && r.Day == today).Select(u => u.SeatId).ToList();
+        foreach (var chunk in replaced.Chunk(500))
         {
             await uow.ExecuteAsync("DELETE FROM seat_usage_days WHERE tenant_id = @tenantId AND day = @today AND seat_id IN @ids",
                 new { tenantId, today, ids = chunk });
-        }
-        var fresh = usage.Where(u => !stored.TryGetValue(u.SeatId, out var r) || !r.Same(u)).ToList();
-        if (fresh.Count == 0)
-        {
-            return;
         }
         if (uow.Dialect == SqlDialect.Sqlite)
         {
@@ -657,7 +659,7 @@ public sealed class ReconciliationRunner(
                 SELECT value ->> 0, @today, @tenantId, value ->> 1, value ->> 2, @accountId, value ->> 3, value ->> 4, value ->> 5, @now
                 FROM json_each(@rows)
                 """, new { rows = rows.ToJson(), today, tenantId, accountId, now = uow.Now });
-            return;
+            return fresh.Count;
         }
         // SQL Server: one command executed per row (Dapper reuses it).
         await uow.ExecuteAsync(
@@ -671,6 +673,7 @@ public sealed class ReconciliationRunner(
                 u.SeatId, today, tenantId, u.SubscriptionId, u.PersonId, accountId, u.LastActiveOn, active = u.Active ? 1 : 0,
                 reported = u.ActivityReported ? 1 : 0, now = uow.Now,
             }).ToList());
+        return fresh.Count;
     }
 
     /// <summary>The subscriptions connected to the account, oldest first, with the price a seat is worth per month.</summary>

@@ -212,4 +212,19 @@ public sealed class RenewalTests
         Assert.That((await SeatsKit.BodyAsync(response)).GetProperty("errors").TryGetProperty(field, out _), Is.True);
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM renewal_decisions WHERE subscription_id = @copilot", new { copilot }), Is.Zero);
     }
+
+    [Test]
+    public async Task A_seats_state_stored_once_as_a_change_reads_as_the_same_state_repeated_every_day()
+    {
+        // ADR 0044: a seat's latest row, whatever its day, is its state. The same facts stored as one row per day (as before)
+        // give the same renewal views, Copilot's four active seats included.
+        var asChanges = (await RenewalAsync(staff, copilot)).ToString() + (await RenewalAsync(staff, perplexity));
+        var added = await UsageHistoryKit.RepeatDailyAsync(factory, tenantId, new DateOnly(2026, 11, 23));
+        Assert.That(added, Is.GreaterThan(0));
+
+        var daily = (await RenewalAsync(staff, copilot)).ToString() + (await RenewalAsync(staff, perplexity));
+
+        Assert.That(daily, Is.EqualTo(asChanges));
+        Assert.That((await RenewalAsync(staff, copilot)).GetProperty("activeSeats").GetInt32(), Is.EqualTo(4));
+    }
 }

@@ -264,4 +264,21 @@ public sealed class UsageReportTests
         var body = await SeatsKit.BodyAsync(response);
         Assert.That(body.GetProperty("errors").TryGetProperty(field, out _), Is.True, body.ToString());
     }
+
+    [Test]
+    public async Task A_history_stored_as_changes_reports_exactly_as_the_same_facts_stored_every_day()
+    {
+        // ADR 0044: the seeded snapshots are changes (a row on the first day a seat's values were seen). Repeating each row on
+        // every following day until the seat's next one (the history as one row per seat per day) must change no figure.
+        var asChanges = (await SeatsKit.GetAsync(staff, Url("from=2026-08&to=2026-11"))).ToString();
+        try
+        {
+            Assert.That(await UsageHistoryKit.RepeatDailyAsync(factory, tenantId, new DateOnly(2026, 11, 22)), Is.GreaterThan(100));
+            Assert.That((await SeatsKit.GetAsync(staff, Url("from=2026-08&to=2026-11"))).ToString(), Is.EqualTo(asChanges));
+        }
+        finally
+        {
+            await UsageHistoryKit.RemoveRepeatedAsync(factory);
+        }
+    }
 }

@@ -389,11 +389,12 @@ public sealed class ReconciliationConfirmationTests
     }
 
     [Test]
-    public async Task The_first_run_of_a_new_day_compares_keeps_the_dated_texts_and_adds_that_days_usage_rows()
+    public async Task The_first_run_of_a_new_day_compares_keeps_the_dated_texts_and_writes_no_usage_row_for_unchanged_seats()
     {
         var estate = await SettledEstateAsync();
         var before = await InactiveFindingAsync(estate, "ben");
         Assert.That(before, Does.StartWith("open|").And.Contain("since 2026-10-15, longer than the tenant's policy of 30 days."), before);
+        var usage = await UsageRowsAsync(estate);
 
         factory.Clock.Advance(TimeSpan.FromDays(1));
         var run = await ReconcileAsync(estate);
@@ -401,10 +402,70 @@ public sealed class ReconciliationConfirmationTests
         Assert.That(run.Str("outcome"), Is.EqualTo("compared"), "the day is in the fingerprint");
         Assert.That(run.GetProperty("findingsOpened").GetInt32(), Is.Zero, "nothing new: the findings of yesterday are refreshed");
         Assert.That(await InactiveFindingAsync(estate, "ben"), Is.EqualTo(before), "the text names dates, not a count of days: a new day leaves it as it was");
-        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days WHERE vendor_account_id = @a AND day = @day",
-            new { a = estate.Account, day = Today }), Is.EqualTo(2), "the new day's usage rows");
-        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days WHERE vendor_account_id = @a AND day = @day",
-            new { a = estate.Account, day = Today.AddDays(-1) }), Is.EqualTo(2), "yesterday's stay");
+        Assert.That(run.GetProperty("usageRows").GetInt32(), Is.EqualTo(2), "both seats' usage observed");
+        Assert.That(await UsageRowsAsync(estate), Is.EqualTo(usage), "ADR 0044: the values did not change, so no row is written; yesterday's rows are the seats' state");
         Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"));
     }
+
+    /// <summary>The account's usage rows, one line each: seat, day, last activity, active.</summary>
+    private async Task<string> UsageRowsAsync(Estate estate) =>
+        string.Join("\n", await SeatsKit.Db(factory).QueryAsync<string>(
+            """
+            SELECT seat_id || '|' || day || '|' || COALESCE(last_active_on, '-') || '|' || active || '|' || activity_reported FROM seat_usage_days
+            WHERE vendor_account_id = @a ORDER BY seat_id, day
+            """, new { a = estate.Account }));
+
+    /// <summary>A seat's usage rows, oldest first, each "day|last activity|active".</summary>
+    private async Task<List<string>> SeatUsageAsync(Guid seatId) =>
+        (await SeatsKit.Db(factory).QueryAsync<string>(
+            "SELECT day || '|' || COALESCE(last_active_on, '-') || '|' || active FROM seat_usage_days WHERE seat_id = @seatId ORDER BY day", new { seatId })).ToList();
+
+    private static string Row(DateOnly day, DateOnly lastActive, bool active) => $"{D(day)}|{D(lastActive)}|{(active ? 1 : 0)}";
+
+    [Test]
+    public async Task Usage_is_stored_as_changes_a_row_on_the_first_day_new_values_are_seen_and_the_same_day_replaces_its_row()
+    {
+        var estate = await SettledEstateAsync();
+        var firstDay = Today;
+        var ann = await SeatUsageAsync(estate.Seats["ann"]);
+        var ben = await SeatUsageAsync(estate.Seats["ben"]);
+        Assert.That(ann, Is.EqualTo(new[] { Row(firstDay, firstDay.AddDays(-1), true) }), "one row: the first day these values were seen");
+
+        // Three days on, the vendor says the same: nothing written, whatever the number of runs.
+        for (var day = 0; day < 3; day++)
+        {
+            factory.Clock.Advance(TimeSpan.FromDays(1));
+            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"));
+            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"));
+        }
+        Assert.That(await SeatUsageAsync(estate.Seats["ann"]), Is.EqualTo(ann));
+        Assert.That(await SeatUsageAsync(estate.Seats["ben"]), Is.EqualTo(ben));
+
+        // Ann works today: her seat gets today's row, Ben's does not.
+        var changeDay = Today;
+        claude.Users["ann@client.test"] = ("Ann Client", changeDay);
+        var run = await ReconcileAsync(estate);
+        Assert.That(run.Str("outcome"), Is.EqualTo("compared"));
+        Assert.That(run.GetProperty("usageRows").GetInt32(), Is.EqualTo(2), "the run observed both seats");
+        Assert.That(await SeatUsageAsync(estate.Seats["ann"]), Is.EqualTo(ann.Append(Row(changeDay, changeDay, true))));
+        Assert.That(await SeatUsageAsync(estate.Seats["ben"]), Is.EqualTo(ben));
+
+        // Later the same day the vendor says otherwise again: today's row is replaced, not added to.
+        claude.Users["ann@client.test"] = ("Ann Client", changeDay.AddDays(-2));
+        Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"));
+        Assert.That(await SeatUsageAsync(estate.Seats["ann"]), Is.EqualTo(ann.Append(Row(changeDay, changeDay.AddDays(-2), true))),
+            "one row for the day, with the day's last values");
+
+        // The vendor says nothing new, but a value the run derives moves: Ann's seat stops counting as active once her last
+        // activity is older than the tenant's 30-day policy, a change of "active", so a row on that day.
+        factory.Clock.Advance(TimeSpan.FromDays(29));
+        var flipDay = Today;
+        Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"));
+        var annNow = await SeatUsageAsync(estate.Seats["ann"]);
+        Assert.That(annNow[^1], Is.EqualTo(Row(flipDay, changeDay.AddDays(-2), false)), "the day the seat stopped counting as active");
+        Assert.That(annNow, Has.Count.EqualTo(ann.Count + 2));
+        Assert.That(await SeatUsageAsync(estate.Seats["ben"]), Is.EqualTo(ben), "Ben's values never changed");
+    }
+
+    private static string D(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }
