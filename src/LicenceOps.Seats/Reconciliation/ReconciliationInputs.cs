@@ -18,6 +18,12 @@ internal sealed class AccountInputs
     public List<ExistingFindingRow> Findings { get; } = [];
     public List<StoredUsageRow> Usage { get; } = [];
     public List<MemberSnapshot.StoredMember> Members { get; } = [];
+
+    /// <summary>
+    /// True when the stored member rows already hold exactly the reading (their hash on the account equals the reading's, ADR
+    /// 0044): <see cref="Members"/> was not read and the snapshot needs no write.
+    /// </summary>
+    public bool MembersUnchanged { get; set; }
 }
 
 /// <summary>
@@ -37,7 +43,12 @@ internal static class ReconciliationInputs
         IReadOnlyDictionary<Guid, AccountInputs> Accounts, IReadOnlyDictionary<Guid, TenantPolicy> Policies,
         IReadOnlyDictionary<string, IReadOnlyList<BaselineRow>> Baselines);
 
-    public static async Task<Batch> LoadAsync(UnitOfWork uow, IReadOnlyList<VendorAccountRow> accounts, DateOnly today, ReconciliationOptions defaults)
+    /// <param name="memberHashes">
+    /// The hash of each account's reading as the member snapshot stores it (<see cref="MemberSnapshot.HashOf"/>): an account whose
+    /// stored rows hash the same has them neither read nor diffed (<see cref="AccountInputs.MembersUnchanged"/>).
+    /// </param>
+    public static async Task<Batch> LoadAsync(
+        UnitOfWork uow, IReadOnlyList<VendorAccountRow> accounts, DateOnly today, ReconciliationOptions defaults, IReadOnlyDictionary<Guid, string> memberHashes)
     {
         var byAccount = accounts.ToDictionary(a => a.Id, _ => new AccountInputs());
         var accountIds = accounts.Select(a => a.Id).ToArray();
@@ -183,8 +194,14 @@ internal static class ReconciliationInputs
         {
             byAccount[accountOfTenant[row.TenantId]].Findings.Add(row);
         }
-        foreach (var row in await uow.QueryAsync<MemberSnapshot.StoredMember>(
-                     MemberSnapshot.StoredSelectSql + " WHERE vendor_account_id IN @accountIds", new { accountIds }))
+        foreach (var row in await uow.QueryAsync<StoredMembersHash>(
+                     "SELECT id AS AccountId, members_hash AS MembersHash FROM vendor_accounts WHERE id IN @accountIds", new { accountIds }))
+        {
+            byAccount[row.AccountId].MembersUnchanged = row.MembersHash is { } stored && memberHashes.GetValueOrDefault(row.AccountId) == stored;
+        }
+        var membersToRead = accountIds.Where(id => !byAccount[id].MembersUnchanged).ToArray();
+        foreach (var row in membersToRead.Length == 0 ? [] : await uow.QueryAsync<MemberSnapshot.StoredMember>(
+                     MemberSnapshot.StoredSelectSql + " WHERE vendor_account_id IN @membersToRead", new { membersToRead }))
         {
             if (tenantOf[row.VendorAccountId] == row.TenantId)
             {
@@ -192,6 +209,12 @@ internal static class ReconciliationInputs
             }
         }
         return new Batch(byAccount, policies, baselines);
+    }
+
+    private sealed class StoredMembersHash
+    {
+        public Guid AccountId { get; set; }
+        public string? MembersHash { get; set; }
     }
 
     private sealed class RemovalRow

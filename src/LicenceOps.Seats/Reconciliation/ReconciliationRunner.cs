@@ -153,10 +153,12 @@ public sealed class ReconciliationRunner(
                         var startedAt = time.GetUtcNow();
                         var (reading, failure) = await ReadVendorAsync(accounts[i], accounts[i].TenantId, c);
                         started = ReconciliationMetrics.Lap("read_vendor", started);
-                        // Hashed here, on the reading threads, so the writer only compares (ADR 0036).
+                        // Hashed here, on the reading threads, so the writer only compares (ADR 0036), and so the member snapshot
+                        // can tell its rows already hold this list (ADR 0044).
                         var hash = reading is null ? null : ReconciliationFingerprint.OfReading(reading);
+                        var membersHash = reading is null ? null : MemberSnapshot.HashOf(reading.Members.Members, reading.ConnectorName);
                         ReconciliationMetrics.Lap("hash_reading", started);
-                        await fetched.Writer.WriteAsync(new Reading(i, accounts[i], runIds[i], trigger, startedAt, reading, failure, hash, null), c);
+                        await fetched.Writer.WriteAsync(new Reading(i, accounts[i], runIds[i], trigger, startedAt, reading, failure, hash, membersHash, null), c);
                     });
                 fetched.Writer.Complete();
             }
@@ -227,7 +229,11 @@ public sealed class ReconciliationRunner(
 
     private sealed record Reading(
         int Index, VendorAccountRow Account, Guid RunId, string Trigger, DateTimeOffset StartedAt, VendorReadingSet? Set, string? Failure,
-        string? ReadingHash, Preloaded? Preloaded);
+        string? ReadingHash, string? MembersHash, Preloaded? Preloaded);
+
+    /// <summary>The readings' member-list hashes by account, for <see cref="ReconciliationInputs.LoadAsync"/>.</summary>
+    private static Dictionary<Guid, string> MemberHashes(IEnumerable<Reading> readings) =>
+        readings.Where(r => r.MembersHash is not null).ToDictionary(r => r.Account.Id, r => r.MembersHash!);
 
     /// <summary>
     /// An account's inputs and plan, read on the reading side under one snapshot (ADR 0038), with the data versions they are as
@@ -279,7 +285,7 @@ public sealed class ReconciliationRunner(
             {
                 return new Dictionary<Guid, Preloaded>();
             }
-            var inputs = await ReconciliationInputs.LoadAsync(snapshot, toLoad.Select(r => r.Account).ToList(), today, defaults);
+            var inputs = await ReconciliationInputs.LoadAsync(snapshot, toLoad.Select(r => r.Account).ToList(), today, defaults, MemberHashes(toLoad));
             var allTenants = versions.GetValueOrDefault(ReconciliationFingerprint.AllTenants);
             return toLoad.ToDictionary(r => r.RunId, r => new Preloaded(today, versions.GetValueOrDefault(r.Account.TenantId), allTenants, inputs,
                 PlanAccount(r.Account, r.Set!, inputs, today, defaults)));
@@ -379,7 +385,8 @@ public sealed class ReconciliationRunner(
                                         && p.TenantVersion == versions.GetValueOrDefault(r.Account.TenantId))
             .Select(r => r.RunId).ToHashSet();
         var stale = toLoad.Where(r => !current.Contains(r.RunId)).Select(r => r.Account).ToList();
-        var inputs = stale.Count == 0 ? null : await ReconciliationInputs.LoadAsync(uow, stale, today, defaults);
+        var inputs = stale.Count == 0 ? null
+            : await ReconciliationInputs.LoadAsync(uow, stale, today, defaults, MemberHashes(toLoad.Where(r => !current.Contains(r.RunId))));
         ReconciliationMetrics.CountPreloads(current.Count, toLoad.Count(r => r.Preloaded is not null && !current.Contains(r.RunId)));
         lap = ReconciliationMetrics.Lap("load", lap);
         foreach (var r in toCompare)
@@ -602,8 +609,16 @@ public sealed class ReconciliationRunner(
 
         if (reading.ConnectorName != "csv")
         {
-            // The CSV connector reads vendor_members itself; for API connectors this keeps the latest reading for staff.
-            await MemberSnapshot.ReplaceAsync(uow, tenantId, accountId, reading.Members.Members, reading.ConnectorName, stored.Members);
+            // The CSV connector reads vendor_members itself; for API connectors this keeps the latest reading for staff. Rows that
+            // already hold this reading (same hash, ADR 0044) were not even read: only when the list was read moves.
+            if (stored.MembersUnchanged)
+            {
+                await MemberSnapshot.TouchAsync(uow, accountId);
+            }
+            else
+            {
+                await MemberSnapshot.ReplaceAsync(uow, tenantId, accountId, reading.Members.Members, reading.ConnectorName, stored.Members);
+            }
         }
         lap = ReconciliationMetrics.Lap("members", lap);
 

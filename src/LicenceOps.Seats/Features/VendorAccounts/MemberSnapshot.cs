@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Shared;
 using LicenceOps.Seats.Vendors;
@@ -32,13 +35,15 @@ internal static class MemberSnapshot
         UnitOfWork uow, Guid tenantId, Guid accountId, IReadOnlyList<VendorMember> members, string source, IReadOnlyList<StoredMember> storedRows)
     {
         var stored = storedRows.ToDictionary(m => m.Email);
-        var latest = members.GroupBy(m => m.Email.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First());
+        var latest = Latest(members);
         var stale = stored.Values.Where(m => !latest.TryGetValue(m.Email, out var now) || !m.Same(now, source)).Select(m => m.Email).ToList();
         foreach (var chunk in stale.Chunk(500))
         {
             await uow.ExecuteAsync("DELETE FROM vendor_members WHERE vendor_account_id = @accountId AND email IN @emails", new { accountId, emails = chunk });
         }
-        await uow.ExecuteAsync("UPDATE vendor_accounts SET members_read_at = @now WHERE id = @accountId", new { accountId, now = uow.Now });
+        // The hash of what the rows now hold, in the same transaction as the rows (ADR 0044): see HashOf.
+        await uow.ExecuteAsync("UPDATE vendor_accounts SET members_read_at = @now, members_hash = @hash WHERE id = @accountId",
+            new { accountId, now = uow.Now, hash = HashOf(latest, source) });
         var fresh = latest.Where(p => !stored.TryGetValue(p.Key, out var old) || !old.Same(p.Value, source)).ToList();
         if (fresh.Count == 0)
         {
@@ -73,6 +78,55 @@ internal static class MemberSnapshot
                 status = p.Value.Status, joinedOn = p.Value.JoinedOn, lastActiveOn = p.Value.LastActiveOn, source, now = uow.Now,
             }).ToList());
     }
+
+    /// <summary>
+    /// The member list as it is stored: one row per lower-cased address, the first member the vendor listed with it.
+    /// </summary>
+    private static Dictionary<string, VendorMember> Latest(IReadOnlyList<VendorMember> members) =>
+        members.GroupBy(m => m.Email.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First());
+
+    /// <summary>
+    /// A hash of exactly what <see cref="ReplaceAsync(UnitOfWork, Guid, Guid, IReadOnlyList{VendorMember}, string, IReadOnlyList{StoredMember})"/>
+    /// stores for <paramref name="members"/> read through <paramref name="source"/>: every stored field of every row, by address.
+    /// Kept on the account (<c>vendor_accounts.members_hash</c>) by that method, the only writer of the rows, so a reading with
+    /// the same hash needs neither reading the rows nor writing them (ADR 0044).
+    /// </summary>
+    public static string HashOf(IReadOnlyList<VendorMember> members, string source) => HashOf(Latest(members), source);
+
+    private static string HashOf(Dictionary<string, VendorMember> latest, string source)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var text = new StringBuilder(4096);
+        void Field(string? value) =>
+            // Length-prefixed, so no value passes for two and null differs from "".
+            text.Append(value is null ? "-1" : value.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(value).Append('|');
+        string? Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Field(source);
+        foreach (var (email, m) in latest.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            Field(email);
+            Field(m.ExternalId);
+            Field(m.DisplayName);
+            Field(m.Role);
+            Field(m.Status);
+            Field(Day(m.JoinedOn));
+            Field(Day(m.LastActiveOn));
+            if (text.Length > 4096)
+            {
+                hash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
+                text.Clear();
+            }
+        }
+        hash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
+        return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    /// <summary>
+    /// A reading whose hash equals the stored one (<see cref="HashOf(IReadOnlyList{VendorMember}, string)"/>): the rows already
+    /// hold it, only when the whole list was read moves.
+    /// </summary>
+    public static Task TouchAsync(UnitOfWork uow, Guid accountId) =>
+        uow.ExecuteAsync("UPDATE vendor_accounts SET members_read_at = @now WHERE id = @accountId", new { accountId, now = uow.Now });
 
     internal sealed class StoredMember
     {

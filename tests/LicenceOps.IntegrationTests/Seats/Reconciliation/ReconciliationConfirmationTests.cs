@@ -363,8 +363,9 @@ public sealed class ReconciliationConfirmationTests
         var changed = false;
         db.BeforeSnapshotQuery = async sql =>
         {
-            // The member snapshot rows, the last input read ahead (the account's own row read before mentions vendor_members too).
-            if (!changed && sql.Contains("external_id AS ExternalId", StringComparison.Ordinal) && sql.Contains("FROM vendor_members", StringComparison.Ordinal))
+            // The member list's stored hash, the last input read ahead whatever the reading (ADR 0044: the member rows themselves
+            // are read only when the hash differs).
+            if (!changed && sql.Contains("members_hash AS MembersHash", StringComparison.Ordinal))
             {
                 changed = true;
                 (await staff.PutAsJsonAsync($"/api/tenants/{estate.Tenant}/reconciliation-policy", new { inactiveAfterDays = 50, staleInviteAfterDays = 14 }))
@@ -465,6 +466,54 @@ public sealed class ReconciliationConfirmationTests
         Assert.That(annNow[^1], Is.EqualTo(Row(flipDay, changeDay.AddDays(-2), false)), "the day the seat stopped counting as active");
         Assert.That(annNow, Has.Count.EqualTo(ann.Count + 2));
         Assert.That(await SeatUsageAsync(estate.Seats["ben"]), Is.EqualTo(ben), "Ben's values never changed");
+    }
+
+    [Test]
+    public async Task A_comparison_over_an_unchanged_member_list_neither_reads_nor_writes_the_member_rows_and_a_changed_list_replaces_them()
+    {
+        var estate = await SettledEstateAsync();
+        var db = SeatsKit.Db(factory);
+        async Task<string> MembersAsync() => string.Join("\n", await db.QueryAsync<string>(
+            "SELECT email || '|' || status || '|' || COALESCE(last_active_on, '-') || '|' || read_at FROM vendor_members WHERE vendor_account_id = @a ORDER BY email",
+            new { a = estate.Account }));
+        async Task<(string? Hash, string? ReadAt)> AccountAsync() => (await db.QueryAsync<(string?, string?)>(
+            "SELECT members_hash, members_read_at FROM vendor_accounts WHERE id = @a", new { a = estate.Account })).Single();
+        var reads = 0;
+        Task Count(string sql)
+        {
+            if (sql.Contains("@membersToRead", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref reads);
+            }
+            return Task.CompletedTask;
+        }
+        db.BeforeSnapshotQuery = Count;
+        try
+        {
+            var members = await MembersAsync();
+            var (hash, readAt) = await AccountAsync();
+            Assert.That(hash, Is.Not.Null, "the run that wrote the rows keeps their hash on the account");
+
+            await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints"));
+            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"));
+            Assert.That(reads, Is.Zero, "the stored rows hash like the reading: not read");
+            Assert.That(await MembersAsync(), Is.EqualTo(members), "nor written");
+            var after = await AccountAsync();
+            Assert.That(after.Hash, Is.EqualTo(hash));
+            Assert.That(after.ReadAt, Is.Not.EqualTo(readAt), "when the whole list was read moves");
+
+            claude.Users["zoe@client.test"] = ("Zoe Client", Today);
+            // Read ahead again (the run will compare for sure): the reads above are counted on the snapshot's seam.
+            await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints"));
+            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"));
+            Assert.That(reads, Is.GreaterThan(0), "a new list: the rows are read to be diffed");
+            Assert.That((await MembersAsync()).Split('\n').Single(l => l.StartsWith("zoe@client.test|", StringComparison.Ordinal)), Does.Contain($"|{D(Today)}|"));
+            Assert.That((await AccountAsync()).Hash, Is.Not.EqualTo(hash));
+        }
+        finally
+        {
+            db.BeforeSnapshotQuery = null;
+        }
     }
 
     private static string D(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
