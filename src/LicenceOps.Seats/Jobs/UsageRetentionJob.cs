@@ -23,6 +23,20 @@ internal sealed class UsageRetentionJob(ModuleDatabase<SeatsModule> db, IOptions
 {
     public const string Name = "seats:usage-retention";
 
+    /// <summary>Rows older than the cutoff with a later row of the same seat dated on or before the cutoff.</summary>
+    internal const string SupersededSql = """
+        DELETE FROM seat_usage_days WHERE day < @cutoff AND EXISTS (
+            SELECT 1 FROM seat_usage_days n
+            WHERE n.tenant_id = seat_usage_days.tenant_id AND n.seat_id = seat_usage_days.seat_id
+              AND n.day > seat_usage_days.day AND n.day <= @cutoff)
+        """;
+
+    /// <summary>Rows older than the cutoff of seats released before it.</summary>
+    internal const string ReleasedSql = """
+        DELETE FROM seat_usage_days WHERE day < @cutoff
+          AND seat_id IN (SELECT id FROM seats WHERE status = 'released' AND released_on < @cutoff)
+        """;
+
     public async Task RunAsync(CancellationToken ct)
     {
         using var actor = JobActor.Begin(Name);
@@ -30,18 +44,8 @@ internal sealed class UsageRetentionJob(ModuleDatabase<SeatsModule> db, IOptions
         await db.WriteAsync(async uow =>
         {
             // Both statements seek the (day) index to the rows before the cutoff; the first then probes (tenant_id, seat_id, day).
-            await uow.ExecuteAsync(
-                """
-                DELETE FROM seat_usage_days WHERE day < @cutoff AND EXISTS (
-                    SELECT 1 FROM seat_usage_days n
-                    WHERE n.tenant_id = seat_usage_days.tenant_id AND n.seat_id = seat_usage_days.seat_id
-                      AND n.day > seat_usage_days.day AND n.day <= @cutoff)
-                """, new { cutoff });
-            await uow.ExecuteAsync(
-                """
-                DELETE FROM seat_usage_days WHERE day < @cutoff
-                  AND seat_id IN (SELECT id FROM seats WHERE status = 'released' AND released_on < @cutoff)
-                """, new { cutoff });
+            await uow.ExecuteAsync(SupersededSql, new { cutoff });
+            await uow.ExecuteAsync(ReleasedSql, new { cutoff });
         }, ct);
     }
 }

@@ -106,16 +106,9 @@ internal static class ReconciliationInputs
             }
             // Each seat's latest usage row up to today (ADR 0044: a row is written only when a seat's values change, so the row
             // a run compares with may be of any earlier day). Driven by the seats: one seek per seat in (tenant_id, seat_id, day)
-            // and one in the primary key, however many days the table keeps.
-            foreach (var row in await uow.QueryAsync<StoredUsageRow>(
-                         """
-                         SELECT u.vendor_account_id AS AccountId, u.seat_id AS SeatId, u.day AS Day, u.subscription_id AS SubscriptionId,
-                                u.person_id AS PersonId, u.last_active_on AS LastActiveOn, u.active AS Active, u.activity_reported AS ActivityReported,
-                                st.subscription_id AS SeatSubscriptionId
-                         FROM seats st JOIN seat_usage_days u ON u.tenant_id = st.tenant_id AND u.seat_id = st.id
-                             AND u.day = (SELECT MAX(x.day) FROM seat_usage_days x WHERE x.tenant_id = st.tenant_id AND x.seat_id = st.id AND x.day <= @today)
-                         WHERE st.subscription_id IN @chunk AND st.status <> 'released'
-                         """, new { chunk, today }))
+            // and one in the primary key, however many days the table keeps. The values come packed in one column: on SQLite
+            // every column read is a few native calls, and these rows are only compared, never used (StoredUsageRow.Same).
+            foreach (var row in await uow.QueryAsync<StoredUsageRow>(LatestUsageSql(uow.Dialect), new { chunk, today }))
             {
                 byAccount[accountOfSubscription[row.SeatSubscriptionId]].Usage.Add(row);
             }
@@ -123,16 +116,7 @@ internal static class ReconciliationInputs
             // of the batch's subscriptions" is "not one of this account's" for that tenant's people. Driven by the account's
             // seats through the person index (DISTINCT: a person may hold seats in two of the account's subscriptions); each
             // other seat's last activity is one seek in (tenant_id, seat_id, last_active_on) (Seats migration 1480).
-            foreach (var other in await uow.QueryAsync<RunOtherToolRow>(
-                         """
-                         SELECT DISTINCT o.id AS SeatId, o.tenant_id AS TenantId, o.person_id AS PersonId, o.subscription_id AS SubscriptionId,
-                                cp.vendor_code AS VendorCode, cp.product_name AS ProductName,
-                                (SELECT MAX(u.last_active_on) FROM seat_usage_days u WHERE u.tenant_id = o.tenant_id AND u.seat_id = o.id) AS LastActiveOn
-                         FROM seats mine JOIN seats o ON o.person_id = mine.person_id AND o.tenant_id = mine.tenant_id
-                             JOIN subscriptions s ON s.id = o.subscription_id JOIN catalogue_plans cp ON cp.code = s.plan_code
-                         WHERE mine.subscription_id IN @chunk AND mine.status <> 'released' AND mine.tenant_id IN @tenantIds
-                           AND o.status <> 'released' AND o.subscription_id NOT IN @all
-                         """, new { tenantIds, chunk, all = subscriptionIds }))
+            foreach (var other in await uow.QueryAsync<RunOtherToolRow>(OtherToolsSql, new { tenantIds, chunk, all = subscriptionIds }))
             {
                 if (accountOfTenant.TryGetValue(other.TenantId, out var accountId))
                 {
@@ -194,8 +178,7 @@ internal static class ReconciliationInputs
         {
             byAccount[accountOfTenant[row.TenantId]].Findings.Add(row);
         }
-        foreach (var row in await uow.QueryAsync<StoredMembersHash>(
-                     "SELECT id AS AccountId, members_hash AS MembersHash FROM vendor_accounts WHERE id IN @accountIds", new { accountIds }))
+        foreach (var row in await uow.QueryAsync<StoredMembersHash>(MembersHashSql, new { accountIds }))
         {
             byAccount[row.AccountId].MembersUnchanged = row.MembersHash is { } stored && memberHashes.GetValueOrDefault(row.AccountId) == stored;
         }
@@ -210,6 +193,38 @@ internal static class ReconciliationInputs
         }
         return new Batch(byAccount, policies, baselines);
     }
+
+    /// <summary>Each held seat's latest usage row up to @today, for the seats of the subscriptions @chunk.</summary>
+    private static string LatestUsageSql(SqlDialect dialect) => $"""
+        SELECT u.seat_id AS SeatId, u.day AS Day, {PackedUsage(dialect)} AS PackedValues, st.subscription_id AS SeatSubscriptionId
+        FROM seats st JOIN seat_usage_days u ON u.tenant_id = st.tenant_id AND u.seat_id = st.id
+            AND u.day = (SELECT MAX(x.day) FROM seat_usage_days x WHERE x.tenant_id = st.tenant_id AND x.seat_id = st.id AND x.day <= @today)
+        WHERE st.subscription_id IN @chunk AND st.status <> 'released'
+        """;
+
+    /// <summary>
+    /// The held seats of the same people in the tenants' other subscriptions, each with its last activity date. DISTINCT: a person
+    /// may hold seats in two of the account's subscriptions.
+    /// </summary>
+    private const string OtherToolsSql = """
+        SELECT DISTINCT o.id AS SeatId, o.tenant_id AS TenantId, o.person_id AS PersonId, o.subscription_id AS SubscriptionId,
+               cp.vendor_code AS VendorCode, cp.product_name AS ProductName,
+               (SELECT MAX(u.last_active_on) FROM seat_usage_days u WHERE u.tenant_id = o.tenant_id AND u.seat_id = o.id) AS LastActiveOn
+        FROM seats mine JOIN seats o ON o.person_id = mine.person_id AND o.tenant_id = mine.tenant_id
+            JOIN subscriptions s ON s.id = o.subscription_id JOIN catalogue_plans cp ON cp.code = s.plan_code
+        WHERE mine.subscription_id IN @chunk AND mine.status <> 'released' AND mine.tenant_id IN @tenantIds
+          AND o.status <> 'released' AND o.subscription_id NOT IN @all
+        """;
+
+    private const string MembersHashSql = "SELECT id AS AccountId, members_hash AS MembersHash FROM vendor_accounts WHERE id IN @accountIds";
+
+    /// <summary>The statements of ADR 0044 as SQL Server receives them, for the test that parses them (no SQL Server runs here).</summary>
+    internal static IReadOnlyList<string> SqlServerStatements => [LatestUsageSql(SqlDialect.SqlServer), OtherToolsSql, MembersHashSql];
+
+    /// <summary>A usage row's values as one text, in the form of <see cref="StoredUsageRow.Pack"/>.</summary>
+    private static string PackedUsage(SqlDialect dialect) => dialect == SqlDialect.Sqlite
+        ? "u.vendor_account_id || '|' || u.subscription_id || '|' || u.person_id || '|' || COALESCE(u.last_active_on, '') || '|' || u.active || '|' || u.activity_reported"
+        : "CONCAT(u.vendor_account_id, '|', u.subscription_id, '|', u.person_id, '|', CONVERT(char(10), u.last_active_on, 23), '|', CAST(u.active AS int), '|', CAST(u.activity_reported AS int))";
 
     private sealed class StoredMembersHash
     {

@@ -1,3 +1,5 @@
+using System.Globalization;
+using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Domain.Reconciliation;
 
 namespace LicenceOps.Seats.Reconciliation;
@@ -104,19 +106,22 @@ public sealed record ReconciliationRunResult(
 /// </summary>
 internal sealed class StoredUsageRow
 {
-    public Guid AccountId { get; set; }
     public Guid SeatId { get; set; }
     public DateOnly Day { get; set; }
-    public Guid SubscriptionId { get; set; }
-    public Guid PersonId { get; set; }
-    public DateOnly? LastActiveOn { get; set; }
-    public bool Active { get; set; }
-    public bool ActivityReported { get; set; }
+
+    /// <summary>The row's account, subscription, person, last activity, active and activity reported, packed as <see cref="Pack"/> does.</summary>
+    public string PackedValues { get; set; } = "";
 
     /// <summary>The subscription the seat is in now (the row's may be older): which account of a batch the row belongs to.</summary>
     public Guid SeatSubscriptionId { get; set; }
 
     /// <summary>True when the run observed exactly what this row holds, for the same account: nothing to write.</summary>
-    public bool Same(UsageSnapshot u, Guid accountId) => AccountId == accountId && SubscriptionId == u.SubscriptionId && PersonId == u.PersonId
-                                                         && LastActiveOn == u.LastActiveOn && Active == u.Active && ActivityReported == u.ActivityReported;
+    public bool Same(UsageSnapshot u, Guid accountId) => string.Equals(PackedValues, Pack(accountId, u), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The stored values as text, the way both dialects render them (GUIDs as SqliteText.Of, upper case; dates yyyy-MM-dd, "" for
+    /// none; flags 1/0). Compared ignoring case: a GUID written in lower case by hand is the same value.
+    /// </summary>
+    public static string Pack(Guid accountId, UsageSnapshot u) => string.Create(CultureInfo.InvariantCulture,
+        $"{SqliteText.Of(accountId)}|{SqliteText.Of(u.SubscriptionId)}|{SqliteText.Of(u.PersonId)}|{u.LastActiveOn:yyyy-MM-dd}|{(u.Active ? 1 : 0)}|{(u.ActivityReported ? 1 : 0)}");
 }

@@ -1,0 +1,29 @@
+using System.Text.RegularExpressions;
+using LicenceOps.Seats.Jobs;
+using LicenceOps.Seats.Reconciliation;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+
+namespace LicenceOps.IntegrationTests.Seats.Reconciliation;
+
+/// <summary>
+/// No SQL Server runs here, so the statements of ADR 0044 (usage stored as changes, the member list's hash, retention) are at
+/// least parsed as SQL Server 2022 would, after Dapper's expansion of <c>IN @list</c>.
+/// </summary>
+public sealed partial class UsageSqlServerStatementsTests
+{
+    private static IEnumerable<TestCaseData> Statements() =>
+        ReconciliationInputs.SqlServerStatements.Select((sql, i) => new TestCaseData(sql).SetName($"ReconciliationInputs statement {i + 1}"))
+            .Append(new TestCaseData(UsageRetentionJob.SupersededSql).SetName("UsageRetentionJob superseded rows"))
+            .Append(new TestCaseData(UsageRetentionJob.ReleasedSql).SetName("UsageRetentionJob released seats' rows"));
+
+    [TestCaseSource(nameof(Statements))]
+    public void Parses_as_tsql(string sql)
+    {
+        var expanded = DapperList().Replace(sql, m => $"IN ({m.Groups[1].Value}1, {m.Groups[1].Value}2)");
+        new TSql160Parser(initialQuotedIdentifiers: true).Parse(new StringReader(expanded), out var errors);
+        Assert.That(errors.Select(e => $"line {e.Line}: {e.Message}"), Is.Empty, expanded);
+    }
+
+    [GeneratedRegex(@"IN (@\w+)")]
+    private static partial Regex DapperList();
+}
