@@ -58,7 +58,8 @@ internal static class RenewalViews
         }
 
         var ids = rows.Select(r => r.Id).ToArray();
-        // A held seat counts as active when its latest usage snapshot does (reconciliation applies the tenant's inactivity policy);
+        // A held seat counts as active when its latest usage snapshot does (reconciliation applies the tenant's inactivity policy,
+        // and writes a row when that flag changes: ADR 0044, the latest row is the seat's state however old);
         // "reported" counts held seats the vendor reports activity for at all.
         var seats = (await db.QueryAsync<SeatUsage>(
             """

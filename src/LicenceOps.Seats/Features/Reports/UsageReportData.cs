@@ -38,7 +38,8 @@ public static class UsageReportData
         var people = await db.QueryAsync<ReportPerson>(
             "SELECT person_id AS Id, display_name AS DisplayName, department_id AS DepartmentId FROM people WHERE tenant_id = @tenantId",
             window, ct);
-        // A day of activity is a distinct last-activity date the daily usage snapshots saw (reconciliation, docs/reconciliation.md);
+        // A day of activity is a distinct last-activity date the usage snapshots saw (reconciliation, docs/reconciliation.md). They
+        // are stored as changes (ADR 0044), and every new last-activity date is a change, so the set is the one a row per day gave;
         // a snapshot is never older than the activity it reports, so the period bounds last_active_on alone, read from a covering index.
         var activity = await db.QueryAsync<SeatActivity>(
             """
