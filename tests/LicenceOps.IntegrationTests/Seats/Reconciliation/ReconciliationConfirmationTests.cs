@@ -516,5 +516,33 @@ public sealed class ReconciliationConfirmationTests
         }
     }
 
+    [Test]
+    public async Task The_seats_read_as_one_json_array_per_row_are_the_seats_read_column_by_column()
+    {
+        // SQLite's read-ahead reads each seat as one JSON array (ReconciliationInputs.LoadSeatsAsync); every field must come out
+        // as Dapper reads the columns, the last invite instant and the vendor identity included.
+        var estate = await SettledEstateAsync();
+        var db = SeatsKit.Db(factory);
+        await db.WriteAsync(async uow =>
+        {
+            await uow.ExecuteAsync("UPDATE seats SET vendor_member_id = 'user_01ann' WHERE id = @id", new { id = estate.Seats["ann"] });
+            await uow.ExecuteAsync(
+                """
+                INSERT INTO seat_history (id, seat_id, tenant_id, seq, from_status, to_status, actor_id, actor_display, reason, occurred_at)
+                VALUES (@id, @seat, @tenant, 99, 'requested', 'invited', 'test', 'Test', 'a past invite', @at)
+                """, new { id = Guid.NewGuid(), seat = estate.Seats["ben"], tenant = estate.Tenant, at = new DateTimeOffset(2026, 10, 2, 22, 30, 15, 123, TimeSpan.Zero) });
+        });
+        static string Of(IEnumerable<LicenceOps.Seats.Reconciliation.RunSeatRow> rows) => string.Join("\n", rows.OrderBy(r => r.SeatId).Select(r =>
+            $"{r.SeatId}|{r.SubscriptionId}|{r.PersonId}|{r.Email}|{r.DisplayName}|{r.Status}|{r.AssignedOn:O}|{r.VendorMemberId ?? "-"}|{r.InvitedAt:O}"));
+
+        var (packed, columns) = await db.WriteAsync(async uow => (
+            Of(await LicenceOps.Seats.Reconciliation.ReconciliationInputs.LoadSeatsAsync(uow, [estate.Subscription])),
+            Of(await uow.QueryAsync<LicenceOps.Seats.Reconciliation.RunSeatRow>(LicenceOps.Seats.Reconciliation.ReconciliationInputs.SeatsSql,
+                new { chunk = new[] { estate.Subscription } }))));
+
+        Assert.That(packed, Is.EqualTo(columns));
+        Assert.That(packed, Does.Contain("|user_01ann|").And.Contain("2026-10-02T22:30:15.1230000+00:00"));
+    }
+
     private static string D(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }
