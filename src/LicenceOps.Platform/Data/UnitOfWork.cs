@@ -113,7 +113,7 @@ public sealed class UnitOfWork
             """,
             new
             {
-                Id = Guid.NewGuid(),
+                Id = RowIds.New(),
                 MessageType = MessageTypeNames.Of(message.GetType()),
                 Body = JsonSerializer.Serialize(message, message.GetType(), MessageTypeNames.Json),
                 CreatedAt = Now,
@@ -144,7 +144,7 @@ public sealed class UnitOfWork
         }
         var rows = JsonArrayOfRows(messages, static (w, m) =>
         {
-            w.WriteStringValue(SqliteText.Of(Guid.NewGuid()));
+            w.WriteStringValue(SqliteText.Of(RowIds.New()));
             w.WriteStringValue(MessageTypeNames.Of(m.GetType()));
             w.WriteStringValue(JsonSerializer.Serialize(m, m.GetType(), MessageTypeNames.Json));
         });
@@ -180,7 +180,7 @@ public sealed class UnitOfWork
         }
         var rows = JsonArrayOfRows(entries, static (w, e) =>
         {
-            w.WriteStringValue(SqliteText.Of(Guid.NewGuid()));
+            w.WriteStringValue(SqliteText.Of(RowIds.New()));
             if (e.TenantId is { } tenant)
             {
                 w.WriteStringValue(SqliteText.Of(tenant));
@@ -237,7 +237,7 @@ public sealed class UnitOfWork
             """,
             new
             {
-                Id = Guid.NewGuid(),
+                Id = RowIds.New(),
                 OccurredAt = Now,
                 ActorId = Actor.Id,
                 ActorDisplay = Actor.Display,

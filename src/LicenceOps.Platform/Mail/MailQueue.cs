@@ -49,7 +49,7 @@ public static class MailQueue
 
     private static PreparedMail Prepare(OutgoingMail mail)
     {
-        var id = Guid.NewGuid();
+        var id = RowIds.New();
         var messageId = mail.MessageId ?? NewMessageId(id, mail.From);
         var problem = Problem(mail);
         return new PreparedMail(id, messageId, string.Join(", ", mail.To.Concat(mail.Cc)),

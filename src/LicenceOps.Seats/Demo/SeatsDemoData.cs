@@ -105,7 +105,7 @@ internal static class SeatsDemoData
 
     private static async Task<Guid> VendorAccountAsync(UnitOfWork uow, Guid tenantId, string vendorCode, string name, Guid subscriptionId, int? everyMinutes = null)
     {
-        var id = Guid.NewGuid();
+        var id = RowIds.New();
         await uow.ExecuteAsync(
             """
             INSERT INTO vendor_accounts (id, tenant_id, vendor_code, connector, display_name, base_address, settings, protected_secret, created_at, updated_at,
@@ -154,7 +154,7 @@ internal static class SeatsDemoData
             INSERT INTO purchased_quantity_observations (id, tenant_id, vendor_account_id, quantity, observed_on, source, reference, recorded_by, recorded_at)
             VALUES (@id, @tenantId, @acmeChatGpt, 22, @observedOn, 'invoice', 'OpenAI invoice of last month', 'demo data', @now)
             """,
-            new { id = Guid.NewGuid(), tenantId = DemoData.AcmeTenantId, acmeChatGpt, observedOn = today.AddDays(-12), now = uow.Now });
+            new { id = RowIds.New(), tenantId = DemoData.AcmeTenantId, acmeChatGpt, observedOn = today.AddDays(-12), now = uow.Now });
     }
 
     private static Task ObservationAsync(UnitOfWork uow, Guid tenantId, Guid accountId, string key, string value, DateOnly observedOn) =>
@@ -163,11 +163,11 @@ internal static class SeatsDemoData
             INSERT INTO setting_observations (id, tenant_id, vendor_account_id, setting_key, observed_value, observed_on, source, recorded_by, recorded_at)
             VALUES (@id, @tenantId, @accountId, @key, @value, @observedOn, 'recorded', 'demo data', @now)
             """,
-            new { id = Guid.NewGuid(), tenantId, accountId, key, value, observedOn, now = uow.Now });
+            new { id = RowIds.New(), tenantId, accountId, key, value, observedOn, now = uow.Now });
 
 
     private static Task TemplateAsync(UnitOfWork uow, Guid tenantId, Guid departmentId, Guid subscriptionId) =>
         uow.ExecuteAsync(
             "INSERT INTO seat_templates (id, tenant_id, department_id, subscription_id, created_at) VALUES (@id, @tenantId, @departmentId, @subscriptionId, @now)",
-            new { id = Guid.NewGuid(), tenantId, departmentId, subscriptionId, now = uow.Now });
+            new { id = RowIds.New(), tenantId, departmentId, subscriptionId, now = uow.Now });
 }

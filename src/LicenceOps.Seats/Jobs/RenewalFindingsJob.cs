@@ -52,7 +52,7 @@ internal sealed class RenewalFindingsJob(ModuleDatabase<SeatsModule> db, IOption
             var p = change.Planned;
             var values = new
             {
-                id = change.Existing?.Id ?? Guid.NewGuid(), tenantId, previous = change.Existing?.Status, p?.Kind, p?.SubjectKey, p?.SubscriptionId,
+                id = change.Existing?.Id ?? RowIds.New(), tenantId, previous = change.Existing?.Status, p?.Kind, p?.SubjectKey, p?.SubscriptionId,
                 p?.Summary, p?.RecommendedAction, p?.MonthlyEffectCents, p?.EffectBasis, now = uow.Now, actor = uow.Actor.Display,
             };
             switch (change.Kind)

@@ -62,7 +62,7 @@ internal static class FindingStore
                 case FindingChangeKind.Open:
                 {
                     var p = change.Planned!;
-                    var id = Guid.NewGuid();
+                    var id = RowIds.New();
                     openings.Add((id, p));
                     audits.Add(new UnitOfWork.AuditEntry("finding", id, "opened", new { p.Kind, p.SubjectKey, p.MonthlyEffectCents, runId }, tenantId));
                     Events(uow, events, id, tenantId, accountId, vendorName, p);

@@ -96,7 +96,7 @@ public sealed class ReconciliationRunner(
     private async Task<IReadOnlyList<ReconciliationRunResult>> RunCoreAsync(
         IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, IReadOnlySet<Guid> readAhead, CancellationToken ct)
     {
-        var runIds = accounts.Select(_ => Guid.NewGuid()).ToArray();
+        var runIds = accounts.Select(_ => RowIds.New()).ToArray();
         var results = new ReconciliationRunResult?[accounts.Count];
 
         // Readings queue up while a batch is being written; the bound keeps memory flat when the vendors are faster than the writer.

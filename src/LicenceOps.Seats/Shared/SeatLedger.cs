@@ -57,7 +57,7 @@ internal static class SeatLedger
     /// <summary>Inserts the seat for a unit already claimed, assigned today or on <paramref name="assignedOn"/> (a dated past assignment).</summary>
     public static async Task<Guid> InsertAsync(UnitOfWork uow, SubscriptionRow sub, Guid personId, string? reason, DateOnly? assignedOn = null)
     {
-        var seatId = Guid.NewGuid();
+        var seatId = RowIds.New();
         var today = assignedOn ?? ParisCalendar.DateOf(uow.Now);
         await uow.ExecuteAsync(
             """
@@ -77,7 +77,7 @@ internal static class SeatLedger
     /// </summary>
     public static async Task<Guid> InsertTakenOverAsync(UnitOfWork uow, SubscriptionRow sub, Guid personId, SeatStatus status, DateOnly assignedOn, string reason)
     {
-        var seatId = Guid.NewGuid();
+        var seatId = RowIds.New();
         await uow.ExecuteAsync(
             """
             INSERT INTO seats (id, tenant_id, subscription_id, person_id, status, assigned_on, released_on, created_at, updated_at)
@@ -172,7 +172,7 @@ internal static class SeatLedger
             """,
             new
             {
-                id = Guid.NewGuid(), seatId, tenantId, from = from is null ? null : SeatLifecycle.ToCode(from.Value),
+                id = RowIds.New(), seatId, tenantId, from = from is null ? null : SeatLifecycle.ToCode(from.Value),
                 to = SeatLifecycle.ToCode(to), actorId = uow.Actor.Id, actorDisplay = uow.Actor.Display, reason, now = uow.Now,
             });
 }

@@ -45,7 +45,7 @@ internal static class SeatRequestLedger
 
     public static async Task<Guid> CreateAsync(UnitOfWork uow, Guid tenantId, Guid subscriptionId, Guid personId, string? note)
     {
-        var id = Guid.NewGuid();
+        var id = RowIds.New();
         await uow.ExecuteAsync(
             """
             INSERT INTO seat_requests (id, tenant_id, subscription_id, person_id, status, note, requested_by_id, requested_by, requested_at)

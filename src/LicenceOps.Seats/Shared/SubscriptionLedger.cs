@@ -58,7 +58,7 @@ internal static class SubscriptionLedger
             """,
             new
             {
-                id = Guid.NewGuid(), subscriptionId = after.Id, tenantId = after.TenantId, kind, previousQuantity,
+                id = RowIds.New(), subscriptionId = after.Id, tenantId = after.TenantId, kind, previousQuantity,
                 newQuantity = after.CommittedQuantity, previousPrice, newPrice = after.SalePricePerSeatEur, effectiveDate,
                 reason, actorId = uow.Actor.Id, actorDisplay = uow.Actor.Display, now = uow.Now,
             });

@@ -14,7 +14,7 @@ internal static class TransferStarter
         {
             return null;
         }
-        var transferId = Guid.NewGuid();
+        var transferId = RowIds.New();
         // The dedupe key makes a repeated or re-sent event a no-op even when its MessageId differs.
         var inserted = await uow.ExecuteAsync(
             """
@@ -38,7 +38,7 @@ internal static class TransferStarter
                 """,
                 new
                 {
-                    id = Guid.NewGuid(), transferId, tenantId, lane = step.Lane, order = step.Order, kind = step.Kind,
+                    id = RowIds.New(), transferId, tenantId, lane = step.Lane, order = step.Order, kind = step.Kind,
                     subscriptionId = step.SubscriptionId, seatId = step.SeatId, dataRule = step.DataRule, startAt,
                 });
         }

@@ -150,7 +150,7 @@ internal static class CreditNotes
         }).ToList();
         var totals = new InvoiceTotals(groups, groups.Sum(g => g.TaxableAmount), groups.Sum(g => g.VatAmount), groups.Sum(g => g.TaxableAmount + g.VatAmount));
 
-        var creditNoteId = Guid.NewGuid();
+        var creditNoteId = RowIds.New();
         await uow.ExecuteAsync(
             """
             INSERT INTO invoices (id, tenant_id, kind, period, period_start, period_end, status, credited_invoice_id, credit_reason,
@@ -204,7 +204,7 @@ internal static class CreditNotes
         }).ToList();
         var totals = new InvoiceTotals(groups, groups.Sum(g => g.TaxableAmount), groups.Sum(g => g.VatAmount), groups.Sum(g => g.TaxableAmount + g.VatAmount));
 
-        var creditNoteId = Guid.NewGuid();
+        var creditNoteId = RowIds.New();
         var inserted = await uow.ExecuteAsync(
             """
             INSERT INTO invoices (id, tenant_id, kind, period, period_start, period_end, status, credited_invoice_id, credit_reason,

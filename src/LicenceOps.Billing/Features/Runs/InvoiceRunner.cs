@@ -340,7 +340,7 @@ public sealed partial class InvoiceRunner(
 
             if (documents.Invoice is { Lines.Count: > 0 } invoice)
             {
-                planned.Add(new PlannedDraft(Guid.NewGuid(), buyer, invoice));
+                planned.Add(new PlannedDraft(RowIds.New(), buyer, invoice));
             }
             else
             {

@@ -46,7 +46,7 @@ public sealed class InvoiceRuns(ModuleDatabase<BillingModule> database, IOptions
     /// <summary>Queues a run of <paramref name="period"/>; null when a run of that month is already queued or running.</summary>
     public static async Task<Guid?> QueueAsync(UnitOfWork uow, BillingPeriod period, bool issue)
     {
-        var id = Guid.NewGuid();
+        var id = RowIds.New();
         var inserted = await uow.ExecuteAsync(
             """
             INSERT INTO invoice_runs (id, period, issue, state, requested_by, requested_by_name, created_at)

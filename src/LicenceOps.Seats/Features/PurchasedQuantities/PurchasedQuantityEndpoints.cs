@@ -100,7 +100,7 @@ internal static class PurchasedQuantityEndpoints
                 return Problems.Unprocessable(
                     $"The {account.Connector} connector reads the purchased quantity from the vendor at every reconciliation: nothing to record.");
             }
-            var id = Guid.NewGuid();
+            var id = RowIds.New();
             var today = ParisCalendar.DateOf(uow.Now);
             var observedOn = request.ObservedOn ?? today;
             var reference = string.IsNullOrWhiteSpace(request.Reference) ? null : request.Reference.Trim();

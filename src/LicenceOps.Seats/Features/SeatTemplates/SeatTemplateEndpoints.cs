@@ -72,7 +72,7 @@ internal static class SeatTemplateEndpoints
             {
                 return unknown.ToProblem();
             }
-            var id = Guid.NewGuid();
+            var id = RowIds.New();
             var inserted = await uow.ExecuteAsync(
                 """
                 INSERT INTO seat_templates (id, tenant_id, department_id, subscription_id, created_at)

@@ -97,7 +97,7 @@ internal static class SettingsWatchEndpoints
             {
                 return Problems.Conflict($"The {request.VendorCode} baseline already has the setting '{request.SettingKey}'.");
             }
-            var id = Guid.NewGuid();
+            var id = RowIds.New();
             await uow.ExecuteAsync(
                 """
                 INSERT INTO setting_baselines (id, vendor_code, setting_key, label, expected_value, created_at, created_by)
@@ -166,7 +166,7 @@ internal static class SettingsWatchEndpoints
             {
                 return Problems.Unprocessable($"The {account.VendorCode} baseline has no setting '{request.SettingKey}': add it to the baseline first.");
             }
-            var id = Guid.NewGuid();
+            var id = RowIds.New();
             var observedOn = request.ObservedOn ?? ParisCalendar.DateOf(uow.Now);
             await uow.ExecuteAsync(
                 """

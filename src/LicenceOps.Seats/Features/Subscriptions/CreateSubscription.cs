@@ -67,7 +67,7 @@ internal static class CreateSubscription
                 unknown.Add("planCode", $"No catalogue plan '{request.PlanCode}'.");
                 return unknown.ToProblem();
             }
-            var id = Guid.NewGuid();
+            var id = RowIds.New();
             await uow.ExecuteAsync(
                 """
                 INSERT INTO subscriptions (id, tenant_id, plan_code, vendor_account_id, committed_quantity, occupied_seats, term_start,

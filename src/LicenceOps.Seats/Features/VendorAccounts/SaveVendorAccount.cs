@@ -92,7 +92,7 @@ internal static class SaveVendorAccount
             return errors.ToProblem();
         }
 
-        var id = Guid.NewGuid();
+        var id = RowIds.New();
         var result = await db.WriteAsync<Results<Created<VendorAccountResponse>, ValidationProblem>>(async uow =>
         {
             var trimmed = settings.ToDictionary(s => s.Key, s => s.Value.Trim());

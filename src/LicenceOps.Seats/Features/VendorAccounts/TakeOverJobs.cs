@@ -68,7 +68,7 @@ internal sealed partial class TakeOverJobs(ModuleDatabase<SeatsModule> database,
     public static async Task<Guid?> QueueAsync(
         UnitOfWork uow, Guid tenantId, Guid subscriptionId, string source, string fingerprint, IReadOnlyList<VendorMember> members)
     {
-        var id = Guid.NewGuid();
+        var id = RowIds.New();
         var inserted = await uow.ExecuteAsync(
             """
             INSERT INTO take_over_jobs (id, tenant_id, subscription_id, source, content_sha256, state, rows_total, requested_by, requested_by_name, created_at)

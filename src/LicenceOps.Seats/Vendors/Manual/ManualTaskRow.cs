@@ -29,7 +29,7 @@ public sealed class ManualTaskRow
 
     public static async Task<Guid> CreateAsync(UnitOfWork uow, VendorMemberContext member, string action, string instructions)
     {
-        var id = Guid.NewGuid();
+        var id = RowIds.New();
         await uow.ExecuteAsync(
             """
             INSERT INTO manual_tasks (id, tenant_id, transfer_step_id, person_id, subscription_id, vendor_code, action,

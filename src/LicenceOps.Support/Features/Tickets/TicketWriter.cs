@@ -47,7 +47,7 @@ public sealed class TicketWriter(SupportOptions options)
         var target = options.TargetFor(t.Priority);
         var row = new TicketRow
         {
-            Id = Guid.NewGuid(),
+            Id = RowIds.New(),
             Number = number,
             TenantId = t.TenantId,
             Subject = t.Subject,
@@ -89,7 +89,7 @@ public sealed class TicketWriter(SupportOptions options)
         var seq = await uow.ExecuteScalarAsync<int>("SELECT COALESCE(MAX(seq), 0) + 1 FROM ticket_messages WHERE ticket_id = @Id", new { ticket.Id });
         var row = new TicketMessageRow
         {
-            Id = Guid.NewGuid(),
+            Id = RowIds.New(),
             Seq = seq,
             TicketId = ticket.Id,
             Kind = m.Kind,
@@ -114,7 +114,7 @@ public sealed class TicketWriter(SupportOptions options)
                 INSERT INTO ticket_attachments (id, ticket_id, message_id, file_name, content_type, size_bytes, content)
                 VALUES (@id, @ticketId, @messageId, @FileName, @ContentType, @size, @Content)
                 """,
-                new { id = Guid.NewGuid(), ticketId = ticket.Id, messageId = row.Id, attachment.FileName, attachment.ContentType,
+                new { id = RowIds.New(), ticketId = ticket.Id, messageId = row.Id, attachment.FileName, attachment.ContentType,
                     size = (long)attachment.Content.LongLength, attachment.Content });
         }
 

@@ -71,7 +71,7 @@ internal static class DepartmentEndpoints
                 {
                     return refusal;
                 }
-                var department = new DepartmentView(Guid.NewGuid(), tenantId, name);
+                var department = new DepartmentView(RowIds.New(), tenantId, name);
                 await InsertAsync(uow, department);
                 await uow.AuditAsync("department", department.Id, "created", new { department.Name }, tenantId);
                 await uow.PublishAsync(ToEvent(department, uow.Now));

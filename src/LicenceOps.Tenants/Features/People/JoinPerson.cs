@@ -77,7 +77,7 @@ internal static class JoinPerson
 
                 var startDate = request.StartDate!.Value;
                 var person = new PersonRow(
-                    Guid.NewGuid(), tenantId, email, request.FirstName!.Trim(), request.LastName!.Trim(), request.DepartmentId, request.ManagerId,
+                    RowIds.New(), tenantId, email, request.FirstName!.Trim(), request.LastName!.Trim(), request.DepartmentId, request.ManagerId,
                     external, PersonStatus.OnJoin(startDate, ParisCalendar.DateOf(uow.Now)), startDate, null, uow.Now, uow.Now);
                 await PersonRow.InsertAsync(uow, person);
                 await uow.AuditAsync("person", person.Id, "joined", person.ToView(), tenantId);

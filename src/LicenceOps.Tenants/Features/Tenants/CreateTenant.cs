@@ -29,7 +29,7 @@ internal static class CreateTenant
         {
             return await db.WriteAsync<Results<Created<TenantView>, ValidationProblem, ProblemHttpResult>>(async uow =>
             {
-                var id = Guid.NewGuid();
+                var id = RowIds.New();
                 if (await TenantDomains.RefuseTakenAsync(uow, id, profile.EmailDomains) is { } taken)
                 {
                     return Problems.Conflict(taken);

@@ -1,4 +1,5 @@
 using LicenceOps.Tenants.Domain;
+using LicenceOps.Platform.Data;
 
 namespace LicenceOps.Tenants.Features.People.ImportPeople;
 
@@ -48,7 +49,7 @@ public static class ImportPlanner
         var departmentByName = context.Departments
             .GroupBy(d => d.Name.Trim(), StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First().Id, StringComparer.OrdinalIgnoreCase);
-        var newIds = rows.Where(r => !existingByEmail.ContainsKey(r.Email)).ToDictionary(r => r.Email, _ => Guid.NewGuid(), StringComparer.Ordinal);
+        var newIds = rows.Where(r => !existingByEmail.ContainsKey(r.Email)).ToDictionary(r => r.Email, _ => RowIds.New(), StringComparer.Ordinal);
 
         // Manager of every person after the import, to refuse chains that loop back.
         var managerAfter = context.People.ToDictionary(p => p.Id, p => p.ManagerId);
