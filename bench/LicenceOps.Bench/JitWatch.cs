@@ -14,8 +14,11 @@ internal sealed class JitWatch : EventListener
     private readonly ConcurrentDictionary<string, int> types = new();
     private volatile bool recording;
 
+    // LICENCEOPS_BENCH_JIT=2 lists methods instead of types (to see which ones tier up during a run).
+    private readonly bool byMethod = Environment.GetEnvironmentVariable("LICENCEOPS_BENCH_JIT") == "2";
+
     public static JitWatch? StartIfAsked() =>
-        Environment.GetEnvironmentVariable("LICENCEOPS_BENCH_JIT") == "1" ? new JitWatch() : null;
+        Environment.GetEnvironmentVariable("LICENCEOPS_BENCH_JIT") is "1" or "2" ? new JitWatch() : null;
 
     public void Record(bool on) => recording = on;
 
@@ -35,12 +38,13 @@ internal sealed class JitWatch : EventListener
         }
         var ns = e.PayloadNames?.IndexOf("MethodNamespace") is int i and >= 0 ? e.Payload[i] as string : null;
         var name = e.PayloadNames?.IndexOf("MethodName") is int j and >= 0 ? e.Payload[j] as string : null;
-        var key = string.IsNullOrEmpty(ns) ? "(dynamic) " + name : ns;
+        var key = string.IsNullOrEmpty(ns) ? "(dynamic) " + name : byMethod ? ns + "::" + name : ns;
         types.AddOrUpdate(key.Length > 140 ? key[..140] : key, 1, (_, n) => n + 1);
     }
 
     public void Print(int top)
     {
+        top = byMethod ? Math.Max(top, 80) : top;
         Console.WriteLine($"methods compiled during the run, by type (top {top} of {types.Count} types, {types.Values.Sum()} methods):");
         foreach (var (type, count) in types.OrderByDescending(p => p.Value).Take(top))
         {

@@ -150,11 +150,11 @@ public sealed partial class InvoiceDocuments(
     {
         var document = InvoiceDocumentMapper.Map(issued, await store.LinesAsync(issued.Id, ct), await store.RatesAsync(issued.Id, ct),
             await store.CreditedReferenceAsync(issued, ct));
-        var pdf = renderer.RenderInvoicePdf(document);
-        // The XML stored is the attachment just embedded, byte for byte, so both downloads always agree.
-        var xml = PdfA3Packager.ExtractFacturXml(pdf);
+        // The XML stored is the attachment just embedded, byte for byte, so both downloads always agree. The renderer hands
+        // it over with the PDF: inflating it back out of every PDF of a run cost CPU and allocations for the same bytes.
+        var (pdf, xml) = renderer.RenderInvoice(document);
         return new RenderedDocument(issued.Id, pdf, Convert.ToHexStringLower(SHA256.HashData(pdf)), xml,
-            xml is null ? null : Convert.ToHexStringLower(SHA256.HashData(xml)));
+            Convert.ToHexStringLower(SHA256.HashData(xml)));
     }
 
     /// <summary>Stores a rendering unless a copy is stored already (the first stored copy wins); true when this one was stored.</summary>
@@ -193,7 +193,7 @@ public sealed partial class InvoiceDocuments(
     }
 
     /// <summary>A rendered PDF with its hash and its factur-x.xml, ready to store.</summary>
-    private sealed record RenderedDocument(Guid InvoiceId, byte[] Pdf, string Sha256, byte[]? FacturXml, string? FacturXmlSha256);
+    private sealed record RenderedDocument(Guid InvoiceId, byte[] Pdf, string Sha256, byte[] FacturXml, string FacturXmlSha256);
 
     /// <summary>
     /// Parallel renderers fed by the (serial) issuing loop, and one writer that stores what they rendered. The renderers

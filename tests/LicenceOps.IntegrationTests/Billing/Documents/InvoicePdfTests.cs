@@ -74,6 +74,9 @@ public sealed class InvoicePdfTests
             "SELECT facturx_sha256, facturx_xml FROM invoice_documents WHERE invoice_id = @Id", new { invoice.Id });
         Assert.That(stored.Xml, Is.Not.Null.And.Not.Empty);
         Assert.That(stored.Sha, Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stored.Xml))));
+        // The stored XML is the attachment of the stored PDF, byte for byte (the renderer hands both over from one rendering).
+        var storedPdf = await db.QuerySingleOrDefaultAsync<byte[]>("SELECT content FROM invoice_documents WHERE invoice_id = @Id", new { invoice.Id });
+        Assert.That(stored.Xml, Is.EqualTo(LicenceOps.Billing.Documents.FacturX.PdfA3Packager.ExtractFacturXml(storedPdf!)));
 
         var first = await staff.GetAsync(url);
         Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
