@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Domain.Reconciliation;
 using LicenceOps.Seats.Features.VendorAccounts;
@@ -103,7 +101,7 @@ internal static class ReconciliationInputs
             // a run compares with may be of any earlier day). Driven by the seats: one seek per seat in (tenant_id, seat_id, day)
             // and one in the primary key, however many days the table keeps. The values come packed in one column: on SQLite
             // every column read is a few native calls, and these rows are only compared, never used (StoredUsageRow.Same).
-            foreach (var row in await uow.QueryAsync<StoredUsageRow>(LatestUsageSql(uow.Dialect), new { chunk, today }))
+            foreach (var row in await LoadLatestUsageAsync(uow, chunk, today))
             {
                 byAccount[accountOfSubscription[row.SeatSubscriptionId]].Usage.Add(row);
             }
@@ -168,8 +166,7 @@ internal static class ReconciliationInputs
             byAccount[row.AccountId].Observations.Add(row);
         }
 
-        foreach (var row in await uow.QueryAsync<ExistingFindingRow>(
-                     FindingStore.ExistingSelectSql + " WHERE tenant_id IN @tenantIds AND kind IN @kinds", new { tenantIds, kinds = ReconciliationKinds }))
+        foreach (var row in await LoadFindingsAsync(uow, tenantIds, ReconciliationKinds))
         {
             byAccount[accountOfTenant[row.TenantId]].Findings.Add(row);
         }
@@ -198,18 +195,23 @@ internal static class ReconciliationInputs
         WHERE st.subscription_id IN @chunk AND st.status <> 'released'
         """;
 
-    /// <summary>The same, each row one JSON array (SQLite), in the order of <see cref="SeatsSql"/>'s columns.</summary>
+    /// <summary>
+    /// The same on SQLite, packed (<see cref="PackedRows"/>): one text per subscription, each seat one JSON array in the order of
+    /// <see cref="SeatsSql"/>'s columns.
+    /// </summary>
     private const string PackedSeatsSql = """
-        SELECT json_array(st.id, st.subscription_id, st.person_id, p.email, p.display_name, st.status, st.assigned_on, st.vendor_member_id,
-               (SELECT MAX(h.occurred_at) FROM seat_history h WHERE h.seat_id = st.id AND h.to_status = 'invited'))
+        SELECT json_group_array(json_array(st.id, st.subscription_id, st.person_id, p.email, p.display_name, st.status, st.assigned_on, st.vendor_member_id,
+               (SELECT MAX(h.occurred_at) FROM seat_history h WHERE h.seat_id = st.id AND h.to_status = 'invited')))
         FROM seats st JOIN people p ON p.person_id = st.person_id
         WHERE st.subscription_id IN @chunk AND st.status <> 'released'
+        GROUP BY st.subscription_id
         """;
 
     /// <summary>
     /// The seats of <paramref name="chunk"/>. On SQLite every column of every row is carried out of the engine by native calls of
-    /// its own (the read-ahead's main cost, docs/performance.md): there each row comes as one JSON array, parsed here, which
-    /// reads the same values with one column per row. SQL Server reads the columns (its client has no such cost per column).
+    /// its own (the read-ahead's main cost, docs/performance.md): there the seats of a subscription come as one text
+    /// (<see cref="PackedRows"/>), which reads the same values with one column per subscription. SQL Server reads the columns (its
+    /// client has no such cost per column).
     /// </summary>
     internal static async Task<IReadOnlyList<RunSeatRow>> LoadSeatsAsync(UnitOfWork uow, Guid[] chunk)
     {
@@ -217,38 +219,112 @@ internal static class ReconciliationInputs
         {
             return await uow.QueryAsync<RunSeatRow>(SeatsSql, new { chunk });
         }
-        var packed = await uow.QueryAsync<string>(PackedSeatsSql, new { chunk });
-        var seats = new List<RunSeatRow>(packed.Count);
-        foreach (var text in packed)
+        var seats = new List<RunSeatRow>();
+        foreach (var packed in await uow.QueryAsync<string>(PackedSeatsSql, new { chunk }))
         {
-            using var row = JsonDocument.Parse(text);
-            var c = row.RootElement;
-            seats.Add(new RunSeatRow
+            PackedRows.ReadAll(packed, static (ref PackedRows c) => new RunSeatRow
             {
-                SeatId = Guid.Parse(c[0].GetString()!),
-                SubscriptionId = Guid.Parse(c[1].GetString()!),
-                PersonId = Guid.Parse(c[2].GetString()!),
-                Email = c[3].GetString()!,
-                DisplayName = c[4].GetString()!,
-                Status = c[5].GetString()!,
-                // Stored as Dapper's handlers write them: a date as yyyy-MM-dd, an instant as ISO 8601 in UTC.
-                AssignedOn = DateOnly.ParseExact(c[6].GetString()![..10], "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                VendorMemberId = c[7].GetString(),
-                InvitedAt = c[8].GetString() is { } at
-                    ? DateTimeOffset.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)
-                    : null,
-            });
+                SeatId = c.Guid(),
+                SubscriptionId = c.Guid(),
+                PersonId = c.Guid(),
+                Email = c.String(),
+                DisplayName = c.String(),
+                Status = c.String(),
+                AssignedOn = c.Date(),
+                VendorMemberId = c.NullableString(),
+                InvitedAt = c.NullableInstant(),
+            }, seats);
         }
         return seats;
     }
 
+    /// <summary>
+    /// The stored findings of the kinds a run evaluates, for the tenants @tenantIds. On SQLite one text per tenant
+    /// (<see cref="PackedRows"/>), each finding one JSON array in the order of <see cref="FindingStore.ExistingSelectSql"/>'s columns;
+    /// SQL Server reads the columns.
+    /// </summary>
+    internal static async Task<IReadOnlyList<ExistingFindingRow>> LoadFindingsAsync(UnitOfWork uow, Guid[] tenantIds, IReadOnlyCollection<string> kinds)
+    {
+        if (uow.Dialect != SqlDialect.Sqlite)
+        {
+            return await uow.QueryAsync<ExistingFindingRow>(FindingStore.ExistingSelectSql + " WHERE tenant_id IN @tenantIds AND kind IN @kinds", new { tenantIds, kinds });
+        }
+        var findings = new List<ExistingFindingRow>();
+        foreach (var packed in await uow.QueryAsync<string>(PackedFindingsSql, new { tenantIds, kinds }))
+        {
+            PackedRows.ReadAll(packed, static (ref PackedRows c) => new ExistingFindingRow
+            {
+                Id = c.Guid(),
+                TenantId = c.Guid(),
+                Kind = c.String(),
+                SubjectKey = c.String(),
+                Status = c.String(),
+                VendorAccountId = c.NullableGuid(),
+                VendorName = c.NullableString(),
+                SubscriptionId = c.NullableGuid(),
+                SeatId = c.NullableGuid(),
+                PersonId = c.NullableGuid(),
+                MemberEmail = c.NullableString(),
+                Summary = c.String(),
+                RecommendedAction = c.String(),
+                NeedsClient = c.Flag(),
+                MonthlyEffectCents = c.Int64(),
+                EffectBasis = c.String(),
+            }, findings);
+        }
+        return findings;
+    }
+
+    private const string PackedFindingsSql = """
+        SELECT json_group_array(json_array(id, tenant_id, kind, subject_key, status, vendor_account_id, vendor_name, subscription_id, seat_id, person_id,
+               member_email, summary, recommended_action, needs_client, monthly_effect_cents, effect_basis))
+        FROM findings WHERE tenant_id IN @tenantIds AND kind IN @kinds
+        GROUP BY tenant_id
+        """;
+
     /// <summary>Each held seat's latest usage row up to @today, for the seats of the subscriptions @chunk.</summary>
     private static string LatestUsageSql(SqlDialect dialect) => $"""
         SELECT u.seat_id AS SeatId, u.day AS Day, {PackedUsage(dialect)} AS PackedValues, st.subscription_id AS SeatSubscriptionId
+        {LatestUsageFrom}
+        """;
+
+    /// <summary>The same on SQLite, packed (<see cref="PackedRows"/>): one text per subscription, each row one JSON array of those columns.</summary>
+    private static readonly string PackedLatestUsageSql = $"""
+        SELECT json_group_array(json_array(u.seat_id, u.day, {PackedUsage(SqlDialect.Sqlite)}, st.subscription_id))
+        {LatestUsageFrom}
+        GROUP BY st.subscription_id
+        """;
+
+    private const string LatestUsageFrom = """
         FROM seats st JOIN seat_usage_days u ON u.tenant_id = st.tenant_id AND u.seat_id = st.id
             AND u.day = (SELECT MAX(x.day) FROM seat_usage_days x WHERE x.tenant_id = st.tenant_id AND x.seat_id = st.id AND x.day <= @today)
         WHERE st.subscription_id IN @chunk AND st.status <> 'released'
         """;
+
+    /// <summary>Each held seat's latest usage row up to <paramref name="today"/>, for the seats of the subscriptions <paramref name="chunk"/>.</summary>
+    internal static async Task<IReadOnlyList<StoredUsageRow>> LoadLatestUsageAsync(UnitOfWork uow, Guid[] chunk, DateOnly today)
+    {
+        if (uow.Dialect != SqlDialect.Sqlite)
+        {
+            return await uow.QueryAsync<StoredUsageRow>(LatestUsageSql(uow.Dialect), new { chunk, today });
+        }
+        var rows = new List<StoredUsageRow>();
+        foreach (var packed in await uow.QueryAsync<string>(PackedLatestUsageSql, new { chunk, today }))
+        {
+            PackedRows.ReadAll(packed, static (ref PackedRows c) => new StoredUsageRow
+            {
+                SeatId = c.Guid(),
+                Day = c.Date(),
+                PackedValues = c.String(),
+                SeatSubscriptionId = c.Guid(),
+            }, rows);
+        }
+        return rows;
+    }
+
+    /// <summary>The column-by-column read of <see cref="LoadLatestUsageAsync"/>, for the test that compares both on SQLite.</summary>
+    internal static Task<IReadOnlyList<StoredUsageRow>> LoadLatestUsageByColumnAsync(UnitOfWork uow, Guid[] chunk, DateOnly today) =>
+        uow.QueryAsync<StoredUsageRow>(LatestUsageSql(uow.Dialect), new { chunk, today });
 
     /// <summary>
     /// The held seats of the same people in the tenants' other subscriptions, each with its last activity date. DISTINCT: a person
@@ -267,7 +343,8 @@ internal static class ReconciliationInputs
     private const string MembersHashSql = "SELECT id AS AccountId, members_hash AS MembersHash FROM vendor_accounts WHERE id IN @accountIds";
 
     /// <summary>The statements of ADR 0044 as SQL Server receives them, for the test that parses them (no SQL Server runs here).</summary>
-    internal static IReadOnlyList<string> SqlServerStatements => [SeatsSql, LatestUsageSql(SqlDialect.SqlServer), OtherToolsSql, MembersHashSql];
+    internal static IReadOnlyList<string> SqlServerStatements =>
+        [SeatsSql, LatestUsageSql(SqlDialect.SqlServer), OtherToolsSql, MembersHashSql, FindingStore.ExistingSelectSql + " WHERE tenant_id IN @tenantIds AND kind IN @kinds"];
 
     /// <summary>A usage row's values as one text, in the form of <see cref="StoredUsageRow.Pack"/>.</summary>
     private static string PackedUsage(SqlDialect dialect) => dialect == SqlDialect.Sqlite

@@ -116,7 +116,17 @@ internal sealed class StoredUsageRow
     public Guid SeatSubscriptionId { get; set; }
 
     /// <summary>True when the run observed exactly what this row holds, for the same account: nothing to write.</summary>
-    public bool Same(UsageSnapshot u, Guid accountId) => string.Equals(PackedValues, Pack(accountId, u), StringComparison.OrdinalIgnoreCase);
+    public bool Same(UsageSnapshot u, Guid accountId)
+    {
+        // Formatted on the stack, not as a string: a comparison that changes nothing compares every seat of the account. Case
+        // is ignored, so the GUIDs need not be upper-cased as Pack does.
+        Span<char> text = stackalloc char[160];
+        return text.TryWrite(CultureInfo.InvariantCulture,
+                   $"{accountId:D}|{u.SubscriptionId:D}|{u.PersonId:D}|{u.LastActiveOn:yyyy-MM-dd}|{(u.Active ? 1 : 0)}|{(u.ActivityReported ? 1 : 0)}",
+                   out var written)
+            ? PackedValues.AsSpan().Equals(text[..written], StringComparison.OrdinalIgnoreCase)
+            : string.Equals(PackedValues, Pack(accountId, u), StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>
     /// The stored values as text, the way both dialects render them (GUIDs as SqliteText.Of, upper case; dates yyyy-MM-dd, "" for

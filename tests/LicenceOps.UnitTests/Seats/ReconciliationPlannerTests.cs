@@ -230,6 +230,54 @@ public class ReconciliationPlannerTests
     }
 
     [Test]
+    public void Of_several_used_overlapping_tools_the_most_recently_used_one_is_named_and_the_first_listed_among_equals()
+    {
+        var anna = Seat("anna@client.fr");
+        var ben = Seat("ben@client.fr");
+        var others = new[]
+        {
+            new OtherToolUse(anna.PersonId, Guid.NewGuid(), "anthropic", "Claude Team", Today.AddDays(-9)),
+            new OtherToolUse(anna.PersonId, Guid.NewGuid(), "google", "Gemini", Today.AddDays(-2)),
+            new OtherToolUse(anna.PersonId, Guid.NewGuid(), "perplexity", "Perplexity", Today.AddDays(-2)),
+            new OtherToolUse(anna.PersonId, Sub, "anthropic", "Same subscription", Today),
+            new OtherToolUse(anna.PersonId, Guid.NewGuid(), "openai", "Same vendor", Today),
+            new OtherToolUse(ben.PersonId, Guid.NewGuid(), "anthropic", "Claude Team", Today.AddDays(-20)),
+        };
+        var plan = ReconciliationPlanner.Plan(Input([anna, ben], [Member("anna@client.fr", daysAgo: 40), Member("ben@client.fr", daysAgo: 40)], others: others));
+        var f = Single(plan, FindingKinds.OverlappingTools);
+        Assert.That(f.SeatId, Is.EqualTo(anna.SeatId));
+        Assert.That(f.Summary, Does.Contain("and Gemini;").And.Contain($"Gemini was used on {Today.AddDays(-2):yyyy-MM-dd}"));
+        Assert.That(plan.Findings.Single(x => x.Kind == FindingKinds.InactiveSeat).SeatId, Is.EqualTo(ben.SeatId),
+            "ben's other tool was used too long ago to overlap");
+    }
+
+    [Test]
+    public void An_account_of_an_image_tool_overlaps_nothing()
+    {
+        var anna = Seat("anna@client.fr");
+        var claude = new OtherToolUse(anna.PersonId, Guid.NewGuid(), "anthropic", "Claude Team", Today);
+        var plan = ReconciliationPlanner.Plan(Input([anna], [Member("anna@client.fr", daysAgo: 40)], others: [claude], vendor: "midjourney"));
+        Assert.That(plan.Findings.Single().Kind, Is.EqualTo(FindingKinds.InactiveSeat));
+    }
+
+    [Test]
+    public void A_member_listed_twice_under_one_address_counts_once_with_its_best_status()
+    {
+        var anna = Seat("anna@client.fr", status: "invited", assigned: Today.AddDays(-3));
+        var plan = ReconciliationPlanner.Plan(Input([anna],
+        [
+            Member("Anna@Client.fr", "inactive", daysAgo: 50), Member(" anna@client.fr", "invited", daysAgo: null), Member("ANNA@client.fr", "active", daysAgo: 2),
+            Member("anna@client.fr", "active", daysAgo: 7), Member("zoe@client.fr", "invited", null), Member("Zoe@client.fr", "active", daysAgo: 1),
+        ]));
+        Assert.That(plan.Activations.Single().SeatId, Is.EqualTo(anna.SeatId), "the active listing wins over the inactive and invited ones");
+        Assert.That(plan.Usage.Single().LastActiveOn, Is.EqualTo(Today.AddDays(-2)), "the first active listing");
+        var shadow = Single(plan, FindingKinds.ShadowUser);
+        Assert.That(shadow.MemberEmail, Is.EqualTo("zoe@client.fr"));
+        Assert.That(shadow.Summary, Does.Contain("is a active member"), "zoe's active listing wins over her invite");
+        Assert.That(Single(plan, FindingKinds.MemberCountMismatch).Summary, Does.Contain("lists 2 member(s)"));
+    }
+
+    [Test]
     public void An_image_tool_does_not_overlap_an_assistant()
     {
         var anna = Seat("anna@client.fr");

@@ -85,24 +85,53 @@ public static class ReconciliationPlanner
         SeatPrice PriceOf(Guid subscriptionId) => priceBySubscription.GetValueOrDefault(subscriptionId, price);
         var product = input.Subscriptions.Count > 0 ? input.Subscriptions[0].ProductName : input.VendorName;
 
-        var members = input.Members.Members
-            .GroupBy(m => Normalise(m.Email))
-            .Select(g => g.OrderBy(m => Rank(m.Status)).First())
-            .ToList();
-        var byEmail = members.ToDictionary(m => Normalise(m.Email));
-        var byExternalId = members.Where(m => m.ExternalId is { Length: > 0 }).GroupBy(m => m.ExternalId!).ToDictionary(g => g.Key, g => g.First());
+        // One member per address (normalised once here, in the order addresses first appear): the first with the best status
+        // (active, then invited, then any other).
+        var members = new List<VendorMember>(input.Members.Members.Count);
+        var memberEmails = new List<string>(input.Members.Members.Count);
+        var byEmail = new Dictionary<string, VendorMember>(input.Members.Members.Count, StringComparer.Ordinal);
+        var slotOf = new Dictionary<string, int>(input.Members.Members.Count, StringComparer.Ordinal);
+        foreach (var m in input.Members.Members)
+        {
+            var email = Normalise(m.Email);
+            if (!slotOf.TryGetValue(email, out var slot))
+            {
+                slotOf[email] = members.Count;
+                members.Add(m);
+                memberEmails.Add(email);
+                byEmail[email] = m;
+            }
+            else if (Rank(m.Status) < Rank(members[slot].Status))
+            {
+                members[slot] = m;
+                byEmail[email] = m;
+            }
+        }
         var atVendor = input.Seats.Where(s => s.Status is "invited" or "active" or "suspended").ToList();
-        // A member whose person holds any open seat (even one still requested: its invite is on its way) is covered.
-        var seatByEmail = input.Seats.GroupBy(s => Normalise(s.PersonEmail)).ToDictionary(g => g.Key, g => g.First());
+        // Each seat's address normalised once; a member whose person holds any open seat (even one still requested: its invite
+        // is on its way) is covered.
+        var seatEmails = new string[input.Seats.Count];
+        var seatByEmail = new Dictionary<string, PlanSeat>(input.Seats.Count, StringComparer.Ordinal);
+        for (var i = 0; i < seatEmails.Length; i++)
+        {
+            seatEmails[i] = Normalise(input.Seats[i].PersonEmail);
+            seatByEmail.TryAdd(seatEmails[i], input.Seats[i]);
+        }
         var pending = input.PendingRemovalEmails.Select(Normalise).ToHashSet();
         var explainedSeats = new HashSet<Guid>();
+        // The seats at the vendor whose person the vendor does not list, for the few members that hold no seat (built once).
+        List<PlanSeat>? unlisted = null;
 
         // Members: who they are to us.
-        foreach (var member in members.Where(m => m.Status is VendorMemberStatuses.Active or VendorMemberStatuses.Invited))
+        for (var i = 0; i < members.Count; i++)
         {
-            var email = Normalise(member.Email);
-            var subject = $"member:{account}:{email}";
-            if (seatByEmail.TryGetValue(email, out var own))
+            var member = members[i];
+            if (member.Status is not (VendorMemberStatuses.Active or VendorMemberStatuses.Invited))
+            {
+                continue;
+            }
+            var email = memberEmails[i];
+            if (seatByEmail.ContainsKey(email))
             {
                 continue;
             }
@@ -110,8 +139,10 @@ public static class ReconciliationPlanner
             {
                 continue;
             }
+            var subject = $"member:{account}:{email}";
             var wrong = WrongAccountReason(email, input.Policy.Domains);
-            var expected = ExpectedSeat(member, atVendor, byEmail);
+            unlisted ??= atVendor.Where(s => !byEmail.ContainsKey(Normalise(s.PersonEmail))).ToList();
+            var expected = ExpectedSeat(member, atVendor, unlisted);
             if (wrong is null && expected is not null && member.ExternalId is { Length: > 0 } ext && expected.VendorMemberId == ext)
             {
                 wrong = $"the seat's vendor identity {ext} now signs in as {email}, not as {expected.PersonEmail}";
@@ -144,9 +175,18 @@ public static class ReconciliationPlanner
         // Seats: are they where we think, in use, activated?
         var inactiveDays = input.Policy.InactiveAfterDays;
         var takenUp = 0;
-        foreach (var seat in input.Seats.Where(s => s.Status is "requested" or "invited" or "active" or "suspended"))
+        // Other tools only count when this account's vendor is an assistant; then by person, in their stored order.
+        var otherTools = AssistantVendors.Contains(input.VendorCode) && input.OtherTools.Count > 0
+            ? input.OtherTools.ToLookup(o => o.PersonId)
+            : null;
+        for (var i = 0; i < input.Seats.Count; i++)
         {
-            var email = Normalise(seat.PersonEmail);
+            var seat = input.Seats[i];
+            if (seat.Status is not ("requested" or "invited" or "active" or "suspended"))
+            {
+                continue;
+            }
+            var email = seatEmails[i];
             byEmail.TryGetValue(email, out var member);
             if (seat.Status == "requested")
             {
@@ -208,12 +248,17 @@ public static class ReconciliationPlanner
             var justActivated = seat.Status is "invited" or "requested";
             var reference = last ?? (justActivated ? today : seat.AssignedOn);
             var idle = today.DayNumber - reference.DayNumber;
-            var other = input.OtherTools
-                .Where(o => o.PersonId == seat.PersonId && o.SubscriptionId != seat.SubscriptionId && o.VendorCode != input.VendorCode
-                            && AssistantVendors.Contains(o.VendorCode) && AssistantVendors.Contains(input.VendorCode)
-                            && o.LastActiveOn is { } used && today.DayNumber - used.DayNumber <= OverlapLittleUseDays)
-                .OrderByDescending(o => o.LastActiveOn)
-                .FirstOrDefault();
+            // The overlapping tool used most recently (the first listed among equals).
+            OtherToolUse? other = null;
+            foreach (var o in otherTools?[seat.PersonId] ?? [])
+            {
+                if (o.SubscriptionId != seat.SubscriptionId && o.VendorCode != input.VendorCode && AssistantVendors.Contains(o.VendorCode)
+                    && o.LastActiveOn is { } used && today.DayNumber - used.DayNumber <= OverlapLittleUseDays
+                    && (other is null || used > other.LastActiveOn!.Value))
+                {
+                    other = o;
+                }
+            }
             if (other is not null && idle > OverlapLittleUseDays)
             {
                 var (cents, basis) = seatPrice.Times(1);
@@ -292,13 +337,13 @@ public static class ReconciliationPlanner
     /// The seat a foreign identity most likely took: the seat whose taken-over vendor id it carries, else the unlisted seat
     /// of the person with the same name or the same mailbox name.
     /// </summary>
-    private static PlanSeat? ExpectedSeat(VendorMember member, IReadOnlyList<PlanSeat> seats, IReadOnlyDictionary<string, VendorMember> byEmail)
+    /// <param name="unlisted">The seats of <paramref name="seats"/> whose person's address the vendor does not list.</param>
+    private static PlanSeat? ExpectedSeat(VendorMember member, IReadOnlyList<PlanSeat> seats, List<PlanSeat> unlisted)
     {
         if (member.ExternalId is { Length: > 0 } id && seats.FirstOrDefault(s => s.VendorMemberId == id) is { } byId)
         {
             return byId;
         }
-        var unlisted = seats.Where(s => !byEmail.ContainsKey(Normalise(s.PersonEmail))).ToList();
         if (member.DisplayName is { Length: > 0 } name
             && unlisted.Where(s => string.Equals(s.PersonName.Trim(), name.Trim(), StringComparison.OrdinalIgnoreCase)).ToList() is [var byName])
         {

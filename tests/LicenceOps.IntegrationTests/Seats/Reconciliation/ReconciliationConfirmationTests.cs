@@ -544,5 +544,54 @@ public sealed class ReconciliationConfirmationTests
         Assert.That(packed, Does.Contain("|user_01ann|").And.Contain("2026-10-02T22:30:15.1230000+00:00"));
     }
 
+    [Test]
+    public async Task The_findings_read_packed_per_tenant_are_the_findings_read_column_by_column()
+    {
+        // SQLite's read-ahead reads a tenant's stored findings as one JSON text (ReconciliationInputs.LoadFindingsAsync); every field
+        // must come out as Dapper reads the columns: nulls, flags, amounts, and texts JSON has to escape.
+        var estate = await SettledEstateAsync();
+        var db = SeatsKit.Db(factory);
+        await db.WriteAsync(uow => uow.ExecuteAsync(
+            """
+            UPDATE findings SET summary = @summary, needs_client = 1, monthly_effect_cents = -123456789012
+            WHERE id = (SELECT id FROM findings WHERE tenant_id = @tenant AND seat_id IS NOT NULL ORDER BY id LIMIT 1)
+            """, new { tenant = estate.Tenant, summary = "Quote \" back\\slash\nnew line\ttab é ✓ 😀 </script>" }));
+        static string Of(IEnumerable<LicenceOps.Seats.Reconciliation.ExistingFindingRow> rows) => string.Join("\n", rows.OrderBy(r => r.Id).Select(r =>
+            $"{r.Id}|{r.TenantId}|{r.Kind}|{r.SubjectKey}|{r.Status}|{r.VendorAccountId}|{r.VendorName ?? "-"}|{r.SubscriptionId}|{r.SeatId}|{r.PersonId}|" +
+            $"{r.MemberEmail ?? "-"}|{r.Summary}|{r.RecommendedAction}|{r.NeedsClient}|{r.MonthlyEffectCents}|{r.EffectBasis}"));
+        var kinds = LicenceOps.Seats.Domain.Reconciliation.FindingKinds.All;
+
+        var (packed, columns) = await db.WriteAsync(async uow => (
+            Of(await LicenceOps.Seats.Reconciliation.ReconciliationInputs.LoadFindingsAsync(uow, [estate.Tenant, Guid.NewGuid()], kinds)),
+            Of(await uow.QueryAsync<LicenceOps.Seats.Reconciliation.ExistingFindingRow>(
+                LicenceOps.Seats.Reconciliation.FindingStore.ExistingSelectSql + " WHERE tenant_id IN @tenantIds AND kind IN @kinds",
+                new { tenantIds = new[] { estate.Tenant }, kinds }))));
+
+        Assert.That(packed, Is.EqualTo(columns));
+        Assert.That(packed.Split('\n').Length, Is.GreaterThan(3), "shadow user, inactive seat, settings: nulls and links of every kind");
+        Assert.That(packed, Does.Contain("|-123456789012|").And.Contain("|True|").And.Contain("|-|").And.Contain("back\\slash\nnew line\ttab é ✓ 😀 </script>"));
+    }
+
+    [Test]
+    public async Task The_latest_usage_rows_read_packed_per_subscription_are_the_rows_read_column_by_column()
+    {
+        // The same for each held seat's latest usage row (ReconciliationInputs.LoadLatestUsageAsync), over a history of several days.
+        var estate = await SettledEstateAsync();
+        claude.Users["ben@client.test"] = ("Ben Client", Today);
+        factory.Clock.Advance(TimeSpan.FromDays(2));
+        Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"));
+        var db = SeatsKit.Db(factory);
+        static string Of(IEnumerable<LicenceOps.Seats.Reconciliation.StoredUsageRow> rows) => string.Join("\n", rows.OrderBy(r => r.SeatId).Select(r =>
+            $"{r.SeatId}|{r.Day:O}|{r.PackedValues}|{r.SeatSubscriptionId}"));
+
+        var (packed, columns) = await db.WriteAsync(async uow => (
+            Of(await LicenceOps.Seats.Reconciliation.ReconciliationInputs.LoadLatestUsageAsync(uow, [estate.Subscription, Guid.NewGuid()], Today)),
+            Of(await LicenceOps.Seats.Reconciliation.ReconciliationInputs.LoadLatestUsageByColumnAsync(uow, [estate.Subscription], Today))));
+
+        Assert.That(packed, Is.EqualTo(columns));
+        Assert.That(packed.Split('\n'), Has.Length.EqualTo(2), "ann and ben");
+        Assert.That(packed, Does.Contain($"|{D(Today)}|").And.Contain($"|{D(Today.AddDays(-2))}|"), "ben's row of today, ann's of the first comparison");
+    }
+
     private static string D(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,148 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace LicenceOps.Seats.Reconciliation;
+
+/// <summary>Reads one row of a <see cref="PackedRows"/> text, its values in the order the query packed them.</summary>
+internal delegate T ReadPackedRow<out T>(ref PackedRows row);
+
+/// <summary>
+/// Rows that SQLite packed as one JSON array of arrays (<c>json_group_array(json_array(...))</c>), read value by value without
+/// building a document. On SQLite every column of every row is carried out of the engine by native calls of its own (each
+/// taking and releasing the statement's handle): the reconciliation's read-ahead reads a few hundred thousand values per
+/// pass, so its larger inputs come as one text per group of rows instead (docs/performance.md). Values are as SQLite stored
+/// them: GUIDs and dates as text, flags and counts as numbers, NULL as null.
+/// </summary>
+internal ref struct PackedRows
+{
+    private Utf8JsonReader json;
+
+    private PackedRows(ReadOnlySpan<byte> utf8)
+    {
+        json = new Utf8JsonReader(utf8);
+        Next(JsonTokenType.StartArray);
+    }
+
+    /// <summary>Every row of <paramref name="packed"/>, read by <paramref name="read"/>, added to <paramref name="into"/>.</summary>
+    public static void ReadAll<T>(string packed, ReadPackedRow<T> read, ICollection<T> into)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(packed.Length));
+        try
+        {
+            var rows = new PackedRows(buffer.AsSpan(0, Encoding.UTF8.GetBytes(packed, buffer)));
+            while (rows.NextRow())
+            {
+                into.Add(read(ref rows));
+                rows.Next(JsonTokenType.EndArray);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>True at the start of the next row; false at the end of the rows.</summary>
+    private bool NextRow()
+    {
+        json.Read();
+        return json.TokenType switch
+        {
+            JsonTokenType.StartArray => true,
+            JsonTokenType.EndArray => false,
+            _ => throw new FormatException($"Packed rows: a row was expected, found {json.TokenType}."),
+        };
+    }
+
+    private void Next(JsonTokenType expected)
+    {
+        if (!json.Read() || json.TokenType != expected)
+        {
+            throw new FormatException($"Packed rows: {expected} was expected, found {json.TokenType}.");
+        }
+    }
+
+    /// <summary>The next value, which may be null.</summary>
+    public string? NullableString()
+    {
+        json.Read();
+        return json.TokenType switch
+        {
+            JsonTokenType.Null => null,
+            JsonTokenType.String => json.GetString(),
+            // A number stored in a text column reads as its text, as the column read would.
+            JsonTokenType.Number => Encoding.UTF8.GetString(json.ValueSpan),
+            _ => throw new FormatException($"Packed rows: a text value was expected, found {json.TokenType}."),
+        };
+    }
+
+    public string String() => NullableString() ?? throw new FormatException("Packed rows: a value is null where none may be.");
+
+    public Guid? NullableGuid()
+    {
+        json.Read();
+        if (json.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        if (json.TokenType == JsonTokenType.String && !json.ValueIsEscaped && Utf8Parser.TryParse(json.ValueSpan, out Guid guid, out var used, 'D')
+            && used == json.ValueSpan.Length)
+        {
+            return guid;
+        }
+        return System.Guid.Parse(json.GetString() ?? "");
+    }
+
+    public Guid Guid() => NullableGuid() ?? throw new FormatException("Packed rows: a GUID is null where none may be.");
+
+    public long Int64()
+    {
+        json.Read();
+        return json.TokenType == JsonTokenType.Number ? json.GetInt64() : long.Parse(json.GetString() ?? "", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A flag stored as 0 or 1.</summary>
+    public bool Flag() => Int64() != 0;
+
+    /// <summary>A date stored as <c>yyyy-MM-dd</c> (or an instant, whose date part is taken), as Dapper's handler reads it.</summary>
+    public DateOnly? NullableDate()
+    {
+        json.Read();
+        if (json.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        var text = json.ValueSpan;
+        if (json.TokenType == JsonTokenType.String && !json.ValueIsEscaped && text.Length >= 10 && text[4] == '-' && text[7] == '-'
+            && Digits(text[..4]) is { } year and >= 1 && Digits(text.Slice(5, 2)) is { } month and >= 1 and <= 12
+            && Digits(text.Slice(8, 2)) is { } day && day >= 1 && day <= DateTime.DaysInMonth(year, month))
+        {
+            return new DateOnly(year, month, day);
+        }
+        return DateOnly.ParseExact((json.GetString() ?? "")[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
+
+    public DateOnly Date() => NullableDate() ?? throw new FormatException("Packed rows: a date is null where none may be.");
+
+    /// <summary>An instant stored as ISO 8601 text in UTC, as Dapper's handler writes it.</summary>
+    public DateTimeOffset? NullableInstant() => NullableString() is { } at
+        ? DateTimeOffset.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)
+        : null;
+
+    private static int? Digits(ReadOnlySpan<byte> text)
+    {
+        var value = 0;
+        foreach (var c in text)
+        {
+            if ((uint)(c - '0') > 9)
+            {
+                return null;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+}
