@@ -141,7 +141,7 @@ public static class ReconciliationPlanner
             }
             var subject = $"member:{account}:{email}";
             var wrong = WrongAccountReason(email, input.Policy.Domains);
-            unlisted ??= atVendor.Where(s => !byEmail.ContainsKey(Normalise(s.PersonEmail))).ToList();
+            unlisted ??= UnlistedAtVendor(input.Seats, seatEmails, byEmail);
             var expected = ExpectedSeat(member, atVendor, unlisted);
             if (wrong is null && expected is not null && member.ExternalId is { Length: > 0 } ext && expected.VendorMemberId == ext)
             {
@@ -351,6 +351,20 @@ public static class ReconciliationPlanner
         }
         var local = LocalPart(member.Email);
         return unlisted.Where(s => LocalPart(s.PersonEmail) == local).ToList() is [var byLocal] ? byLocal : null;
+    }
+
+    /// <summary>The seats at the vendor (invited, active, suspended) whose person's address the vendor does not list, in seat order.</summary>
+    private static List<PlanSeat> UnlistedAtVendor(IReadOnlyList<PlanSeat> seats, string[] seatEmails, Dictionary<string, VendorMember> byEmail)
+    {
+        var unlisted = new List<PlanSeat>();
+        for (var i = 0; i < seats.Count; i++)
+        {
+            if (seats[i].Status is "invited" or "active" or "suspended" && !byEmail.ContainsKey(seatEmails[i]))
+            {
+                unlisted.Add(seats[i]);
+            }
+        }
+        return unlisted;
     }
 
     private static Guid? FirstSubscription(ReconciliationInput input) => input.Subscriptions.Count > 0 ? input.Subscriptions[0].Id : null;
