@@ -526,6 +526,8 @@ public sealed class ReconciliationConfirmationTests
         await db.WriteAsync(async uow =>
         {
             await uow.ExecuteAsync("UPDATE seats SET vendor_member_id = 'user_01ann' WHERE id = @id", new { id = estate.Seats["ann"] });
+            // Only a seat still invited is read with the instant of its last invite (the planner dates no other seat's invite).
+            await uow.ExecuteAsync("UPDATE seats SET status = 'invited' WHERE id = @id", new { id = estate.Seats["ben"] });
             await uow.ExecuteAsync(
                 """
                 INSERT INTO seat_history (id, seat_id, tenant_id, seq, from_status, to_status, actor_id, actor_display, reason, occurred_at)
@@ -541,7 +543,7 @@ public sealed class ReconciliationConfirmationTests
                 new { chunk = new[] { estate.Subscription } }))));
 
         Assert.That(packed, Is.EqualTo(columns));
-        Assert.That(packed, Does.Contain("|user_01ann|").And.Contain("2026-10-02T22:30:15.1230000+00:00"));
+        Assert.That(packed, Does.Contain("|user_01ann|").And.Match(@"\|invited\|[0-9-]+\|-\|2026-10-02T22:30:15\.1230000\+00:00"));
     }
 
     [Test]
