@@ -51,7 +51,7 @@ public sealed class ReconciliationRunner(
         var last = row is null ? null : (await ReconciliationFingerprint.LoadAsync(db, [accountId], ct)).GetValueOrDefault(accountId);
         var willCompare = last?.StillHolds(ParisCalendar.DateOf(time.GetUtcNow())) != true;
         // One account (the per-account jobs): reading its inputs ahead costs a snapshot of its own, which pays only when the run
-        // compares. It will when the last comparison's versions or day no longer hold; when they do, the run is most likely
+        // compares. It will when the last comparison's versions moved or its time rules flipped since (ADR 0048); when they do, the run is most likely
         // confirmed (a changed vendor reading then has its inputs read in the write transaction, as before ADR 0038).
         return row is null ? null : (await RunCoreAsync([row], trigger, 1, willCompare ? new HashSet<Guid> { row.Id } : [], ct))[0] is { State: not Abandoned } run ? run : null;
     }
@@ -241,8 +241,11 @@ public sealed class ReconciliationRunner(
     /// </summary>
     private sealed record Preloaded(DateOnly Today, long TenantVersion, long AllTenantsVersion, ReconciliationInputs.Batch Inputs, AccountPlan Plan);
 
-    /// <summary>What a comparison concludes from an account's reading and inputs, before anything is written.</summary>
-    private sealed record AccountPlan(ReconciliationPlan Plan, IReadOnlyList<PlannedFinding> SettingFindings, IReadOnlyList<string> Evaluated);
+    /// <summary>
+    /// What a comparison concludes from an account's reading and inputs, before anything is written, and the last day it would
+    /// conclude the same from the same inputs (ADR 0048).
+    /// </summary>
+    private sealed record AccountPlan(ReconciliationPlan Plan, IReadOnlyList<PlannedFinding> SettingFindings, IReadOnlyList<string> Evaluated, DateOnly HoldsThrough);
 
     private sealed class VersionRow
     {
@@ -278,7 +281,7 @@ public sealed class ReconciliationRunner(
             var tenants = new HashSet<Guid>();
             var toLoad = read.Where(r =>
                     !(stored.TryGetValue(r.Account.Id, out var last)
-                      && last.Confirms(r.Account.TenantId, ReconciliationFingerprint.Of(r.ReadingHash!, Facts(r.Account), today, defaults)))
+                      && last.Confirms(r.Account.TenantId, ReconciliationFingerprint.Of(r.ReadingHash!, Facts(r.Account), defaults), today))
                     && tenants.Add(r.Account.TenantId))
                 .ToList();
             if (toLoad.Count == 0)
@@ -342,9 +345,9 @@ public sealed class ReconciliationRunner(
         var today = ParisCalendar.DateOf(uow.Now);
         var defaults = options.Value.Reconciliation;
 
-        // A reading identical to the last compared one, over stored inputs whose data version has not moved since, on the same
-        // day: the comparison would conclude exactly what it did then, so the run is confirmed without reading Seats' rows
-        // (ADR 0036). Failed readings go on to be recorded as failures.
+        // A reading identical to the last compared one, over stored inputs whose data version has not moved since, on a day
+        // before any of its time rules flips: the comparison would conclude exactly what it did then, so the run is confirmed
+        // without reading Seats' rows (ADR 0036, 0048). Failed readings go on to be recorded as failures.
         var read = live.Where(r => r.Set is not null).ToList();
         var stored = read.Count == 0 ? [] : await ReconciliationFingerprint.LoadAsync(uow, read.Select(r => r.Account.Id).ToArray());
         var fingerprints = new Dictionary<Guid, string>();
@@ -358,8 +361,8 @@ public sealed class ReconciliationRunner(
             }
             // The account as the comparison would use it: its connection equals the row just read again (Classify), and a vendor
             // name changed since it was read makes the next run's fingerprint differ.
-            var fingerprint = ReconciliationFingerprint.Of(r.ReadingHash!, Facts(r.Account), today, defaults);
-            if (stored.TryGetValue(r.Account.Id, out var last) && last.Confirms(r.Account.TenantId, fingerprint))
+            var fingerprint = ReconciliationFingerprint.Of(r.ReadingHash!, Facts(r.Account), defaults);
+            if (stored.TryGetValue(r.Account.Id, out var last) && last.Confirms(r.Account.TenantId, fingerprint, today))
             {
                 results[r.Index] = await ConfirmAsync(uow, r, last);
                 continue;
@@ -556,10 +559,12 @@ public sealed class ReconciliationRunner(
             stored.OtherTools.Select(o => new OtherToolUse(o.PersonId, o.SubscriptionId, o.VendorCode, o.ProductName, o.LastActiveOn)).ToList(),
             batch.Policies[account.TenantId], today, recorded);
         var plan = ReconciliationPlanner.Plan(input);
+        var settingsHorizon = new TimeHorizon(today);
         var settingFindings = SettingsWatch.Plan(account.Id, account.DisplayName, subscriptions.Count > 0 ? subscriptions[0].Id : null,
             (batch.Baselines.GetValueOrDefault(account.VendorCode) ?? []).Select(b => new SettingBaseline(b.SettingKey, b.Label, b.ExpectedValue)).ToList(),
-            stored.Observations.Select(o => new SettingObservation(o.SettingKey, o.ObservedValue, o.ObservedOn)).ToList(), today);
-        return new AccountPlan(plan, settingFindings, plan.EvaluatedKinds.Concat(FindingKinds.FromSettings).ToList());
+            stored.Observations.Select(o => new SettingObservation(o.SettingKey, o.ObservedValue, o.ObservedOn)).ToList(), today, settingsHorizon);
+        var holdsThrough = plan.HoldsThrough < settingsHorizon.HoldsThrough ? plan.HoldsThrough : settingsHorizon.HoldsThrough;
+        return new AccountPlan(plan, settingFindings, plan.EvaluatedKinds.Concat(FindingKinds.FromSettings).ToList(), holdsThrough);
     }
 
     private async Task<(ReconciliationRunResult, long)> ApplyAsync(
@@ -573,7 +578,7 @@ public sealed class ReconciliationRunner(
         var stored = batch.Accounts[accountId];
         var seats = stored.Seats;
 
-        var (plan, settingFindings, evaluated) = planned ?? PlanAccount(account, reading, batch, today, options.Value.Reconciliation);
+        var (plan, settingFindings, evaluated, holdsThrough) = planned ?? PlanAccount(account, reading, batch, today, options.Value.Reconciliation);
         lap = ReconciliationMetrics.Lap("plan", lap);
         var counts = await FindingStore.ApplyAsync(uow, tenantId, accountId, account.VendorCode, account.DisplayName, runId,
             [.. plan.Findings, .. settingFindings], evaluated, stored.Findings);
@@ -633,7 +638,7 @@ public sealed class ReconciliationRunner(
             // Last, so the versions stored include every write of this run. A run that activated seats changed its own inputs
             // (the next comparison sees them active and may conclude more): it stores nothing and the next run compares again.
             await ReconciliationFingerprint.SaveAsync(uow, tenantId, accountId, fingerprint.Fingerprint, fingerprint.AllTenantsVersion, runId,
-                reading.Members.Members.Count, seats.Count, counts.Opened + counts.Updated, plan.Usage.Count);
+                reading.Members.Members.Count, seats.Count, counts.Opened + counts.Updated, plan.Usage.Count, holdsThrough);
         }
         return (run, ReconciliationMetrics.Lap("finish", lap));
     }
