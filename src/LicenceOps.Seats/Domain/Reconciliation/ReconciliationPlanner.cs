@@ -216,9 +216,14 @@ public static class ReconciliationPlanner
             var justActivated = seat.Status is "invited" or "requested";
             var reference = last ?? (justActivated ? today : seat.AssignedOn);
             var idle = today.DayNumber - reference.DayNumber;
-            horizon.FlipsAfter(reference, OverlapLittleUseDays);
-            horizon.FlipsAfter(reference, inactiveDays);
-            // The overlapping assistant used most recently within the last OverlapLittleUseDays (the first listed of a tie).
+            // A seat this run activates without a reported activity counts its idle days from the evaluation day itself: 0 on any day.
+            var idleGrows = last is not null || !justActivated;
+            if (idleGrows)
+            {
+                horizon.FlipsAfter(reference, inactiveDays);
+            }
+            // The overlapping assistant used most recently within the last OverlapLittleUseDays (the first listed of a tie). Its
+            // window only closes as days pass: with none open today the overlap rule cannot apply on any later day.
             OtherToolUse? other = null;
             foreach (var o in input.OtherTools)
             {
@@ -232,6 +237,10 @@ public static class ReconciliationPlanner
                 {
                     other = o;
                 }
+            }
+            if (other is not null && idleGrows)
+            {
+                horizon.FlipsAfter(reference, OverlapLittleUseDays);
             }
             if (other is not null && idle > OverlapLittleUseDays)
             {
