@@ -49,11 +49,10 @@ public sealed class ReconciliationRunner(
         // Only a hint for reading ahead, so two plain reads, not a snapshot: a change committed between them makes the writer
         // read the inputs in its transaction (a stale read-ahead) or compare anyway (no confirmation), never use stale inputs.
         var last = row is null ? null : (await ReconciliationFingerprint.LoadAsync(db, [accountId], ct)).GetValueOrDefault(accountId);
-        var willCompare = last?.StillHolds(ParisCalendar.DateOf(time.GetUtcNow())) != true;
         // One account (the per-account jobs): reading its inputs ahead costs a snapshot of its own, which pays only when the run
-        // compares. It will when the last comparison's versions moved or its time rules flipped since (ADR 0048); when they do, the run is most likely
-        // confirmed (a changed vendor reading then has its inputs read in the write transaction, as before ADR 0038).
-        return row is null ? null : (await RunCoreAsync([row], trigger, 1, willCompare ? new HashSet<Guid> { row.Id } : [], ct))[0] is { State: not Abandoned } run ? run : null;
+        // compares. It will when the last comparison's versions moved, its time rules flipped (ADR 0048) or the reading differs.
+        var holding = last?.StillHolds(ParisCalendar.DateOf(time.GetUtcNow())) == true ? new Dictionary<Guid, ReconciliationFingerprint.Stored> { [accountId] = last } : [];
+        return row is null ? null : (await RunCoreAsync([row], trigger, 1, holding, ct))[0] is { State: not Abandoned } run ? run : null;
     }
 
     /// <summary>
@@ -78,24 +77,32 @@ public sealed class ReconciliationRunner(
         // Which runs will compare for sure (their last comparison no longer holds): only their inputs are read ahead (ADR 0038).
         var today = ParisCalendar.DateOf(time.GetUtcNow());
         // A hint only, as in RunAsync: plain reads, no snapshot.
-        var holding = new HashSet<Guid>();
+        var holding = new Dictionary<Guid, ReconciliationFingerprint.Stored>();
         foreach (var chunk in accounts.Select(a => a.Id).Chunk(500))
         {
             foreach (var last in (await ReconciliationFingerprint.LoadAsync(db, chunk, ct)).Values)
             {
                 if (last.StillHolds(today))
                 {
-                    holding.Add(last.AccountId);
+                    holding[last.AccountId] = last;
                 }
             }
         }
-        return await RunCoreAsync(accounts, trigger, parallelReads, accounts.Where(a => !holding.Contains(a.Id)).Select(a => a.Id).ToHashSet(), ct);
+        return await RunCoreAsync(accounts, trigger, parallelReads, holding, ct);
     }
 
-    /// <param name="readAhead">The accounts whose inputs are read ahead of the write (ADR 0038); the others' are read in the write transaction.</param>
+    /// <param name="holding">
+    /// The last comparisons whose versions and time rules still held before the vendors were read: an account whose reading
+    /// also matches is most likely confirmed, so its inputs are not read ahead (ADR 0038); every other account's are. A hint
+    /// only: the writer decides again in its transaction and reads what it needs there.
+    /// </param>
     private async Task<IReadOnlyList<ReconciliationRunResult>> RunCoreAsync(
-        IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, IReadOnlySet<Guid> readAhead, CancellationToken ct)
+        IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, IReadOnlyDictionary<Guid, ReconciliationFingerprint.Stored> holding,
+        CancellationToken ct)
     {
+        var defaults = options.Value.Reconciliation;
+        bool LikelyConfirmed(Reading r) => r.ReadingHash is { } hash && holding.TryGetValue(r.Account.Id, out var last)
+                                           && last.Fingerprint == ReconciliationFingerprint.Of(hash, Facts(r.Account), defaults);
         var runIds = accounts.Select(_ => RowIds.New()).ToArray();
         var results = new ReconciliationRunResult?[accounts.Count];
 
@@ -120,7 +127,7 @@ public sealed class ReconciliationRunner(
                     Dictionary<Guid, Preloaded> preloaded;
                     try
                     {
-                        preloaded = await PreloadAsync(group.Where(r => readAhead.Contains(r.Account.Id)).ToList(), stop.Token);
+                        preloaded = await PreloadAsync(group.Where(r => !LikelyConfirmed(r)).ToList(), stop.Token);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {

@@ -338,11 +338,17 @@ public sealed class ReconciliationConfirmationTests
     }
 
     [Test]
-    public async Task A_single_account_run_whose_last_comparison_still_holds_reads_nothing_ahead_and_still_compares_a_changed_reading()
+    public async Task A_single_account_run_whose_last_comparison_still_holds_reads_ahead_only_when_its_reading_differs()
     {
-        // The per-account jobs read ahead only when the run will compare for sure (versions or day moved); with both unchanged the
-        // run is most likely confirmed, so a vendor-only change is compared from inputs read in the write transaction.
+        // The per-account jobs read ahead only when the run will compare for sure: versions moved, a time rule flipped (ADR 0048)
+        // or, known once the vendor was read, a reading that differs from the last comparison's. Otherwise the run is most
+        // likely confirmed and reading its inputs would be wasted.
         var estate = await SettledEstateAsync();
+        using (var unchanged = new PreloadCounts())
+        {
+            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"));
+            Assert.That((unchanged.Used, unchanged.ReadAgain), Is.EqualTo((0L, 0L)), "nothing read ahead for a confirmation");
+        }
         claude.Users["yan@client.test"] = ("Yan Client", Today);
         using var preloads = new PreloadCounts();
 
@@ -350,7 +356,7 @@ public sealed class ReconciliationConfirmationTests
 
         Assert.That(run.Str("outcome"), Is.EqualTo("compared"), run.ToString());
         Assert.That(run.GetProperty("findingsOpened").GetInt32(), Is.EqualTo(1), "Yan is a shadow user");
-        Assert.That((preloads.Used, preloads.ReadAgain), Is.EqualTo((0L, 0L)));
+        Assert.That((preloads.Used, preloads.ReadAgain), Is.EqualTo((1L, 0L)), "the changed reading's inputs were read beside it and used");
     }
 
     [Test]
