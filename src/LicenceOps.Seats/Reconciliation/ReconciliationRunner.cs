@@ -160,12 +160,10 @@ public sealed class ReconciliationRunner(
                         var startedAt = time.GetUtcNow();
                         var (reading, failure) = await ReadVendorAsync(accounts[i], accounts[i].TenantId, c);
                         started = ReconciliationMetrics.Lap("read_vendor", started);
-                        // Hashed here, on the reading threads, so the writer only compares (ADR 0036), and so the member snapshot
-                        // can tell its rows already hold this list (ADR 0044).
+                        // Hashed here, on the reading threads, so the writer only compares (ADR 0036).
                         var hash = reading is null ? null : ReconciliationFingerprint.OfReading(reading);
-                        var membersHash = reading is null ? null : MemberSnapshot.HashOf(reading.Members.Members, reading.ConnectorName);
                         ReconciliationMetrics.Lap("hash_reading", started);
-                        await fetched.Writer.WriteAsync(new Reading(i, accounts[i], runIds[i], trigger, startedAt, reading, failure, hash, membersHash, null), c);
+                        await fetched.Writer.WriteAsync(new Reading(i, accounts[i], runIds[i], trigger, startedAt, reading, failure, hash, null), c);
                     });
                 fetched.Writer.Complete();
             }
@@ -236,11 +234,9 @@ public sealed class ReconciliationRunner(
 
     private sealed record Reading(
         int Index, VendorAccountRow Account, Guid RunId, string Trigger, DateTimeOffset StartedAt, VendorReadingSet? Set, string? Failure,
-        string? ReadingHash, string? MembersHash, Preloaded? Preloaded);
+        string? ReadingHash, Preloaded? Preloaded);
 
     /// <summary>The readings' member-list hashes by account, for <see cref="ReconciliationInputs.LoadAsync"/>.</summary>
-    private static Dictionary<Guid, string> MemberHashes(IEnumerable<Reading> readings) =>
-        readings.Where(r => r.MembersHash is not null).ToDictionary(r => r.Account.Id, r => r.MembersHash!);
 
     /// <summary>
     /// An account's inputs and plan, read on the reading side under one snapshot (ADR 0038), with the data versions they are as
@@ -295,7 +291,7 @@ public sealed class ReconciliationRunner(
             {
                 return new Dictionary<Guid, Preloaded>();
             }
-            var inputs = await ReconciliationInputs.LoadAsync(snapshot, toLoad.Select(r => r.Account).ToList(), today, defaults, MemberHashes(toLoad));
+            var inputs = await ReconciliationInputs.LoadAsync(snapshot, toLoad.Select(r => r.Account).ToList(), today, defaults);
             var allTenants = versions.GetValueOrDefault(ReconciliationFingerprint.AllTenants);
             return toLoad.ToDictionary(r => r.RunId, r => new Preloaded(today, versions.GetValueOrDefault(r.Account.TenantId), allTenants, inputs,
                 PlanAccount(r.Account, r.Set!, inputs, today, defaults)));
@@ -396,7 +392,7 @@ public sealed class ReconciliationRunner(
             .Select(r => r.RunId).ToHashSet();
         var stale = toLoad.Where(r => !current.Contains(r.RunId)).Select(r => r.Account).ToList();
         var inputs = stale.Count == 0 ? null
-            : await ReconciliationInputs.LoadAsync(uow, stale, today, defaults, MemberHashes(toLoad.Where(r => !current.Contains(r.RunId))));
+            : await ReconciliationInputs.LoadAsync(uow, stale, today, defaults);
         ReconciliationMetrics.CountPreloads(current.Count, toLoad.Count(r => r.Preloaded is not null && !current.Contains(r.RunId)));
         lap = ReconciliationMetrics.Lap("load", lap);
         foreach (var r in toCompare)
@@ -619,18 +615,12 @@ public sealed class ReconciliationRunner(
         uow.OnCommitted(() => ReconciliationMetrics.CountUsageRows(usageWritten));
         lap = ReconciliationMetrics.Lap("usage", lap);
 
-        if (reading.ConnectorName != "csv")
+        if (reading.ConnectorName != ConnectorKinds.Csv)
         {
-            // The CSV connector reads vendor_members itself; for API connectors this keeps the latest reading for staff. Rows that
-            // already hold this reading (same hash, ADR 0044) were not even read: only when the list was read moves.
-            if (stored.MembersUnchanged)
-            {
-                await MemberSnapshot.TouchAsync(uow, accountId);
-            }
-            else
-            {
-                await MemberSnapshot.ReplaceAsync(uow, tenantId, accountId, reading.Members.Members, reading.ConnectorName, stored.Members);
-            }
+            // An API connector's member list is read from the vendor on every run and stored nowhere as rows (ADR 0049): what it
+            // concluded is in the findings, the usage rows and this run's counts. Only when the whole list was last read moves.
+            // (The CSV connector's reading is its imported export, which keeps its own read time.)
+            await MemberSnapshot.TouchAsync(uow, accountId);
         }
         lap = ReconciliationMetrics.Lap("members", lap);
 

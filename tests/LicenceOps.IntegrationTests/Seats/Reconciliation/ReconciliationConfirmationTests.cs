@@ -372,9 +372,8 @@ public sealed class ReconciliationConfirmationTests
         var changed = false;
         db.BeforeSnapshotQuery = async sql =>
         {
-            // The member list's stored hash, the last input read ahead whatever the reading (ADR 0044: the member rows themselves
-            // are read only when the hash differs).
-            if (!changed && sql.Contains("members_hash AS MembersHash", StringComparison.Ordinal))
+            // The first of the inputs, read after the data versions and the stored comparison in the same snapshot.
+            if (!changed && !sql.Contains("data_versions", StringComparison.Ordinal))
             {
                 changed = true;
                 (await staff.PutAsJsonAsync($"/api/tenants/{estate.Tenant}/reconciliation-policy", new { inactiveAfterDays = 50, staleInviteAfterDays = 14 }))
@@ -495,51 +494,28 @@ public sealed class ReconciliationConfirmationTests
     }
 
     [Test]
-    public async Task A_comparison_over_an_unchanged_member_list_neither_reads_nor_writes_the_member_rows_and_a_changed_list_replaces_them()
+    public async Task An_api_connector_keeps_no_member_rows_and_records_when_its_whole_list_was_last_read()
     {
+        // ADR 0049: the vendor is read on every run; what the reading concluded is in the findings, the usage rows and the run's
+        // counts. Only the CSV connector's imported export is kept as rows (it is that connector's reading).
         var estate = await SettledEstateAsync();
         var db = SeatsKit.Db(factory);
-        async Task<string> MembersAsync() => string.Join("\n", await db.QueryAsync<string>(
-            "SELECT email || '|' || status || '|' || COALESCE(last_active_on, '-') || '|' || read_at FROM vendor_members WHERE vendor_account_id = @a ORDER BY email",
-            new { a = estate.Account }));
-        async Task<(string? Hash, string? ReadAt)> AccountAsync() => (await db.QueryAsync<(string?, string?)>(
-            "SELECT members_hash, members_read_at FROM vendor_accounts WHERE id = @a", new { a = estate.Account })).Single();
-        var reads = 0;
-        Task Count(string sql)
-        {
-            if (sql.Contains("@membersToRead", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref reads);
-            }
-            return Task.CompletedTask;
-        }
-        db.BeforeSnapshotQuery = Count;
-        try
-        {
-            var members = await MembersAsync();
-            var (hash, readAt) = await AccountAsync();
-            Assert.That(hash, Is.Not.Null, "the run that wrote the rows keeps their hash on the account");
+        async Task<string?> ReadAtAsync() => await db.QuerySingleOrDefaultAsync<string>(
+            "SELECT members_read_at FROM vendor_accounts WHERE id = @a", new { a = estate.Account });
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM vendor_members WHERE vendor_account_id = @a", new { a = estate.Account }), Is.Zero);
+        var readAt = await ReadAtAsync();
+        Assert.That(readAt, Is.Not.Null);
 
-            await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints"));
-            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"));
-            Assert.That(reads, Is.Zero, "the stored rows hash like the reading: not read");
-            Assert.That(await MembersAsync(), Is.EqualTo(members), "nor written");
-            var after = await AccountAsync();
-            Assert.That(after.Hash, Is.EqualTo(hash));
-            Assert.That(after.ReadAt, Is.Not.EqualTo(readAt), "when the whole list was read moves");
+        claude.Users["yan@client.test"] = ("Yan Client", Today);
+        var compared = await ReconcileAsync(estate);
+        Assert.That(compared.Str("outcome"), Is.EqualTo("compared"));
+        Assert.That(compared.GetProperty("membersRead").GetInt32(), Is.EqualTo(4));
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM vendor_members WHERE vendor_account_id = @a", new { a = estate.Account }), Is.Zero);
+        var afterCompare = await ReadAtAsync();
+        Assert.That(afterCompare, Is.Not.EqualTo(readAt), "a comparison read the whole list");
 
-            claude.Users["zoe@client.test"] = ("Zoe Client", Today);
-            // Read ahead again (the run will compare for sure): the reads above are counted on the snapshot's seam.
-            await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints"));
-            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"));
-            Assert.That(reads, Is.GreaterThan(0), "a new list: the rows are read to be diffed");
-            Assert.That((await MembersAsync()).Split('\n').Single(l => l.StartsWith("zoe@client.test|", StringComparison.Ordinal)), Does.Contain($"|{D(Today)}|"));
-            Assert.That((await AccountAsync()).Hash, Is.Not.EqualTo(hash));
-        }
-        finally
-        {
-            db.BeforeSnapshotQuery = null;
-        }
+        Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"));
+        Assert.That(await ReadAtAsync(), Is.Not.EqualTo(afterCompare), "so did the confirmation");
     }
 
     [Test]
