@@ -13,9 +13,10 @@ namespace LicenceOps.Seats.Reconciliation;
 /// outcome would be the same (ADR 0036). Two parts:
 /// <list type="bullet">
 /// <item>a hash of everything that is not a stored row of the scope: the vendor's reading, the account's connection, vendor and
-/// name (the standing check reads the connection again in the write transaction), the evaluation day (every time rule of the planner counts whole
-/// days: inactivity, invite age, unverified settings and quantities, usage snapshots per day), the reconciliation options
-/// and the build of this module;</item>
+/// name (the standing check reads the connection again in the write transaction), the reconciliation options and the build
+/// of this module;</item>
+/// <item>the evaluation day and the last day through which the comparison holds for unchanged inputs (ADR 0048: every time
+/// rule of the planner counts whole days, and reports to a <see cref="Domain.Reconciliation.TimeHorizon"/> the day it flips);</item>
 /// <item>the data versions of scope <see cref="Scope"/> for the tenant and for all tenants (ADR 0033), bumped by the triggers
 /// of migration 1301 whenever any row a run reads changes, whoever writes it.</item>
 /// </list>
@@ -83,11 +84,14 @@ internal static class ReconciliationFingerprint
 
     private static string? Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    /// <summary>The whole non-row part: the reading's hash with the account as it stands now, the day, the options and the build.</summary>
-    public static string Of(string readingHash, AccountFacts account, DateOnly today, ReconciliationOptions options)
+    /// <summary>
+    /// The whole non-row, non-day part: the reading's hash with the account as it stands now, the options and the build. The
+    /// day is not hashed: a stored comparison says through which day it holds (<see cref="Stored.HoldsOn"/>).
+    /// </summary>
+    public static string Of(string readingHash, AccountFacts account, ReconciliationOptions options)
     {
         var text = string.Join('\u001f', readingHash, account.Connector, account.BaseAddress ?? "\u0000", account.Settings, account.ProtectedSecret ?? "\u0000",
-            account.VendorCode, account.DisplayName, today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), JsonSerializer.Serialize(options), Build);
+            account.VendorCode, account.DisplayName, JsonSerializer.Serialize(options), Build);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
@@ -108,18 +112,28 @@ internal static class ReconciliationFingerprint
         public int FindingsLive { get; set; }
         public int UsageRows { get; set; }
         public DateTimeOffset RecordedAt { get; set; }
+
+        /// <summary>The last evaluation day the comparison holds through for unchanged inputs; null for rows stored before ADR 0048.</summary>
+        public DateOnly? HoldsThrough { get; set; }
+
         public long TenantVersionNow { get; set; }
         public long GlobalVersionNow { get; set; }
 
-        /// <summary>True when nothing a run depends on changed since the run that stored this.</summary>
-        public bool Confirms(Guid tenantId, string fingerprint) =>
-            TenantId == tenantId && Fingerprint == fingerprint && VersionsHold;
+        /// <summary>True when nothing a run depends on changed since the run that stored this, and its conclusions hold on <paramref name="today"/>.</summary>
+        public bool Confirms(Guid tenantId, string fingerprint, DateOnly today) =>
+            TenantId == tenantId && Fingerprint == fingerprint && VersionsHold && HoldsOn(today);
 
         /// <summary>
-        /// True when the next run will most likely be confirmed: the versions have not moved and the comparison was made on
-        /// <paramref name="today"/> (the evaluation day is in the fingerprint). Only the vendor's reading can still differ.
+        /// True when the next run will most likely be confirmed: the versions have not moved and the comparison holds on
+        /// <paramref name="today"/>. Only the vendor's reading can still differ.
         /// </summary>
-        public bool StillHolds(DateOnly today) => VersionsHold && ParisCalendar.DateOf(RecordedAt) == today;
+        public bool StillHolds(DateOnly today) => VersionsHold && HoldsOn(today);
+
+        /// <summary>
+        /// Whether the time rules conclude on <paramref name="today"/> what they did on the evaluation day: from that day (a clock
+        /// set back must not confirm what an earlier day would conclude differently) through the day before the first flip.
+        /// </summary>
+        public bool HoldsOn(DateOnly today) => HoldsThrough is { } last && ParisCalendar.DateOf(RecordedAt) <= today && today <= last;
 
         private bool VersionsHold => TenantVersion == TenantVersionNow && GlobalVersion == GlobalVersionNow;
     }
@@ -127,7 +141,7 @@ internal static class ReconciliationFingerprint
     private const string StoredSql = """
         SELECT f.vendor_account_id AS AccountId, f.tenant_id AS TenantId, f.fingerprint AS Fingerprint, f.tenant_version AS TenantVersion,
                f.global_version AS GlobalVersion, f.run_id AS RunId, f.members_read AS MembersRead, f.seats_compared AS SeatsCompared,
-               f.findings_live AS FindingsLive, f.usage_rows AS UsageRows, f.recorded_at AS RecordedAt,
+               f.findings_live AS FindingsLive, f.usage_rows AS UsageRows, f.recorded_at AS RecordedAt, f.holds_through AS HoldsThrough,
                COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = f.tenant_id), 0) AS TenantVersionNow,
                COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = @all), 0) AS GlobalVersionNow
         FROM reconciliation_fingerprints f WHERE f.vendor_account_id IN @accountIds
@@ -166,18 +180,19 @@ internal static class ReconciliationFingerprint
     /// </summary>
     public static async Task SaveAsync(
         UnitOfWork uow, Guid tenantId, Guid accountId, string fingerprint, long globalVersion, Guid runId, int membersRead, int seatsCompared,
-        int findingsLive, int usageRows)
+        int findingsLive, int usageRows, DateOnly holdsThrough)
     {
         var tenantVersion = await DataVersions.ReadAsync(uow, Scope, tenantId);
         var values = new
         {
             accountId, tenantId, fingerprint, tenantVersion, globalVersion, runId, membersRead, seatsCompared, findingsLive, usageRows, now = uow.Now,
+            holdsThrough,
         };
         var updated = await uow.ExecuteAsync(
             """
             UPDATE reconciliation_fingerprints SET tenant_id = @tenantId, fingerprint = @fingerprint, tenant_version = @tenantVersion,
                 global_version = @globalVersion, run_id = @runId, members_read = @membersRead, seats_compared = @seatsCompared,
-                findings_live = @findingsLive, usage_rows = @usageRows, recorded_at = @now
+                findings_live = @findingsLive, usage_rows = @usageRows, recorded_at = @now, holds_through = @holdsThrough
             WHERE vendor_account_id = @accountId
             """, values);
         if (updated == 0)
@@ -185,9 +200,9 @@ internal static class ReconciliationFingerprint
             await uow.ExecuteAsync(
                 """
                 INSERT INTO reconciliation_fingerprints (vendor_account_id, tenant_id, fingerprint, tenant_version, global_version, run_id, members_read,
-                    seats_compared, findings_live, usage_rows, recorded_at)
+                    seats_compared, findings_live, usage_rows, recorded_at, holds_through)
                 VALUES (@accountId, @tenantId, @fingerprint, @tenantVersion, @globalVersion, @runId, @membersRead, @seatsCompared, @findingsLive,
-                    @usageRows, @now)
+                    @usageRows, @now, @holdsThrough)
                 """, values);
         }
     }

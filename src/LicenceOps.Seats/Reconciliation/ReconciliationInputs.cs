@@ -17,13 +17,6 @@ internal sealed class AccountInputs
     public List<ObservationRow> Observations { get; } = [];
     public List<ExistingFindingRow> Findings { get; } = [];
     public List<StoredUsageRow> Usage { get; } = [];
-    public List<MemberSnapshot.StoredMember> Members { get; } = [];
-
-    /// <summary>
-    /// True when the stored member rows already hold exactly the reading (their hash on the account equals the reading's, ADR
-    /// 0044): <see cref="Members"/> was not read and the snapshot needs no write.
-    /// </summary>
-    public bool MembersUnchanged { get; set; }
 }
 
 /// <summary>
@@ -43,12 +36,7 @@ internal static class ReconciliationInputs
         IReadOnlyDictionary<Guid, AccountInputs> Accounts, IReadOnlyDictionary<Guid, TenantPolicy> Policies,
         IReadOnlyDictionary<string, IReadOnlyList<BaselineRow>> Baselines);
 
-    /// <param name="memberHashes">
-    /// The hash of each account's reading as the member snapshot stores it (<see cref="MemberSnapshot.HashOf"/>): an account whose
-    /// stored rows hash the same has them neither read nor diffed (<see cref="AccountInputs.MembersUnchanged"/>).
-    /// </param>
-    public static async Task<Batch> LoadAsync(
-        UnitOfWork uow, IReadOnlyList<VendorAccountRow> accounts, DateOnly today, ReconciliationOptions defaults, IReadOnlyDictionary<Guid, string> memberHashes)
+    public static async Task<Batch> LoadAsync(UnitOfWork uow, IReadOnlyList<VendorAccountRow> accounts, DateOnly today, ReconciliationOptions defaults)
     {
         var byAccount = accounts.ToDictionary(a => a.Id, _ => new AccountInputs());
         var accountIds = accounts.Select(a => a.Id).ToArray();
@@ -169,19 +157,6 @@ internal static class ReconciliationInputs
         foreach (var row in await LoadFindingsAsync(uow, tenantIds, ReconciliationKinds))
         {
             byAccount[accountOfTenant[row.TenantId]].Findings.Add(row);
-        }
-        foreach (var row in await uow.QueryAsync<StoredMembersHash>(MembersHashSql, new { accountIds }))
-        {
-            byAccount[row.AccountId].MembersUnchanged = row.MembersHash is { } stored && memberHashes.GetValueOrDefault(row.AccountId) == stored;
-        }
-        var membersToRead = accountIds.Where(id => !byAccount[id].MembersUnchanged).ToArray();
-        foreach (var row in membersToRead.Length == 0 ? [] : await uow.QueryAsync<MemberSnapshot.StoredMember>(
-                     MemberSnapshot.StoredSelectSql + " WHERE vendor_account_id IN @membersToRead", new { membersToRead }))
-        {
-            if (tenantOf[row.VendorAccountId] == row.TenantId)
-            {
-                byAccount[row.VendorAccountId].Members.Add(row);
-            }
         }
         return new Batch(byAccount, policies, baselines);
     }
@@ -343,22 +318,14 @@ internal static class ReconciliationInputs
           AND o.status <> 'released' AND o.subscription_id NOT IN @all
         """;
 
-    private const string MembersHashSql = "SELECT id AS AccountId, members_hash AS MembersHash FROM vendor_accounts WHERE id IN @accountIds";
-
     /// <summary>The statements of ADR 0044 as SQL Server receives them, for the test that parses them (no SQL Server runs here).</summary>
     internal static IReadOnlyList<string> SqlServerStatements =>
-        [SeatsSql, LatestUsageSql(SqlDialect.SqlServer), OtherToolsSql, MembersHashSql, FindingStore.ExistingSelectSql + " WHERE tenant_id IN @tenantIds AND kind IN @kinds"];
+        [SeatsSql, LatestUsageSql(SqlDialect.SqlServer), OtherToolsSql, FindingStore.ExistingSelectSql + " WHERE tenant_id IN @tenantIds AND kind IN @kinds"];
 
     /// <summary>A usage row's values as one text, in the form of <see cref="StoredUsageRow.Pack"/>.</summary>
     private static string PackedUsage(SqlDialect dialect) => dialect == SqlDialect.Sqlite
         ? "u.vendor_account_id || '|' || u.subscription_id || '|' || u.person_id || '|' || COALESCE(u.last_active_on, '') || '|' || u.active || '|' || u.activity_reported"
         : "CONCAT(u.vendor_account_id, '|', u.subscription_id, '|', u.person_id, '|', CONVERT(char(10), u.last_active_on, 23), '|', CAST(u.active AS int), '|', CAST(u.activity_reported AS int))";
-
-    private sealed class StoredMembersHash
-    {
-        public Guid AccountId { get; set; }
-        public string? MembersHash { get; set; }
-    }
 
     private sealed class RemovalRow
     {

@@ -49,11 +49,10 @@ public sealed class ReconciliationRunner(
         // Only a hint for reading ahead, so two plain reads, not a snapshot: a change committed between them makes the writer
         // read the inputs in its transaction (a stale read-ahead) or compare anyway (no confirmation), never use stale inputs.
         var last = row is null ? null : (await ReconciliationFingerprint.LoadAsync(db, [accountId], ct)).GetValueOrDefault(accountId);
-        var willCompare = last?.StillHolds(ParisCalendar.DateOf(time.GetUtcNow())) != true;
         // One account (the per-account jobs): reading its inputs ahead costs a snapshot of its own, which pays only when the run
-        // compares. It will when the last comparison's versions or day no longer hold; when they do, the run is most likely
-        // confirmed (a changed vendor reading then has its inputs read in the write transaction, as before ADR 0038).
-        return row is null ? null : (await RunCoreAsync([row], trigger, 1, willCompare ? new HashSet<Guid> { row.Id } : [], ct))[0] is { State: not Abandoned } run ? run : null;
+        // compares. It will when the last comparison's versions moved, its time rules flipped (ADR 0048) or the reading differs.
+        var holding = last?.StillHolds(ParisCalendar.DateOf(time.GetUtcNow())) == true ? new Dictionary<Guid, ReconciliationFingerprint.Stored> { [accountId] = last } : [];
+        return row is null ? null : (await RunCoreAsync([row], trigger, 1, holding, ct))[0] is { State: not Abandoned } run ? run : null;
     }
 
     /// <summary>
@@ -78,24 +77,32 @@ public sealed class ReconciliationRunner(
         // Which runs will compare for sure (their last comparison no longer holds): only their inputs are read ahead (ADR 0038).
         var today = ParisCalendar.DateOf(time.GetUtcNow());
         // A hint only, as in RunAsync: plain reads, no snapshot.
-        var holding = new HashSet<Guid>();
+        var holding = new Dictionary<Guid, ReconciliationFingerprint.Stored>();
         foreach (var chunk in accounts.Select(a => a.Id).Chunk(500))
         {
             foreach (var last in (await ReconciliationFingerprint.LoadAsync(db, chunk, ct)).Values)
             {
                 if (last.StillHolds(today))
                 {
-                    holding.Add(last.AccountId);
+                    holding[last.AccountId] = last;
                 }
             }
         }
-        return await RunCoreAsync(accounts, trigger, parallelReads, accounts.Where(a => !holding.Contains(a.Id)).Select(a => a.Id).ToHashSet(), ct);
+        return await RunCoreAsync(accounts, trigger, parallelReads, holding, ct);
     }
 
-    /// <param name="readAhead">The accounts whose inputs are read ahead of the write (ADR 0038); the others' are read in the write transaction.</param>
+    /// <param name="holding">
+    /// The last comparisons whose versions and time rules still held before the vendors were read: an account whose reading
+    /// also matches is most likely confirmed, so its inputs are not read ahead (ADR 0038); every other account's are. A hint
+    /// only: the writer decides again in its transaction and reads what it needs there.
+    /// </param>
     private async Task<IReadOnlyList<ReconciliationRunResult>> RunCoreAsync(
-        IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, IReadOnlySet<Guid> readAhead, CancellationToken ct)
+        IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, IReadOnlyDictionary<Guid, ReconciliationFingerprint.Stored> holding,
+        CancellationToken ct)
     {
+        var defaults = options.Value.Reconciliation;
+        bool LikelyConfirmed(Reading r) => r.ReadingHash is { } hash && holding.TryGetValue(r.Account.Id, out var last)
+                                           && last.Fingerprint == ReconciliationFingerprint.Of(hash, Facts(r.Account), defaults);
         var runIds = accounts.Select(_ => RowIds.New()).ToArray();
         var results = new ReconciliationRunResult?[accounts.Count];
 
@@ -120,7 +127,7 @@ public sealed class ReconciliationRunner(
                     Dictionary<Guid, Preloaded> preloaded;
                     try
                     {
-                        preloaded = await PreloadAsync(group.Where(r => readAhead.Contains(r.Account.Id)).ToList(), stop.Token);
+                        preloaded = await PreloadAsync(group.Where(r => !LikelyConfirmed(r)).ToList(), stop.Token);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
@@ -153,12 +160,10 @@ public sealed class ReconciliationRunner(
                         var startedAt = time.GetUtcNow();
                         var (reading, failure) = await ReadVendorAsync(accounts[i], accounts[i].TenantId, c);
                         started = ReconciliationMetrics.Lap("read_vendor", started);
-                        // Hashed here, on the reading threads, so the writer only compares (ADR 0036), and so the member snapshot
-                        // can tell its rows already hold this list (ADR 0044).
+                        // Hashed here, on the reading threads, so the writer only compares (ADR 0036).
                         var hash = reading is null ? null : ReconciliationFingerprint.OfReading(reading);
-                        var membersHash = reading is null ? null : MemberSnapshot.HashOf(reading.Members.Members, reading.ConnectorName);
                         ReconciliationMetrics.Lap("hash_reading", started);
-                        await fetched.Writer.WriteAsync(new Reading(i, accounts[i], runIds[i], trigger, startedAt, reading, failure, hash, membersHash, null), c);
+                        await fetched.Writer.WriteAsync(new Reading(i, accounts[i], runIds[i], trigger, startedAt, reading, failure, hash, null), c);
                     });
                 fetched.Writer.Complete();
             }
@@ -229,11 +234,9 @@ public sealed class ReconciliationRunner(
 
     private sealed record Reading(
         int Index, VendorAccountRow Account, Guid RunId, string Trigger, DateTimeOffset StartedAt, VendorReadingSet? Set, string? Failure,
-        string? ReadingHash, string? MembersHash, Preloaded? Preloaded);
+        string? ReadingHash, Preloaded? Preloaded);
 
     /// <summary>The readings' member-list hashes by account, for <see cref="ReconciliationInputs.LoadAsync"/>.</summary>
-    private static Dictionary<Guid, string> MemberHashes(IEnumerable<Reading> readings) =>
-        readings.Where(r => r.MembersHash is not null).ToDictionary(r => r.Account.Id, r => r.MembersHash!);
 
     /// <summary>
     /// An account's inputs and plan, read on the reading side under one snapshot (ADR 0038), with the data versions they are as
@@ -241,8 +244,11 @@ public sealed class ReconciliationRunner(
     /// </summary>
     private sealed record Preloaded(DateOnly Today, long TenantVersion, long AllTenantsVersion, ReconciliationInputs.Batch Inputs, AccountPlan Plan);
 
-    /// <summary>What a comparison concludes from an account's reading and inputs, before anything is written.</summary>
-    private sealed record AccountPlan(ReconciliationPlan Plan, IReadOnlyList<PlannedFinding> SettingFindings, IReadOnlyList<string> Evaluated);
+    /// <summary>
+    /// What a comparison concludes from an account's reading and inputs, before anything is written, and the last day it would
+    /// conclude the same from the same inputs (ADR 0048).
+    /// </summary>
+    private sealed record AccountPlan(ReconciliationPlan Plan, IReadOnlyList<PlannedFinding> SettingFindings, IReadOnlyList<string> Evaluated, DateOnly HoldsThrough);
 
     private sealed class VersionRow
     {
@@ -278,14 +284,14 @@ public sealed class ReconciliationRunner(
             var tenants = new HashSet<Guid>();
             var toLoad = read.Where(r =>
                     !(stored.TryGetValue(r.Account.Id, out var last)
-                      && last.Confirms(r.Account.TenantId, ReconciliationFingerprint.Of(r.ReadingHash!, Facts(r.Account), today, defaults)))
+                      && last.Confirms(r.Account.TenantId, ReconciliationFingerprint.Of(r.ReadingHash!, Facts(r.Account), defaults), today))
                     && tenants.Add(r.Account.TenantId))
                 .ToList();
             if (toLoad.Count == 0)
             {
                 return new Dictionary<Guid, Preloaded>();
             }
-            var inputs = await ReconciliationInputs.LoadAsync(snapshot, toLoad.Select(r => r.Account).ToList(), today, defaults, MemberHashes(toLoad));
+            var inputs = await ReconciliationInputs.LoadAsync(snapshot, toLoad.Select(r => r.Account).ToList(), today, defaults);
             var allTenants = versions.GetValueOrDefault(ReconciliationFingerprint.AllTenants);
             return toLoad.ToDictionary(r => r.RunId, r => new Preloaded(today, versions.GetValueOrDefault(r.Account.TenantId), allTenants, inputs,
                 PlanAccount(r.Account, r.Set!, inputs, today, defaults)));
@@ -342,9 +348,9 @@ public sealed class ReconciliationRunner(
         var today = ParisCalendar.DateOf(uow.Now);
         var defaults = options.Value.Reconciliation;
 
-        // A reading identical to the last compared one, over stored inputs whose data version has not moved since, on the same
-        // day: the comparison would conclude exactly what it did then, so the run is confirmed without reading Seats' rows
-        // (ADR 0036). Failed readings go on to be recorded as failures.
+        // A reading identical to the last compared one, over stored inputs whose data version has not moved since, on a day
+        // before any of its time rules flips: the comparison would conclude exactly what it did then, so the run is confirmed
+        // without reading Seats' rows (ADR 0036, 0048). Failed readings go on to be recorded as failures.
         var read = live.Where(r => r.Set is not null).ToList();
         var stored = read.Count == 0 ? [] : await ReconciliationFingerprint.LoadAsync(uow, read.Select(r => r.Account.Id).ToArray());
         var fingerprints = new Dictionary<Guid, string>();
@@ -358,8 +364,8 @@ public sealed class ReconciliationRunner(
             }
             // The account as the comparison would use it: its connection equals the row just read again (Classify), and a vendor
             // name changed since it was read makes the next run's fingerprint differ.
-            var fingerprint = ReconciliationFingerprint.Of(r.ReadingHash!, Facts(r.Account), today, defaults);
-            if (stored.TryGetValue(r.Account.Id, out var last) && last.Confirms(r.Account.TenantId, fingerprint))
+            var fingerprint = ReconciliationFingerprint.Of(r.ReadingHash!, Facts(r.Account), defaults);
+            if (stored.TryGetValue(r.Account.Id, out var last) && last.Confirms(r.Account.TenantId, fingerprint, today))
             {
                 results[r.Index] = await ConfirmAsync(uow, r, last);
                 continue;
@@ -386,7 +392,7 @@ public sealed class ReconciliationRunner(
             .Select(r => r.RunId).ToHashSet();
         var stale = toLoad.Where(r => !current.Contains(r.RunId)).Select(r => r.Account).ToList();
         var inputs = stale.Count == 0 ? null
-            : await ReconciliationInputs.LoadAsync(uow, stale, today, defaults, MemberHashes(toLoad.Where(r => !current.Contains(r.RunId))));
+            : await ReconciliationInputs.LoadAsync(uow, stale, today, defaults);
         ReconciliationMetrics.CountPreloads(current.Count, toLoad.Count(r => r.Preloaded is not null && !current.Contains(r.RunId)));
         lap = ReconciliationMetrics.Lap("load", lap);
         foreach (var r in toCompare)
@@ -556,10 +562,12 @@ public sealed class ReconciliationRunner(
             stored.OtherTools.Select(o => new OtherToolUse(o.PersonId, o.SubscriptionId, o.VendorCode, o.ProductName, o.LastActiveOn)).ToList(),
             batch.Policies[account.TenantId], today, recorded);
         var plan = ReconciliationPlanner.Plan(input);
+        var settingsHorizon = new TimeHorizon(today);
         var settingFindings = SettingsWatch.Plan(account.Id, account.DisplayName, subscriptions.Count > 0 ? subscriptions[0].Id : null,
             (batch.Baselines.GetValueOrDefault(account.VendorCode) ?? []).Select(b => new SettingBaseline(b.SettingKey, b.Label, b.ExpectedValue)).ToList(),
-            stored.Observations.Select(o => new SettingObservation(o.SettingKey, o.ObservedValue, o.ObservedOn)).ToList(), today);
-        return new AccountPlan(plan, settingFindings, plan.EvaluatedKinds.Concat(FindingKinds.FromSettings).ToList());
+            stored.Observations.Select(o => new SettingObservation(o.SettingKey, o.ObservedValue, o.ObservedOn)).ToList(), today, settingsHorizon);
+        var holdsThrough = plan.HoldsThrough < settingsHorizon.HoldsThrough ? plan.HoldsThrough : settingsHorizon.HoldsThrough;
+        return new AccountPlan(plan, settingFindings, plan.EvaluatedKinds.Concat(FindingKinds.FromSettings).ToList(), holdsThrough);
     }
 
     private async Task<(ReconciliationRunResult, long)> ApplyAsync(
@@ -573,7 +581,7 @@ public sealed class ReconciliationRunner(
         var stored = batch.Accounts[accountId];
         var seats = stored.Seats;
 
-        var (plan, settingFindings, evaluated) = planned ?? PlanAccount(account, reading, batch, today, options.Value.Reconciliation);
+        var (plan, settingFindings, evaluated, holdsThrough) = planned ?? PlanAccount(account, reading, batch, today, options.Value.Reconciliation);
         lap = ReconciliationMetrics.Lap("plan", lap);
         var counts = await FindingStore.ApplyAsync(uow, tenantId, accountId, account.VendorCode, account.DisplayName, runId,
             [.. plan.Findings, .. settingFindings], evaluated, stored.Findings);
@@ -607,18 +615,12 @@ public sealed class ReconciliationRunner(
         uow.OnCommitted(() => ReconciliationMetrics.CountUsageRows(usageWritten));
         lap = ReconciliationMetrics.Lap("usage", lap);
 
-        if (reading.ConnectorName != "csv")
+        if (reading.ConnectorName != ConnectorKinds.Csv)
         {
-            // The CSV connector reads vendor_members itself; for API connectors this keeps the latest reading for staff. Rows that
-            // already hold this reading (same hash, ADR 0044) were not even read: only when the list was read moves.
-            if (stored.MembersUnchanged)
-            {
-                await MemberSnapshot.TouchAsync(uow, accountId);
-            }
-            else
-            {
-                await MemberSnapshot.ReplaceAsync(uow, tenantId, accountId, reading.Members.Members, reading.ConnectorName, stored.Members);
-            }
+            // An API connector's member list is read from the vendor on every run and stored nowhere as rows (ADR 0049): what it
+            // concluded is in the findings, the usage rows and this run's counts. Only when the whole list was last read moves.
+            // (The CSV connector's reading is its imported export, which keeps its own read time.)
+            await MemberSnapshot.TouchAsync(uow, accountId);
         }
         lap = ReconciliationMetrics.Lap("members", lap);
 
@@ -633,7 +635,7 @@ public sealed class ReconciliationRunner(
             // Last, so the versions stored include every write of this run. A run that activated seats changed its own inputs
             // (the next comparison sees them active and may conclude more): it stores nothing and the next run compares again.
             await ReconciliationFingerprint.SaveAsync(uow, tenantId, accountId, fingerprint.Fingerprint, fingerprint.AllTenantsVersion, runId,
-                reading.Members.Members.Count, seats.Count, counts.Opened + counts.Updated, plan.Usage.Count);
+                reading.Members.Members.Count, seats.Count, counts.Opened + counts.Updated, plan.Usage.Count, holdsThrough);
         }
         return (run, ReconciliationMetrics.Lap("finish", lap));
     }

@@ -27,9 +27,13 @@ public static class PurchasedQuantityWatch
     public static IReadOnlyList<PlannedFinding> FromConnector(Guid accountId, string vendorName, IReadOnlyList<PlanSubscription> subscriptions, int purchased) =>
         Compare(accountId, vendorName, subscriptions, purchased, $"{vendorName} has {purchased} seat(s) purchased");
 
-    /// <summary>The latest quantity staff recorded (null: never), for a connector that cannot read it.</summary>
+    /// <summary>
+    /// The latest quantity staff recorded (null: never), for a connector that cannot read it. <paramref name="horizon"/>, when
+    /// given, learns the day the record grows unverified (ADR 0048).
+    /// </summary>
     public static IReadOnlyList<PlannedFinding> FromRecord(
-        Guid accountId, string vendorName, IReadOnlyList<PlanSubscription> subscriptions, RecordedQuantity? recorded, int unverifiedAfterDays, DateOnly today)
+        Guid accountId, string vendorName, IReadOnlyList<PlanSubscription> subscriptions, RecordedQuantity? recorded, int unverifiedAfterDays, DateOnly today,
+        TimeHorizon? horizon = null)
     {
         if (subscriptions.Count == 0)
         {
@@ -39,6 +43,7 @@ public static class PurchasedQuantityWatch
         {
             var mismatch = Compare(accountId, vendorName, subscriptions, recorded.Quantity,
                 $"{vendorName} had {recorded.Quantity} seat(s) purchased on {recorded.ObservedOn:yyyy-MM-dd} (recorded from the {recorded.Source})");
+            horizon?.FlipsAfter(recorded.ObservedOn, unverifiedAfterDays);
             if (mismatch.Count > 0 || today.DayNumber - recorded.ObservedOn.DayNumber <= unverifiedAfterDays)
             {
                 return mismatch;

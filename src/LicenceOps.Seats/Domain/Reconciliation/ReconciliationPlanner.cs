@@ -46,9 +46,10 @@ public sealed record SeatActivation(Guid SeatId, Guid SubscriptionId, Guid Perso
 public sealed record UsageSnapshot(Guid SeatId, Guid SubscriptionId, Guid PersonId, DateOnly? LastActiveOn, bool Active, bool ActivityReported);
 
 /// <param name="EvaluatedKinds">Kinds this reading could establish: only findings of these kinds may close for want of a cause.</param>
+/// <param name="HoldsThrough">The last evaluation day on which the same input plans exactly this (<see cref="TimeHorizon"/>).</param>
 public sealed record ReconciliationPlan(
     IReadOnlyList<PlannedFinding> Findings, IReadOnlyCollection<string> EvaluatedKinds, IReadOnlyList<SeatActivation> Activations,
-    IReadOnlyList<UsageSnapshot> Usage);
+    IReadOnlyList<UsageSnapshot> Usage, DateOnly HoldsThrough);
 
 /// <summary>
 /// Compares one vendor account's complete reading with what Seats records and bills. Pure: the runner reads the vendor
@@ -79,6 +80,8 @@ public static class ReconciliationPlanner
         var activations = new List<SeatActivation>();
         var usage = new List<UsageSnapshot>();
         var today = input.Today;
+        // Every comparison with `today` below reports to the horizon the day its outcome would flip.
+        var horizon = new TimeHorizon(today);
         var account = input.VendorAccountId;
         var price = input.Subscriptions.Count > 0 ? input.Subscriptions[0].Price : SeatPrice.Unknown;
         var priceBySubscription = input.Subscriptions.ToDictionary(s => s.Id, s => s.Price);
@@ -224,12 +227,17 @@ public static class ReconciliationPlanner
             }
             var last = member.LastActiveOn;
             var usedWithinPolicy = input.Members.ReportsActivity && last is { } l && l >= today.AddDays(-inactiveDays);
+            if (input.Members.ReportsActivity && last is { } lastUsed)
+            {
+                horizon.FlipsAfter(lastUsed, inactiveDays);
+            }
             usage.Add(new UsageSnapshot(seat.SeatId, seat.SubscriptionId, seat.PersonId, last, usedWithinPolicy, input.Members.ReportsActivity));
 
             if (status == "invited" && member.Status == VendorMemberStatuses.Invited)
             {
                 var since = seat.InvitedOn ?? seat.AssignedOn;
                 var age = today.DayNumber - since.DayNumber;
+                horizon.FlipsAfter(since, input.Policy.StaleInviteAfterDays);
                 if (age > input.Policy.StaleInviteAfterDays)
                 {
                     var (cents, basis) = seatPrice.Times(1);
@@ -248,16 +256,32 @@ public static class ReconciliationPlanner
             var justActivated = seat.Status is "invited" or "requested";
             var reference = last ?? (justActivated ? today : seat.AssignedOn);
             var idle = today.DayNumber - reference.DayNumber;
-            // The overlapping tool used most recently (the first listed among equals).
+            // A seat this run activates without a reported activity counts its idle days from the evaluation day itself: 0 on any day.
+            var idleGrows = last is not null || !justActivated;
+            if (idleGrows)
+            {
+                horizon.FlipsAfter(reference, inactiveDays);
+            }
+            // The overlapping assistant used most recently within the last OverlapLittleUseDays (the first listed of a tie). Its
+            // window only closes as days pass: with none open today the overlap rule cannot apply on any later day. Looked up by
+            // person (none when this account's vendor is no assistant).
             OtherToolUse? other = null;
             foreach (var o in otherTools?[seat.PersonId] ?? [])
             {
-                if (o.SubscriptionId != seat.SubscriptionId && o.VendorCode != input.VendorCode && AssistantVendors.Contains(o.VendorCode)
-                    && o.LastActiveOn is { } used && today.DayNumber - used.DayNumber <= OverlapLittleUseDays
-                    && (other is null || used > other.LastActiveOn!.Value))
+                if (o.SubscriptionId == seat.SubscriptionId || o.VendorCode == input.VendorCode || !AssistantVendors.Contains(o.VendorCode)
+                    || o.LastActiveOn is not { } used)
+                {
+                    continue;
+                }
+                horizon.FlipsAfter(used, OverlapLittleUseDays);
+                if (today.DayNumber - used.DayNumber <= OverlapLittleUseDays && (other is null || used > other.LastActiveOn))
                 {
                     other = o;
                 }
+            }
+            if (other is not null && idleGrows)
+            {
+                horizon.FlipsAfter(reference, OverlapLittleUseDays);
             }
             if (other is not null && idle > OverlapLittleUseDays)
             {
@@ -302,7 +326,7 @@ public static class ReconciliationPlanner
         else if (input.RecordedQuantity is { } staffRecorded)
         {
             findings.AddRange(PurchasedQuantityWatch.FromRecord(account, input.VendorName, input.Subscriptions, staffRecorded.Latest,
-                staffRecorded.UnverifiedAfterDays, today));
+                staffRecorded.UnverifiedAfterDays, today, horizon));
         }
 
         var evaluated = new List<string>(FindingKinds.FromMembers);
@@ -314,7 +338,7 @@ public static class ReconciliationPlanner
         {
             evaluated.AddRange(FindingKinds.FromActivity);
         }
-        return new ReconciliationPlan(findings, evaluated, activations, usage);
+        return new ReconciliationPlan(findings, evaluated, activations, usage, horizon.HoldsThrough);
     }
 
     /// <summary>Why an address cannot be the company identity, or null when it can.</summary>

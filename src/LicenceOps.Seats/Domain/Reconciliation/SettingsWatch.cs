@@ -12,9 +12,10 @@ public static class SettingsWatch
 {
     public const int UnverifiedAfterDays = 30;
 
+    /// <param name="horizon">When given, learns the day each verified setting grows unverified (ADR 0048).</param>
     public static IReadOnlyList<PlannedFinding> Plan(
         Guid accountId, string vendorName, Guid? subscriptionId, IReadOnlyList<SettingBaseline> baselines,
-        IReadOnlyList<SettingObservation> observations, DateOnly today)
+        IReadOnlyList<SettingObservation> observations, DateOnly today, TimeHorizon? horizon = null)
     {
         var findings = new List<PlannedFinding>();
         const string basis = "a security setting: no direct monthly euro effect";
@@ -37,6 +38,11 @@ public static class SettingsWatch
                         : $"{vendorName}: '{b.Label}' was last verified on {latest.ObservedOn:yyyy-MM-dd}, more than {UnverifiedAfterDays} days ago.",
                     $"Check '{b.Label}' in the {vendorName} admin console and record the observed value.",
                     NeedsClient: false, 0, basis));
+            }
+            else
+            {
+                // Verified and as expected, until the verification grows old.
+                horizon?.FlipsAfter(latest.ObservedOn, UnverifiedAfterDays);
             }
         }
         return findings;

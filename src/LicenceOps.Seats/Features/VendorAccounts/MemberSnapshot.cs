@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Shared;
@@ -9,7 +8,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LicenceOps.Seats.Features.VendorAccounts;
 
-/// <summary>Stores the latest full member list a vendor account reported, replacing the previous one.</summary>
+/// <summary>
+/// Stores the latest full member list of a CSV-connected vendor account (an imported member export, or the list a take-over
+/// seated), replacing the previous one: the CSV connector's reading. API connectors read their vendor on every run and keep
+/// no member rows (ADR 0049).
+/// </summary>
 internal static class MemberSnapshot
 {
     public const int MaxBodyBytes = 5 * 1024 * 1024;
@@ -23,15 +26,14 @@ internal static class MemberSnapshot
         await ReplaceAsync(uow, tenantId, accountId, members, source,
             await uow.QueryAsync<StoredMember>(StoredSelectSql + " WHERE vendor_account_id = @accountId AND tenant_id = @tenantId", new { accountId, tenantId }));
 
-    /// <summary>The stored member rows a replacement compares with; <c>VendorAccountId</c> lets a batch read several accounts at once.</summary>
-    public const string StoredSelectSql = """
+    /// <summary>The stored member rows a replacement compares with.</summary>
+    private const string StoredSelectSql = """
         SELECT vendor_account_id AS VendorAccountId, tenant_id AS TenantId, email AS Email, external_id AS ExternalId, display_name AS DisplayName,
                role AS Role, status AS Status, joined_on AS JoinedOn, last_active_on AS LastActiveOn, source AS Source
         FROM vendor_members
         """;
 
-    /// <summary>As above with the account's stored rows already read (a reconciliation batch reads them for all its accounts in one query).</summary>
-    public static async Task ReplaceAsync(
+    private static async Task ReplaceAsync(
         UnitOfWork uow, Guid tenantId, Guid accountId, IReadOnlyList<VendorMember> members, string source, IReadOnlyList<StoredMember> storedRows)
     {
         var stored = storedRows.ToDictionary(m => m.Email);
@@ -41,9 +43,7 @@ internal static class MemberSnapshot
         {
             await uow.ExecuteAsync("DELETE FROM vendor_members WHERE vendor_account_id = @accountId AND email IN @emails", new { accountId, emails = chunk });
         }
-        // The hash of what the rows now hold, in the same transaction as the rows (ADR 0044): see HashOf.
-        await uow.ExecuteAsync("UPDATE vendor_accounts SET members_read_at = @now, members_hash = @hash WHERE id = @accountId",
-            new { accountId, now = uow.Now, hash = HashOf(latest, source) });
+        await TouchAsync(uow, accountId);
         var fresh = latest.Where(p => !stored.TryGetValue(p.Key, out var old) || !old.Same(p.Value, source)).ToList();
         if (fresh.Count == 0)
         {
@@ -85,46 +85,7 @@ internal static class MemberSnapshot
     private static Dictionary<string, VendorMember> Latest(IReadOnlyList<VendorMember> members) =>
         members.GroupBy(m => m.Email.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First());
 
-    /// <summary>
-    /// A hash of exactly what <see cref="ReplaceAsync(UnitOfWork, Guid, Guid, IReadOnlyList{VendorMember}, string, IReadOnlyList{StoredMember})"/>
-    /// stores for <paramref name="members"/> read through <paramref name="source"/>: every stored field of every row, by address.
-    /// Kept on the account (<c>vendor_accounts.members_hash</c>) by that method, the only writer of the rows, so a reading with
-    /// the same hash needs neither reading the rows nor writing them (ADR 0044).
-    /// </summary>
-    public static string HashOf(IReadOnlyList<VendorMember> members, string source) => HashOf(Latest(members), source);
-
-    private static string HashOf(Dictionary<string, VendorMember> latest, string source)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var text = new StringBuilder(4096);
-        void Field(string? value) =>
-            // Length-prefixed, so no value passes for two and null differs from "".
-            text.Append(value is null ? "-1" : value.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(value).Append('|');
-        string? Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        Field(source);
-        foreach (var (email, m) in latest.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            Field(email);
-            Field(m.ExternalId);
-            Field(m.DisplayName);
-            Field(m.Role);
-            Field(m.Status);
-            Field(Day(m.JoinedOn));
-            Field(Day(m.LastActiveOn));
-            if (text.Length > 4096)
-            {
-                hash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
-                text.Clear();
-            }
-        }
-        hash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
-        return Convert.ToHexString(hash.GetHashAndReset());
-    }
-
-    /// <summary>
-    /// A reading whose hash equals the stored one (<see cref="HashOf(IReadOnlyList{VendorMember}, string)"/>): the rows already
-    /// hold it, only when the whole list was read moves.
-    /// </summary>
+    /// <summary>When the account's whole member list was last read (<c>vendor_accounts.members_read_at</c>).</summary>
     public static Task TouchAsync(UnitOfWork uow, Guid accountId) =>
         uow.ExecuteAsync("UPDATE vendor_accounts SET members_read_at = @now WHERE id = @accountId", new { accountId, now = uow.Now });
 

@@ -115,9 +115,10 @@ internal static class TakeOverEstate
             var queued = await TakeOverJobs.QueueAsync(uow, tenantId, subscriptionId, source, fingerprint, members);
             if (queued is not null)
             {
-                if (account.Connection is { } connection)
+                if (account.Connection is { Connector: ConnectorKinds.Csv } connection)
                 {
-                    // The member list is what the vendor has now, whatever the job seats: reconciliation reads it.
+                    // The member list is what the vendor has now, whatever the job seats: the CSV connector's reading. An API
+                    // connector reads its vendor on every run instead (ADR 0049).
                     await MemberSnapshot.ReplaceAsync(uow, tenantId, connection.Id, members, source);
                 }
                 uow.OnCommitted(worker.Notify);

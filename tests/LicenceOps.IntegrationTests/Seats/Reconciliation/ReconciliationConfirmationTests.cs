@@ -198,9 +198,10 @@ public sealed class ReconciliationConfirmationTests
         yield return Case("account connection changed (credential)", async (t, e) =>
             (await t.staff.PutAsJsonAsync($"/api/tenants/{e.Tenant}/vendor-accounts/{e.Account}/credential", new { secret = "sk-ant-admin-rotated" }))
             .EnsureSuccessStatusCode());
-        yield return Case("a new day", (t, _) =>
+        yield return Case("the day a time rule flips (Ann's activity passes the 30-day policy)", (t, _) =>
         {
-            t.factory.Clock.Advance(TimeSpan.FromDays(1));
+            // The estate was compared the day after Ann's last activity: it holds through the 29th day after (ADR 0048).
+            t.factory.Clock.Advance(TimeSpan.FromDays(30));
             return Task.CompletedTask;
         });
     }
@@ -323,24 +324,31 @@ public sealed class ReconciliationConfirmationTests
     public async Task A_comparison_uses_the_inputs_read_outside_the_write_lock_when_nothing_of_the_tenant_changed_since()
     {
         var estate = await SettledEstateAsync();
-        factory.Clock.Advance(TimeSpan.FromDays(1));
+        // The day Ann's seat turns inactive: the last comparison no longer holds, so the run will compare for sure (ADR 0048).
+        factory.Clock.Advance(TimeSpan.FromDays(30));
         claude.Users["yan@client.test"] = ("Yan Client", Today);
         using var preloads = new PreloadCounts();
 
         var run = await ReconcileAsync(estate);
 
         Assert.That(run.Str("outcome"), Is.EqualTo("compared"), run.ToString());
-        Assert.That(run.GetProperty("findingsOpened").GetInt32(), Is.EqualTo(1), "Yan is a shadow user");
+        Assert.That(run.GetProperty("findingsOpened").GetInt32(), Is.EqualTo(2), "Yan is a shadow user and Ann's seat is inactive");
         Assert.That((preloads.Used, preloads.ReadAgain), Is.EqualTo((1L, 0L)), "the comparison used the inputs read beside the vendor's reading");
         Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"), "and stored a fingerprint the next run confirms");
     }
 
     [Test]
-    public async Task A_single_account_run_whose_last_comparison_still_holds_reads_nothing_ahead_and_still_compares_a_changed_reading()
+    public async Task A_single_account_run_whose_last_comparison_still_holds_reads_ahead_only_when_its_reading_differs()
     {
-        // The per-account jobs read ahead only when the run will compare for sure (versions or day moved); with both unchanged the
-        // run is most likely confirmed, so a vendor-only change is compared from inputs read in the write transaction.
+        // The per-account jobs read ahead only when the run will compare for sure: versions moved, a time rule flipped (ADR 0048)
+        // or, known once the vendor was read, a reading that differs from the last comparison's. Otherwise the run is most
+        // likely confirmed and reading its inputs would be wasted.
         var estate = await SettledEstateAsync();
+        using (var unchanged = new PreloadCounts())
+        {
+            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"));
+            Assert.That((unchanged.Used, unchanged.ReadAgain), Is.EqualTo((0L, 0L)), "nothing read ahead for a confirmation");
+        }
         claude.Users["yan@client.test"] = ("Yan Client", Today);
         using var preloads = new PreloadCounts();
 
@@ -348,24 +356,24 @@ public sealed class ReconciliationConfirmationTests
 
         Assert.That(run.Str("outcome"), Is.EqualTo("compared"), run.ToString());
         Assert.That(run.GetProperty("findingsOpened").GetInt32(), Is.EqualTo(1), "Yan is a shadow user");
-        Assert.That((preloads.Used, preloads.ReadAgain), Is.EqualTo((0L, 0L)));
+        Assert.That((preloads.Used, preloads.ReadAgain), Is.EqualTo((1L, 0L)), "the changed reading's inputs were read beside it and used");
     }
 
     [Test]
     public async Task A_change_committed_after_the_inputs_were_read_outside_the_write_lock_is_not_lost()
     {
         // The inputs are read under a snapshot; the tenant's policy changes (through the API) after that snapshot was taken and
-        // before the write: the comparison must conclude from the new policy (Ben, idle 41 days, is no longer inactive at 50).
+        // before the write: the comparison must conclude from the new policy (Ben, idle 40 days, is no longer inactive at 50).
         var estate = await SettledEstateAsync();
         Assert.That(await InactiveFindingAsync(estate, "ben"), Does.StartWith("open|"));
-        factory.Clock.Advance(TimeSpan.FromDays(1));
         var db = SeatsKit.Db(factory);
+        // Without a stored comparison the run will compare for sure, so its inputs are read ahead.
+        await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints"));
         var changed = false;
         db.BeforeSnapshotQuery = async sql =>
         {
-            // The member list's stored hash, the last input read ahead whatever the reading (ADR 0044: the member rows themselves
-            // are read only when the hash differs).
-            if (!changed && sql.Contains("members_hash AS MembersHash", StringComparison.Ordinal))
+            // The first of the inputs, read after the data versions and the stored comparison in the same snapshot.
+            if (!changed && !sql.Contains("data_versions", StringComparison.Ordinal))
             {
                 changed = true;
                 (await staff.PutAsJsonAsync($"/api/tenants/{estate.Tenant}/reconciliation-policy", new { inactiveAfterDays = 50, staleInviteAfterDays = 14 }))
@@ -390,21 +398,37 @@ public sealed class ReconciliationConfirmationTests
     }
 
     [Test]
-    public async Task The_first_run_of_a_new_day_compares_keeps_the_dated_texts_and_writes_no_usage_row_for_unchanged_seats()
+    public async Task New_days_are_confirmed_until_a_time_rule_flips_then_the_run_compares_and_keeps_the_dated_texts()
     {
         var estate = await SettledEstateAsync();
+        var evaluatedOn = Today;
         var before = await InactiveFindingAsync(estate, "ben");
         Assert.That(before, Does.StartWith("open|").And.Contain("since 2026-10-15, longer than the tenant's policy of 30 days."), before);
         var usage = await UsageRowsAsync(estate);
+        // Ann was last active the day before: her seat counts as used within the 30-day policy through 29 days from now; the
+        // other time rules (Ben long inactive, settings and quantity never verified) cannot flip any more.
+        Assert.That(await SeatsKit.Db(factory).QuerySingleOrDefaultAsync<string>("SELECT holds_through FROM reconciliation_fingerprints WHERE vendor_account_id = @a",
+            new { a = estate.Account }), Is.EqualTo(D(evaluatedOn.AddDays(29))));
+
+        factory.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"), "a new day alone changes no conclusion");
+        factory.Clock.Advance(TimeSpan.FromDays(28));
+        Assert.That(Today, Is.EqualTo(evaluatedOn.AddDays(29)));
+        Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"), "the last day the comparison holds");
+        Assert.That(await UsageRowsAsync(estate), Is.EqualTo(usage));
 
         factory.Clock.Advance(TimeSpan.FromDays(1));
         var run = await ReconcileAsync(estate);
 
-        Assert.That(run.Str("outcome"), Is.EqualTo("compared"), "the day is in the fingerprint");
-        Assert.That(run.GetProperty("findingsOpened").GetInt32(), Is.Zero, "nothing new: the findings of yesterday are refreshed");
+        Assert.That(run.Str("outcome"), Is.EqualTo("compared"), "Ann's activity is now 31 days old");
+        Assert.That(run.GetProperty("findingsOpened").GetInt32(), Is.EqualTo(1), "Ann's seat is inactive");
+        Assert.That(await InactiveFindingAsync(estate, "ann"), Does.StartWith("open|"));
         Assert.That(await InactiveFindingAsync(estate, "ben"), Is.EqualTo(before), "the text names dates, not a count of days: a new day leaves it as it was");
-        Assert.That(run.GetProperty("usageRows").GetInt32(), Is.EqualTo(2), "both seats' usage observed");
-        Assert.That(await UsageRowsAsync(estate), Is.EqualTo(usage), "ADR 0044: the values did not change, so no row is written; yesterday's rows are the seats' state");
+        Assert.That(await SeatUsageAsync(estate.Seats["ann"]), Has.Count.EqualTo(2), "the day Ann's seat stopped counting as active");
+        Assert.That(await SeatUsageAsync(estate.Seats["ben"]), Has.Count.EqualTo(1), "ADR 0044: Ben's values did not change, so no row is written");
+        Assert.That(await SeatsKit.Db(factory).QuerySingleOrDefaultAsync<string>("SELECT holds_through FROM reconciliation_fingerprints WHERE vendor_account_id = @a",
+            new { a = estate.Account }), Is.EqualTo(D(DateOnly.MaxValue)), "nothing left that time can change");
+        factory.Clock.Advance(TimeSpan.FromDays(400));
         Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"));
     }
 
@@ -436,8 +460,9 @@ public sealed class ReconciliationConfirmationTests
         for (var day = 0; day < 3; day++)
         {
             factory.Clock.Advance(TimeSpan.FromDays(1));
-            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"));
-            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"));
+            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"), "no time rule flips (ADR 0048)");
+            await SeatsKit.Db(factory).WriteAsync(uow => uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints"));
+            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"), "made to compare: still nothing to write");
         }
         Assert.That(await SeatUsageAsync(estate.Seats["ann"]), Is.EqualTo(ann));
         Assert.That(await SeatUsageAsync(estate.Seats["ben"]), Is.EqualTo(ben));
@@ -469,51 +494,28 @@ public sealed class ReconciliationConfirmationTests
     }
 
     [Test]
-    public async Task A_comparison_over_an_unchanged_member_list_neither_reads_nor_writes_the_member_rows_and_a_changed_list_replaces_them()
+    public async Task An_api_connector_keeps_no_member_rows_and_records_when_its_whole_list_was_last_read()
     {
+        // ADR 0049: the vendor is read on every run; what the reading concluded is in the findings, the usage rows and the run's
+        // counts. Only the CSV connector's imported export is kept as rows (it is that connector's reading).
         var estate = await SettledEstateAsync();
         var db = SeatsKit.Db(factory);
-        async Task<string> MembersAsync() => string.Join("\n", await db.QueryAsync<string>(
-            "SELECT email || '|' || status || '|' || COALESCE(last_active_on, '-') || '|' || read_at FROM vendor_members WHERE vendor_account_id = @a ORDER BY email",
-            new { a = estate.Account }));
-        async Task<(string? Hash, string? ReadAt)> AccountAsync() => (await db.QueryAsync<(string?, string?)>(
-            "SELECT members_hash, members_read_at FROM vendor_accounts WHERE id = @a", new { a = estate.Account })).Single();
-        var reads = 0;
-        Task Count(string sql)
-        {
-            if (sql.Contains("@membersToRead", StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref reads);
-            }
-            return Task.CompletedTask;
-        }
-        db.BeforeSnapshotQuery = Count;
-        try
-        {
-            var members = await MembersAsync();
-            var (hash, readAt) = await AccountAsync();
-            Assert.That(hash, Is.Not.Null, "the run that wrote the rows keeps their hash on the account");
+        async Task<string?> ReadAtAsync() => await db.QuerySingleOrDefaultAsync<string>(
+            "SELECT members_read_at FROM vendor_accounts WHERE id = @a", new { a = estate.Account });
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM vendor_members WHERE vendor_account_id = @a", new { a = estate.Account }), Is.Zero);
+        var readAt = await ReadAtAsync();
+        Assert.That(readAt, Is.Not.Null);
 
-            await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints"));
-            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"));
-            Assert.That(reads, Is.Zero, "the stored rows hash like the reading: not read");
-            Assert.That(await MembersAsync(), Is.EqualTo(members), "nor written");
-            var after = await AccountAsync();
-            Assert.That(after.Hash, Is.EqualTo(hash));
-            Assert.That(after.ReadAt, Is.Not.EqualTo(readAt), "when the whole list was read moves");
+        claude.Users["yan@client.test"] = ("Yan Client", Today);
+        var compared = await ReconcileAsync(estate);
+        Assert.That(compared.Str("outcome"), Is.EqualTo("compared"));
+        Assert.That(compared.GetProperty("membersRead").GetInt32(), Is.EqualTo(4));
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM vendor_members WHERE vendor_account_id = @a", new { a = estate.Account }), Is.Zero);
+        var afterCompare = await ReadAtAsync();
+        Assert.That(afterCompare, Is.Not.EqualTo(readAt), "a comparison read the whole list");
 
-            claude.Users["zoe@client.test"] = ("Zoe Client", Today);
-            // Read ahead again (the run will compare for sure): the reads above are counted on the snapshot's seam.
-            await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints"));
-            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"));
-            Assert.That(reads, Is.GreaterThan(0), "a new list: the rows are read to be diffed");
-            Assert.That((await MembersAsync()).Split('\n').Single(l => l.StartsWith("zoe@client.test|", StringComparison.Ordinal)), Does.Contain($"|{D(Today)}|"));
-            Assert.That((await AccountAsync()).Hash, Is.Not.EqualTo(hash));
-        }
-        finally
-        {
-            db.BeforeSnapshotQuery = null;
-        }
+        Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"));
+        Assert.That(await ReadAtAsync(), Is.Not.EqualTo(afterCompare), "so did the confirmation");
     }
 
     [Test]
