@@ -74,7 +74,8 @@ public sealed class ReconciliationRunner(
     private async Task<IReadOnlyList<ReconciliationRunResult>> RunManyCoreAsync(
         IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, CancellationToken ct)
     {
-        // Which runs will compare for sure (their last comparison no longer holds): only their inputs are read ahead (ADR 0038).
+        // The last comparisons that still hold: a run whose reading matches one is most likely confirmed, and only the other
+        // runs' inputs are read ahead (ADR 0038).
         var today = ParisCalendar.DateOf(time.GetUtcNow());
         // A hint only, as in RunAsync: plain reads, no snapshot.
         var holding = new Dictionary<Guid, ReconciliationFingerprint.Stored>();
@@ -235,8 +236,6 @@ public sealed class ReconciliationRunner(
     private sealed record Reading(
         int Index, VendorAccountRow Account, Guid RunId, string Trigger, DateTimeOffset StartedAt, VendorReadingSet? Set, string? Failure,
         string? ReadingHash, Preloaded? Preloaded);
-
-    /// <summary>The readings' member-list hashes by account, for <see cref="ReconciliationInputs.LoadAsync"/>.</summary>
 
     /// <summary>
     /// An account's inputs and plan, read on the reading side under one snapshot (ADR 0038), with the data versions they are as
