@@ -157,6 +157,19 @@ public sealed class InvoiceRunCrashTests
         await Eventually.UntilAsync(
             async () => await ScalarAsync("SELECT COUNT(*) FROM invoice_documents d JOIN invoices i ON i.id = d.invoice_id WHERE i.period = '2026-10'") == Tenants,
             TimeSpan.FromMinutes(2), "every issued invoice's PDF is stored, those interrupted by the kill included");
+
+        // Each stored PDF downloads whole after the kill: the bytes hash to the row's hash (also the ETag) and have its length.
+        var stored = await QueryAsync<(string Id, string TenantId, string Sha256, long Length)>(
+            "SELECT i.id, i.tenant_id, d.sha256, d.byte_length FROM invoice_documents d JOIN invoices i ON i.id = d.invoice_id WHERE i.period = '2026-10'");
+        Assert.That(stored, Has.Count.EqualTo(Tenants));
+        foreach (var (id, tenantId, sha256, length) in stored)
+        {
+            var response = await after.GetAsync($"/api/tenants/{tenantId}/invoices/{id}/pdf");
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+            Assert.That(response.Headers.ETag?.Tag, Is.EqualTo($"\"{sha256}\""));
+            var pdf = await response.Content.ReadAsByteArrayAsync();
+            Assert.That((pdf.LongLength, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(pdf))), Is.EqualTo((length, sha256)), id);
+        }
     }
 
     private async Task<ChildProcessHost> StartAsync()
