@@ -135,7 +135,7 @@ internal static class ReconciliationBench
             var runs = new List<(string Pass, double Seconds)>();
             // The steady state is what the hourly jobs meet: the same reading over unchanged records, confirmed without reading
             // Seats' rows (ADR 0036). The third pass drops the fingerprints first, so every run compares again as it would after
-            // a change in every tenant (or on the first run of a day): the cost of a comparison that opens nothing.
+            // a change in every tenant (or a new reading from every vendor): the cost of a comparison that opens nothing.
             // The fourth pass is the first run of the next day (the host's clock moved one day on) over the same reading: no time
             // rule of these estates flips that day, so every run is confirmed (ADR 0048). The fifth is what the hourly jobs meet
             // once a day at a real vendor: the vendor now reports the new day's activity (four members in five were active the
