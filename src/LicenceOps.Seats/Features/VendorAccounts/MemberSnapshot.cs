@@ -18,24 +18,18 @@ internal static class MemberSnapshot
     public const int MaxBodyBytes = 5 * 1024 * 1024;
 
     /// <summary>
-    /// Replaces the account's member list with <paramref name="members"/>, writing only what changed (a reconciliation
-    /// rereads the same list every hour). When the whole list was read is kept once, on the account
+    /// Replaces the account's member list with <paramref name="members"/>, writing only what changed (an export imported again
+    /// mostly repeats the last one). When the whole list was read is kept once, on the account
     /// (<c>vendor_accounts.members_read_at</c>); a member row's read_at says when that row last changed.
     /// </summary>
-    public static async Task ReplaceAsync(UnitOfWork uow, Guid tenantId, Guid accountId, IReadOnlyList<VendorMember> members, string source) =>
-        await ReplaceAsync(uow, tenantId, accountId, members, source,
-            await uow.QueryAsync<StoredMember>(StoredSelectSql + " WHERE vendor_account_id = @accountId AND tenant_id = @tenantId", new { accountId, tenantId }));
-
-    /// <summary>The stored member rows a replacement compares with.</summary>
-    private const string StoredSelectSql = """
-        SELECT vendor_account_id AS VendorAccountId, tenant_id AS TenantId, email AS Email, external_id AS ExternalId, display_name AS DisplayName,
-               role AS Role, status AS Status, joined_on AS JoinedOn, last_active_on AS LastActiveOn, source AS Source
-        FROM vendor_members
-        """;
-
-    private static async Task ReplaceAsync(
-        UnitOfWork uow, Guid tenantId, Guid accountId, IReadOnlyList<VendorMember> members, string source, IReadOnlyList<StoredMember> storedRows)
+    public static async Task ReplaceAsync(UnitOfWork uow, Guid tenantId, Guid accountId, IReadOnlyList<VendorMember> members, string source)
     {
+        var storedRows = await uow.QueryAsync<StoredMember>(
+            """
+            SELECT email AS Email, external_id AS ExternalId, display_name AS DisplayName, role AS Role, status AS Status, joined_on AS JoinedOn,
+                   last_active_on AS LastActiveOn, source AS Source
+            FROM vendor_members WHERE vendor_account_id = @accountId AND tenant_id = @tenantId
+            """, new { accountId, tenantId });
         var stored = storedRows.ToDictionary(m => m.Email);
         var latest = Latest(members);
         var stale = stored.Values.Where(m => !latest.TryGetValue(m.Email, out var now) || !m.Same(now, source)).Select(m => m.Email).ToList();
@@ -89,10 +83,8 @@ internal static class MemberSnapshot
     public static Task TouchAsync(UnitOfWork uow, Guid accountId) =>
         uow.ExecuteAsync("UPDATE vendor_accounts SET members_read_at = @now WHERE id = @accountId", new { accountId, now = uow.Now });
 
-    internal sealed class StoredMember
+    private sealed class StoredMember
     {
-        public Guid VendorAccountId { get; set; }
-        public Guid TenantId { get; set; }
         public string Email { get; set; } = "";
         public string? ExternalId { get; set; }
         public string? DisplayName { get; set; }
