@@ -4,19 +4,20 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace LicenceOps.Seats.Reconciliation;
+namespace LicenceOps.Platform.Data;
 
 /// <summary>Reads one row of a <see cref="PackedRows"/> text, its values in the order the query packed them.</summary>
-internal delegate T ReadPackedRow<out T>(ref PackedRows row);
+public delegate T ReadPackedRow<out T>(ref PackedRows row);
 
 /// <summary>
 /// Rows that SQLite packed as one JSON array of arrays (<c>json_group_array(json_array(...))</c>), read value by value without
 /// building a document. On SQLite every column of every row is carried out of the engine by native calls of its own (each
 /// taking and releasing the statement's handle): the reconciliation's read-ahead reads a few hundred thousand values per
-/// pass, so its larger inputs come as one text per group of rows instead (docs/performance.md). Values are as SQLite stored
-/// them: GUIDs and dates as text, flags and counts as numbers, NULL as null.
+/// pass (ADR 0047) and the invoice run a hundred seat changes per tenant, so their larger inputs come as one text per group
+/// of rows instead (docs/performance.md). Values are as SQLite stored them: GUIDs and dates as text, flags and counts as
+/// numbers, NULL as null. SQL Server reads columns (its client has no such cost per column).
 /// </summary>
-internal ref struct PackedRows
+public ref struct PackedRows
 {
     private Utf8JsonReader json;
 
@@ -127,10 +128,14 @@ internal ref struct PackedRows
 
     public DateOnly Date() => NullableDate() ?? throw new FormatException("Packed rows: a date is null where none may be.");
 
-    /// <summary>An instant stored as ISO 8601 text in UTC, as Dapper's handler writes it.</summary>
+    /// <summary>An instant stored as ISO 8601 text in UTC, read as Dapper's handler reads it (its fixed-width form digit by digit).</summary>
     public DateTimeOffset? NullableInstant() => NullableString() is { } at
-        ? DateTimeOffset.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)
+        ? StoredText.TryParseUtc(at, out var stored)
+            ? stored
+            : DateTimeOffset.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)
         : null;
+
+    public DateTimeOffset Instant() => NullableInstant() ?? throw new FormatException("Packed rows: an instant is null where none may be.");
 
     private static int? Digits(ReadOnlySpan<byte> text)
     {
