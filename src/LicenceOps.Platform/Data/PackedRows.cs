@@ -33,16 +33,25 @@ public ref struct PackedRows
         var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(packed.Length));
         try
         {
-            var rows = new PackedRows(buffer.AsSpan(0, Encoding.UTF8.GetBytes(packed, buffer)));
-            while (rows.NextRow())
-            {
-                into.Add(read(ref rows));
-                rows.Next(JsonTokenType.EndArray);
-            }
+            ReadAll(buffer.AsSpan(0, Encoding.UTF8.GetBytes(packed, buffer)), read, into);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The same from the UTF-8 bytes SQLite holds (the packed text selected <c>CAST(... AS BLOB)</c>): no UTF-16 string is
+    /// made of it only to be encoded back.
+    /// </summary>
+    public static void ReadAll<T>(ReadOnlySpan<byte> packed, ReadPackedRow<T> read, ICollection<T> into)
+    {
+        var rows = new PackedRows(packed);
+        while (rows.NextRow())
+        {
+            into.Add(read(ref rows));
+            rows.Next(JsonTokenType.EndArray);
         }
     }
 
@@ -116,26 +125,48 @@ public ref struct PackedRows
         {
             return null;
         }
-        var text = json.ValueSpan;
-        if (json.TokenType == JsonTokenType.String && !json.ValueIsEscaped && text.Length >= 10 && text[4] == '-' && text[7] == '-'
-            && Digits(text[..4]) is { } year and >= 1 && Digits(text.Slice(5, 2)) is { } month and >= 1 and <= 12
-            && Digits(text.Slice(8, 2)) is { } day && day >= 1 && day <= DateTime.DaysInMonth(year, month))
+        if (json.TokenType == JsonTokenType.String && !json.ValueIsEscaped && StoredDate(json.ValueSpan) is { } date)
         {
-            return new DateOnly(year, month, day);
+            return date;
         }
         return DateOnly.ParseExact((json.GetString() ?? "")[..10], "yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
 
     public DateOnly Date() => NullableDate() ?? throw new FormatException("Packed rows: a date is null where none may be.");
 
-    /// <summary>An instant stored as ISO 8601 text in UTC, read as Dapper's handler reads it (its fixed-width form digit by digit).</summary>
-    public DateTimeOffset? NullableInstant() => NullableString() is { } at
-        ? StoredText.TryParseUtc(at, out var stored)
-            ? stored
-            : DateTimeOffset.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)
-        : null;
+    /// <summary>
+    /// An instant stored as ISO 8601 text in UTC, read as Dapper's handler reads it: the fixed-width form it writes
+    /// (<c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>) digit by digit in the packed bytes, anything else by the general parser.
+    /// </summary>
+    public DateTimeOffset? NullableInstant()
+    {
+        json.Read();
+        if (json.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+        var text = json.ValueSpan;
+        if (json.TokenType == JsonTokenType.String && !json.ValueIsEscaped && text.Length == 28 && text[10] == 'T' && text[13] == ':'
+            && text[16] == ':' && text[19] == '.' && text[27] == 'Z' && StoredDate(text) is { } date
+            && Digits(text.Slice(11, 2)) is { } hour and <= 23 && Digits(text.Slice(14, 2)) is { } minute and <= 59
+            && Digits(text.Slice(17, 2)) is { } second and <= 59 && Digits(text.Slice(20, 7)) is { } fraction)
+        {
+            return new DateTimeOffset(date.DayNumber * TimeSpan.TicksPerDay + hour * TimeSpan.TicksPerHour + minute * TimeSpan.TicksPerMinute
+                + second * TimeSpan.TicksPerSecond + fraction, TimeSpan.Zero);
+        }
+        var at = json.TokenType == JsonTokenType.String ? json.GetString() ?? "" : Encoding.UTF8.GetString(text);
+        return DateTimeOffset.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    }
 
     public DateTimeOffset Instant() => NullableInstant() ?? throw new FormatException("Packed rows: an instant is null where none may be.");
+
+    /// <summary><c>yyyy-MM-dd</c> at the start of <paramref name="text"/>, or null when it is not that.</summary>
+    private static DateOnly? StoredDate(ReadOnlySpan<byte> text) =>
+        text.Length >= 10 && text[4] == '-' && text[7] == '-'
+        && Digits(text[..4]) is { } year and >= 1 && Digits(text.Slice(5, 2)) is { } month and >= 1 and <= 12
+        && Digits(text.Slice(8, 2)) is { } day && day >= 1 && day <= DateTime.DaysInMonth(year, month)
+            ? new DateOnly(year, month, day)
+            : null;
 
     private static int? Digits(ReadOnlySpan<byte> text)
     {

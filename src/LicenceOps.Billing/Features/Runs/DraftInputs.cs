@@ -59,7 +59,7 @@ internal sealed class DraftInputs
     /// <see cref="SeatsSql"/>'s columns, in the order the column read returns them (both scan the tenant's rows the same way).
     /// </summary>
     private const string PackedSeatsSql = """
-        SELECT json_group_array(json_array(tenant_id, seat_id, subscription_id, assigned, effective_date, occurred_at, recorded_at))
+        SELECT CAST(json_group_array(json_array(tenant_id, seat_id, subscription_id, assigned, effective_date, occurred_at, recorded_at)) AS BLOB)
         FROM seat_changes WHERE tenant_id IN @tenants AND effective_date <= @end
         GROUP BY tenant_id
         """;
@@ -120,7 +120,7 @@ internal sealed class DraftInputs
             return await LoadSeatsByColumnAsync(uow, tenants, end);
         }
         var seats = new List<SeatRow>();
-        foreach (var packed in await uow.QueryAsync<string>(PackedSeatsSql, new { tenants, end }))
+        foreach (var packed in await uow.QueryAsync<byte[]>(PackedSeatsSql, new { tenants, end }))
         {
             PackedRows.ReadAll(packed, static (ref PackedRows c) => new SeatRow
             {
