@@ -86,6 +86,42 @@ public class SeatDaysTests
         }));
     }
 
+    /// <summary>
+    /// Each day's quantity, as the seat histories were first written (Linq's grouping and stable ordering): the list-based
+    /// histories that replaced them must count every day the same, ties in date and time included.
+    /// </summary>
+    [Test]
+    public void Every_day_counts_the_seats_the_linq_histories_counted()
+    {
+        var random = new Random(1581);
+        for (var round = 0; round < 300; round++)
+        {
+            var changes = new List<SeatChange>();
+            for (var i = random.Next(0, 40); i > 0; i--)
+            {
+                // Few seats, days and instants, so many changes share a seat, a day and an instant (the stable order decides).
+                changes.Add(new SeatChange(SeatId(random.Next(1, 8)), random.Next(2) == 0, new DateOnly(2026, 10, 25).AddDays(random.Next(0, 40)),
+                    Earlier.AddHours(random.Next(0, 3))));
+            }
+            var terms = new[] { Terms(random.Next(0, 4), new DateOnly(2026, 10, 1)), Terms(random.Next(0, 4), new DateOnly(2026, 11, 1).AddDays(random.Next(0, 30))) };
+
+            var (_, quantityOn) = SeatDays.Timeline(terms, changes);
+            var linq = changes.GroupBy(c => c.SeatId)
+                .Select(g => g.Select(c => (From: c.Assigned ? c.EffectiveDate : c.EffectiveDate.AddDays(1), c.Assigned, c.OccurredAt))
+                    .OrderBy(c => c.From).ThenBy(c => c.OccurredAt).ToList())
+                .ToList();
+            for (var day = November.Start; day <= November.End; day = day.AddDays(1))
+            {
+                var assigned = linq.Count(history => history.Where(c => c.From <= day).Select(c => c.Assigned).LastOrDefault());
+                var inForce = terms.OrderBy(t => t.EffectiveDate).ThenBy(t => t.OccurredAt).LastOrDefault(t => t.EffectiveDate <= day);
+                Assert.That(quantityOn(day), Is.EqualTo(inForce is null ? 0 : Math.Max(inForce.CommittedQuantity, assigned)), $"round {round}, {day}");
+            }
+            var computed = SeatDays.Compute(November, terms, changes);
+            Assert.That(computed.Sum(r => r.Days * r.Quantity),
+                Is.EqualTo(Enumerable.Range(0, 30).Sum(d => quantityOn(November.Start.AddDays(d)))), $"round {round}");
+        }
+    }
+
     [Test]
     public void A_period_parses_only_real_months()
     {

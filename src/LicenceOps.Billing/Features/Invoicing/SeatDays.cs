@@ -42,22 +42,18 @@ public static class SeatDays
         BillingPeriod period, IReadOnlyList<SubscriptionTermsVersion> terms, IReadOnlyList<SeatChange> seatChanges)
     {
         var orderedTerms = terms.OrderBy(t => t.EffectiveDate).ThenBy(t => t.OccurredAt).ToList();
-        var seats = seatChanges
-            .GroupBy(c => c.SeatId)
-            .Select(g => g.Select(c => (From: c.Assigned ? c.EffectiveDate : c.EffectiveDate.AddDays(1), c.Assigned, c.OccurredAt))
-                .OrderBy(c => c.From).ThenBy(c => c.OccurredAt).ToList())
-            .ToList();
+        var seats = Histories(seatChanges);
 
         var runs = new List<BillableRun>();
         for (var day = period.Start; day <= period.End; day = day.AddDays(1))
         {
-            var inForce = orderedTerms.LastOrDefault(t => t.EffectiveDate <= day);
+            var inForce = InForce(orderedTerms, day);
             if (inForce is null || inForce.BilledAnnuallyInAdvance)
             {
                 continue;
             }
 
-            var assigned = seats.Count(history => IsAssigned(history, day));
+            var assigned = AssignedOn(seats, day);
             var quantity = Math.Max(inForce.CommittedQuantity, assigned);
             if (quantity <= 0)
             {
@@ -83,14 +79,66 @@ public static class SeatDays
         IReadOnlyList<SubscriptionTermsVersion> terms, IReadOnlyList<SeatChange> seatChanges)
     {
         var orderedTerms = terms.OrderBy(t => t.EffectiveDate).ThenBy(t => t.OccurredAt).ToList();
-        var seats = seatChanges
-            .GroupBy(c => c.SeatId)
-            .Select(g => g.Select(c => (From: c.Assigned ? c.EffectiveDate : c.EffectiveDate.AddDays(1), c.Assigned, c.OccurredAt))
-                .OrderBy(c => c.From).ThenBy(c => c.OccurredAt).ToList())
-            .ToList();
-        SubscriptionTermsVersion? TermsOn(DateOnly day) => orderedTerms.LastOrDefault(t => t.EffectiveDate <= day);
-        int QuantityOn(DateOnly day) => TermsOn(day) is { } t ? Math.Max(t.CommittedQuantity, seats.Count(h => IsAssigned(h, day))) : 0;
+        var seats = Histories(seatChanges);
+        SubscriptionTermsVersion? TermsOn(DateOnly day) => InForce(orderedTerms, day);
+        int QuantityOn(DateOnly day) => TermsOn(day) is { } t ? Math.Max(t.CommittedQuantity, AssignedOn(seats, day)) : 0;
         return (TermsOn, QuantityOn);
+    }
+
+    /// <summary>The last version in effect on <paramref name="day"/> (<paramref name="orderedTerms"/> in effect order), or null.</summary>
+    private static SubscriptionTermsVersion? InForce(List<SubscriptionTermsVersion> orderedTerms, DateOnly day)
+    {
+        SubscriptionTermsVersion? inForce = null;
+        foreach (var t in orderedTerms)
+        {
+            if (t.EffectiveDate <= day)
+            {
+                inForce = t;
+            }
+        }
+        return inForce;
+    }
+
+    /// <summary>
+    /// Each seat's changes as (from which day, assigned or not), ordered by that day and then by when they happened; changes
+    /// equal in both keep their order of arrival. Built with plain lists rather than Linq's grouping and ordering: the invoice
+    /// run plans about a hundred changes per tenant, and their iterators and delegates were a tenth of its allocations.
+    /// </summary>
+    private static List<List<(DateOnly From, bool Assigned, DateTimeOffset OccurredAt)>> Histories(IReadOnlyList<SeatChange> seatChanges)
+    {
+        var bySeat = new Dictionary<Guid, List<(DateOnly From, bool Assigned, DateTimeOffset OccurredAt)>>(seatChanges.Count);
+        var seats = new List<List<(DateOnly From, bool Assigned, DateTimeOffset OccurredAt)>>(seatChanges.Count);
+        foreach (var c in seatChanges)
+        {
+            if (!bySeat.TryGetValue(c.SeatId, out var history))
+            {
+                history = new(2);
+                bySeat.Add(c.SeatId, history);
+                seats.Add(history);
+            }
+            // Insertion keeps equal keys in arrival order (a stable sort, as Linq's OrderBy); a seat has a few changes at most.
+            var change = (From: c.Assigned ? c.EffectiveDate : c.EffectiveDate.AddDays(1), c.Assigned, c.OccurredAt);
+            var at = history.Count;
+            while (at > 0 && (history[at - 1].From > change.From || (history[at - 1].From == change.From && history[at - 1].OccurredAt > change.OccurredAt)))
+            {
+                at--;
+            }
+            history.Insert(at, change);
+        }
+        return seats;
+    }
+
+    private static int AssignedOn(List<List<(DateOnly From, bool Assigned, DateTimeOffset OccurredAt)>> seats, DateOnly day)
+    {
+        var assigned = 0;
+        foreach (var history in seats)
+        {
+            if (IsAssigned(history, day))
+            {
+                assigned++;
+            }
+        }
+        return assigned;
     }
 
     private static bool IsAssigned(List<(DateOnly From, bool Assigned, DateTimeOffset OccurredAt)> history, DateOnly day)
