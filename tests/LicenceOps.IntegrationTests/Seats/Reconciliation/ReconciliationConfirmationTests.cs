@@ -18,7 +18,7 @@ namespace LicenceOps.IntegrationTests.Seats.Reconciliation;
 /// "confirmed" without reading Seats' rows, and any change of what a run reads, by any writer, makes the next run compare
 /// again. Over the Anthropic connector fake; the outcome is read from the run the API returns, not from timings.
 /// </summary>
-public sealed class ReconciliationConfirmationTests
+public sealed partial class ReconciliationConfirmationTests
 {
     private LicenceOpsFactory factory = null!;
     private HttpClient staff = null!;
@@ -312,6 +312,9 @@ public sealed class ReconciliationConfirmationTests
 
         public long ReadAgain => counts.GetValueOrDefault("read_again");
 
+        /// <summary>Comparisons whose inputs were taken from memory, not read (ADR 0052).</summary>
+        public long Remembered => counts.GetValueOrDefault("remembered");
+
         public void Dispose() => listener.Dispose();
     }
 
@@ -367,8 +370,10 @@ public sealed class ReconciliationConfirmationTests
         var estate = await SettledEstateAsync();
         Assert.That(await InactiveFindingAsync(estate, "ben"), Does.StartWith("open|"));
         var db = SeatsKit.Db(factory);
-        // Without a stored comparison the run will compare for sure, so its inputs are read ahead.
+        // Without a stored comparison the run will compare for sure, so its inputs are read ahead; from the rows, not from what the
+        // last comparison kept in memory (ADR 0052, tested in RememberedInputsTests).
         await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints"));
+        Remembered.Forget(estate.Account);
         var changed = false;
         db.BeforeSnapshotQuery = async sql =>
         {
