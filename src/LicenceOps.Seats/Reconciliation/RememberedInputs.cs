@@ -49,7 +49,7 @@ public sealed class RememberedInputs(IOptions<SeatsOptions> options)
     internal void Remember(Guid accountId, Entry entry)
     {
         var limit = options.Value.Reconciliation.RememberedInputsMaxRows;
-        if (entry.Size > limit)
+        if (limit <= 0 || entry.Size > limit)
         {
             Forget(accountId);
             return;
