@@ -667,7 +667,8 @@ public sealed class ReconciliationRunner(
             var tenantVersion = await ReconciliationFingerprint.SaveAsync(uow, tenantId, accountId, fingerprint.Fingerprint, fingerprint.AllTenantsVersion,
                 runId, reading.Members.Members.Count, seats.Count, counts.Opened + counts.Updated, plan.Usage.Count, holdsThrough);
             // The inputs as this run's writes left them, at the version those writes left (ADR 0052): kept once they are committed.
-            if (findingsAfter is not null && AfterWrites(stored, accountId, today, usageWritten, findingsAfter) is { } after)
+            // Not after any activation attempt: one that moved a seat to invited and no further changed a seat all the same.
+            if (plan.Activations.Count == 0 && findingsAfter is not null && AfterWrites(stored, accountId, today, usageWritten, findingsAfter) is { } after)
             {
                 var entry = new RememberedInputs.Entry(tenantId, tenantVersion, fingerprint.AllTenantsVersion, today, after, batch.Policies[tenantId],
                     batch.Baselines.GetValueOrDefault(account.VendorCode) ?? []);
@@ -732,7 +733,7 @@ public sealed class ReconciliationRunner(
 
     /// <summary>
     /// An account's inputs as a comparison's writes left them: the same seats, removals, other tools, quantity and observations
-    /// (a comparison that stores its fingerprint activated nothing, ADR 0036), each seat's latest usage row replaced by the one
+    /// (kept only after a comparison that planned no activation), each seat's latest usage row replaced by the one
     /// written today, and the findings as the merge left them. Null when a written row's seat is not among the inputs' seats.
     /// </summary>
     private static AccountInputs? AfterWrites(
