@@ -71,6 +71,7 @@ public sealed class SeatsModule : IModule
         services.AddScoped<TransferSweeperJob>();
         services.AddScoped<RenewalFindingsJob>();
         services.AddScoped<ReconciliationRunner>();
+        services.AddSingleton<RememberedInputs>();
         services.AddScoped<ReconciliationScheduler>();
         services.AddScoped<VendorAccountReconciliationJob>();
         services.AddScoped<UsageRetentionJob>();

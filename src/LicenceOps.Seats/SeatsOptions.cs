@@ -60,4 +60,12 @@ public sealed class ReconciliationOptions
 
     /// <summary>Days of seat_usage_days kept for reports.</summary>
     public int UsageRetentionDays { get; set; } = 400;
+
+    /// <summary>
+    /// Rows (seats, latest usage rows, findings, other tools' seats) of the accounts' last comparisons kept in memory so that the
+    /// next comparison over unchanged records need not read them again (ADR 0052). About 0.5 KB of managed heap each: the
+    /// issue's scale of 100,000 seats with their latest usage rows and 33,000 findings (233,000 rows) took 120 MB more at the
+    /// peak (docs/performance.md). The default keeps that scale whole; 0 keeps none.
+    /// </summary>
+    public int RememberedInputsMaxRows { get; set; } = 300_000;
 }

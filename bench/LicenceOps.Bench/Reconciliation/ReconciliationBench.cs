@@ -161,6 +161,7 @@ internal static class ReconciliationBench
                 }
                 clock.Restart();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var passStart = Stopwatch.GetTimestamp();
                 var failed = 0;
                 var confirmed = 0;
                 if (perAccount)
@@ -201,6 +202,12 @@ internal static class ReconciliationBench
                 cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                 Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s), {tenants * seats / seconds:N0} seats/s, {failed} failed run(s), {confirmed} confirmed without reading Seats' rows; {Load()}");
                 Console.WriteLine(phases.Take());
+                if (Environment.GetEnvironmentVariable("LICENCEOPS_BENCH_MARKS") == "1")
+                {
+                    // For profiling (perf record -k CLOCK_MONOTONIC): the pass's bounds on the clock perf stamps its samples with.
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  pass bounds (CLOCK_MONOTONIC s): {passStart / (double)Stopwatch.Frequency:0.000000} {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:0.000000}"));
+                }
             }
             floor = Math.Min(floor, await FloorAsync());
             foreach (var (pass, seconds) in runs)
@@ -221,7 +228,15 @@ internal static class ReconciliationBench
             await app.DisposeAsync();
             try
             {
-                Directory.Delete(dataDirectory, recursive: true);
+                // LICENCEOPS_BENCH_KEEP=1 leaves the databases for a look at the queries' plans and costs (sqlite3, EXPLAIN).
+                if (Environment.GetEnvironmentVariable("LICENCEOPS_BENCH_KEEP") == "1")
+                {
+                    Console.WriteLine($"kept: {dataDirectory}");
+                }
+                else
+                {
+                    Directory.Delete(dataDirectory, recursive: true);
+                }
             }
             catch (IOException)
             {

@@ -19,8 +19,14 @@ internal static class FindingStore
     {
         var kinds = evaluatedKinds.Concat(planned.Select(p => p.Kind)).Distinct().ToArray();
         var existing = await uow.QueryAsync<ExistingFindingRow>(ExistingSelectSql + " WHERE tenant_id = @tenantId AND kind IN @kinds", new { tenantId, kinds });
-        return await ApplyAsync(uow, tenantId, accountId, vendorCode, vendorName, runId, planned, evaluatedKinds, existing);
+        return (await ApplyAsync(uow, tenantId, accountId, vendorCode, vendorName, runId, planned, evaluatedKinds, existing)).Counts;
     }
+
+    /// <summary>
+    /// What a merge did, and the stored findings it was given as its writes left them (the inputs of the account's next comparison,
+    /// ADR 0052); null when a conditional update found a row in another state than the one read, so what it holds is not known here.
+    /// </summary>
+    public sealed record Applied(FindingCounts Counts, IReadOnlyList<ExistingFindingRow>? After);
 
     /// <summary>The stored findings a merge needs; <c>TenantId</c> lets a batch read several tenants' findings at once.</summary>
     public const string ExistingSelectSql = """
@@ -35,10 +41,14 @@ internal static class FindingStore
     /// As above with the tenant's stored findings already read (a reconciliation batch reads them for all its tenants in one
     /// query, inside the same write transaction): only those of the kinds in play take part.
     /// </summary>
-    public static async Task<FindingCounts> ApplyAsync(
+    public static async Task<Applied> ApplyAsync(
         UnitOfWork uow, Guid tenantId, Guid accountId, string vendorCode, string vendorName, Guid? runId, IReadOnlyList<PlannedFinding> planned,
         IReadOnlyCollection<string> evaluatedKinds, IReadOnlyList<ExistingFindingRow> stored)
     {
+        // The given rows as this merge leaves them, each replaced by a new row where it writes (a row given is never changed: it
+        // may be a remembered input shared with another comparison).
+        var after = stored.ToDictionary(e => e.Id);
+        var afterKnown = true;
         var kinds = evaluatedKinds.Concat(planned.Select(p => p.Kind)).ToHashSet();
         var existing = stored.Where(e => kinds.Contains(e.Kind)).ToList();
         var changes = FindingMerge.Merge(
@@ -64,6 +74,8 @@ internal static class FindingStore
                     var p = change.Planned!;
                     var id = RowIds.New();
                     openings.Add((id, p));
+                    after[id] = new ExistingFindingRow { Id = id, TenantId = tenantId, Kind = p.Kind, SubjectKey = p.SubjectKey, Status = FindingStatuses.Open }
+                        .With(p, accountId, vendorName);
                     audits.Add(new UnitOfWork.AuditEntry("finding", id, "opened", new { p.Kind, p.SubjectKey, p.MonthlyEffectCents, runId }, tenantId));
                     Events(uow, events, id, tenantId, accountId, vendorName, p);
                     opened++;
@@ -93,6 +105,11 @@ internal static class FindingStore
                         audits.Add(new UnitOfWork.AuditEntry("finding", e.Id, "reopened", new { from = e.Status, p.MonthlyEffectCents, runId }, tenantId));
                         Events(uow, events, e.Id, tenantId, accountId, vendorName, p);
                         opened++;
+                        after[e.Id] = rowsById[e.Id].With(p, accountId, vendorName, FindingStatuses.Open);
+                    }
+                    else
+                    {
+                        afterKnown = false;
                     }
                     break;
                 }
@@ -106,6 +123,7 @@ internal static class FindingStore
                         break;
                     }
                     refreshed.Add((change.Existing.Id, p));
+                    after[change.Existing.Id] = rowsById[change.Existing.Id].With(p, accountId, vendorName);
                     break;
                 }
                 case FindingChangeKind.AutoClose:
@@ -123,6 +141,11 @@ internal static class FindingStore
                     {
                         audits.Add(new UnitOfWork.AuditEntry("finding", e.Id, "auto_closed", new { from = e.Status, reason }, tenantId));
                         closed++;
+                        after[e.Id] = rowsById[e.Id].With(FindingStatuses.AutoClosed);
+                    }
+                    else
+                    {
+                        afterKnown = false;
                     }
                     break;
                 }
@@ -138,7 +161,7 @@ internal static class FindingStore
         await InsertOpeningsAsync(uow, tenantId, accountId, vendorCode, vendorName, runId, openings);
         await uow.AuditManyAsync(audits);
         await uow.PublishManyAsync(events);
-        return new FindingCounts(opened, updated, closed);
+        return new Applied(new FindingCounts(opened, updated, closed), afterKnown ? after.Values.ToList() : null);
     }
 
     /// <summary>

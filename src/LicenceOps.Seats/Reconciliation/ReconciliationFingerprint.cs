@@ -176,9 +176,9 @@ internal static class ReconciliationFingerprint
 
     /// <summary>
     /// Stores what a compared run depended on: the tenant's version as the run's own writes left it (read last, in the run's
-    /// transaction), and the all-tenants version read before its inputs (a run writes no shared table).
+    /// transaction), and the all-tenants version read before its inputs (a run writes no shared table). Returns that tenant version.
     /// </summary>
-    public static async Task SaveAsync(
+    public static async Task<long> SaveAsync(
         UnitOfWork uow, Guid tenantId, Guid accountId, string fingerprint, long globalVersion, Guid runId, int membersRead, int seatsCompared,
         int findingsLive, int usageRows, DateOnly holdsThrough)
     {
@@ -205,5 +205,6 @@ internal static class ReconciliationFingerprint
                     @usageRows, @now, @holdsThrough)
                 """, values);
         }
+        return tenantVersion;
     }
 }

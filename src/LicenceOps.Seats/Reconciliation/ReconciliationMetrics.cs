@@ -25,7 +25,8 @@ public static class ReconciliationMetrics
     public const string Preloads = "licenceops.reconciliation.preloaded_inputs";
 
     private static readonly Counter<long> PreloadCounter = Meter.CreateCounter<long>(Preloads, "{account}",
-        "Comparisons whose inputs were read outside the write lock (ADR 0038), by use: used, or read_again because the tenant's data changed meanwhile");
+        "Comparisons whose inputs were read outside the write lock (ADR 0038), by use: used, read_again because the tenant's data changed " +
+        "meanwhile, or remembered: not read at all, the last comparison's inputs kept in memory at the same versions (ADR 0052)");
 
     public const string UsageRowsWritten = "licenceops.reconciliation.usage_rows_written";
 
@@ -51,6 +52,15 @@ public static class ReconciliationMetrics
         if (readAgain > 0)
         {
             PreloadCounter.Add(readAgain, new KeyValuePair<string, object?>("use", "read_again"));
+        }
+    }
+
+    /// <summary>Counts comparisons whose inputs came from memory (ADR 0052), not from Seats' rows.</summary>
+    public static void CountRemembered(int remembered)
+    {
+        if (remembered > 0)
+        {
+            PreloadCounter.Add(remembered, new KeyValuePair<string, object?>("use", "remembered"));
         }
     }
 

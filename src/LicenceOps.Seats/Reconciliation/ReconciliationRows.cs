@@ -68,6 +68,23 @@ internal sealed class ExistingFindingRow
     public long MonthlyEffectCents { get; set; }
     public string EffectBasis { get; set; } = "";
 
+    /// <summary>This row as a merge's write of <paramref name="p"/> leaves it: every column a run plans, and the status when given.</summary>
+    public ExistingFindingRow With(PlannedFinding p, Guid accountId, string vendorName, string? status = null) => new()
+    {
+        Id = Id, TenantId = TenantId, Kind = Kind, SubjectKey = SubjectKey, Status = status ?? Status, VendorAccountId = accountId,
+        VendorName = vendorName, SubscriptionId = p.SubscriptionId, SeatId = p.SeatId, PersonId = p.PersonId, MemberEmail = p.MemberEmail,
+        Summary = p.Summary, RecommendedAction = p.RecommendedAction, NeedsClient = p.NeedsClient, MonthlyEffectCents = p.MonthlyEffectCents,
+        EffectBasis = p.EffectBasis,
+    };
+
+    /// <summary>This row with another status (an auto-close).</summary>
+    public ExistingFindingRow With(string status)
+    {
+        var copy = (ExistingFindingRow)MemberwiseClone();
+        copy.Status = status;
+        return copy;
+    }
+
     /// <summary>True when a run's planned finding would write exactly what is stored (only last seen moves).</summary>
     public bool Matches(PlannedFinding p, Guid accountId, string vendorName) =>
         VendorAccountId == accountId && VendorName == vendorName && SubscriptionId == p.SubscriptionId && SeatId == p.SeatId

@@ -22,7 +22,7 @@ namespace LicenceOps.Seats.Reconciliation;
 /// </summary>
 public sealed class ReconciliationRunner(
     ModuleDatabase<SeatsModule> db, VendorCredentials credentials, VendorConnectors connectors, TransferKicker kicker,
-    IOptions<SeatsOptions> options, TimeProvider time, ILogger<ReconciliationRunner> logger)
+    RememberedInputs remembered, IOptions<SeatsOptions> options, TimeProvider time, ILogger<ReconciliationRunner> logger)
 {
     public const string RunSelectSql = """
         SELECT id AS RunId, vendor_account_id AS VendorAccountId, state AS State, failure_reason AS FailureReason, started_at AS StartedAt,
@@ -290,11 +290,38 @@ public sealed class ReconciliationRunner(
             {
                 return new Dictionary<Guid, Preloaded>();
             }
-            var inputs = await ReconciliationInputs.LoadAsync(snapshot, toLoad.Select(r => r.Account).ToList(), today, defaults);
             var allTenants = versions.GetValueOrDefault(ReconciliationFingerprint.AllTenants);
-            return toLoad.ToDictionary(r => r.RunId, r => new Preloaded(today, versions.GetValueOrDefault(r.Account.TenantId), allTenants, inputs,
-                PlanAccount(r.Account, r.Set!, inputs, today, defaults)));
+            // Accounts whose last comparison's inputs are remembered at these very versions are not read (ADR 0052).
+            var fromMemory = Remembered(toLoad, versions, allTenants, today);
+            var toRead = toLoad.Where(r => !fromMemory.ContainsKey(r.RunId)).Select(r => r.Account).ToList();
+            var inputs = toRead.Count == 0 ? null : await ReconciliationInputs.LoadAsync(snapshot, toRead, today, defaults);
+            return toLoad.ToDictionary(r => r.RunId, r =>
+            {
+                var batch = fromMemory.GetValueOrDefault(r.RunId) ?? inputs!;
+                return new Preloaded(today, versions.GetValueOrDefault(r.Account.TenantId), allTenants, batch, PlanAccount(r.Account, r.Set!, batch, today, defaults));
+            });
         }, ct);
+    }
+
+    /// <summary>
+    /// The readings whose account's inputs are remembered at exactly <paramref name="versions"/> (its tenant's) and
+    /// <paramref name="allTenants"/>, each as a batch of its own, keyed by run; counted as used from memory.
+    /// </summary>
+    private Dictionary<Guid, ReconciliationInputs.Batch> Remembered(
+        IEnumerable<Reading> readings, IReadOnlyDictionary<Guid, long> versions, long allTenants, DateOnly today)
+    {
+        var found = new Dictionary<Guid, ReconciliationInputs.Batch>();
+        foreach (var r in readings)
+        {
+            if (remembered.Find(r.Account.Id, r.Account.TenantId, versions.GetValueOrDefault(r.Account.TenantId), allTenants, today) is { } e)
+            {
+                found[r.RunId] = new ReconciliationInputs.Batch(
+                    new Dictionary<Guid, AccountInputs> { [r.Account.Id] = e.Inputs }, new Dictionary<Guid, TenantPolicy> { [e.TenantId] = e.Policy },
+                    new Dictionary<string, IReadOnlyList<BaselineRow>> { [r.Account.VendorCode] = e.Baselines });
+            }
+        }
+        ReconciliationMetrics.CountRemembered(found.Count);
+        return found;
     }
 
     private static ReconciliationFingerprint.AccountFacts Facts(VendorAccountRow a) =>
@@ -383,22 +410,26 @@ public sealed class ReconciliationRunner(
         // Inputs read on the reading side are used when nothing of the scope changed for the tenant since they were read (same
         // versions, same day): they are then exactly what a read here would return (ADR 0038). Otherwise, e.g. after another
         // account of the same tenant was applied, a write by an endpoint or a consumer, or midnight, they are read again here.
-        var versions = tenantIds.Length == 0 || toLoad.All(r => r.Preloaded is null)
+        var versions = tenantIds.Length == 0
             ? new Dictionary<Guid, long>()
             : (await uow.QueryAsync<VersionRow>(VersionsSql, new { scope = ReconciliationFingerprint.Scope, ids = tenantIds })).ToDictionary(v => v.TenantId, v => v.Version);
         var current = toLoad.Where(r => r.Preloaded is { } p && p.Today == today && p.AllTenantsVersion == allTenants
                                         && p.TenantVersion == versions.GetValueOrDefault(r.Account.TenantId))
             .Select(r => r.RunId).ToHashSet();
-        var stale = toLoad.Where(r => !current.Contains(r.RunId)).Select(r => r.Account).ToList();
+        ReconciliationMetrics.CountPreloads(current.Count, toLoad.Count(r => r.Preloaded is not null && !current.Contains(r.RunId)));
+        // Not read ahead, or read ahead before a change: inputs remembered at these versions serve as well (ADR 0052); the rest
+        // is read here.
+        var fromMemory = Remembered(toLoad.Where(r => !current.Contains(r.RunId)), versions, allTenants, today);
+        var stale = toLoad.Where(r => !current.Contains(r.RunId) && !fromMemory.ContainsKey(r.RunId)).Select(r => r.Account).ToList();
         var inputs = stale.Count == 0 ? null
             : await ReconciliationInputs.LoadAsync(uow, stale, today, defaults);
-        ReconciliationMetrics.CountPreloads(current.Count, toLoad.Count(r => r.Preloaded is not null && !current.Contains(r.RunId)));
         lap = ReconciliationMetrics.Lap("load", lap);
         foreach (var r in toCompare)
         {
             var pending = fingerprints.TryGetValue(r.RunId, out var f) ? new PendingFingerprint(f, allTenants) : null;
             var preloaded = current.Contains(r.RunId) ? r.Preloaded : null;
-            (results[r.Index], lap) = await ApplyOneAsync(uow, r, preloaded?.Inputs ?? inputs, preloaded?.Plan, today, pending, lap);
+            (results[r.Index], lap) = await ApplyOneAsync(uow, r, preloaded?.Inputs ?? fromMemory.GetValueOrDefault(r.RunId) ?? inputs, preloaded?.Plan, today,
+                pending, lap);
         }
         return lap;
     }
@@ -582,7 +613,7 @@ public sealed class ReconciliationRunner(
 
         var (plan, settingFindings, evaluated, holdsThrough) = planned ?? PlanAccount(account, reading, batch, today, options.Value.Reconciliation);
         lap = ReconciliationMetrics.Lap("plan", lap);
-        var counts = await FindingStore.ApplyAsync(uow, tenantId, accountId, account.VendorCode, account.DisplayName, runId,
+        var (counts, findingsAfter) = await FindingStore.ApplyAsync(uow, tenantId, accountId, account.VendorCode, account.DisplayName, runId,
             [.. plan.Findings, .. settingFindings], evaluated, stored.Findings);
         lap = ReconciliationMetrics.Lap("findings", lap);
 
@@ -611,7 +642,7 @@ public sealed class ReconciliationRunner(
         lap = ReconciliationMetrics.Lap("activations", lap);
 
         var usageWritten = await WriteUsageAsync(uow, tenantId, accountId, today, plan.Usage, stored.Usage);
-        uow.OnCommitted(() => ReconciliationMetrics.CountUsageRows(usageWritten));
+        uow.OnCommitted(() => ReconciliationMetrics.CountUsageRows(usageWritten.Count));
         lap = ReconciliationMetrics.Lap("usage", lap);
 
         if (reading.ConnectorName != ConnectorKinds.Csv)
@@ -633,8 +664,16 @@ public sealed class ReconciliationRunner(
         {
             // Last, so the versions stored include every write of this run. A run that activated seats changed its own inputs
             // (the next comparison sees them active and may conclude more): it stores nothing and the next run compares again.
-            await ReconciliationFingerprint.SaveAsync(uow, tenantId, accountId, fingerprint.Fingerprint, fingerprint.AllTenantsVersion, runId,
-                reading.Members.Members.Count, seats.Count, counts.Opened + counts.Updated, plan.Usage.Count, holdsThrough);
+            var tenantVersion = await ReconciliationFingerprint.SaveAsync(uow, tenantId, accountId, fingerprint.Fingerprint, fingerprint.AllTenantsVersion,
+                runId, reading.Members.Members.Count, seats.Count, counts.Opened + counts.Updated, plan.Usage.Count, holdsThrough);
+            // The inputs as this run's writes left them, at the version those writes left (ADR 0052): kept once they are committed.
+            // Not after any activation attempt: one that moved a seat to invited and no further changed a seat all the same.
+            if (plan.Activations.Count == 0 && findingsAfter is not null && AfterWrites(stored, accountId, today, usageWritten, findingsAfter) is { } after)
+            {
+                var entry = new RememberedInputs.Entry(tenantId, tenantVersion, fingerprint.AllTenantsVersion, today, after, batch.Policies[tenantId],
+                    batch.Baselines.GetValueOrDefault(account.VendorCode) ?? []);
+                uow.OnCommitted(() => remembered.Remember(accountId, entry));
+            }
         }
         return (run, ReconciliationMetrics.Lap("finish", lap));
     }
@@ -644,16 +683,16 @@ public sealed class ReconciliationRunner(
     /// (last activity, active, activity reported, subscription, person, account) differs from its latest stored row, and that
     /// row's <c>day</c> is the first day these values were seen; a seat's state on a day is its latest row up to that day. When
     /// the latest row is already today's (an earlier run of the day), it is replaced. Seats the run does not observe keep their
-    /// rows. Returns the rows written.
+    /// rows. Returns the snapshots written as rows.
     /// </summary>
-    private static async Task<int> WriteUsageAsync(
+    private static async Task<IReadOnlyList<UsageSnapshot>> WriteUsageAsync(
         UnitOfWork uow, Guid tenantId, Guid accountId, DateOnly today, IReadOnlyList<UsageSnapshot> usage, IReadOnlyList<StoredUsageRow> storedRows)
     {
         var latest = storedRows.ToDictionary(r => r.SeatId);
         var fresh = usage.Where(u => !latest.TryGetValue(u.SeatId, out var r) || !r.Same(u, accountId)).ToList();
         if (fresh.Count == 0)
         {
-            return 0;
+            return fresh;
         }
         var replaced = fresh.Where(u => latest.TryGetValue(u.SeatId, out var r) && r.Day == today).Select(u => u.SeatId).ToList();
         foreach (var chunk in replaced.Chunk(500))
@@ -675,7 +714,7 @@ public sealed class ReconciliationRunner(
                 SELECT value ->> 0, @today, @tenantId, value ->> 1, value ->> 2, @accountId, value ->> 3, value ->> 4, value ->> 5, @now
                 FROM json_each(@rows)
                 """, new { rows = rows.ToJson(), today, tenantId, accountId, now = uow.Now });
-            return fresh.Count;
+            return fresh;
         }
         // SQL Server: one command executed per row (Dapper reuses it).
         await uow.ExecuteAsync(
@@ -689,7 +728,36 @@ public sealed class ReconciliationRunner(
                 u.SeatId, today, tenantId, u.SubscriptionId, u.PersonId, accountId, u.LastActiveOn, active = u.Active ? 1 : 0,
                 reported = u.ActivityReported ? 1 : 0, now = uow.Now,
             }).ToList());
-        return fresh.Count;
+        return fresh;
+    }
+
+    /// <summary>
+    /// An account's inputs as a comparison's writes left them: the same seats, removals, other tools, quantity and observations
+    /// (kept only after a comparison that planned no activation), each seat's latest usage row replaced by the one
+    /// written today, and the findings as the merge left them. Null when a written row's seat is not among the inputs' seats.
+    /// </summary>
+    private static AccountInputs? AfterWrites(
+        AccountInputs before, Guid accountId, DateOnly today, IReadOnlyList<UsageSnapshot> written, IReadOnlyList<ExistingFindingRow> findings)
+    {
+        var subscriptionOf = before.Seats.ToDictionary(s => s.SeatId, s => s.SubscriptionId);
+        var usage = before.Usage.ToDictionary(u => u.SeatId);
+        foreach (var u in written)
+        {
+            if (!subscriptionOf.TryGetValue(u.SeatId, out var subscriptionId))
+            {
+                return null;
+            }
+            usage[u.SeatId] = new StoredUsageRow { SeatId = u.SeatId, Day = today, PackedValues = StoredUsageRow.Pack(accountId, u), SeatSubscriptionId = subscriptionId };
+        }
+        var after = new AccountInputs { Recorded = before.Recorded };
+        after.Subscriptions.AddRange(before.Subscriptions);
+        after.Seats.AddRange(before.Seats);
+        after.PendingRemovals.AddRange(before.PendingRemovals);
+        after.OtherTools.AddRange(before.OtherTools);
+        after.Observations.AddRange(before.Observations);
+        after.Findings.AddRange(findings);
+        after.Usage.AddRange(usage.Values);
+        return after;
     }
 
     /// <summary>The subscriptions connected to the account, oldest first, with the price a seat is worth per month.</summary>

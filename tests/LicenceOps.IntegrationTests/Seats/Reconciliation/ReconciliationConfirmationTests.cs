@@ -18,7 +18,7 @@ namespace LicenceOps.IntegrationTests.Seats.Reconciliation;
 /// "confirmed" without reading Seats' rows, and any change of what a run reads, by any writer, makes the next run compare
 /// again. Over the Anthropic connector fake; the outcome is read from the run the API returns, not from timings.
 /// </summary>
-public sealed class ReconciliationConfirmationTests
+public sealed partial class ReconciliationConfirmationTests
 {
     private LicenceOpsFactory factory = null!;
     private HttpClient staff = null!;
@@ -256,11 +256,9 @@ public sealed class ReconciliationConfirmationTests
             Is.Zero);
     }
 
-    /// <summary>Two accounts of one tenant: a confirming comparison of one must not keep the other from confirming (findings' last seen is not a change).</summary>
-    [Test]
-    public async Task Two_accounts_of_one_tenant_both_settle_into_confirmed_runs()
+    /// <summary>A second account of the estate's tenant: Perplexity over a CSV export listing Ann, who also holds a Claude seat.</summary>
+    private async Task<Estate> SecondAccountAsync(Estate estate)
     {
-        var estate = await SettledEstateAsync();
         var perplexity = (await SeatsKit.CreateSubscriptionAsync(factory, staff, estate.Tenant, "perplexity-enterprise-pro", quantity: 2, salePrice: 40m)).Id();
         var created = await staff.PostAsJsonAsync($"/api/tenants/{estate.Tenant}/vendor-accounts",
             new { vendorCode = "perplexity", connector = "csv", displayName = "Client Perplexity" });
@@ -268,16 +266,53 @@ public sealed class ReconciliationConfirmationTests
         (await staff.PutAsJsonAsync($"/api/tenants/{estate.Tenant}/subscriptions/{perplexity}/vendor-account", new { vendorAccountId = csv })).EnsureSuccessStatusCode();
         (await staff.PostAsync($"/api/tenants/{estate.Tenant}/vendor-accounts/{csv}/member-export?apply=true",
             new StringContent($"email,status,last active\nann@client.test,active,{Today:yyyy-MM-dd}\n", Encoding.UTF8, "text/csv"))).EnsureSuccessStatusCode();
-        var other = estate with { Account = csv };
+        return estate with { Subscription = perplexity, Account = csv };
+    }
 
+    /// <summary>Reconciles both accounts in turn, three rounds; the outcomes in order.</summary>
+    private async Task<List<string>> RoundsAsync(Estate first, Estate second)
+    {
         var outcomes = new List<string>();
         for (var round = 0; round < 3; round++)
         {
-            outcomes.Add((await ReconcileAsync(estate)).Str("outcome"));
-            outcomes.Add((await ReconcileAsync(other)).Str("outcome"));
+            outcomes.Add((await ReconcileAsync(first)).Str("outcome"));
+            outcomes.Add((await ReconcileAsync(second)).Str("outcome"));
         }
+        return outcomes;
+    }
+
+    /// <summary>Two accounts of one tenant: a confirming comparison of one must not keep the other from confirming (findings' last seen is not a change).</summary>
+    [Test]
+    public async Task Two_accounts_of_one_tenant_both_settle_into_confirmed_runs()
+    {
+        var estate = await SettledEstateAsync();
+        var outcomes = await RoundsAsync(estate, await SecondAccountAsync(estate));
 
         Assert.That(outcomes.TakeLast(2), Is.All.EqualTo("confirmed"), string.Join(", ", outcomes));
+    }
+
+    /// <summary>
+    /// Claude's run that writes nothing but Ann's new usage row must move the tenant's version: the Perplexity account's comparison
+    /// reads Ann's activity in her other tools from those rows, so it must neither be confirmed nor use the inputs it kept in
+    /// memory (ADR 0052).
+    /// </summary>
+    [Test]
+    public async Task Usage_written_by_one_accounts_run_makes_the_other_account_of_the_tenant_compare_again()
+    {
+        var estate = await SettledEstateAsync();
+        var other = await SecondAccountAsync(estate);
+        var settled = await RoundsAsync(estate, other);
+        Assert.That(settled.TakeLast(2), Is.All.EqualTo("confirmed"), string.Join(", ", settled));
+
+        claude.Users["ann@client.test"] = ("Ann Client", Today);
+        var claudeRun = await ReconcileAsync(estate);
+
+        Assert.That(claudeRun.Str("outcome"), Is.EqualTo("compared"));
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days WHERE seat_id = @seat AND day = @day AND last_active_on = @day",
+            new { seat = estate.Seats["ann"], day = Today }), Is.EqualTo(1), "the run wrote Ann's usage row");
+        using var preloads = new PreloadCounts();
+        Assert.That((await ReconcileAsync(other)).Str("outcome"), Is.EqualTo("compared"));
+        Assert.That(preloads.Remembered, Is.Zero, "the other account's kept inputs predate Ann's new row");
     }
 
     /// <summary>Counts the runner's preloaded-inputs measurements (ADR 0038) by use while alive.</summary>
@@ -311,6 +346,9 @@ public sealed class ReconciliationConfirmationTests
         public long Used => counts.GetValueOrDefault("used");
 
         public long ReadAgain => counts.GetValueOrDefault("read_again");
+
+        /// <summary>Comparisons whose inputs were taken from memory, not read (ADR 0052).</summary>
+        public long Remembered => counts.GetValueOrDefault("remembered");
 
         public void Dispose() => listener.Dispose();
     }
@@ -367,8 +405,10 @@ public sealed class ReconciliationConfirmationTests
         var estate = await SettledEstateAsync();
         Assert.That(await InactiveFindingAsync(estate, "ben"), Does.StartWith("open|"));
         var db = SeatsKit.Db(factory);
-        // Without a stored comparison the run will compare for sure, so its inputs are read ahead.
+        // Without a stored comparison the run will compare for sure, so its inputs are read ahead; from the rows, not from what the
+        // last comparison kept in memory (ADR 0052, tested in RememberedInputsTests).
         await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints"));
+        Remembered.Forget(estate.Account);
         var changed = false;
         db.BeforeSnapshotQuery = async sql =>
         {

@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LicenceOps.IntegrationTests.Infrastructure;
+using LicenceOps.Platform.Data;
+using LicenceOps.Seats;
+using LicenceOps.Seats.Reconciliation;
+using LicenceOps.Seats.Vendors.Accounts;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace LicenceOps.IntegrationTests.Seats.Reconciliation;
+
+/// <summary>
+/// ADR 0052: a comparison keeps its account's inputs in memory as its own writes left them, with the data versions they are
+/// exactly as new as, and the next comparison over unchanged records uses them instead of reading Seats' rows. What is kept must
+/// be exactly what a read of the rows returns at those versions, after every kind of write a comparison makes; and any other
+/// write must send the next comparison back to the rows.
+/// </summary>
+public sealed partial class ReconciliationConfirmationTests
+{
+    private RememberedInputs Remembered => factory.Services.GetRequiredService<RememberedInputs>();
+
+    /// <summary>
+    /// The inputs kept for the account at the database's current versions, and the same inputs read from the rows now, each as
+    /// one canonical text (rows in a fixed order, GUID case ignored as the comparison ignores it); the kept text is null when
+    /// nothing is kept at these versions.
+    /// </summary>
+    private async Task<(string? Kept, string Rows)> KeptAndReadAsync(Estate estate)
+    {
+        var db = SeatsKit.Db(factory);
+        var defaults = factory.Services.GetRequiredService<IOptions<SeatsOptions>>().Value.Reconciliation;
+        return await db.ReadSnapshotAsync(async uow =>
+        {
+            var tenantVersion = await DataVersions.ReadAsync(uow, ReconciliationFingerprint.Scope, estate.Tenant);
+            var allTenants = await DataVersions.ReadAsync(uow, ReconciliationFingerprint.Scope, ReconciliationFingerprint.AllTenants);
+            var account = (await uow.QueryAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @id", new { id = estate.Account })).Single();
+            var batch = await ReconciliationInputs.LoadAsync(uow, [account], Today, defaults);
+            var rows = Canonical(batch.Accounts[account.Id], batch.Policies[account.TenantId], batch.Baselines.GetValueOrDefault(account.VendorCode) ?? []);
+            var kept = Remembered.Find(account.Id, account.TenantId, tenantVersion, allTenants, Today);
+            return (kept is null ? null : Canonical(kept.Inputs, kept.Policy, kept.Baselines), rows);
+        });
+    }
+
+    private static string Canonical(AccountInputs inputs, LicenceOps.Seats.Domain.Reconciliation.TenantPolicy policy, IReadOnlyList<BaselineRow> baselines) =>
+        JsonSerializer.Serialize(new
+        {
+            inputs.Subscriptions,
+            Seats = inputs.Seats.OrderBy(s => s.SeatId),
+            PendingRemovals = inputs.PendingRemovals.Order(StringComparer.Ordinal),
+            OtherTools = inputs.OtherTools.OrderBy(o => o.SeatId),
+            inputs.Recorded,
+            Observations = inputs.Observations.OrderBy(o => o.SettingKey, StringComparer.Ordinal).ThenByDescending(o => o.ObservedOn),
+            Findings = inputs.Findings.OrderBy(f => f.Id),
+            Usage = inputs.Usage.OrderBy(u => u.SeatId).Select(u => new { u.SeatId, u.Day, Values = u.PackedValues.ToUpperInvariant(), u.SeatSubscriptionId }),
+            Policy = new { Domains = policy.Domains.Order(StringComparer.Ordinal), policy.InactiveAfterDays, policy.StaleInviteAfterDays },
+            Baselines = baselines.OrderBy(b => b.SettingKey, StringComparer.Ordinal),
+        }, new JsonSerializerOptions { WriteIndented = true });
+
+    [Test]
+    public async Task What_a_comparison_keeps_in_memory_is_exactly_what_its_rows_hold_after_every_kind_of_write_it_makes()
+    {
+        var estate = await SettledEstateAsync();
+        var (kept, rows) = await KeptAndReadAsync(estate);
+        Assert.That(kept, Is.EqualTo(rows), "the first comparison (findings opened, first usage rows) kept its inputs as written");
+
+        // Each step changes only the vendor's reading, so the next comparison is made from memory; after it, what is kept must
+        // again be what the rows hold.
+        var steps = new (string What, Action Change, int Remembered)[]
+        {
+            ("a shadow user appears (a finding opened)", () => claude.Users["yan@client.test"] = ("Yan Client", Today), 1),
+            ("Ann works today (a usage row written today)", () => claude.Users["ann@client.test"] = ("Ann Client", Today), 1),
+            ("Ann's activity moves again the same day (today's row replaced)", () => claude.Users["ann@client.test"] = ("Ann Client", Today.AddDays(-2)), 1),
+            ("Zoe leaves the workspace (her shadow-user finding auto-closed)", () => claude.Users.TryRemove("zoe@client.test", out _), 1),
+            ("Zoe comes back (the closed finding reopened)", () => claude.Users["zoe@client.test"] = ("Zoe Client", Today), 1),
+            ("Ben works again (his inactive seat's finding auto-closed, a usage row)", () => claude.Users["ben@client.test"] = ("Ben Client", Today), 1),
+        };
+        foreach (var (what, change, expected) in steps)
+        {
+            change();
+            using var preloads = new PreloadCounts();
+            var run = await ReconcileAsync(estate);
+            Assert.That(run.Str("outcome"), Is.EqualTo("compared"), what);
+            Assert.That(preloads.Remembered, Is.EqualTo(expected), $"{what}: the comparison used the inputs the previous one kept");
+            (kept, rows) = await KeptAndReadAsync(estate);
+            Assert.That(kept, Is.Not.Null, what);
+            Assert.That(kept, Is.EqualTo(rows), what);
+        }
+        Assert.That(await SeatsKit.CountAsync(factory,
+            "SELECT COUNT(*) FROM findings WHERE tenant_id = @t AND kind = 'shadow_user' AND opened_count = 2 AND status = 'open'", new { t = estate.Tenant }),
+            Is.EqualTo(1), "Zoe's finding was reopened, as the steps meant");
+    }
+
+    [Test]
+    public async Task A_write_by_anyone_else_sends_the_next_comparison_back_to_the_rows_and_it_concludes_from_them()
+    {
+        var estate = await SettledEstateAsync();
+        // Staff decide on the shadow user (a finding's status, written by an endpoint): the tenant's version moves.
+        await DecideAsync(estate, "dismiss", new { reason = "a contractor we keep" });
+        Assert.That((await KeptAndReadAsync(estate)).Kept, Is.Null, "nothing is kept at the new version");
+        claude.Users["yan@client.test"] = ("Yan Client", Today);
+        using (var preloads = new PreloadCounts())
+        {
+            var run = await ReconcileAsync(estate);
+            Assert.That(run.Str("outcome"), Is.EqualTo("compared"));
+            Assert.That(preloads.Remembered, Is.Zero, "read from the rows");
+        }
+        var shadow = (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{estate.Tenant}/findings?limit=200")).EnumerateArray()
+            .Single(f => f.Str("kind") == "shadow_user" && f.Str("memberEmail") == "zoe@client.test");
+        Assert.That(shadow.Str("status"), Is.EqualTo("dismissed"), "the comparison saw the decision: a dismissed finding stays dismissed");
+        var (kept, rows) = await KeptAndReadAsync(estate);
+        Assert.That(kept, Is.EqualTo(rows), "and kept its inputs again, the decision included");
+    }
+
+    [Test]
+    public async Task A_change_committed_after_remembered_inputs_were_taken_for_a_comparison_is_not_lost()
+    {
+        // The read-ahead finds the inputs in memory at the versions it read; the tenant's policy changes (through the API) right
+        // after, before the write: the writer sees the version move and reads the rows, so the new policy (Ben, idle 40 days, no
+        // longer inactive at 50) is what the comparison concludes from.
+        var estate = await SettledEstateAsync();
+        Assert.That(await InactiveFindingAsync(estate, "ben"), Does.StartWith("open|"));
+        var db = SeatsKit.Db(factory);
+        await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints"));
+        var changed = false;
+        db.BeforeSnapshotQuery = async sql =>
+        {
+            // The stored comparisons are read after the versions, in the same snapshot.
+            if (!changed && sql.Contains("reconciliation_fingerprints", StringComparison.Ordinal))
+            {
+                changed = true;
+                (await staff.PutAsJsonAsync($"/api/tenants/{estate.Tenant}/reconciliation-policy", new { inactiveAfterDays = 50, staleInviteAfterDays = 14 }))
+                    .EnsureSuccessStatusCode();
+            }
+        };
+        using var preloads = new PreloadCounts();
+        try
+        {
+            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"));
+        }
+        finally
+        {
+            db.BeforeSnapshotQuery = null;
+        }
+
+        Assert.That(changed, Is.True, "the change was made while the comparison was read ahead");
+        Assert.That((preloads.Remembered, preloads.ReadAgain), Is.EqualTo((1L, 1L)), "taken from memory ahead, then read again in the write");
+        Assert.That(await InactiveFindingAsync(estate, "ben"), Does.StartWith("auto_closed|"), "the comparison saw the new policy");
+    }
+
+    [Test]
+    public async Task A_new_host_process_has_nothing_in_memory_and_reads_the_rows()
+    {
+        var estate = await SettledEstateAsync();
+        Remembered.Forget(estate.Account);
+        claude.Users["yan@client.test"] = ("Yan Client", Today);
+        using var preloads = new PreloadCounts();
+
+        var run = await ReconcileAsync(estate);
+
+        Assert.That(run.Str("outcome"), Is.EqualTo("compared"));
+        Assert.That((preloads.Remembered, preloads.Used), Is.EqualTo((0L, 1L)), "read ahead from the rows");
+        var (kept, rows) = await KeptAndReadAsync(estate);
+        Assert.That(kept, Is.EqualTo(rows));
+    }
+}
