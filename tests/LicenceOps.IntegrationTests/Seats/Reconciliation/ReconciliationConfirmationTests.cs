@@ -397,30 +397,25 @@ public sealed partial class ReconciliationConfirmationTests
         Assert.That((preloads.Used, preloads.ReadAgain), Is.EqualTo((1L, 0L)), "the changed reading's inputs were read beside it and used");
     }
 
-    [Test]
-    public async Task A_change_committed_after_the_inputs_were_read_outside_the_write_lock_is_not_lost()
+    /// <summary>
+    /// Drops the stored comparisons (so the run compares for sure, and its inputs are read ahead), then reconciles the estate while
+    /// the tenant's policy changes through the API (inactive after 50 days instead of 30) right before the read-ahead's first
+    /// snapshot query that <paramref name="before"/> matches. True when the change was made.
+    /// </summary>
+    private async Task<bool> ReconcileWhileThePolicyChangesAsync(Estate estate, Func<string, bool> before)
     {
-        // The inputs are read under a snapshot; the tenant's policy changes (through the API) after that snapshot was taken and
-        // before the write: the comparison must conclude from the new policy (Ben, idle 40 days, is no longer inactive at 50).
-        var estate = await SettledEstateAsync();
-        Assert.That(await InactiveFindingAsync(estate, "ben"), Does.StartWith("open|"));
         var db = SeatsKit.Db(factory);
-        // Without a stored comparison the run will compare for sure, so its inputs are read ahead; from the rows, not from what the
-        // last comparison kept in memory (ADR 0052, tested in RememberedInputsTests).
         await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints"));
-        Remembered.Forget(estate.Account);
         var changed = false;
         db.BeforeSnapshotQuery = async sql =>
         {
-            // The first of the inputs, read after the data versions and the stored comparison in the same snapshot.
-            if (!changed && !sql.Contains("data_versions", StringComparison.Ordinal))
+            if (!changed && before(sql))
             {
                 changed = true;
                 (await staff.PutAsJsonAsync($"/api/tenants/{estate.Tenant}/reconciliation-policy", new { inactiveAfterDays = 50, staleInviteAfterDays = 14 }))
                     .EnsureSuccessStatusCode();
             }
         };
-        using var preloads = new PreloadCounts();
         try
         {
             var run = await ReconcileAsync(estate);
@@ -430,6 +425,22 @@ public sealed partial class ReconciliationConfirmationTests
         {
             db.BeforeSnapshotQuery = null;
         }
+        return changed;
+    }
+
+    [Test]
+    public async Task A_change_committed_after_the_inputs_were_read_outside_the_write_lock_is_not_lost()
+    {
+        // The inputs are read under a snapshot; the tenant's policy changes (through the API) after that snapshot was taken and
+        // before the write: the comparison must conclude from the new policy (Ben, idle 40 days, is no longer inactive at 50).
+        var estate = await SettledEstateAsync();
+        Assert.That(await InactiveFindingAsync(estate, "ben"), Does.StartWith("open|"));
+        // From the rows, not from what the last comparison kept in memory (ADR 0052, tested in RememberedInputsTests).
+        Remembered.Forget(estate.Account);
+        using var preloads = new PreloadCounts();
+
+        // The first of the inputs, read after the data versions and the stored comparison in the same snapshot.
+        var changed = await ReconcileWhileThePolicyChangesAsync(estate, sql => !sql.Contains("data_versions", StringComparison.Ordinal));
 
         Assert.That(changed, Is.True, "the change was made while the inputs were read");
         Assert.That((preloads.Used, preloads.ReadAgain), Is.EqualTo((0L, 1L)), "the tenant's data version moved: the inputs were read again");

@@ -120,28 +120,10 @@ public sealed partial class ReconciliationConfirmationTests
         // longer inactive at 50) is what the comparison concludes from.
         var estate = await SettledEstateAsync();
         Assert.That(await InactiveFindingAsync(estate, "ben"), Does.StartWith("open|"));
-        var db = SeatsKit.Db(factory);
-        await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints"));
-        var changed = false;
-        db.BeforeSnapshotQuery = async sql =>
-        {
-            // The stored comparisons are read after the versions, in the same snapshot.
-            if (!changed && sql.Contains("reconciliation_fingerprints", StringComparison.Ordinal))
-            {
-                changed = true;
-                (await staff.PutAsJsonAsync($"/api/tenants/{estate.Tenant}/reconciliation-policy", new { inactiveAfterDays = 50, staleInviteAfterDays = 14 }))
-                    .EnsureSuccessStatusCode();
-            }
-        };
         using var preloads = new PreloadCounts();
-        try
-        {
-            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"));
-        }
-        finally
-        {
-            db.BeforeSnapshotQuery = null;
-        }
+
+        // The stored comparisons are read after the versions, in the same snapshot.
+        var changed = await ReconcileWhileThePolicyChangesAsync(estate, sql => sql.Contains("reconciliation_fingerprints", StringComparison.Ordinal));
 
         Assert.That(changed, Is.True, "the change was made while the comparison was read ahead");
         Assert.That((preloads.Remembered, preloads.ReadAgain), Is.EqualTo((1L, 1L)), "taken from memory ahead, then read again in the write");
