@@ -55,6 +55,25 @@ public ref struct PackedRows
         }
     }
 
+    /// <summary>
+    /// The rows of a query read the way each dialect reads best: on SQLite <paramref name="packedSql"/>, which selects one packed text
+    /// per group of rows as bytes (<c>CAST(json_group_array(json_array(...)) AS BLOB)</c>), each row read by <paramref name="read"/>;
+    /// elsewhere <paramref name="columnSql"/>, the same rows column by column.
+    /// </summary>
+    public static async Task<IReadOnlyList<T>> QueryAsync<T>(UnitOfWork uow, string columnSql, string packedSql, object param, ReadPackedRow<T> read)
+    {
+        if (uow.Dialect != SqlDialect.Sqlite)
+        {
+            return await uow.QueryAsync<T>(columnSql, param);
+        }
+        var rows = new List<T>();
+        foreach (var packed in await uow.QueryAsync<byte[]>(packedSql, param))
+        {
+            ReadAll(packed, read, rows);
+        }
+        return rows;
+    }
+
     /// <summary>True at the start of the next row; false at the end of the rows.</summary>
     private bool NextRow()
     {

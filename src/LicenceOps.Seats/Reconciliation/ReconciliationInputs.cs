@@ -178,8 +178,8 @@ internal static class ReconciliationInputs
     /// <see cref="SeatsSql"/>'s columns.
     /// </summary>
     private const string PackedSeatsSql = """
-        SELECT json_group_array(json_array(st.id, st.subscription_id, st.person_id, p.email, p.display_name, st.status, st.assigned_on, st.vendor_member_id,
-               CASE WHEN st.status = 'invited' THEN (SELECT MAX(h.occurred_at) FROM seat_history h WHERE h.seat_id = st.id AND h.to_status = 'invited') END))
+        SELECT CAST(json_group_array(json_array(st.id, st.subscription_id, st.person_id, p.email, p.display_name, st.status, st.assigned_on, st.vendor_member_id,
+               CASE WHEN st.status = 'invited' THEN (SELECT MAX(h.occurred_at) FROM seat_history h WHERE h.seat_id = st.id AND h.to_status = 'invited') END)) AS BLOB)
         FROM seats st JOIN people p ON p.person_id = st.person_id
         WHERE st.subscription_id IN @chunk AND st.status <> 'released'
         GROUP BY st.subscription_id
@@ -191,46 +191,28 @@ internal static class ReconciliationInputs
     /// (<see cref="PackedRows"/>), which reads the same values with one column per subscription. SQL Server reads the columns (its
     /// client has no such cost per column).
     /// </summary>
-    internal static async Task<IReadOnlyList<RunSeatRow>> LoadSeatsAsync(UnitOfWork uow, Guid[] chunk)
-    {
-        if (uow.Dialect != SqlDialect.Sqlite)
+    internal static Task<IReadOnlyList<RunSeatRow>> LoadSeatsAsync(UnitOfWork uow, Guid[] chunk) =>
+        PackedRows.QueryAsync(uow, SeatsSql, PackedSeatsSql, new { chunk }, static (ref PackedRows c) => new RunSeatRow
         {
-            return await uow.QueryAsync<RunSeatRow>(SeatsSql, new { chunk });
-        }
-        var seats = new List<RunSeatRow>();
-        foreach (var packed in await uow.QueryAsync<string>(PackedSeatsSql, new { chunk }))
-        {
-            PackedRows.ReadAll(packed, static (ref PackedRows c) => new RunSeatRow
-            {
-                SeatId = c.Guid(),
-                SubscriptionId = c.Guid(),
-                PersonId = c.Guid(),
-                Email = c.String(),
-                DisplayName = c.String(),
-                Status = c.String(),
-                AssignedOn = c.Date(),
-                VendorMemberId = c.NullableString(),
-                InvitedAt = c.NullableInstant(),
-            }, seats);
-        }
-        return seats;
-    }
+            SeatId = c.Guid(),
+            SubscriptionId = c.Guid(),
+            PersonId = c.Guid(),
+            Email = c.String(),
+            DisplayName = c.String(),
+            Status = c.String(),
+            AssignedOn = c.Date(),
+            VendorMemberId = c.NullableString(),
+            InvitedAt = c.NullableInstant(),
+        });
 
     /// <summary>
     /// The stored findings of the kinds a run evaluates, for the tenants @tenantIds. On SQLite one text per tenant
     /// (<see cref="PackedRows"/>), each finding one JSON array in the order of <see cref="FindingStore.ExistingSelectSql"/>'s columns;
     /// SQL Server reads the columns.
     /// </summary>
-    internal static async Task<IReadOnlyList<ExistingFindingRow>> LoadFindingsAsync(UnitOfWork uow, Guid[] tenantIds, IReadOnlyCollection<string> kinds)
-    {
-        if (uow.Dialect != SqlDialect.Sqlite)
-        {
-            return await uow.QueryAsync<ExistingFindingRow>(FindingStore.ExistingSelectSql + " WHERE tenant_id IN @tenantIds AND kind IN @kinds", new { tenantIds, kinds });
-        }
-        var findings = new List<ExistingFindingRow>();
-        foreach (var packed in await uow.QueryAsync<string>(PackedFindingsSql, new { tenantIds, kinds }))
-        {
-            PackedRows.ReadAll(packed, static (ref PackedRows c) => new ExistingFindingRow
+    internal static Task<IReadOnlyList<ExistingFindingRow>> LoadFindingsAsync(UnitOfWork uow, Guid[] tenantIds, IReadOnlyCollection<string> kinds) =>
+        PackedRows.QueryAsync(uow, FindingStore.ExistingSelectSql + " WHERE tenant_id IN @tenantIds AND kind IN @kinds", PackedFindingsSql,
+            new { tenantIds, kinds }, static (ref PackedRows c) => new ExistingFindingRow
             {
                 Id = c.Guid(),
                 TenantId = c.Guid(),
@@ -248,14 +230,11 @@ internal static class ReconciliationInputs
                 NeedsClient = c.Flag(),
                 MonthlyEffectCents = c.Int64(),
                 EffectBasis = c.String(),
-            }, findings);
-        }
-        return findings;
-    }
+            });
 
     private const string PackedFindingsSql = """
-        SELECT json_group_array(json_array(id, tenant_id, kind, subject_key, status, vendor_account_id, vendor_name, subscription_id, seat_id, person_id,
-               member_email, summary, recommended_action, needs_client, monthly_effect_cents, effect_basis))
+        SELECT CAST(json_group_array(json_array(id, tenant_id, kind, subject_key, status, vendor_account_id, vendor_name, subscription_id, seat_id, person_id,
+               member_email, summary, recommended_action, needs_client, monthly_effect_cents, effect_basis)) AS BLOB)
         FROM findings WHERE tenant_id IN @tenantIds AND kind IN @kinds
         GROUP BY tenant_id
         """;
@@ -268,7 +247,7 @@ internal static class ReconciliationInputs
 
     /// <summary>The same on SQLite, packed (<see cref="PackedRows"/>): one text per subscription, each row one JSON array of those columns.</summary>
     private static readonly string PackedLatestUsageSql = $"""
-        SELECT json_group_array(json_array(u.seat_id, u.day, {PackedUsage(SqlDialect.Sqlite)}, st.subscription_id))
+        SELECT CAST(json_group_array(json_array(u.seat_id, u.day, {PackedUsage(SqlDialect.Sqlite)}, st.subscription_id)) AS BLOB)
         {LatestUsageFrom}
         GROUP BY st.subscription_id
         """;
@@ -280,25 +259,14 @@ internal static class ReconciliationInputs
         """;
 
     /// <summary>Each held seat's latest usage row up to <paramref name="today"/>, for the seats of the subscriptions <paramref name="chunk"/>.</summary>
-    internal static async Task<IReadOnlyList<StoredUsageRow>> LoadLatestUsageAsync(UnitOfWork uow, Guid[] chunk, DateOnly today)
-    {
-        if (uow.Dialect != SqlDialect.Sqlite)
+    internal static Task<IReadOnlyList<StoredUsageRow>> LoadLatestUsageAsync(UnitOfWork uow, Guid[] chunk, DateOnly today) =>
+        PackedRows.QueryAsync(uow, LatestUsageSql(uow.Dialect), PackedLatestUsageSql, new { chunk, today }, static (ref PackedRows c) => new StoredUsageRow
         {
-            return await uow.QueryAsync<StoredUsageRow>(LatestUsageSql(uow.Dialect), new { chunk, today });
-        }
-        var rows = new List<StoredUsageRow>();
-        foreach (var packed in await uow.QueryAsync<string>(PackedLatestUsageSql, new { chunk, today }))
-        {
-            PackedRows.ReadAll(packed, static (ref PackedRows c) => new StoredUsageRow
-            {
-                SeatId = c.Guid(),
-                Day = c.Date(),
-                PackedValues = c.String(),
-                SeatSubscriptionId = c.Guid(),
-            }, rows);
-        }
-        return rows;
-    }
+            SeatId = c.Guid(),
+            Day = c.Date(),
+            PackedValues = c.String(),
+            SeatSubscriptionId = c.Guid(),
+        });
 
     /// <summary>The column-by-column read of <see cref="LoadLatestUsageAsync"/>, for the test that compares both on SQLite.</summary>
     internal static Task<IReadOnlyList<StoredUsageRow>> LoadLatestUsageByColumnAsync(UnitOfWork uow, Guid[] chunk, DateOnly today) =>

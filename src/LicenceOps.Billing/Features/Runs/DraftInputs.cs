@@ -113,28 +113,17 @@ internal sealed class DraftInputs
     /// taking and releasing the statement's handle; docs/performance.md): there a tenant's changes come as one text. SQL Server
     /// reads the columns.
     /// </summary>
-    internal static async Task<IReadOnlyList<SeatRow>> LoadSeatsAsync(UnitOfWork uow, IReadOnlyList<Guid> tenants, DateOnly end)
-    {
-        if (uow.Dialect != SqlDialect.Sqlite)
+    internal static Task<IReadOnlyList<SeatRow>> LoadSeatsAsync(UnitOfWork uow, IReadOnlyList<Guid> tenants, DateOnly end) =>
+        PackedRows.QueryAsync(uow, SeatsSql, PackedSeatsSql, new { tenants, end }, static (ref PackedRows c) => new SeatRow
         {
-            return await LoadSeatsByColumnAsync(uow, tenants, end);
-        }
-        var seats = new List<SeatRow>();
-        foreach (var packed in await uow.QueryAsync<byte[]>(PackedSeatsSql, new { tenants, end }))
-        {
-            PackedRows.ReadAll(packed, static (ref PackedRows c) => new SeatRow
-            {
-                TenantId = c.Guid(),
-                SeatId = c.Guid(),
-                SubscriptionId = c.Guid(),
-                Assigned = c.Flag(),
-                EffectiveDate = c.Date(),
-                OccurredAt = c.Instant(),
-                RecordedAt = c.NullableInstant(),
-            }, seats);
-        }
-        return seats;
-    }
+            TenantId = c.Guid(),
+            SeatId = c.Guid(),
+            SubscriptionId = c.Guid(),
+            Assigned = c.Flag(),
+            EffectiveDate = c.Date(),
+            OccurredAt = c.Instant(),
+            RecordedAt = c.NullableInstant(),
+        });
 
     /// <summary>The column-by-column read of <see cref="LoadSeatsAsync"/>: SQL Server's, and the test's reference on SQLite.</summary>
     internal static Task<IReadOnlyList<SeatRow>> LoadSeatsByColumnAsync(UnitOfWork uow, IReadOnlyList<Guid> tenants, DateOnly end) =>
