@@ -157,5 +157,23 @@ say "test results: $RESULTS_DIR ($trx_count TRX file(s)); dotnet test exit code 
 if ((test_rc != 0 && failed == 0)); then
     say "dotnet test failed with no failing test counted: a build error or a crashed test host (see above)"
 fi
+# The failures again, last, with the start of their messages: a CI log is often read from its end only.
+if ((failed > 0)); then
+    say "failed tests"
+    /usr/bin/python3 - "$RESULTS_DIR" <<'PY' || true
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for path in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    for result in ET.parse(path).getroot().iterfind(".//t:UnitTestResult", ns):
+        if result.get("outcome") in ("Passed", "NotExecuted", "Inconclusive"):
+            continue
+        message = result.findtext("t:Output/t:ErrorInfo/t:Message", "", ns).strip()
+        stack = result.findtext("t:Output/t:ErrorInfo/t:StackTrace", "", ns).strip().splitlines()
+        print(f"FAILED {result.get('testName')} ({result.get('outcome')}, {result.get('duration')})")
+        print("  " + message[:1500].replace("\n", "\n  "))
+        for line in stack[:6]:
+            print("  " + line.strip())
+PY
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$test_rc"
