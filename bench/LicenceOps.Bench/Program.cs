@@ -138,6 +138,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         // For profiling (perf record -k CLOCK_MONOTONIC): the run's bounds on the clock perf stamps its samples with.
         var monotonicStart = Stopwatch.GetTimestamp();
         jitWatch?.Record(true);
+        var runThreads = ThreadCpu.StartIfAsked();
         var run = await services.GetRequiredService<InvoiceRunner>().RunAsync(period, issue: true, CancellationToken.None);
         var runSeconds = clock.Elapsed.TotalSeconds;
         jitWatch?.Record(false);
@@ -153,6 +154,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var runGc = (GC.CollectionCount(0) - gcBefore.Item1, GC.CollectionCount(1) - gcBefore.Item2, GC.CollectionCount(2) - gcBefore.Item3);
         var runAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         memory.Sample();
+        runThreads?.Print("run", Math.Max(1, run.InvoiceIds.Count), TimeSpan.FromSeconds(runCpuSeconds));
         jitWatch?.Print(25);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"run done: {run.InvoiceIds.Count} invoices in {runSeconds:0.00} s, {runCpuSeconds * 1000 / Math.Max(1, run.InvoiceIds.Count):0.00} ms of CPU per invoice, load average {LoadAverage()}"));
@@ -177,6 +179,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var floorGcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var floorGcPauseBefore = GC.GetTotalPauseDuration();
         var floorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var floorThreads = ThreadCpu.StartIfAsked();
         clock.Restart();
         await Parallel.ForEachAsync(run.InvoiceIds, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, async (invoiceId, ct) =>
         {
@@ -199,6 +202,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var floorGc = (GC.CollectionCount(0) - floorGcBefore.Item1, GC.CollectionCount(1) - floorGcBefore.Item2, GC.CollectionCount(2) - floorGcBefore.Item3);
         var floorAllocated = GC.GetTotalAllocatedBytes(precise: true) - floorAllocatedBefore;
         memory.Sample();
+        floorThreads?.Print("floor", Math.Max(1, run.InvoiceIds.Count), TimeSpan.FromSeconds(floorCpuSeconds));
 
         var invoices = run.InvoiceIds.Count;
         var culture = CultureInfo.InvariantCulture;
