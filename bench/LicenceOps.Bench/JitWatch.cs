@@ -44,7 +44,7 @@ internal sealed class JitWatch : EventListener
 
     public void Print(int top)
     {
-        top = byMethod ? Math.Max(top, 80) : top;
+        top = byMethod ? Math.Max(top, 400) : top;
         Console.WriteLine($"methods compiled during the run, by type (top {top} of {types.Count} types, {types.Values.Sum()} methods):");
         foreach (var (type, count) in types.OrderByDescending(p => p.Value).Take(top))
         {

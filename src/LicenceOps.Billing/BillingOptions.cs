@@ -46,6 +46,14 @@ public sealed class BillingOptions
     /// Billing writers never wait much longer.
     /// </summary>
     public int RunBatchMilliseconds { get; set; } = 40;
+
+    /// <summary>
+    /// An issuing run starts with a batch of one tenant per rendering core and doubles the batch up to
+    /// <see cref="RunBatchTenants"/>, so rendering starts after the first few tenants instead of after a full batch, during
+    /// which every core but the drafting one sat idle (ADR 0054). False: every batch is full from the first (tests that
+    /// need the whole run in one batch).
+    /// </summary>
+    public bool RunBatchRampUp { get; set; } = true;
 }
 
 /// <summary>

@@ -52,7 +52,7 @@ public sealed class InvoiceRunBatchTests
     private static async Task<(JsonElement Run, List<string> Numbers, int Thrown)> RunWithFailingDraftInsertsAsync(int[] failingInserts)
     {
         // One batch for every tenant whatever the machine's speed, so the insert count says which tenant fails.
-        using var factory = new LicenceOpsFactory(BillingWorld.Settings(new() { ["Billing:RunBatchTenants"] = "32", ["Billing:RunBatchMilliseconds"] = "600000" }));
+        using var factory = new LicenceOpsFactory(BillingWorld.Settings(new() { ["Billing:RunBatchTenants"] = "32", ["Billing:RunBatchMilliseconds"] = "600000", ["Billing:RunBatchRampUp"] = "false" }));
         var world = new BillingWorld(factory);
         using var staff = await factory.StaffClientAsync(Roles.StaffBilling);
         var tenants = new List<Guid>();

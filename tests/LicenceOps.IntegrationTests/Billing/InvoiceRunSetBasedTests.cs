@@ -82,6 +82,7 @@ public sealed class InvoiceRunSetBasedTests
         {
             ["Billing:RunBatchTenants"] = batchTenants.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Billing:RunBatchMilliseconds"] = "600000",
+            ["Billing:RunBatchRampUp"] = "false",
         }));
         var world = new BillingWorld(factory);
         using var staff = await factory.StaffClientAsync(Roles.StaffBilling);

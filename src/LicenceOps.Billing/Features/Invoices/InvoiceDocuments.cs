@@ -242,6 +242,9 @@ public sealed partial class InvoiceDocuments(
             writer = Task.Run(() => StoreAsync(documents, ct), ct);
         }
 
+        /// <summary>How many documents are rendered at once (one renderer per core).</summary>
+        public int Renderers => workers.Length;
+
         public ValueTask Add(Guid invoiceId, CancellationToken ct) => pending.Writer.WriteAsync(invoiceId, ct);
 
         public async Task CompleteAsync()

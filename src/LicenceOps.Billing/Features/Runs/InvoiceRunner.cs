@@ -74,7 +74,7 @@ public sealed partial class InvoiceRunner(
             }
 
             var pending = await runs.PendingTenantsAsync(runId, ct);
-            var size = MostPerBatch;
+            var size = RunBatchSizes.First(MostPerBatch, rendering?.Renderers, options.Value.RunBatchRampUp);
             for (var next = 0; next < pending.Count;)
             {
                 var batch = pending.Skip(next).Take(size).ToList();
@@ -85,7 +85,7 @@ public sealed partial class InvoiceRunner(
                     return;
                 }
                 next += taken;
-                size = NextBatchSize(taken, took);
+                size = RunBatchSizes.Next(taken, took, MostPerBatch, TimeSpan.FromMilliseconds(Math.Max(0, options.Value.RunBatchMilliseconds)));
                 if (rendering is not null)
                 {
                     foreach (var documentId in issued)
@@ -113,19 +113,6 @@ public sealed partial class InvoiceRunner(
     }
 
     private int MostPerBatch => Math.Max(1, options.Value.RunBatchTenants);
-
-    /// <summary>
-    /// A batch is drafted and issued set-based, so it cannot stop half-way once it runs long: the next batch takes as many
-    /// tenants as the last one's pace fits in <see cref="BillingOptions.RunBatchMilliseconds"/> (at least one, at most
-    /// <see cref="BillingOptions.RunBatchTenants"/>), so other Billing writers still never wait much longer than that.
-    /// </summary>
-    private int NextBatchSize(int taken, TimeSpan took)
-    {
-        var longest = TimeSpan.FromMilliseconds(Math.Max(0, options.Value.RunBatchMilliseconds));
-        return took <= longest || taken == 0
-            ? MostPerBatch
-            : Math.Clamp((int)(taken * (longest / took)), 1, MostPerBatch);
-    }
 
     /// <summary>
     /// Invoices <paramref name="tenants"/> in one write transaction (ADR 0030), set-based (ADR 0042): the lease is renewed in
