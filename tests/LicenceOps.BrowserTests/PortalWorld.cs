@@ -81,7 +81,9 @@ public sealed class PortalWorld
         Acme = IdOf("Acme");
         Nordwind = IdOf("Nordwind");
 
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        // The product's calendar is Paris's: from 23:00 or 22:00 UTC on a month's last day, "last month" is already the
+        // one that just ended there.
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris")).DateTime);
         var first = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
         var csv = new StringBuilder("Date,USD\n");
         for (var day = first; day.Month == first.Month; day = day.AddDays(1))
