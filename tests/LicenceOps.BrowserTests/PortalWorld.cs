@@ -47,6 +47,9 @@ public sealed class PortalWorld
         Host = await PortalHost.StartAsync();
         await SeedInvoicesAsync();
 
+        // Playwright's assertions wait 5 s by default, its actions the 30 s each context sets: a page that renders in a
+        // second on an idle machine can take longer than 5 s on a saturated 2-core CI machine, so both wait 30 s.
+        Assertions.SetDefaultExpectTimeout(30_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
