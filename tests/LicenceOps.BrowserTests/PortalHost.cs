@@ -60,6 +60,10 @@ public sealed class PortalHost : IAsyncDisposable
         start.ArgumentList.Add($"--urls=http://127.0.0.1:{listen}");
         start.ArgumentList.Add($"--Storage:DataDirectory={data}");
         start.ArgumentList.Add("--Auth:TokenRequestsPerMinute=1000");
+        // host.log (kept in artifacts/browser) tells when each request came and how long it took: what a page that timed
+        // out in a test was waiting for.
+        start.ArgumentList.Add("--Logging:Console:FormatterOptions:TimestampFormat=HH:mm:ss.fff ");
+        start.ArgumentList.Add("--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Information");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             start.ArgumentList.Add($"--{key}={value}");

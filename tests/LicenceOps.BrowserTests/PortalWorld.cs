@@ -47,6 +47,9 @@ public sealed class PortalWorld
         Host = await PortalHost.StartAsync();
         await SeedInvoicesAsync();
 
+        // Playwright's assertions wait 5 s by default, its actions the 30 s each context sets: a page that renders in a
+        // second on an idle machine can take longer than 5 s on a saturated 2-core CI machine, so both wait 30 s.
+        Assertions.SetDefaultExpectTimeout(30_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -81,7 +84,9 @@ public sealed class PortalWorld
         Acme = IdOf("Acme");
         Nordwind = IdOf("Nordwind");
 
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        // The product's calendar is Paris's: from 23:00 or 22:00 UTC on a month's last day, "last month" is already the
+        // one that just ended there.
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris")).DateTime);
         var first = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
         var csv = new StringBuilder("Date,USD\n");
         for (var day = first; day.Month == first.Month; day = day.AddDays(1))
