@@ -61,7 +61,8 @@ public sealed class PortalHost : IAsyncDisposable
         start.ArgumentList.Add($"--Storage:DataDirectory={data}");
         start.ArgumentList.Add("--Auth:TokenRequestsPerMinute=1000");
         // host.log (kept in artifacts/browser) tells when each request came and how long it took: what a page that timed
-        // out in a test was waiting for.
+        // out in a test was waiting for. The timestamp format is read only once the formatter is named.
+        start.ArgumentList.Add("--Logging:Console:FormatterName=simple");
         start.ArgumentList.Add("--Logging:Console:FormatterOptions:TimestampFormat=HH:mm:ss.fff ");
         start.ArgumentList.Add("--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Information");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
