@@ -8,7 +8,8 @@ public static class SignInForm
     /// <summary>
     /// Signs <paramref name="email"/> in and returns once the form's answer has sent the browser on (the session cookie
     /// comes with it), not once the landing page has arrived: callers that need the landing page wait for it themselves.
-    /// A refused sign-in fails here with the answer's status and the page's own message rather than as a timeout later.
+    /// A refused sign-in fails here with the answer's status and the start of the page it sent back, rather than as a timeout
+    /// later.
     /// </summary>
     public static async Task SubmitAsync(IPage page, string email)
     {
