@@ -169,7 +169,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         // For profiling (perf record -k CLOCK_MONOTONIC): the run's bounds on the clock perf stamps its samples with.
         var monotonicStart = Stopwatch.GetTimestamp();
         jitWatch?.Record(true);
-        var runThreads = ThreadCpu.StartIfAsked();
+        using var runThreads = ThreadCpu.StartIfAsked();
         var run = await services.GetRequiredService<InvoiceRunner>().RunAsync(period, issue: true, CancellationToken.None);
         var runSeconds = clock.Elapsed.TotalSeconds;
         jitWatch?.Record(false);
@@ -210,7 +210,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var floorGcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var floorGcPauseBefore = GC.GetTotalPauseDuration();
         var floorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var floorThreads = ThreadCpu.StartIfAsked();
+        using var floorThreads = ThreadCpu.StartIfAsked();
         clock.Restart();
         await Parallel.ForEachAsync(run.InvoiceIds, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, async (invoiceId, ct) =>
         {

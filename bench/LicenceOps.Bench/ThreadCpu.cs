@@ -82,9 +82,11 @@ internal sealed class ThreadCpu : IDisposable
         Console.WriteLine(cores);
     }
 
+    /// <summary>Stops the sampler first: it waits on the token's handle, which must outlive it.</summary>
     public void Dispose()
     {
         stop.Cancel();
+        sampler.Join();
         stop.Dispose();
     }
 
