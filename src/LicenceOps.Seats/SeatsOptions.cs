@@ -58,7 +58,7 @@ public sealed class ReconciliationOptions
     /// <summary>Days an invite may stay unaccepted before it is a finding, for tenants without their own policy.</summary>
     public int StaleInviteAfterDays { get; set; } = Domain.Reconciliation.TenantPolicy.DefaultStaleInviteAfterDays;
 
-    /// <summary>Days of seat_usage_days kept for reports.</summary>
+    /// <summary>Days of usage sheets (seat_usage_sheets) kept for reports: older ones go once a later sheet supersedes them.</summary>
     public int UsageRetentionDays { get; set; } = 400;
 
     /// <summary>

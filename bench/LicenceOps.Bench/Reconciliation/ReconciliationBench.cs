@@ -215,10 +215,10 @@ internal static class ReconciliationBench
                 Console.WriteLine($"{pass}: {seconds / floor:0.00}× the floor ({floor:0.00} s; goal < 2×)");
             }
             var findings = await db.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM findings");
-            var usage = await db.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM seat_usage_days");
+            var usage = await db.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM seat_usage_sheets");
             memory.Sample();
             using var process = Process.GetCurrentProcess();
-            Console.WriteLine($"findings: {findings:N0}, usage rows: {usage:N0}; peak managed heap {memory.PeakManagedBytes / 1024 / 1024:N0} MiB, " +
+            Console.WriteLine($"findings: {findings:N0}, usage sheets: {usage:N0}; peak managed heap {memory.PeakManagedBytes / 1024 / 1024:N0} MiB, " +
                               $"peak working set {process.PeakWorkingSet64 / 1024 / 1024:N0} MiB");
             return 0;
         }

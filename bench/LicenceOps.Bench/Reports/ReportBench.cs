@@ -7,6 +7,7 @@ using LicenceOps.Platform.Identity;
 using LicenceOps.Seats;
 using LicenceOps.Seats.Domain.Reports;
 using LicenceOps.Seats.Features.Reports;
+using LicenceOps.Seats.Reconciliation;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -79,7 +80,7 @@ internal static class ReportBench
 
             var clock = Stopwatch.StartNew();
             var rows = await SeedAsync(db, tenantId, seats, period, today);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeded {rows.Seats} seats, {rows.UsageRows:N0} usage snapshot rows, {rows.Lines} invoice lines in {clock.Elapsed.TotalSeconds:0.0} s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeded {rows.Seats} seats, {rows.UsageSheets:N0} usage sheets holding {rows.UsageEntries:N0} seat states, {rows.Lines} invoice lines in {clock.Elapsed.TotalSeconds:0.0} s"));
 
             // Warm-up: JIT, SQLite page cache, fonts.
             await ReportOnceAsync(db, tenantId, period, today, pdf: true);
@@ -165,7 +166,7 @@ internal static class ReportBench
         return sorted[sorted.Count / 2];
     }
 
-    private sealed record Seeded(int Seats, long UsageRows, int Lines);
+    private sealed record Seeded(int Seats, long UsageSheets, long UsageEntries, int Lines);
 
     /// <summary>
     /// Seats are spread over the products by weight (ChatGPT and Copilot the largest); a seat's holder uses it on a
@@ -205,7 +206,7 @@ internal static class ReportBench
         await using var transaction = await connection.BeginTransactionAsync();
         foreach (var d in departments)
         {
-            await connection.ExecuteAsync("INSERT INTO department_names (department_id, tenant_id, name, named_at) VALUES (@Id, @tenantId, @Name, @now)",
+            await connection.ExecuteAsync("INSERT INTO known_departments (department_id, tenant_id, name, changed_at) VALUES (@Id, @tenantId, @Name, @now)",
                 new { d.Id, tenantId, d.Name, now }, transaction);
         }
 
@@ -240,28 +241,10 @@ internal static class ReportBench
                 transaction);
         }
 
-        // The usage snapshots are the bulk (a row per seat per day): one prepared command, values as the type handlers bind them.
-        await using var usage = connection.CreateCommand();
-        usage.Transaction = transaction;
-        usage.CommandText = """
-            INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
-                activity_reported, recorded_at)
-            VALUES ($seat, $day, $tenant, $subscription, $person, 'bench', $lastActive, $active, 1, $now)
-            """;
-        var parameters = new[] { "$seat", "$day", "$tenant", "$subscription", "$person", "$lastActive", "$active", "$now" }
-            .Select(name =>
-            {
-                var parameter = usage.CreateParameter();
-                parameter.ParameterName = name;
-                usage.Parameters.Add(parameter);
-                return parameter;
-            })
-            .ToArray();
-        parameters[2].Value = Text(tenantId);
-        parameters[7].Value = now.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
-        await usage.PrepareAsync();
-
-        long usageRows = 0;
+        // The usage states are the bulk: each seat's last activity on every day it is held in the period, then one sheet per
+        // subscription and day on which one of its seats' values changed, holding every held seat's state, as the daily
+        // reconciliation writes them (ADR 0056). Random numbers are drawn seat by seat, day by day, as before sheets.
+        var states = new List<(Guid Seat, int Product, Guid Person, DateOnly From, DateOnly?[] LastActive)>();
         foreach (var seat in seats)
         {
             await connection.ExecuteAsync(
@@ -272,25 +255,60 @@ internal static class ReportBench
                 new { seat.Id, tenantId, subscription = subscriptions[seat.Product].Id, seat.Person, status = seat.ReleasedOn is null ? "active" : "released", seat.AssignedOn, seat.ReleasedOn, now },
                 transaction);
 
-            // One snapshot per day the seat is held in the period, as the daily reconciliation writes them.
             var from = seat.AssignedOn > period.Start ? seat.AssignedOn : period.Start;
             var to = seat.ReleasedOn is { } r && r < today ? r : today;
-            DateOnly? lastActive = null;
-            parameters[0].Value = Text(seat.Id);
-            parameters[3].Value = Text(subscriptions[seat.Product].Id);
-            parameters[4].Value = Text(seat.Person);
+            var lastActive = new DateOnly?[Math.Max(0, to.DayNumber - from.DayNumber + 1)];
+            DateOnly? seen = null;
             for (var day = from; day <= to; day = day.AddDays(1))
             {
                 if (seat.UseRate > 0 && random.NextDouble() < seat.UseRate)
                 {
-                    lastActive = day;
+                    seen = day;
                 }
+                lastActive[day.DayNumber - from.DayNumber] = seen;
+            }
+            states.Add((seat.Id, seat.Product, seat.Person, from, lastActive));
+        }
 
-                parameters[1].Value = Text(day);
-                parameters[5].Value = lastActive is { } seen ? Text(seen) : DBNull.Value;
-                parameters[6].Value = lastActive is { } a && day.DayNumber - a.DayNumber <= 30 ? 1 : 0;
-                await usage.ExecuteNonQueryAsync();
-                usageRows++;
+        long sheets = 0, entries = 0;
+        for (var p = 0; p < subscriptions.Count; p++)
+        {
+            var current = new Dictionary<Guid, SheetEntry>();
+            var mine = states.Where(st => st.Product == p).ToList();
+            for (var day = period.Start; day <= today; day = day.AddDays(1))
+            {
+                var changed = false;
+                foreach (var st in mine)
+                {
+                    var i = day.DayNumber - st.From.DayNumber;
+                    if (i < 0 || i >= st.LastActive.Length)
+                    {
+                        // Not held that day: a run would leave it out of the next sheet it writes, not write one for it.
+                        current.Remove(st.Seat);
+                        continue;
+                    }
+                    var last = st.LastActive[i];
+                    var active = last is { } a && day.DayNumber - a.DayNumber <= 30;
+                    var known = current.TryGetValue(st.Seat, out var before);
+                    if (known && before.LastActiveOn == last && before.Active == active)
+                    {
+                        continue;
+                    }
+                    current[st.Seat] = new SheetEntry(st.Seat, st.Person, last, active, true, day, known ? before.LatestActivity : null);
+                    changed = true;
+                }
+                if (!changed || current.Count == 0)
+                {
+                    continue;
+                }
+                await connection.ExecuteAsync(
+                    """
+                    INSERT INTO seat_usage_sheets (tenant_id, subscription_id, day, vendor_account_id, seats, recorded_at)
+                    VALUES (@tenantId, @subscription, @day, 'bench', @seats, @now)
+                    """,
+                    new { tenantId, subscription = subscriptions[p].Id, day, seats = UsageSheets.Write(current.Values), now }, transaction);
+                sheets++;
+                entries += current.Count;
             }
         }
 
@@ -326,12 +344,8 @@ internal static class ReportBench
             new { id = Guid.NewGuid(), tenantId, issued = period.Start.AddMonths(2), subscription = subscriptions[0].Id, start = period.Start, end = period.Start.AddMonths(1).AddDays(-1), now },
             transaction);
         await transaction.CommitAsync();
-        return new Seeded(seats.Count, usageRows, lines + 1);
+        return new Seeded(seats.Count, sheets, entries, lines + 1);
     }
-
-    private static string Text(Guid id) => id.ToString("D").ToUpperInvariant();
-
-    private static string Text(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static int Pick(Random random, int[] weights)
     {

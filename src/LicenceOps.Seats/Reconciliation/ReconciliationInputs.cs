@@ -67,9 +67,11 @@ internal static class ReconciliationInputs
         var subscriptionIds = accountOfSubscription.Keys.ToArray();
         foreach (var chunk in subscriptionIds.Chunk(500))
         {
+            var held = new HashSet<Guid>();
             foreach (var seat in await LoadSeatsAsync(uow, chunk))
             {
                 byAccount[accountOfSubscription[seat.SubscriptionId]].Seats.Add(seat);
+                held.Add(seat.SeatId);
             }
             foreach (var removal in await uow.QueryAsync<RemovalRow>(
                          """
@@ -85,20 +87,31 @@ internal static class ReconciliationInputs
                     inputs.PendingRemovals.Add(removal.Email);
                 }
             }
-            // Each seat's latest usage row up to today (ADR 0044: a row is written only when a seat's values change, so the row
-            // a run compares with may be of any earlier day). Driven by the seats: one seek per seat in (tenant_id, seat_id, day)
-            // and one in the primary key, however many days the table keeps. The values come packed in one column: on SQLite
-            // every column read is a few native calls, and these rows are only compared, never used (StoredUsageRow.Same).
-            foreach (var row in await LoadLatestUsageAsync(uow, chunk, today))
+            // Each held seat's latest state up to today: its entry in its subscription's latest sheet (ADR 0056), one seek and one
+            // text per subscription, however many seats and days. Only compared (StoredUsageRow.Same) and carried into the next sheet.
+            foreach (var row in await LoadLatestUsageAsync(uow, chunk, today, held))
             {
                 byAccount[accountOfSubscription[row.SeatSubscriptionId]].Usage.Add(row);
             }
             // The same people's seats in the tenant's other subscriptions. With one account per tenant in the batch, "not one
             // of the batch's subscriptions" is "not one of this account's" for that tenant's people. Driven by the account's
             // seats through the person index (DISTINCT: a person may hold seats in two of the account's subscriptions); each
-            // other seat's last activity is one seek in (tenant_id, seat_id, last_active_on) (Seats migration 1480).
-            foreach (var other in await uow.QueryAsync<RunOtherToolRow>(OtherToolsSql, new { tenantIds, chunk, all = subscriptionIds }))
+            // other seat's last activity is the most recent of its history, read from its subscription's latest sheet.
+            var others = (await uow.QueryAsync<RunOtherToolRow>(OtherToolsSql, new { tenantIds, chunk, all = subscriptionIds })).ToList();
+            var latestActivity = new Dictionary<Guid, DateOnly?>();
+            foreach (var otherChunk in others.Select(o => o.SubscriptionId).Distinct().Chunk(500))
             {
+                foreach (var sheet in await UsageSheets.LatestAsync(uow, otherChunk, today))
+                {
+                    foreach (var entry in UsageSheets.Read(sheet.Seats))
+                    {
+                        latestActivity[entry.SeatId] = entry.LatestActivity;
+                    }
+                }
+            }
+            foreach (var other in others)
+            {
+                other.LastActiveOn = latestActivity.GetValueOrDefault(other.SeatId);
                 if (accountOfTenant.TryGetValue(other.TenantId, out var accountId))
                 {
                     byAccount[accountId].OtherTools.Add(other);
@@ -239,38 +252,43 @@ internal static class ReconciliationInputs
         GROUP BY tenant_id
         """;
 
-    /// <summary>Each held seat's latest usage row up to @today, for the seats of the subscriptions @chunk.</summary>
-    private static string LatestUsageSql(SqlDialect dialect) => $"""
-        SELECT u.seat_id AS SeatId, u.day AS Day, {PackedUsage(dialect)} AS PackedValues, st.subscription_id AS SeatSubscriptionId
-        {LatestUsageFrom}
-        """;
-
-    /// <summary>The same on SQLite, packed (<see cref="PackedRows"/>): one text per subscription, each row one JSON array of those columns.</summary>
-    private static readonly string PackedLatestUsageSql = $"""
-        SELECT CAST(json_group_array(json_array(u.seat_id, u.day, {PackedUsage(SqlDialect.Sqlite)}, st.subscription_id)) AS BLOB)
-        {LatestUsageFrom}
-        GROUP BY st.subscription_id
-        """;
-
-    private const string LatestUsageFrom = """
-        FROM seats st JOIN seat_usage_days u ON u.tenant_id = st.tenant_id AND u.seat_id = st.id
-            AND u.day = (SELECT MAX(x.day) FROM seat_usage_days x WHERE x.tenant_id = st.tenant_id AND x.seat_id = st.id AND x.day <= @today)
-        WHERE st.subscription_id IN @chunk AND st.status <> 'released'
-        """;
-
-    /// <summary>Each held seat's latest usage row up to <paramref name="today"/>, for the seats of the subscriptions <paramref name="chunk"/>.</summary>
-    internal static Task<IReadOnlyList<StoredUsageRow>> LoadLatestUsageAsync(UnitOfWork uow, Guid[] chunk, DateOnly today) =>
-        PackedRows.QueryAsync(uow, LatestUsageSql(uow.Dialect), PackedLatestUsageSql, new { chunk, today }, static (ref PackedRows c) => new StoredUsageRow
+    /// <summary>
+    /// Each held seat's (<paramref name="held"/>) latest state up to <paramref name="today"/>, for the seats of the subscriptions
+    /// <paramref name="chunk"/>: the entries of each subscription's latest sheet (ADR 0056).
+    /// </summary>
+    internal static async Task<IReadOnlyList<StoredUsageRow>> LoadLatestUsageAsync(UnitOfWork uow, Guid[] chunk, DateOnly today, IReadOnlySet<Guid> held)
+    {
+        var rows = new List<StoredUsageRow>();
+        foreach (var sheet in await UsageSheets.LatestAsync(uow, chunk, today))
         {
-            SeatId = c.Guid(),
-            Day = c.Date(),
-            PackedValues = c.String(),
-            SeatSubscriptionId = c.Guid(),
-        });
+            foreach (var entry in UsageSheets.Read(sheet.Seats))
+            {
+                if (held.Contains(entry.SeatId))
+                {
+                    rows.Add(StoredUsageRow.Of(sheet.AccountId, sheet.SubscriptionId, sheet.Day, entry));
+                }
+            }
+        }
+        return rows;
+    }
 
-    /// <summary>The column-by-column read of <see cref="LoadLatestUsageAsync"/>, for the test that compares both on SQLite.</summary>
+    /// <summary>
+    /// The same read by SQLite's own JSON functions, value by value, for the test that compares both (the runner parses the
+    /// sheets itself).
+    /// </summary>
     internal static Task<IReadOnlyList<StoredUsageRow>> LoadLatestUsageByColumnAsync(UnitOfWork uow, Guid[] chunk, DateOnly today) =>
-        uow.QueryAsync<StoredUsageRow>(LatestUsageSql(uow.Dialect), new { chunk, today });
+        uow.QueryAsync<StoredUsageRow>(
+            """
+            SELECT e.value ->> 0 AS SeatId, sh.day AS Day, e.value ->> 5 AS Since, e.value ->> 6 AS EarlierActivity,
+                   sh.vendor_account_id || '|' || sh.subscription_id || '|' || (e.value ->> 1) || '|' || COALESCE(e.value ->> 2, '') || '|'
+                       || (e.value ->> 3) || '|' || (e.value ->> 4) AS PackedValues,
+                   sh.subscription_id AS SeatSubscriptionId
+            FROM subscriptions s JOIN seat_usage_sheets sh ON sh.tenant_id = s.tenant_id AND sh.subscription_id = s.id
+                AND sh.day = (SELECT MAX(x.day) FROM seat_usage_sheets x WHERE x.tenant_id = s.tenant_id AND x.subscription_id = s.id AND x.day <= @today)
+              JOIN json_each(sh.seats) e
+              JOIN seats st ON st.id = e.value ->> 0 AND st.status <> 'released'
+            WHERE s.id IN @chunk
+            """, new { chunk, today });
 
     /// <summary>
     /// The held seats of the same people in the tenants' other subscriptions, each with its last activity date. DISTINCT: a person
@@ -278,8 +296,7 @@ internal static class ReconciliationInputs
     /// </summary>
     private const string OtherToolsSql = """
         SELECT DISTINCT o.id AS SeatId, o.tenant_id AS TenantId, o.person_id AS PersonId, o.subscription_id AS SubscriptionId,
-               cp.vendor_code AS VendorCode, cp.product_name AS ProductName,
-               (SELECT MAX(u.last_active_on) FROM seat_usage_days u WHERE u.tenant_id = o.tenant_id AND u.seat_id = o.id) AS LastActiveOn
+               cp.vendor_code AS VendorCode, cp.product_name AS ProductName
         FROM seats mine JOIN seats o ON o.person_id = mine.person_id AND o.tenant_id = mine.tenant_id
             JOIN subscriptions s ON s.id = o.subscription_id JOIN catalogue_plans cp ON cp.code = s.plan_code
         WHERE mine.subscription_id IN @chunk AND mine.status <> 'released' AND mine.tenant_id IN @tenantIds
@@ -288,12 +305,7 @@ internal static class ReconciliationInputs
 
     /// <summary>The statements of ADR 0044 as SQL Server receives them, for the test that parses them (no SQL Server runs here).</summary>
     internal static IReadOnlyList<string> SqlServerStatements =>
-        [SeatsSql, LatestUsageSql(SqlDialect.SqlServer), OtherToolsSql, FindingStore.ExistingSelectSql + " WHERE tenant_id IN @tenantIds AND kind IN @kinds"];
-
-    /// <summary>A usage row's values as one text, in the form of <see cref="StoredUsageRow.Pack"/>.</summary>
-    private static string PackedUsage(SqlDialect dialect) => dialect == SqlDialect.Sqlite
-        ? "u.vendor_account_id || '|' || u.subscription_id || '|' || u.person_id || '|' || COALESCE(u.last_active_on, '') || '|' || u.active || '|' || u.activity_reported"
-        : "CONCAT(u.vendor_account_id, '|', u.subscription_id, '|', u.person_id, '|', CONVERT(char(10), u.last_active_on, 23), '|', CAST(u.active AS int), '|', CAST(u.activity_reported AS int))";
+        [SeatsSql, UsageSheets.LatestSql, OtherToolsSql, FindingStore.ExistingSelectSql + " WHERE tenant_id IN @tenantIds AND kind IN @kinds"];
 
     private sealed class RemovalRow
     {

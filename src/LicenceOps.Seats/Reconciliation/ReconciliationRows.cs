@@ -124,7 +124,15 @@ public sealed record ReconciliationRunResult(
 internal sealed class StoredUsageRow
 {
     public Guid SeatId { get; set; }
+
+    /// <summary>The day of the sheet the entry was read from (ADR 0056): the subscription's latest sheet up to the run's day.</summary>
     public DateOnly Day { get; set; }
+
+    /// <summary>The first day the entry's values were observed (ADR 0044's row day).</summary>
+    public DateOnly Since { get; set; }
+
+    /// <summary>The greatest last activity of the seat's values before <see cref="Since"/>.</summary>
+    public DateOnly? EarlierActivity { get; set; }
 
     /// <summary>The row's account, subscription, person, last activity, active and activity reported, packed as <see cref="Pack"/> does.</summary>
     public string PackedValues { get; set; } = "";
@@ -151,4 +159,24 @@ internal sealed class StoredUsageRow
     /// </summary>
     public static string Pack(Guid accountId, UsageSnapshot u) => string.Create(CultureInfo.InvariantCulture,
         $"{SqliteText.Of(accountId)}|{SqliteText.Of(u.SubscriptionId)}|{SqliteText.Of(u.PersonId)}|{u.LastActiveOn:yyyy-MM-dd}|{(u.Active ? 1 : 0)}|{(u.ActivityReported ? 1 : 0)}");
+
+    /// <summary>A sheet's entry as the comparison reads it: the values packed with the sheet's account and subscription.</summary>
+    public static StoredUsageRow Of(Guid accountId, Guid subscriptionId, DateOnly day, SheetEntry e) => new()
+    {
+        SeatId = e.SeatId,
+        Day = day,
+        Since = e.Since,
+        EarlierActivity = e.EarlierActivity,
+        PackedValues = Pack(accountId, e.Snapshot(subscriptionId)),
+        SeatSubscriptionId = subscriptionId,
+    };
+
+    /// <summary>The entry this row was read from (its values unpacked).</summary>
+    public SheetEntry Entry()
+    {
+        var values = PackedValues.Split('|');
+        return new SheetEntry(SeatId, Guid.Parse(values[2]),
+            values[3].Length == 0 ? null : DateOnly.ParseExact(values[3], "yyyy-MM-dd", CultureInfo.InvariantCulture),
+            values[4] == "1", values[5] == "1", Since, EarlierActivity);
+    }
 }

@@ -642,7 +642,7 @@ public sealed class ReconciliationRunner(
         lap = ReconciliationMetrics.Lap("activations", lap);
 
         var usageWritten = await WriteUsageAsync(uow, tenantId, accountId, today, plan.Usage, stored.Usage);
-        uow.OnCommitted(() => ReconciliationMetrics.CountUsageRows(usageWritten.Count));
+        uow.OnCommitted(() => ReconciliationMetrics.CountUsageRows(usageWritten.Sum(s => s.Changed)));
         lap = ReconciliationMetrics.Lap("usage", lap);
 
         if (reading.ConnectorName != ConnectorKinds.Csv)
@@ -678,76 +678,83 @@ public sealed class ReconciliationRunner(
         return (run, ReconciliationMetrics.Lap("finish", lap));
     }
 
+    /// <summary>A sheet a comparison wrote: its subscription, every entry it holds, and how many of them the run changed.</summary>
+    private sealed record WrittenSheet(Guid SubscriptionId, IReadOnlyList<SheetEntry> Entries, int Changed);
+
     /// <summary>
-    /// The account's usage as observed today, stored as changes (ADR 0044): a seat gets a row only when what the run observed
-    /// (last activity, active, activity reported, subscription, person, account) differs from its latest stored row, and that
-    /// row's <c>day</c> is the first day these values were seen; a seat's state on a day is its latest row up to that day. When
-    /// the latest row is already today's (an earlier run of the day), it is replaced. Seats the run does not observe keep their
-    /// rows. Returns the snapshots written as rows.
+    /// The account's usage as observed today, one sheet per subscription (ADR 0056), stored as changes (ADR 0044): a subscription
+    /// gets a sheet only when what the run observed of one of its seats (last activity, active, activity reported, subscription,
+    /// person, account) differs from that seat's entry in the subscription's latest sheet. The new sheet holds the observed seats,
+    /// each with the day its values were first seen, and carries over the entries of the held seats the run did not observe;
+    /// released seats are left out. When the latest sheet is already today's (an earlier run of the day), it is replaced.
+    /// Returns the sheets written.
     /// </summary>
-    private static async Task<IReadOnlyList<UsageSnapshot>> WriteUsageAsync(
+    private static async Task<IReadOnlyList<WrittenSheet>> WriteUsageAsync(
         UnitOfWork uow, Guid tenantId, Guid accountId, DateOnly today, IReadOnlyList<UsageSnapshot> usage, IReadOnlyList<StoredUsageRow> storedRows)
     {
         var latest = storedRows.ToDictionary(r => r.SeatId);
-        var fresh = usage.Where(u => !latest.TryGetValue(u.SeatId, out var r) || !r.Same(u, accountId)).ToList();
-        if (fresh.Count == 0)
+        var storedBySubscription = storedRows.ToLookup(r => r.SeatSubscriptionId);
+        var written = new List<WrittenSheet>();
+        foreach (var observed in usage.GroupBy(u => u.SubscriptionId))
         {
-            return fresh;
-        }
-        var replaced = fresh.Where(u => latest.TryGetValue(u.SeatId, out var r) && r.Day == today).Select(u => u.SeatId).ToList();
-        foreach (var chunk in replaced.Chunk(500))
-        {
-            await uow.ExecuteAsync("DELETE FROM seat_usage_days WHERE tenant_id = @tenantId AND day = @today AND seat_id IN @ids",
-                new { tenantId, today, ids = chunk });
-        }
-        if (uow.Dialect == SqlDialect.Sqlite)
-        {
-            var rows = new JsonRows();
+            var fresh = observed.Where(u => !latest.TryGetValue(u.SeatId, out var r) || !r.Same(u, accountId)).ToList();
+            if (fresh.Count == 0)
+            {
+                continue;
+            }
+            var entries = new Dictionary<Guid, SheetEntry>();
+            var replacesToday = true;
+            foreach (var row in storedBySubscription[observed.Key])
+            {
+                entries[row.SeatId] = row.Entry();
+                replacesToday = row.Day == today;
+            }
             foreach (var u in fresh)
             {
-                rows.Row().Add(u.SeatId).Add(u.SubscriptionId).Add(u.PersonId).Add(u.LastActiveOn).Add(u.Active).Add(u.ActivityReported);
+                // The seat's activity before today's values: a value replaced the same day was never the seat's state for a
+                // whole day and does not count, as a replaced row did not.
+                DateOnly? earlier = entries.TryGetValue(u.SeatId, out var before)
+                    ? before.Since == today ? before.EarlierActivity : before.LatestActivity
+                    : null;
+                entries[u.SeatId] = new SheetEntry(u.SeatId, u.PersonId, u.LastActiveOn, u.Active, u.ActivityReported, today, earlier);
+            }
+            if (replacesToday)
+            {
+                // Also when no held seat had an entry: a sheet of today may still hold only released seats.
+                await uow.ExecuteAsync("DELETE FROM seat_usage_sheets WHERE tenant_id = @tenantId AND subscription_id = @subscriptionId AND day = @today",
+                    new { tenantId, subscriptionId = observed.Key, today });
             }
             await uow.ExecuteAsync(
                 """
-                INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
-                    activity_reported, recorded_at)
-                SELECT value ->> 0, @today, @tenantId, value ->> 1, value ->> 2, @accountId, value ->> 3, value ->> 4, value ->> 5, @now
-                FROM json_each(@rows)
-                """, new { rows = rows.ToJson(), today, tenantId, accountId, now = uow.Now });
-            return fresh;
+                INSERT INTO seat_usage_sheets (tenant_id, subscription_id, day, vendor_account_id, seats, recorded_at)
+                VALUES (@tenantId, @subscriptionId, @today, @accountId, @seats, @now)
+                """, new { tenantId, subscriptionId = observed.Key, today, accountId, seats = UsageSheets.Write(entries.Values), now = uow.Now });
+            written.Add(new WrittenSheet(observed.Key, entries.Values.ToList(), fresh.Count));
         }
-        // SQL Server: one command executed per row (Dapper reuses it).
-        await uow.ExecuteAsync(
-            """
-            INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
-                activity_reported, recorded_at)
-            VALUES (@SeatId, @today, @tenantId, @SubscriptionId, @PersonId, @accountId, @LastActiveOn, @active, @reported, @now)
-            """,
-            fresh.Select(u => new
-            {
-                u.SeatId, today, tenantId, u.SubscriptionId, u.PersonId, accountId, u.LastActiveOn, active = u.Active ? 1 : 0,
-                reported = u.ActivityReported ? 1 : 0, now = uow.Now,
-            }).ToList());
-        return fresh;
+        return written;
     }
 
     /// <summary>
     /// An account's inputs as a comparison's writes left them: the same seats, removals, other tools, quantity and observations
-    /// (kept only after a comparison that planned no activation), each seat's latest usage row replaced by the one
-    /// written today, and the findings as the merge left them. Null when a written row's seat is not among the inputs' seats.
+    /// (kept only after a comparison that planned no activation), the entries of each sheet written today in place of the
+    /// subscription's earlier ones, and the findings as the merge left them. Null when a written entry's seat is not among the
+    /// inputs' seats.
     /// </summary>
     private static AccountInputs? AfterWrites(
-        AccountInputs before, Guid accountId, DateOnly today, IReadOnlyList<UsageSnapshot> written, IReadOnlyList<ExistingFindingRow> findings)
+        AccountInputs before, Guid accountId, DateOnly today, IReadOnlyList<WrittenSheet> written, IReadOnlyList<ExistingFindingRow> findings)
     {
-        var subscriptionOf = before.Seats.ToDictionary(s => s.SeatId, s => s.SubscriptionId);
+        var held = before.Seats.Select(s => s.SeatId).ToHashSet();
         var usage = before.Usage.ToDictionary(u => u.SeatId);
-        foreach (var u in written)
+        foreach (var sheet in written)
         {
-            if (!subscriptionOf.TryGetValue(u.SeatId, out var subscriptionId))
+            foreach (var entry in sheet.Entries)
             {
-                return null;
+                if (!held.Contains(entry.SeatId))
+                {
+                    return null;
+                }
+                usage[entry.SeatId] = StoredUsageRow.Of(accountId, sheet.SubscriptionId, today, entry);
             }
-            usage[u.SeatId] = new StoredUsageRow { SeatId = u.SeatId, Day = today, PackedValues = StoredUsageRow.Pack(accountId, u), SeatSubscriptionId = subscriptionId };
         }
         var after = new AccountInputs { Recorded = before.Recorded };
         after.Subscriptions.AddRange(before.Subscriptions);

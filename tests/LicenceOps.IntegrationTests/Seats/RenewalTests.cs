@@ -73,16 +73,8 @@ public sealed class RenewalTests
             return;
         }
 
-        foreach (var (day, isActive) in new[] { ("2026-11-01", !active), (lastRead, active) })
-        {
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
-                    activity_reported, recorded_at)
-                VALUES (@seatId, @day, @tenantId, @subscriptionId, @personId, 'ws', '2026-10-30', @isActive, 1, @now)
-                """,
-                new { seatId, day, tenantId, subscriptionId, personId, isActive, now = factory.Clock.GetUtcNow() });
-        }
+        await UsageHistoryKit.AddAsync(factory, new[] { ("2026-11-01", !active), (lastRead, active) }
+            .Select(r => new UsageHistoryKit.Row(seatId, r.Item1, tenantId, subscriptionId, personId, "2026-10-30", r.Item2)).ToArray());
     }
 
     private async Task<JsonElement> RenewalAsync(HttpClient client, Guid subscriptionId, string query = "")

@@ -104,20 +104,9 @@ public sealed class UsageReportTests
         return id;
     }
 
-    private async Task UsageAsync(Guid seatId, Guid subscriptionId, Guid personId, params (string Day, string LastActive)[] readings)
-    {
-        await using var connection = await SeatsKit.Db(factory).OpenAsync();
-        foreach (var (day, lastActive) in readings)
-        {
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
-                    activity_reported, recorded_at)
-                VALUES (@seatId, @day, @tenantId, @subscriptionId, @personId, 'ws', @lastActive, 1, 1, @now)
-                """,
-                new { seatId, day, tenantId, subscriptionId, personId, lastActive, now = factory.Clock.GetUtcNow() });
-        }
-    }
+    private Task UsageAsync(Guid seatId, Guid subscriptionId, Guid personId, params (string Day, string LastActive)[] readings) =>
+        UsageHistoryKit.AddAsync(factory,
+            readings.Select(r => new UsageHistoryKit.Row(seatId, r.Day, tenantId, subscriptionId, personId, r.LastActive, true)).ToArray());
 
     private Task InvoiceAsync(string kind, string number, string issued, params (Guid Subscription, string Start, string End, decimal Net)[] lines) =>
         SeatsKit.PublishAsync(factory, new InvoiceIssued(Guid.NewGuid(), tenantId, number, kind, DateOnly.Parse(issued), DateOnly.Parse(issued),

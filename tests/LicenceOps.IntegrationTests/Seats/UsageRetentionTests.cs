@@ -54,21 +54,12 @@ public sealed class UsageRetentionTests
             VALUES (@seatId, @tenantId, @subscriptionId, @personId, @status, '2026-03-01', @releasedOn, @now, @now)
             """,
             new { seatId, tenantId, subscriptionId, personId, status = releasedOn is null ? "active" : "released", releasedOn, now = factory.Clock.GetUtcNow() });
-        foreach (var day in days)
-        {
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO seat_usage_days (seat_id, day, tenant_id, subscription_id, person_id, vendor_account_id, last_active_on, active,
-                    activity_reported, recorded_at)
-                VALUES (@seatId, @day, @tenantId, @subscriptionId, @personId, 'ws', @day, 1, 1, @now)
-                """,
-                new { seatId, day, tenantId, subscriptionId, personId, now = factory.Clock.GetUtcNow() });
-        }
+        await UsageHistoryKit.AddAsync(factory, days.Select(day => new UsageHistoryKit.Row(seatId, day, tenantId, subscriptionId, personId, day, true)).ToArray());
         return seatId;
     }
 
     private async Task<string[]> DaysAsync(Guid seatId) =>
-        (await SeatsKit.Db(factory).QueryAsync<string>("SELECT day FROM seat_usage_days WHERE seat_id = @seatId ORDER BY day", new { seatId })).ToArray();
+        (await SeatsKit.Db(factory).QueryAsync<string>($"SELECT day FROM {UsageHistoryKit.Rows} WHERE seat_id = @seatId ORDER BY day", new { seatId })).ToArray();
 
     [Test]
     public async Task Retention_keeps_each_held_seats_state_at_the_cutoff_and_drops_what_it_supersedes_and_released_seats_old_rows()

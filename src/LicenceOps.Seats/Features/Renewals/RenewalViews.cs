@@ -1,5 +1,6 @@
 using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Domain.Reports;
+using LicenceOps.Seats.Reconciliation;
 
 namespace LicenceOps.Seats.Features.Renewals;
 
@@ -46,7 +47,7 @@ internal sealed record RenewalRow(
         : null;
 }
 
-/// <summary>Turns a page of subscriptions into renewal views: their seats, latest usage and decisions, read in three queries.</summary>
+/// <summary>Turns a page of subscriptions into renewal views: their seats, latest usage sheets and decisions, read in four queries.</summary>
 internal static class RenewalViews
 {
     public static async Task<IReadOnlyList<RenewalView>> BuildAsync(
@@ -58,20 +59,25 @@ internal static class RenewalViews
         }
 
         var ids = rows.Select(r => r.Id).ToArray();
-        // A held seat counts as active when its latest usage snapshot does (reconciliation applies the tenant's inactivity policy,
-        // and writes a row when that flag changes: ADR 0044, the latest row is the seat's state however old);
-        // "reported" counts held seats the vendor reports activity for at all.
-        var seats = (await db.QueryAsync<SeatUsage>(
-            """
-            SELECT s.subscription_id AS SubscriptionId, COUNT(*) AS Assigned,
-                   SUM(CASE WHEN u.active = 1 THEN 1 ELSE 0 END) AS Active,
-                   SUM(CASE WHEN u.seat_id IS NULL THEN 0 ELSE 1 END) AS Reported
-            FROM seats s
-            LEFT JOIN seat_usage_days u ON u.tenant_id = s.tenant_id AND u.seat_id = s.id AND u.activity_reported = 1
-                AND u.day = (SELECT MAX(x.day) FROM seat_usage_days x WHERE x.tenant_id = s.tenant_id AND x.seat_id = s.id)
-            WHERE s.subscription_id IN @ids AND s.status <> 'released'
-            GROUP BY s.subscription_id
-            """, new { ids }, ct)).ToDictionary(s => s.SubscriptionId);
+        // A held seat counts as active when its latest usage state does (reconciliation applies the tenant's inactivity policy,
+        // and writes a sheet when that flag changes: ADR 0044, the latest state is the seat's however old): its entry in its
+        // subscription's latest sheet (ADR 0056). "Reported" counts held seats the vendor reports activity for at all.
+        var held = await db.QueryAsync<HeldSeat>(
+            "SELECT subscription_id AS SubscriptionId, id AS SeatId FROM seats WHERE subscription_id IN @ids AND status <> 'released'", new { ids }, ct);
+        var states = new Dictionary<Guid, SheetEntry>();
+        foreach (var sheet in await UsageSheets.LatestAsync(db, ids, DateOnly.MaxValue, ct))
+        {
+            foreach (var entry in UsageSheets.Read(sheet.Seats))
+            {
+                states[entry.SeatId] = entry;
+            }
+        }
+        var seats = held.GroupBy(h => h.SubscriptionId).ToDictionary(g => g.Key, g =>
+        {
+            var reported = g.Select(h => states.TryGetValue(h.SeatId, out var state) && state.ActivityReported ? state : (SheetEntry?)null)
+                .OfType<SheetEntry>().ToList();
+            return new SeatUsage(g.Key, g.Count(), reported.Count(r => r.Active), reported.Count);
+        });
         var decisions = (await db.QueryAsync<DecisionRow>(
             """
             SELECT subscription_id AS SubscriptionId, renewal_date AS RenewalDate, decision AS Decision, quantity AS Quantity, note AS Note,
@@ -95,6 +101,8 @@ internal static class RenewalViews
     }
 
     private sealed record SeatUsage(Guid SubscriptionId, long Assigned, long Active, long Reported);
+
+    private sealed record HeldSeat(Guid SubscriptionId, Guid SeatId);
 
     private sealed record DecisionRow(
         Guid SubscriptionId, DateOnly RenewalDate, string Decision, int? Quantity, string? Note, string DecidedBy, DateTimeOffset DecidedAt);

@@ -1,5 +1,6 @@
 using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Domain.Reports;
+using LicenceOps.Seats.Reconciliation;
 
 namespace LicenceOps.Seats.Features.Reports;
 
@@ -38,15 +39,25 @@ public static class UsageReportData
         var people = await db.QueryAsync<ReportPerson>(
             "SELECT person_id AS Id, display_name AS DisplayName, department_id AS DepartmentId FROM people WHERE tenant_id = @tenantId",
             window, ct);
-        // A day of activity is a distinct last-activity date the usage snapshots saw (reconciliation, docs/reconciliation.md). They
-        // are stored as changes (ADR 0044), and every new last-activity date is a change, so the set is the one a row per day gave;
-        // a snapshot is never older than the activity it reports, so the period bounds last_active_on alone, read from a covering index.
-        var activity = await db.QueryAsync<SeatActivity>(
-            """
-            SELECT DISTINCT seat_id AS SeatId, last_active_on AS Day
-            FROM seat_usage_days
-            WHERE tenant_id = @tenantId AND last_active_on >= @from AND last_active_on <= @to
-            """, window, ct);
+        // A day of activity is a distinct last-activity date the usage states saw (reconciliation, docs/reconciliation.md). They are
+        // stored as one sheet per subscription and day, written when a seat's values change (ADR 0044, ADR 0056): every new
+        // last-activity date is in the sheet of the day it was first seen and carried by the later ones, so the set is the one a
+        // row per seat per day gave. A state is never older than the activity it reports, so only sheets dated on or after the
+        // period's start can hold a date in it.
+        var sheets = await db.QueryAsync<string>(
+            "SELECT seats FROM seat_usage_sheets WHERE tenant_id = @tenantId AND day >= @from", window, ct);
+        var days = new HashSet<SeatActivity>();
+        foreach (var sheet in sheets)
+        {
+            foreach (var entry in UsageSheets.Read(sheet))
+            {
+                if (entry.LastActiveOn is { } day && day >= period.Start && day <= period.End)
+                {
+                    days.Add(new SeatActivity(entry.SeatId, day));
+                }
+            }
+        }
+        var activity = days.ToList();
         var invoiced = await db.QueryAsync<InvoicedAmount>(
             """
             SELECT subscription_id AS SubscriptionId, period_start AS PeriodStart, period_end AS PeriodEnd, net_amount_eur AS NetAmountEur

@@ -120,7 +120,7 @@ public sealed class AccountDeletedMidRunTests
         Assert.Multiple(async () =>
         {
             Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM findings WHERE vendor_account_id = @accountId", param), Is.EqualTo(0), "findings");
-            Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days WHERE vendor_account_id = @accountId", param), Is.EqualTo(0), "usage rows");
+            Assert.That(await SeatsKit.CountAsync(factory, $"SELECT COUNT(*) FROM {UsageHistoryKit.Rows} WHERE vendor_account_id = @accountId", param), Is.EqualTo(0), "usage rows");
             Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM vendor_members WHERE vendor_account_id = @accountId", param), Is.EqualTo(0), "member snapshot");
             Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM reconciliation_runs WHERE vendor_account_id = @accountId", param), Is.EqualTo(0), "runs");
             Assert.That(await SeatsKit.CountAsync(factory,
@@ -185,7 +185,7 @@ public sealed class AccountDeletedMidRunTests
         Assert.That(runs[1].State, Is.EqualTo("succeeded"), runs[1].FailureReason);
         var open = await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM findings WHERE vendor_account_id = @csv AND status = 'open'", new { csv });
         Assert.That(open, Is.GreaterThan(0), "the other account's reading applied");
-        var usage = await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days WHERE vendor_account_id = @csv", new { csv });
+        var usage = await SeatsKit.CountAsync(factory, $"SELECT COUNT(*) FROM {UsageHistoryKit.Rows} WHERE vendor_account_id = @csv", new { csv });
 
         // The delete after the run: its findings close, its run history goes, its usage snapshot stays for reports.
         await DeleteAsync(tenantId, perplexity, csv);
@@ -195,7 +195,7 @@ public sealed class AccountDeletedMidRunTests
             Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM findings WHERE vendor_account_id = @csv AND status = 'auto_closed'", new { csv }),
                 Is.EqualTo(open));
             Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM reconciliation_runs WHERE vendor_account_id = @csv", new { csv }), Is.EqualTo(0));
-            Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days WHERE vendor_account_id = @csv", new { csv }), Is.EqualTo(usage));
+            Assert.That(await SeatsKit.CountAsync(factory, $"SELECT COUNT(*) FROM {UsageHistoryKit.Rows} WHERE vendor_account_id = @csv", new { csv }), Is.EqualTo(usage));
         });
     }
 

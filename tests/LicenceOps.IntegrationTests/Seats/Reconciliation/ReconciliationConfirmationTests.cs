@@ -110,7 +110,7 @@ public sealed partial class ReconciliationConfirmationTests
         var compared = (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{estate.Tenant}/vendor-accounts/{estate.Account}/reconciliation-runs?limit=10"))
             .EnumerateArray().First(r => r.Str("outcome") == "compared");
         var findings = await FindingsSnapshotAsync(estate.Tenant);
-        var usage = await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days WHERE vendor_account_id = @a", new { a = estate.Account });
+        var usage = await SeatsKit.CountAsync(factory, $"SELECT COUNT(*) FROM {UsageHistoryKit.Rows} WHERE vendor_account_id = @a", new { a = estate.Account });
 
         var run = await ReconcileAsync(estate);
 
@@ -123,7 +123,7 @@ public sealed partial class ReconciliationConfirmationTests
         Assert.That(run.GetProperty("membersRead").GetInt32(), Is.EqualTo(3));
         Assert.That(run.GetProperty("usageRows").GetInt32(), Is.EqualTo(2));
         Assert.That(await FindingsSnapshotAsync(estate.Tenant), Is.EqualTo(findings), "no finding touched, not even its last seen");
-        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days WHERE vendor_account_id = @a", new { a = estate.Account }), Is.EqualTo(usage));
+        Assert.That(await SeatsKit.CountAsync(factory, $"SELECT COUNT(*) FROM {UsageHistoryKit.Rows} WHERE vendor_account_id = @a", new { a = estate.Account }), Is.EqualTo(usage));
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM audit_log WHERE entity_id = @id AND action = 'confirmed'", new { id = run.Id("runId") }),
             Is.EqualTo(1), "audited like any run");
         var overview = await SeatsKit.GetAsync(staff, $"/api/vendor-accounts/{estate.Account}");
@@ -135,7 +135,7 @@ public sealed partial class ReconciliationConfirmationTests
     public async Task The_scope_covers_every_table_a_run_reads()
     {
         await DataVersionsKit.AssertScopeCoversAsync(SeatsKit.Db(factory), "reconciliation",
-            "subscriptions", "catalogue_plans", "people", "seats", "seat_history", "transfers", "transfer_steps", "seat_usage_days",
+            "subscriptions", "catalogue_plans", "people", "seats", "seat_history", "transfers", "transfer_steps", "seat_usage_sheets",
             "tenant_reconciliation_policies", "purchased_quantity_observations", "setting_baselines", "setting_observations", "findings", "vendor_members");
     }
 
@@ -238,7 +238,7 @@ public sealed partial class ReconciliationConfirmationTests
         Assert.That(run.Str("outcome"), Is.EqualTo("compared"));
         Assert.That(await FindingsSnapshotAsync(estate.Tenant), Is.Not.EqualTo(before), "a comparison moves the findings' last seen");
         Assert.That(await SeatsKit.CountAsync(factory,
-                "SELECT COUNT(*) FROM seat_usage_days WHERE seat_id = @seat AND day = @day AND last_active_on = @last",
+                $"SELECT COUNT(*) FROM {UsageHistoryKit.Rows} WHERE seat_id = @seat AND day = @day AND last_active_on = @last",
                 new { seat = estate.Seats["ben"], day = Today, last = Today.AddDays(-35) }),
             Is.EqualTo(1), "today's usage snapshot follows the vendor");
         Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"), "then settles again");
@@ -308,7 +308,7 @@ public sealed partial class ReconciliationConfirmationTests
         var claudeRun = await ReconcileAsync(estate);
 
         Assert.That(claudeRun.Str("outcome"), Is.EqualTo("compared"));
-        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days WHERE seat_id = @seat AND day = @day AND last_active_on = @day",
+        Assert.That(await SeatsKit.CountAsync(factory, $"SELECT COUNT(*) FROM {UsageHistoryKit.Rows} WHERE seat_id = @seat AND day = @day AND last_active_on = @day",
             new { seat = estate.Seats["ann"], day = Today }), Is.EqualTo(1), "the run wrote Ann's usage row");
         using var preloads = new PreloadCounts();
         Assert.That((await ReconcileAsync(other)).Str("outcome"), Is.EqualTo("compared"));
@@ -486,15 +486,15 @@ public sealed partial class ReconciliationConfirmationTests
     /// <summary>The account's usage rows, one line each: seat, day, last activity, active.</summary>
     private async Task<string> UsageRowsAsync(Estate estate) =>
         string.Join("\n", await SeatsKit.Db(factory).QueryAsync<string>(
-            """
-            SELECT seat_id || '|' || day || '|' || COALESCE(last_active_on, '-') || '|' || active || '|' || activity_reported FROM seat_usage_days
+            $"""
+            SELECT seat_id || '|' || day || '|' || COALESCE(last_active_on, '-') || '|' || active || '|' || activity_reported FROM {UsageHistoryKit.Rows}
             WHERE vendor_account_id = @a ORDER BY seat_id, day
             """, new { a = estate.Account }));
 
     /// <summary>A seat's usage rows, oldest first, each "day|last activity|active".</summary>
     private async Task<List<string>> SeatUsageAsync(Guid seatId) =>
         (await SeatsKit.Db(factory).QueryAsync<string>(
-            "SELECT day || '|' || COALESCE(last_active_on, '-') || '|' || active FROM seat_usage_days WHERE seat_id = @seatId ORDER BY day", new { seatId })).ToList();
+            $"SELECT day || '|' || COALESCE(last_active_on, '-') || '|' || active FROM {UsageHistoryKit.Rows} WHERE seat_id = @seatId ORDER BY day", new { seatId })).ToList();
 
     private static string Row(DateOnly day, DateOnly lastActive, bool active) => $"{D(day)}|{D(lastActive)}|{(active ? 1 : 0)}";
 
@@ -628,24 +628,91 @@ public sealed partial class ReconciliationConfirmationTests
     }
 
     [Test]
-    public async Task The_latest_usage_rows_read_packed_per_subscription_are_the_rows_read_column_by_column()
+    public async Task A_history_written_by_real_runs_reads_in_reports_renewals_and_latest_activity_as_the_facts_the_vendor_reported()
     {
-        // The same for each held seat's latest usage row (ReconciliationInputs.LoadLatestUsageAsync), over a history of several days.
+        // ADR 0056: usage is one sheet per subscription and day. Over a week of daily runs (a value replaced the same day, a seat
+        // coming back to activity, a date the vendor moves back), the readers must give what the rows of ADR 0044 gave for the
+        // same facts: the report's activity days are the dates the runs kept, renewals count the seats active on their latest
+        // state, and a seat's latest activity is the greatest date of its history.
+        var estate = await SettledEstateAsync();
+        var kept = new List<(string Seat, DateOnly Day)> { ("ann", Today.AddDays(-1)), ("ben", Today.AddDays(-40)) };
+        Assert.That((await RenewalActiveSeatsAsync(estate)), Is.EqualTo(1), "ben's activity is 40 days old");
+
+        for (var day = 1; day <= 6; day++)
+        {
+            factory.Clock.Advance(TimeSpan.FromDays(1));
+            if (day % 2 == 1)
+            {
+                claude.Users["ann@client.test"] = ("Ann Client", Today);
+                kept.Add(("ann", Today));
+            }
+            if (day == 3)
+            {
+                claude.Users["ben@client.test"] = ("Ben Client", Today.AddDays(-1));
+                kept.Add(("ben", Today.AddDays(-1)));
+            }
+            if (day == 4)
+            {
+                // Seen by one run, replaced by the next of the same day: never a day's state, so in no report.
+                claude.Users["ben@client.test"] = ("Ben Client", Today);
+                Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"));
+                claude.Users["ben@client.test"] = ("Ben Client", Today.AddDays(-2));
+            }
+            if (day == 6)
+            {
+                // The vendor moves Ann's date back: her state follows it, her latest activity stays the greatest date seen.
+                claude.Users["ann@client.test"] = ("Ann Client", Today.AddDays(-4));
+                kept.Add(("ann", Today.AddDays(-4)));
+            }
+            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.AnyOf("compared", "confirmed"));
+        }
+
+        var db = SeatsKit.Db(factory);
+        var period = new LicenceOps.Seats.Features.Reports.ReportPeriod(Today.AddMonths(-2), Today);
+        var input = await LicenceOps.Seats.Features.Reports.UsageReportData.LoadAsync(db, estate.Tenant, period, Today, CancellationToken.None);
+        var expected = kept.Where(k => k.Day >= period.Start && k.Day <= period.End).Distinct().Select(k => $"{k.Seat} {D(k.Day)}").Order().ToList();
+        Assert.That(expected, Has.Count.GreaterThanOrEqualTo(6));
+        Assert.That(input.Activity.Select(a => $"{estate.Seats.Single(s => s.Value == a.SeatId).Key} {D(a.Day)}").Order().ToList(), Is.EqualTo(expected),
+            "every date a day ended with, none replaced the same day");
+        Assert.That(await RenewalActiveSeatsAsync(estate), Is.EqualTo(2), "ben is active again");
+
+        var held = estate.Seats.Values.ToHashSet();
+        var latest = await db.WriteAsync(async uow =>
+            await LicenceOps.Seats.Reconciliation.ReconciliationInputs.LoadLatestUsageAsync(uow, [estate.Subscription], Today, held));
+        var ann = latest.Single(u => u.SeatId == estate.Seats["ann"]).Entry();
+        Assert.That(ann.LastActiveOn, Is.EqualTo(Today.AddDays(-4)), "her state is the vendor's latest reading");
+        Assert.That(ann.LatestActivity, Is.EqualTo(kept.Where(k => k.Seat == "ann").Max(k => k.Day)), "her latest activity is the greatest date kept");
+        var ben = latest.Single(u => u.SeatId == estate.Seats["ben"]).Entry();
+        Assert.That(ben.LatestActivity, Is.EqualTo(Today.AddDays(-4)), "the date seen and replaced on day 4 counts for nothing");
+    }
+
+    private async Task<int> RenewalActiveSeatsAsync(Estate estate) =>
+        (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{estate.Tenant}/renewals")).EnumerateArray()
+            .Single(r => r.Id("subscriptionId") == estate.Subscription).GetProperty("activeSeats").GetInt32();
+
+    [Test]
+    public async Task The_latest_usage_entries_parsed_from_the_sheets_are_the_values_sqlite_reads_from_them()
+    {
+        // Each held seat's latest state (ReconciliationInputs.LoadLatestUsageAsync parses the subscription's latest sheet itself) is
+        // what SQLite's JSON functions read from the same sheet value by value, over a history of several days (ADR 0056).
         var estate = await SettledEstateAsync();
         claude.Users["ben@client.test"] = ("Ben Client", Today);
         factory.Clock.Advance(TimeSpan.FromDays(2));
         Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"));
         var db = SeatsKit.Db(factory);
         static string Of(IEnumerable<LicenceOps.Seats.Reconciliation.StoredUsageRow> rows) => string.Join("\n", rows.OrderBy(r => r.SeatId).Select(r =>
-            $"{r.SeatId}|{r.Day:O}|{r.PackedValues}|{r.SeatSubscriptionId}"));
+            $"{r.SeatId}|{r.Day:O}|since {r.Since:O}|{r.EarlierActivity:O}|{r.PackedValues}|{r.SeatSubscriptionId}"));
+        var held = (await db.QueryAsync<Guid>("SELECT id FROM seats WHERE subscription_id = @s AND status <> 'released'", new { s = estate.Subscription }))
+            .ToHashSet();
 
-        var (packed, columns) = await db.WriteAsync(async uow => (
-            Of(await LicenceOps.Seats.Reconciliation.ReconciliationInputs.LoadLatestUsageAsync(uow, [estate.Subscription, Guid.NewGuid()], Today)),
+        var (parsed, columns) = await db.WriteAsync(async uow => (
+            Of(await LicenceOps.Seats.Reconciliation.ReconciliationInputs.LoadLatestUsageAsync(uow, [estate.Subscription, Guid.NewGuid()], Today, held)),
             Of(await LicenceOps.Seats.Reconciliation.ReconciliationInputs.LoadLatestUsageByColumnAsync(uow, [estate.Subscription], Today))));
 
-        Assert.That(packed, Is.EqualTo(columns));
-        Assert.That(packed.Split('\n'), Has.Length.EqualTo(2), "ann and ben");
-        Assert.That(packed, Does.Contain($"|{D(Today)}|").And.Contain($"|{D(Today.AddDays(-2))}|"), "ben's row of today, ann's of the first comparison");
+        Assert.That(parsed, Is.EqualTo(columns));
+        Assert.That(parsed.Split('\n'), Has.Length.EqualTo(2), "ann and ben");
+        Assert.That(parsed, Does.Contain($"|since {D(Today)}|").And.Contain($"|since {D(Today.AddDays(-2))}|"),
+            "ben's values first seen today, ann's at the first comparison (carried over into today's sheet)");
     }
 
     private static string D(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

@@ -180,10 +180,10 @@ public sealed class ReconciliationTests
             Is.EqualTo(6), "5 taken over active (4 Claude, 1 Perplexity), plus Fay's activation");
         Assert.That(await SeatsKit.OutboxCountAsync(factory, "WrongAccountActivationDetected"), Is.EqualTo(1));
         Assert.That(await SeatsKit.OutboxCountAsync(factory, "ReconciliationFindingNeedsClient"), Is.EqualTo(3), "shadow user, stale invite, overlap");
-        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days WHERE vendor_account_id = @account AND day = @day",
+        Assert.That(await SeatsKit.CountAsync(factory, $"SELECT COUNT(*) FROM {UsageHistoryKit.Rows} WHERE vendor_account_id = @account AND day = @day",
             new { account, day = Today }), Is.EqualTo(6));
         Assert.That(await SeatsKit.CountAsync(factory,
-            "SELECT COUNT(*) FROM seat_usage_days WHERE vendor_account_id = @account AND active = 1", new { account }), Is.EqualTo(2),
+            $"SELECT COUNT(*) FROM {UsageHistoryKit.Rows} WHERE vendor_account_id = @account AND active = 1", new { account }), Is.EqualTo(2),
             "Ann and Eve used Claude within 30 days");
 
         var before = await SnapshotAsync(tenantId);
@@ -302,7 +302,7 @@ public sealed class ReconciliationTests
         await ReconcileAsync(tenantId, account);
         var before = await SnapshotAsync(tenantId);
         var seats = await staff.GetStringAsync($"/api/tenants/{tenantId}/seats?limit=200");
-        var usage = await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days");
+        var usage = await SeatsKit.CountAsync(factory, $"SELECT COUNT(*) FROM {UsageHistoryKit.Rows}");
         var outbox = await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM outbox_messages");
 
         claude.Users.Clear();
@@ -314,7 +314,7 @@ public sealed class ReconciliationTests
         Assert.That(run.Str("failureReason"), Does.Contain("/v1/organizations/users").And.Contain(reason));
         Assert.That(await SnapshotAsync(tenantId), Is.EqualTo(before), "previous findings kept");
         Assert.That(await staff.GetStringAsync($"/api/tenants/{tenantId}/seats?limit=200"), Is.EqualTo(seats));
-        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM seat_usage_days"), Is.EqualTo(usage));
+        Assert.That(await SeatsKit.CountAsync(factory, $"SELECT COUNT(*) FROM {UsageHistoryKit.Rows}"), Is.EqualTo(usage));
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM outbox_messages"), Is.EqualTo(outbox), "nothing published");
         var runs = await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/vendor-accounts/{account}/reconciliation-runs");
         Assert.That(runs[0].Str("state"), Is.EqualTo("failed"), "newest first");

@@ -1,0 +1,74 @@
+using LicenceOps.Platform.Data;
+using LicenceOps.Seats.Domain.Reconciliation;
+
+namespace LicenceOps.Seats.Reconciliation;
+
+/// <summary>
+/// One seat's state in a usage sheet (ADR 0056). <paramref name="Since"/> is the first day these values were observed (what a
+/// usage row's day meant, ADR 0044); <paramref name="EarlierActivity"/> is the greatest last activity date of the seat's values
+/// before <paramref name="Since"/>.
+/// </summary>
+internal readonly record struct SheetEntry(
+    Guid SeatId, Guid PersonId, DateOnly? LastActiveOn, bool Active, bool ActivityReported, DateOnly Since, DateOnly? EarlierActivity)
+{
+    /// <summary>The seat's most recent activity over its whole history: what <c>MAX(last_active_on)</c> of its rows was.</summary>
+    public DateOnly? LatestActivity => EarlierActivity is { } earlier && (LastActiveOn is not { } last || earlier > last) ? earlier : LastActiveOn;
+
+    public UsageSnapshot Snapshot(Guid subscriptionId) => new(SeatId, subscriptionId, PersonId, LastActiveOn, Active, ActivityReported);
+}
+
+/// <summary>A subscription's sheet as read: its day, the account whose run wrote it, and its seats' entries as stored text.</summary>
+internal sealed class SheetRow
+{
+    public Guid SubscriptionId { get; set; }
+    public DateOnly Day { get; set; }
+    public Guid AccountId { get; set; }
+    public string Seats { get; set; } = "";
+}
+
+/// <summary>
+/// A subscription's usage on a day as one row of <c>seat_usage_sheets</c> (ADR 0056): the state of every seat of the subscription
+/// whose state is known, as one JSON array of arrays <c>[seat_id, person_id, last_active_on, active, activity_reported, since,
+/// earlier_activity]</c>, written as the type handlers store values in SQLite (upper-case GUIDs, yyyy-MM-dd dates, 1/0 flags),
+/// read the same way on both dialects. A seat's state on a day is its entry in its subscription's latest sheet up to that day.
+/// </summary>
+internal static class UsageSheets
+{
+    public static List<SheetEntry> Read(string seats)
+    {
+        var entries = new List<SheetEntry>();
+        PackedRows.ReadAll(seats, static (ref PackedRows c) =>
+            new SheetEntry(c.Guid(), c.Guid(), c.NullableDate(), c.Flag(), c.Flag(), c.Date(), c.NullableDate()), entries);
+        return entries;
+    }
+
+    public static string Write(IEnumerable<SheetEntry> entries)
+    {
+        var rows = new JsonRows();
+        foreach (var e in entries)
+        {
+            rows.Row().Add(e.SeatId).Add(e.PersonId).Add(e.LastActiveOn).Add(e.Active).Add(e.ActivityReported).Add((DateOnly?)e.Since)
+                .Add(e.EarlierActivity);
+        }
+        return rows.ToJson();
+    }
+
+    /// <summary>
+    /// Each subscription's latest sheet among @ids, dated on or before @through: one seek per subscription in the sheets' key
+    /// (tenant_id, subscription_id, day), through the subscription's tenant.
+    /// </summary>
+    public const string LatestSql = """
+        SELECT sh.subscription_id AS SubscriptionId, sh.day AS Day, sh.vendor_account_id AS AccountId, sh.seats AS Seats
+        FROM subscriptions s JOIN seat_usage_sheets sh ON sh.tenant_id = s.tenant_id AND sh.subscription_id = s.id
+            AND sh.day = (SELECT MAX(x.day) FROM seat_usage_sheets x WHERE x.tenant_id = s.tenant_id AND x.subscription_id = s.id AND x.day <= @through)
+        WHERE s.id IN @ids
+        """;
+
+    /// <summary>The latest sheet of each of <paramref name="subscriptionIds"/> dated on or before <paramref name="through"/>.</summary>
+    public static Task<IReadOnlyList<SheetRow>> LatestAsync(UnitOfWork uow, IReadOnlyCollection<Guid> subscriptionIds, DateOnly through) =>
+        uow.QueryAsync<SheetRow>(LatestSql, new { ids = subscriptionIds, through });
+
+    /// <summary>The same outside a transaction.</summary>
+    public static Task<IReadOnlyList<SheetRow>> LatestAsync(ModuleDatabase db, IReadOnlyCollection<Guid> subscriptionIds, DateOnly through, CancellationToken ct) =>
+        db.QueryAsync<SheetRow>(LatestSql, new { ids = subscriptionIds, through }, ct);
+}
