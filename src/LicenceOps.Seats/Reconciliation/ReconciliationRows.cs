@@ -169,11 +169,19 @@ internal sealed class StoredUsageRow
         EarlierActivity = e.EarlierActivity,
         PackedValues = Pack(accountId, e.Snapshot(subscriptionId)),
         SeatSubscriptionId = subscriptionId,
+        entry = e,
     };
 
-    /// <summary>The entry this row was read from (its values unpacked).</summary>
+    /// <summary>The entry parsed from the sheet, kept to be carried into the next one (not set on a row read column by column).</summary>
+    private SheetEntry? entry;
+
+    /// <summary>The entry this row was read from.</summary>
     public SheetEntry Entry()
     {
+        if (entry is { } parsed)
+        {
+            return parsed;
+        }
         var values = PackedValues.Split('|');
         return new SheetEntry(SeatId, Guid.Parse(values[2]),
             values[3].Length == 0 ? null : DateOnly.ParseExact(values[3], "yyyy-MM-dd", CultureInfo.InvariantCulture),

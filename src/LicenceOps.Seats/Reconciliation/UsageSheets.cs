@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Domain.Reconciliation;
 
@@ -40,6 +41,41 @@ internal static class UsageSheets
         PackedRows.ReadAll(seats, static (ref PackedRows c) =>
             new SheetEntry(c.Guid(), c.Guid(), c.NullableDate(), c.Flag(), c.Flag(), c.Date(), c.NullableDate()), entries);
         return entries;
+    }
+
+    /// <summary>
+    /// The (seat, last activity) pairs of a sheet whose date lies within [<paramref name="from"/>, <paramref name="to"/>], added to
+    /// <paramref name="into"/>: a report reads every sheet of a period (millions of entries), so no entry is kept.
+    /// </summary>
+    public static void AddActivity(ReadOnlySpan<byte> sheet, DateOnly from, DateOnly to, HashSet<(Guid Seat, DateOnly Day)> into) =>
+        PackedRows.ReadAll(sheet, ReadActivity, new ActivityWithin(from, to, into));
+
+    /// <summary>The same from a sheet read as text (SQL Server).</summary>
+    public static void AddActivity(string sheet, DateOnly from, DateOnly to, HashSet<(Guid Seat, DateOnly Day)> into) =>
+        PackedRows.ReadAll(sheet, ReadActivity, new ActivityWithin(from, to, into));
+
+    private static (Guid Seat, DateOnly? Day) ReadActivity(ref PackedRows c)
+    {
+        var seat = c.Guid();
+        c.Guid();
+        var day = c.NullableDate();
+        c.Flag();
+        c.Flag();
+        c.Date();
+        c.NullableDate();
+        return (seat, day);
+    }
+
+    /// <summary>A collection that keeps nothing itself: what is added lands in the set when its date is in range.</summary>
+    private sealed class ActivityWithin(DateOnly from, DateOnly to, HashSet<(Guid Seat, DateOnly Day)> into) : Collection<(Guid Seat, DateOnly? Day)>
+    {
+        protected override void InsertItem(int index, (Guid Seat, DateOnly? Day) item)
+        {
+            if (item.Day is { } day && day >= from && day <= to)
+            {
+                into.Add((item.Seat, day));
+            }
+        }
     }
 
     public static string Write(IEnumerable<SheetEntry> entries)

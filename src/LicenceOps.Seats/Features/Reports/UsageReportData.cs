@@ -44,20 +44,24 @@ public static class UsageReportData
         // last-activity date is in the sheet of the day it was first seen and carried by the later ones, so the set is the one a
         // row per seat per day gave. A state is never older than the activity it reports, so only sheets dated on or after the
         // period's start can hold a date in it.
-        var sheets = await db.QueryAsync<string>(
-            "SELECT seats FROM seat_usage_sheets WHERE tenant_id = @tenantId AND day >= @from", window, ct);
-        var days = new HashSet<SeatActivity>();
-        foreach (var sheet in sheets)
+        // The sheets are streamed one by one and only their pairs in the period kept: on SQLite as the UTF-8 bytes stored.
+        var days = new HashSet<(Guid Seat, DateOnly Day)>();
+        if (db.Dialect == SqlDialect.Sqlite)
         {
-            foreach (var entry in UsageSheets.Read(sheet))
+            await foreach (var sheet in db.StreamAsync<byte[]>(
+                               "SELECT CAST(seats AS BLOB) FROM seat_usage_sheets WHERE tenant_id = @tenantId AND day >= @from", window, ct))
             {
-                if (entry.LastActiveOn is { } day && day >= period.Start && day <= period.End)
-                {
-                    days.Add(new SeatActivity(entry.SeatId, day));
-                }
+                UsageSheets.AddActivity(sheet, period.Start, period.End, days);
             }
         }
-        var activity = days.ToList();
+        else
+        {
+            await foreach (var sheet in db.StreamAsync<string>("SELECT seats FROM seat_usage_sheets WHERE tenant_id = @tenantId AND day >= @from", window, ct))
+            {
+                UsageSheets.AddActivity(sheet, period.Start, period.End, days);
+            }
+        }
+        var activity = days.Select(d => new SeatActivity(d.Seat, d.Day)).ToList();
         var invoiced = await db.QueryAsync<InvoicedAmount>(
             """
             SELECT subscription_id AS SubscriptionId, period_start AS PeriodStart, period_end AS PeriodEnd, net_amount_eur AS NetAmountEur
