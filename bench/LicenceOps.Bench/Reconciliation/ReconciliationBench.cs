@@ -21,10 +21,10 @@ namespace LicenceOps.Bench.Reconciliation;
 /// Admin API (users paged by after_id, invites, per-user analytics). A warm-up on other tenants runs every pass below until the
 /// JIT has settled, and each measurement starts once the process is quiet. First the floor: every account's pages fetched and
 /// parsed by the real connector, nothing else. Then the same accounts reconciled for real (fetch, plan, one write each:
-/// findings, usage rows, member snapshot, audit, outbox), then once more (steady state: confirmed without reading Seats' rows, ADR 0036),
+/// findings, usage sheets, member snapshot, audit, outbox), then once more (steady state: confirmed without reading Seats' rows, ADR 0036),
 /// then again with every run comparing (fingerprints dropped: findings refreshed, not opened), then three runs of the next day
 /// (the host's clock moved a day on): the same reading (confirmed unless a time rule flips, ADR 0048), the vendor reporting the
-/// day's activity (every active member's last activity a day later: every run compares and writes those seats' usage rows),
+/// day's activity (every active member's last activity a day later: every run compares and writes the usage sheets of those seats' subscriptions),
 /// and that day's steady state.
 /// </summary>
 internal static class ReconciliationBench
@@ -208,7 +208,7 @@ internal static class ReconciliationBench
             // leaves the tiered JIT little to compile. A host that reconciles hourly has compiled all of it long before; a bench
             // that measured a pass while its code was still at tier 0, or being promoted on the other core, charged the pass with
             // a once-per-process cost (ADR 0054, the same rule for the invoice run). Before each round after the first, what the
-            // runs wrote is deleted (the measured tenants have no findings, usage rows or fingerprints yet), so the first run
+            // runs wrote is deleted (the measured tenants have no findings, usage sheets or fingerprints yet), so the first run
             // opens findings again; the same 100 tenants each round, so the host holds no more accounts in memory than the
             // measured ones and these (ADR 0052's bound). The passes move the clocks a day on each round.
             var warmUps = await SeedAsync(db, services.GetRequiredService<VendorCredentials>(), vendorAddress, WarmUpTenants, seats, firstTenant: tenants);
@@ -221,7 +221,7 @@ internal static class ReconciliationBench
                     await db.WriteAsync(async uow =>
                     {
                         await uow.ExecuteAsync("DELETE FROM findings");
-                        await uow.ExecuteAsync("DELETE FROM seat_usage_days");
+                        await uow.ExecuteAsync("DELETE FROM seat_usage_sheets");
                         await uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints");
                     });
                 }
