@@ -172,6 +172,18 @@ internal sealed class StoredUsageRow
         entry = e,
     };
 
+    /// <summary>The same entry as carried into the sheet of <paramref name="day"/>.</summary>
+    public StoredUsageRow OnSheetOf(DateOnly day) => new()
+    {
+        SeatId = SeatId,
+        Day = day,
+        Since = Since,
+        EarlierActivity = EarlierActivity,
+        PackedValues = PackedValues,
+        SeatSubscriptionId = SeatSubscriptionId,
+        entry = entry,
+    };
+
     /// <summary>The entry parsed from the sheet, kept to be carried into the next one (not set on a row read column by column).</summary>
     private SheetEntry? entry;
 

@@ -702,13 +702,11 @@ public sealed class ReconciliationRunner(
             {
                 continue;
             }
-            var entries = new Dictionary<Guid, SheetEntry>();
-            var replacesToday = true;
-            foreach (var row in storedBySubscription[observed.Key])
-            {
-                entries[row.SeatId] = row.Entry();
-                replacesToday = row.Day == today;
-            }
+            var stored = storedBySubscription[observed.Key].ToList();
+            var entries = stored.ToDictionary(row => row.SeatId, row => row.Entry());
+            // The latest sheet (all its entries share its day) is replaced when it is today's: an earlier run of the day wrote it.
+            // With no held seat's entry read, a sheet of today may still exist holding only released seats: replaced as well.
+            var replacesToday = stored.Count == 0 || stored[0].Day == today;
             foreach (var u in fresh)
             {
                 // The seat's activity before today's values: a value replaced the same day was never the seat's state for a
@@ -720,7 +718,6 @@ public sealed class ReconciliationRunner(
             }
             if (replacesToday)
             {
-                // Also when no held seat had an entry: a sheet of today may still hold only released seats.
                 await uow.ExecuteAsync("DELETE FROM seat_usage_sheets WHERE tenant_id = @tenantId AND subscription_id = @subscriptionId AND day = @today",
                     new { tenantId, subscriptionId = observed.Key, today });
             }
@@ -753,7 +750,11 @@ public sealed class ReconciliationRunner(
                 {
                     return null;
                 }
-                usage[entry.SeatId] = StoredUsageRow.Of(accountId, sheet.SubscriptionId, today, entry);
+                // An entry carried over unchanged keeps its packed values (a pass carries tens of thousands); only its sheet's day moves.
+                usage[entry.SeatId] = usage.TryGetValue(entry.SeatId, out var kept) && kept.Since == entry.Since
+                                      && kept.Same(entry.Snapshot(sheet.SubscriptionId), accountId)
+                    ? kept.OnSheetOf(today)
+                    : StoredUsageRow.Of(accountId, sheet.SubscriptionId, today, entry);
             }
         }
         var after = new AccountInputs { Recorded = before.Recorded };
