@@ -27,10 +27,10 @@ public sealed partial class ReconciliationConfirmationTests
 
     private static (DateTimeOffset At, Guid? Run) Of(JsonElement run) => (run.GetProperty("finishedAt").GetDateTimeOffset(), run.GetProperty("runId").GetGuid());
 
-    /// <summary>A comparison that concludes the same findings: Ben's activity moves but stays beyond the 30-day policy.</summary>
-    private async Task<JsonElement> CompareAgainAsync(Estate estate, int benDaysAgo)
+    /// <summary>A comparison that concludes the same findings with the same texts: Ann's activity moves, within the 30-day policy.</summary>
+    private async Task<JsonElement> CompareAgainAsync(Estate estate, int annDaysAgo)
     {
-        claude.Users["ben@client.test"] = ("Ben Client", Today.AddDays(-benDaysAgo));
+        claude.Users["ann@client.test"] = ("Ann Client", Today.AddDays(-annDaysAgo));
         var run = await ReconcileAsync(estate);
         Assert.That(run.Str("outcome"), Is.EqualTo("compared"), run.ToString());
         return run;
@@ -44,7 +44,7 @@ public sealed partial class ReconciliationConfirmationTests
         var estate = await SettledEstateAsync();
         var written = await FindingWritesAsync(estate.Tenant);
 
-        var second = await CompareAgainAsync(estate, benDaysAgo: 35);
+        var second = await CompareAgainAsync(estate, annDaysAgo: 0);
 
         Assert.That(second.GetProperty("findingsOpened").GetInt32() + second.GetProperty("findingsClosed").GetInt32(), Is.Zero, second.ToString());
         Assert.That(await FindingWritesAsync(estate.Tenant), Is.EqualTo(written), "no finding row written by the second comparison");
@@ -64,17 +64,17 @@ public sealed partial class ReconciliationConfirmationTests
     public async Task A_finding_whose_cause_goes_keeps_the_last_comparison_that_saw_it_while_the_others_follow_the_next()
     {
         var estate = await SettledEstateAsync();
-        var second = await CompareAgainAsync(estate, benDaysAgo: 35);
+        var second = await CompareAgainAsync(estate, annDaysAgo: 0);
 
         claude.Users.TryRemove("zoe@client.test", out _);
         var third = await ReconcileAsync(estate);
-        Assert.That(third.GetProperty("findingsClosed").GetInt32(), Is.EqualTo(1), third.ToString());
-        var fourth = await CompareAgainAsync(estate, benDaysAgo: 36);
+        Assert.That(third.GetProperty("findingsClosed").GetInt32(), Is.GreaterThan(0), third.ToString());
+        var fourth = await CompareAgainAsync(estate, annDaysAgo: 2);
 
         var listed = await ListedFindingsAsync(estate);
-        var shadow = listed.Single(f => f.Str("kind") == "shadow_user");
-        Assert.That(shadow.Str("status"), Is.EqualTo("auto_closed"));
-        Assert.That(LastSeen(shadow), Is.EqualTo(Of(second)), "auto-closed by the third run: last seen by the second");
+        var closed = listed.Where(f => f.Str("status") == "auto_closed").ToList();
+        Assert.That(closed.Select(f => f.Str("kind")), Does.Contain("shadow_user"));
+        Assert.That(closed.Select(LastSeen), Is.All.EqualTo(Of(second)), "auto-closed by the third run: last seen by the second");
         Assert.That(listed.Where(IsLive).Select(LastSeen), Is.All.EqualTo(Of(fourth)));
     }
 
@@ -103,7 +103,7 @@ public sealed partial class ReconciliationConfirmationTests
     public async Task Deleting_the_account_closes_its_findings_at_the_last_comparison_that_saw_them()
     {
         var estate = await SettledEstateAsync();
-        var second = await CompareAgainAsync(estate, benDaysAgo: 35);
+        var second = await CompareAgainAsync(estate, annDaysAgo: 0);
         factory.Clock.Advance(TimeSpan.FromMinutes(5));
 
         (await staff.PutAsJsonAsync($"/api/tenants/{estate.Tenant}/subscriptions/{estate.Subscription}/vendor-account", new { vendorAccountId = (Guid?)null }))
@@ -120,7 +120,7 @@ public sealed partial class ReconciliationConfirmationTests
     public async Task An_observation_recorded_outside_a_run_sees_its_findings_then_the_next_comparison_takes_them_back()
     {
         var estate = await SettledEstateAsync();
-        var second = await CompareAgainAsync(estate, benDaysAgo: 35);
+        var second = await CompareAgainAsync(estate, annDaysAgo: 0);
         factory.Clock.Advance(TimeSpan.FromMinutes(5));
         var recordedAt = factory.Clock.GetUtcNow();
 
@@ -133,7 +133,7 @@ public sealed partial class ReconciliationConfirmationTests
         Assert.That(settings.Select(LastSeen), Is.All.EqualTo((recordedAt, (Guid?)null)));
         Assert.That(listed.Where(f => f.Str("kind") is not ("setting_drift" or "setting_unverified")).Select(LastSeen), Is.All.EqualTo(Of(second)), "the other findings were not seen by the recording");
 
-        var third = await CompareAgainAsync(estate, benDaysAgo: 36);
+        var third = await CompareAgainAsync(estate, annDaysAgo: 2);
         Assert.That((await ListedFindingsAsync(estate)).Where(IsLive).Select(LastSeen), Is.All.EqualTo(Of(third)));
     }
 }
