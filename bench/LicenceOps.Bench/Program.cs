@@ -141,19 +141,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         // of a second (under 10 % of a core; at most 5 s), as a host that invoices its month started long before, and the CPU
         // waited out is printed. A seed of 100 tenants takes a fraction of a second, so that tail (0.2–0.9 s of CPU) used to
         // land in that run and in none of the larger ones (ADR 0054). The floor has its quiet second after the run.
-        var settleCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var settleClock = Stopwatch.StartNew();
-        while (settleClock.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            var windowCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            await Task.Delay(TimeSpan.FromMilliseconds(250));
-            if ((Process.GetCurrentProcess().TotalProcessorTime - windowCpuBefore).TotalSeconds < 0.025)
-            {
-                break;
-            }
-        }
-        var settleCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - settleCpuBefore).TotalSeconds;
-        var settleSeconds = settleClock.Elapsed.TotalSeconds;
+        var (settleCpuSeconds, settleSeconds) = await QuietProcess.WaitAsync(TimeSpan.FromSeconds(5));
 
         var memory = new MemoryWatch();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
