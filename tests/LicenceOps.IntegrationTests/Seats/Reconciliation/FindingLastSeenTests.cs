@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LicenceOps.IntegrationTests.Infrastructure;
+using LicenceOps.IntegrationTests.Seats.Vendors;
 
 namespace LicenceOps.IntegrationTests.Seats.Reconciliation;
 
@@ -135,5 +136,23 @@ public sealed partial class ReconciliationConfirmationTests
 
         var third = await CompareAgainAsync(estate, annDaysAgo: 2);
         Assert.That((await ListedFindingsAsync(estate)).Where(IsLive).Select(LastSeen), Is.All.EqualTo(Of(third)));
+    }
+
+    [Test]
+    public async Task A_live_finding_whose_kind_a_comparison_cannot_evaluate_keeps_the_last_comparison_that_did()
+    {
+        var estate = await SettledEstateAsync();
+        var second = await CompareAgainAsync(estate, annDaysAgo: 0);
+
+        // Per-user activity becomes unavailable (not an Enterprise organisation any more): the next reading cannot see activity, so
+        // Ben's inactive-seat finding is neither seen nor closed by it, and must not seem seen by it.
+        claude.Server.On("GET", "/v1/organizations/analytics/users", _ => FakeReply.Code(404));
+        var third = await ReconcileAsync(estate);
+        Assert.That(third.Str("outcome"), Is.EqualTo("compared"), third.ToString());
+
+        var live = (await ListedFindingsAsync(estate)).Where(IsLive).ToList();
+        var inactive = live.Single(f => f.Str("kind") == "inactive_seat");
+        Assert.That(LastSeen(inactive), Is.EqualTo(Of(second)), "last evaluated by the second comparison");
+        Assert.That(live.Where(f => f.Str("kind") != "inactive_seat").Select(LastSeen), Is.All.EqualTo(Of(third)));
     }
 }
