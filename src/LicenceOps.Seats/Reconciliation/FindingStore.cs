@@ -9,7 +9,9 @@ public sealed record FindingCounts(int Opened, int Updated, int Closed);
 
 /// <summary>
 /// Applies planned findings to the findings table for one vendor account: opens, reopens, refreshes and auto-closes per
-/// <see cref="FindingMerge"/>, with an audit row per status change and the attention events once per opening.
+/// <see cref="FindingMerge"/>, with an audit row per status change and the attention events once per opening. A comparison
+/// (a run id given) writes no finding it sees again exactly as stored and already following its account: it records itself once on
+/// the account instead (<see cref="FindingSightings"/>, ADR 0055).
 /// </summary>
 internal static class FindingStore
 {
@@ -33,7 +35,7 @@ internal static class FindingStore
         SELECT id AS Id, tenant_id AS TenantId, kind AS Kind, subject_key AS SubjectKey, status AS Status, vendor_account_id AS VendorAccountId,
                vendor_name AS VendorName, subscription_id AS SubscriptionId, seat_id AS SeatId, person_id AS PersonId, member_email AS MemberEmail,
                summary AS Summary, recommended_action AS RecommendedAction, needs_client AS NeedsClient,
-               monthly_effect_cents AS MonthlyEffectCents, effect_basis AS EffectBasis
+               monthly_effect_cents AS MonthlyEffectCents, effect_basis AS EffectBasis, seen_by_account AS SeenByAccount
         FROM findings
         """;
 
@@ -55,7 +57,11 @@ internal static class FindingStore
             existing.Select(e => new ExistingFinding(e.Id, e.Kind, e.SubjectKey, e.Status, e.VendorAccountId)).ToList(), planned, evaluatedKinds, accountId);
 
         var rowsById = existing.ToDictionary(e => e.Id);
+        // A comparison's sightings follow the account (one write on it below); an observation recorded outside a run moves the
+        // finding's own last seen, and the finding stops following (the account's last comparison did not see what it saw).
+        var comparison = runId is not null;
         var unchanged = new List<Guid>();
+        var seen = new HashSet<Guid>();
         // Openings are inserted together after the loop, with their audit rows and events: a first run opens dozens per
         // account, and one statement per row was most of its writer's time (docs/performance.md, first run).
         var openings = new List<(Guid Id, PlannedFinding Planned)>();
@@ -75,7 +81,7 @@ internal static class FindingStore
                     var id = RowIds.New();
                     openings.Add((id, p));
                     after[id] = new ExistingFindingRow { Id = id, TenantId = tenantId, Kind = p.Kind, SubjectKey = p.SubjectKey, Status = FindingStatuses.Open }
-                        .With(p, accountId, vendorName);
+                        .With(p, accountId, vendorName, comparison);
                     audits.Add(new UnitOfWork.AuditEntry("finding", id, "opened", new { p.Kind, p.SubjectKey, p.MonthlyEffectCents, runId }, tenantId));
                     Events(uow, events, id, tenantId, accountId, vendorName, p);
                     opened++;
@@ -91,21 +97,22 @@ internal static class FindingStore
                             opened_count = opened_count + 1, vendor_account_id = @accountId, vendor_code = @vendorCode, vendor_name = @vendorName,
                             subscription_id = @SubscriptionId, seat_id = @SeatId, person_id = @PersonId, member_email = @MemberEmail, summary = @Summary,
                             recommended_action = @RecommendedAction, needs_client = @needsClient, monthly_effect_cents = @MonthlyEffectCents,
-                            effect_basis = @EffectBasis, last_seen_at = @now, last_run_id = @runId, updated_at = @now
+                            effect_basis = @EffectBasis, last_seen_at = @now, last_run_id = @runId, seen_by_account = @comparison, updated_at = @now
                         WHERE id = @id AND status = @previous
                         """,
                         new
                         {
                             id = e.Id, previous = e.Status, reason = "the cause was seen again", actor = uow.Actor.Display, accountId, vendorCode, vendorName,
                             p.SubscriptionId, p.SeatId, p.PersonId, p.MemberEmail, p.Summary, p.RecommendedAction, needsClient = p.NeedsClient ? 1 : 0,
-                            p.MonthlyEffectCents, p.EffectBasis, now = uow.Now, runId,
+                            p.MonthlyEffectCents, p.EffectBasis, now = uow.Now, runId, comparison,
                         });
+                    seen.Add(e.Id);
                     if (rows == 1)
                     {
                         audits.Add(new UnitOfWork.AuditEntry("finding", e.Id, "reopened", new { from = e.Status, p.MonthlyEffectCents, runId }, tenantId));
                         Events(uow, events, e.Id, tenantId, accountId, vendorName, p);
                         opened++;
-                        after[e.Id] = rowsById[e.Id].With(p, accountId, vendorName, FindingStatuses.Open);
+                        after[e.Id] = rowsById[e.Id].With(p, accountId, vendorName, comparison, FindingStatuses.Open);
                     }
                     else
                     {
@@ -116,14 +123,21 @@ internal static class FindingStore
                 case FindingChangeKind.Refresh:
                 {
                     var p = change.Planned!;
+                    var row = rowsById[change.Existing!.Id];
                     updated++;
-                    if (rowsById[change.Existing!.Id].Matches(p, accountId, vendorName))
+                    seen.Add(row.Id);
+                    if (row.Matches(p, accountId, vendorName))
                     {
-                        unchanged.Add(change.Existing.Id);
+                        // Already following the account: this comparison's record on the account is its sighting, no write.
+                        if (!comparison || !row.SeenByAccount)
+                        {
+                            unchanged.Add(row.Id);
+                            after[row.Id] = row.Following(comparison);
+                        }
                         break;
                     }
-                    refreshed.Add((change.Existing.Id, p));
-                    after[change.Existing.Id] = rowsById[change.Existing.Id].With(p, accountId, vendorName);
+                    refreshed.Add((row.Id, p));
+                    after[row.Id] = row.With(p, accountId, vendorName, comparison);
                     break;
                 }
                 case FindingChangeKind.AutoClose:
@@ -131,9 +145,9 @@ internal static class FindingStore
                     var e = change.Existing!;
                     var reason = runId is { } run ? $"the cause was no longer seen (run {run})" : "the cause was no longer seen";
                     var rows = await uow.ExecuteAsync(
-                        """
+                        $"""
                         UPDATE findings SET status = 'auto_closed', status_reason = @reason, status_changed_at = @now, status_changed_by = @actor,
-                            closed_at = @now, updated_at = @now
+                            closed_at = @now, updated_at = @now, {FindingSightings.FreezeSql}
                         WHERE id = @id AND status = @previous
                         """,
                         new { id = e.Id, previous = e.Status, reason, actor = uow.Actor.Display, now = uow.Now });
@@ -151,11 +165,17 @@ internal static class FindingStore
                 }
             }
         }
-        // Findings seen again exactly as stored only move their last seen, a handful of statements for any number.
+        // Findings seen again exactly as stored that do not follow the account yet (or seen outside a comparison) only move their
+        // last seen, a handful of statements for any number; once a comparison has seen one, the next ones do not write it again.
         foreach (var chunk in unchanged.Chunk(500))
         {
-            await uow.ExecuteAsync("UPDATE findings SET last_seen_at = @now, last_run_id = @runId, updated_at = @now WHERE id IN @ids",
-                new { ids = chunk, now = uow.Now, runId });
+            await uow.ExecuteAsync(
+                "UPDATE findings SET last_seen_at = @now, last_run_id = @runId, seen_by_account = @comparison, updated_at = @now WHERE id IN @ids",
+                new { ids = chunk, now = uow.Now, runId, comparison });
+        }
+        if (comparison)
+        {
+            await FollowAsync(uow, accountId, runId!.Value, stored, seen, after);
         }
         await RefreshAsync(uow, accountId, vendorCode, vendorName, runId, refreshed);
         await InsertOpeningsAsync(uow, tenantId, accountId, vendorCode, vendorName, runId, openings);
@@ -165,7 +185,30 @@ internal static class FindingStore
     }
 
     /// <summary>
-    /// Live findings seen again with other texts, links or effect: every column a run plans is rewritten and last seen moves. One
+    /// Ends a comparison's findings: a live finding of the account that follows it but that this comparison neither saw nor closed
+    /// (its kind not evaluated: a reading that cannot see activity) keeps the last seen it had, frozen before the account records
+    /// this comparison as the one its following findings were last seen by.
+    /// </summary>
+    private static async Task FollowAsync(
+        UnitOfWork uow, Guid accountId, Guid runId, IReadOnlyList<ExistingFindingRow> stored, HashSet<Guid> seen, Dictionary<Guid, ExistingFindingRow> after)
+    {
+        var unseen = stored.Where(e => e.VendorAccountId == accountId && !seen.Contains(e.Id) && after[e.Id] is { SeenByAccount: true } now
+                                       && FindingStatuses.IsLive(now.Status))
+            .Select(e => e.Id).ToList();
+        foreach (var chunk in unseen.Chunk(500))
+        {
+            await uow.ExecuteAsync($"UPDATE findings SET {FindingSightings.FreezeSql} WHERE id IN @ids AND seen_by_account = 1", new { ids = chunk });
+        }
+        foreach (var id in unseen)
+        {
+            after[id] = after[id].Following(false);
+        }
+        await FindingSightings.RecordComparisonAsync(uow, accountId, runId);
+    }
+
+    /// <summary>
+    /// Live findings seen again with other texts, links or effect: every column a run plans is rewritten and last seen moves (and
+    /// follows the account after a comparison). One
     /// <c>UPDATE … FROM json_each</c> on SQLite, one update per finding on SQL Server.
     /// </summary>
     private static async Task RefreshAsync(
@@ -188,10 +231,10 @@ internal static class FindingStore
                 UPDATE findings SET vendor_account_id = @accountId, vendor_code = @vendorCode, vendor_name = @vendorName,
                     subscription_id = r.value ->> 1, seat_id = r.value ->> 2, person_id = r.value ->> 3, member_email = r.value ->> 4,
                     summary = r.value ->> 5, recommended_action = r.value ->> 6, needs_client = r.value ->> 7, monthly_effect_cents = r.value ->> 8,
-                    effect_basis = r.value ->> 9, last_seen_at = @now, last_run_id = @runId, updated_at = @now
+                    effect_basis = r.value ->> 9, last_seen_at = @now, last_run_id = @runId, seen_by_account = @comparison, updated_at = @now
                 FROM json_each(@rows) AS r
                 WHERE findings.id = r.value ->> 0
-                """, new { rows = rows.ToJson(), accountId, vendorCode, vendorName, now = uow.Now, runId });
+                """, new { rows = rows.ToJson(), accountId, vendorCode, vendorName, now = uow.Now, runId, comparison = runId is not null });
             return;
         }
         await uow.ExecuteAsync(
@@ -199,21 +242,21 @@ internal static class FindingStore
             UPDATE findings SET vendor_account_id = @accountId, vendor_code = @vendorCode, vendor_name = @vendorName,
                 subscription_id = @SubscriptionId, seat_id = @SeatId, person_id = @PersonId, member_email = @MemberEmail, summary = @Summary,
                 recommended_action = @RecommendedAction, needs_client = @needsClient, monthly_effect_cents = @MonthlyEffectCents,
-                effect_basis = @EffectBasis, last_seen_at = @now, last_run_id = @runId, updated_at = @now
+                effect_basis = @EffectBasis, last_seen_at = @now, last_run_id = @runId, seen_by_account = @comparison, updated_at = @now
             WHERE id = @id
             """,
             refreshed.Select(r => new
             {
                 r.Id, accountId, vendorCode, vendorName, r.Planned.SubscriptionId, r.Planned.SeatId, r.Planned.PersonId, r.Planned.MemberEmail,
                 r.Planned.Summary, r.Planned.RecommendedAction, needsClient = r.Planned.NeedsClient ? 1 : 0, r.Planned.MonthlyEffectCents,
-                r.Planned.EffectBasis, now = uow.Now, runId,
+                r.Planned.EffectBasis, now = uow.Now, runId, comparison = runId is not null,
             }).ToList());
     }
 
     private const string InsertColumns = """
         INSERT INTO findings (id, tenant_id, kind, subject_key, status, vendor_account_id, vendor_code, vendor_name, subscription_id, seat_id,
             person_id, member_email, summary, recommended_action, needs_client, monthly_effect_cents, effect_basis, first_seen_at,
-            last_seen_at, first_run_id, last_run_id, opened_count, created_at, updated_at)
+            last_seen_at, first_run_id, last_run_id, seen_by_account, opened_count, created_at, updated_at)
         """;
 
     /// <summary>New findings, all open: one statement for all of them on SQLite (json_each), one insert per finding on SQL Server.</summary>
@@ -235,21 +278,21 @@ internal static class FindingStore
             await uow.ExecuteAsync(InsertColumns + """
                 SELECT value ->> 0, @tenantId, value ->> 1, value ->> 2, 'open', @accountId, @vendorCode, @vendorName, value ->> 3, value ->> 4,
                     value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, @now,
-                    @now, @runId, @runId, 1, @now, @now
+                    @now, @runId, @runId, @comparison, 1, @now, @now
                 FROM json_each(@rows)
-                """, new { rows = rows.ToJson(), tenantId, accountId, vendorCode, vendorName, now = uow.Now, runId });
+                """, new { rows = rows.ToJson(), tenantId, accountId, vendorCode, vendorName, now = uow.Now, runId, comparison = runId is not null });
             return;
         }
         await uow.ExecuteAsync(InsertColumns + """
             VALUES (@id, @tenantId, @Kind, @SubjectKey, 'open', @accountId, @vendorCode, @vendorName, @SubscriptionId, @SeatId,
                 @PersonId, @MemberEmail, @Summary, @RecommendedAction, @needsClient, @MonthlyEffectCents, @EffectBasis, @now,
-                @now, @runId, @runId, 1, @now, @now)
+                @now, @runId, @runId, @comparison, 1, @now, @now)
             """,
             openings.Select(o => new
             {
                 o.Id, tenantId, o.Planned.Kind, o.Planned.SubjectKey, accountId, vendorCode, vendorName, o.Planned.SubscriptionId, o.Planned.SeatId,
                 o.Planned.PersonId, o.Planned.MemberEmail, o.Planned.Summary, o.Planned.RecommendedAction, needsClient = o.Planned.NeedsClient ? 1 : 0,
-                o.Planned.MonthlyEffectCents, o.Planned.EffectBasis, now = uow.Now, runId,
+                o.Planned.MonthlyEffectCents, o.Planned.EffectBasis, now = uow.Now, runId, comparison = runId is not null,
             }).ToList());
     }
 

@@ -243,11 +243,12 @@ internal static class ReconciliationInputs
                 NeedsClient = c.Flag(),
                 MonthlyEffectCents = c.Int64(),
                 EffectBasis = c.String(),
+                SeenByAccount = c.Flag(),
             });
 
     private const string PackedFindingsSql = """
         SELECT CAST(json_group_array(json_array(id, tenant_id, kind, subject_key, status, vendor_account_id, vendor_name, subscription_id, seat_id, person_id,
-               member_email, summary, recommended_action, needs_client, monthly_effect_cents, effect_basis)) AS BLOB)
+               member_email, summary, recommended_action, needs_client, monthly_effect_cents, effect_basis, seen_by_account)) AS BLOB)
         FROM findings WHERE tenant_id IN @tenantIds AND kind IN @kinds
         GROUP BY tenant_id
         """;

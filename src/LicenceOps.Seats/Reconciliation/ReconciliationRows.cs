@@ -68,20 +68,35 @@ internal sealed class ExistingFindingRow
     public long MonthlyEffectCents { get; set; }
     public string EffectBasis { get; set; } = "";
 
-    /// <summary>This row as a merge's write of <paramref name="p"/> leaves it: every column a run plans, and the status when given.</summary>
-    public ExistingFindingRow With(PlannedFinding p, Guid accountId, string vendorName, string? status = null) => new()
+    /// <summary>
+    /// True when its last seen is its account's last comparison (ADR 0055): a comparison that sees it again as stored writes nothing.
+    /// Read by a run, so the findings' data-version trigger watches it.
+    /// </summary>
+    public bool SeenByAccount { get; set; }
+
+    /// <summary>
+    /// This row as a merge's write of <paramref name="p"/> leaves it: every column a run plans, whether it follows the account
+    /// (written by a comparison), and the status when given.
+    /// </summary>
+    public ExistingFindingRow With(PlannedFinding p, Guid accountId, string vendorName, bool seenByAccount, string? status = null) => new()
     {
         Id = Id, TenantId = TenantId, Kind = Kind, SubjectKey = SubjectKey, Status = status ?? Status, VendorAccountId = accountId,
         VendorName = vendorName, SubscriptionId = p.SubscriptionId, SeatId = p.SeatId, PersonId = p.PersonId, MemberEmail = p.MemberEmail,
         Summary = p.Summary, RecommendedAction = p.RecommendedAction, NeedsClient = p.NeedsClient, MonthlyEffectCents = p.MonthlyEffectCents,
-        EffectBasis = p.EffectBasis,
+        EffectBasis = p.EffectBasis, SeenByAccount = seenByAccount,
     };
 
-    /// <summary>This row with another status (an auto-close).</summary>
-    public ExistingFindingRow With(string status)
+    /// <summary>This row auto-closed: its last seen frozen, it follows its account no more.</summary>
+    public ExistingFindingRow With(string status) => Copy(status, seenByAccount: false);
+
+    /// <summary>This row following its account's comparisons, or frozen.</summary>
+    public ExistingFindingRow Following(bool seenByAccount) => Copy(Status, seenByAccount);
+
+    private ExistingFindingRow Copy(string status, bool seenByAccount)
     {
         var copy = (ExistingFindingRow)MemberwiseClone();
         copy.Status = status;
+        copy.SeenByAccount = seenByAccount;
         return copy;
     }
 

@@ -161,6 +161,12 @@ public sealed class RenewalTests
             ("renewal_due", $"renewal:{perplexity:D}:2026-12-10:due_30", "open", 0L),
         }));
         Assert.That(await FindingsAsync(), Is.EquivalentTo(first), "a rerun refreshes, never duplicates");
+        // No reconciliation run produces renewal findings: each keeps its own last seen, the job's last run that saw it (ADR 0055).
+        factory.Clock.Advance(TimeSpan.FromHours(1));
+        await FindingsAsync();
+        var renewals = (await SeatsKit.GetItemsAsync(staff, $"/api/tenants/{tenantId}/findings")).EnumerateArray().Where(f => f.Str("kind") == "renewal_due").ToList();
+        Assert.That(renewals.Select(f => (f.GetProperty("lastSeenAt").GetDateTimeOffset(), f.GetProperty("lastRunId").ValueKind)),
+            Is.All.EqualTo((factory.Clock.GetUtcNow(), JsonValueKind.Null)));
 
         // 1 Dec: Copilot reaches its 90-day stage: the 120-day finding closes, a 90-day one opens.
         factory.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));

@@ -1,4 +1,5 @@
 using LicenceOps.Platform.Data;
+using LicenceOps.Seats.Reconciliation;
 
 namespace LicenceOps.Seats.Features.Findings;
 
@@ -48,12 +49,14 @@ internal sealed class FindingRow
     public int OpenedCount { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
 
-    public const string SelectSql = """
+    /// <summary>Last seen and its run as the API shows them: the account's last comparison for a finding that follows it (ADR 0055).</summary>
+    public const string SelectSql = $"""
         SELECT id AS Id, tenant_id AS TenantId, kind AS Kind, status AS Status, status_reason AS StatusReason, status_changed_at AS StatusChangedAt,
                status_changed_by AS StatusChangedBy, vendor_account_id AS VendorAccountId, vendor_code AS VendorCode, vendor_name AS VendorName,
                subscription_id AS SubscriptionId, seat_id AS SeatId, person_id AS PersonId, member_email AS MemberEmail, summary AS Summary,
                recommended_action AS RecommendedAction, needs_client AS NeedsClient, monthly_effect_cents AS MonthlyEffectCents,
-               effect_basis AS EffectBasis, first_seen_at AS FirstSeenAt, last_seen_at AS LastSeenAt, last_run_id AS LastRunId,
+               effect_basis AS EffectBasis, first_seen_at AS FirstSeenAt, {FindingSightings.LastSeenAtSql} AS LastSeenAt,
+               {FindingSightings.LastRunIdSql} AS LastRunId,
                opened_count AS OpenedCount, closed_at AS ClosedAt
         FROM findings
         """;

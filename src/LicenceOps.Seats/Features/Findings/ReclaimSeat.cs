@@ -3,6 +3,7 @@ using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http;
 using LicenceOps.Platform.Security;
 using LicenceOps.Seats.Domain.Reconciliation;
+using LicenceOps.Seats.Reconciliation;
 using LicenceOps.Seats.Shared;
 using LicenceOps.Seats.Transfers;
 using Microsoft.AspNetCore.Builder;
@@ -53,10 +54,11 @@ internal static class ReclaimSeat
                 return Problems.Conflict("The seat changed meanwhile; read the finding again.");
             }
             var kicks = await SeatWorkflows.ReleasedByHandAsync(uow, seat, "seat reclaimed from a finding");
+            // Resolved, the finding is no longer seen by its account's comparisons: its last seen is frozen (ADR 0055).
             var rows = await uow.ExecuteAsync(
-                """
+                $"""
                 UPDATE findings SET status = 'resolved', status_reason = 'seat reclaimed', status_changed_at = @now, status_changed_by = @actor,
-                    closed_at = @now, updated_at = @now
+                    closed_at = @now, updated_at = @now, {FindingSightings.FreezeSql}
                 WHERE id = @findingId AND tenant_id = @tenantId AND status = @previous
                 """,
                 new { findingId, tenantId, now = uow.Now, actor = uow.Actor.Display, previous = finding.Status });

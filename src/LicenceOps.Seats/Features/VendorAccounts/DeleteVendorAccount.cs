@@ -43,10 +43,11 @@ internal static class DeleteVendorAccount
                     "(PUT .../subscriptions/{id}/vendor-account with null).");
             }
             var reason = $"vendor account '{account.DisplayName}' was deleted: its cause can no longer be read";
+            // Their last seen is frozen while the account row still says which comparison last saw them (ADR 0055).
             var closed = await uow.ExecuteAsync(
-                """
+                $"""
                 UPDATE findings SET status = 'auto_closed', status_reason = @reason, status_changed_at = @now, status_changed_by = @actor,
-                    closed_at = @now, updated_at = @now
+                    closed_at = @now, updated_at = @now, {FindingSightings.FreezeSql}
                 WHERE tenant_id = @tenantId AND vendor_account_id = @accountId AND status IN ('open', 'accepted', 'dismissed')
                 """, new { tenantId, accountId, reason, now = uow.Now, actor = uow.Actor.Display });
             foreach (var table in new[] { "vendor_members", "setting_observations", "purchased_quantity_observations", "reconciliation_runs", "reconciliation_fingerprints" })

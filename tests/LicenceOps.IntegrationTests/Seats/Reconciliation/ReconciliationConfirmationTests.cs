@@ -9,6 +9,7 @@ using LicenceOps.IntegrationTests.Seats.Vendors;
 using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
 using LicenceOps.Seats;
+using LicenceOps.Seats.Reconciliation;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace LicenceOps.IntegrationTests.Seats.Reconciliation;
@@ -98,9 +99,11 @@ public sealed partial class ReconciliationConfirmationTests
         return run;
     }
 
+    // Last seen and its run as the API shows them (the account's last comparison for a finding that follows it, ADR 0055).
     private async Task<string> FindingsSnapshotAsync(Guid tenantId) =>
         string.Join("\n", await SeatsKit.Db(factory).QueryAsync<string>(
-            "SELECT kind || '|' || subject_key || '|' || status || '|' || monthly_effect_cents || '|' || last_seen_at FROM findings WHERE tenant_id = @tenantId ORDER BY kind, subject_key",
+            $"SELECT kind || '|' || subject_key || '|' || status || '|' || monthly_effect_cents || '|' || {FindingSightings.LastSeenAtSql} || '|' || " +
+            $"COALESCE({FindingSightings.LastRunIdSql}, '') FROM findings WHERE tenant_id = @tenantId ORDER BY kind, subject_key",
             new { tenantId }));
 
     [Test]
@@ -613,7 +616,7 @@ public sealed partial class ReconciliationConfirmationTests
             """, new { tenant = estate.Tenant, summary = "Quote \" back\\slash\nnew line\ttab é ✓ 😀 </script>" }));
         static string Of(IEnumerable<LicenceOps.Seats.Reconciliation.ExistingFindingRow> rows) => string.Join("\n", rows.OrderBy(r => r.Id).Select(r =>
             $"{r.Id}|{r.TenantId}|{r.Kind}|{r.SubjectKey}|{r.Status}|{r.VendorAccountId}|{r.VendorName ?? "-"}|{r.SubscriptionId}|{r.SeatId}|{r.PersonId}|" +
-            $"{r.MemberEmail ?? "-"}|{r.Summary}|{r.RecommendedAction}|{r.NeedsClient}|{r.MonthlyEffectCents}|{r.EffectBasis}"));
+            $"{r.MemberEmail ?? "-"}|{r.Summary}|{r.RecommendedAction}|{r.NeedsClient}|{r.MonthlyEffectCents}|{r.EffectBasis}|{r.SeenByAccount}"));
         var kinds = LicenceOps.Seats.Domain.Reconciliation.FindingKinds.All;
 
         var (packed, columns) = await db.WriteAsync(async uow => (
