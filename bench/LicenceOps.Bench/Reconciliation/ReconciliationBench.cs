@@ -91,7 +91,8 @@ internal static class ReconciliationBench
             using var phases = new PhaseWatch();
             var memory = new MemoryWatch();
 
-            // Every account's pages fetched and parsed with the real connector, no database work: the floor's work.
+            // Every account's pages fetched and parsed with the real connector, no database work: the floor's work (and the
+            // warm-up's reading).
             async Task<long> ReadAllAsync(IReadOnlyList<VendorAccountRow> readAccounts)
             {
                 long members = 0;
@@ -102,7 +103,7 @@ internal static class ReconciliationBench
                     var (reading, failure) = await runner.ReadVendorAsync(account, account.TenantId, ct);
                     if (reading is null)
                     {
-                        throw new InvalidOperationException($"floor reading failed: {failure}");
+                        throw new InvalidOperationException($"vendor reading failed: {failure}");
                     }
                     Interlocked.Add(ref members, reading.Members.Members.Count);
                     memory.SampleEvery(25);

@@ -45,18 +45,18 @@ public static class UsageReportData
         // row per seat per day gave. A state is never older than the activity it reports, so only sheets dated on or after the
         // period's start can hold a date in it.
         // The sheets are streamed one by one and only their pairs in the period kept: on SQLite as the UTF-8 bytes stored.
+        const string sheetsInPeriod = "FROM seat_usage_sheets WHERE tenant_id = @tenantId AND day >= @from";
         var days = new HashSet<(Guid Seat, DateOnly Day)>();
         if (db.Dialect == SqlDialect.Sqlite)
         {
-            await foreach (var sheet in db.StreamAsync<byte[]>(
-                               "SELECT CAST(seats AS BLOB) FROM seat_usage_sheets WHERE tenant_id = @tenantId AND day >= @from", window, ct))
+            await foreach (var sheet in db.StreamAsync<byte[]>($"SELECT CAST(seats AS BLOB) {sheetsInPeriod}", window, ct))
             {
                 UsageSheets.AddActivity(sheet, period.Start, period.End, days);
             }
         }
         else
         {
-            await foreach (var sheet in db.StreamAsync<string>("SELECT seats FROM seat_usage_sheets WHERE tenant_id = @tenantId AND day >= @from", window, ct))
+            await foreach (var sheet in db.StreamAsync<string>($"SELECT seats {sheetsInPeriod}", window, ct))
             {
                 UsageSheets.AddActivity(sheet, period.Start, period.End, days);
             }
