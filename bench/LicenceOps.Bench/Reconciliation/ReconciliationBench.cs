@@ -39,7 +39,8 @@ internal static class ReconciliationBench
           --seats N     seats per tenant (default 100)
           --parallel N  accounts read at once (default: one per core); the floor uses the same
           --per-account the runs call RunAsync per account, N at once, as the per-account jobs do (one account per write
-                        transaction), instead of one RunManyAsync pipeline over all accounts (several accounts per write)
+                        transaction), instead of one RunManyAsync pipeline over all accounts (several accounts per write),
+                        which is what the catch-up job runs for the accounts overdue at start (ADR 0059)
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -169,7 +170,8 @@ internal static class ReconciliationBench
                     }
                     else
                     {
-                        // One pipeline over all accounts (RunManyAsync): vendors read `parallel` at a time, one writer, several accounts per write.
+                        // One pipeline over all accounts (RunManyAsync), as the catch-up job reconciles the accounts overdue at start (ADR 0059):
+                        // vendors read `parallel` at a time, one writer, several accounts per write.
                         using var scope = services.CreateScope();
                         var results = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>()
                             .RunManyAsync(passAccounts, RunTriggers.Schedule, parallel, CancellationToken.None);
