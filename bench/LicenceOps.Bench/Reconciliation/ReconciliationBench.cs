@@ -45,6 +45,7 @@ internal static class ReconciliationBench
 
     public static async Task<int> RunAsync(string[] args)
     {
+        using var allocWatch = AllocWatch.StartIfAsked();
         int tenants = 1000, seats = 100, parallel = Environment.ProcessorCount;
         var perAccount = false;
         for (var i = 0; i < args.Length; i++)
@@ -149,6 +150,7 @@ internal static class ReconciliationBench
                     clock.Restart();
                     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                     var allocated = GC.GetTotalAllocatedBytes();
+                    allocWatch?.Record(measured);
                     var passStart = Stopwatch.GetTimestamp();
                     var failed = 0;
                     var confirmed = 0;
@@ -190,6 +192,7 @@ internal static class ReconciliationBench
                     runs.Add((pass, seconds));
                     cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                     allocated = GC.GetTotalAllocatedBytes() - allocated;
+                    allocWatch?.Record(false);
                     var jit = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
                     if (!measured)
                     {
@@ -199,6 +202,7 @@ internal static class ReconciliationBench
                     Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated), {passAccounts.Count * seats / seconds:N0} seats/s, {failed} failed run(s), " +
                                       $"{confirmed} confirmed without reading Seats' rows; {jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
                     Console.WriteLine(phases.Take());
+                    allocWatch?.Print(pass, 25);
                     if (Environment.GetEnvironmentVariable("LICENCEOPS_BENCH_MARKS") == "1")
                     {
                         // For profiling (perf record -k CLOCK_MONOTONIC): the pass's bounds on the clock perf stamps its samples with.
@@ -253,13 +257,16 @@ internal static class ReconciliationBench
                 clock.Restart();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var allocated = GC.GetTotalAllocatedBytes();
+                allocWatch?.Record(true);
                 var members = await ReadAllAsync(accounts);
+                allocWatch?.Record(false);
                 var seconds = clock.Elapsed.TotalSeconds;
                 cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                 allocated = GC.GetTotalAllocatedBytes() - allocated;
                 var jit = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
                 Console.WriteLine($"floor (fetch + parse only): {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated), {members:N0} members read, {tenants * seats / seconds:N0} seats/s; " +
                                   $"{jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
+                allocWatch?.Print("the floor", 25);
                 return seconds;
             }
 
