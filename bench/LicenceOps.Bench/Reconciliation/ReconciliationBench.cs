@@ -151,6 +151,7 @@ internal static class ReconciliationBench
                     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                     var allocated = GC.GetTotalAllocatedBytes();
                     var statements = Statements(db);
+                    var opens = db.SqlitePool?.PhysicalOpens ?? 0;
                     allocWatch?.Record(measured);
                     var passStart = Stopwatch.GetTimestamp();
                     var failed = 0;
@@ -194,6 +195,7 @@ internal static class ReconciliationBench
                     cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                     allocated = GC.GetTotalAllocatedBytes() - allocated;
                     statements = Statements(db) - statements;
+                    opens = (db.SqlitePool?.PhysicalOpens ?? 0) - opens;
                     allocWatch?.Record(false);
                     var jit = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
                     if (!measured)
@@ -201,7 +203,7 @@ internal static class ReconciliationBench
                         phases.Take();
                         continue;
                     }
-                    Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {PerAccount(statements, passAccounts.Count)}), {passAccounts.Count * seats / seconds:N0} seats/s, {failed} failed run(s), " +
+                    Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {PerAccount(statements, passAccounts.Count)}, {opens} connection(s) opened), {passAccounts.Count * seats / seconds:N0} seats/s, {failed} failed run(s), " +
                                       $"{confirmed} confirmed without reading Seats' rows; {jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
                     Console.WriteLine(phases.Take());
                     allocWatch?.Print(pass, 25);
