@@ -273,6 +273,30 @@ internal static class ReconciliationFingerprint
         UnitOfWork uow, Guid tenantId, Guid accountId, string fingerprint, long globalVersion, Guid runId, int membersRead, int seatsCompared,
         int findingsLive, int usageRows, DateOnly holdsThrough)
     {
+        if (uow.Dialect == SqlDialect.Sqlite)
+        {
+            // One statement: a compared run ends with it, and the version read, the update and (for an account compared for the
+            // first time) the insert were three.
+            return await uow.ExecuteScalarAsync<long>(
+                """
+                INSERT INTO reconciliation_fingerprints (vendor_account_id, tenant_id, fingerprint, tenant_version, global_version, run_id, members_read,
+                    seats_compared, findings_live, usage_rows, recorded_at, holds_through)
+                VALUES (@accountId, @tenantId, @fingerprint,
+                    COALESCE((SELECT version FROM data_versions WHERE scope = @scope AND tenant_id = @tenantId), 0),
+                    @globalVersion, @runId, @membersRead, @seatsCompared, @findingsLive, @usageRows, @now, @holdsThrough)
+                ON CONFLICT (vendor_account_id) DO UPDATE SET tenant_id = excluded.tenant_id, fingerprint = excluded.fingerprint,
+                    tenant_version = excluded.tenant_version, global_version = excluded.global_version, run_id = excluded.run_id,
+                    members_read = excluded.members_read, seats_compared = excluded.seats_compared, findings_live = excluded.findings_live,
+                    usage_rows = excluded.usage_rows, recorded_at = excluded.recorded_at, holds_through = excluded.holds_through
+                RETURNING tenant_version
+                """,
+                new
+                {
+                    accountId, tenantId, fingerprint, scope = Scope, globalVersion, runId, membersRead, seatsCompared, findingsLive, usageRows,
+                    now = uow.Now, holdsThrough,
+                });
+        }
+        // SQL Server keeps its three statements: its upsert, MERGE, needs HOLDLOCK to be safe.
         var tenantVersion = await DataVersions.ReadAsync(uow, Scope, tenantId);
         var values = new
         {

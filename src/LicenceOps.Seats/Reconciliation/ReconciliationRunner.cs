@@ -402,17 +402,19 @@ public sealed class ReconciliationRunner(
         lap = ReconciliationMetrics.Lap("confirm", lap);
 
         var toLoad = toCompare.Where(r => r.Set is not null).ToList();
-        // Read before the inputs: a run writes no table shared by all tenants, so a change of one committed meanwhile (SQL Server)
-        // leaves the stored version older than the database and the next run compares again.
-        var allTenants = toLoad.Count == 0 ? 0 : await DataVersions.ReadAsync(uow, ReconciliationFingerprint.Scope, ReconciliationFingerprint.AllTenants);
         var tenantIds = toLoad.Select(r => r.Account.TenantId).ToArray();
         await ReconciliationFingerprint.HoldAsync(uow, tenantIds);
         // Inputs read on the reading side are used when nothing of the scope changed for the tenant since they were read (same
         // versions, same day): they are then exactly what a read here would return (ADR 0038). Otherwise, e.g. after another
         // account of the same tenant was applied, a write by an endpoint or a consumer, or midnight, they are read again here.
+        // The all-tenants version comes with them, before the inputs: a run writes no table shared by all tenants, so a change of
+        // one committed meanwhile (SQL Server) leaves the stored version older than the database and the next run compares again.
         var versions = tenantIds.Length == 0
             ? new Dictionary<Guid, long>()
-            : (await uow.QueryAsync<VersionRow>(VersionsSql, new { scope = ReconciliationFingerprint.Scope, ids = tenantIds })).ToDictionary(v => v.TenantId, v => v.Version);
+            : (await uow.QueryAsync<VersionRow>(VersionsSql,
+                new { scope = ReconciliationFingerprint.Scope, ids = tenantIds.Append(ReconciliationFingerprint.AllTenants).ToArray() }))
+            .ToDictionary(v => v.TenantId, v => v.Version);
+        var allTenants = versions.GetValueOrDefault(ReconciliationFingerprint.AllTenants);
         var current = toLoad.Where(r => r.Preloaded is { } p && p.Today == today && p.AllTenantsVersion == allTenants
                                         && p.TenantVersion == versions.GetValueOrDefault(r.Account.TenantId))
             .Select(r => r.RunId).ToHashSet();
