@@ -209,7 +209,7 @@ internal static class FindingStore
     /// <summary>
     /// Live findings seen again with other texts, links or effect: every column a run plans is rewritten and last seen moves (and
     /// follows the account after a comparison). One
-    /// <c>UPDATE … FROM json_each</c> on SQLite, one update per finding on SQL Server.
+    /// <c>UPDATE … FROM jsonb_each</c> on SQLite, one update per finding on SQL Server.
     /// </summary>
     private static async Task RefreshAsync(
         UnitOfWork uow, Guid accountId, string vendorCode, string vendorName, Guid? runId, List<(Guid Id, PlannedFinding Planned)> refreshed)
@@ -232,7 +232,7 @@ internal static class FindingStore
                     subscription_id = r.value ->> 1, seat_id = r.value ->> 2, person_id = r.value ->> 3, member_email = r.value ->> 4,
                     summary = r.value ->> 5, recommended_action = r.value ->> 6, needs_client = r.value ->> 7, monthly_effect_cents = r.value ->> 8,
                     effect_basis = r.value ->> 9, last_seen_at = @now, last_run_id = @runId, seen_by_account = @comparison, updated_at = @now
-                FROM json_each(@rows) AS r
+                FROM jsonb_each(@rows) AS r
                 WHERE findings.id = r.value ->> 0
                 """, new { rows = rows.ToJson(), accountId, vendorCode, vendorName, now = uow.Now, runId, comparison = runId is not null });
             return;
@@ -259,7 +259,7 @@ internal static class FindingStore
             last_seen_at, first_run_id, last_run_id, seen_by_account, opened_count, created_at, updated_at)
         """;
 
-    /// <summary>New findings, all open: one statement for all of them on SQLite (json_each), one insert per finding on SQL Server.</summary>
+    /// <summary>New findings, all open: one statement for all of them on SQLite (jsonb_each, see <see cref="JsonRows"/>), one insert per finding on SQL Server.</summary>
     private static async Task InsertOpeningsAsync(
         UnitOfWork uow, Guid tenantId, Guid accountId, string vendorCode, string vendorName, Guid? runId, List<(Guid Id, PlannedFinding Planned)> openings)
     {
@@ -279,7 +279,7 @@ internal static class FindingStore
                 SELECT value ->> 0, @tenantId, value ->> 1, value ->> 2, 'open', @accountId, @vendorCode, @vendorName, value ->> 3, value ->> 4,
                     value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, @now,
                     @now, @runId, @runId, @comparison, 1, @now, @now
-                FROM json_each(@rows)
+                FROM jsonb_each(@rows)
                 """, new { rows = rows.ToJson(), tenantId, accountId, vendorCode, vendorName, now = uow.Now, runId, comparison = runId is not null });
             return;
         }
