@@ -48,7 +48,9 @@ public sealed class JsonRows
 
     public JsonRows Add(Guid value)
     {
-        writer.WriteStringValue(SqliteText.Of(value));
+        Span<char> text = stackalloc char[36];
+        SqliteText.Format(value, text);
+        writer.WriteStringValue(text);
         return this;
     }
 
