@@ -13,7 +13,8 @@ namespace LicenceOps.Platform.Data;
 /// in SQLite (upper-case GUIDs, yyyy-MM-dd dates, invariant decimal text, 0/1 flags), so stored rows compare equal whichever
 /// path wrote them. Read them with <c>jsonb_each</c>: it hands each row to <c>-&gt;&gt;</c> as SQLite's binary JSON, where
 /// <c>json_each</c> hands it over as text that every <c>-&gt;&gt;</c> of the row parses again (a first reconciliation's
-/// findings insert spent 40 % less in SQLite with <c>jsonb_each</c>, docs/performance.md). Shared by the modules that write sets (Seats' reconciliation, Billing's invoice run, ADR 0042).
+/// findings insert spent about a quarter less CPU in SQLite with <c>jsonb_each</c>, docs/performance.md). Shared by the
+/// modules that write sets (Seats' reconciliation, Billing's invoice run, ADR 0042).
 /// </summary>
 public sealed class JsonRows
 {
