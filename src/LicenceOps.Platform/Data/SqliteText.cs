@@ -7,5 +7,21 @@ namespace LicenceOps.Platform.Data;
 public static class SqliteText
 {
     /// <summary>A GUID as stored in SQLite: upper case with hyphens, e.g. "0F8FAD5B-D9CB-469F-A165-70867728950E".</summary>
-    public static string Of(Guid value) => value.ToString("D").ToUpperInvariant();
+    public static string Of(Guid value) => string.Create(36, value, static (chars, guid) => Format(guid, chars));
+
+    /// <summary>
+    /// Writes <paramref name="value"/> as <see cref="Of"/> does into <paramref name="chars"/> (36 characters), without a string: the
+    /// set writers format tens of thousands of ids per statement (<see cref="JsonRows"/>).
+    /// </summary>
+    public static void Format(Guid value, Span<char> chars)
+    {
+        value.TryFormat(chars, out _, "D");
+        for (var i = 0; i < 36; i++)
+        {
+            if (chars[i] is >= 'a' and <= 'f')
+            {
+                chars[i] = (char)(chars[i] - ('a' - 'A'));
+            }
+        }
+    }
 }

@@ -124,7 +124,7 @@ public sealed class UnitOfWork
 
     /// <summary>
     /// Writes several messages to the outbox in this transaction, in order. On SQLite it is one statement for all of them
-    /// (the rows travel as one JSON array read by <c>json_each</c>): a statement per row costs a native round trip and a
+    /// (the rows travel as one JSON array read by <c>jsonb_each</c>, see <see cref="JsonRows"/>): a statement per row costs a native round trip and a
     /// parameter lookup per value, which made a first reconciliation's thousands of events a large part of its writer's time
     /// (docs/performance.md). SQL Server executes the one-row insert per message.
     /// </summary>
@@ -151,7 +151,7 @@ public sealed class UnitOfWork
         await Connection.ExecuteAsync(
             """
             INSERT INTO outbox_messages (id, message_type, body, created_at, attempts)
-            SELECT value ->> 0, value ->> 1, value ->> 2, @CreatedAt, 0 FROM json_each(@rows)
+            SELECT value ->> 0, value ->> 1, value ->> 2, @CreatedAt, 0 FROM jsonb_each(@rows)
             """,
             new { rows, CreatedAt = Now }, Transaction);
         PublishedCount += messages.Count;
@@ -205,7 +205,7 @@ public sealed class UnitOfWork
             """
             INSERT INTO audit_log (id, occurred_at, actor_id, actor_display, tenant_id, entity_type, entity_id, action, changes)
             SELECT value ->> 0, @OccurredAt, @ActorId, @ActorDisplay, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5
-            FROM json_each(@rows)
+            FROM jsonb_each(@rows)
             """,
             new { rows, OccurredAt = Now, ActorId = Actor.Id, ActorDisplay = Actor.Display }, Transaction);
     }
@@ -214,7 +214,7 @@ public sealed class UnitOfWork
     private static string JsonArrayOfRows<T>(IReadOnlyList<T> items, Action<Utf8JsonWriter, T> row)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, JsonRows.WriterOptions))
         {
             writer.WriteStartArray();
             foreach (var item in items)

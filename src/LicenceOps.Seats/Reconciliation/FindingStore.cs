@@ -8,8 +8,16 @@ namespace LicenceOps.Seats.Reconciliation;
 public sealed record FindingCounts(int Opened, int Updated, int Closed);
 
 /// <summary>
+/// A finding a comparison opened, as its run's audit entry lists it (ADR 0057): what the finding's own <c>opened</c> entry
+/// held before, the run being the entry's entity.
+/// </summary>
+public sealed record FindingOpening(Guid Id, string Kind, string SubjectKey, long MonthlyEffectCents);
+
+/// <summary>
 /// Applies planned findings to the findings table for one vendor account: opens, reopens, refreshes and auto-closes per
-/// <see cref="FindingMerge"/>, with an audit row per status change and the attention events once per opening. A comparison
+/// <see cref="FindingMerge"/>, with an audit row per status change and the attention events once per opening; the openings of a
+/// comparison (a run id given) are audited by the run's own entry instead, which lists them (<see cref="Applied.Openings"/>,
+/// ADR 0057). A comparison
 /// (a run id given) writes no finding it sees again exactly as stored and already following its account: it records itself once on
 /// the account instead (<see cref="FindingSightings"/>, ADR 0055).
 /// </summary>
@@ -19,6 +27,11 @@ internal static class FindingStore
         UnitOfWork uow, Guid tenantId, Guid accountId, string vendorCode, string vendorName, Guid? runId, IReadOnlyList<PlannedFinding> planned,
         IReadOnlyCollection<string> evaluatedKinds)
     {
+        if (runId is not null)
+        {
+            // A run's openings are audited by the run's own entry (ADR 0057), which only the overload below hands back.
+            throw new ArgumentException("A comparison applies its findings through the overload that returns its openings.", nameof(runId));
+        }
         var kinds = evaluatedKinds.Concat(planned.Select(p => p.Kind)).Distinct().ToArray();
         var existing = await uow.QueryAsync<ExistingFindingRow>(ExistingSelectSql + " WHERE tenant_id = @tenantId AND kind IN @kinds", new { tenantId, kinds });
         return (await ApplyAsync(uow, tenantId, accountId, vendorCode, vendorName, runId, planned, evaluatedKinds, existing)).Counts;
@@ -27,8 +40,10 @@ internal static class FindingStore
     /// <summary>
     /// What a merge did, and the stored findings it was given as its writes left them (the inputs of the account's next comparison,
     /// ADR 0052); null when a conditional update found a row in another state than the one read, so what it holds is not known here.
+    /// <paramref name="Openings"/>: the findings a comparison opened, which the caller must audit in its run's entry in the same
+    /// transaction (ADR 0057); empty outside a comparison, where each opening has its own entry.
     /// </summary>
-    public sealed record Applied(FindingCounts Counts, IReadOnlyList<ExistingFindingRow>? After);
+    public sealed record Applied(FindingCounts Counts, IReadOnlyList<ExistingFindingRow>? After, IReadOnlyList<FindingOpening> Openings);
 
     /// <summary>The stored findings a merge needs; <c>TenantId</c> lets a batch read several tenants' findings at once.</summary>
     public const string ExistingSelectSql = """
@@ -65,6 +80,7 @@ internal static class FindingStore
         // Openings are inserted together after the loop, with their audit rows and events: a first run opens dozens per
         // account, and one statement per row was most of its writer's time (docs/performance.md, first run).
         var openings = new List<(Guid Id, PlannedFinding Planned)>();
+        var openedByRun = new List<FindingOpening>();
         // Refreshes with new texts or effects are written together too: a change of policy or price refreshes every finding
         // it touches, dozens per account (texts name dates, not counts of days, so a new day alone refreshes none).
         var refreshed = new List<(Guid Id, PlannedFinding Planned)>();
@@ -82,7 +98,15 @@ internal static class FindingStore
                     openings.Add((id, p));
                     after[id] = new ExistingFindingRow { Id = id, TenantId = tenantId, Kind = p.Kind, SubjectKey = p.SubjectKey, Status = FindingStatuses.Open }
                         .With(p, accountId, vendorName, comparison);
-                    audits.Add(new UnitOfWork.AuditEntry("finding", id, "opened", new { p.Kind, p.SubjectKey, p.MonthlyEffectCents, runId }, tenantId));
+                    if (comparison)
+                    {
+                        // A first comparison opens dozens per account: one entry per finding was a third of its openings' cost.
+                        openedByRun.Add(new FindingOpening(id, p.Kind, p.SubjectKey, p.MonthlyEffectCents));
+                    }
+                    else
+                    {
+                        audits.Add(new UnitOfWork.AuditEntry("finding", id, "opened", new { p.Kind, p.SubjectKey, p.MonthlyEffectCents, runId }, tenantId));
+                    }
                     Events(uow, events, id, tenantId, accountId, vendorName, p);
                     opened++;
                     break;
@@ -181,7 +205,7 @@ internal static class FindingStore
         await InsertOpeningsAsync(uow, tenantId, accountId, vendorCode, vendorName, runId, openings);
         await uow.AuditManyAsync(audits);
         await uow.PublishManyAsync(events);
-        return new Applied(new FindingCounts(opened, updated, closed), afterKnown ? after.Values.ToList() : null);
+        return new Applied(new FindingCounts(opened, updated, closed), afterKnown ? after.Values.ToList() : null, openedByRun);
     }
 
     /// <summary>
@@ -209,7 +233,7 @@ internal static class FindingStore
     /// <summary>
     /// Live findings seen again with other texts, links or effect: every column a run plans is rewritten and last seen moves (and
     /// follows the account after a comparison). One
-    /// <c>UPDATE … FROM json_each</c> on SQLite, one update per finding on SQL Server.
+    /// <c>UPDATE … FROM jsonb_each</c> on SQLite, one update per finding on SQL Server.
     /// </summary>
     private static async Task RefreshAsync(
         UnitOfWork uow, Guid accountId, string vendorCode, string vendorName, Guid? runId, List<(Guid Id, PlannedFinding Planned)> refreshed)
@@ -232,7 +256,7 @@ internal static class FindingStore
                     subscription_id = r.value ->> 1, seat_id = r.value ->> 2, person_id = r.value ->> 3, member_email = r.value ->> 4,
                     summary = r.value ->> 5, recommended_action = r.value ->> 6, needs_client = r.value ->> 7, monthly_effect_cents = r.value ->> 8,
                     effect_basis = r.value ->> 9, last_seen_at = @now, last_run_id = @runId, seen_by_account = @comparison, updated_at = @now
-                FROM json_each(@rows) AS r
+                FROM jsonb_each(@rows) AS r
                 WHERE findings.id = r.value ->> 0
                 """, new { rows = rows.ToJson(), accountId, vendorCode, vendorName, now = uow.Now, runId, comparison = runId is not null });
             return;
@@ -259,7 +283,7 @@ internal static class FindingStore
             last_seen_at, first_run_id, last_run_id, seen_by_account, opened_count, created_at, updated_at)
         """;
 
-    /// <summary>New findings, all open: one statement for all of them on SQLite (json_each), one insert per finding on SQL Server.</summary>
+    /// <summary>New findings, all open: one statement for all of them on SQLite (jsonb_each, see <see cref="JsonRows"/>), one insert per finding on SQL Server.</summary>
     private static async Task InsertOpeningsAsync(
         UnitOfWork uow, Guid tenantId, Guid accountId, string vendorCode, string vendorName, Guid? runId, List<(Guid Id, PlannedFinding Planned)> openings)
     {
@@ -279,7 +303,7 @@ internal static class FindingStore
                 SELECT value ->> 0, @tenantId, value ->> 1, value ->> 2, 'open', @accountId, @vendorCode, @vendorName, value ->> 3, value ->> 4,
                     value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, @now,
                     @now, @runId, @runId, @comparison, 1, @now, @now
-                FROM json_each(@rows)
+                FROM jsonb_each(@rows)
                 """, new { rows = rows.ToJson(), tenantId, accountId, vendorCode, vendorName, now = uow.Now, runId, comparison = runId is not null });
             return;
         }

@@ -615,7 +615,7 @@ public sealed class ReconciliationRunner(
 
         var (plan, settingFindings, evaluated, holdsThrough) = planned ?? PlanAccount(account, reading, batch, today, options.Value.Reconciliation);
         lap = ReconciliationMetrics.Lap("plan", lap);
-        var (counts, findingsAfter) = await FindingStore.ApplyAsync(uow, tenantId, accountId, account.VendorCode, account.DisplayName, runId,
+        var (counts, findingsAfter, openings) = await FindingStore.ApplyAsync(uow, tenantId, accountId, account.VendorCode, account.DisplayName, runId,
             [.. plan.Findings, .. settingFindings], evaluated, stored.Findings);
         lap = ReconciliationMetrics.Lap("findings", lap);
 
@@ -659,8 +659,13 @@ public sealed class ReconciliationRunner(
         var run = await InsertRunAsync(uow, r, new ReconciliationRunResult(runId, accountId, RunStates.Succeeded, null, r.StartedAt, uow.Now,
             reading.Members.Members.Count, seats.Count, counts.Opened, counts.Updated, counts.Closed, activated, plan.Usage.Count,
             ReconciliationFingerprint.Compared));
+        // The run's entry audits the findings it opened, one element each (ADR 0057): the finding's id, kind, subject and effect.
         await uow.AuditAsync("reconciliation_run", runId, "succeeded",
-            new { accountId, members = reading.Members.Members.Count, counts.Opened, counts.Updated, counts.Closed, activated, notes = reading.Members.Notes },
+            new
+            {
+                accountId, members = reading.Members.Members.Count, counts.Opened, counts.Updated, counts.Closed, activated, notes = reading.Members.Notes,
+                openedFindings = openings,
+            },
             tenantId);
         if (fingerprint is not null && activated == 0)
         {

@@ -165,6 +165,7 @@ public sealed class ReconciliationTests
         Assert.That(kinds.Count(k => k == "setting_unverified"), Is.GreaterThan(0), "nobody has verified the Claude settings yet");
         Assert.That(kinds, Does.Not.Contain("quantity_mismatch"), "the Anthropic API gives no purchased quantity: not compared");
         Assert.That(findings.All(f => f.Str("status") == "open"));
+        await AssertOpeningsAuditedByTheRunAsync(tenantId, run.Id("runId"), findings.Count);
 
         var inactive = Of(findings, "inactive_seat");
         Assert.That(inactive.GetProperty("monthlyEffectEur").GetDecimal(), Is.EqualTo(27.50m));
@@ -194,6 +195,26 @@ public sealed class ReconciliationTests
         Assert.That(await SnapshotAsync(tenantId), Is.EqualTo(before), "same findings, same statuses: no duplicate");
         Assert.That(await SeatsKit.OutboxCountAsync(factory, "WrongAccountActivationDetected"), Is.EqualTo(1), "published once per opening");
         Assert.That(await SeatsKit.OutboxCountAsync(factory, "ReconciliationFindingNeedsClient"), Is.EqualTo(3));
+    }
+
+    /// <summary>
+    /// Every finding the run opened is in the run's audit entry, one element each with its kind, subject and effect, as staff read
+    /// the entry, and none has an "opened" entry of its own (ADR 0057).
+    /// </summary>
+    private async Task AssertOpeningsAuditedByTheRunAsync(Guid tenantId, Guid runId, int opened)
+    {
+        var entry = (await SeatsKit.GetItemsAsync(staff, $"/api/seats/audit?entityId={runId}")).EnumerateArray().Single();
+        Assert.That(entry.Str("action"), Is.EqualTo("succeeded"));
+        using var changes = JsonDocument.Parse(entry.Str("changes"));
+        var listed = changes.RootElement.GetProperty("openedFindings").EnumerateArray()
+            .Select(f => $"{f.Id()}|{f.Str("kind")}|{f.Str("subjectKey")}|{f.GetProperty("monthlyEffectCents").GetInt64()}").Order().ToList();
+        var stored = (await SeatsKit.Db(factory).QueryAsync<(string Id, string Kind, string SubjectKey, long Cents)>(
+                "SELECT id, kind, subject_key, monthly_effect_cents FROM findings WHERE first_run_id = @runId", new { runId }))
+            .Select(f => $"{Guid.Parse(f.Id)}|{f.Kind}|{f.SubjectKey}|{f.Cents}").Order().ToList();
+        Assert.That(listed, Has.Count.EqualTo(opened), "every opening listed once");
+        Assert.That(listed, Is.EqualTo(stored), "the run's entry lists exactly the findings it opened");
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM audit_log WHERE entity_type = 'finding' AND action = 'opened' AND tenant_id = @tenantId",
+            new { tenantId }), Is.Zero, "no entry per finding for a run's openings");
     }
 
     private async Task<string> SnapshotAsync(Guid tenantId) =>
@@ -246,6 +267,7 @@ public sealed class ReconciliationTests
         Assert.That(runs[0].FindingsOpened, Is.GreaterThan(0));
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM findings WHERE vendor_account_id = @account AND status = 'open'", new { account }),
             Is.EqualTo(runs[0].FindingsOpened));
+        await AssertOpeningsAuditedByTheRunAsync(tenantId, runs[0].RunId, runs[0].FindingsOpened);
         Assert.That(runs[1].State, Is.EqualTo("failed"));
         Assert.That(runs[1].FailureReason, Does.Contain("No member export"));
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM findings WHERE vendor_account_id = @empty", new { empty }), Is.EqualTo(0));
@@ -445,6 +467,8 @@ public sealed class ReconciliationTests
         Assert.That(settings.Single(s => s.Str("settingKey") == "training_on_company_data").Str("state"), Is.EqualTo("drifted"));
         var drift = Of(await FindingsAsync(staff, tenantId, "&kind=setting_drift"), "setting_drift");
         Assert.That(drift.Str("summary"), Does.Contain("'on'").And.Contain("'off'"));
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM audit_log WHERE entity_type = 'finding' AND entity_id = @id AND action = 'opened'",
+            new { id = drift.Id() }), Is.EqualTo(1), "opened outside a run: audited by an entry of its own");
         factory.Clock.Advance(TimeSpan.FromMinutes(30));
 
         await staff.PostAsJsonAsync($"/api/tenants/{tenantId}/vendor-accounts/{account}/settings",
