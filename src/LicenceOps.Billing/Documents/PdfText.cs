@@ -18,7 +18,6 @@ internal sealed class PdfText : IDisposable
     private readonly Dictionary<SKFont, Face> faces = new(ReferenceEqualityComparer.Instance);
     private readonly Face regular = new(InvoiceFonts.Regular);
     private readonly Face bold = new(InvoiceFonts.Bold);
-    private bool subsetsInUse;
 
     // PDF is resolution-independent: pixel hinting would round advances and leave uneven gaps between letters.
     public SKFont Font(float size, bool bold = false)
@@ -40,40 +39,38 @@ internal sealed class PdfText : IDisposable
         Own(new SKPaint { Color = color, IsAntialias = true, Style = SKPaintStyle.Stroke, StrokeWidth = width });
 
     /// <summary>
-    /// Notes the glyphs <paramref name="text"/> takes in <paramref name="font"/> before <see cref="UseSubsets"/>;
-    /// after it, refuses a glyph the subset lacks, which would print as nothing.
+    /// Notes the characters of <paramref name="text"/> in <paramref name="font"/>'s face until <see cref="UseSubsets"/>;
+    /// after it, refuses a character not noted, whose glyph the embedded font may lack (it would print as nothing): the
+    /// two passes must draw the same text.
     /// </summary>
     public void Drawing(string text, SKFont font)
     {
         var face = faces[font];
-        var count = font.CountGlyphs(text);
-        Span<ushort> glyphs = count <= 256 ? stackalloc ushort[count] : new ushort[count];
-        font.GetGlyphs(text, glyphs);
-        foreach (var glyph in glyphs)
+        if (face.Subset is null)
         {
-            if (subsetsInUse && !face.Used[glyph])
-            {
-                throw new InvalidOperationException(
-                    $"Glyph {glyph} of \"{text}\" was drawn without being seen by the first pass, so its font subset lacks it.");
-            }
-            face.Used[glyph] = true;
+            face.Drawn.Add(text);
+        }
+        else if (!face.Drawn.ContainsAll(text))
+        {
+            throw new InvalidOperationException($"\"{text}\" is drawn but was not seen by the first pass: the font embedded may lack its glyphs.");
         }
     }
 
-    /// <summary>From now on every font draws with a copy of its face holding only the glyphs noted so far.</summary>
+    /// <summary>From now on every font draws with a subset of its face holding the glyphs of the characters noted so far.</summary>
     public void UseSubsets()
     {
         foreach (var face in new[] { regular, bold })
         {
-            using var data = SKData.CreateCopy(face.Whole.File.Subset(face.Used));
-            face.Subset = Own(SKTypeface.FromData(data)
-                ?? throw new InvalidOperationException("Skia could not read a font subset."));
+            face.Subset = face.Whole.SubsetFor(face.Drawn.ToString());
+            if (!face.Subset.Shared)
+            {
+                Own(face.Subset.Typeface);
+            }
         }
         foreach (var (font, face) in faces)
         {
-            font.Typeface = face.Subset;
+            font.Typeface = face.Subset!.Typeface;
         }
-        subsetsInUse = true;
     }
 
     /// <summary>Greedy word wrap; a word wider than the box is cut so nothing ever overflows the page.</summary>
@@ -142,28 +139,12 @@ internal sealed class PdfText : IDisposable
         return item;
     }
 
-    private sealed class Face
+    private sealed class Face(InvoiceFace whole)
     {
-        /// <summary>
-        /// Skia measures the PDF font descriptor's StemV on "i", "I", "!" and "1" and its CapHeight on "M" and "X" (this
-        /// font's OS/2 table has no cap height): without their outlines the descriptor would say 0.
-        /// </summary>
-        private const string MeasuredBySkia = "iI!1MX";
+        public InvoiceFace Whole { get; } = whole;
 
-        public Face(InvoiceFace whole)
-        {
-            Whole = whole;
-            Used = new bool[whole.File.GlyphCount];
-            foreach (var glyph in whole.Typeface.GetGlyphs(MeasuredBySkia))
-            {
-                Used[glyph] = true;
-            }
-        }
+        public CharacterSet Drawn { get; } = new();
 
-        public InvoiceFace Whole { get; }
-
-        public bool[] Used { get; }
-
-        public SKTypeface? Subset { get; set; }
+        public FaceSubset? Subset { get; set; }
     }
 }

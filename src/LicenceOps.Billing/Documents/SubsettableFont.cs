@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SkiaSharp;
 
 namespace LicenceOps.Billing.Documents;
 
@@ -58,7 +59,16 @@ internal sealed class SubsettableFont
     /// The font with the outlines of <paramref name="used"/> (indexed by glyph id), of glyph 0 (.notdef, which every
     /// font must have) and of the components the composite ones are built from; every other glyph empty.
     /// </summary>
-    public byte[] Subset(ReadOnlySpan<bool> used)
+    /// <summary>The font file <paramref name="font"/> as Skia reads it; null when it cannot.</summary>
+    public static SKTypeface? Typeface(byte[] font)
+    {
+        // Skia keeps a reference to the data (it reads outlines lazily); this handle to it can go.
+        using var data = SKData.CreateCopy(font);
+        return SKTypeface.FromData(data);
+    }
+
+    /// <param name="kept">The glyphs whose outlines the subset holds.</param>
+    public byte[] Subset(ReadOnlySpan<bool> used, out bool[] kept)
     {
         var keep = new bool[GlyphCount];
         Keep(keep, 0);
@@ -119,6 +129,7 @@ internal sealed class SubsettableFont
             at += Padded(length);
         }
         BinaryPrimitives.WriteUInt32BigEndian(output.AsSpan(headAt + 8), unchecked(0xB1B0AFBA - CheckSum(output)));
+        kept = keep;
         return output;
     }
 
