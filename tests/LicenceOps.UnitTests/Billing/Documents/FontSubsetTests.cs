@@ -96,7 +96,12 @@ public sealed partial class FontSubsetTests
         Assert.That(sum, Is.EqualTo(0xB1B0AFBA));
         Assert.That(subset.Length % 4, Is.Zero);
         Assert.That(kept.Count(k => k), Is.GreaterThan(2), ".notdef, é, and the components é is built from");
+        var names = NameRecords(subset);
+        Assert.That(names.Select(n => n.Platform).Distinct(), Is.EqualTo(new[] { 3 }), "the legacy Macintosh names are left out");
+        Assert.That(names.Select(n => n.Id), Does.Contain(0).And.Contain(13), "copyright and licence kept (Bitstream Vera licence)");
+        Assert.That(NameRecords(FontResource("DejaVuSans.ttf")).Count(n => n.Platform == 3), Is.EqualTo(names.Count));
         using var typeface = SubsettableFont.Typeface(subset)!;
+        Assert.That(typeface.FamilyName, Is.EqualTo("DejaVu Sans"));
         using var font = new SKFont(typeface, 1000);
         using var whole = new SKFont(InvoiceFonts.Regular.Typeface, 1000);
         Assert.That(Outline(font, font.GetGlyphs("é")[0]), Is.EqualTo(Outline(whole, whole.GetGlyphs("é")[0])).And.Not.Empty);
@@ -138,6 +143,18 @@ public sealed partial class FontSubsetTests
                 yield return text;
             }
         }
+    }
+
+    /// <summary>Platform and name id of each record of the font's name table.</summary>
+    private static List<(int Platform, int Id)> NameRecords(byte[] font)
+    {
+        var tables = BinaryPrimitives.ReadUInt16BigEndian(font.AsSpan(4));
+        var name = Enumerable.Range(0, tables)
+            .Select(i => 12 + 16 * i)
+            .Single(entry => Encoding.ASCII.GetString(font, entry, 4) == "name");
+        var table = (int)BinaryPrimitives.ReadUInt32BigEndian(font.AsSpan(name + 8));
+        int Read(int offset) => BinaryPrimitives.ReadUInt16BigEndian(font.AsSpan(table + offset));
+        return Enumerable.Range(0, Read(2)).Select(r => (Read(6 + 12 * r), Read(6 + 12 * r + 6))).ToList();
     }
 
     private static string Outline(SKFont font, ushort glyph)
