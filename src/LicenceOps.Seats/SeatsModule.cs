@@ -74,6 +74,7 @@ public sealed class SeatsModule : IModule
         services.AddSingleton<RememberedInputs>();
         services.AddScoped<ReconciliationScheduler>();
         services.AddScoped<VendorAccountReconciliationJob>();
+        services.AddScoped<ReconciliationCatchUpJob>();
         services.AddScoped<UsageRetentionJob>();
         services.AddSingleton<TransferKicker>();
         services.AddHostedService(sp => sp.GetRequiredService<TransferKicker>());

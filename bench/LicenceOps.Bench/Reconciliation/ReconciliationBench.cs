@@ -39,11 +39,13 @@ internal static class ReconciliationBench
           --seats N     seats per tenant (default 100)
           --parallel N  accounts read at once (default: one per core); the floor uses the same
           --per-account the runs call RunAsync per account, N at once, as the per-account jobs do (one account per write
-                        transaction), instead of one RunManyAsync pipeline over all accounts (several accounts per write)
+                        transaction), instead of one RunManyAsync pipeline over all accounts (several accounts per write),
+                        which is what the catch-up job runs for the accounts overdue at start (ADR 0059)
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
+        using var allocWatch = AllocWatch.StartIfAsked();
         int tenants = 1000, seats = 100, parallel = Environment.ProcessorCount;
         var perAccount = false;
         for (var i = 0; i < args.Length; i++)
@@ -147,6 +149,8 @@ internal static class ReconciliationBench
                     var jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
                     clock.Restart();
                     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                    var allocated = GC.GetTotalAllocatedBytes();
+                    allocWatch?.Record(measured);
                     var passStart = Stopwatch.GetTimestamp();
                     var failed = 0;
                     var confirmed = 0;
@@ -169,7 +173,8 @@ internal static class ReconciliationBench
                     }
                     else
                     {
-                        // One pipeline over all accounts (RunManyAsync): vendors read `parallel` at a time, one writer, several accounts per write.
+                        // One pipeline over all accounts (RunManyAsync), as the catch-up job reconciles the accounts overdue at start (ADR 0059):
+                        // vendors read `parallel` at a time, one writer, several accounts per write.
                         using var scope = services.CreateScope();
                         var results = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>()
                             .RunManyAsync(passAccounts, RunTriggers.Schedule, parallel, CancellationToken.None);
@@ -186,15 +191,18 @@ internal static class ReconciliationBench
                     var seconds = clock.Elapsed.TotalSeconds;
                     runs.Add((pass, seconds));
                     cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+                    allocated = GC.GetTotalAllocatedBytes() - allocated;
+                    allocWatch?.Record(false);
                     var jit = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
                     if (!measured)
                     {
                         phases.Take();
                         continue;
                     }
-                    Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s), {passAccounts.Count * seats / seconds:N0} seats/s, {failed} failed run(s), " +
+                    Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated), {passAccounts.Count * seats / seconds:N0} seats/s, {failed} failed run(s), " +
                                       $"{confirmed} confirmed without reading Seats' rows; {jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
                     Console.WriteLine(phases.Take());
+                    allocWatch?.Print(pass, 25);
                     if (Environment.GetEnvironmentVariable("LICENCEOPS_BENCH_MARKS") == "1")
                     {
                         // For profiling (perf record -k CLOCK_MONOTONIC): the pass's bounds on the clock perf stamps its samples with.
@@ -248,12 +256,17 @@ internal static class ReconciliationBench
                 var jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
                 clock.Restart();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var allocated = GC.GetTotalAllocatedBytes();
+                allocWatch?.Record(true);
                 var members = await ReadAllAsync(accounts);
+                allocWatch?.Record(false);
                 var seconds = clock.Elapsed.TotalSeconds;
                 cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+                allocated = GC.GetTotalAllocatedBytes() - allocated;
                 var jit = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
-                Console.WriteLine($"floor (fetch + parse only): {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s), {members:N0} members read, {tenants * seats / seconds:N0} seats/s; " +
+                Console.WriteLine($"floor (fetch + parse only): {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated), {members:N0} members read, {tenants * seats / seconds:N0} seats/s; " +
                                   $"{jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
+                allocWatch?.Print("the floor", 25);
                 return seconds;
             }
 
@@ -314,6 +327,12 @@ internal static class ReconciliationBench
 
     private static string Waited((double CpuSeconds, double Seconds) quiet) => string.Create(CultureInfo.InvariantCulture,
         $"started after {quiet.CpuSeconds:0.00} s of CPU in {quiet.Seconds:0.00} s until the process was quiet (what came before left running)");
+
+    /// <summary>
+    /// Bytes the process allocated, in MiB (all threads: the vendor fake's too, as in the floor). Unlike CPU time it does not move
+    /// with the machine's load, so a change's effect on it shows on a shared machine.
+    /// </summary>
+    private static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0} MiB");
 
     /// <summary>The machine's load average (1 and 5 minutes), printed with every figure: the machine may be shared.</summary>
     private static string Load()

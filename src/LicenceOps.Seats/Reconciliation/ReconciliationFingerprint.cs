@@ -43,46 +43,137 @@ internal static class ReconciliationFingerprint
     /// </summary>
     public static string OfReading(ReconciliationRunner.VendorReadingSet set)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var text = new StringBuilder(256);
-        void Field(string? value)
-        {
-            // Length-prefixed so that no value can pass for two, and null differs from "".
-            text.Append(value is null ? "-1" : value.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(value).Append('|');
-        }
-        void Flush()
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes(text.ToString()));
-            text.Clear();
-        }
-        Field(set.ConnectorName);
-        Field(set.Members.ReportsActivity ? "activity" : "no-activity");
-        Field(set.Quantity is { } q ? string.Create(CultureInfo.InvariantCulture, $"{q.Purchased}/{q.Consumed}") : null);
-        Field(set.Members.Notes.Count.ToString(CultureInfo.InvariantCulture));
+        using var fields = new HashedFields();
+        fields.Add(set.ConnectorName);
+        fields.Add(set.Members.ReportsActivity ? "activity" : "no-activity");
+        fields.Add(set.Quantity is { } q ? string.Create(CultureInfo.InvariantCulture, $"{q.Purchased}/{q.Consumed}") : null);
+        fields.Add(set.Members.Notes.Count);
         foreach (var note in set.Members.Notes)
         {
-            Field(note);
+            fields.Add(note);
         }
-        Field(set.Members.Members.Count.ToString(CultureInfo.InvariantCulture));
+        fields.Add(set.Members.Members.Count);
         foreach (var m in set.Members.Members)
         {
-            Field(m.Email);
-            Field(m.Role);
-            Field(m.Status);
-            Field(Day(m.LastActiveOn));
-            Field(m.ExternalId);
-            Field(m.DisplayName);
-            Field(Day(m.JoinedOn));
-            if (text.Length > 4096)
-            {
-                Flush();
-            }
+            fields.Add(m.Email);
+            fields.Add(m.Role);
+            fields.Add(m.Status);
+            fields.Add(m.LastActiveOn);
+            fields.Add(m.ExternalId);
+            fields.Add(m.DisplayName);
+            fields.Add(m.JoinedOn);
         }
-        Flush();
-        return Convert.ToHexString(hash.GetHashAndReset());
+        return fields.Hash();
     }
 
-    private static string? Day(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// SHA-256 over a sequence of fields, each written as <c>{length}:{value}|</c> in UTF-8, where the length is the value's
+    /// length in UTF-16 code units (<c>-1</c> and no value for null): length-prefixed so that no value can pass for two, and
+    /// null differs from "". Days are written <c>yyyy-MM-dd</c>, numbers in invariant decimal. Written straight into a pooled
+    /// buffer and hashed a buffer at a time: a reading has about 700 fields per hundred members, hashed on every run, and
+    /// building them as strings first was a third of what a confirmed run allocated beyond the reading itself.
+    /// </summary>
+    internal sealed class HashedFields : IDisposable
+    {
+        private const int Size = 8192;
+        // The longest field that is written whole: a longer value is written through an encoder in pieces.
+        private const int Margin = 64;
+        private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private readonly byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Size);
+        private int used;
+
+        public void Add(string? value)
+        {
+            if (value is null)
+            {
+                Write("-1:|"u8);
+                return;
+            }
+            Number(value.Length);
+            Write(":"u8);
+            var rest = value.AsSpan();
+            while (!rest.IsEmpty)
+            {
+                Room(Margin);
+                // Whole characters only: a surrogate pair is never split between two pieces.
+                var take = Math.Min(rest.Length, (buffer.Length - used) / 3);
+                if (take < rest.Length && char.IsHighSurrogate(rest[take - 1]))
+                {
+                    take--;
+                }
+                used += Encoding.UTF8.GetBytes(rest[..take], buffer.AsSpan(used));
+                rest = rest[take..];
+            }
+            Write("|"u8);
+        }
+
+        public void Add(int value)
+        {
+            Span<char> digits = stackalloc char[11];
+            value.TryFormat(digits, out var written, default, CultureInfo.InvariantCulture);
+            Add(digits[..written]);
+        }
+
+        public void Add(DateOnly? day)
+        {
+            if (day is not { } d)
+            {
+                Add((string?)null);
+                return;
+            }
+            Span<char> text = stackalloc char[10];
+            d.TryFormat(text, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            Add(text[..written]);
+        }
+
+        /// <summary>The hash of every field added, as upper-case hexadecimal.</summary>
+        public string Hash()
+        {
+            hash.AppendData(buffer, 0, used);
+            used = 0;
+            return Convert.ToHexString(hash.GetHashAndReset());
+        }
+
+        public void Dispose()
+        {
+            hash.Dispose();
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        /// <summary>A short ASCII value (a number or a day), as <see cref="Add(string?)"/> writes it.</summary>
+        private void Add(ReadOnlySpan<char> ascii)
+        {
+            Number(ascii.Length);
+            Write(":"u8);
+            Room(ascii.Length + 1);
+            used += Encoding.ASCII.GetBytes(ascii, buffer.AsSpan(used));
+            Write("|"u8);
+        }
+
+        private void Number(int value)
+        {
+            Room(11);
+            value.TryFormat(buffer.AsSpan(used), out var written, default, CultureInfo.InvariantCulture);
+            used += written;
+        }
+
+        private void Write(ReadOnlySpan<byte> bytes)
+        {
+            Room(bytes.Length);
+            bytes.CopyTo(buffer.AsSpan(used));
+            used += bytes.Length;
+        }
+
+        /// <summary>Hashes what the buffer holds when fewer than <paramref name="bytes"/> are free.</summary>
+        private void Room(int bytes)
+        {
+            if (buffer.Length - used < bytes)
+            {
+                hash.AppendData(buffer, 0, used);
+                used = 0;
+            }
+        }
+    }
 
     /// <summary>
     /// The whole non-row, non-day part: the reading's hash with the account as it stands now, the options and the build. The

@@ -49,29 +49,27 @@ public sealed class ReconciliationScheduler(
             .ToDictionary(j => byJob[j.Id], j => new DateTimeOffset(DateTime.SpecifyKind(j.NextExecution!.Value, DateTimeKind.Utc)));
     }
 
-    /// <summary>Start-up: every scheduled account gets its job, every other <c>seats:reconcile:</c> job goes, overdue accounts run soon.</summary>
+    /// <summary>
+    /// Start-up: every scheduled account gets its job, every other <c>seats:reconcile:</c> job goes, and when some accounts are
+    /// overdue, one catch-up job (<see cref="ReconciliationCatchUpJob"/>) reconciles them together shortly after (ADR 0059).
+    /// </summary>
     public async Task<int> SynchroniseAllAsync(CancellationToken ct)
     {
         var rows = await db.QueryAsync<VendorAccountRow>(VendorAccountRow.SelectSql, null, ct);
-        var lastRuns = (await db.QueryAsync<LastRun>(
-                "SELECT vendor_account_id AS AccountId, MAX(started_at) AS StartedAt FROM reconciliation_runs GROUP BY vendor_account_id", null, ct))
-            .ToDictionary(r => r.AccountId, r => r.StartedAt);
         var wanted = new HashSet<string>(StringComparer.Ordinal);
-        var now = clock.GetUtcNow();
         foreach (var row in rows)
         {
-            if (Apply(row) is not { } minutes)
+            if (Apply(row) is not null)
             {
-                continue;
+                wanted.Add(JobId(row.Id));
             }
-            wanted.Add(JobId(row.Id));
-            if (!lastRuns.TryGetValue(row.Id, out var last) || last < now.AddMinutes(-minutes))
-            {
-                // Overdue (never run, or the host was down): once, shortly after start, when the bus has delivered what waited.
-                var accountId = row.Id;
-                background.Schedule<VendorAccountReconciliationJob>(j => j.RunAsync(accountId, CancellationToken.None),
-                    TimeSpan.FromMinutes(options.Value.Reconciliation.CatchUpAfterStartMinutes));
-            }
+        }
+        if ((await OverdueAsync(rows, ct)).Count > 0)
+        {
+            // Overdue (never run, or the host was down): once, shortly after start, when the bus has delivered what waited. The job
+            // decides again which accounts are overdue when it runs, so one that a cron time reached meanwhile is not read twice.
+            background.Schedule<ReconciliationCatchUpJob>(j => j.RunAsync(CancellationToken.None),
+                TimeSpan.FromMinutes(options.Value.Reconciliation.CatchUpAfterStartMinutes));
         }
         using var connection = storage.GetConnection();
         foreach (var stray in connection.GetRecurringJobs().Select(j => j.Id).Where(id => id.StartsWith(JobPrefix, StringComparison.Ordinal) && !wanted.Contains(id)))
@@ -80,6 +78,22 @@ public sealed class ReconciliationScheduler(
         }
         logger.LogInformation("Reconciliation schedule synchronised: {Count} vendor account job(s).", wanted.Count);
         return wanted.Count;
+    }
+
+    /// <summary>The scheduled accounts with no run within their interval as of now (never run, or the host was down).</summary>
+    public async Task<IReadOnlyList<VendorAccountRow>> OverdueAsync(CancellationToken ct) =>
+        await OverdueAsync(await db.QueryAsync<VendorAccountRow>(VendorAccountRow.SelectSql, null, ct), ct);
+
+    private async Task<IReadOnlyList<VendorAccountRow>> OverdueAsync(IReadOnlyList<VendorAccountRow> rows, CancellationToken ct)
+    {
+        var lastRuns = (await db.QueryAsync<LastRun>(
+                "SELECT vendor_account_id AS AccountId, MAX(started_at) AS StartedAt FROM reconciliation_runs GROUP BY vendor_account_id", null, ct))
+            .ToDictionary(r => r.AccountId, r => r.StartedAt);
+        var now = clock.GetUtcNow();
+        var defaultMinutes = options.Value.Reconciliation.IntervalMinutes;
+        return rows.Where(row => AccountSchedule.Of(row, defaultMinutes) is { Cron: not null } schedule
+                                 && (!lastRuns.TryGetValue(row.Id, out var last) || last < now.AddMinutes(-schedule.IntervalMinutes)))
+            .ToList();
     }
 
     /// <summary>The interval the account's job runs at, or null when it has no job.</summary>

@@ -237,11 +237,23 @@ public sealed class ReconciliationScheduleTests
         Assert.That(JobOf(factory, quarter)?.Cron, Is.EqualTo(ReconciliationCron.For(15, quarter)));
         Assert.That(JobOf(factory, off), Is.Null);
 
+        // One catch-up job for every overdue account (ADR 0059), which decides when it runs which accounts are still overdue.
         var monitoring = factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        var catchUps = monitoring.ScheduledJobs(0, 100).Select(j => j.Value.Job.Args[0]).OfType<Guid>().ToList();
-        Assert.That(catchUps, Does.Contain(quarter), "never reconciled: runs once shortly after the start");
-        Assert.That(catchUps, Does.Not.Contain(hourly), "reconciled 10 minutes ago: waits for its hour");
-        Assert.That(catchUps, Does.Not.Contain(off));
+        var catchUps = monitoring.ScheduledJobs(0, 100).Where(j => j.Value.Job.Type == typeof(LicenceOps.Seats.Jobs.ReconciliationCatchUpJob)).ToList();
+        Assert.That(catchUps, Has.Count.EqualTo(1), "overdue accounts: one catch-up job shortly after the start");
+        Assert.That(catchUps[0].Value.EnqueueAt, Is.EqualTo(DateTime.UtcNow.AddMinutes(2)).Within(TimeSpan.FromMinutes(1)), "Hangfire schedules on its own clock");
+        async Task CatchUpAsync()
+        {
+            using var scope = factory.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<LicenceOps.Seats.Jobs.ReconciliationCatchUpJob>().RunAsync(CancellationToken.None);
+        }
+        await CatchUpAsync();
+        Assert.That(await RunsAsync(quarter), Is.EqualTo(1), "never reconciled: runs once shortly after the start");
+        Assert.That(await RunsAsync(hourly), Is.Zero, "reconciled 10 minutes ago: waits for its hour");
+        Assert.That(await RunsAsync(hourly, "manual"), Is.EqualTo(1));
+        Assert.That(await RunsAsync(off), Is.Zero, "turned off: never caught up");
+        await CatchUpAsync();
+        Assert.That(await RunsAsync(quarter), Is.EqualTo(1), "caught up: no longer overdue, so a second catch-up leaves it to its cron time");
 
         // A store that outlives the database's truth (SQL Server keeps jobs across restarts): strays go at the next start.
         var stray = Guid.NewGuid();
