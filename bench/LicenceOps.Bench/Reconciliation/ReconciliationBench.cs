@@ -150,6 +150,8 @@ internal static class ReconciliationBench
                     clock.Restart();
                     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                     var allocated = GC.GetTotalAllocatedBytes();
+                    var statements = Statements(db);
+                    var opens = db.SqlitePool?.PhysicalOpens ?? 0;
                     allocWatch?.Record(measured);
                     var passStart = Stopwatch.GetTimestamp();
                     var failed = 0;
@@ -192,6 +194,8 @@ internal static class ReconciliationBench
                     runs.Add((pass, seconds));
                     cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                     allocated = GC.GetTotalAllocatedBytes() - allocated;
+                    statements = Statements(db) - statements;
+                    opens = (db.SqlitePool?.PhysicalOpens ?? 0) - opens;
                     allocWatch?.Record(false);
                     var jit = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
                     if (!measured)
@@ -199,7 +203,7 @@ internal static class ReconciliationBench
                         phases.Take();
                         continue;
                     }
-                    Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated), {passAccounts.Count * seats / seconds:N0} seats/s, {failed} failed run(s), " +
+                    Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {PerAccount(statements, passAccounts.Count)}, {opens} connection(s) opened), {passAccounts.Count * seats / seconds:N0} seats/s, {failed} failed run(s), " +
                                       $"{confirmed} confirmed without reading Seats' rows; {jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
                     Console.WriteLine(phases.Take());
                     allocWatch?.Print(pass, 25);
@@ -333,6 +337,18 @@ internal static class ReconciliationBench
     /// with the machine's load, so a change's effect on it shows on a shared machine.
     /// </summary>
     private static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0} MiB");
+
+    /// <summary>
+    /// SQLite statements Seats' connections have executed so far (compiled or taken from their cache), counted on the idle
+    /// connections of its pool: between passes every connection is idle, so the difference across a pass is what it ran.
+    /// </summary>
+    private static long Statements(ModuleDatabase<SeatsModule> db) =>
+        db.SqlitePool?.Statistics() is { } s ? s.Compiled + s.Reused : 0;
+
+    /// <summary>The statements of a pass per account; not counted when the pool closed connections during the pass (theirs are gone).</summary>
+    private static string PerAccount(long statements, int accounts) => statements < 0
+        ? "SQLite statements not counted: the pool closed connections"
+        : string.Create(CultureInfo.InvariantCulture, $"{(double)statements / accounts:0.0} SQLite statements per account");
 
     /// <summary>The machine's load average (1 and 5 minutes), printed with every figure: the machine may be shared.</summary>
     private static string Load()
