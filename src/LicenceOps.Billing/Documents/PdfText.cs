@@ -3,8 +3,8 @@ using SkiaSharp;
 namespace LicenceOps.Billing.Documents;
 
 /// <summary>
-/// Fonts and paints for one rendering; Skia fonts and paints are not shared across threads. It also keeps which
-/// glyphs of each face the document draws, so each embeds only those (<see cref="SubsettableFont"/>).
+/// Fonts and paints for one rendering; Skia fonts and paints are not shared across threads. It also notes which
+/// characters of each face the document draws, so the PDF embeds only their glyphs (<see cref="InvoiceFace.SubsetFor"/>).
 /// </summary>
 internal sealed class PdfText : IDisposable
 {
