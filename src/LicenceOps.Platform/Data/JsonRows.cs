@@ -75,7 +75,10 @@ public sealed class JsonRows
     {
         if (value is { } date)
         {
-            writer.WriteStringValue(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            // Formatted on the stack, as ids are: a usage sheet writes three dates per seat.
+            Span<char> text = stackalloc char[10];
+            date.TryFormat(text, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            writer.WriteStringValue(text[..written]);
         }
         else
         {

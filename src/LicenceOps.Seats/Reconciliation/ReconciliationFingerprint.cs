@@ -76,7 +76,8 @@ internal static class ReconciliationFingerprint
     internal sealed class HashedFields : IDisposable
     {
         private const int Size = 8192;
-        // The longest field that is written whole: a longer value is written through an encoder in pieces.
+        // The free space a piece of a text value needs before it is encoded: less, and the buffer is hashed and emptied first. A
+        // value longer than the space left is encoded in pieces of at most a third of it (UTF-8 takes up to 3 bytes per UTF-16 unit).
         private const int Margin = 64;
         private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private readonly byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Size);
@@ -111,7 +112,7 @@ internal static class ReconciliationFingerprint
         {
             Span<char> digits = stackalloc char[11];
             value.TryFormat(digits, out var written, default, CultureInfo.InvariantCulture);
-            Add(digits[..written]);
+            AddAscii(digits[..written]);
         }
 
         public void Add(DateOnly? day)
@@ -123,7 +124,7 @@ internal static class ReconciliationFingerprint
             }
             Span<char> text = stackalloc char[10];
             d.TryFormat(text, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            Add(text[..written]);
+            AddAscii(text[..written]);
         }
 
         /// <summary>The hash of every field added, as upper-case hexadecimal.</summary>
@@ -141,11 +142,11 @@ internal static class ReconciliationFingerprint
         }
 
         /// <summary>A short ASCII value (a number or a day), as <see cref="Add(string?)"/> writes it.</summary>
-        private void Add(ReadOnlySpan<char> ascii)
+        private void AddAscii(ReadOnlySpan<char> ascii)
         {
             Number(ascii.Length);
             Write(":"u8);
-            Room(ascii.Length + 1);
+            Room(ascii.Length);
             used += Encoding.ASCII.GetBytes(ascii, buffer.AsSpan(used));
             Write("|"u8);
         }
