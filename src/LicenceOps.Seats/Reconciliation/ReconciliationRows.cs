@@ -149,17 +149,44 @@ internal sealed class StoredUsageRow
     /// <summary>The greatest last activity of the seat's values before <see cref="Since"/>.</summary>
     public DateOnly? EarlierActivity { get; set; }
 
-    /// <summary>The row's account, subscription, person, last activity, active and activity reported, packed as <see cref="Pack"/> does.</summary>
-    public string PackedValues { get; set; } = "";
+    /// <summary>
+    /// The row's account, subscription, person, last activity, active and activity reported, packed as <see cref="Pack"/> does. A
+    /// row read column by column (the test's reader) has only this; a row parsed from a sheet has its values as they are and makes
+    /// the text only when asked: a first run carries 100,000 entries into memory and compares as many, and four strings per entry
+    /// (the three GUIDs and the text) were a good part of what its writer allocated.
+    /// </summary>
+    public string PackedValues
+    {
+        get => packed ??= Pack(accountId, entry!.Value.Snapshot(SeatSubscriptionId));
+        set => packed = value;
+    }
+
+    private string? packed;
+
+    /// <summary>The account the sheet was written by (set with <see cref="entry"/>).</summary>
+    private Guid accountId;
 
     /// <summary>The subscription the seat is in now (the row's may be older): which account of a batch the row belongs to.</summary>
     public Guid SeatSubscriptionId { get; set; }
 
     /// <summary>True when the run observed exactly what this row holds, for the same account: nothing to write.</summary>
-    public bool Same(UsageSnapshot u, Guid accountId)
+    public bool Same(UsageSnapshot u, Guid accountId) =>
+        entry is { } e
+            ? accountId == this.accountId && u.SubscriptionId == SeatSubscriptionId && u.PersonId == e.PersonId && u.LastActiveOn == e.LastActiveOn
+              && u.Active == e.Active && u.ActivityReported == e.ActivityReported
+            : SameAsPacked(u, accountId);
+
+    /// <summary>The same for <paramref name="e"/>, an entry of a sheet of <paramref name="subscriptionId"/>, without a snapshot made of it.</summary>
+    public bool Same(SheetEntry e, Guid subscriptionId, Guid accountId) =>
+        entry is { } mine
+            ? accountId == this.accountId && subscriptionId == SeatSubscriptionId && e.PersonId == mine.PersonId && e.LastActiveOn == mine.LastActiveOn
+              && e.Active == mine.Active && e.ActivityReported == mine.ActivityReported
+            : SameAsPacked(e.Snapshot(subscriptionId), accountId);
+
+    /// <summary>A row read column by column has only its text: the observed values are formatted as it is and compared with it.</summary>
+    private bool SameAsPacked(UsageSnapshot u, Guid accountId)
     {
-        // Formatted on the stack, not as a string: a comparison that changes nothing compares every seat of the account. Case
-        // is ignored, so the GUIDs need not be upper-cased as Pack does.
+        // Formatted on the stack, not as a string. Case is ignored, so the GUIDs need not be upper-cased as Pack does.
         Span<char> text = stackalloc char[160];
         return text.TryWrite(CultureInfo.InvariantCulture,
                    $"{accountId:D}|{u.SubscriptionId:D}|{u.PersonId:D}|{u.LastActiveOn:yyyy-MM-dd}|{(u.Active ? 1 : 0)}|{(u.ActivityReported ? 1 : 0)}",
@@ -175,15 +202,15 @@ internal sealed class StoredUsageRow
     public static string Pack(Guid accountId, UsageSnapshot u) => string.Create(CultureInfo.InvariantCulture,
         $"{SqliteText.Of(accountId)}|{SqliteText.Of(u.SubscriptionId)}|{SqliteText.Of(u.PersonId)}|{u.LastActiveOn:yyyy-MM-dd}|{(u.Active ? 1 : 0)}|{(u.ActivityReported ? 1 : 0)}");
 
-    /// <summary>A sheet's entry as the comparison reads it: the values packed with the sheet's account and subscription.</summary>
+    /// <summary>A sheet's entry as the comparison reads it: its values with the sheet's account and subscription.</summary>
     public static StoredUsageRow Of(Guid accountId, Guid subscriptionId, DateOnly day, SheetEntry e) => new()
     {
         SeatId = e.SeatId,
         Day = day,
         Since = e.Since,
         EarlierActivity = e.EarlierActivity,
-        PackedValues = Pack(accountId, e.Snapshot(subscriptionId)),
         SeatSubscriptionId = subscriptionId,
+        accountId = accountId,
         entry = e,
     };
 
@@ -194,8 +221,9 @@ internal sealed class StoredUsageRow
         Day = day,
         Since = Since,
         EarlierActivity = EarlierActivity,
-        PackedValues = PackedValues,
         SeatSubscriptionId = SeatSubscriptionId,
+        packed = packed,
+        accountId = accountId,
         entry = entry,
     };
 
