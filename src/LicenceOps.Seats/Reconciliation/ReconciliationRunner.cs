@@ -685,6 +685,11 @@ public sealed class ReconciliationRunner(
         return (run, ReconciliationMetrics.Lap("finish", lap));
     }
 
+    private const string InsertSheetSql = """
+        INSERT INTO seat_usage_sheets (tenant_id, subscription_id, day, vendor_account_id, seats, recorded_at)
+        VALUES (@tenantId, @subscriptionId, @today, @accountId, @seats, @now)
+        """;
+
     /// <summary>A sheet a comparison wrote: its subscription, every entry it holds, and how many of them the run changed.</summary>
     private sealed record WrittenSheet(Guid SubscriptionId, IReadOnlyList<SheetEntry> Entries, int Changed);
 
@@ -723,16 +728,23 @@ public sealed class ReconciliationRunner(
                     : null;
                 entries[u.SeatId] = new SheetEntry(u.SeatId, u.PersonId, u.LastActiveOn, u.Active, u.ActivityReported, today, earlier);
             }
-            if (replacesToday)
+            var sheet = new { tenantId, subscriptionId = observed.Key, today, accountId, seats = UsageSheets.Write(entries.Values), now = uow.Now };
+            if (replacesToday && uow.Dialect == SqlDialect.Sqlite)
             {
-                await uow.ExecuteAsync("DELETE FROM seat_usage_sheets WHERE tenant_id = @tenantId AND subscription_id = @subscriptionId AND day = @today",
-                    new { tenantId, subscriptionId = observed.Key, today });
+                // One statement where a delete and an insert were two: every sheet of a first run is written this way (a sheet of
+                // today may exist, holding only released seats, though none was read).
+                await uow.ExecuteAsync(InsertSheetSql + " ON CONFLICT (tenant_id, subscription_id, day) DO UPDATE SET vendor_account_id = excluded.vendor_account_id, "
+                                       + "seats = excluded.seats, recorded_at = excluded.recorded_at", sheet);
             }
-            await uow.ExecuteAsync(
-                """
-                INSERT INTO seat_usage_sheets (tenant_id, subscription_id, day, vendor_account_id, seats, recorded_at)
-                VALUES (@tenantId, @subscriptionId, @today, @accountId, @seats, @now)
-                """, new { tenantId, subscriptionId = observed.Key, today, accountId, seats = UsageSheets.Write(entries.Values), now = uow.Now });
+            else
+            {
+                if (replacesToday)
+                {
+                    // SQL Server's upsert, MERGE, needs HOLDLOCK to be safe: the delete and the insert stay two statements there.
+                    await uow.ExecuteAsync("DELETE FROM seat_usage_sheets WHERE tenant_id = @tenantId AND subscription_id = @subscriptionId AND day = @today", sheet);
+                }
+                await uow.ExecuteAsync(InsertSheetSql, sheet);
+            }
             written.Add(new WrittenSheet(observed.Key, entries.Values.ToList(), fresh.Count));
         }
         return written;
