@@ -149,97 +149,60 @@ internal sealed class StoredUsageRow
     /// <summary>The greatest last activity of the seat's values before <see cref="Since"/>.</summary>
     public DateOnly? EarlierActivity { get; set; }
 
-    /// <summary>
-    /// The row's account, subscription, person, last activity, active and activity reported, packed as <see cref="Pack"/> does. A
-    /// row read column by column (the test's reader) has only this; a row parsed from a sheet has its values as they are and makes
-    /// the text only when asked: a first run carries 100,000 entries into memory and compares as many, and four strings per entry
-    /// (the three GUIDs and the text) were a good part of what its writer allocated.
-    /// </summary>
-    public string PackedValues
-    {
-        get => packed ??= Pack(accountId, entry!.Value.Snapshot(SeatSubscriptionId));
-        set => packed = value;
-    }
+    /// <summary>The account whose run wrote the sheet the entry was read from.</summary>
+    public Guid AccountId { get; set; }
 
-    private string? packed;
+    /// <summary>The subscription of the sheet the entry was read from.</summary>
+    public Guid SubscriptionId { get; set; }
 
-    /// <summary>The account the sheet was written by (set with <see cref="entry"/>).</summary>
-    private Guid accountId;
+    public Guid PersonId { get; set; }
+
+    public DateOnly? LastActiveOn { get; set; }
+
+    public bool Active { get; set; }
+
+    public bool ActivityReported { get; set; }
 
     /// <summary>The subscription the seat is in now (the row's may be older): which account of a batch the row belongs to.</summary>
     public Guid SeatSubscriptionId { get; set; }
 
-    /// <summary>True when the run observed exactly what this row holds, for the same account: nothing to write.</summary>
-    public bool Same(UsageSnapshot u, Guid accountId) =>
-        entry is { } e
-            ? accountId == this.accountId && u.SubscriptionId == SeatSubscriptionId && u.PersonId == e.PersonId && u.LastActiveOn == e.LastActiveOn
-              && u.Active == e.Active && u.ActivityReported == e.ActivityReported
-            : SameAsPacked(u, accountId);
-
-    /// <summary>The same for <paramref name="e"/>, an entry of a sheet of <paramref name="subscriptionId"/>, without a snapshot made of it.</summary>
-    public bool Same(SheetEntry e, Guid subscriptionId, Guid accountId) =>
-        entry is { } mine
-            ? accountId == this.accountId && subscriptionId == SeatSubscriptionId && e.PersonId == mine.PersonId && e.LastActiveOn == mine.LastActiveOn
-              && e.Active == mine.Active && e.ActivityReported == mine.ActivityReported
-            : SameAsPacked(e.Snapshot(subscriptionId), accountId);
-
-    /// <summary>A row read column by column has only its text: the observed values are formatted as it is and compared with it.</summary>
-    private bool SameAsPacked(UsageSnapshot u, Guid accountId)
-    {
-        // Formatted on the stack, not as a string. Case is ignored, so the GUIDs need not be upper-cased as Pack does.
-        Span<char> text = stackalloc char[160];
-        return text.TryWrite(CultureInfo.InvariantCulture,
-                   $"{accountId:D}|{u.SubscriptionId:D}|{u.PersonId:D}|{u.LastActiveOn:yyyy-MM-dd}|{(u.Active ? 1 : 0)}|{(u.ActivityReported ? 1 : 0)}",
-                   out var written)
-            ? PackedValues.AsSpan().Equals(text[..written], StringComparison.OrdinalIgnoreCase)
-            : string.Equals(PackedValues, Pack(accountId, u), StringComparison.OrdinalIgnoreCase);
-    }
-
     /// <summary>
-    /// The stored values as text, the way both dialects render them (GUIDs as SqliteText.Of, upper case; dates yyyy-MM-dd, "" for
-    /// none; flags 1/0). Compared ignoring case: a GUID written in lower case by hand is the same value.
+    /// True when the run observed exactly what this row holds, for the same account: nothing to write. Compared as values, not as
+    /// text: a comparison compares every seat of the account, and the activity pass rebuilds tens of thousands of rows a day.
     /// </summary>
-    public static string Pack(Guid accountId, UsageSnapshot u) => string.Create(CultureInfo.InvariantCulture,
-        $"{SqliteText.Of(accountId)}|{SqliteText.Of(u.SubscriptionId)}|{SqliteText.Of(u.PersonId)}|{u.LastActiveOn:yyyy-MM-dd}|{(u.Active ? 1 : 0)}|{(u.ActivityReported ? 1 : 0)}");
+    public bool Same(UsageSnapshot u, Guid accountId) =>
+        AccountId == accountId && SubscriptionId == u.SubscriptionId && PersonId == u.PersonId && LastActiveOn == u.LastActiveOn
+        && Active == u.Active && ActivityReported == u.ActivityReported;
 
-    /// <summary>A sheet's entry as the comparison reads it: its values with the sheet's account and subscription.</summary>
+    /// <summary>True when <paramref name="e"/>, in the sheet of <paramref name="subscriptionId"/> written by <paramref name="accountId"/>'s run, holds this row's values since the same day.</summary>
+    public bool Holds(SheetEntry e, Guid subscriptionId, Guid accountId) =>
+        Since == e.Since && AccountId == accountId && SubscriptionId == subscriptionId && PersonId == e.PersonId && LastActiveOn == e.LastActiveOn
+        && Active == e.Active && ActivityReported == e.ActivityReported;
+
+    /// <summary>A sheet's entry as the comparison reads it, with the sheet's account and subscription.</summary>
     public static StoredUsageRow Of(Guid accountId, Guid subscriptionId, DateOnly day, SheetEntry e) => new()
     {
         SeatId = e.SeatId,
         Day = day,
         Since = e.Since,
         EarlierActivity = e.EarlierActivity,
+        AccountId = accountId,
+        SubscriptionId = subscriptionId,
+        PersonId = e.PersonId,
+        LastActiveOn = e.LastActiveOn,
+        Active = e.Active,
+        ActivityReported = e.ActivityReported,
         SeatSubscriptionId = subscriptionId,
-        accountId = accountId,
-        entry = e,
     };
 
     /// <summary>The same entry as carried into the sheet of <paramref name="day"/>.</summary>
-    public StoredUsageRow OnSheetOf(DateOnly day) => new()
+    public StoredUsageRow OnSheetOf(DateOnly day)
     {
-        SeatId = SeatId,
-        Day = day,
-        Since = Since,
-        EarlierActivity = EarlierActivity,
-        SeatSubscriptionId = SeatSubscriptionId,
-        packed = packed,
-        accountId = accountId,
-        entry = entry,
-    };
-
-    /// <summary>The entry parsed from the sheet, kept to be carried into the next one (not set on a row read column by column).</summary>
-    private SheetEntry? entry;
+        var carried = (StoredUsageRow)MemberwiseClone();
+        carried.Day = day;
+        return carried;
+    }
 
     /// <summary>The entry this row was read from.</summary>
-    public SheetEntry Entry()
-    {
-        if (entry is { } parsed)
-        {
-            return parsed;
-        }
-        var values = PackedValues.Split('|');
-        return new SheetEntry(SeatId, Guid.Parse(values[2]),
-            values[3].Length == 0 ? null : DateOnly.ParseExact(values[3], "yyyy-MM-dd", CultureInfo.InvariantCulture),
-            values[4] == "1", values[5] == "1", Since, EarlierActivity);
-    }
+    public SheetEntry Entry() => new(SeatId, PersonId, LastActiveOn, Active, ActivityReported, Since, EarlierActivity);
 }

@@ -741,7 +741,8 @@ public sealed class ReconciliationRunner(
                 if (replacesToday)
                 {
                     // SQL Server's upsert, MERGE, needs HOLDLOCK to be safe: the delete and the insert stay two statements there.
-                    await uow.ExecuteAsync("DELETE FROM seat_usage_sheets WHERE tenant_id = @tenantId AND subscription_id = @subscriptionId AND day = @today", sheet);
+                    await uow.ExecuteAsync("DELETE FROM seat_usage_sheets WHERE tenant_id = @tenantId AND subscription_id = @subscriptionId AND day = @today",
+                        new { tenantId, subscriptionId = observed.Key, today });
                 }
                 await uow.ExecuteAsync(InsertSheetSql, sheet);
             }
@@ -769,9 +770,8 @@ public sealed class ReconciliationRunner(
                 {
                     return null;
                 }
-                // An entry carried over unchanged is kept as it is (a pass carries tens of thousands); only its sheet's day moves.
-                usage[entry.SeatId] = usage.TryGetValue(entry.SeatId, out var kept) && kept.Since == entry.Since
-                                      && kept.Same(entry, sheet.SubscriptionId, accountId)
+                // An entry carried over unchanged is the row it was, only its sheet's day moved (a pass carries tens of thousands).
+                usage[entry.SeatId] = usage.TryGetValue(entry.SeatId, out var kept) && kept.Holds(entry, sheet.SubscriptionId, accountId)
                     ? kept.OnSheetOf(today)
                     : StoredUsageRow.Of(accountId, sheet.SubscriptionId, today, entry);
             }
