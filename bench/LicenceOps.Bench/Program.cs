@@ -152,6 +152,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         // The honest memory figure is the run's own: the seed above (one transaction of every read-model row) and
         // the floor below are the bench's work, not the host's, so the peak is reset here and read right after the run.
         ProcessMemory.ResetPeak();
+        using var memoryTrace = MemoryTrace.StartIfAsked();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         clock.Restart();
         // For profiling (perf record -k CLOCK_MONOTONIC): the run's bounds on the clock perf stamps its samples with.
@@ -174,6 +175,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var runAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         memory.Sample();
         runThreads?.Print("run", Math.Max(1, run.InvoiceIds.Count), TimeSpan.FromSeconds(runCpuSeconds));
+        memoryTrace?.Print("the run");
         jitWatch?.Print(25);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"run done: {run.InvoiceIds.Count} invoices in {runSeconds:0.00} s, {runCpuSeconds * 1000 / Math.Max(1, run.InvoiceIds.Count):0.00} ms of CPU per invoice, load average {LoadAverage()}"));
