@@ -150,6 +150,7 @@ internal static class ReconciliationBench
                     clock.Restart();
                     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                     var allocated = GC.GetTotalAllocatedBytes();
+                    var collections = Collections.Now();
                     var statements = Statements(db);
                     var opens = db.SqlitePool?.PhysicalOpens ?? 0;
                     allocWatch?.Record(measured);
@@ -203,7 +204,7 @@ internal static class ReconciliationBench
                         phases.Take();
                         continue;
                     }
-                    Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {PerAccount(statements, passAccounts.Count)}, {opens} connection(s) opened), {passAccounts.Count * seats / seconds:N0} seats/s, {failed} failed run(s), " +
+                    Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {Collections.Now() - collections}, {PerAccount(statements, passAccounts.Count)}, {opens} connection(s) opened), {passAccounts.Count * seats / seconds:N0} seats/s, {failed} failed run(s), " +
                                       $"{confirmed} confirmed without reading Seats' rows; {jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
                     Console.WriteLine(phases.Take());
                     allocWatch?.Print(pass, 25);
@@ -261,6 +262,7 @@ internal static class ReconciliationBench
                 clock.Restart();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var allocated = GC.GetTotalAllocatedBytes();
+                var collections = Collections.Now();
                 allocWatch?.Record(true);
                 var members = await ReadAllAsync(accounts);
                 allocWatch?.Record(false);
@@ -268,7 +270,7 @@ internal static class ReconciliationBench
                 cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                 allocated = GC.GetTotalAllocatedBytes() - allocated;
                 var jit = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
-                Console.WriteLine($"floor (fetch + parse only): {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated), {members:N0} members read, {tenants * seats / seconds:N0} seats/s; " +
+                Console.WriteLine($"floor (fetch + parse only): {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {Collections.Now() - collections}), {members:N0} members read, {tenants * seats / seconds:N0} seats/s; " +
                                   $"{jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
                 allocWatch?.Print("the floor", 25);
                 return seconds;
@@ -349,6 +351,22 @@ internal static class ReconciliationBench
     private static string PerAccount(long statements, int accounts) => statements < 0
         ? "SQLite statements not counted: the pool closed connections"
         : string.Create(CultureInfo.InvariantCulture, $"{(double)statements / accounts:0.0} SQLite statements per account");
+
+    /// <summary>
+    /// The garbage collections so far, by generation, and the time the runtime was paused for them. Each collection suspends
+    /// every thread, and on this VM a suspension's cross-core interrupts cost more than a small gen-0 collection's own work;
+    /// the counts move with the code and the GC's settings, much less with the load.
+    /// </summary>
+    private readonly record struct Collections(int Gen0, int Gen1, int Gen2, TimeSpan Paused)
+    {
+        public static Collections Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+        public static Collections operator -(Collections a, Collections b) => new(a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.Paused - b.Paused);
+
+        // CollectionCount(0) counts every collection (a gen-1 one collects gen 0 too), so the gen-0-only ones are the difference.
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"{Gen0} GCs ({Gen0 - Gen1} gen 0, {Gen1 - Gen2} gen 1, {Gen2} gen 2) pausing {Paused.TotalSeconds:0.00} s");
+    }
 
     /// <summary>The machine's load average (1 and 5 minutes), printed with every figure: the machine may be shared.</summary>
     private static string Load()

@@ -281,8 +281,8 @@ internal static class ReconciliationInputs
         uow.QueryAsync<StoredUsageRow>(
             """
             SELECT e.value ->> 0 AS SeatId, sh.day AS Day, e.value ->> 5 AS Since, e.value ->> 6 AS EarlierActivity,
-                   sh.vendor_account_id || '|' || sh.subscription_id || '|' || (e.value ->> 1) || '|' || COALESCE(e.value ->> 2, '') || '|'
-                       || (e.value ->> 3) || '|' || (e.value ->> 4) AS PackedValues,
+                   sh.vendor_account_id AS AccountId, sh.subscription_id AS SubscriptionId, e.value ->> 1 AS PersonId,
+                   e.value ->> 2 AS LastActiveOn, e.value ->> 3 AS Active, e.value ->> 4 AS ActivityReported,
                    sh.subscription_id AS SeatSubscriptionId
             FROM subscriptions s JOIN seat_usage_sheets sh ON sh.tenant_id = s.tenant_id AND sh.subscription_id = s.id
                 AND sh.day = (SELECT MAX(x.day) FROM seat_usage_sheets x WHERE x.tenant_id = s.tenant_id AND x.subscription_id = s.id AND x.day <= @today)

@@ -149,69 +149,60 @@ internal sealed class StoredUsageRow
     /// <summary>The greatest last activity of the seat's values before <see cref="Since"/>.</summary>
     public DateOnly? EarlierActivity { get; set; }
 
-    /// <summary>The row's account, subscription, person, last activity, active and activity reported, packed as <see cref="Pack"/> does.</summary>
-    public string PackedValues { get; set; } = "";
+    /// <summary>The account whose run wrote the sheet the entry was read from.</summary>
+    public Guid AccountId { get; set; }
+
+    /// <summary>The subscription of the sheet the entry was read from.</summary>
+    public Guid SubscriptionId { get; set; }
+
+    public Guid PersonId { get; set; }
+
+    public DateOnly? LastActiveOn { get; set; }
+
+    public bool Active { get; set; }
+
+    public bool ActivityReported { get; set; }
 
     /// <summary>The subscription the seat is in now (the row's may be older): which account of a batch the row belongs to.</summary>
     public Guid SeatSubscriptionId { get; set; }
 
-    /// <summary>True when the run observed exactly what this row holds, for the same account: nothing to write.</summary>
-    public bool Same(UsageSnapshot u, Guid accountId)
-    {
-        // Formatted on the stack, not as a string: a comparison that changes nothing compares every seat of the account. Case
-        // is ignored, so the GUIDs need not be upper-cased as Pack does.
-        Span<char> text = stackalloc char[160];
-        return text.TryWrite(CultureInfo.InvariantCulture,
-                   $"{accountId:D}|{u.SubscriptionId:D}|{u.PersonId:D}|{u.LastActiveOn:yyyy-MM-dd}|{(u.Active ? 1 : 0)}|{(u.ActivityReported ? 1 : 0)}",
-                   out var written)
-            ? PackedValues.AsSpan().Equals(text[..written], StringComparison.OrdinalIgnoreCase)
-            : string.Equals(PackedValues, Pack(accountId, u), StringComparison.OrdinalIgnoreCase);
-    }
-
     /// <summary>
-    /// The stored values as text, the way both dialects render them (GUIDs as SqliteText.Of, upper case; dates yyyy-MM-dd, "" for
-    /// none; flags 1/0). Compared ignoring case: a GUID written in lower case by hand is the same value.
+    /// True when the run observed exactly what this row holds, for the same account: nothing to write. Compared as values, not as
+    /// text: a comparison compares every seat of the account, and the activity pass rebuilds tens of thousands of rows a day.
     /// </summary>
-    public static string Pack(Guid accountId, UsageSnapshot u) => string.Create(CultureInfo.InvariantCulture,
-        $"{SqliteText.Of(accountId)}|{SqliteText.Of(u.SubscriptionId)}|{SqliteText.Of(u.PersonId)}|{u.LastActiveOn:yyyy-MM-dd}|{(u.Active ? 1 : 0)}|{(u.ActivityReported ? 1 : 0)}");
+    public bool Same(UsageSnapshot u, Guid accountId) =>
+        AccountId == accountId && SubscriptionId == u.SubscriptionId && PersonId == u.PersonId && LastActiveOn == u.LastActiveOn
+        && Active == u.Active && ActivityReported == u.ActivityReported;
 
-    /// <summary>A sheet's entry as the comparison reads it: the values packed with the sheet's account and subscription.</summary>
+    /// <summary>True when <paramref name="e"/>, in the sheet of <paramref name="subscriptionId"/> written by <paramref name="accountId"/>'s run, holds this row's values since the same day.</summary>
+    public bool Holds(SheetEntry e, Guid subscriptionId, Guid accountId) =>
+        Since == e.Since && AccountId == accountId && SubscriptionId == subscriptionId && PersonId == e.PersonId && LastActiveOn == e.LastActiveOn
+        && Active == e.Active && ActivityReported == e.ActivityReported;
+
+    /// <summary>A sheet's entry as the comparison reads it, with the sheet's account and subscription.</summary>
     public static StoredUsageRow Of(Guid accountId, Guid subscriptionId, DateOnly day, SheetEntry e) => new()
     {
         SeatId = e.SeatId,
         Day = day,
         Since = e.Since,
         EarlierActivity = e.EarlierActivity,
-        PackedValues = Pack(accountId, e.Snapshot(subscriptionId)),
+        AccountId = accountId,
+        SubscriptionId = subscriptionId,
+        PersonId = e.PersonId,
+        LastActiveOn = e.LastActiveOn,
+        Active = e.Active,
+        ActivityReported = e.ActivityReported,
         SeatSubscriptionId = subscriptionId,
-        entry = e,
     };
 
     /// <summary>The same entry as carried into the sheet of <paramref name="day"/>.</summary>
-    public StoredUsageRow OnSheetOf(DateOnly day) => new()
+    public StoredUsageRow OnSheetOf(DateOnly day)
     {
-        SeatId = SeatId,
-        Day = day,
-        Since = Since,
-        EarlierActivity = EarlierActivity,
-        PackedValues = PackedValues,
-        SeatSubscriptionId = SeatSubscriptionId,
-        entry = entry,
-    };
-
-    /// <summary>The entry parsed from the sheet, kept to be carried into the next one (not set on a row read column by column).</summary>
-    private SheetEntry? entry;
+        var carried = (StoredUsageRow)MemberwiseClone();
+        carried.Day = day;
+        return carried;
+    }
 
     /// <summary>The entry this row was read from.</summary>
-    public SheetEntry Entry()
-    {
-        if (entry is { } parsed)
-        {
-            return parsed;
-        }
-        var values = PackedValues.Split('|');
-        return new SheetEntry(SeatId, Guid.Parse(values[2]),
-            values[3].Length == 0 ? null : DateOnly.ParseExact(values[3], "yyyy-MM-dd", CultureInfo.InvariantCulture),
-            values[4] == "1", values[5] == "1", Since, EarlierActivity);
-    }
+    public SheetEntry Entry() => new(SeatId, PersonId, LastActiveOn, Active, ActivityReported, Since, EarlierActivity);
 }

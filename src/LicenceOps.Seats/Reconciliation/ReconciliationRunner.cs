@@ -757,9 +757,8 @@ public sealed class ReconciliationRunner(
                 {
                     return null;
                 }
-                // An entry carried over unchanged keeps its packed values (a pass carries tens of thousands); only its sheet's day moves.
-                usage[entry.SeatId] = usage.TryGetValue(entry.SeatId, out var kept) && kept.Since == entry.Since
-                                      && kept.Same(entry.Snapshot(sheet.SubscriptionId), accountId)
+                // An entry carried over unchanged is the row it was, only its sheet's day moved (a pass carries tens of thousands).
+                usage[entry.SeatId] = usage.TryGetValue(entry.SeatId, out var kept) && kept.Holds(entry, sheet.SubscriptionId, accountId)
                     ? kept.OnSheetOf(today)
                     : StoredUsageRow.Of(accountId, sheet.SubscriptionId, today, entry);
             }

@@ -704,7 +704,7 @@ public sealed partial class ReconciliationConfirmationTests
         Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"));
         var db = SeatsKit.Db(factory);
         static string Of(IEnumerable<LicenceOps.Seats.Reconciliation.StoredUsageRow> rows) => string.Join("\n", rows.OrderBy(r => r.SeatId).Select(r =>
-            $"{r.SeatId}|{r.Day:O}|since {r.Since:O}|{r.EarlierActivity:O}|{r.PackedValues}|{r.SeatSubscriptionId}"));
+            $"{r.SeatId}|{r.Day:O}|since {r.Since:O}|{r.EarlierActivity:O}|{r.AccountId}|{r.SubscriptionId}|{r.PersonId}|{r.LastActiveOn:O}|{r.Active}|{r.ActivityReported}|{r.SeatSubscriptionId}"));
         var held = (await db.QueryAsync<Guid>("SELECT id FROM seats WHERE subscription_id = @s AND status <> 'released'", new { s = estate.Subscription }))
             .ToHashSet();
 

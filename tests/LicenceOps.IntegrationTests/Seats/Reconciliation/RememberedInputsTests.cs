@@ -52,7 +52,7 @@ public sealed partial class ReconciliationConfirmationTests
             inputs.Recorded,
             Observations = inputs.Observations.OrderBy(o => o.SettingKey, StringComparer.Ordinal).ThenByDescending(o => o.ObservedOn),
             Findings = inputs.Findings.OrderBy(f => f.Id),
-            Usage = inputs.Usage.OrderBy(u => u.SeatId).Select(u => new { u.SeatId, u.Day, u.Since, u.EarlierActivity, Values = u.PackedValues.ToUpperInvariant(), u.SeatSubscriptionId }),
+            Usage = inputs.Usage.OrderBy(u => u.SeatId).Select(u => new { u.SeatId, u.Day, u.Since, u.EarlierActivity, u.AccountId, u.SubscriptionId, u.PersonId, u.LastActiveOn, u.Active, u.ActivityReported, u.SeatSubscriptionId }),
             Policy = new { Domains = policy.Domains.Order(StringComparer.Ordinal), policy.InactiveAfterDays, policy.StaleInviteAfterDays },
             Baselines = baselines.OrderBy(b => b.SettingKey, StringComparer.Ordinal),
         }, new JsonSerializerOptions { WriteIndented = true });
