@@ -7,8 +7,9 @@ namespace LicenceOps.Bench;
 /// <summary>
 /// What the process's resident memory is made of over a phase, sampled every 50 ms: the kernel's split (anonymous and
 /// file-backed pages), the GC's committed and in-use bytes, and glibc malloc's view (bytes in use, bytes free but kept).
-/// At each new high of the resident set the anonymous mappings are read from /proc/self/smaps and grouped (the GC's
-/// reservation, malloc arenas, thread stacks, the rest), so the peak can be attributed. Only when LICENCEOPS_BENCH_MEMORY=1.
+/// At each new high of the resident set the anonymous mappings are read from /proc/self/smaps and grouped by size, with the
+/// main malloc heap and the stack apart. Printed at the run's peak, with the GC configuration in force, so the peak can be
+/// attributed (docs/performance.md, branch feat/i16n). Only when LICENCEOPS_BENCH_MEMORY=1.
 /// </summary>
 internal sealed class MemoryTrace : IDisposable
 {
@@ -52,12 +53,16 @@ internal sealed class MemoryTrace : IDisposable
     {
         stop = true;
         thread.Join();
+        first ??= Take();
+        peak ??= first;
+        last ??= first;
+        peakMappings ??= Mappings();
         Console.WriteLine($"  memory during {phase} (KiB unless said; first / at the peak of the resident set / last sample):");
         foreach (var (name, value) in Sample.Fields)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {name,-28} {value(first!),9:0} {value(peak!),9:0} {value(last!),9:0}"));
         }
-        Console.WriteLine("  anonymous mappings at (about) the peak, grouped:");
+        Console.WriteLine("  anonymous mappings at (about) the peak, grouped by size:");
         Console.Write(peakMappings);
         Console.WriteLine("  GC configuration: " + string.Join(", ", GC.GetConfigurationVariables()
             .Where(v => v.Key.Contains("Gen0", StringComparison.OrdinalIgnoreCase) || v.Key.Contains("Heap", StringComparison.OrdinalIgnoreCase)
@@ -96,18 +101,20 @@ internal sealed class MemoryTrace : IDisposable
         string? kind = null;
         foreach (var line in File.ReadLines("/proc/self/smaps"))
         {
-            if (line.Length > 0 && char.IsAsciiHexDigit(line[0]) && line.Contains('-', StringComparison.Ordinal) && !line.StartsWith("Rss", StringComparison.Ordinal))
+            var parts = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+            var range = parts.Length > 0 ? parts[0].Split('-') : [];
+            if (range.Length == 2 && range.All(bound => bound.Length > 0 && bound.All(char.IsAsciiHexDigit)))
             {
-                var parts = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
-                var range = parts[0].Split('-');
                 var size = (ulong.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture) - ulong.Parse(range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture)) / 1024;
                 var path = parts.Length > 5 ? parts[5].Trim() : "";
                 kind = path switch
                 {
-                    "" when size >= 1024 * 1024 => "anon >= 1 GiB (GC reservation)",
-                    "" when size is >= 1024 * 60 and <= 1024 * 132 => "anon 60–132 MiB (malloc arena or GC)",
-                    "" when size is >= 1024 and < 1024 * 60 => "anon 1–60 MiB",
-                    "" => "anon < 1 MiB",
+                    // By the mapping's size only: the GC's committed regions and malloc's arenas are both anonymous, and a
+                    // reservation splits into several mappings where its protection changes.
+                    "" when size >= 1024 * 1024 => "anonymous, mappings of 1 GiB or more",
+                    "" when size >= 1024 * 60 => "anonymous, 60 MiB – 1 GiB",
+                    "" when size >= 1024 => "anonymous, 1–60 MiB",
+                    "" => "anonymous, under 1 MiB",
                     "[heap]" => "[heap] (main malloc arena)",
                     _ when path.StartsWith("[stack", StringComparison.Ordinal) => "[stack]",
                     _ when path.StartsWith('/') || path.StartsWith("[v", StringComparison.Ordinal) => null,
