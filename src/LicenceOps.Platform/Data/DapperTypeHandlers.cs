@@ -96,7 +96,8 @@ internal static class DapperTypeHandlers
             if (IsSqlite(parameter))
             {
                 parameter.DbType = DbType.String;
-                parameter.Value = value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                // "O" is yyyy-MM-dd for a DateOnly, on the runtime's fast path (a custom pattern is interpreted on every call).
+                parameter.Value = value.ToString("O", CultureInfo.InvariantCulture);
             }
             else
             {

@@ -18,7 +18,7 @@ namespace LicenceOps.Platform.Data;
 /// </summary>
 public sealed class JsonRows
 {
-    private readonly ArrayBufferWriter<byte> buffer = new();
+    private readonly ArrayBufferWriter<byte> buffer;
     private readonly Utf8JsonWriter writer;
 
     /// <summary>
@@ -28,8 +28,13 @@ public sealed class JsonRows
     /// </summary>
     internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public JsonRows()
+    /// <param name="expectedBytes">
+    /// The text's expected length, when the caller knows it (rows × bytes per row): the buffer then starts at that size instead
+    /// of doubling its way up from 256 bytes, each step copying what it holds and leaving the smaller array behind.
+    /// </param>
+    public JsonRows(int expectedBytes = 0)
     {
+        buffer = expectedBytes > 0 ? new ArrayBufferWriter<byte>(expectedBytes) : new ArrayBufferWriter<byte>();
         writer = new Utf8JsonWriter(buffer, WriterOptions);
         writer.WriteStartArray();
     }
@@ -75,9 +80,10 @@ public sealed class JsonRows
     {
         if (value is { } date)
         {
-            // Formatted on the stack, as ids are: a usage sheet writes three dates per seat.
+            // Formatted on the stack, as ids are: a usage sheet writes three dates per seat. "O" is yyyy-MM-dd for a DateOnly, on the
+            // runtime's fast path (a custom pattern is interpreted on every call).
             Span<char> text = stackalloc char[10];
-            date.TryFormat(text, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            date.TryFormat(text, out var written, "O", CultureInfo.InvariantCulture);
             writer.WriteStringValue(text[..written]);
         }
         else

@@ -123,7 +123,7 @@ internal static class ReconciliationFingerprint
                 return;
             }
             Span<char> text = stackalloc char[10];
-            d.TryFormat(text, out var written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            d.TryFormat(text, out var written, "O", CultureInfo.InvariantCulture); // yyyy-MM-dd, on the runtime's fast path
             AddAscii(text[..written]);
         }
 

@@ -58,7 +58,13 @@ public sealed class RememberedInputs(IOptions<SeatsOptions> options)
         {
             held += entry.Size - (entries.TryGetValue(accountId, out var old) ? old.Size : 0);
             entries[accountId] = entry;
-            foreach (var other in entries.Keys)
+            // Only over the bound, and over the dictionary itself: its Keys property copies every key under all of its locks, which
+            // every comparison's commit paid (a thousand accounts' keys each time) while the bound was far away.
+            if (held <= limit)
+            {
+                return;
+            }
+            foreach (var (other, _) in entries)
             {
                 if (held <= limit)
                 {
