@@ -152,6 +152,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         // The honest memory figure is the run's own: the seed above (one transaction of every read-model row) and
         // the floor below are the bench's work, not the host's, so the peak is reset here and read right after the run.
         ProcessMemory.ResetPeak();
+        using var memoryTrace = MemoryTrace.StartIfAsked();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         clock.Restart();
         // For profiling (perf record -k CLOCK_MONOTONIC): the run's bounds on the clock perf stamps its samples with.
@@ -174,6 +175,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var runAllocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         memory.Sample();
         runThreads?.Print("run", Math.Max(1, run.InvoiceIds.Count), TimeSpan.FromSeconds(runCpuSeconds));
+        memoryTrace?.Print("the run");
         jitWatch?.Print(25);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"run done: {run.InvoiceIds.Count} invoices in {runSeconds:0.00} s, {runCpuSeconds * 1000 / Math.Max(1, run.InvoiceIds.Count):0.00} ms of CPU per invoice, load average {LoadAverage()}"));
@@ -234,7 +236,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
             after the run:                {tailCpuSeconds:0.000} s of CPU in the quiet second before the floor (work the run left running)
             run, GC and JIT:              {runGc.Item1}/{runGc.Item2}/{runGc.Item3} collections gen0/1/2, {runGcPause.TotalMilliseconds * 1000 / invoices / 1000:0.00} ms of GC pause per invoice, {runAllocated / 1048576.0 / invoices:0.00} MiB allocated per invoice; {runJit.Item1} methods JIT-compiled in {runJit.Item2.TotalSeconds:0.00} s
             floor, GC:                    {floorGc.Item1}/{floorGc.Item2}/{floorGc.Item3} collections gen0/1/2, {floorGcPause.TotalMilliseconds * 1000 / invoices / 1000:0.00} ms of GC pause per invoice, {floorAllocated / 1048576.0 / invoices:0.00} MiB allocated per invoice
-            GC:                           {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}{(System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Batch ? ", non-concurrent" : ", concurrent")}, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1048576.0:0} MiB available to the GC
+            GC:                           {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}{(System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Batch ? ", non-concurrent" : ", concurrent")}, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1048576.0:0} MiB available to the GC, gen-0 budget at most {Convert.ToInt64(GC.GetConfigurationVariables().GetValueOrDefault("GCGen0MaxBudget", 0L), culture) / 1048576.0:0} MiB
             peak working set:             run {runPeakMiB:0} MiB, floor {floorPeakMiB:0} MiB, {Environment.WorkingSet / 1048576.0:0} MiB now, {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MiB peak since the last reset (process)
             managed heap:                 {memory.PeakManagedBytes / 1048576.0:0} MiB peak sampled
             load average:                 {LoadAverage()}

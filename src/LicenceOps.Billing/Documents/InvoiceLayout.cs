@@ -88,7 +88,7 @@ internal sealed class InvoiceLayout
     private float ParagraphsHeight(IReadOnlyList<string> paragraphs) =>
         16 + paragraphs.Where(p => !string.IsNullOrWhiteSpace(p)).Sum(p => PdfText.Wrap(p, body, PdfPageComposer.ContentWidth).Count * Line + 3) + 8;
 
-    public void DrawFooter(SKCanvas canvas, int pageNumber, int pageCount)
+    public void DrawFooter(PdfCanvas canvas, int pageNumber, int pageCount)
     {
         var y = PdfPageComposer.PageHeight - 40;
         canvas.DrawLine(PdfPageComposer.Left, y - 10, PdfPageComposer.Right, y - 10, rule);
@@ -250,7 +250,7 @@ internal sealed class InvoiceLayout
         });
         page.Space(12);
 
-        void TotalRow(SKCanvas c, float top, string label, decimal amount, bool highlight)
+        void TotalRow(PdfCanvas c, float top, string label, decimal amount, bool highlight)
         {
             var rect = new SKRect(totalsX, top, PdfPageComposer.Right, top + 18);
             c.DrawRect(rect, highlight ? accent : band);

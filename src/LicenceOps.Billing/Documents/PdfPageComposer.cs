@@ -16,8 +16,8 @@ internal sealed class PdfPageComposer
     private const float Top = 42f;
     private const float Bottom = PageHeight - 56f;
 
-    private readonly List<List<Action<SKCanvas>>> pages = [];
-    private List<Action<SKCanvas>> current = [];
+    private readonly List<List<Action<PdfCanvas>>> pages = [];
+    private List<Action<PdfCanvas>> current = [];
     private float y;
 
     public PdfPageComposer()
@@ -44,7 +44,7 @@ internal sealed class PdfPageComposer
         }
     }
 
-    public void Add(float height, Action<SKCanvas, float> draw)
+    public void Add(float height, Action<PdfCanvas, float> draw)
     {
         KeepTogether(height);
         var top = y;
@@ -63,17 +63,32 @@ internal sealed class PdfPageComposer
         OnNewPage = repeat;
     }
 
-    public void Render(SKDocument document, Action<SKCanvas, int, int> footer)
+    /// <summary>
+    /// Draws the pages into <paramref name="document"/>. Each page is played first on a canvas that draws nothing, to learn
+    /// which glyphs the document uses, so the PDF embeds fonts holding only those (<see cref="SubsettableFont"/>).
+    /// </summary>
+    public void Render(SKDocument document, PdfText text, Action<PdfCanvas, int, int> footer)
     {
+        var survey = new PdfCanvas(text, page: null);
         for (var i = 0; i < pages.Count; i++)
         {
-            var canvas = document.BeginPage(PageWidth, PageHeight);
-            foreach (var draw in pages[i])
-            {
-                draw(canvas);
-            }
-            footer(canvas, i + 1, pages.Count);
+            Draw(survey, i, footer);
+        }
+        text.UseSubsets();
+
+        for (var i = 0; i < pages.Count; i++)
+        {
+            Draw(new PdfCanvas(text, document.BeginPage(PageWidth, PageHeight)), i, footer);
             document.EndPage();
         }
+    }
+
+    private void Draw(PdfCanvas canvas, int page, Action<PdfCanvas, int, int> footer)
+    {
+        foreach (var draw in pages[page])
+        {
+            draw(canvas);
+        }
+        footer(canvas, page + 1, pages.Count);
     }
 }

@@ -46,7 +46,7 @@ public sealed class SkiaInvoiceRenderer : IDocumentRenderer
         using (var pdf = SKDocument.CreatePdf(output, metadata)
             ?? throw new InvalidOperationException("SkiaSharp could not create a PDF document."))
         {
-            pages.Render(pdf, layout.DrawFooter);
+            pages.Render(pdf, text, layout.DrawFooter);
             pdf.Close();
         }
         using var data = output.DetachAsData();

@@ -58,7 +58,7 @@ public static class MailQueue
 
     /// <summary>
     /// Queues several messages in this transaction, in order, with the same rules as <see cref="EnqueueMailAsync"/>. On
-    /// SQLite it is one statement for all of them (<c>json_each</c>, as <see cref="UnitOfWork.PublishManyAsync"/>): an invoice
+    /// SQLite it is one statement for all of them (<c>jsonb_each</c>, as <see cref="UnitOfWork.PublishManyAsync"/>): an invoice
     /// run batch queues a mail per issued document (ADR 0042). SQL Server queues them one insert each.
     /// </summary>
     public static async Task<IReadOnlyList<QueuedMail>> EnqueueMailManyAsync(this UnitOfWork uow, IReadOnlyList<OutgoingMail> mails)
@@ -91,7 +91,7 @@ public static class MailQueue
                 payload, status, attempts, next_attempt_at, last_error, created_at)
             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7,
                 value ->> 8, value ->> 9, 0, @now, value ->> 10, @now
-            FROM json_each(@rows)
+            FROM jsonb_each(@rows)
             """,
             new { rows = rows.ToJson(), now = uow.Now });
         return result;

@@ -96,7 +96,7 @@ public static class InvoiceIssuer
             return uow.ExecuteAsync(
                 """
                 UPDATE invoices SET status = 'issued', number = r.value ->> 1, issue_date = r.value ->> 2, due_date = r.value ->> 3, issued_at = @now
-                FROM json_each(@rows) AS r
+                FROM jsonb_each(@rows) AS r
                 WHERE invoices.id = r.value ->> 0 AND +invoices.status = 'draft'
                 """,
                 new { rows = rows.ToJson(), now = uow.Now });

@@ -9,8 +9,8 @@ internal sealed record LineToInsert(Guid InvoiceId, DraftLine Line, int? Credite
 
 /// <summary>
 /// Writes invoice and credit-note lines, and the exchange rates a document used. A whole invoice run batch's lines go in
-/// one statement on SQLite (<c>json_each</c>, ADR 0042): a statement per line costs its compilation, its data-version
-/// trigger's and a native round trip each. SQL Server executes the one-row insert per line.
+/// one statement on SQLite (<c>jsonb_each</c>, ADR 0042, see <see cref="JsonRows"/>): a statement per line costs its
+/// compilation, its data-version trigger's and a native round trip each. SQL Server executes the one-row insert per line.
 /// </summary>
 internal static class InvoiceLineWriter
 {
@@ -37,7 +37,7 @@ internal static class InvoiceLineWriter
             await uow.ExecuteAsync(Columns + """
                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
                     value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13
-                FROM json_each(@rows)
+                FROM jsonb_each(@rows)
                 """, new { rows = rows.ToJson() });
             return;
         }
@@ -66,7 +66,7 @@ internal static class InvoiceLineWriter
             await uow.ExecuteAsync(
                 """
                 INSERT INTO invoice_exchange_rates (invoice_id, currency, units_per_euro, rate_date)
-                SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(@rows)
+                SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM jsonb_each(@rows)
                 """, new { rows = rows.ToJson() });
             return;
         }

@@ -422,7 +422,7 @@ public sealed partial class InvoiceRunner(
         [SqlServerDraftSql, SqlServerAppLockSql, ExistingDraftsSql, CreditNoteDraftsSql(SqlDialect.SqlServer)];
 
     /// <summary>
-    /// Writes the planned drafts: invoices, lines and rates one statement per table on SQLite (<c>json_each</c>), one insert
+    /// Writes the planned drafts: invoices, lines and rates one statement per table on SQLite (<c>jsonb_each</c>), one insert
     /// per row on SQL Server, and their audit entries. Returns each tenant's outcome.
     /// </summary>
     private async Task<List<(Guid TenantId, DraftOutcome Outcome)>> InsertDraftsAsync(UnitOfWork uow, BillingPeriod period, IReadOnlyList<PlannedDraft> planned)
@@ -444,7 +444,7 @@ public sealed partial class InvoiceRunner(
             inserted = await uow.ExecuteAsync(DraftColumns + """
                 SELECT r.value ->> 0, r.value ->> 1, 'invoice', @periodText, @periodStart, @periodEnd, 'draft', r.value ->> 2, r.value ->> 3,
                     r.value ->> 4, r.value ->> 5, @sellerJson, r.value ->> 6, r.value ->> 7, r.value ->> 8, 'EUR', @now
-                FROM json_each(@rows) AS r
+                FROM jsonb_each(@rows) AS r
                 WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = r.value ->> 1 AND i.period = @periodText AND i.kind = 'invoice')
                 """,
                 new { rows = rows.ToJson(), periodText, periodStart = period.Start, periodEnd = period.End, sellerJson = sellerJson.Value, now = uow.Now });

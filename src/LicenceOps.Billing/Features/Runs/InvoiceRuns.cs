@@ -144,7 +144,7 @@ public sealed class InvoiceRuns(ModuleDatabase<BillingModule> database, IOptions
 
     /// <summary>
     /// In the transaction that drafted and issued the tenants' documents: each tenant is done, with its outcome, the invoice,
-    /// and whether this run gave it its number. One statement for a whole batch on SQLite (<c>json_each</c>, ADR 0042), one
+    /// and whether this run gave it its number. One statement for a whole batch on SQLite (<c>jsonb_each</c>, ADR 0042), one
     /// per tenant on SQL Server; every step commits in this same transaction anyway. A tenant whose outcome was recorded
     /// before keeps it (a run resumed after a crash records what its first attempt did).
     /// </summary>
@@ -162,7 +162,7 @@ public sealed class InvoiceRuns(ModuleDatabase<BillingModule> database, IOptions
                 rows.Row().Add(d.TenantId).Add(d.Outcome).Add(d.InvoiceId).Add(d.Issued);
             }
             // Matched by primary key (run, tenant), each row's values looked up in the batch's JSON: an UPDATE … FROM
-            // json_each, or a plain status filter, lets SQLite walk every pending tenant of the run for each batch (the
+            // jsonb_each, or a plain status filter, lets SQLite walk every pending tenant of the run for each batch (the
             // unary + keeps the (run_id, status) index out of the plan).
             await uow.ExecuteAsync(
                 """
@@ -170,9 +170,9 @@ public sealed class InvoiceRuns(ModuleDatabase<BillingModule> database, IOptions
                         SELECT COALESCE(invoice_run_tenants.outcome, r.value ->> 1),
                             CASE WHEN invoice_run_tenants.outcome IS NULL AND r.value ->> 2 IS NOT NULL THEN r.value ->> 2 ELSE invoice_run_tenants.invoice_id END,
                             CASE WHEN r.value ->> 3 = 1 THEN 1 ELSE invoice_run_tenants.issued END
-                        FROM json_each(@rows) AS r WHERE r.value ->> 0 = invoice_run_tenants.tenant_id),
+                        FROM jsonb_each(@rows) AS r WHERE r.value ->> 0 = invoice_run_tenants.tenant_id),
                     status = 'done', finished_at = @now
-                WHERE run_id = @runId AND tenant_id IN (SELECT value ->> 0 FROM json_each(@rows)) AND +status = 'pending'
+                WHERE run_id = @runId AND tenant_id IN (SELECT value ->> 0 FROM jsonb_each(@rows)) AND +status = 'pending'
                 """,
                 new { runId, rows = rows.ToJson(), now = uow.Now });
             return;

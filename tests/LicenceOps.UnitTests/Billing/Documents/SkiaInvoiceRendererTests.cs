@@ -126,7 +126,7 @@ public sealed class SkiaInvoiceRendererTests
     {
         var bytes = renderer.RenderInvoicePdf(SampleInvoices.French(lineCount: 12));
 
-        Assert.That(bytes.Length, Is.LessThan(150_000), "fonts are embedded as subsets, not whole");
+        Assert.That(bytes.Length, Is.LessThan(70_000), "fonts are embedded cut down to the glyphs drawn, not whole");
     }
 
     [Test]
