@@ -1,5 +1,3 @@
-using System.Globalization;
-using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Domain.Reconciliation;
 
 namespace LicenceOps.Seats.Reconciliation;
