@@ -169,13 +169,18 @@ internal sealed class StoredUsageRow
     /// text: a comparison compares every seat of the account, and the activity pass rebuilds tens of thousands of rows a day.
     /// </summary>
     public bool Same(UsageSnapshot u, Guid accountId) =>
-        AccountId == accountId && SubscriptionId == u.SubscriptionId && PersonId == u.PersonId && LastActiveOn == u.LastActiveOn
-        && Active == u.Active && ActivityReported == u.ActivityReported;
+        HoldsValues(accountId, u.SubscriptionId, u.PersonId, u.LastActiveOn, u.Active, u.ActivityReported);
 
-    /// <summary>True when <paramref name="e"/>, in the sheet of <paramref name="subscriptionId"/> written by <paramref name="accountId"/>'s run, holds this row's values since the same day.</summary>
+    /// <summary>
+    /// True when <paramref name="e"/>, in the sheet of <paramref name="subscriptionId"/> written by <paramref name="accountId"/>'s run,
+    /// holds this row's values since the same day (compared without making a snapshot of it: a pass carries tens of thousands).
+    /// </summary>
     public bool Holds(SheetEntry e, Guid subscriptionId, Guid accountId) =>
-        Since == e.Since && AccountId == accountId && SubscriptionId == subscriptionId && PersonId == e.PersonId && LastActiveOn == e.LastActiveOn
-        && Active == e.Active && ActivityReported == e.ActivityReported;
+        Since == e.Since && HoldsValues(accountId, subscriptionId, e.PersonId, e.LastActiveOn, e.Active, e.ActivityReported);
+
+    private bool HoldsValues(Guid accountId, Guid subscriptionId, Guid personId, DateOnly? lastActiveOn, bool active, bool activityReported) =>
+        AccountId == accountId && SubscriptionId == subscriptionId && PersonId == personId && LastActiveOn == lastActiveOn
+        && Active == active && ActivityReported == activityReported;
 
     /// <summary>A sheet's entry as the comparison reads it, with the sheet's account and subscription.</summary>
     public static StoredUsageRow Of(Guid accountId, Guid subscriptionId, DateOnly day, SheetEntry e) => new()
