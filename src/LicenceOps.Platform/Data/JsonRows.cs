@@ -142,7 +142,17 @@ public sealed class JsonRows
     }
 
     /// <summary>The JSON text to bind as the statement's one parameter; call once, after the last row.</summary>
-    public string ToJson()
+    public string ToJson() => Encoding.UTF8.GetString(End());
+
+    /// <summary>
+    /// The same text as its UTF-8 bytes, to bind as a BLOB that the statement reads as text: <c>jsonb_each(CAST(@rows AS TEXT))</c>
+    /// (a BLOB given to a JSON function is taken for binary JSON). A string parameter is the text twice more: UTF-16 in .NET, then
+    /// encoded back to UTF-8 to be bound; a first reconciliation binds tens of megabytes of rows (docs/performance.md). Call once,
+    /// after the last row, instead of <see cref="ToJson"/>.
+    /// </summary>
+    public byte[] ToUtf8() => End().ToArray();
+
+    private ReadOnlySpan<byte> End()
     {
         if (Count > 0)
         {
@@ -150,6 +160,6 @@ public sealed class JsonRows
         }
         writer.WriteEndArray();
         writer.Flush();
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenSpan;
     }
 }

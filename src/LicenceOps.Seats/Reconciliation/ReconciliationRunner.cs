@@ -690,6 +690,16 @@ public sealed class ReconciliationRunner(
         VALUES (@tenantId, @subscriptionId, @today, @accountId, @seats, @now)
         """;
 
+    private const string InsertSheetSqlite = """
+        INSERT INTO seat_usage_sheets (tenant_id, subscription_id, day, vendor_account_id, seats, recorded_at)
+        VALUES (@tenantId, @subscriptionId, @today, @accountId, CAST(@seats AS TEXT), @now)
+        """;
+
+    private const string UpsertSheetSqlite = InsertSheetSqlite + """
+         ON CONFLICT (tenant_id, subscription_id, day) DO UPDATE SET vendor_account_id = excluded.vendor_account_id, seats = excluded.seats,
+            recorded_at = excluded.recorded_at
+        """;
+
     /// <summary>A sheet a comparison wrote: its subscription, every entry it holds, and how many of them the run changed.</summary>
     private sealed record WrittenSheet(Guid SubscriptionId, IReadOnlyList<SheetEntry> Entries, int Changed);
 
@@ -728,13 +738,13 @@ public sealed class ReconciliationRunner(
                     : null;
                 entries[u.SeatId] = new SheetEntry(u.SeatId, u.PersonId, u.LastActiveOn, u.Active, u.ActivityReported, today, earlier);
             }
-            var sheet = new { tenantId, subscriptionId = observed.Key, today, accountId, seats = UsageSheets.Write(entries.Values), now = uow.Now };
-            if (replacesToday && uow.Dialect == SqlDialect.Sqlite)
+            if (uow.Dialect == SqlDialect.Sqlite)
             {
-                // One statement where a delete and an insert were two: every sheet of a first run is written this way (a sheet of
-                // today may exist, holding only released seats, though none was read).
-                await uow.ExecuteAsync(InsertSheetSql + " ON CONFLICT (tenant_id, subscription_id, day) DO UPDATE SET vendor_account_id = excluded.vendor_account_id, "
-                                       + "seats = excluded.seats, recorded_at = excluded.recorded_at", sheet);
+                // The sheet's text bound as its UTF-8 bytes and stored as TEXT (UsageSheets.WriteUtf8). A sheet that may replace
+                // today's is upserted, one statement where a delete and an insert were two: every sheet of a first run is written
+                // this way (a sheet of today may exist, holding only released seats, though none was read).
+                var sheet = new { tenantId, subscriptionId = observed.Key, today, accountId, seats = UsageSheets.WriteUtf8(entries.Values), now = uow.Now };
+                await uow.ExecuteAsync(replacesToday ? UpsertSheetSqlite : InsertSheetSqlite, sheet);
             }
             else
             {
@@ -744,7 +754,8 @@ public sealed class ReconciliationRunner(
                     await uow.ExecuteAsync("DELETE FROM seat_usage_sheets WHERE tenant_id = @tenantId AND subscription_id = @subscriptionId AND day = @today",
                         new { tenantId, subscriptionId = observed.Key, today });
                 }
-                await uow.ExecuteAsync(InsertSheetSql, sheet);
+                await uow.ExecuteAsync(InsertSheetSql,
+                    new { tenantId, subscriptionId = observed.Key, today, accountId, seats = UsageSheets.Write(entries.Values), now = uow.Now });
             }
             written.Add(new WrittenSheet(observed.Key, entries.Values.ToList(), fresh.Count));
         }
