@@ -144,7 +144,7 @@ public sealed class UnitOfWork
         }
         var rows = JsonArrayOfRows(messages, static (w, m) =>
         {
-            w.WriteStringValue(SqliteText.Of(RowIds.New()));
+            JsonRows.WriteGuid(w, RowIds.New());
             w.WriteStringValue(MessageTypeNames.Of(m.GetType()));
             // The body's UTF-8 bytes straight into the row, escaped there: the same text as serializing it to a string first.
             w.WriteStringValue(JsonSerializer.SerializeToUtf8Bytes(m, m.GetType(), MessageTypeNames.Json));
@@ -181,17 +181,17 @@ public sealed class UnitOfWork
         }
         var rows = JsonArrayOfRows(entries, static (w, e) =>
         {
-            w.WriteStringValue(SqliteText.Of(RowIds.New()));
+            JsonRows.WriteGuid(w, RowIds.New());
             if (e.TenantId is { } tenant)
             {
-                w.WriteStringValue(SqliteText.Of(tenant));
+                JsonRows.WriteGuid(w, tenant);
             }
             else
             {
                 w.WriteNullValue();
             }
             w.WriteStringValue(e.EntityType);
-            w.WriteStringValue(SqliteText.Of(e.EntityId));
+            JsonRows.WriteGuid(w, e.EntityId);
             w.WriteStringValue(e.Action);
             if (e.Changes is null)
             {

@@ -58,9 +58,13 @@ internal static class FindingStore
     /// As above with the tenant's stored findings already read (a reconciliation batch reads them for all its tenants in one
     /// query, inside the same write transaction): only those of the kinds in play take part.
     /// </summary>
+    /// <param name="membersRead">
+    /// A comparison whose reading was the vendor's whole member list: its record on the account also moves when the list was last
+    /// read (<see cref="FindingSightings.RecordComparisonAsync"/>), which the caller then does not write itself.
+    /// </param>
     public static async Task<Applied> ApplyAsync(
         UnitOfWork uow, Guid tenantId, Guid accountId, string vendorCode, string vendorName, Guid? runId, IReadOnlyList<PlannedFinding> planned,
-        IReadOnlyCollection<string> evaluatedKinds, IReadOnlyList<ExistingFindingRow> stored)
+        IReadOnlyCollection<string> evaluatedKinds, IReadOnlyList<ExistingFindingRow> stored, bool membersRead = false)
     {
         // The given rows as this merge leaves them, each replaced by a new row where it writes (a row given is never changed: it
         // may be a remembered input shared with another comparison).
@@ -199,7 +203,7 @@ internal static class FindingStore
         }
         if (comparison)
         {
-            await FollowAsync(uow, accountId, runId!.Value, stored, seen, after);
+            await FollowAsync(uow, accountId, runId!.Value, stored, seen, after, membersRead);
         }
         await RefreshAsync(uow, accountId, vendorCode, vendorName, runId, refreshed);
         await InsertOpeningsAsync(uow, tenantId, accountId, vendorCode, vendorName, runId, openings);
@@ -214,7 +218,8 @@ internal static class FindingStore
     /// this comparison as the one its following findings were last seen by.
     /// </summary>
     private static async Task FollowAsync(
-        UnitOfWork uow, Guid accountId, Guid runId, IReadOnlyList<ExistingFindingRow> stored, HashSet<Guid> seen, Dictionary<Guid, ExistingFindingRow> after)
+        UnitOfWork uow, Guid accountId, Guid runId, IReadOnlyList<ExistingFindingRow> stored, HashSet<Guid> seen, Dictionary<Guid, ExistingFindingRow> after,
+        bool membersRead)
     {
         var unseen = stored.Where(e => e.VendorAccountId == accountId && !seen.Contains(e.Id) && after[e.Id] is { SeenByAccount: true } now
                                        && FindingStatuses.IsLive(now.Status))
@@ -227,7 +232,7 @@ internal static class FindingStore
         {
             after[id] = after[id].Following(false);
         }
-        await FindingSightings.RecordComparisonAsync(uow, accountId, runId);
+        await FindingSightings.RecordComparisonAsync(uow, accountId, runId, membersRead);
     }
 
     /// <summary>

@@ -615,8 +615,13 @@ public sealed class ReconciliationRunner(
 
         var (plan, settingFindings, evaluated, holdsThrough) = planned ?? PlanAccount(account, reading, batch, today, options.Value.Reconciliation);
         lap = ReconciliationMetrics.Lap("plan", lap);
+        // An API connector's member list is read from the vendor on every run and stored nowhere as rows (ADR 0049): what it
+        // concluded is in the findings, the usage rows and this run's counts. Only when the whole list was last read moves, in the
+        // same update of the account that records this comparison (FindingSightings). (The CSV connector's reading is its imported
+        // export, which keeps its own read time.)
+        var membersRead = reading.ConnectorName != ConnectorKinds.Csv;
         var (counts, findingsAfter, openings) = await FindingStore.ApplyAsync(uow, tenantId, accountId, account.VendorCode, account.DisplayName, runId,
-            [.. plan.Findings, .. settingFindings], evaluated, stored.Findings);
+            [.. plan.Findings, .. settingFindings], evaluated, stored.Findings, membersRead);
         lap = ReconciliationMetrics.Lap("findings", lap);
 
         var activated = 0;
@@ -646,15 +651,6 @@ public sealed class ReconciliationRunner(
         var usageWritten = await WriteUsageAsync(uow, tenantId, accountId, today, plan.Usage, stored.Usage);
         uow.OnCommitted(() => ReconciliationMetrics.CountUsageRows(usageWritten.Sum(s => s.Changed)));
         lap = ReconciliationMetrics.Lap("usage", lap);
-
-        if (reading.ConnectorName != ConnectorKinds.Csv)
-        {
-            // An API connector's member list is read from the vendor on every run and stored nowhere as rows (ADR 0049): what it
-            // concluded is in the findings, the usage rows and this run's counts. Only when the whole list was last read moves.
-            // (The CSV connector's reading is its imported export, which keeps its own read time.)
-            await MemberSnapshot.TouchAsync(uow, accountId);
-        }
-        lap = ReconciliationMetrics.Lap("members", lap);
 
         var run = await InsertRunAsync(uow, r, new ReconciliationRunResult(runId, accountId, RunStates.Succeeded, null, r.StartedAt, uow.Now,
             reading.Members.Members.Count, seats.Count, counts.Opened, counts.Updated, counts.Closed, activated, plan.Usage.Count,
@@ -725,7 +721,12 @@ public sealed class ReconciliationRunner(
                 continue;
             }
             var stored = storedBySubscription[observed.Key].ToList();
-            var entries = stored.ToDictionary(row => row.SeatId, row => row.Entry());
+            // Sized for every entry the sheet will hold: a first run's sheets start empty and grew through five resizes each.
+            var entries = new Dictionary<Guid, SheetEntry>(stored.Count + fresh.Count);
+            foreach (var row in stored)
+            {
+                entries.Add(row.SeatId, row.Entry());
+            }
             // The latest sheet (all its entries share its day) is replaced when it is today's: an earlier run of the day wrote it.
             // With no held seat's entry read, a sheet of today may still exist holding only released seats: replaced as well.
             var replacesToday = stored.Count == 0 || stored[0].Day == today;
@@ -771,8 +772,17 @@ public sealed class ReconciliationRunner(
     private static AccountInputs? AfterWrites(
         AccountInputs before, Guid accountId, DateOnly today, IReadOnlyList<WrittenSheet> written, IReadOnlyList<ExistingFindingRow> findings)
     {
-        var held = before.Seats.Select(s => s.SeatId).ToHashSet();
-        var usage = before.Usage.ToDictionary(u => u.SeatId);
+        // Both sized for the account's seats (every entry is a held seat's), not grown from empty: a first run has no usage yet.
+        var held = new HashSet<Guid>(before.Seats.Count);
+        foreach (var seat in before.Seats)
+        {
+            held.Add(seat.SeatId);
+        }
+        var usage = new Dictionary<Guid, StoredUsageRow>(Math.Max(before.Seats.Count, before.Usage.Count));
+        foreach (var u in before.Usage)
+        {
+            usage.Add(u.SeatId, u);
+        }
         foreach (var sheet in written)
         {
             foreach (var entry in sheet.Entries)
