@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -18,7 +17,7 @@ namespace LicenceOps.Platform.Data;
 /// </summary>
 public sealed class JsonRows
 {
-    private readonly ArrayBufferWriter<byte> buffer;
+    private readonly PooledBufferWriter buffer;
     private readonly Utf8JsonWriter writer;
 
     /// <summary>
@@ -29,12 +28,12 @@ public sealed class JsonRows
     internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <param name="expectedBytes">
-    /// The text's expected length, when the caller knows it (rows × bytes per row): the buffer then starts at that size instead
-    /// of doubling its way up from 256 bytes, each step copying what it holds and leaving the smaller array behind.
+    /// The text's expected length, when the caller knows it (rows × bytes per row): the buffer (rented, <see cref="PooledBufferWriter"/>)
+    /// then starts at that size instead of doubling its way up from 256 bytes, each step copying what it holds.
     /// </param>
     public JsonRows(int expectedBytes = 0)
     {
-        buffer = expectedBytes > 0 ? new ArrayBufferWriter<byte>(expectedBytes) : new ArrayBufferWriter<byte>();
+        buffer = new PooledBufferWriter(expectedBytes);
         writer = new Utf8JsonWriter(buffer, WriterOptions);
         writer.WriteStartArray();
     }
@@ -157,7 +156,12 @@ public sealed class JsonRows
     }
 
     /// <summary>The JSON text to bind as the statement's one parameter; call once, after the last row.</summary>
-    public string ToJson() => Encoding.UTF8.GetString(End());
+    public string ToJson()
+    {
+        var json = Encoding.UTF8.GetString(End());
+        buffer.Release();
+        return json;
+    }
 
     /// <summary>
     /// The same text as its UTF-8 bytes, to bind as a BLOB that the statement reads as text: <c>jsonb_each(CAST(@rows AS TEXT))</c>
@@ -165,7 +169,12 @@ public sealed class JsonRows
     /// encoded back to UTF-8 to be bound; a first reconciliation binds tens of megabytes of rows (docs/performance.md). Call once,
     /// after the last row, instead of <see cref="ToJson"/>.
     /// </summary>
-    public byte[] ToUtf8() => End().ToArray();
+    public byte[] ToUtf8()
+    {
+        var utf8 = End().ToArray();
+        buffer.Release();
+        return utf8;
+    }
 
     private ReadOnlySpan<byte> End()
     {

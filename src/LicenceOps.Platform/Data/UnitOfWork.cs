@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Data.Common;
-using System.Text;
 using System.Text.Json;
 using Dapper;
 using LicenceOps.Platform.Messaging;
@@ -215,7 +213,8 @@ public sealed class UnitOfWork
     /// <summary>The rows as UTF-8 bytes, bound as a BLOB that the statement reads as text (<see cref="JsonRows.ToUtf8"/>).</summary>
     private static byte[] JsonArrayOfRows<T>(IReadOnlyList<T> items, Action<Utf8JsonWriter, T> row)
     {
-        var buffer = new ArrayBufferWriter<byte>();
+        // Rented and given back once copied out (as JsonRows): a first reconciliation writes an outbox row per opening.
+        var buffer = new PooledBufferWriter(items.Count * 256);
         using (var writer = new Utf8JsonWriter(buffer, JsonRows.WriterOptions))
         {
             writer.WriteStartArray();
@@ -227,7 +226,9 @@ public sealed class UnitOfWork
             }
             writer.WriteEndArray();
         }
-        return buffer.WrittenSpan.ToArray();
+        var utf8 = buffer.WrittenSpan.ToArray();
+        buffer.Release();
+        return utf8;
     }
 
     /// <summary>Records who changed what, in this transaction.</summary>
