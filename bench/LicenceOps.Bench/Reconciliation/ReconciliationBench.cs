@@ -151,6 +151,7 @@ internal static class ReconciliationBench
                     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                     var allocated = GC.GetTotalAllocatedBytes();
                     var collections = Collections.Now();
+                    var waits = ThreadWaits.Now();
                     var statements = Statements(db);
                     var opens = db.SqlitePool?.PhysicalOpens ?? 0;
                     allocWatch?.Record(measured);
@@ -204,16 +205,11 @@ internal static class ReconciliationBench
                         phases.Take();
                         continue;
                     }
-                    Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {Collections.Now() - collections}, {PerAccount(statements, passAccounts.Count)}, {opens} connection(s) opened), {passAccounts.Count * seats / seconds:N0} seats/s, {failed} failed run(s), " +
+                    Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {Collections.Now() - collections}, {ThreadWaits.Now() - waits}, {PerAccount(statements, passAccounts.Count)}, {opens} connection(s) opened), {passAccounts.Count * seats / seconds:N0} seats/s, {failed} failed run(s), " +
                                       $"{confirmed} confirmed without reading Seats' rows; {jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
                     Console.WriteLine(phases.Take());
                     allocWatch?.Print(pass, 25);
-                    if (Environment.GetEnvironmentVariable("LICENCEOPS_BENCH_MARKS") == "1")
-                    {
-                        // For profiling (perf record -k CLOCK_MONOTONIC): the pass's bounds on the clock perf stamps its samples with.
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"  pass bounds (CLOCK_MONOTONIC s): {passStart / (double)Stopwatch.Frequency:0.000000} {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:0.000000}"));
-                    }
+                    PrintBounds("pass", passStart);
                 }
                 return runs;
             }
@@ -253,16 +249,28 @@ internal static class ReconciliationBench
             await JitSettledAsync();
             phases.Take();
 
+            // For profiling (perf record -k CLOCK_MONOTONIC): a pass's or floor's bounds on the clock perf stamps its samples with.
+            static void PrintBounds(string what, long start)
+            {
+                if (Environment.GetEnvironmentVariable("LICENCEOPS_BENCH_MARKS") == "1")
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {what} bounds (CLOCK_MONOTONIC s): {start / (double)Stopwatch.Frequency:0.000000} {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:0.000000}"));
+                }
+            }
+
             // The floor, measured before and after the passes (the machine's load moves it); the passes are compared with the
             // faster of the two.
             async Task<double> FloorAsync()
             {
                 var quiet = await QuietProcess.WaitAsync(QuietAtMost);
                 var jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
+                var floorStart = Stopwatch.GetTimestamp();
                 clock.Restart();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var allocated = GC.GetTotalAllocatedBytes();
                 var collections = Collections.Now();
+                var waits = ThreadWaits.Now();
                 allocWatch?.Record(true);
                 var members = await ReadAllAsync(accounts);
                 allocWatch?.Record(false);
@@ -270,9 +278,10 @@ internal static class ReconciliationBench
                 cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                 allocated = GC.GetTotalAllocatedBytes() - allocated;
                 var jit = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
-                Console.WriteLine($"floor (fetch + parse only): {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {Collections.Now() - collections}), {members:N0} members read, {tenants * seats / seconds:N0} seats/s; " +
+                Console.WriteLine($"floor (fetch + parse only): {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {Collections.Now() - collections}, {ThreadWaits.Now() - waits}), {members:N0} members read, {tenants * seats / seconds:N0} seats/s; " +
                                   $"{jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
                 allocWatch?.Print("the floor", 25);
+                PrintBounds("floor", floorStart);
                 return seconds;
             }
 

@@ -1,0 +1,31 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace LicenceOps.Bench;
+
+/// <summary>
+/// The process's context switches so far (every thread, the exited ones too), from getrusage. A voluntary one is a thread
+/// that went to sleep waiting (a lock, a channel, an idle thread-pool worker, I/O) and was woken later: hand-offs between
+/// threads cost a wake-up each, kernel time that no phase of ours shows. Involuntary ones are preemptions: they move with the
+/// machine's load, the voluntary ones mostly with the code.
+/// </summary>
+internal readonly record struct ThreadWaits(long Voluntary, long Involuntary)
+{
+    public static ThreadWaits Now() => GetRUsage(0, out var usage) == 0 ? new(usage.Nvcsw, usage.Nivcsw) : default;
+
+    public static ThreadWaits operator -(ThreadWaits a, ThreadWaits b) => new(a.Voluntary - b.Voluntary, a.Involuntary - b.Involuntary);
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Voluntary:N0} thread waits ({Involuntary:N0} preemptions)");
+
+    // RUSAGE_SELF = 0; Linux x64 layout: two timevals, then fourteen longs of which the last two are the switch counts.
+    [DllImport("libc", EntryPoint = "getrusage")]
+    private static extern int GetRUsage(int who, out RUsage usage);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct RUsage
+    {
+        public long UtimeSec, UtimeUsec, StimeSec, StimeUsec;
+        public long Maxrss, Ixrss, Idrss, Isrss, Minflt, Majflt, Nswap, Inblock, Oublock, Msgsnd, Msgrcv, Nsignals, Nvcsw, Nivcsw;
+    }
+}
