@@ -158,10 +158,12 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         // For profiling (perf record -k CLOCK_MONOTONIC): the run's bounds on the clock perf stamps its samples with.
         var monotonicStart = Stopwatch.GetTimestamp();
         jitWatch?.Record(true);
+        allocWatch?.Record(true);
         using var runThreads = ThreadCpu.StartIfAsked();
         var run = await services.GetRequiredService<InvoiceRunner>().RunAsync(period, issue: true, CancellationToken.None);
         var runSeconds = clock.Elapsed.TotalSeconds;
         jitWatch?.Record(false);
+        allocWatch?.Record(false);
         if (Environment.GetEnvironmentVariable("LICENCEOPS_BENCH_MARKS") == "1")
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -177,6 +179,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         runThreads?.Print("run", Math.Max(1, run.InvoiceIds.Count), TimeSpan.FromSeconds(runCpuSeconds));
         memoryTrace?.Print("the run");
         jitWatch?.Print(25);
+        allocWatch?.Print("the run", 25);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"run done: {run.InvoiceIds.Count} invoices in {runSeconds:0.00} s, {runCpuSeconds * 1000 / Math.Max(1, run.InvoiceIds.Count):0.00} ms of CPU per invoice, load average {LoadAverage()}"));
         foreach (var failure in run.Failures.Take(5))
@@ -202,6 +205,8 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var floorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         using var floorThreads = ThreadCpu.StartIfAsked();
         clock.Restart();
+        var floorMonotonicStart = Stopwatch.GetTimestamp();
+        allocWatch?.Record(true);
         await Parallel.ForEachAsync(run.InvoiceIds, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, async (invoiceId, ct) =>
         {
             var invoice = (await db.QuerySingleOrDefaultAsync<InvoiceRow>(
@@ -217,6 +222,8 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
             memory.SampleEvery(50);
         });
         var renderSeconds = clock.Elapsed.TotalSeconds;
+        var floorMonotonicEnd = Stopwatch.GetTimestamp();
+        allocWatch?.Record(false);
         var floorCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - floorCpuBefore).TotalSeconds;
         var floorPeakMiB = ProcessMemory.PeakMiB();
         var floorGcPause = GC.GetTotalPauseDuration() - floorGcPauseBefore;
@@ -224,6 +231,13 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var floorAllocated = GC.GetTotalAllocatedBytes(precise: true) - floorAllocatedBefore;
         memory.Sample();
         floorThreads?.Print("floor", Math.Max(1, run.InvoiceIds.Count), TimeSpan.FromSeconds(floorCpuSeconds));
+        allocWatch?.Print("the floor", 25);
+        if (Environment.GetEnvironmentVariable("LICENCEOPS_BENCH_MARKS") == "1")
+        {
+            // The floor's bounds too, so a profile's run and floor samples can be told apart (perf script --time).
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"floor bounds (CLOCK_MONOTONIC s): {floorMonotonicStart / (double)Stopwatch.Frequency:0.000000} {floorMonotonicEnd / (double)Stopwatch.Frequency:0.000000}"));
+        }
 
         var invoices = run.InvoiceIds.Count;
         var culture = CultureInfo.InvariantCulture;
@@ -301,6 +315,9 @@ internal sealed record InvoiceBenchResult(
 internal static partial class Program
 {
     private static readonly JitWatch? jitWatch = JitWatch.StartIfAsked();
+
+    // LICENCEOPS_BENCH_ALLOC=1: what the run and the floor allocate, by type (sampled).
+    private static readonly AllocWatch? allocWatch = AllocWatch.StartIfAsked();
     private static int savedSamples;
 }
 
