@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -18,7 +17,7 @@ namespace LicenceOps.Platform.Data;
 /// </summary>
 public sealed class JsonRows
 {
-    private readonly ArrayBufferWriter<byte> buffer;
+    private readonly PooledBufferWriter buffer;
     private readonly Utf8JsonWriter writer;
 
     /// <summary>
@@ -29,12 +28,12 @@ public sealed class JsonRows
     internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <param name="expectedBytes">
-    /// The text's expected length, when the caller knows it (rows × bytes per row): the buffer then starts at that size instead
-    /// of doubling its way up from 256 bytes, each step copying what it holds and leaving the smaller array behind.
+    /// The text's expected length, when the caller knows it (rows × bytes per row): the buffer (rented, <see cref="PooledBufferWriter"/>)
+    /// then starts at that size instead of doubling its way up from 256 bytes, each step copying what it holds.
     /// </param>
     public JsonRows(int expectedBytes = 0)
     {
-        buffer = expectedBytes > 0 ? new ArrayBufferWriter<byte>(expectedBytes) : new ArrayBufferWriter<byte>();
+        buffer = new PooledBufferWriter(expectedBytes);
         writer = new Utf8JsonWriter(buffer, WriterOptions);
         writer.WriteStartArray();
     }
@@ -54,10 +53,22 @@ public sealed class JsonRows
 
     public JsonRows Add(Guid value)
     {
-        Span<char> text = stackalloc char[36];
-        SqliteText.Format(value, text);
-        writer.WriteStringValue(text);
+        WriteGuid(writer, value);
         return this;
+    }
+
+    /// <summary>
+    /// A GUID as SQLite stores it (<see cref="SqliteText.Of"/>), written as a JSON string straight in UTF-8: formatted as characters
+    /// it was transcoded and scanned for escapes on every write, and a first reconciliation writes a few hundred thousand.
+    /// </summary>
+    internal static void WriteGuid(Utf8JsonWriter writer, Guid value)
+    {
+        Span<byte> quoted = stackalloc byte[38];
+        quoted[0] = (byte)'"';
+        SqliteText.Format(value, quoted.Slice(1, 36));
+        quoted[37] = (byte)'"';
+        // Hex digits and hyphens only: nothing to escape or validate.
+        writer.WriteRawValue(quoted, skipInputValidation: true);
     }
 
     public JsonRows Add(Guid? value)
@@ -82,9 +93,12 @@ public sealed class JsonRows
         {
             // Formatted on the stack, as ids are: a usage sheet writes three dates per seat. "O" is yyyy-MM-dd for a DateOnly, on the
             // runtime's fast path (a custom pattern is interpreted on every call).
-            Span<char> text = stackalloc char[10];
-            date.TryFormat(text, out var written, "O", CultureInfo.InvariantCulture);
-            writer.WriteStringValue(text[..written]);
+            Span<byte> quoted = stackalloc byte[12];
+            quoted[0] = (byte)'"';
+            date.TryFormat(quoted[1..], out var written, "O", CultureInfo.InvariantCulture);
+            quoted[written + 1] = (byte)'"';
+            // Digits and hyphens, straight in UTF-8, as ids are.
+            writer.WriteRawValue(quoted[..(written + 2)], skipInputValidation: true);
         }
         else
         {
@@ -144,12 +158,32 @@ public sealed class JsonRows
     /// <summary>The JSON text to bind as the statement's one parameter; call once, after the last row.</summary>
     public string ToJson()
     {
+        var json = Encoding.UTF8.GetString(End());
+        buffer.Release();
+        return json;
+    }
+
+    /// <summary>
+    /// The same text as its UTF-8 bytes, to bind as a BLOB that the statement reads as text: <c>jsonb_each(CAST(@rows AS TEXT))</c>
+    /// (a BLOB given to a JSON function is taken for binary JSON). A string parameter is the text twice more: UTF-16 in .NET, then
+    /// encoded back to UTF-8 to be bound; a first reconciliation binds tens of megabytes of rows (docs/performance.md). Call once,
+    /// after the last row, instead of <see cref="ToJson"/>.
+    /// </summary>
+    public byte[] ToUtf8()
+    {
+        var utf8 = End().ToArray();
+        buffer.Release();
+        return utf8;
+    }
+
+    private ReadOnlySpan<byte> End()
+    {
         if (Count > 0)
         {
             writer.WriteEndArray();
         }
         writer.WriteEndArray();
         writer.Flush();
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenSpan;
     }
 }

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Data.Common;
-using System.Text;
 using System.Text.Json;
 using Dapper;
 using LicenceOps.Platform.Messaging;
@@ -144,14 +142,15 @@ public sealed class UnitOfWork
         }
         var rows = JsonArrayOfRows(messages, static (w, m) =>
         {
-            w.WriteStringValue(SqliteText.Of(RowIds.New()));
+            JsonRows.WriteGuid(w, RowIds.New());
             w.WriteStringValue(MessageTypeNames.Of(m.GetType()));
-            w.WriteStringValue(JsonSerializer.Serialize(m, m.GetType(), MessageTypeNames.Json));
+            // The body's UTF-8 bytes straight into the row, escaped there: the same text as serializing it to a string first.
+            w.WriteStringValue(JsonSerializer.SerializeToUtf8Bytes(m, m.GetType(), MessageTypeNames.Json));
         });
         await Connection.ExecuteAsync(
             """
             INSERT INTO outbox_messages (id, message_type, body, created_at, attempts)
-            SELECT value ->> 0, value ->> 1, value ->> 2, @CreatedAt, 0 FROM jsonb_each(@rows)
+            SELECT value ->> 0, value ->> 1, value ->> 2, @CreatedAt, 0 FROM jsonb_each(CAST(@rows AS TEXT))
             """,
             new { rows, CreatedAt = Now }, Transaction);
         PublishedCount += messages.Count;
@@ -180,17 +179,17 @@ public sealed class UnitOfWork
         }
         var rows = JsonArrayOfRows(entries, static (w, e) =>
         {
-            w.WriteStringValue(SqliteText.Of(RowIds.New()));
+            JsonRows.WriteGuid(w, RowIds.New());
             if (e.TenantId is { } tenant)
             {
-                w.WriteStringValue(SqliteText.Of(tenant));
+                JsonRows.WriteGuid(w, tenant);
             }
             else
             {
                 w.WriteNullValue();
             }
             w.WriteStringValue(e.EntityType);
-            w.WriteStringValue(SqliteText.Of(e.EntityId));
+            JsonRows.WriteGuid(w, e.EntityId);
             w.WriteStringValue(e.Action);
             if (e.Changes is null)
             {
@@ -198,22 +197,24 @@ public sealed class UnitOfWork
             }
             else
             {
-                w.WriteStringValue(JsonSerializer.Serialize(e.Changes, MessageTypeNames.Json));
+                w.WriteStringValue(JsonSerializer.SerializeToUtf8Bytes(e.Changes, MessageTypeNames.Json));
             }
         });
         await Connection.ExecuteAsync(
             """
             INSERT INTO audit_log (id, occurred_at, actor_id, actor_display, tenant_id, entity_type, entity_id, action, changes)
             SELECT value ->> 0, @OccurredAt, @ActorId, @ActorDisplay, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5
-            FROM jsonb_each(@rows)
+            FROM jsonb_each(CAST(@rows AS TEXT))
             """,
             new { rows, OccurredAt = Now, ActorId = Actor.Id, ActorDisplay = Actor.Display }, Transaction);
     }
 
 
-    private static string JsonArrayOfRows<T>(IReadOnlyList<T> items, Action<Utf8JsonWriter, T> row)
+    /// <summary>The rows as UTF-8 bytes, bound as a BLOB that the statement reads as text (<see cref="JsonRows.ToUtf8"/>).</summary>
+    private static byte[] JsonArrayOfRows<T>(IReadOnlyList<T> items, Action<Utf8JsonWriter, T> row)
     {
-        var buffer = new ArrayBufferWriter<byte>();
+        // Rented and given back once copied out (as JsonRows): a first reconciliation writes an outbox row per opening.
+        var buffer = new PooledBufferWriter(items.Count * 256);
         using (var writer = new Utf8JsonWriter(buffer, JsonRows.WriterOptions))
         {
             writer.WriteStartArray();
@@ -225,7 +226,9 @@ public sealed class UnitOfWork
             }
             writer.WriteEndArray();
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        var utf8 = buffer.WrittenSpan.ToArray();
+        buffer.Release();
+        return utf8;
     }
 
     /// <summary>Records who changed what, in this transaction.</summary>

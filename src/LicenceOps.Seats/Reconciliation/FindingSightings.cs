@@ -36,7 +36,15 @@ internal static class FindingSightings
     /// Records a comparison of <paramref name="accountId"/> as the one its following findings were last seen by. After the findings'
     /// writes of the same comparison (a freeze reads the previous one). Never for a confirmed run: it compared nothing (ADR 0036).
     /// </summary>
-    public static Task RecordComparisonAsync(UnitOfWork uow, Guid accountId, Guid runId) =>
-        uow.ExecuteAsync("UPDATE vendor_accounts SET last_compared_at = @now, last_compared_run_id = @runId WHERE id = @accountId",
-            new { accountId, runId, now = uow.Now });
+    /// <param name="membersRead">
+    /// The comparison read the vendor's whole member list (an API connector): the account's <c>members_read_at</c> moves in the same
+    /// write (<see cref="Features.VendorAccounts.MemberSnapshot.TouchAsync"/>'s column), one statement per comparison where two updated the same row.
+    /// </param>
+    public static Task RecordComparisonAsync(UnitOfWork uow, Guid accountId, Guid runId, bool membersRead) =>
+        uow.ExecuteAsync(membersRead ? RecordWithMembersSql : RecordSql, new { accountId, runId, now = uow.Now });
+
+    private const string RecordSql = "UPDATE vendor_accounts SET last_compared_at = @now, last_compared_run_id = @runId WHERE id = @accountId";
+
+    private const string RecordWithMembersSql =
+        "UPDATE vendor_accounts SET last_compared_at = @now, last_compared_run_id = @runId, members_read_at = @now WHERE id = @accountId";
 }

@@ -58,9 +58,13 @@ internal static class FindingStore
     /// As above with the tenant's stored findings already read (a reconciliation batch reads them for all its tenants in one
     /// query, inside the same write transaction): only those of the kinds in play take part.
     /// </summary>
+    /// <param name="membersRead">
+    /// A comparison whose reading was the vendor's whole member list: its record on the account also moves when the list was last
+    /// read (<see cref="FindingSightings.RecordComparisonAsync"/>), which the caller then does not write itself.
+    /// </param>
     public static async Task<Applied> ApplyAsync(
         UnitOfWork uow, Guid tenantId, Guid accountId, string vendorCode, string vendorName, Guid? runId, IReadOnlyList<PlannedFinding> planned,
-        IReadOnlyCollection<string> evaluatedKinds, IReadOnlyList<ExistingFindingRow> stored)
+        IReadOnlyCollection<string> evaluatedKinds, IReadOnlyList<ExistingFindingRow> stored, bool membersRead = false)
     {
         // The given rows as this merge leaves them, each replaced by a new row where it writes (a row given is never changed: it
         // may be a remembered input shared with another comparison).
@@ -199,7 +203,7 @@ internal static class FindingStore
         }
         if (comparison)
         {
-            await FollowAsync(uow, accountId, runId!.Value, stored, seen, after);
+            await FollowAsync(uow, accountId, runId!.Value, stored, seen, after, membersRead);
         }
         await RefreshAsync(uow, accountId, vendorCode, vendorName, runId, refreshed);
         await InsertOpeningsAsync(uow, tenantId, accountId, vendorCode, vendorName, runId, openings);
@@ -214,7 +218,8 @@ internal static class FindingStore
     /// this comparison as the one its following findings were last seen by.
     /// </summary>
     private static async Task FollowAsync(
-        UnitOfWork uow, Guid accountId, Guid runId, IReadOnlyList<ExistingFindingRow> stored, HashSet<Guid> seen, Dictionary<Guid, ExistingFindingRow> after)
+        UnitOfWork uow, Guid accountId, Guid runId, IReadOnlyList<ExistingFindingRow> stored, HashSet<Guid> seen, Dictionary<Guid, ExistingFindingRow> after,
+        bool membersRead)
     {
         var unseen = stored.Where(e => e.VendorAccountId == accountId && !seen.Contains(e.Id) && after[e.Id] is { SeenByAccount: true } now
                                        && FindingStatuses.IsLive(now.Status))
@@ -227,7 +232,7 @@ internal static class FindingStore
         {
             after[id] = after[id].Following(false);
         }
-        await FindingSightings.RecordComparisonAsync(uow, accountId, runId);
+        await FindingSightings.RecordComparisonAsync(uow, accountId, runId, membersRead);
     }
 
     /// <summary>
@@ -244,7 +249,7 @@ internal static class FindingStore
         }
         if (uow.Dialect == SqlDialect.Sqlite)
         {
-            var rows = new JsonRows();
+            var rows = new JsonRows(ExpectedBytes(refreshed));
             foreach (var (id, p) in refreshed)
             {
                 rows.Row().Add(id).Add(p.SubscriptionId).Add(p.SeatId).Add(p.PersonId).Add(p.MemberEmail).Add(p.Summary).Add(p.RecommendedAction)
@@ -256,9 +261,9 @@ internal static class FindingStore
                     subscription_id = r.value ->> 1, seat_id = r.value ->> 2, person_id = r.value ->> 3, member_email = r.value ->> 4,
                     summary = r.value ->> 5, recommended_action = r.value ->> 6, needs_client = r.value ->> 7, monthly_effect_cents = r.value ->> 8,
                     effect_basis = r.value ->> 9, last_seen_at = @now, last_run_id = @runId, seen_by_account = @comparison, updated_at = @now
-                FROM jsonb_each(@rows) AS r
+                FROM jsonb_each(CAST(@rows AS TEXT)) AS r
                 WHERE findings.id = r.value ->> 0
-                """, new { rows = rows.ToJson(), accountId, vendorCode, vendorName, now = uow.Now, runId, comparison = runId is not null });
+                """, new { rows = rows.ToUtf8(), accountId, vendorCode, vendorName, now = uow.Now, runId, comparison = runId is not null });
             return;
         }
         await uow.ExecuteAsync(
@@ -277,13 +282,29 @@ internal static class FindingStore
             }).ToList());
     }
 
+    /// <summary>
+    /// About the length of the findings' JSON rows, so their buffer is sized once instead of doubling from 256 bytes up to a first
+    /// run's 30 KB per account (each step copies what it holds): the texts' lengths (exact for ASCII) and the ids, numbers and JSON
+    /// around them.
+    /// </summary>
+    private static int ExpectedBytes(List<(Guid Id, PlannedFinding Planned)> findings)
+    {
+        var bytes = 2;
+        foreach (var (_, p) in findings)
+        {
+            bytes += 220 + p.Kind.Length + p.SubjectKey.Length + (p.MemberEmail?.Length ?? 0) + p.Summary.Length + p.RecommendedAction.Length
+                     + p.EffectBasis.Length;
+        }
+        return bytes;
+    }
+
     private const string InsertColumns = """
         INSERT INTO findings (id, tenant_id, kind, subject_key, status, vendor_account_id, vendor_code, vendor_name, subscription_id, seat_id,
             person_id, member_email, summary, recommended_action, needs_client, monthly_effect_cents, effect_basis, first_seen_at,
             last_seen_at, first_run_id, last_run_id, seen_by_account, opened_count, created_at, updated_at)
         """;
 
-    /// <summary>New findings, all open: one statement for all of them on SQLite (jsonb_each, see <see cref="JsonRows"/>), one insert per finding on SQL Server.</summary>
+    /// <summary>New findings, all open: one statement for all of them on SQLite (jsonb_each over the rows' UTF-8 bytes, see <see cref="JsonRows.ToUtf8"/>), one insert per finding on SQL Server.</summary>
     private static async Task InsertOpeningsAsync(
         UnitOfWork uow, Guid tenantId, Guid accountId, string vendorCode, string vendorName, Guid? runId, List<(Guid Id, PlannedFinding Planned)> openings)
     {
@@ -293,7 +314,7 @@ internal static class FindingStore
         }
         if (uow.Dialect == SqlDialect.Sqlite)
         {
-            var rows = new JsonRows();
+            var rows = new JsonRows(ExpectedBytes(openings));
             foreach (var (id, p) in openings)
             {
                 rows.Row().Add(id).Add(p.Kind).Add(p.SubjectKey).Add(p.SubscriptionId).Add(p.SeatId).Add(p.PersonId).Add(p.MemberEmail).Add(p.Summary)
@@ -303,8 +324,8 @@ internal static class FindingStore
                 SELECT value ->> 0, @tenantId, value ->> 1, value ->> 2, 'open', @accountId, @vendorCode, @vendorName, value ->> 3, value ->> 4,
                     value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, @now,
                     @now, @runId, @runId, @comparison, 1, @now, @now
-                FROM jsonb_each(@rows)
-                """, new { rows = rows.ToJson(), tenantId, accountId, vendorCode, vendorName, now = uow.Now, runId, comparison = runId is not null });
+                FROM jsonb_each(CAST(@rows AS TEXT))
+                """, new { rows = rows.ToUtf8(), tenantId, accountId, vendorCode, vendorName, now = uow.Now, runId, comparison = runId is not null });
             return;
         }
         await uow.ExecuteAsync(InsertColumns + """

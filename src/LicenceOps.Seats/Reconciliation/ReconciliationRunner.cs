@@ -615,8 +615,13 @@ public sealed class ReconciliationRunner(
 
         var (plan, settingFindings, evaluated, holdsThrough) = planned ?? PlanAccount(account, reading, batch, today, options.Value.Reconciliation);
         lap = ReconciliationMetrics.Lap("plan", lap);
+        // An API connector's member list is read from the vendor on every run and stored nowhere as rows (ADR 0049): what it
+        // concluded is in the findings, the usage rows and this run's counts. Only when the whole list was last read moves, in the
+        // same update of the account that records this comparison (FindingSightings). (The CSV connector's reading is its imported
+        // export, which keeps its own read time.)
+        var membersRead = reading.ConnectorName != ConnectorKinds.Csv;
         var (counts, findingsAfter, openings) = await FindingStore.ApplyAsync(uow, tenantId, accountId, account.VendorCode, account.DisplayName, runId,
-            [.. plan.Findings, .. settingFindings], evaluated, stored.Findings);
+            [.. plan.Findings, .. settingFindings], evaluated, stored.Findings, membersRead);
         lap = ReconciliationMetrics.Lap("findings", lap);
 
         var activated = 0;
@@ -646,15 +651,6 @@ public sealed class ReconciliationRunner(
         var usageWritten = await WriteUsageAsync(uow, tenantId, accountId, today, plan.Usage, stored.Usage);
         uow.OnCommitted(() => ReconciliationMetrics.CountUsageRows(usageWritten.Sum(s => s.Changed)));
         lap = ReconciliationMetrics.Lap("usage", lap);
-
-        if (reading.ConnectorName != ConnectorKinds.Csv)
-        {
-            // An API connector's member list is read from the vendor on every run and stored nowhere as rows (ADR 0049): what it
-            // concluded is in the findings, the usage rows and this run's counts. Only when the whole list was last read moves.
-            // (The CSV connector's reading is its imported export, which keeps its own read time.)
-            await MemberSnapshot.TouchAsync(uow, accountId);
-        }
-        lap = ReconciliationMetrics.Lap("members", lap);
 
         var run = await InsertRunAsync(uow, r, new ReconciliationRunResult(runId, accountId, RunStates.Succeeded, null, r.StartedAt, uow.Now,
             reading.Members.Members.Count, seats.Count, counts.Opened, counts.Updated, counts.Closed, activated, plan.Usage.Count,
@@ -690,6 +686,16 @@ public sealed class ReconciliationRunner(
         VALUES (@tenantId, @subscriptionId, @today, @accountId, @seats, @now)
         """;
 
+    private const string InsertSheetSqlite = """
+        INSERT INTO seat_usage_sheets (tenant_id, subscription_id, day, vendor_account_id, seats, recorded_at)
+        VALUES (@tenantId, @subscriptionId, @today, @accountId, CAST(@seats AS TEXT), @now)
+        """;
+
+    private const string UpsertSheetSqlite = InsertSheetSqlite + """
+         ON CONFLICT (tenant_id, subscription_id, day) DO UPDATE SET vendor_account_id = excluded.vendor_account_id, seats = excluded.seats,
+            recorded_at = excluded.recorded_at
+        """;
+
     /// <summary>A sheet a comparison wrote: its subscription, every entry it holds, and how many of them the run changed.</summary>
     private sealed record WrittenSheet(Guid SubscriptionId, IReadOnlyList<SheetEntry> Entries, int Changed);
 
@@ -715,7 +721,12 @@ public sealed class ReconciliationRunner(
                 continue;
             }
             var stored = storedBySubscription[observed.Key].ToList();
-            var entries = stored.ToDictionary(row => row.SeatId, row => row.Entry());
+            // Sized for every entry the sheet will hold: a first run's sheets start empty and grew through five resizes each.
+            var entries = new Dictionary<Guid, SheetEntry>(stored.Count + fresh.Count);
+            foreach (var row in stored)
+            {
+                entries.Add(row.SeatId, row.Entry());
+            }
             // The latest sheet (all its entries share its day) is replaced when it is today's: an earlier run of the day wrote it.
             // With no held seat's entry read, a sheet of today may still exist holding only released seats: replaced as well.
             var replacesToday = stored.Count == 0 || stored[0].Day == today;
@@ -728,13 +739,13 @@ public sealed class ReconciliationRunner(
                     : null;
                 entries[u.SeatId] = new SheetEntry(u.SeatId, u.PersonId, u.LastActiveOn, u.Active, u.ActivityReported, today, earlier);
             }
-            var sheet = new { tenantId, subscriptionId = observed.Key, today, accountId, seats = UsageSheets.Write(entries.Values), now = uow.Now };
-            if (replacesToday && uow.Dialect == SqlDialect.Sqlite)
+            if (uow.Dialect == SqlDialect.Sqlite)
             {
-                // One statement where a delete and an insert were two: every sheet of a first run is written this way (a sheet of
-                // today may exist, holding only released seats, though none was read).
-                await uow.ExecuteAsync(InsertSheetSql + " ON CONFLICT (tenant_id, subscription_id, day) DO UPDATE SET vendor_account_id = excluded.vendor_account_id, "
-                                       + "seats = excluded.seats, recorded_at = excluded.recorded_at", sheet);
+                // The sheet's text bound as its UTF-8 bytes and stored as TEXT (UsageSheets.WriteUtf8). A sheet that may replace
+                // today's is upserted, one statement where a delete and an insert were two: every sheet of a first run is written
+                // this way (a sheet of today may exist, holding only released seats, though none was read).
+                var sheet = new { tenantId, subscriptionId = observed.Key, today, accountId, seats = UsageSheets.WriteUtf8(entries.Values), now = uow.Now };
+                await uow.ExecuteAsync(replacesToday ? UpsertSheetSqlite : InsertSheetSqlite, sheet);
             }
             else
             {
@@ -744,7 +755,8 @@ public sealed class ReconciliationRunner(
                     await uow.ExecuteAsync("DELETE FROM seat_usage_sheets WHERE tenant_id = @tenantId AND subscription_id = @subscriptionId AND day = @today",
                         new { tenantId, subscriptionId = observed.Key, today });
                 }
-                await uow.ExecuteAsync(InsertSheetSql, sheet);
+                await uow.ExecuteAsync(InsertSheetSql,
+                    new { tenantId, subscriptionId = observed.Key, today, accountId, seats = UsageSheets.Write(entries.Values), now = uow.Now });
             }
             written.Add(new WrittenSheet(observed.Key, entries.Values.ToList(), fresh.Count));
         }
@@ -760,8 +772,17 @@ public sealed class ReconciliationRunner(
     private static AccountInputs? AfterWrites(
         AccountInputs before, Guid accountId, DateOnly today, IReadOnlyList<WrittenSheet> written, IReadOnlyList<ExistingFindingRow> findings)
     {
-        var held = before.Seats.Select(s => s.SeatId).ToHashSet();
-        var usage = before.Usage.ToDictionary(u => u.SeatId);
+        // Both sized for the account's seats (every entry is a held seat's), not grown from empty: a first run has no usage yet.
+        var held = new HashSet<Guid>(before.Seats.Count);
+        foreach (var seat in before.Seats)
+        {
+            held.Add(seat.SeatId);
+        }
+        var usage = new Dictionary<Guid, StoredUsageRow>(Math.Max(before.Seats.Count, before.Usage.Count));
+        foreach (var u in before.Usage)
+        {
+            usage.Add(u.SeatId, u);
+        }
         foreach (var sheet in written)
         {
             foreach (var entry in sheet.Entries)

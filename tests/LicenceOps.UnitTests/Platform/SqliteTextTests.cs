@@ -44,4 +44,23 @@ public sealed class SqliteTextTests
         Assert.That(json, Does.Contain("Zoë's <b>").And.Contain("€ + "), "no escape SQLite would have to undo");
         Assert.That(json, Does.Contain("\\\"quote\\\"").And.Contain("\\\\ back\\nline \\u0001"), "what JSON requires is escaped");
     }
+
+    [Test]
+    public void Json_rows_as_utf8_bytes_are_the_text_s_bytes_with_ids_and_dates_as_stored()
+    {
+        static JsonRows Build()
+        {
+            var rows = new JsonRows();
+            rows.Row().Add(new Guid("0f8fad5b-d9cb-469f-a165-70867728950e")).Add((Guid?)null).Add(new DateOnly(2026, 3, 9)).Add((DateOnly?)null)
+                .Add("Zoë \"x\"").Add(42L).Add(true);
+            rows.Row().Add(Guid.Empty).Add((Guid?)Guid.AllBitsSet).Add((DateOnly?)new DateOnly(1, 1, 1)).Add(12.50m).Add((string?)null).Add(7).Add(false);
+            return rows;
+        }
+        var text = Build().ToJson();
+        var bytes = Build().ToUtf8();
+        Assert.That(bytes, Is.EqualTo(System.Text.Encoding.UTF8.GetBytes(text)));
+        Assert.That(text, Is.EqualTo(
+            "[[\"0F8FAD5B-D9CB-469F-A165-70867728950E\",null,\"2026-03-09\",null,\"Zoë \\\"x\\\"\",42,1]," +
+            "[\"00000000-0000-0000-0000-000000000000\",\"FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF\",\"0001-01-01\",\"12.50\",null,7,0]]"));
+    }
 }

@@ -121,7 +121,7 @@ public static class ReconciliationPlanner
             seatByEmail.TryAdd(seatEmails[i], input.Seats[i]);
         }
         var pending = input.PendingRemovalEmails.Select(Normalise).ToHashSet();
-        var explainedSeats = new HashSet<Guid>();
+        var explainedSeats = new HashSet<Guid>(input.Seats.Count);
         // The seats at the vendor whose person the vendor does not list, for the few members that hold no seat (built once).
         List<PlanSeat>? unlisted = null;
 
