@@ -5,8 +5,8 @@ using System.Text.Json;
 namespace LicenceOps.Platform.Data;
 
 /// <summary>
-/// Many rows as one JSON array of arrays, for one SQLite statement that reads them with <c>jsonb_each(@rows)</c> (or
-/// <c>json_each</c>) and <c>value -&gt;&gt; n</c> instead of one statement per row: Microsoft.Data.Sqlite finds each named parameter by a
+/// Many rows as one JSON array of arrays, for one SQLite statement that reads them with <c>jsonb_each(CAST(@rows AS TEXT))</c>
+/// (the rows bound as UTF-8, <see cref="ToUtf8"/>) and <c>value -&gt;&gt; n</c> instead of one statement per row: Microsoft.Data.Sqlite finds each named parameter by a
 /// linear search and every execution crosses into native code, which made per-row inserts most of a first
 /// reconciliation's write time (docs/performance.md). Values are written exactly as the Dapper type handlers store them
 /// in SQLite (upper-case GUIDs, yyyy-MM-dd dates, invariant decimal text, 0/1 flags), so stored rows compare equal whichever
@@ -155,7 +155,7 @@ public sealed class JsonRows
         return this;
     }
 
-    /// <summary>The JSON text to bind as the statement's one parameter; call once, after the last row.</summary>
+    /// <summary>The JSON text as a string (for SQL Server, which reads the sheets' text); call once, after the last row.</summary>
     public string ToJson()
     {
         var json = Encoding.UTF8.GetString(End());

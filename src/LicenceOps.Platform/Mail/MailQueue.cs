@@ -91,9 +91,9 @@ public static class MailQueue
                 payload, status, attempts, next_attempt_at, last_error, created_at)
             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, value ->> 7,
                 value ->> 8, value ->> 9, 0, @now, value ->> 10, @now
-            FROM jsonb_each(@rows)
+            FROM jsonb_each(CAST(@rows AS TEXT))
             """,
-            new { rows = rows.ToJson(), now = uow.Now });
+            new { rows = rows.ToUtf8(), now = uow.Now });
         return result;
     }
 

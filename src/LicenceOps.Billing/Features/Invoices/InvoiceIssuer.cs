@@ -96,10 +96,10 @@ public static class InvoiceIssuer
             return uow.ExecuteAsync(
                 """
                 UPDATE invoices SET status = 'issued', number = r.value ->> 1, issue_date = r.value ->> 2, due_date = r.value ->> 3, issued_at = @now
-                FROM jsonb_each(@rows) AS r
+                FROM jsonb_each(CAST(@rows AS TEXT)) AS r
                 WHERE invoices.id = r.value ->> 0 AND +invoices.status = 'draft'
                 """,
-                new { rows = rows.ToJson(), now = uow.Now });
+                new { rows = rows.ToUtf8(), now = uow.Now });
         }
         return uow.ExecuteAsync(SqlServerMarkSql, issued.Select(d => new { d.Number, d.IssueDate, d.DueDate, now = uow.Now, d.Id }).ToList());
     }

@@ -37,8 +37,8 @@ internal static class InvoiceLineWriter
             await uow.ExecuteAsync(Columns + """
                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
                     value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13
-                FROM jsonb_each(@rows)
-                """, new { rows = rows.ToJson() });
+                FROM jsonb_each(CAST(@rows AS TEXT))
+                """, new { rows = rows.ToUtf8() });
             return;
         }
         await uow.ExecuteAsync(SqlServerLinesSql, lines.Select(x => new
@@ -66,8 +66,8 @@ internal static class InvoiceLineWriter
             await uow.ExecuteAsync(
                 """
                 INSERT INTO invoice_exchange_rates (invoice_id, currency, units_per_euro, rate_date)
-                SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM jsonb_each(@rows)
-                """, new { rows = rows.ToJson() });
+                SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM jsonb_each(CAST(@rows AS TEXT))
+                """, new { rows = rows.ToUtf8() });
             return;
         }
         await uow.ExecuteAsync(SqlServerRatesSql, rates.Select(r => new { r.InvoiceId, r.Rate.Currency, r.Rate.UnitsPerEuro, r.Rate.RateDate }).ToList());

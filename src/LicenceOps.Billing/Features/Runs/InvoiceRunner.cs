@@ -444,10 +444,10 @@ public sealed partial class InvoiceRunner(
             inserted = await uow.ExecuteAsync(DraftColumns + """
                 SELECT r.value ->> 0, r.value ->> 1, 'invoice', @periodText, @periodStart, @periodEnd, 'draft', r.value ->> 2, r.value ->> 3,
                     r.value ->> 4, r.value ->> 5, @sellerJson, r.value ->> 6, r.value ->> 7, r.value ->> 8, 'EUR', @now
-                FROM jsonb_each(@rows) AS r
+                FROM jsonb_each(CAST(@rows AS TEXT)) AS r
                 WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = r.value ->> 1 AND i.period = @periodText AND i.kind = 'invoice')
                 """,
-                new { rows = rows.ToJson(), periodText, periodStart = period.Start, periodEnd = period.End, sellerJson = sellerJson.Value, now = uow.Now });
+                new { rows = rows.ToUtf8(), periodText, periodStart = period.Start, periodEnd = period.End, sellerJson = sellerJson.Value, now = uow.Now });
         }
         else
         {

@@ -170,11 +170,11 @@ public sealed class InvoiceRuns(ModuleDatabase<BillingModule> database, IOptions
                         SELECT COALESCE(invoice_run_tenants.outcome, r.value ->> 1),
                             CASE WHEN invoice_run_tenants.outcome IS NULL AND r.value ->> 2 IS NOT NULL THEN r.value ->> 2 ELSE invoice_run_tenants.invoice_id END,
                             CASE WHEN r.value ->> 3 = 1 THEN 1 ELSE invoice_run_tenants.issued END
-                        FROM jsonb_each(@rows) AS r WHERE r.value ->> 0 = invoice_run_tenants.tenant_id),
+                        FROM jsonb_each(CAST(@rows AS TEXT)) AS r WHERE r.value ->> 0 = invoice_run_tenants.tenant_id),
                     status = 'done', finished_at = @now
-                WHERE run_id = @runId AND tenant_id IN (SELECT value ->> 0 FROM jsonb_each(@rows)) AND +status = 'pending'
+                WHERE run_id = @runId AND tenant_id IN (SELECT value ->> 0 FROM jsonb_each(CAST(@rows AS TEXT))) AND +status = 'pending'
                 """,
-                new { runId, rows = rows.ToJson(), now = uow.Now });
+                new { runId, rows = rows.ToUtf8(), now = uow.Now });
             return;
         }
         await uow.ExecuteAsync(SqlServerDoneSql, done.Select(d => new { runId, d.TenantId, d.Outcome, d.InvoiceId, d.Issued, now = uow.Now }).ToList());

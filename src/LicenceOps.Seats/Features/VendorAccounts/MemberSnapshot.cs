@@ -55,8 +55,8 @@ internal static class MemberSnapshot
                 INSERT INTO vendor_members (vendor_account_id, email, tenant_id, external_id, display_name, role, status, joined_on, last_active_on,
                     source, read_at)
                 SELECT @accountId, value ->> 0, @tenantId, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, @source, @now
-                FROM json_each(@rows)
-                """, new { rows = rows.ToJson(), accountId, tenantId, source, now = uow.Now });
+                FROM jsonb_each(CAST(@rows AS TEXT))
+                """, new { rows = rows.ToUtf8(), accountId, tenantId, source, now = uow.Now });
             return;
         }
         // SQL Server: one command executed per member (Dapper reuses it).
