@@ -152,6 +152,7 @@ internal static class ReconciliationBench
                     var allocated = GC.GetTotalAllocatedBytes();
                     var collections = Collections.Now();
                     var waits = ThreadWaits.Now();
+                    var io = ProcessIo.Now();
                     var statements = Statements(db);
                     var opens = db.SqlitePool?.PhysicalOpens ?? 0;
                     allocWatch?.Record(measured);
@@ -205,7 +206,7 @@ internal static class ReconciliationBench
                         phases.Take();
                         continue;
                     }
-                    Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {Collections.Now() - collections}, {ThreadWaits.Now() - waits}, {PerAccount(statements, passAccounts.Count)}, {opens} connection(s) opened), {passAccounts.Count * seats / seconds:N0} seats/s, {failed} failed run(s), " +
+                    Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {Collections.Now() - collections}, {ThreadWaits.Now() - waits}, {ProcessIo.Now() - io}, {PerAccount(statements, passAccounts.Count)}, {opens} connection(s) opened), {passAccounts.Count * seats / seconds:N0} seats/s, {failed} failed run(s), " +
                                       $"{confirmed} confirmed without reading Seats' rows; {jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
                     Console.WriteLine(phases.Take());
                     allocWatch?.Print(pass, 25);
@@ -271,6 +272,7 @@ internal static class ReconciliationBench
                 var allocated = GC.GetTotalAllocatedBytes();
                 var collections = Collections.Now();
                 var waits = ThreadWaits.Now();
+                var io = ProcessIo.Now();
                 allocWatch?.Record(true);
                 var members = await ReadAllAsync(accounts);
                 allocWatch?.Record(false);
@@ -278,7 +280,7 @@ internal static class ReconciliationBench
                 cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                 allocated = GC.GetTotalAllocatedBytes() - allocated;
                 var jit = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
-                Console.WriteLine($"floor (fetch + parse only): {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {Collections.Now() - collections}, {ThreadWaits.Now() - waits}), {members:N0} members read, {tenants * seats / seconds:N0} seats/s; " +
+                Console.WriteLine($"floor (fetch + parse only): {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {Collections.Now() - collections}, {ThreadWaits.Now() - waits}, {ProcessIo.Now() - io}), {members:N0} members read, {tenants * seats / seconds:N0} seats/s; " +
                                   $"{jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
                 allocWatch?.Print("the floor", 25);
                 PrintBounds("floor", floorStart);
