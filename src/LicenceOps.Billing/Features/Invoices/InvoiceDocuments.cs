@@ -159,17 +159,31 @@ public sealed partial class InvoiceDocuments(
 
     /// <summary>Stores a rendering unless a copy is stored already (the first stored copy wins); true when this one was stored.</summary>
     private static async Task<bool> InsertAsync(UnitOfWork uow, RenderedDocument rendered) =>
-        await uow.ExecuteAsync(
-            """
-            INSERT INTO invoice_documents (invoice_id, content_type, sha256, byte_length, content, rendered_at)
-            SELECT @invoiceId, @contentType, @sha, @length, @pdf, @now
-            WHERE NOT EXISTS (SELECT 1 FROM invoice_documents WHERE invoice_id = @invoiceId)
-            """,
+        await uow.ExecuteAsync(uow.Dialect == SqlDialect.Sqlite ? SqliteInsertSql : SqlServerInsertSql,
             new
             {
                 invoiceId = rendered.InvoiceId, contentType = PdfContentType, sha = rendered.Sha256, length = rendered.Pdf.Length,
                 pdf = rendered.Pdf, now = uow.Now,
             }) == 1;
+
+    // SQLite: a one-row insert that leaves an existing row alone. An INSERT … SELECT may insert several rows, so inside the
+    // writer's transaction of several documents SQLite kept a statement journal for each one (to undo that statement alone),
+    // and with a 50 KB row it spilled past its 64 KiB in memory to a temporary file (/var/tmp/etilqs_*): each PDF's pages
+    // were written there as well as to the WAL (docs/performance.md, feat/i16y). A VALUES insert of one row needs no statement
+    // journal. ON CONFLICT names the key, so any other constraint still fails loudly.
+    private const string SqliteInsertSql =
+        """
+        INSERT INTO invoice_documents (invoice_id, content_type, sha256, byte_length, content, rendered_at)
+        VALUES (@invoiceId, @contentType, @sha, @length, @pdf, @now)
+        ON CONFLICT (invoice_id) DO NOTHING
+        """;
+
+    private const string SqlServerInsertSql =
+        """
+        INSERT INTO invoice_documents (invoice_id, content_type, sha256, byte_length, content, rendered_at)
+        SELECT @invoiceId, @contentType, @sha, @length, @pdf, @now
+        WHERE NOT EXISTS (SELECT 1 FROM invoice_documents WHERE invoice_id = @invoiceId)
+        """;
 
     private Task<bool> StoreAsync(RenderedDocument rendered, CancellationToken ct) => database.WriteAsync(uow => InsertAsync(uow, rendered), ct);
 
