@@ -156,6 +156,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var storeBefore = StoreSize.Of(dataDirectory);
         var statementsBefore = Statements(db);
         var ioBefore = ProcessIo.Now();
+        var sysBefore = Process.GetCurrentProcess().PrivilegedProcessorTime;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         clock.Restart();
         // For profiling (perf record -k CLOCK_MONOTONIC): the run's bounds on the clock perf stamps its samples with.
@@ -174,6 +175,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         }
         var runCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         var runIo = ProcessIo.Now() - ioBefore;
+        var runSysSeconds = (Process.GetCurrentProcess().PrivilegedProcessorTime - sysBefore).TotalSeconds;
         var runStatements = Statements(db) - statementsBefore;
         var runPeakMiB = ProcessMemory.PeakMiB();
         var runGcPause = GC.GetTotalPauseDuration() - gcPauseBefore;
@@ -210,6 +212,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var floorGcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var floorGcPauseBefore = GC.GetTotalPauseDuration();
         var floorIoBefore = ProcessIo.Now();
+        var floorSysBefore = Process.GetCurrentProcess().PrivilegedProcessorTime;
         var floorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         using var floorThreads = ThreadCpu.StartIfAsked();
         clock.Restart();
@@ -234,6 +237,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         allocWatch?.Record(false);
         var floorCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - floorCpuBefore).TotalSeconds;
         var floorIo = ProcessIo.Now() - floorIoBefore;
+        var floorSysSeconds = (Process.GetCurrentProcess().PrivilegedProcessorTime - floorSysBefore).TotalSeconds;
         var floorPeakMiB = ProcessMemory.PeakMiB();
         var floorGcPause = GC.GetTotalPauseDuration() - floorGcPauseBefore;
         var floorGc = (GC.CollectionCount(0) - floorGcBefore.Item1, GC.CollectionCount(1) - floorGcBefore.Item2, GC.CollectionCount(2) - floorGcBefore.Item3);
@@ -258,6 +262,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
             before the run:               {settleCpuSeconds:0.000} s of CPU in the {settleSeconds:0.00} s after the seed until the process was quiet (the host's start-up still running)
             after the run:                {tailCpuSeconds:0.000} s of CPU in the quiet second before the floor (work the run left running)
             run, GC and JIT:              {runGc.Item1}/{runGc.Item2}/{runGc.Item3} collections gen0/1/2, {runGcPause.TotalMilliseconds * 1000 / invoices / 1000:0.00} ms of GC pause per invoice, {runAllocated / 1048576.0 / invoices:0.00} MiB allocated per invoice; {runJit.Item1} methods JIT-compiled in {runJit.Item2.TotalSeconds:0.00} s
+            kernel CPU (system time):     run {runSysSeconds * 1000 / invoices:0.00} ms per invoice, floor {floorSysSeconds * 1000 / invoices:0.00} ms (what storing durably costs in the kernel: the run's WAL appends, checkpoints, reads of evicted pages)
             run, I/O:                     {runIo.PerItem(invoices, "invoice")}; {runStatements / (double)invoices:0.0} Billing SQLite statements per invoice; Billing's files {storeAfterRun.Since(storeBefore, invoices)}
             floor, I/O:                   {floorIo.PerItem(invoices, "invoice")}
             floor, GC:                    {floorGc.Item1}/{floorGc.Item2}/{floorGc.Item3} collections gen0/1/2, {floorGcPause.TotalMilliseconds * 1000 / invoices / 1000:0.00} ms of GC pause per invoice, {floorAllocated / 1048576.0 / invoices:0.00} MiB allocated per invoice
