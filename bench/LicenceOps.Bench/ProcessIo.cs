@@ -44,6 +44,14 @@ internal readonly record struct ProcessIo(long BytesWritten, long BytesRead, lon
     public static ProcessIo operator -(ProcessIo a, ProcessIo b) =>
         new(a.BytesWritten - b.BytesWritten, a.BytesRead - b.BytesRead, a.Writes - b.Writes, a.Reads - b.Reads);
 
+    /// <summary>The same figures divided by <paramref name="items"/> (per invoice, per account), with the total.</summary>
+    public string PerItem(int items, string item)
+    {
+        var n = Math.Max(1, items);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{this}; per {item} {BytesWritten / 1024.0 / n:0.0} KiB written in {(double)Writes / n:0.0} calls, {BytesRead / 1024.0 / n:0.0} KiB read in {(double)Reads / n:0.0} calls");
+    }
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{BytesWritten / 1048576.0:0.0} MiB written in {Writes:N0} calls, {BytesRead / 1048576.0:0.0} MiB read in {Reads:N0} calls");
 }

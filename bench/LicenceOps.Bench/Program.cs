@@ -153,6 +153,10 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         // the floor below are the bench's work, not the host's, so the peak is reset here and read right after the run.
         ProcessMemory.ResetPeak();
         using var memoryTrace = MemoryTrace.StartIfAsked();
+        var storeBefore = StoreSize.Of(dataDirectory);
+        var statementsBefore = Statements(db);
+        var ioBefore = ProcessIo.Now();
+        var sysBefore = Process.GetCurrentProcess().PrivilegedProcessorTime;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         clock.Restart();
         // For profiling (perf record -k CLOCK_MONOTONIC): the run's bounds on the clock perf stamps its samples with.
@@ -170,6 +174,9 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
                 $"run bounds (CLOCK_MONOTONIC s): {monotonicStart / (double)Stopwatch.Frequency:0.000000} {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:0.000000}"));
         }
         var runCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        var runIo = ProcessIo.Now() - ioBefore;
+        var runSysSeconds = (Process.GetCurrentProcess().PrivilegedProcessorTime - sysBefore).TotalSeconds;
+        var runStatements = Statements(db) - statementsBefore;
         var runPeakMiB = ProcessMemory.PeakMiB();
         var runGcPause = GC.GetTotalPauseDuration() - gcPauseBefore;
         var runJit = (System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore.Item1, System.Runtime.JitInfo.GetCompilationTime() - jitBefore.Item2);
@@ -193,6 +200,8 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var tailCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         await Task.Delay(TimeSpan.FromSeconds(1));
         var tailCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - tailCpuBefore).TotalSeconds;
+        // After the quiet second, so the file holds the run's last checkpoint too.
+        var storeAfterRun = StoreSize.Of(dataDirectory);
 
         var store = services.GetRequiredService<InvoiceStore>();
         var renderer = services.GetRequiredService<IDocumentRenderer>();
@@ -202,6 +211,8 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var floorAllocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var floorGcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var floorGcPauseBefore = GC.GetTotalPauseDuration();
+        var floorIoBefore = ProcessIo.Now();
+        var floorSysBefore = Process.GetCurrentProcess().PrivilegedProcessorTime;
         var floorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         using var floorThreads = ThreadCpu.StartIfAsked();
         clock.Restart();
@@ -225,6 +236,8 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var floorMonotonicEnd = Stopwatch.GetTimestamp();
         allocWatch?.Record(false);
         var floorCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - floorCpuBefore).TotalSeconds;
+        var floorIo = ProcessIo.Now() - floorIoBefore;
+        var floorSysSeconds = (Process.GetCurrentProcess().PrivilegedProcessorTime - floorSysBefore).TotalSeconds;
         var floorPeakMiB = ProcessMemory.PeakMiB();
         var floorGcPause = GC.GetTotalPauseDuration() - floorGcPauseBefore;
         var floorGc = (GC.CollectionCount(0) - floorGcBefore.Item1, GC.CollectionCount(1) - floorGcBefore.Item2, GC.CollectionCount(2) - floorGcBefore.Item3);
@@ -249,6 +262,9 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
             before the run:               {settleCpuSeconds:0.000} s of CPU in the {settleSeconds:0.00} s after the seed until the process was quiet (the host's start-up still running)
             after the run:                {tailCpuSeconds:0.000} s of CPU in the quiet second before the floor (work the run left running)
             run, GC and JIT:              {runGc.Item1}/{runGc.Item2}/{runGc.Item3} collections gen0/1/2, {runGcPause.TotalMilliseconds * 1000 / invoices / 1000:0.00} ms of GC pause per invoice, {runAllocated / 1048576.0 / invoices:0.00} MiB allocated per invoice; {runJit.Item1} methods JIT-compiled in {runJit.Item2.TotalSeconds:0.00} s
+            kernel CPU (system time):     run {runSysSeconds * 1000 / invoices:0.00} ms per invoice, floor {floorSysSeconds * 1000 / invoices:0.00} ms (what storing durably costs in the kernel: the run's WAL appends, checkpoints, reads of evicted pages)
+            run, I/O:                     {runIo.PerItem(invoices, "invoice")}; {runStatements / (double)invoices:0.0} Billing SQLite statements per invoice; Billing's files {storeAfterRun.Since(storeBefore, invoices)}
+            floor, I/O:                   {floorIo.PerItem(invoices, "invoice")}
             floor, GC:                    {floorGc.Item1}/{floorGc.Item2}/{floorGc.Item3} collections gen0/1/2, {floorGcPause.TotalMilliseconds * 1000 / invoices / 1000:0.00} ms of GC pause per invoice, {floorAllocated / 1048576.0 / invoices:0.00} MiB allocated per invoice
             GC:                           {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}{(System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Batch ? ", non-concurrent" : ", concurrent")}, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1048576.0:0} MiB available to the GC, gen-0 budget at most {Convert.ToInt64(GC.GetConfigurationVariables().GetValueOrDefault("GCGen0MaxBudget", 0L), culture) / 1048576.0:0} MiB
             peak working set:             run {runPeakMiB:0} MiB, floor {floorPeakMiB:0} MiB, {Environment.WorkingSet / 1048576.0:0} MiB now, {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:0} MiB peak since the last reset (process)
@@ -275,6 +291,11 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         }
     }
 }
+
+// SQLite statements Billing's connections have executed so far (compiled or taken from their cache), counted on the idle
+// connections of its pool: once the run has returned and its renderers and writer are done, every connection is idle again.
+static long Statements(ModuleDatabase<BillingModule> db) =>
+    db.SqlitePool?.Statistics() is { } s ? s.Compiled + s.Reused : 0;
 
 // ADR 0041: what each module database's idle SQLite connections keep compiled, and what that costs SQLite's heap.
 static string SqliteStatements(IServiceProvider services) =>

@@ -10,8 +10,8 @@ public interface IDocumentRenderer
     byte[] RenderFacturXml(InvoiceDocument document);
 
     /// <summary>
-    /// <see cref="RenderInvoicePdf"/> and the factur-x.xml embedded in it, byte for byte, from one rendering: what storing an
-    /// issued document needs, without inflating the attachment back out of the PDF just made.
+    /// <see cref="RenderInvoicePdf"/> and the factur-x.xml embedded in it, byte for byte, from one rendering: for a caller
+    /// that needs both, without inflating the attachment back out of the PDF just made.
     /// </summary>
     RenderedInvoice RenderInvoice(InvoiceDocument document);
 }

@@ -83,9 +83,11 @@ public sealed partial class InvoiceDocuments(
         database.QuerySingleOrDefaultAsync<string?>("SELECT facturx_sha256 FROM invoice_documents WHERE invoice_id = @invoiceId", new { invoiceId }, ct);
 
     /// <summary>
-    /// The stored factur-x.xml of an issued document. Stored with the PDF since Factur-X; for a document stored before,
-    /// taken once from its stored PDF (or, for a PDF that predates Factur-X, rendered from the same stored data by
-    /// <paramref name="renderXml"/>) and stored, so later downloads never parse the PDF again.
+    /// The stored factur-x.xml of an issued document. It is not stored at issue: it is the attachment of the stored PDF,
+    /// so its first download takes it from there once (or, for a PDF that predates Factur-X, renders it from the same
+    /// stored data by <paramref name="renderXml"/>) and stores it, and later downloads never parse the PDF again. Storing
+    /// it with every issued PDF wrote its 29 KB uncompressed (the PDF carries it deflated) for each invoice of a run, a
+    /// third of what the run stored per invoice, for a download few invoices ever get (docs/performance.md, feat/i16y).
     /// </summary>
     public async Task<StoredFacturXml> GetOrStoreFacturXmlAsync(InvoiceRow issued, Func<Task<byte[]>> renderXml, CancellationToken ct)
     {
@@ -150,26 +152,38 @@ public sealed partial class InvoiceDocuments(
     {
         var document = InvoiceDocumentMapper.Map(issued, await store.LinesAsync(issued.Id, ct), await store.RatesAsync(issued.Id, ct),
             await store.CreditedReferenceAsync(issued, ct));
-        // The XML stored is the attachment just embedded, byte for byte, so both downloads always agree. The renderer hands
-        // it over with the PDF: inflating it back out of every PDF of a run cost CPU and allocations for the same bytes.
-        var (pdf, xml) = renderer.RenderInvoice(document);
-        return new RenderedDocument(issued.Id, pdf, Convert.ToHexStringLower(SHA256.HashData(pdf)), xml,
-            Convert.ToHexStringLower(SHA256.HashData(xml)));
+        // Only the PDF is stored: its factur-x.xml is taken out of it on the XML's first download (GetOrStoreFacturXmlAsync).
+        var pdf = renderer.RenderInvoicePdf(document);
+        return new RenderedDocument(issued.Id, pdf, Convert.ToHexStringLower(SHA256.HashData(pdf)));
     }
 
     /// <summary>Stores a rendering unless a copy is stored already (the first stored copy wins); true when this one was stored.</summary>
     private static async Task<bool> InsertAsync(UnitOfWork uow, RenderedDocument rendered) =>
-        await uow.ExecuteAsync(
-            """
-            INSERT INTO invoice_documents (invoice_id, content_type, sha256, byte_length, content, rendered_at, facturx_xml, facturx_sha256)
-            SELECT @invoiceId, @contentType, @sha, @length, @pdf, @now, @xml, @xmlSha
-            WHERE NOT EXISTS (SELECT 1 FROM invoice_documents WHERE invoice_id = @invoiceId)
-            """,
+        await uow.ExecuteAsync(uow.Dialect == SqlDialect.Sqlite ? SqliteInsertSql : SqlServerInsertSql,
             new
             {
                 invoiceId = rendered.InvoiceId, contentType = PdfContentType, sha = rendered.Sha256, length = rendered.Pdf.Length,
-                pdf = rendered.Pdf, now = uow.Now, xml = rendered.FacturXml, xmlSha = rendered.FacturXmlSha256,
+                pdf = rendered.Pdf, now = uow.Now,
             }) == 1;
+
+    // SQLite: a one-row insert that leaves an existing row alone. An INSERT … SELECT may insert several rows, so inside the
+    // writer's transaction of several documents SQLite kept a statement journal for each one (to undo that statement alone),
+    // and with a 50 KB row it spilled past its 64 KiB in memory to a temporary file (/var/tmp/etilqs_*): each PDF's pages
+    // were written there as well as to the WAL (docs/performance.md, feat/i16y). A VALUES insert of one row needs no statement
+    // journal. ON CONFLICT names the key, so any other constraint still fails loudly.
+    private const string SqliteInsertSql =
+        """
+        INSERT INTO invoice_documents (invoice_id, content_type, sha256, byte_length, content, rendered_at)
+        VALUES (@invoiceId, @contentType, @sha, @length, @pdf, @now)
+        ON CONFLICT (invoice_id) DO NOTHING
+        """;
+
+    private const string SqlServerInsertSql =
+        """
+        INSERT INTO invoice_documents (invoice_id, content_type, sha256, byte_length, content, rendered_at)
+        SELECT @invoiceId, @contentType, @sha, @length, @pdf, @now
+        WHERE NOT EXISTS (SELECT 1 FROM invoice_documents WHERE invoice_id = @invoiceId)
+        """;
 
     private Task<bool> StoreAsync(RenderedDocument rendered, CancellationToken ct) => database.WriteAsync(uow => InsertAsync(uow, rendered), ct);
 
@@ -192,8 +206,8 @@ public sealed partial class InvoiceDocuments(
         return inserted ? new StoredDocument(issued.Id, PdfContentType, rendered.Sha256, rendered.Pdf) : (await FindAsync(issued.Id, ct))!;
     }
 
-    /// <summary>A rendered PDF with its hash and its factur-x.xml, ready to store.</summary>
-    private sealed record RenderedDocument(Guid InvoiceId, byte[] Pdf, string Sha256, byte[] FacturXml, string FacturXmlSha256);
+    /// <summary>A rendered PDF with its hash, ready to store.</summary>
+    private sealed record RenderedDocument(Guid InvoiceId, byte[] Pdf, string Sha256);
 
     /// <summary>
     /// Parallel renderers fed by the (serial) issuing loop, and one writer that stores what they rendered. The renderers
@@ -205,7 +219,7 @@ public sealed partial class InvoiceDocuments(
     /// </summary>
     public sealed class RenderQueue
     {
-        /// <summary>About 3 MB of PDFs in one transaction, a few milliseconds of writing.</summary>
+        /// <summary>About 1.7 MB of PDFs (50 KB each) in one transaction, a few milliseconds of writing.</summary>
         private const int MaxStoredPerTransaction = 32;
 
         private readonly Channel<Guid> pending;
