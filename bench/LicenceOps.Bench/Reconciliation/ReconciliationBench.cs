@@ -161,11 +161,12 @@ internal static class ReconciliationBench
                     var confirmed = 0;
                     if (perAccount)
                     {
-                        // What the per-account Hangfire jobs do: RunAsync for one account, `parallel` of them at once.
+                        // What the per-account Hangfire jobs do (VendorAccountReconciliationJob): RunAsync for one account with the
+                        // schedule's trigger, `parallel` of them at once.
                         await Parallel.ForEachAsync(passAccounts, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (account, ct) =>
                         {
                             using var scope = services.CreateScope();
-                            var run = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>().RunAsync(account.TenantId, account.Id, RunTriggers.Manual, ct);
+                            var run = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>().RunAsync(account.TenantId, account.Id, RunTriggers.Schedule, ct);
                             if (run?.State != RunStates.Succeeded && Interlocked.Increment(ref failed) <= 3)
                             {
                                 Console.WriteLine($"  run failed: {run?.FailureReason}");

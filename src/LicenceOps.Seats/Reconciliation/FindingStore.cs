@@ -41,9 +41,11 @@ internal static class FindingStore
     /// What a merge did, and the stored findings it was given as its writes left them (the inputs of the account's next comparison,
     /// ADR 0052); null when a conditional update found a row in another state than the one read, so what it holds is not known here.
     /// <paramref name="Openings"/>: the findings a comparison opened, which the caller must audit in its run's entry in the same
-    /// transaction (ADR 0057); empty outside a comparison, where each opening has its own entry.
+    /// transaction (ADR 0057); empty outside a comparison, where each opening has its own entry. <paramref name="Changed"/>: whether
+    /// any finding now reads differently (opened, reopened, refreshed with other texts, links or effect, closed); findings only
+    /// seen again as stored change nothing anyone reads but their last seen (ADR 0063).
     /// </summary>
-    public sealed record Applied(FindingCounts Counts, IReadOnlyList<ExistingFindingRow>? After, IReadOnlyList<FindingOpening> Openings);
+    public sealed record Applied(FindingCounts Counts, IReadOnlyList<ExistingFindingRow>? After, IReadOnlyList<FindingOpening> Openings, bool Changed);
 
     /// <summary>The stored findings a merge needs; <c>TenantId</c> lets a batch read several tenants' findings at once.</summary>
     public const string ExistingSelectSql = """
@@ -209,7 +211,8 @@ internal static class FindingStore
         await InsertOpeningsAsync(uow, tenantId, accountId, vendorCode, vendorName, runId, openings);
         await uow.AuditManyAsync(audits);
         await uow.PublishManyAsync(events);
-        return new Applied(new FindingCounts(opened, updated, closed), afterKnown ? after.Values.ToList() : null, openedByRun);
+        return new Applied(new FindingCounts(opened, updated, closed), afterKnown ? after.Values.ToList() : null, openedByRun,
+            opened + closed + refreshed.Count > 0);
     }
 
     /// <summary>

@@ -526,10 +526,21 @@ public sealed class ReconciliationRunner(
         {
             await uow.ExecuteAsync("UPDATE vendor_accounts SET members_read_at = @now WHERE id = @id", new { id = r.Account.Id, now = uow.Now });
         }
-        await uow.AuditAsync("reconciliation_run", r.RunId, "confirmed",
-            new { accountId = r.Account.Id, members = reading.Members.Members.Count, comparedRun = last.RunId, notes = reading.Members.Notes }, r.Account.TenantId);
+        if (Audited(r, changed: false))
+        {
+            await uow.AuditAsync("reconciliation_run", r.RunId, "confirmed",
+                new { accountId = r.Account.Id, members = reading.Members.Members.Count, comparedRun = last.RunId, notes = reading.Members.Notes }, r.Account.TenantId);
+        }
         return run;
     }
+
+    /// <summary>
+    /// Whether a succeeded run gets an audit entry (ADR 0063): a person asked for it (the entry names who), or it changed a finding
+    /// or a seat. A scheduled run that changed neither is a machine reading again what it read before: its run row (state,
+    /// outcome, counts) is its record, and the audit log keeps actions and changes instead of an entry per account per hour.
+    /// Failed runs are always audited (<see cref="RecordFailureAsync"/>).
+    /// </summary>
+    private static bool Audited(Reading r, bool changed) => changed || r.Trigger != RunTriggers.Schedule;
 
     /// <summary>What the vendor said, complete: the member list and, when the connector can read it, the purchased quantity.</summary>
     public sealed record VendorReadingSet(string ConnectorName, VendorMemberList Members, VendorQuantity? Quantity);
@@ -620,7 +631,7 @@ public sealed class ReconciliationRunner(
         // same update of the account that records this comparison (FindingSightings). (The CSV connector's reading is its imported
         // export, which keeps its own read time.)
         var membersRead = reading.ConnectorName != ConnectorKinds.Csv;
-        var (counts, findingsAfter, openings) = await FindingStore.ApplyAsync(uow, tenantId, accountId, account.VendorCode, account.DisplayName, runId,
+        var (counts, findingsAfter, openings, findingsChanged) = await FindingStore.ApplyAsync(uow, tenantId, accountId, account.VendorCode, account.DisplayName, runId,
             [.. plan.Findings, .. settingFindings], evaluated, stored.Findings, membersRead);
         lap = ReconciliationMetrics.Lap("findings", lap);
 
@@ -656,13 +667,17 @@ public sealed class ReconciliationRunner(
             reading.Members.Members.Count, seats.Count, counts.Opened, counts.Updated, counts.Closed, activated, plan.Usage.Count,
             ReconciliationFingerprint.Compared));
         // The run's entry audits the findings it opened, one element each (ADR 0057): the finding's id, kind, subject and effect.
-        await uow.AuditAsync("reconciliation_run", runId, "succeeded",
-            new
-            {
-                accountId, members = reading.Members.Members.Count, counts.Opened, counts.Updated, counts.Closed, activated, notes = reading.Members.Notes,
-                openedFindings = openings,
-            },
-            tenantId);
+        // A scheduled comparison that changed no finding and no seat is recorded by its run row alone (ADR 0063).
+        if (Audited(r, findingsChanged || activated > 0))
+        {
+            await uow.AuditAsync("reconciliation_run", runId, "succeeded",
+                new
+                {
+                    accountId, members = reading.Members.Members.Count, counts.Opened, counts.Updated, counts.Closed, activated, notes = reading.Members.Notes,
+                    openedFindings = openings,
+                },
+                tenantId);
+        }
         if (fingerprint is not null && activated == 0)
         {
             // Last, so the versions stored include every write of this run. A run that activated seats changed its own inputs

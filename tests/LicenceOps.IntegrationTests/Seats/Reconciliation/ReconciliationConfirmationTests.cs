@@ -128,10 +128,52 @@ public sealed partial class ReconciliationConfirmationTests
         Assert.That(await FindingsSnapshotAsync(estate.Tenant), Is.EqualTo(findings), "no finding touched, not even its last seen");
         Assert.That(await SeatsKit.CountAsync(factory, $"SELECT COUNT(*) FROM {UsageHistoryKit.Rows} WHERE vendor_account_id = @a", new { a = estate.Account }), Is.EqualTo(usage));
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM audit_log WHERE entity_id = @id AND action = 'confirmed'", new { id = run.Id("runId") }),
-            Is.EqualTo(1), "audited like any run");
+            Is.EqualTo(1), "a run a person asked for is audited, naming who (ADR 0063)");
         var overview = await SeatsKit.GetAsync(staff, $"/api/vendor-accounts/{estate.Account}");
         Assert.That(overview.GetProperty("lastRun").Id("runId"), Is.EqualTo(run.Id("runId")), "the account shows the confirmed run as its last run");
         Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("confirmed"), "and stays confirmed");
+    }
+
+    /// <summary>
+    /// ADR 0063: a scheduled run that changed no finding and no seat is recorded by its run row alone, confirmed or compared; one
+    /// that changed a finding is audited, as is every run a person asked for (above) and every failure.
+    /// </summary>
+    [Test]
+    public async Task A_scheduled_run_that_changes_nothing_is_recorded_by_its_run_row_and_one_that_changes_a_finding_is_audited()
+    {
+        var estate = await SettledEstateAsync();
+        async Task<ReconciliationRunResult> ScheduledAsync()
+        {
+            factory.Clock.Advance(TimeSpan.FromMinutes(1));
+            using var scope = factory.Services.CreateScope();
+            var run = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>()
+                .RunAsync(estate.Tenant, estate.Account, LicenceOps.Seats.Domain.Reconciliation.RunTriggers.Schedule, CancellationToken.None);
+            Assert.That(run?.State, Is.EqualTo("succeeded"), run?.FailureReason);
+            return run!;
+        }
+        Task<long> EntriesAsync(Guid runId) =>
+            SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM audit_log WHERE entity_type = 'reconciliation_run' AND entity_id = @runId", new { runId });
+        Task<long> RunRowsAsync(Guid runId) => SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM reconciliation_runs WHERE id = @runId", new { runId });
+
+        var confirmed = await ScheduledAsync();
+        Assert.That(confirmed.Outcome, Is.EqualTo("confirmed"));
+        Assert.That(await RunRowsAsync(confirmed.RunId), Is.EqualTo(1), "the run row records it");
+        Assert.That(await EntriesAsync(confirmed.RunId), Is.Zero, "no audit entry for a scheduled confirmation");
+
+        // Without the fingerprint the run compares again and concludes what the last comparison did: nothing changed.
+        await SeatsKit.Db(factory).WriteAsync(uow => uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints WHERE vendor_account_id = @a", new { a = estate.Account }));
+        var unchanged = await ScheduledAsync();
+        Assert.That(unchanged.Outcome, Is.EqualTo("compared"));
+        Assert.That((unchanged.FindingsOpened, unchanged.FindingsClosed), Is.EqualTo((0, 0)));
+        Assert.That(await EntriesAsync(unchanged.RunId), Is.Zero, "no audit entry for a scheduled comparison that changed nothing");
+
+        // Zoe leaves the vendor's workspace: her shadow-user finding closes, a change the audit log keeps.
+        claude.Users.TryRemove("zoe@client.test", out _);
+        var closing = await ScheduledAsync();
+        Assert.That(closing.FindingsClosed, Is.GreaterThan(0), "the shadow user's finding closed");
+        Assert.That(await SeatsKit.CountAsync(factory,
+            "SELECT COUNT(*) FROM audit_log WHERE entity_type = 'reconciliation_run' AND entity_id = @runId AND action = 'succeeded'", new { runId = closing.RunId }),
+            Is.EqualTo(1), "a scheduled run that changed a finding is audited");
     }
 
     [Test]
