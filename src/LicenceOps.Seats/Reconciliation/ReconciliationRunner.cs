@@ -260,8 +260,10 @@ public sealed class ReconciliationRunner(
     /// <summary>
     /// Reads the inputs of a group of readings and plans their comparisons outside the write lock, under one snapshot, with one
     /// query per kind of input (as <see cref="ReconciliationInputs"/> inside the write). Left out: failed readings, runs that will
-    /// most likely be confirmed (their fingerprint matches as of this snapshot: reading their inputs would be wasted) and a second
-    /// account of a tenant already in the group (its inputs depend on the first one's writes). The versions are read first in the
+    /// most likely be confirmed (the caller leaves them out: their reading matches the last comparison read before the vendor was,
+    /// which still held then) and a second account of a tenant already in the group (its inputs depend on the first one's writes).
+    /// The last comparisons are not read again here: one stored after that hint (another run of the same account meanwhile) at
+    /// worst makes this read-ahead useless, since the writer decides in its transaction. The versions are read first in the
     /// same snapshot, so the inputs are at least as new as them; the writer compares them with the versions in its own
     /// transaction and reads the inputs again there when either moved. Keyed by run.
     /// </summary>
@@ -273,23 +275,14 @@ public sealed class ReconciliationRunner(
             return [];
         }
         var defaults = options.Value.Reconciliation;
+        var tenants = new HashSet<Guid>();
+        var toLoad = read.Where(r => tenants.Add(r.Account.TenantId)).ToList();
         return await db.ReadSnapshotAsync(async snapshot =>
         {
             var today = ParisCalendar.DateOf(snapshot.Now);
-            var ids = read.Select(r => r.Account.TenantId).Append(ReconciliationFingerprint.AllTenants).Distinct().ToArray();
+            var ids = toLoad.Select(r => r.Account.TenantId).Append(ReconciliationFingerprint.AllTenants).ToArray();
             var versions = (await snapshot.QueryAsync<VersionRow>(VersionsSql, new { scope = ReconciliationFingerprint.Scope, ids }))
                 .ToDictionary(v => v.TenantId, v => v.Version);
-            var stored = await ReconciliationFingerprint.LoadAsync(snapshot, read.Select(r => r.Account.Id).ToArray());
-            var tenants = new HashSet<Guid>();
-            var toLoad = read.Where(r =>
-                    !(stored.TryGetValue(r.Account.Id, out var last)
-                      && last.Confirms(r.Account.TenantId, ReconciliationFingerprint.Of(r.ReadingHash!, Facts(r.Account), defaults), today))
-                    && tenants.Add(r.Account.TenantId))
-                .ToList();
-            if (toLoad.Count == 0)
-            {
-                return new Dictionary<Guid, Preloaded>();
-            }
             var allTenants = versions.GetValueOrDefault(ReconciliationFingerprint.AllTenants);
             // Accounts whose last comparison's inputs are remembered at these very versions are not read (ADR 0052).
             var fromMemory = Remembered(toLoad, versions, allTenants, today);

@@ -447,20 +447,41 @@ public sealed partial class ReconciliationConfirmationTests
     /// the tenant's policy changes through the API (inactive after 50 days instead of 30) right before the read-ahead's first
     /// snapshot query that <paramref name="before"/> matches. True when the change was made.
     /// </summary>
-    private async Task<bool> ReconcileWhileThePolicyChangesAsync(Estate estate, Func<string, bool> before)
+    /// <param name="before">
+    /// The read-ahead's query before which the policy changes (inside its snapshot); null: once the read-ahead has ended, before
+    /// the write.
+    /// </param>
+    private async Task<bool> ReconcileWhileThePolicyChangesAsync(Estate estate, Func<string, bool>? before)
     {
         var db = SeatsKit.Db(factory);
         await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints"));
         var changed = false;
-        db.BeforeSnapshotQuery = async sql =>
+        async Task ChangeAsync()
         {
-            if (!changed && before(sql))
+            changed = true;
+            (await staff.PutAsJsonAsync($"/api/tenants/{estate.Tenant}/reconciliation-policy", new { inactiveAfterDays = 50, staleInviteAfterDays = 14 }))
+                .EnsureSuccessStatusCode();
+        }
+        if (before is null)
+        {
+            db.AfterSnapshot = async () =>
             {
-                changed = true;
-                (await staff.PutAsJsonAsync($"/api/tenants/{estate.Tenant}/reconciliation-policy", new { inactiveAfterDays = 50, staleInviteAfterDays = 14 }))
-                    .EnsureSuccessStatusCode();
-            }
-        };
+                if (!changed)
+                {
+                    await ChangeAsync();
+                }
+            };
+        }
+        else
+        {
+            db.BeforeSnapshotQuery = async sql =>
+            {
+                if (!changed && before(sql))
+                {
+                    await ChangeAsync();
+                }
+            };
+        }
         try
         {
             var run = await ReconcileAsync(estate);
@@ -469,6 +490,7 @@ public sealed partial class ReconciliationConfirmationTests
         finally
         {
             db.BeforeSnapshotQuery = null;
+            db.AfterSnapshot = null;
         }
         return changed;
     }
@@ -484,7 +506,7 @@ public sealed partial class ReconciliationConfirmationTests
         Remembered.Forget(estate.Account);
         using var preloads = new PreloadCounts();
 
-        // The first of the inputs, read after the data versions and the stored comparison in the same snapshot.
+        // The first of the inputs, read after the data versions in the same snapshot.
         var changed = await ReconcileWhileThePolicyChangesAsync(estate, sql => !sql.Contains("data_versions", StringComparison.Ordinal));
 
         Assert.That(changed, Is.True, "the change was made while the inputs were read");
