@@ -300,7 +300,8 @@ internal static class ReconciliationBench
             memory.Sample();
             using var process = Process.GetCurrentProcess();
             Console.WriteLine($"findings: {findings:N0}, usage sheets: {usage:N0}; peak managed heap {memory.PeakManagedBytes / 1024 / 1024:N0} MiB, " +
-                              $"peak working set {process.PeakWorkingSet64 / 1024 / 1024:N0} MiB");
+                              $"peak working set {process.PeakWorkingSet64 / 1024 / 1024:N0} MiB; SQLite sub-journals in memory up to " +
+                              $"{SqliteSession.SubJournalInMemoryBytes / 1048576} MiB: {(SqliteSession.SubJournalInMemory ? "yes" : "no (SQLite started before the setting)")}");
             return 0;
         }
         finally

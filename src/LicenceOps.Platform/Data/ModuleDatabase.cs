@@ -28,6 +28,10 @@ public class ModuleDatabase : IDisposable
         ConnectionString = connectionString;
         this.time = time;
         this.httpContext = httpContext;
+        if (dialect == SqlDialect.Sqlite)
+        {
+            SqliteSession.ConfigureProcessOnce();
+        }
         WriteGate = dialect == SqlDialect.Sqlite ? new WriteGate() : null;
         SqlitePool = dialect == SqlDialect.Sqlite ? new SqliteConnectionPool(connectionString) : null;
         DapperTypeHandlers.EnsureRegistered();
@@ -246,6 +250,43 @@ internal static class SqliteSession
 
     /// <summary>Page cache per connection, in KiB (SQLite's default is 2,000 KiB).</summary>
     public const int PageCacheKibibytes = 512;
+
+    /// <summary>
+    /// Bytes of a connection's sub-journal kept in memory before SQLite moves it to a temporary file (SQLite's default: 64 KiB).
+    /// The sub-journal holds the original of every existing page a statement or savepoint changes, so that it can be rolled
+    /// back alone: a reconciliation account's savepoint and its statements wrote about 340 KiB of it per account to files in
+    /// /var/tmp, more than the WAL itself (docs/performance.md, feat/i11fb). It is never read unless a statement or savepoint
+    /// is rolled back, and SQLite frees it when the outermost savepoint ends, so 4 MiB bounds the memory of the one writer
+    /// each database has at a time; a larger sub-journal still spills.
+    /// </summary>
+    public const int SubJournalInMemoryBytes = 4 << 20;
+
+    /// <summary>sqlite3.h's SQLITE_CONFIG_STMTJRNL_SPILL (SQLitePCLRaw has no constant for it).</summary>
+    private const int ConfigStatementJournalSpill = 26;
+
+    private static int processConfigured;
+
+    /// <summary>
+    /// True when this process's SQLite keeps sub-journals up to <see cref="SubJournalInMemoryBytes"/> in memory; false when
+    /// SQLite had already been started (a connection opened before the first module database was built), which keeps
+    /// SQLite's default: slower, the same results.
+    /// </summary>
+    public static bool SubJournalInMemory { get; private set; }
+
+    /// <summary>
+    /// Process-wide settings, which SQLite accepts only before it starts (before the first connection of the process opens):
+    /// called by every SQLite <see cref="ModuleDatabase"/>'s constructor, applied by the first.
+    /// </summary>
+    public static void ConfigureProcessOnce()
+    {
+        if (Interlocked.Exchange(ref processConfigured, 1) == 1)
+        {
+            return;
+        }
+        // SqliteConnection's static constructor loads the bundled SQLite (SQLitePCLRaw's provider) that raw calls go to.
+        System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(SqliteConnection).TypeHandle);
+        SubJournalInMemory = SQLitePCL.raw.sqlite3_config(ConfigStatementJournalSpill, SubJournalInMemoryBytes) == SQLitePCL.raw.SQLITE_OK;
+    }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
     private static readonly object Marker = new();
