@@ -98,6 +98,18 @@ public class ModuleDatabase : IDisposable
     }
 
     /// <summary>
+    /// Rows of two types from one statement (Dapper's multi-mapping): the columns from <paramref name="splitOn"/> on fill the
+    /// second, which Dapper hands over as null when they are all NULL (a left join that found nothing).
+    /// </summary>
+    public async Task<IReadOnlyList<TResult>> QueryAsync<T1, T2, TResult>(
+        string sql, Func<T1, T2, TResult> map, string splitOn, object? param = null, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        var rows = await connection.QueryAsync(new CommandDefinition(sql, param, cancellationToken: ct), map, splitOn);
+        return rows.AsList();
+    }
+
+    /// <summary>
     /// Rows one at a time while the caller consumes them (exports): memory stays flat whatever the row count. The
     /// connection stays open until the enumeration ends, so consume promptly.
     /// </summary>

@@ -5,6 +5,7 @@ using System.Text.Json;
 using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Vendors;
+using LicenceOps.Seats.Vendors.Accounts;
 
 namespace LicenceOps.Seats.Reconciliation;
 
@@ -230,13 +231,15 @@ internal static class ReconciliationFingerprint
         private bool VersionsHold => TenantVersion == TenantVersionNow && GlobalVersion == GlobalVersionNow;
     }
 
-    private const string StoredSql = """
-        SELECT f.vendor_account_id AS AccountId, f.tenant_id AS TenantId, f.fingerprint AS Fingerprint, f.tenant_version AS TenantVersion,
+    private const string StoredSql = "SELECT " + StoredColumns + " FROM reconciliation_fingerprints f WHERE f.vendor_account_id IN @accountIds";
+
+    /// <summary>A fingerprint row's columns, <c>f</c> being <c>reconciliation_fingerprints</c>; its first is AccountId.</summary>
+    private const string StoredColumns = """
+        f.vendor_account_id AS AccountId, f.tenant_id AS TenantId, f.fingerprint AS Fingerprint, f.tenant_version AS TenantVersion,
                f.global_version AS GlobalVersion, f.run_id AS RunId, f.members_read AS MembersRead, f.seats_compared AS SeatsCompared,
                f.findings_live AS FindingsLive, f.usage_rows AS UsageRows, f.recorded_at AS RecordedAt, f.holds_through AS HoldsThrough,
                COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = f.tenant_id), 0) AS TenantVersionNow,
                COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = @all), 0) AS GlobalVersionNow
-        FROM reconciliation_fingerprints f WHERE f.vendor_account_id IN @accountIds
         """;
 
     /// <summary>The stored fingerprints of <paramref name="accountIds"/> with the current versions, in one query, inside a transaction.</summary>
@@ -249,6 +252,24 @@ internal static class ReconciliationFingerprint
     /// </summary>
     public static async Task<Dictionary<Guid, Stored>> LoadAsync(ModuleDatabase db, IReadOnlyCollection<Guid> accountIds, CancellationToken ct) =>
         (await db.QueryAsync<Stored>(StoredSql, new { accountIds, scope = Scope, all = AllTenants }, ct)).ToDictionary(r => r.AccountId);
+
+    /// <summary>
+    /// A tenant's vendor account with its stored fingerprint (null when none), outside any transaction, in one statement: what
+    /// a run of one account reads before its vendor (the fingerprint only as a hint, ADR 0038). Null when the tenant has no
+    /// such account.
+    /// </summary>
+    public static async Task<(VendorAccountRow Account, Stored? Last)?> LoadWithAccountAsync(
+        ModuleDatabase db, Guid tenantId, Guid accountId, CancellationToken ct)
+    {
+        var rows = await db.QueryAsync<VendorAccountRow, Stored?, (VendorAccountRow, Stored?)>(
+            $"""
+            WITH a AS ({VendorAccountRow.SelectSql} WHERE id = @accountId AND tenant_id = @tenantId)
+            SELECT a.*, {StoredColumns}
+            FROM a LEFT JOIN reconciliation_fingerprints f ON f.vendor_account_id = a.Id
+            """,
+            (account, last) => (account, last), splitOn: "AccountId", new { accountId, tenantId, scope = Scope, all = AllTenants }, ct);
+        return rows.Count == 0 ? null : rows[0];
+    }
 
     /// <summary>
     /// SQL Server only: holds the tenants' version rows until commit, before their inputs are read, so that no other writer

@@ -44,15 +44,18 @@ public sealed class ReconciliationRunner(
     /// <summary>Null when the tenant has no such vendor account, including when it was deleted while this run read the vendor.</summary>
     public async Task<ReconciliationRunResult?> RunAsync(Guid tenantId, Guid accountId, string trigger, CancellationToken ct)
     {
-        var row = await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId AND tenant_id = @tenantId",
-            new { accountId, tenantId }, ct);
-        // Only a hint for reading ahead, so two plain reads, not a snapshot: a change committed between them makes the writer
-        // read the inputs in its transaction (a stale read-ahead) or compare anyway (no confirmation), never use stale inputs.
-        var last = row is null ? null : (await ReconciliationFingerprint.LoadAsync(db, [accountId], ct)).GetValueOrDefault(accountId);
+        // The account and its last comparison in one read. The comparison is only a hint for reading ahead: a change committed
+        // after it makes the writer read the inputs in its transaction (a stale read-ahead) or compare anyway (no
+        // confirmation), never use stale inputs.
+        if (await ReconciliationFingerprint.LoadWithAccountAsync(db, tenantId, accountId, ct) is not { } found)
+        {
+            return null;
+        }
+        var (row, last) = found;
         // One account (the per-account jobs): reading its inputs ahead costs a snapshot of its own, which pays only when the run
         // compares. It will when the last comparison's versions moved, its time rules flipped (ADR 0048) or the reading differs.
         var holding = last?.StillHolds(ParisCalendar.DateOf(time.GetUtcNow())) == true ? new Dictionary<Guid, ReconciliationFingerprint.Stored> { [accountId] = last } : [];
-        return row is null ? null : (await RunCoreAsync([row], trigger, 1, holding, ct))[0] is { State: not Abandoned } run ? run : null;
+        return (await RunCoreAsync([row], trigger, 1, holding, ct))[0] is { State: not Abandoned } run ? run : null;
     }
 
     /// <summary>
