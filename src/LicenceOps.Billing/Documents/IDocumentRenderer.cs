@@ -8,13 +8,4 @@ public interface IDocumentRenderer
 
     /// <summary>The factur-x.xml (CII, profile EN 16931) embedded in <see cref="RenderInvoicePdf"/>, on its own.</summary>
     byte[] RenderFacturXml(InvoiceDocument document);
-
-    /// <summary>
-    /// <see cref="RenderInvoicePdf"/> and the factur-x.xml embedded in it, byte for byte, from one rendering: for a caller
-    /// that needs both, without inflating the attachment back out of the PDF just made.
-    /// </summary>
-    RenderedInvoice RenderInvoice(InvoiceDocument document);
 }
-
-/// <summary>An invoice's Factur-X PDF and the exact bytes of the factur-x.xml attached to it.</summary>
-public sealed record RenderedInvoice(byte[] Pdf, byte[] FacturXml);

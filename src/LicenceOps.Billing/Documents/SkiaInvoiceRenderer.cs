@@ -10,9 +10,7 @@ namespace LicenceOps.Billing.Documents;
 /// </summary>
 public sealed class SkiaInvoiceRenderer : IDocumentRenderer
 {
-    public byte[] RenderInvoicePdf(InvoiceDocument document) => RenderInvoice(document).Pdf;
-
-    public RenderedInvoice RenderInvoice(InvoiceDocument document)
+    public byte[] RenderInvoicePdf(InvoiceDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
         using var text = new PdfText();
@@ -50,8 +48,7 @@ public sealed class SkiaInvoiceRenderer : IDocumentRenderer
             pdf.Close();
         }
         using var data = output.DetachAsData();
-        var xml = FacturXml.Write(document);
-        return new RenderedInvoice(PdfA3Packager.Package(data.AsSpan(), xml, FacturXml.ConformanceLevel, info), xml);
+        return PdfA3Packager.Package(data.AsSpan(), FacturXml.Write(document), FacturXml.ConformanceLevel, info);
     }
 
     public byte[] RenderFacturXml(InvoiceDocument document) => FacturXml.Write(document);

@@ -99,7 +99,7 @@ public class ModuleDatabase : IDisposable
 
     /// <summary>
     /// Rows of two types from one statement (Dapper's multi-mapping): the columns from <paramref name="splitOn"/> on fill the
-    /// second, which Dapper hands over as null when they are all NULL (a left join that found nothing).
+    /// second, which Dapper hands over as null when that first column is NULL (a left join that found nothing).
     /// </summary>
     public async Task<IReadOnlyList<TResult>> QueryAsync<T1, T2, TResult>(
         string sql, Func<T1, T2, TResult> map, string splitOn, object? param = null, CancellationToken ct = default)

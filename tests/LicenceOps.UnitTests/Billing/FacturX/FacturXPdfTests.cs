@@ -111,19 +111,6 @@ public class FacturXPdfTests
     }
 
     [Test]
-    public void One_rendering_gives_the_pdf_and_the_exact_xml_attached_to_it()
-    {
-        var document = FacturXScenarios.Build("fr-s-20");
-
-        var rendered = renderer.RenderInvoice(document);
-
-        Assert.That(LicenceOps.Billing.Documents.FacturX.PdfA3Packager.ExtractFacturXml(rendered.Pdf), Is.EqualTo(rendered.FacturXml),
-            "the XML handed over is the attachment, byte for byte");
-        Assert.That(rendered.Pdf, Is.EqualTo(renderer.RenderInvoicePdf(document)), "the same PDF as the PDF-only call");
-        Assert.That(rendered.FacturXml, Is.EqualTo(renderer.RenderFacturXml(document)), "the same XML as the XML-only call");
-    }
-
-    [Test]
     public void Rendering_twice_gives_the_same_bytes()
     {
         var document = FacturXScenarios.Build("fr-usd-plan");
