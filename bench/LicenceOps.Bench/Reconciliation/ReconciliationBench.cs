@@ -155,6 +155,7 @@ internal static class ReconciliationBench
                     var io = ProcessIo.Now();
                     var statements = Statements(db);
                     var opens = db.SqlitePool?.PhysicalOpens ?? 0;
+                    var commits = db.Commits;
                     allocWatch?.Record(measured);
                     var passStart = Stopwatch.GetTimestamp();
                     var failed = 0;
@@ -200,6 +201,7 @@ internal static class ReconciliationBench
                     allocated = GC.GetTotalAllocatedBytes() - allocated;
                     statements = Statements(db) - statements;
                     opens = (db.SqlitePool?.PhysicalOpens ?? 0) - opens;
+                    commits = db.Commits - commits;
                     allocWatch?.Record(false);
                     var jit = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
                     if (!measured)
@@ -207,7 +209,7 @@ internal static class ReconciliationBench
                         phases.Take();
                         continue;
                     }
-                    Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {Collections.Now() - collections}, {ThreadWaits.Now() - waits}, {ProcessIo.Now() - io}, {PerAccount(statements, passAccounts.Count)}, {opens} connection(s) opened), {passAccounts.Count * seats / seconds:N0} seats/s, {failed} failed run(s), " +
+                    Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {Collections.Now() - collections}, {ThreadWaits.Now() - waits}, {ProcessIo.Now() - io}, {PerAccount(statements, passAccounts.Count)}, {opens} connection(s) opened, {commits} write transaction(s) committed), {passAccounts.Count * seats / seconds:N0} seats/s, {failed} failed run(s), " +
                                       $"{confirmed} confirmed without reading Seats' rows; {jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
                     Console.WriteLine(phases.Take());
                     allocWatch?.Print(pass, 25);

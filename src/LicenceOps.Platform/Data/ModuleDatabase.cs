@@ -135,6 +135,11 @@ public class ModuleDatabase : IDisposable
     /// </summary>
     public Func<UnitOfWork, string, Task>? BeforeStatement { get; set; }
 
+    private long commits;
+
+    /// <summary>Write transactions committed through <see cref="WriteAsync{T}"/> since this database was opened (the benches print it per pass).</summary>
+    internal long Commits => Interlocked.Read(ref commits);
+
     /// <summary>SQLite only: writers take turns in arrival order (see <see cref="Data.WriteGate"/>); null on SQL Server.</summary>
     public WriteGate? WriteGate { get; }
 
@@ -167,6 +172,7 @@ public class ModuleDatabase : IDisposable
         var unit = new UnitOfWork(connection, transaction, Dialect, time.GetUtcNow(), CurrentActor(), BeforeStatement);
         var result = await work(unit);
         await transaction.CommitAsync(ct);
+        Interlocked.Increment(ref commits);
         return (unit, result);
     }
 
@@ -211,7 +217,8 @@ public class ModuleDatabase : IDisposable
             return true;
         }, ct);
 
-    private Actor CurrentActor()
+    /// <summary>Who a write started on this flow is done by: the actor scope's, else the HTTP user, else the host or anonymous.</summary>
+    public Actor CurrentActor()
     {
         if (ActorScope.Current is { } scoped)
         {
