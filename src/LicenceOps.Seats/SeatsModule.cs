@@ -72,6 +72,7 @@ public sealed class SeatsModule : IModule
         services.AddScoped<RenewalFindingsJob>();
         services.AddScoped<ReconciliationRunner>();
         services.AddSingleton<RememberedInputs>();
+        services.AddSingleton<ReconciliationGroupCommit>();
         services.AddScoped<ReconciliationScheduler>();
         services.AddScoped<VendorAccountReconciliationJob>();
         services.AddScoped<ReconciliationCatchUpJob>();

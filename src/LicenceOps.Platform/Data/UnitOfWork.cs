@@ -35,7 +35,23 @@ public sealed class UnitOfWork
 
     public DateTimeOffset Now { get; }
 
-    public Actor Actor { get; }
+    public Actor Actor { get; private set; }
+
+    /// <summary>
+    /// What follows is audited as done by <paramref name="actor"/> until the answer is disposed (then by the actor before): one
+    /// transaction may apply several callers' work, each audited under its own actor (a group commit, ADR 0065).
+    /// </summary>
+    public IDisposable ActingFor(Actor actor)
+    {
+        var before = Actor;
+        Actor = actor;
+        return new Acting(this, before);
+    }
+
+    private sealed class Acting(UnitOfWork unit, Actor before) : IDisposable
+    {
+        public void Dispose() => unit.Actor = before;
+    }
 
     internal int PublishedCount { get; private set; }
 

@@ -22,7 +22,8 @@ namespace LicenceOps.Seats.Reconciliation;
 /// </summary>
 public sealed class ReconciliationRunner(
     ModuleDatabase<SeatsModule> db, VendorCredentials credentials, VendorConnectors connectors, TransferKicker kicker,
-    RememberedInputs remembered, IOptions<SeatsOptions> options, TimeProvider time, ILogger<ReconciliationRunner> logger)
+    RememberedInputs remembered, ReconciliationGroupCommit groupCommit, IOptions<SeatsOptions> options, TimeProvider time,
+    ILogger<ReconciliationRunner> logger)
 {
     public const string RunSelectSql = """
         SELECT id AS RunId, vendor_account_id AS VendorAccountId, state AS State, failure_reason AS FailureReason, started_at AS StartedAt,
@@ -36,7 +37,7 @@ public sealed class ReconciliationRunner(
     public const int MaxAccountsPerWrite = 64;
 
     /// <summary>A batch stops taking readings once its transaction has been open this long (other writers wait meanwhile).</summary>
-    private static readonly TimeSpan MaxWriteHold = TimeSpan.FromMilliseconds(250);
+    internal static readonly TimeSpan MaxWriteHold = TimeSpan.FromMilliseconds(250);
 
     /// <summary>The state of a run whose account was deleted while the vendor was read: nothing of it was recorded.</summary>
     public const string Abandoned = "abandoned";
@@ -55,7 +56,8 @@ public sealed class ReconciliationRunner(
         // One account (the per-account jobs): reading its inputs ahead costs a snapshot of its own, which pays only when the run
         // compares. It will when the last comparison's versions moved, its time rules flipped (ADR 0048) or the reading differs.
         var holding = last?.StillHolds(ParisCalendar.DateOf(time.GetUtcNow())) == true ? new Dictionary<Guid, ReconciliationFingerprint.Stored> { [accountId] = last } : [];
-        return (await RunCoreAsync([row], trigger, 1, holding, ct))[0] is { State: not Abandoned } run ? run : null;
+        // Its reading is applied by the process's shared writer, with the other single-account runs waiting then (ADR 0065).
+        return (await RunCoreAsync([row], trigger, 1, holding, ct, shared: true))[0] is { State: not Abandoned } run ? run : null;
     }
 
     /// <summary>
@@ -100,9 +102,13 @@ public sealed class ReconciliationRunner(
     /// also matches is most likely confirmed, so its inputs are not read ahead (ADR 0038); every other account's are. A hint
     /// only: the writer decides again in its transaction and reads what it needs there.
     /// </param>
+    /// <param name="shared">
+    /// The readings go to the process's shared writer (<see cref="ReconciliationGroupCommit"/>, ADR 0065), applied with other runs'
+    /// waiting then, instead of this pipeline's own writer.
+    /// </param>
     private async Task<IReadOnlyList<ReconciliationRunResult>> RunCoreAsync(
         IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, IReadOnlyDictionary<Guid, ReconciliationFingerprint.Stored> holding,
-        CancellationToken ct)
+        CancellationToken ct, bool shared = false)
     {
         var defaults = options.Value.Reconciliation;
         bool LikelyConfirmed(Reading r) => r.ReadingHash is { } hash && holding.TryGetValue(r.Account.Id, out var last)
@@ -179,9 +185,18 @@ public sealed class ReconciliationRunner(
 
         try
         {
+            if (shared)
+            {
+                // Audited under this caller's actor, whichever flow the shared writer applies it on.
+                var actor = db.CurrentActor();
+                await foreach (var r in readings.Reader.ReadAllAsync(ct))
+                {
+                    results[r.Index] = await groupCommit.ApplyAsync(r with { Actor = actor }, ApplyGroupAsync, ct);
+                }
+            }
             // Two accounts of one tenant never share a group (their findings and other tools overlap): the second waits for the next.
             var held = new Queue<Reading>();
-            while (held.Count > 0 || await readings.Reader.WaitToReadAsync(ct))
+            while (!shared && (held.Count > 0 || await readings.Reader.WaitToReadAsync(ct)))
             {
                 var lap = Stopwatch.GetTimestamp();
                 var applied = await db.WriteAsync(async uow =>
@@ -236,21 +251,26 @@ public sealed class ReconciliationRunner(
         public bool ScheduledReconciliation { get; set; }
     }
 
-    private sealed record Reading(
+    /// <summary>
+    /// One account's reading on its way to the writer. <paramref name="Actor"/>: who a single-account run's audit entries name when
+    /// its reading is applied by the shared writer, on a flow other than its caller's (ADR 0065); null in a batch, whose writer
+    /// runs on its caller's flow.
+    /// </summary>
+    internal sealed record Reading(
         int Index, VendorAccountRow Account, Guid RunId, string Trigger, DateTimeOffset StartedAt, VendorReadingSet? Set, string? Failure,
-        string? ReadingHash, Preloaded? Preloaded);
+        string? ReadingHash, Preloaded? Preloaded, Actor? Actor = null);
 
     /// <summary>
     /// An account's inputs and plan, read on the reading side under one snapshot (ADR 0038), with the data versions they are as
     /// new as: the tenant's and the all-tenants row of scope <c>reconciliation</c>, read before the inputs, and the evaluation day.
     /// </summary>
-    private sealed record Preloaded(DateOnly Today, long TenantVersion, long AllTenantsVersion, ReconciliationInputs.Batch Inputs, AccountPlan Plan);
+    internal sealed record Preloaded(DateOnly Today, long TenantVersion, long AllTenantsVersion, ReconciliationInputs.Batch Inputs, AccountPlan Plan);
 
     /// <summary>
     /// What a comparison concludes from an account's reading and inputs, before anything is written, and the last day it would
     /// conclude the same from the same inputs (ADR 0048).
     /// </summary>
-    private sealed record AccountPlan(ReconciliationPlan Plan, IReadOnlyList<PlannedFinding> SettingFindings, IReadOnlyList<string> Evaluated, DateOnly HoldsThrough);
+    internal sealed record AccountPlan(ReconciliationPlan Plan, IReadOnlyList<PlannedFinding> SettingFindings, IReadOnlyList<string> Evaluated, DateOnly HoldsThrough);
 
     private sealed class VersionRow
     {
@@ -466,6 +486,9 @@ public sealed class ReconciliationRunner(
         return (result, lap);
     }
 
+    /// <summary>A reading applied by the shared writer is audited under its caller's actor (ADR 0065); a batch's under its own.</summary>
+    private static IDisposable? ActingFor(UnitOfWork uow, Reading r) => r.Actor is { } actor ? uow.ActingFor(actor) : null;
+
     private enum Standing { Current, Deleted, Reconnected, TurnedOff }
 
     /// <summary>Whether the account still exists, still connects the way it did when it was read, and (for a scheduled run) is still scheduled.</summary>
@@ -502,6 +525,7 @@ public sealed class ReconciliationRunner(
 
     private static async Task<ReconciliationRunResult> RecordFailureAsync(UnitOfWork uow, Reading r, string failure)
     {
+        using var acting = ActingFor(uow, r);
         var run = await InsertRunAsync(uow, r,
             new ReconciliationRunResult(r.RunId, r.Account.Id, RunStates.Failed, failure, r.StartedAt, uow.Now, 0, 0, 0, 0, 0, 0, 0, null));
         await uow.AuditAsync("reconciliation_run", r.RunId, "failed", new { accountId = r.Account.Id, reason = failure }, r.Account.TenantId);
@@ -515,6 +539,7 @@ public sealed class ReconciliationRunner(
     /// </summary>
     private static async Task<ReconciliationRunResult> ConfirmAsync(UnitOfWork uow, Reading r, ReconciliationFingerprint.Stored last)
     {
+        using var acting = ActingFor(uow, r);
         var reading = r.Set!;
         var run = await InsertRunAsync(uow, r, new ReconciliationRunResult(r.RunId, r.Account.Id, RunStates.Succeeded, null, r.StartedAt, uow.Now,
             reading.Members.Members.Count, last.SeatsCompared, 0, last.FindingsLive, 0, 0, last.UsageRows, ReconciliationFingerprint.Confirmed));
@@ -612,6 +637,7 @@ public sealed class ReconciliationRunner(
     private async Task<(ReconciliationRunResult, long)> ApplyAsync(
         UnitOfWork uow, Reading r, ReconciliationInputs.Batch batch, AccountPlan? planned, DateOnly today, PendingFingerprint? fingerprint, long lap)
     {
+        using var acting = ActingFor(uow, r);
         var account = r.Account;
         var reading = r.Set!;
         var runId = r.RunId;
