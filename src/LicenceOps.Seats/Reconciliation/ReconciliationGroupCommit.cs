@@ -41,6 +41,7 @@ public sealed class ReconciliationGroupCommit(ModuleDatabase<SeatsModule> db, IL
     private readonly LinkedList<Pending> waiting = new();
     private bool writing;
     private long transactions;
+    private long groups;
 
     /// <summary>Readings waiting for the writer right now (tests and diagnostics).</summary>
     public int Waiting
@@ -56,6 +57,9 @@ public sealed class ReconciliationGroupCommit(ModuleDatabase<SeatsModule> db, IL
 
     /// <summary>Write transactions the writer has committed since the process started (tests and the bench).</summary>
     public long Transactions => Interlocked.Read(ref transactions);
+
+    /// <summary>Groups (accounts of distinct tenants) applied so far, committed or not (tests).</summary>
+    public long Groups => Interlocked.Read(ref groups);
 
     /// <summary>
     /// Queues <paramref name="reading"/> for the writer and waits until the transaction holding its run committed. Throws the
@@ -124,6 +128,7 @@ public sealed class ReconciliationGroupCommit(ModuleDatabase<SeatsModule> db, IL
                             break;
                         }
                         taken.AddRange(group);
+                        Interlocked.Increment(ref groups);
                         var results = new ReconciliationRunResult?[group.Count];
                         t = await group[0].Apply(uow, group.Select((p, i) => p.Reading with { Index = i }).ToList(), results, t);
                         acknowledged.AddRange(group.Select((p, i) => (p, results[i]!)));
