@@ -25,8 +25,8 @@ public sealed partial class ReconciliationConfirmationTests
     }, CancellationToken.None);
 
     /// <summary>
-    /// Holds Seats' write lock until the answer is disposed, then waits for <paramref name="runs"/> readings to be waiting for the
-    /// shared writer before it lets go; returns the writer's transactions so far.
+    /// Holds Seats' write lock (a write transaction left open) until the answer is disposed, so the runs started meanwhile all
+    /// wait for the shared writer; returns the writer's transactions so far.
     /// </summary>
     private async Task<(IAsyncDisposable Hold, long Transactions)> HoldWritesAsync()
     {
@@ -103,11 +103,18 @@ public sealed partial class ReconciliationConfirmationTests
             new { ids = results.Select(r => r!.RunId).ToArray() }), Is.EqualTo(4), "every acknowledged run is recorded");
     }
 
-    [Test]
-    public async Task An_account_whose_apply_fails_in_a_shared_write_is_recorded_failed_and_the_others_commit()
+    /// <summary>Three settled estates of three tenants; then a member nobody recorded appears at the vendor, so each run compares.</summary>
+    private async Task<Estate[]> EstatesWithANewMemberAsync()
     {
         var estates = new[] { await SettledEstateAsync(), await SettledEstateAsync(), await SettledEstateAsync() };
         claude.Users["yan@client.test"] = ("Yan Client", Today);
+        return estates;
+    }
+
+    [Test]
+    public async Task An_account_whose_apply_fails_in_a_shared_write_is_recorded_failed_and_the_others_commit()
+    {
+        var estates = await EstatesWithANewMemberAsync();
         var db = SeatsKit.Db(factory);
         // The second run row inserted fails: it is written inside that account's savepoint, after its findings.
         var inserts = 0;
@@ -143,8 +150,7 @@ public sealed partial class ReconciliationConfirmationTests
     [Test]
     public async Task A_caller_cancelled_while_its_reading_waits_takes_it_back_and_the_others_commit()
     {
-        var estates = new[] { await SettledEstateAsync(), await SettledEstateAsync(), await SettledEstateAsync() };
-        claude.Users["yan@client.test"] = ("Yan Client", Today);
+        var estates = await EstatesWithANewMemberAsync();
         var runsOf = (Guid account) => SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM reconciliation_runs WHERE vendor_account_id = @account", new { account });
         var recordedBefore = await runsOf(estates[1].Account);
         using var cancel = new CancellationTokenSource();
