@@ -141,6 +141,13 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         // of a second (under 10 % of a core; at most 5 s), as a host that invoices its month started long before, and the CPU
         // waited out is printed. A seed of 100 tenants takes a fraction of a second, so that tail (0.2–0.9 s of CPU) used to
         // land in that run and in none of the larger ones (ADR 0054). The floor has its quiet second after the run.
+        // Every size runs in this one process, each with a host of its own: what the previous sizes' hosts, runs and floors
+        // left on the heap, and the seed's one large transaction, are the bench's garbage, not this run's. Left there, a
+        // background gen-2 collection of it lands in whichever run comes next (the 100-tenant run, 0.3-0.6 s long, took one
+        // in one idle run of two and read 53 % against 99 %). A host that invoices its month has one heap, so it is collected
+        // here, before the quiet wait, once per size, and again before the floor, so neither is charged the other's garbage.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
         var (settleCpuSeconds, settleSeconds) = await QuietProcess.WaitAsync(TimeSpan.FromSeconds(5));
 
         var memory = new MemoryWatch();
@@ -207,6 +214,8 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var renderer = services.GetRequiredService<IDocumentRenderer>();
         long pdfBytes = 0;
         var pages = 0;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
         ProcessMemory.ResetPeak();
         var floorAllocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var floorGcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
