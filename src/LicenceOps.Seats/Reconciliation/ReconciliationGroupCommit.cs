@@ -130,6 +130,8 @@ public sealed class ReconciliationGroupCommit(ModuleDatabase<SeatsModule> db, IL
                         taken.AddRange(group);
                         Interlocked.Increment(ref groups);
                         var results = new ReconciliationRunResult?[group.Count];
+                        // Any caller's runner applies the group alike: its apply uses only the process's singletons (options,
+                        // remembered inputs, transfer kicker, logger) and this unit of work, so it serves after its caller's scope ended.
                         t = await group[0].Apply(uow, group.Select((p, i) => p.Reading with { Index = i }).ToList(), results, t);
                         acknowledged.AddRange(group.Select((p, i) => (p, results[i]!)));
                         if (group[0].Alone)
