@@ -149,6 +149,7 @@ internal static class ReconciliationBench
                     var jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
                     clock.Restart();
                     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                    var sys = Process.GetCurrentProcess().PrivilegedProcessorTime;
                     var allocated = GC.GetTotalAllocatedBytes();
                     var collections = Collections.Now();
                     var waits = ThreadWaits.Now();
@@ -198,6 +199,7 @@ internal static class ReconciliationBench
                     var seconds = clock.Elapsed.TotalSeconds;
                     runs.Add((pass, seconds));
                     cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+                    sys = Process.GetCurrentProcess().PrivilegedProcessorTime - sys;
                     allocated = GC.GetTotalAllocatedBytes() - allocated;
                     statements = Statements(db) - statements;
                     opens = (db.SqlitePool?.PhysicalOpens ?? 0) - opens;
@@ -209,7 +211,7 @@ internal static class ReconciliationBench
                         phases.Take();
                         continue;
                     }
-                    Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {Collections.Now() - collections}, {ThreadWaits.Now() - waits}, {ProcessIo.Now() - io}, {PerAccount(statements, passAccounts.Count)}, {opens} connection(s) opened, {commits} write transaction(s) committed), {passAccounts.Count * seats / seconds:N0} seats/s, {failed} failed run(s), " +
+                    Console.WriteLine($"{pass}: {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s of which system {sys.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {Collections.Now() - collections}, {ThreadWaits.Now() - waits}, {ProcessIo.Now() - io}, {PerAccount(statements, passAccounts.Count)}, {opens} connection(s) opened, {commits} write transaction(s) committed), {passAccounts.Count * seats / seconds:N0} seats/s, {failed} failed run(s), " +
                                       $"{confirmed} confirmed without reading Seats' rows; {jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
                     Console.WriteLine(phases.Take());
                     allocWatch?.Print(pass, 25);
@@ -272,6 +274,7 @@ internal static class ReconciliationBench
                 var floorStart = Stopwatch.GetTimestamp();
                 clock.Restart();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var sys = Process.GetCurrentProcess().PrivilegedProcessorTime;
                 var allocated = GC.GetTotalAllocatedBytes();
                 var collections = Collections.Now();
                 var waits = ThreadWaits.Now();
@@ -281,9 +284,10 @@ internal static class ReconciliationBench
                 allocWatch?.Record(false);
                 var seconds = clock.Elapsed.TotalSeconds;
                 cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+                sys = Process.GetCurrentProcess().PrivilegedProcessorTime - sys;
                 allocated = GC.GetTotalAllocatedBytes() - allocated;
                 var jit = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
-                Console.WriteLine($"floor (fetch + parse only): {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {Collections.Now() - collections}, {ThreadWaits.Now() - waits}, {ProcessIo.Now() - io}), {members:N0} members read, {tenants * seats / seconds:N0} seats/s; " +
+                Console.WriteLine($"floor (fetch + parse only): {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s of which system {sys.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {Collections.Now() - collections}, {ThreadWaits.Now() - waits}, {ProcessIo.Now() - io}), {members:N0} members read, {tenants * seats / seconds:N0} seats/s; " +
                                   $"{jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
                 allocWatch?.Print("the floor", 25);
                 PrintBounds("floor", floorStart);
