@@ -10,7 +10,8 @@ namespace LicenceOps.IntegrationTests.Seats.Reconciliation;
 /// ADR 0065: concurrent single-account runs (the per-account jobs) share one writer per process. Each case holds the write lock
 /// while the runs read their vendor, so all of them are waiting when it is released: the writer must then apply them in one
 /// transaction, each account in its own savepoint and audited under its own caller's actor, keep two accounts of one tenant
-/// out of one group, let one account's failed apply fail that run alone, and let a cancelled caller take its run back.
+/// out of one group, let one account's failed apply fail that run alone, apply each run again alone when a transaction fails as
+/// a whole, and let a cancelled caller take its run back.
 /// </summary>
 public sealed partial class ReconciliationConfirmationTests
 {
@@ -145,6 +146,39 @@ public sealed partial class ReconciliationConfirmationTests
         }
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM reconciliation_runs WHERE id IN @ids",
             new { ids = results.Select(r => r!.RunId).ToArray() }), Is.EqualTo(3), "each run recorded once, the failed one as failed");
+    }
+
+    [Test]
+    public async Task A_shared_write_that_fails_as_a_whole_applies_each_run_again_alone()
+    {
+        var estates = new[] { await SettledEstateAsync(), await SettledEstateAsync(), await SettledEstateAsync() };
+        foreach (var estate in estates)
+        {
+            // Each estate's last comparison made from the reading as it now stands: the scheduled runs below are all confirmed.
+            await ReconcileAsync(estate);
+        }
+        var db = SeatsKit.Db(factory);
+        // A confirmed run writes outside any savepoint (its run row and the account's read time): the first such write fails the
+        // whole transaction, and nothing of the three runs in it is committed.
+        var updates = 0;
+        db.BeforeStatement = (_, sql) => sql.Contains("SET members_read_at", StringComparison.Ordinal) && Interlocked.Increment(ref updates) == 1
+            ? throw new InvalidOperationException("disk on fire")
+            : Task.CompletedTask;
+
+        var (hold, before) = await HoldWritesAsync();
+        Task<ReconciliationRunResult?>[] runs;
+        await using (hold)
+        {
+            runs = estates.Select((e, i) => JobRunAsync(e, $"job-{i}")).ToArray();
+            await WaitingAsync(3);
+        }
+        var results = await Task.WhenAll(runs);
+        db.BeforeStatement = null;
+
+        Assert.That(results.Select(r => r?.Outcome), Is.All.EqualTo(ReconciliationFingerprint.Confirmed), "none failed: one transaction's failure fails no run");
+        Assert.That(GroupCommit.Transactions - before, Is.EqualTo(3), "the failed transaction committed nothing; each run was applied again alone");
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM reconciliation_runs WHERE id IN @ids",
+            new { ids = results.Select(r => r!.RunId).ToArray() }), Is.EqualTo(3), "each run recorded once");
     }
 
     [Test]
