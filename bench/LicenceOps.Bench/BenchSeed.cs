@@ -35,7 +35,10 @@ internal static class BenchSeed
 
             for (var t = 0; t < tenants; t++)
             {
-                var tenantId = Guid.NewGuid();
+                // Ids as the product makes them (ADR 0045: version 7, time-ordered; Billing's copies carry the Tenants and Seats
+                // modules' ids), so a tenant's rows sit together in the indexes keyed by tenant, subscription or seat, as in a database
+                // the product wrote. Random ids (the seed until session 17) spread them over every such index.
+                var tenantId = RowIds.New();
                 var (country, vat) = (t % 20) switch
                 {
                     < 16 => ("FR", $"FR{t % 100:00}{552100000 + t}"),
@@ -57,7 +60,7 @@ internal static class BenchSeed
                 for (var s = 0; s < subscriptionsPerTenant; s++)
                 {
                     var plan = Plans[(t + s) % Plans.Length];
-                    var subscriptionId = Guid.NewGuid();
+                    var subscriptionId = RowIds.New();
                     var committed = random.Next(5, 60);
                     await uow.ExecuteAsync(
                         """
@@ -77,7 +80,7 @@ internal static class BenchSeed
                     var extra = random.Next(0, 6);
                     for (var seat = 0; seat < committed + extra; seat++)
                     {
-                        var seatId = Guid.NewGuid();
+                        var seatId = RowIds.New();
                         var assignedOn = seat < committed ? period.Start.AddMonths(-1) : period.Start.AddDays(random.Next(3, 20));
                         await SeatAsync(uow, seatId, tenantId, subscriptionId, assigned: true, assignedOn, at);
                         if (seat >= committed && random.Next(3) == 0)
