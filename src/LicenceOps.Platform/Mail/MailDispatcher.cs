@@ -26,6 +26,17 @@ public sealed partial class MailDispatcher(
     ILogger<MailDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 20;
+
+    /// <summary>
+    /// A sweep's messages: the first due and unclaimed pending ones in queue order. The literal <c>'pending'</c> is what lets
+    /// both databases use <c>ix_mail_outbox_pending</c>, the index of pending messages in that order (migration 1780), and stop
+    /// after the batch instead of reading every pending row.
+    /// </summary>
+    internal const string DueSql = """
+        SELECT id FROM mail_outbox
+        WHERE status = 'pending' AND next_attempt_at <= @now AND (locked_until IS NULL OR locked_until < @now)
+        ORDER BY seq
+        """;
     private static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(5);
 
     public string Module => database.Module;
@@ -65,13 +76,7 @@ public sealed partial class MailDispatcher(
     {
         var now = time.GetUtcNow();
         var due = await database.QueryAsync<Guid>(
-            database.Dialect.Top(
-                """
-                SELECT id FROM mail_outbox
-                WHERE status = 'pending' AND next_attempt_at <= @now AND (locked_until IS NULL OR locked_until < @now)
-                ORDER BY seq
-                """,
-                "@batch"),
+            database.Dialect.Top(DueSql, "@batch"),
             new { now, batch = BatchSize },
             ct);
         var sent = 0;

@@ -164,6 +164,7 @@ public sealed class ExchangeRateTests
         Assert.That(text, Does.Contain("1,1155"));
         Assert.That(text, Does.Contain("26/09/2024"));
         Assert.That(text, Does.Contain("123,71"));
+        await InvoiceRunTests.AssertStoredPdfIsWhatItsRowsPrintAsync(factory, invoice.GetProperty("id").GetGuid());
     }
 
     [Test]

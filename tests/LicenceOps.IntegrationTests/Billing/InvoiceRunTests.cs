@@ -128,6 +128,34 @@ public sealed class InvoiceRunTests
     }
 
     [Test]
+    public async Task Each_stored_pdf_is_what_the_stored_rows_print()
+    {
+        foreach (var tenant in new[] { french, german, swiss, midMonth })
+        {
+            var invoice = await BillingWorld.InvoiceOfAsync(staff, tenant, "2026-10");
+            await AssertStoredPdfIsWhatItsRowsPrintAsync(factory, invoice.GetProperty("id").GetGuid());
+        }
+    }
+
+    /// <summary>
+    /// An invoice run prints each invoice from the rows its issuing transaction held, without reading them back (ADR 0064):
+    /// the PDF it stored must be, byte for byte, what the stored rows render when read back now.
+    /// </summary>
+    internal static async Task AssertStoredPdfIsWhatItsRowsPrintAsync(LicenceOpsFactory factory, Guid invoiceId)
+    {
+        var db = factory.Service<LicenceOps.Platform.Data.ModuleDatabase<LicenceOps.Billing.BillingModule>>();
+        var store = factory.Service<LicenceOps.Billing.Features.Invoices.InvoiceStore>();
+        var row = await db.QuerySingleOrDefaultAsync<LicenceOps.Billing.Features.Invoices.InvoiceRow>(
+            $"SELECT {LicenceOps.Billing.Features.Invoices.InvoiceRow.Columns} FROM invoices WHERE id = @invoiceId", new { invoiceId });
+        Assert.That(row?.Number, Is.Not.Null, "issued");
+        var printed = factory.Service<LicenceOps.Billing.Documents.IDocumentRenderer>().RenderInvoicePdf(
+            LicenceOps.Billing.Features.Invoices.InvoiceDocumentMapper.Map(row!, await store.LinesAsync(invoiceId, CancellationToken.None),
+                await store.RatesAsync(invoiceId, CancellationToken.None), await store.CreditedReferenceAsync(row!, CancellationToken.None)));
+        var stored = await db.QuerySingleOrDefaultAsync<byte[]>("SELECT content FROM invoice_documents WHERE invoice_id = @invoiceId", new { invoiceId });
+        Assert.That(stored, Is.EqualTo(printed), $"the stored PDF of {row!.Number} is what its stored rows print");
+    }
+
+    [Test]
     public async Task Re_running_the_month_changes_nothing()
     {
         var before = await world.InvoiceStateAsync();

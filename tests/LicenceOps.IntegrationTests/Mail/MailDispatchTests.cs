@@ -32,6 +32,23 @@ public sealed class MailDispatchTests
     }
 
     [Test]
+    public async Task A_sweep_reads_the_pending_messages_in_queue_order_from_their_index_without_sorting_the_backlog()
+    {
+        // Migration 1780: with ix_mail_outbox_due the sweep found every due message, read each row and sorted them all by seq to
+        // send 20; an invoice run's backlog made every sweep read thousands of rows (docs/performance.md, feat/i16rd).
+        using var factory = new LicenceOpsFactory(new Dictionary<string, string?> { ["Demo:Seed"] = "false", ["Modules"] = "Identity,Support" });
+        var db = factory.Service<ModuleDatabase<SupportModule>>();
+        await using var connection = await db.OpenAsync();
+
+        var plan = (await connection.QueryAsync<(long Id, long Parent, long Unused, string Detail)>(
+            "EXPLAIN QUERY PLAN " + SqlDialect.Sqlite.Top(MailDispatcher.DueSql, "@batch"), new { now = DateTimeOffset.UtcNow, batch = 20 }))
+            .Select(step => step.Detail).ToList();
+
+        Assert.That(plan, Has.Some.Contains("USING INDEX ix_mail_outbox_pending"), string.Join("; ", plan));
+        Assert.That(plan, Has.None.Contains("TEMP B-TREE"), string.Join("; ", plan));
+    }
+
+    [Test]
     public async Task A_server_that_is_down_is_retried_with_growing_back_off()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -27,8 +27,8 @@ public sealed class MigrationTests
             Assert.That(await probe.QueryAsync<string>("SELECT id FROM schema_migrations ORDER BY id"), Is.EqualTo(journal));
             Assert.That(journal, Is.EqualTo(new[]
             {
-                "platform/000_platform", "platform/100_outbox_delivery", "platform/1150_data_versions", "platform/350_mail_outbox",
-                "platform/800_mail_lock_token", "probe/001_probe", "probe/002_probe_versioned",
+                "platform/000_platform", "platform/100_outbox_delivery", "platform/1150_data_versions", "platform/1780_mail_outbox_pending",
+                "platform/350_mail_outbox", "platform/800_mail_lock_token", "probe/001_probe", "probe/002_probe_versioned",
             }));
 
             var users = await second.Services.GetRequiredService<ModuleDatabase<IdentityModule>>()
@@ -53,7 +53,7 @@ public sealed class MigrationTests
             Assert.That(ids, Is.EqualTo(new[]
             {
                 "platform/000_platform", "platform/100_outbox_delivery", "platform/350_mail_outbox", "platform/800_mail_lock_token",
-                "platform/1150_data_versions",
+                "platform/1150_data_versions", "platform/1780_mail_outbox_pending",
             }), dialect.ToString());
         }
         Assert.That(MigrationSource.ScriptNumber("0950_x"), Is.EqualTo(950));

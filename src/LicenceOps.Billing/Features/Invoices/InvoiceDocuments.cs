@@ -14,6 +14,18 @@ public sealed record StoredDocument(Guid InvoiceId, string ContentType, string S
 /// <summary>What a PDF download needs: whose document it is, its number (null for a draft), and its stored PDF's hash.</summary>
 public sealed record PdfDownload(Guid InvoiceId, Guid TenantId, string? Number, string Status, string? Sha256);
 
+/// <summary>
+/// An issued document as the transaction that issued it read and wrote it: what its PDF is printed from. An invoice run hands
+/// these to its renderers so they do not read each document back (ADR 0064).
+/// </summary>
+public sealed record IssuedDocument(InvoiceRow Invoice, IReadOnlyList<InvoiceLineRow> Lines, IReadOnlyList<InvoiceRateRow> Rates);
+
+/// <summary>
+/// A document for <see cref="InvoiceDocuments.RenderQueue"/>: its id, and the rows it is printed from when the caller has them
+/// from the committed transaction that issued it; without them the renderer reads the document (and skips one already stored).
+/// </summary>
+public sealed record RenderRequest(Guid InvoiceId, IssuedDocument? Issued = null);
+
 /// <summary>An issued document's stored factur-x.xml (the attachment inside its PDF) and the hash of those bytes.</summary>
 public sealed record StoredFacturXml(string Sha256, byte[] Content);
 
@@ -148,14 +160,27 @@ public sealed partial class InvoiceDocuments(
         return invoice?.Number is null ? null : await RenderAsync(invoice, ct);
     }
 
-    private async Task<RenderedDocument> RenderAsync(InvoiceRow issued, CancellationToken ct)
+    private async Task<RenderedDocument> RenderAsync(InvoiceRow issued, CancellationToken ct) =>
+        Render(issued, await store.LinesAsync(issued.Id, ct), await store.RatesAsync(issued.Id, ct), await store.CreditedReferenceAsync(issued, ct));
+
+    private RenderedDocument Render(InvoiceRow issued, IReadOnlyList<InvoiceLineRow> lines, IReadOnlyList<InvoiceRateRow> rates, CreditedInvoiceReference? credited)
     {
-        var document = InvoiceDocumentMapper.Map(issued, await store.LinesAsync(issued.Id, ct), await store.RatesAsync(issued.Id, ct),
-            await store.CreditedReferenceAsync(issued, ct));
+        var document = InvoiceDocumentMapper.Map(issued, lines, rates, credited);
         // Only the PDF is stored: its factur-x.xml is taken out of it on the XML's first download (GetOrStoreFacturXmlAsync).
         var pdf = renderer.RenderInvoicePdf(document);
         return new RenderedDocument(issued.Id, pdf, Convert.ToHexStringLower(SHA256.HashData(pdf)));
     }
+
+    /// <summary>
+    /// The PDF of a document handed over by the transaction that issued it, rendered from those rows without reading it back.
+    /// A credit note, which also prints the number of the invoice it corrects, is read as before (credit notes are rare).
+    /// No stored copy is looked for: none can predate the commit that issued it, and one stored since (a first download)
+    /// wins over this one at insert (ON CONFLICT DO NOTHING).
+    /// </summary>
+    private async Task<RenderedDocument?> RenderAsync(RenderRequest request, CancellationToken ct) =>
+        request.Issued is { Invoice.CreditedInvoiceId: null } issued
+            ? Render(issued.Invoice, issued.Lines, issued.Rates, null)
+            : await RenderUnlessStoredAsync(request.InvoiceId, ct);
 
     /// <summary>Stores a rendering unless a copy is stored already (the first stored copy wins); true when this one was stored.</summary>
     private static async Task<bool> InsertAsync(UnitOfWork uow, RenderedDocument rendered) =>
@@ -222,29 +247,29 @@ public sealed partial class InvoiceDocuments(
         /// <summary>About 1.7 MB of PDFs (50 KB each) in one transaction, a few milliseconds of writing.</summary>
         private const int MaxStoredPerTransaction = 32;
 
-        private readonly Channel<Guid> pending;
+        private readonly Channel<RenderRequest> pending;
         private readonly Channel<RenderedDocument> rendered;
         private readonly Task[] workers;
         private readonly Task writer;
 
         internal RenderQueue(InvoiceDocuments documents, int parallelism, CancellationToken ct)
         {
-            pending = Channel.CreateBounded<Guid>(new BoundedChannelOptions(parallelism * 8) { SingleWriter = true });
+            pending = Channel.CreateBounded<RenderRequest>(new BoundedChannelOptions(parallelism * 8) { SingleWriter = true });
             // Bounded too: if storing falls behind, renderers wait rather than pile PDFs up in memory.
             rendered = Channel.CreateBounded<RenderedDocument>(new BoundedChannelOptions(MaxStoredPerTransaction) { SingleReader = true });
             workers = Enumerable.Range(0, parallelism).Select(_ => Task.Run(async () =>
             {
-                await foreach (var invoiceId in pending.Reader.ReadAllAsync(ct))
+                await foreach (var request in pending.Reader.ReadAllAsync(ct))
                 {
                     RenderedDocument? document;
                     try
                     {
-                        document = await documents.RenderUnlessStoredAsync(invoiceId, ct);
+                        document = await documents.RenderAsync(request, ct);
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
                         // The invoice is issued either way; its PDF will be rendered on first download.
-                        LogRenderFailed(documents.log, invoiceId, e);
+                        LogRenderFailed(documents.log, request.InvoiceId, e);
                         continue;
                     }
                     if (document is not null)
@@ -259,7 +284,14 @@ public sealed partial class InvoiceDocuments(
         /// <summary>How many documents are rendered at once (one renderer per core).</summary>
         public int Renderers => workers.Length;
 
-        public ValueTask Add(Guid invoiceId, CancellationToken ct) => pending.Writer.WriteAsync(invoiceId, ct);
+        /// <summary>Renders and stores issued document <paramref name="invoiceId"/>, read from the database, unless it is stored already.</summary>
+        public ValueTask Add(Guid invoiceId, CancellationToken ct) => pending.Writer.WriteAsync(new RenderRequest(invoiceId), ct);
+
+        /// <summary>
+        /// Renders and stores a document; with <see cref="RenderRequest.Issued"/> (only from a committed transaction that issued it)
+        /// from those rows, without reading it back.
+        /// </summary>
+        public ValueTask Add(RenderRequest request, CancellationToken ct) => pending.Writer.WriteAsync(request, ct);
 
         public async Task CompleteAsync()
         {

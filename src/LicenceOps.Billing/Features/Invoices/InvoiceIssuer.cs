@@ -23,11 +23,24 @@ public static class InvoiceIssuer
     /// Issues the drafts among <paramref name="invoiceIds"/>, numbered in that order within each series (documents that
     /// are not drafts are skipped and change nothing). Returns the issued rows in that order.
     /// </summary>
-    public static async Task<IReadOnlyList<InvoiceRow>> IssueAsync(UnitOfWork uow, IReadOnlyList<Guid> invoiceIds, DateOnly? issueDate = null)
+    public static async Task<IReadOnlyList<InvoiceRow>> IssueAsync(UnitOfWork uow, IReadOnlyList<Guid> invoiceIds, DateOnly? issueDate = null) =>
+        (await IssueWithLinesAsync(uow, invoiceIds, issueDate)).Rows;
+
+    /// <summary>The documents an <see cref="IssueWithLinesAsync"/> issued, in issue order, with their lines as read in its transaction.</summary>
+    public sealed record IssuedBatch(IReadOnlyList<InvoiceRow> Rows, ILookup<Guid, InvoiceLineRow> Lines)
+    {
+        public static readonly IssuedBatch Empty = new([], Array.Empty<InvoiceLineRow>().ToLookup(l => l.InvoiceId));
+    }
+
+    /// <summary>
+    /// As <see cref="IssueAsync(UnitOfWork, IReadOnlyList{Guid}, DateOnly?)"/>, and hands back the lines it read for the
+    /// issued event: an invoice run prints each document from these rows instead of reading them back (ADR 0064).
+    /// </summary>
+    public static async Task<IssuedBatch> IssueWithLinesAsync(UnitOfWork uow, IReadOnlyList<Guid> invoiceIds, DateOnly? issueDate = null)
     {
         if (invoiceIds.Count == 0)
         {
-            return [];
+            return IssuedBatch.Empty;
         }
         // SQL Server reads committed: the update lock taken here makes a concurrent issuer of the same draft wait for this
         // transaction, then read it issued. SQLite's BEGIN IMMEDIATE already serialises writers.
@@ -38,7 +51,7 @@ public static class InvoiceIssuer
         var drafts = invoiceIds.Distinct().Where(byId.ContainsKey).Select(id => byId[id]).ToList();
         if (drafts.Count == 0)
         {
-            return [];
+            return IssuedBatch.Empty;
         }
 
         var issued = issueDate ?? ParisCalendar.DateOf(uow.Now);
@@ -79,7 +92,7 @@ public static class InvoiceIssuer
         await uow.AuditManyAsync(drafts.Select(d => new UnitOfWork.AuditEntry("invoice", d.Id, "issued",
             new { number = d.Number, issueDate = issued, dueDate = d.DueDate, d.TotalInclVat }, d.TenantId)).ToList());
         await Mail.InvoiceMail.EnqueueIssuedAsync(uow, drafts);
-        return drafts;
+        return new IssuedBatch(drafts, lines);
     }
 
     private static Task<int> MarkIssuedAsync(UnitOfWork uow, IReadOnlyList<InvoiceRow> issued)

@@ -88,9 +88,9 @@ public sealed partial class InvoiceRunner(
                 size = RunBatchSizes.Next(taken, took, MostPerBatch, TimeSpan.FromMilliseconds(Math.Max(0, options.Value.RunBatchMilliseconds)));
                 if (rendering is not null)
                 {
-                    foreach (var documentId in issued)
+                    foreach (var document in issued)
                     {
-                        await rendering.Add(documentId, ct);
+                        await rendering.Add(document, ct);
                     }
                 }
             }
@@ -120,10 +120,10 @@ public sealed partial class InvoiceRunner(
     /// and their outcomes recorded together (<see cref="InvoiceTenantsAsync"/>).
     /// The batch commits or rolls back whole, numbers included: a crash leaves no gap and no half-done tenant. A batch that
     /// throws is redone one tenant per transaction (the same code with a batch of one), so one tenant's problem stays its own.
-    /// Returns the documents issued (for rendering; null when the lease was lost), the number of tenants taken and how long
-    /// the batch's transaction ran.
+    /// Returns the documents issued, for rendering, once their transaction committed (null when the lease was lost), the
+    /// number of tenants taken and how long the batch's transaction ran.
     /// </summary>
-    private async Task<(IReadOnlyList<Guid>? Issued, int Taken, TimeSpan Took)> InvoiceBatchAsync(
+    private async Task<(IReadOnlyList<RenderRequest>? Issued, int Taken, TimeSpan Took)> InvoiceBatchAsync(
         Guid runId, Guid owner, IReadOnlyList<Guid> tenants, BillingPeriod period, bool issue,
         Dictionary<(string, DateOnly), EcbRateQuote?> quotes, CancellationToken ct)
     {
@@ -147,7 +147,7 @@ public sealed partial class InvoiceRunner(
         {
             // Rolled back whole. Redo the same tenants one transaction each: the one that failed is recorded as failed,
             // the others are invoiced as if nothing happened.
-            var issued = new List<Guid>();
+            var issued = new List<RenderRequest>();
             for (var i = 0; i < tenants.Count; i++)
             {
                 var tenantId = tenants[i];
@@ -176,9 +176,10 @@ public sealed partial class InvoiceRunner(
     /// <summary>
     /// The batch's tenants, inside its transaction: draft them all (<see cref="DraftAsync"/>), then, when issuing, number
     /// every tenant's regularisation credit notes and then its invoice, tenant after tenant in the batch's order (the order
-    /// the per-tenant path numbered them in), and record every outcome. Returns the documents to render, in that order.
+    /// the per-tenant path numbered them in), and record every outcome. Returns the documents to render, in that order: each
+    /// invoice with the rows it is printed from, as this transaction issued them (ADR 0064), each credit note by its id.
     /// </summary>
-    private async Task<IReadOnlyList<Guid>> InvoiceTenantsAsync(
+    private async Task<IReadOnlyList<RenderRequest>> InvoiceTenantsAsync(
         UnitOfWork uow, Guid runId, IReadOnlyList<Guid> tenants, BillingPeriod period, bool issue, Dictionary<(string, DateOnly), EcbRateQuote?> quotes,
         CancellationToken ct)
     {
@@ -203,17 +204,18 @@ public sealed partial class InvoiceRunner(
 
         // Regularisation credit notes drafted for this month (now, or by an attempt a crash interrupted) go out first.
         var creditNotes = issue ? await RegularisationCreditNotesAsync(uow, invoiced, period) : Enumerable.Empty<TenantDocument>().ToLookup(d => d.TenantId, d => d.Id);
-        var numbered = issue
-            ? (await InvoiceIssuer.IssueAsync(uow, invoiced.SelectMany(t => creditNotes[t].Concat(outcomes[t].InvoiceId is { } id ? [id] : [])).ToList()))
-                .Select(d => d.Id).ToHashSet()
-            : [];
+        var issuedBatch = issue
+            ? await InvoiceIssuer.IssueWithLinesAsync(uow, invoiced.SelectMany(t => creditNotes[t].Concat(outcomes[t].InvoiceId is { } id ? [id] : [])).ToList())
+            : InvoiceIssuer.IssuedBatch.Empty;
+        var numbered = issuedBatch.Rows.Select(d => d.Id).ToHashSet();
+        var printable = await PrintableAsync(uow, issuedBatch);
 
         var done = new List<InvoiceRuns.TenantDone>(invoiced.Count);
-        var documents = new List<Guid>();
+        var documents = new List<RenderRequest>();
         foreach (var tenantId in invoiced)
         {
             var notes = creditNotes[tenantId].Where(numbered.Contains).ToList();
-            documents.AddRange(notes);
+            documents.AddRange(notes.Select(note => new RenderRequest(note)));
             var outcome = outcomes[tenantId];
             if (outcome.InvoiceId is not { } invoiceId)
             {
@@ -228,11 +230,32 @@ public sealed partial class InvoiceRunner(
             }
             // The number, the run's record of it and the tenant's completion commit together.
             done.Add(new(tenantId, drafted, invoiceId, numbered.Contains(invoiceId)));
-            documents.Add(invoiceId);
+            documents.Add(new RenderRequest(invoiceId, printable.GetValueOrDefault(invoiceId)));
         }
         await InvoiceRuns.RecordDoneAsync(uow, runId, done);
         return documents;
     }
+
+    /// <summary>
+    /// What the batch's issued invoices are printed from, as this transaction holds them: the issued rows and their lines from
+    /// <see cref="InvoiceIssuer"/>, and their exchange rates read here in one statement. The renderers then need no read of
+    /// their own: each of their three reads per invoice (row, lines, rates) ran on a pooled connection whose page cache another
+    /// connection's commit had emptied, so every one went back to the file (docs/performance.md, feat/i16rd). Credit notes
+    /// also print the invoice they correct, and are read by the renderer as before.
+    /// </summary>
+    private static async Task<Dictionary<Guid, IssuedDocument>> PrintableAsync(UnitOfWork uow, InvoiceIssuer.IssuedBatch batch)
+    {
+        var invoices = batch.Rows.Where(r => r.CreditedInvoiceId is null).ToList();
+        if (invoices.Count == 0)
+        {
+            return [];
+        }
+        var rates = (await uow.QueryAsync<InvoiceRateRow>(IssuedRatesSql, new { ids = invoices.Select(i => i.Id).ToList() })).ToLookup(r => r.InvoiceId);
+        return invoices.ToDictionary(i => i.Id, i => new IssuedDocument(i, batch.Lines[i.Id].ToList(), rates[i.Id].ToList()));
+    }
+
+    private const string IssuedRatesSql =
+        $"SELECT {InvoiceRateRow.Columns} FROM invoice_exchange_rates WHERE invoice_id IN @ids ORDER BY invoice_id, currency";
 
     /// <summary>
     /// The regularisation credit notes still in draft that a run of <paramref name="period"/> drafted for the tenants
@@ -419,7 +442,7 @@ public sealed partial class InvoiceRunner(
 
     /// <summary>What a run's batch runs on SQL Server, for the T-SQL parse test (no SQL Server runs here).</summary>
     internal static IReadOnlyList<string> SqlServerStatements =>
-        [SqlServerDraftSql, SqlServerAppLockSql, ExistingDraftsSql, CreditNoteDraftsSql(SqlDialect.SqlServer)];
+        [SqlServerDraftSql, SqlServerAppLockSql, ExistingDraftsSql, CreditNoteDraftsSql(SqlDialect.SqlServer), IssuedRatesSql];
 
     /// <summary>
     /// Writes the planned drafts: invoices, lines and rates one statement per table on SQLite (<c>jsonb_each</c>), one insert
