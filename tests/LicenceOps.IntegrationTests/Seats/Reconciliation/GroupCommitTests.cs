@@ -54,6 +54,20 @@ public sealed partial class ReconciliationConfirmationTests
     private async Task WaitingAsync(int runs) =>
         await Eventually.UntilAsync(() => Task.FromResult(GroupCommit.Waiting == runs), because: $"{runs} runs waiting for the shared writer");
 
+    /// <summary>One job per estate, started while writes are held so all wait for the shared writer; their results and its transactions.</summary>
+    private async Task<(ReconciliationRunResult?[] Results, long Transactions)> RunTogetherAsync(IReadOnlyList<Estate> estates)
+    {
+        var (hold, before) = await HoldWritesAsync();
+        Task<ReconciliationRunResult?>[] runs;
+        await using (hold)
+        {
+            runs = estates.Select((e, i) => JobRunAsync(e, $"job-{i}")).ToArray();
+            await WaitingAsync(estates.Count);
+        }
+        var results = await Task.WhenAll(runs);
+        return (results, GroupCommit.Transactions - before);
+    }
+
     [Test]
     public async Task Concurrent_runs_of_several_tenants_commit_in_one_transaction_each_audited_under_its_own_caller()
     {
@@ -123,17 +137,10 @@ public sealed partial class ReconciliationConfirmationTests
             ? throw new InvalidOperationException("disk on fire")
             : Task.CompletedTask;
 
-        var (hold, before) = await HoldWritesAsync();
-        Task<ReconciliationRunResult?>[] runs;
-        await using (hold)
-        {
-            runs = estates.Select((e, i) => JobRunAsync(e, $"job-{i}")).ToArray();
-            await WaitingAsync(3);
-        }
-        var results = await Task.WhenAll(runs);
+        var (results, transactions) = await RunTogetherAsync(estates);
         db.BeforeStatement = null;
 
-        Assert.That(GroupCommit.Transactions - before, Is.EqualTo(1), "one write transaction");
+        Assert.That(transactions, Is.EqualTo(1), "one write transaction");
         var failed = results.Single(r => r!.State == RunStates.Failed)!;
         Assert.That(failed.FailureReason, Does.Contain("could not be applied").And.Contain("disk on fire"));
         Assert.That(results.Count(r => r!.State == RunStates.Succeeded && r.FindingsOpened > 0), Is.EqualTo(2), "the other two applied and committed");
@@ -165,18 +172,11 @@ public sealed partial class ReconciliationConfirmationTests
             ? throw new InvalidOperationException("disk on fire")
             : Task.CompletedTask;
 
-        var (hold, before) = await HoldWritesAsync();
-        Task<ReconciliationRunResult?>[] runs;
-        await using (hold)
-        {
-            runs = estates.Select((e, i) => JobRunAsync(e, $"job-{i}")).ToArray();
-            await WaitingAsync(3);
-        }
-        var results = await Task.WhenAll(runs);
+        var (results, transactions) = await RunTogetherAsync(estates);
         db.BeforeStatement = null;
 
         Assert.That(results.Select(r => r?.Outcome), Is.All.EqualTo(ReconciliationFingerprint.Confirmed), "none failed: one transaction's failure fails no run");
-        Assert.That(GroupCommit.Transactions - before, Is.EqualTo(3), "the failed transaction committed nothing; each run was applied again alone");
+        Assert.That(transactions, Is.EqualTo(3), "the failed transaction committed nothing; each run was applied again alone");
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM reconciliation_runs WHERE id IN @ids",
             new { ids = results.Select(r => r!.RunId).ToArray() }), Is.EqualTo(3), "each run recorded once");
     }
