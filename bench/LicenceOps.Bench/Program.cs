@@ -120,9 +120,10 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
     // once in its life and the floor, run on the same host right after, never pays. One path keeps the connection strings, and
     // so that code, the same across the sizes, as they are across the months of one host.
     var hostDataDirectory = Path.Combine(Path.GetTempPath(), "licenceops-bench", $"invoice-run-{Environment.ProcessId}");
-    if (Directory.Exists(hostDataDirectory))
+    if (new FileInfo(hostDataDirectory).LinkTarget is not null)
     {
-        Directory.Delete(hostDataDirectory);
+        // Left by an earlier process of the same id that died before its cleanup (the link may point at nothing now).
+        File.Delete(hostDataDirectory);
     }
     Directory.CreateSymbolicLink(hostDataDirectory, dataDirectory);
 
@@ -307,7 +308,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         await app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         LicenceOps.Platform.Data.ModuleDatabase.ClearSqlitePools();
-        Directory.Delete(hostDataDirectory);
+        File.Delete(hostDataDirectory);
         if (options.Keep)
         {
             Console.WriteLine($"data kept in {dataDirectory}");
