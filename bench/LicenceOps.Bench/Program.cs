@@ -154,11 +154,6 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         // A host that invoices its month wrote its read models long before, so the seed is checkpointed here, to the end.
         Console.WriteLine($"seed checkpointed: {await CheckpointSeedAsync(db)}");
 
-        // What the host was still doing when the seed ended (its start-up: tier-1 recompilation of start-up code, lazily built
-        // endpoints, MassTransit's and Dapper's generated code): the run starts once the process has been quiet for a quarter
-        // of a second (under 10 % of a core; at most 5 s), as a host that invoices its month started long before, and the CPU
-        // waited out is printed. A seed of 100 tenants takes a fraction of a second, so that tail (0.2–0.9 s of CPU) used to
-        // land in that run and in none of the larger ones (ADR 0054). The floor has its quiet second after the run.
         // Every size runs in this one process, each with a host of its own: what the previous sizes' hosts, runs and floors
         // left on the heap, and the seed's one large transaction, are the bench's garbage, not this run's. Left there, a
         // background gen-2 collection of it lands in whichever run comes next (the 100-tenant run, 0.3-0.6 s long, took one
@@ -166,6 +161,12 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         // here, before the quiet wait, once per size, and again before the floor, so neither is charged the other's garbage.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
+
+        // What the host was still doing when the seed ended (its start-up: tier-1 recompilation of start-up code, lazily built
+        // endpoints, MassTransit's and Dapper's generated code): the run starts once the process has been quiet for a quarter
+        // of a second (under 10 % of a core; at most 5 s), as a host that invoices its month started long before, and the CPU
+        // waited out is printed. A seed of 100 tenants takes a fraction of a second, so that tail (0.2–0.9 s of CPU) used to
+        // land in that run and in none of the larger ones (ADR 0054). The floor has its quiet second after the run.
         var (settleCpuSeconds, settleSeconds) = await QuietProcess.WaitAsync(TimeSpan.FromSeconds(5));
 
         var memory = new MemoryWatch();
