@@ -194,36 +194,39 @@ public sealed class ReconciliationRunner(
                     results[r.Index] = await groupCommit.ApplyAsync(r with { Actor = actor }, ApplyGroupAsync, ct);
                 }
             }
-            // Two accounts of one tenant never share a group (their findings and other tools overlap): the second waits for the next.
-            var held = new Queue<Reading>();
-            while (!shared && (held.Count > 0 || await readings.Reader.WaitToReadAsync(ct)))
+            else
             {
-                var lap = Stopwatch.GetTimestamp();
-                var applied = await db.WriteAsync(async uow =>
+                // Two accounts of one tenant never share a group (their findings and other tools overlap): the second waits for the next.
+                var held = new Queue<Reading>();
+                while (held.Count > 0 || await readings.Reader.WaitToReadAsync(ct))
                 {
-                    var t = ReconciliationMetrics.Lap("wait_write", lap);
-                    var open = Stopwatch.GetTimestamp();
-                    var taken = 0;
-                    while (taken < MaxAccountsPerWrite && Stopwatch.GetElapsedTime(open) < MaxWriteHold)
+                    var lap = Stopwatch.GetTimestamp();
+                    var applied = await db.WriteAsync(async uow =>
                     {
-                        var group = new List<Reading>();
-                        var tenants = new HashSet<Guid>();
-                        var skipped = new List<Reading>();
-                        while (taken + group.Count < MaxAccountsPerWrite && (held.TryDequeue(out var next) || readings.Reader.TryRead(out next)))
+                        var t = ReconciliationMetrics.Lap("wait_write", lap);
+                        var open = Stopwatch.GetTimestamp();
+                        var taken = 0;
+                        while (taken < MaxAccountsPerWrite && Stopwatch.GetElapsedTime(open) < MaxWriteHold)
                         {
-                            (tenants.Add(next.Account.TenantId) ? group : skipped).Add(next);
+                            var group = new List<Reading>();
+                            var tenants = new HashSet<Guid>();
+                            var skipped = new List<Reading>();
+                            while (taken + group.Count < MaxAccountsPerWrite && (held.TryDequeue(out var next) || readings.Reader.TryRead(out next)))
+                            {
+                                (tenants.Add(next.Account.TenantId) ? group : skipped).Add(next);
+                            }
+                            skipped.ForEach(held.Enqueue);
+                            if (group.Count == 0)
+                            {
+                                break;
+                            }
+                            taken += group.Count;
+                            t = await ApplyGroupAsync(uow, group, results, t);
                         }
-                        skipped.ForEach(held.Enqueue);
-                        if (group.Count == 0)
-                        {
-                            break;
-                        }
-                        taken += group.Count;
-                        t = await ApplyGroupAsync(uow, group, results, t);
-                    }
-                    return t;
-                }, ct);
-                ReconciliationMetrics.Lap("commit", applied);
+                        return t;
+                    }, ct);
+                    ReconciliationMetrics.Lap("commit", applied);
+                }
             }
         }
         finally
