@@ -11,7 +11,8 @@ namespace LicenceOps.IntegrationTests.Seats.Reconciliation;
 /// while the runs read their vendor, so all of them are waiting when it is released: the writer must then apply them in one
 /// transaction, each account in its own savepoint and audited under its own caller's actor, keep two accounts of one tenant
 /// out of one group, let one account's failed apply fail that run alone, apply each run again alone when a transaction fails as
-/// a whole, and let a cancelled caller take its run back.
+/// a whole, and let a cancelled caller take its run back. ADR 0067: a reading alone waits, up to a bound, for a run of another
+/// tenant in flight (one case holds that run at its vendor), and stops waiting when that run ends without a reading.
 /// </summary>
 public sealed partial class ReconciliationConfirmationTests
 {
@@ -205,5 +206,134 @@ public sealed partial class ReconciliationConfirmationTests
         Assert.That(GroupCommit.Transactions - before, Is.EqualTo(1), "the two others in one write transaction");
         Assert.That(await runsOf(estates[1].Account), Is.EqualTo(recordedBefore), "nothing of the cancelled run recorded");
         Assert.That(GroupCommit.Waiting, Is.Zero);
+    }
+
+    /// <summary>
+    /// Holds the next request for the vendor's member list (the next run to read its vendor) until the answer is disposed: that run
+    /// stays in flight. Completes once the request is held.
+    /// </summary>
+    private async Task<IAsyncDisposable> HoldNextVendorReadAsync()
+    {
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var once = 1;
+        claude.Server.BeforeReply = async request =>
+        {
+            if (request.Path == "/v1/organizations/users" && Interlocked.Exchange(ref once, 0) == 1)
+            {
+                held.SetResult();
+                await release.Task;
+            }
+        };
+        return new VendorRelease(release, held.Task);
+    }
+
+    private sealed class VendorRelease(TaskCompletionSource release, Task held) : IAsyncDisposable
+    {
+        public Task Held => held;
+
+        public ValueTask DisposeAsync()
+        {
+            release.TrySetResult();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>Starts a job for <paramref name="inFlight"/> and returns once that run is held reading its vendor.</summary>
+    private async Task<(Task<ReconciliationRunResult?> Run, IAsyncDisposable Release)> HeldInFlightAsync(Estate inFlight, CancellationToken ct = default)
+    {
+        var release = await HoldNextVendorReadAsync();
+        var run = JobRunAsync(inFlight, "job-in-flight", ct);
+        await ((VendorRelease)release).Held.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.That(GroupCommit.InFlight, Is.EqualTo(1), "the held run is in flight");
+        return (run, release);
+    }
+
+    [Test]
+    public async Task A_reading_alone_waits_for_a_run_in_flight_of_another_tenant_and_both_share_one_transaction()
+    {
+        var estates = await EstatesWithANewMemberAsync();
+        var (a, b) = (estates[0], estates[1]);
+        // Far longer than the test needs: the run in flight is released only once the other's reading is seen waiting.
+        GroupCommit.GroupWait = TimeSpan.FromSeconds(60);
+        var before = GroupCommit.Transactions;
+        var waitsBefore = GroupCommit.Waits;
+
+        var (held, release) = await HeldInFlightAsync(b);
+        Task<ReconciliationRunResult?> alone;
+        await using (release)
+        {
+            alone = JobRunAsync(a, "job-alone");
+            await WaitingAsync(1);
+            await Task.Delay(200);
+            Assert.That(alone.IsCompleted, Is.False, "the reading alone waits for the run in flight rather than committing by itself");
+            Assert.That(GroupCommit.Waiting, Is.EqualTo(1));
+            Assert.That(GroupCommit.Transactions - before, Is.Zero);
+        }
+        var results = await Task.WhenAll(alone, held).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.That(results.Select(r => r?.State), Is.All.EqualTo(RunStates.Succeeded), string.Join("\n", results.Select(r => r?.FailureReason)));
+        Assert.That(results.Select(r => r!.FindingsOpened), Is.All.GreaterThan(0), "both compared and opened the new member's finding");
+        Assert.That(GroupCommit.Transactions - before, Is.EqualTo(1), "the two runs in one write transaction");
+        Assert.That(GroupCommit.Waits - waitsBefore, Is.EqualTo(1));
+        Assert.That(GroupCommit.InFlight, Is.Zero);
+        foreach (var (estate, job, result) in new[] { (a, "job-alone", results[0]), (b, "job-in-flight", results[1]) })
+        {
+            Assert.That(await SeatsKit.CountAsync(factory,
+                "SELECT COUNT(*) FROM audit_log WHERE entity_id = @run AND tenant_id = @tenant AND actor_id = @actor",
+                new { run = result!.RunId, tenant = estate.Tenant, actor = $"system:{job}" }), Is.EqualTo(1), $"{job}'s run audited under {job}");
+        }
+    }
+
+    [Test]
+    public async Task The_writer_waits_for_a_run_in_flight_no_longer_than_its_bound()
+    {
+        var estates = await EstatesWithANewMemberAsync();
+        GroupCommit.GroupWait = TimeSpan.FromMilliseconds(200);
+        var before = GroupCommit.Transactions;
+
+        var (held, release) = await HeldInFlightAsync(estates[1]);
+        ReconciliationRunResult? alone;
+        await using (release)
+        {
+            // The run in flight stays held until this one is answered: an unbounded wait would never answer it.
+            alone = await JobRunAsync(estates[0], "job-alone").WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.That(alone?.State, Is.EqualTo(RunStates.Succeeded), alone?.FailureReason);
+            Assert.That(held.IsCompleted, Is.False);
+            Assert.That(GroupCommit.Transactions - before, Is.EqualTo(1), "the reading alone committed by itself once the bound passed");
+        }
+        var late = await held.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.That(late?.State, Is.EqualTo(RunStates.Succeeded), late?.FailureReason);
+        Assert.That(GroupCommit.Transactions - before, Is.EqualTo(2), "the late run in a transaction of its own");
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM reconciliation_runs WHERE id IN @ids",
+            new { ids = new[] { alone!.RunId, late!.RunId } }), Is.EqualTo(2), "both recorded");
+    }
+
+    [Test]
+    public async Task A_run_in_flight_cancelled_before_its_reading_stops_the_writer_waiting_for_it()
+    {
+        var estates = await EstatesWithANewMemberAsync();
+        var runsOf = (Guid account) => SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM reconciliation_runs WHERE vendor_account_id = @account", new { account });
+        var recordedBefore = await runsOf(estates[1].Account);
+        // Far longer than the test allows: only the cancelled run's flight ending can answer the other run in time.
+        GroupCommit.GroupWait = TimeSpan.FromMinutes(5);
+        var before = GroupCommit.Transactions;
+        using var cancel = new CancellationTokenSource();
+
+        var (held, release) = await HeldInFlightAsync(estates[1], cancel.Token);
+        await using (release)
+        {
+            var alone = JobRunAsync(estates[0], "job-alone");
+            await WaitingAsync(1);
+            await cancel.CancelAsync();
+            var result = await alone.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.That(result?.State, Is.EqualTo(RunStates.Succeeded), result?.FailureReason);
+        }
+
+        Assert.That(async () => await held, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(GroupCommit.Transactions - before, Is.EqualTo(1));
+        Assert.That(GroupCommit.InFlight, Is.Zero, "the cancelled run's flight ended");
+        Assert.That(await runsOf(estates[1].Account), Is.EqualTo(recordedBefore), "nothing of the cancelled run recorded");
     }
 }
