@@ -46,7 +46,6 @@ internal static class ReconciliationBench
     public static async Task<int> RunAsync(string[] args)
     {
         using var allocWatch = AllocWatch.StartIfAsked();
-        WriteStatements? sqlWatch = null;
         int tenants = 1000, seats = 100, parallel = Environment.ProcessorCount;
         var perAccount = false;
         for (var i = 0; i < args.Length; i++)
@@ -87,7 +86,6 @@ internal static class ReconciliationBench
             await app.StartAsync();
             var services = app.Services;
             var db = services.GetRequiredService<ModuleDatabase<SeatsModule>>();
-            sqlWatch = WriteStatements.StartIfAsked(db);
             var clock = Stopwatch.StartNew();
             var accounts = await SeedAsync(db, services.GetRequiredService<VendorCredentials>(), vendorAddress, tenants, seats);
             Console.WriteLine($"seeded {tenants * seats:N0} seats in {clock.Elapsed.TotalSeconds:0.0} s");
@@ -160,7 +158,6 @@ internal static class ReconciliationBench
                     var opens = db.SqlitePool?.PhysicalOpens ?? 0;
                     var commits = db.Commits;
                     allocWatch?.Record(measured);
-                    sqlWatch?.Take();
                     var passStart = Stopwatch.GetTimestamp();
                     var failed = 0;
                     var confirmed = 0;
@@ -218,7 +215,6 @@ internal static class ReconciliationBench
                                       $"{confirmed} confirmed without reading Seats' rows; {jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
                     Console.WriteLine(phases.Take());
                     allocWatch?.Print(pass, 25);
-                    sqlWatch?.Print(passAccounts.Count);
                     PrintBounds("pass", passStart);
                 }
                 return runs;
