@@ -68,11 +68,4 @@ public sealed class ReconciliationOptions
     /// peak (docs/performance.md). The default keeps that scale whole; 0 keeps none.
     /// </summary>
     public int RememberedInputsMaxRows { get; set; } = 300_000;
-
-    /// <summary>
-    /// Milliseconds the shared writer of the single-account runs waits, when it finds one reading waiting while another run of
-    /// another tenant has started and not yet handed its reading, for that reading to arrive so both share one write transaction
-    /// (ADR 0067). The writer holds no lock meanwhile; only that one caller's answer waits. 0 never waits.
-    /// </summary>
-    public int GroupWaitMilliseconds { get; set; } = 5;
 }

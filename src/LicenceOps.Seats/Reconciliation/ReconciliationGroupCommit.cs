@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using LicenceOps.Platform.Data;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace LicenceOps.Seats.Reconciliation;
 
@@ -20,15 +19,8 @@ namespace LicenceOps.Seats.Reconciliation;
 /// error to its caller. A caller cancelled while its reading waits takes it back (nothing recorded); once the writer has taken
 /// it, the caller stops waiting and the run commits with the others. The writer never waits on a caller's token.
 /// </para>
-/// <para>
-/// A run counts as in flight from its start until it hands its reading (<see cref="Begin"/>). When the writer finds a single
-/// reading waiting while a run of another tenant is in flight, it waits up to <see cref="GroupWait"/> for that run's reading
-/// before it begins the transaction (ADR 0067): with two jobs at once the other run is usually still reading its vendor when
-/// the writer starts, so without the wait almost every run had a transaction of its own. The writer holds no lock while it
-/// waits, and stops waiting as soon as a reading arrives or no run of another tenant is in flight any more.
-/// </para>
 /// </summary>
-public sealed class ReconciliationGroupCommit(ModuleDatabase<SeatsModule> db, IOptions<SeatsOptions> options, ILogger<ReconciliationGroupCommit> logger)
+public sealed class ReconciliationGroupCommit(ModuleDatabase<SeatsModule> db, ILogger<ReconciliationGroupCommit> logger)
 {
     /// <summary>Applies a group of readings (distinct tenants) in the open transaction; the results go by each reading's index.</summary>
     internal delegate Task<long> ApplyGroup(UnitOfWork uow, List<ReconciliationRunner.Reading> group, ReconciliationRunResult?[] results, long lap);
@@ -45,38 +37,11 @@ public sealed class ReconciliationGroupCommit(ModuleDatabase<SeatsModule> db, IO
         public bool Alone { get; set; }
     }
 
-    /// <summary>
-    /// A single-account run between its start and the hand-over of its reading (or its end without one): while it is in flight the
-    /// writer may wait for it. Disposing it ends the flight if the reading was never handed (an account not found, a cancelled or
-    /// failed run), so the writer does not wait for a reading that will not come.
-    /// </summary>
-    internal sealed class Flight(ReconciliationGroupCommit owner, Guid tenantId) : IDisposable
-    {
-        public Guid TenantId { get; } = tenantId;
-
-        /// <summary>Set under the owner's gate once the flight is no longer counted.</summary>
-        public bool Landed { get; set; }
-
-        public void Dispose() => owner.Land(this);
-    }
-
     private readonly Lock gate = new();
     private readonly LinkedList<Pending> waiting = new();
-    // Runs in flight, by tenant and in all (under the gate): a reading can only share a group with another tenant's.
-    private readonly Dictionary<Guid, int> inFlight = [];
-    private int inFlightCount;
-    // Completed (outside the gate) when a reading arrives or a flight lands, to wake a writer waiting for a group to form.
-    private TaskCompletionSource? arrival;
     private bool writing;
     private long transactions;
     private long groups;
-    private long waits;
-
-    /// <summary>
-    /// How long the writer waits, with one reading waiting, for the reading of a run of another tenant in flight
-    /// (<c>Seats:Reconciliation:GroupWaitMilliseconds</c>; tests set it directly).
-    /// </summary>
-    internal TimeSpan GroupWait { get; set; } = TimeSpan.FromMilliseconds(Math.Max(0, options.Value.Reconciliation.GroupWaitMilliseconds));
 
     /// <summary>Readings waiting for the writer right now (tests and diagnostics).</summary>
     public int Waiting
@@ -96,86 +61,22 @@ public sealed class ReconciliationGroupCommit(ModuleDatabase<SeatsModule> db, IO
     /// <summary>Groups (accounts of distinct tenants) applied so far, committed or not (tests).</summary>
     public long Groups => Interlocked.Read(ref groups);
 
-    /// <summary>Times the writer waited for a run in flight before a transaction (tests and the bench).</summary>
-    public long Waits => Interlocked.Read(ref waits);
-
-    /// <summary>Runs in flight right now: started, their reading not yet handed (tests and diagnostics).</summary>
-    public int InFlight
-    {
-        get
-        {
-            lock (gate)
-            {
-                return inFlightCount;
-            }
-        }
-    }
-
-    /// <summary>Counts a single-account run of <paramref name="tenantId"/> in flight until its reading is handed or the answer is disposed.</summary>
-    internal Flight Begin(Guid tenantId)
-    {
-        var flight = new Flight(this, tenantId);
-        lock (gate)
-        {
-            inFlight[tenantId] = inFlight.GetValueOrDefault(tenantId) + 1;
-            inFlightCount++;
-        }
-        return flight;
-    }
-
-    private void Land(Flight flight)
-    {
-        TaskCompletionSource? wake;
-        lock (gate)
-        {
-            wake = LandLocked(flight);
-        }
-        wake?.TrySetResult();
-    }
-
-    /// <summary>Ends <paramref name="flight"/> once; the writer waiting for a group to form is to be woken (outside the gate).</summary>
-    private TaskCompletionSource? LandLocked(Flight flight)
-    {
-        if (flight.Landed)
-        {
-            return null;
-        }
-        flight.Landed = true;
-        inFlightCount--;
-        var ofTenant = inFlight[flight.TenantId] - 1;
-        if (ofTenant == 0)
-        {
-            inFlight.Remove(flight.TenantId);
-        }
-        else
-        {
-            inFlight[flight.TenantId] = ofTenant;
-        }
-        var wake = arrival;
-        arrival = null;
-        return wake;
-    }
-
     /// <summary>
     /// Queues <paramref name="reading"/> for the writer and waits until the transaction holding its run committed. Throws the
     /// error of a run that failed even alone; <see cref="OperationCanceledException"/> when <paramref name="ct"/> is cancelled
     /// (before the writer took the reading, nothing of it is recorded).
     /// </summary>
-    internal async Task<ReconciliationRunResult> ApplyAsync(Flight flight, ReconciliationRunner.Reading reading, ApplyGroup apply, CancellationToken ct)
+    internal async Task<ReconciliationRunResult> ApplyAsync(ReconciliationRunner.Reading reading, ApplyGroup apply, CancellationToken ct)
     {
         var pending = new Pending(reading, apply);
         LinkedListNode<Pending> node;
         bool start;
-        TaskCompletionSource? wake;
         lock (gate)
         {
             node = waiting.AddLast(pending);
-            // Waiting and no longer in flight in one step: the writer never sees the run as neither.
-            wake = LandLocked(flight);
             start = !writing;
             writing = true;
         }
-        wake?.TrySetResult();
         if (start)
         {
             // Not on the caller's flow: the writer outlives any one caller, and must carry neither its actor (each account's
@@ -207,16 +108,6 @@ public sealed class ReconciliationGroupCommit(ModuleDatabase<SeatsModule> db, IO
     {
         while (true)
         {
-            await GatherAsync();
-            lock (gate)
-            {
-                // Every reading waiting was taken back by its cancelled caller: no transaction to write.
-                if (waiting.Count == 0)
-                {
-                    writing = false;
-                    return;
-                }
-            }
             List<Pending> taken = [];
             var acknowledged = new List<(Pending Pending, ReconciliationRunResult Result)>();
             var committed = false;
@@ -278,44 +169,6 @@ public sealed class ReconciliationGroupCommit(ModuleDatabase<SeatsModule> db, IO
                     return;
                 }
             }
-        }
-    }
-
-    /// <summary>
-    /// With a single reading waiting and a run of another tenant in flight, waits up to <see cref="GroupWait"/> for more readings,
-    /// so the two share the transaction (ADR 0067). A reading to be applied alone never waits. Before the transaction, so no lock
-    /// is held: other writers of the module go ahead meanwhile.
-    /// </summary>
-    private async Task GatherAsync()
-    {
-        var started = Stopwatch.GetTimestamp();
-        var counted = false;
-        while (true)
-        {
-            Task arrived;
-            TimeSpan left;
-            lock (gate)
-            {
-                left = GroupWait - Stopwatch.GetElapsedTime(started);
-                var only = waiting.Count == 1 ? waiting.First!.Value : null;
-                if (left <= TimeSpan.Zero || only is null || only.Alone || inFlightCount - inFlight.GetValueOrDefault(only.Reading.Account.TenantId) == 0)
-                {
-                    break;
-                }
-                arrival ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                arrived = arrival.Task;
-            }
-            if (!counted)
-            {
-                counted = true;
-                Interlocked.Increment(ref waits);
-            }
-            // Rounded up: a delay is counted in whole milliseconds, and one under a millisecond would end at once and spin.
-            await Task.WhenAny(arrived, Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(left.TotalMilliseconds))));
-        }
-        if (counted)
-        {
-            ReconciliationMetrics.Lap("gather", started);
         }
     }
 

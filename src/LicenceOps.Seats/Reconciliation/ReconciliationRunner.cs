@@ -45,9 +45,6 @@ public sealed class ReconciliationRunner(
     /// <summary>Null when the tenant has no such vendor account, including when it was deleted while this run read the vendor.</summary>
     public async Task<ReconciliationRunResult?> RunAsync(Guid tenantId, Guid accountId, string trigger, CancellationToken ct)
     {
-        // In flight from now until its reading is handed to the shared writer, which may wait a moment for it (ADR 0067); ended
-        // on any way out without a reading.
-        using var flight = groupCommit.Begin(tenantId);
         // The account and its last comparison in one read. The comparison is only a hint for reading ahead: a change committed
         // after it makes the writer read the inputs in its transaction (a stale read-ahead) or compare anyway (no
         // confirmation), never use stale inputs.
@@ -60,7 +57,7 @@ public sealed class ReconciliationRunner(
         // compares. It will when the last comparison's versions moved, its time rules flipped (ADR 0048) or the reading differs.
         var holding = last?.StillHolds(ParisCalendar.DateOf(time.GetUtcNow())) == true ? new Dictionary<Guid, ReconciliationFingerprint.Stored> { [accountId] = last } : [];
         // Its reading is applied by the process's shared writer, with the other single-account runs waiting then (ADR 0065).
-        return (await RunCoreAsync([row], trigger, 1, holding, ct, flight))[0] is { State: not Abandoned } run ? run : null;
+        return (await RunCoreAsync([row], trigger, 1, holding, ct, shared: true))[0] is { State: not Abandoned } run ? run : null;
     }
 
     /// <summary>
@@ -106,12 +103,12 @@ public sealed class ReconciliationRunner(
     /// only: the writer decides again in its transaction and reads what it needs there.
     /// </param>
     /// <param name="shared">
-    /// A single-account run's flight: its reading goes to the process's shared writer (<see cref="ReconciliationGroupCommit"/>,
-    /// ADR 0065), applied with other runs' waiting then, instead of this pipeline's own writer. Null for a batch.
+    /// The readings go to the process's shared writer (<see cref="ReconciliationGroupCommit"/>, ADR 0065), applied with other runs'
+    /// waiting then, instead of this pipeline's own writer.
     /// </param>
     private async Task<IReadOnlyList<ReconciliationRunResult>> RunCoreAsync(
         IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, IReadOnlyDictionary<Guid, ReconciliationFingerprint.Stored> holding,
-        CancellationToken ct, ReconciliationGroupCommit.Flight? shared = null)
+        CancellationToken ct, bool shared = false)
     {
         var defaults = options.Value.Reconciliation;
         bool LikelyConfirmed(Reading r) => r.ReadingHash is { } hash && holding.TryGetValue(r.Account.Id, out var last)
@@ -188,13 +185,13 @@ public sealed class ReconciliationRunner(
 
         try
         {
-            if (shared is not null)
+            if (shared)
             {
                 // Audited under this caller's actor, whichever flow the shared writer applies it on.
                 var actor = db.CurrentActor();
                 await foreach (var r in readings.Reader.ReadAllAsync(ct))
                 {
-                    results[r.Index] = await groupCommit.ApplyAsync(shared, r with { Actor = actor }, ApplyGroupAsync, ct);
+                    results[r.Index] = await groupCommit.ApplyAsync(r with { Actor = actor }, ApplyGroupAsync, ct);
                 }
             }
             else
