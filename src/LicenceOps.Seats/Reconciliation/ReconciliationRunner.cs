@@ -360,12 +360,7 @@ public sealed class ReconciliationRunner(
         // a write transaction pays this read once per group, and a single-account run's group is often of one (ADR 0065).
         var ids = group.Select(r => r.Account.Id).ToArray();
         var rows = await uow.QueryAsync<StandingRow, ReconciliationFingerprint.Stored?, (StandingRow Account, ReconciliationFingerprint.Stored? Last)>(
-            $"""
-            SELECT a.id AS Id, a.tenant_id AS TenantId, a.connector AS Connector, a.base_address AS BaseAddress, a.settings AS Settings,
-                   a.protected_secret AS ProtectedSecret, a.scheduled_reconciliation AS ScheduledReconciliation, {ReconciliationFingerprint.StoredColumns}
-            FROM vendor_accounts a{uow.Dialect.HoldRow()} LEFT JOIN reconciliation_fingerprints f ON f.vendor_account_id = a.id
-            WHERE a.id IN @ids
-            """, (account, last) => (account, last), splitOn: "AccountId",
+            StandingSql(uow.Dialect), (account, last) => (account, last), splitOn: "AccountId",
             new { ids, scope = ReconciliationFingerprint.Scope, all = ReconciliationFingerprint.AllTenants });
         var standing = rows.ToDictionary(r => r.Account.Id, r => r.Account);
         var live = new List<Reading>();
@@ -497,6 +492,17 @@ public sealed class ReconciliationRunner(
     private static IDisposable? ActingFor(UnitOfWork uow, Reading r) => r.Actor is { } actor ? uow.ActingFor(actor) : null;
 
     private enum Standing { Current, Deleted, Reconnected, TurnedOff }
+
+    /// <summary>
+    /// A group's accounts as they stand in the write transaction (held until commit on SQL Server), each with its last comparison
+    /// and the current data versions (<see cref="ReconciliationFingerprint.StoredColumns"/>, null columns when none).
+    /// </summary>
+    internal static string StandingSql(SqlDialect dialect) => $"""
+        SELECT a.id AS Id, a.tenant_id AS TenantId, a.connector AS Connector, a.base_address AS BaseAddress, a.settings AS Settings,
+               a.protected_secret AS ProtectedSecret, a.scheduled_reconciliation AS ScheduledReconciliation, {ReconciliationFingerprint.StoredColumns}
+        FROM vendor_accounts a{dialect.HoldRow()} LEFT JOIN reconciliation_fingerprints f ON f.vendor_account_id = a.id
+        WHERE a.id IN @ids
+        """;
 
     /// <summary>Whether the account still exists, still connects the way it did when it was read, and (for a scheduled run) is still scheduled.</summary>
     private static Standing Classify(Reading r, StandingRow? now)
