@@ -246,9 +246,9 @@ internal static class ReconciliationFingerprint
         """;
 
     /// <summary>
-    /// The stored fingerprints of <paramref name="accountIds"/> with the current versions, in one query, outside any transaction
-    /// (the writer reads them with its accounts, <c>ReconciliationRunner.ApplyGroupAsync</c>): for deciding whether a run's inputs are worth reading ahead (ADR 0038), a hint the
-    /// writer checks again in its own transaction.
+    /// The stored fingerprints of <paramref name="accountIds"/> with the current versions, in one query, outside any transaction:
+    /// for deciding whether a run's inputs are worth reading ahead (ADR 0038), a hint the writer checks again in its own
+    /// transaction, where it reads them with its accounts (<c>ReconciliationRunner.StandingSql</c>).
     /// </summary>
     public static async Task<Dictionary<Guid, Stored>> LoadAsync(ModuleDatabase db, IReadOnlyCollection<Guid> accountIds, CancellationToken ct) =>
         (await db.QueryAsync<Stored>(StoredSql, new { accountIds, scope = Scope, all = AllTenants }, ct)).ToDictionary(r => r.AccountId);
