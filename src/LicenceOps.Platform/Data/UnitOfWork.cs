@@ -91,6 +91,19 @@ public sealed class UnitOfWork
         return (await Connection.QueryAsync<T>(sql, param, Transaction)).AsList();
     }
 
+    /// <summary>
+    /// Rows of two types from one statement (Dapper's multi-mapping), as <see cref="ModuleDatabase.QueryAsync{T1, T2, TResult}"/>
+    /// outside a transaction: the columns from <paramref name="splitOn"/> on fill the second, null when that column is NULL.
+    /// </summary>
+    public async Task<IReadOnlyList<TResult>> QueryAsync<T1, T2, TResult>(string sql, Func<T1, T2, TResult> map, string splitOn, object? param = null)
+    {
+        if (beforeQuery is { } interleave)
+        {
+            await interleave(sql);
+        }
+        return (await Connection.QueryAsync(sql, map, param, Transaction, splitOn: splitOn)).AsList();
+    }
+
     public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null)
     {
         if (beforeQuery is { } interleave)

@@ -233,8 +233,11 @@ internal static class ReconciliationFingerprint
 
     private const string StoredSql = "SELECT " + StoredColumns + " FROM reconciliation_fingerprints f WHERE f.vendor_account_id IN @accountIds";
 
-    /// <summary>A fingerprint row's columns, <c>f</c> being <c>reconciliation_fingerprints</c>; its first is AccountId.</summary>
-    private const string StoredColumns = """
+    /// <summary>
+    /// A fingerprint row's columns, <c>f</c> being <c>reconciliation_fingerprints</c>; its first is AccountId. Takes the parameters
+    /// <c>@scope</c> (<see cref="Scope"/>) and <c>@all</c> (<see cref="AllTenants"/>).
+    /// </summary>
+    internal const string StoredColumns = """
         f.vendor_account_id AS AccountId, f.tenant_id AS TenantId, f.fingerprint AS Fingerprint, f.tenant_version AS TenantVersion,
                f.global_version AS GlobalVersion, f.run_id AS RunId, f.members_read AS MembersRead, f.seats_compared AS SeatsCompared,
                f.findings_live AS FindingsLive, f.usage_rows AS UsageRows, f.recorded_at AS RecordedAt, f.holds_through AS HoldsThrough,
@@ -242,13 +245,10 @@ internal static class ReconciliationFingerprint
                COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = @all), 0) AS GlobalVersionNow
         """;
 
-    /// <summary>The stored fingerprints of <paramref name="accountIds"/> with the current versions, in one query, inside a transaction.</summary>
-    public static async Task<Dictionary<Guid, Stored>> LoadAsync(UnitOfWork uow, IReadOnlyCollection<Guid> accountIds) =>
-        (await uow.QueryAsync<Stored>(StoredSql, new { accountIds, scope = Scope, all = AllTenants })).ToDictionary(r => r.AccountId);
-
     /// <summary>
-    /// The same, outside any transaction: for deciding whether a run's inputs are worth reading ahead (ADR 0038), a hint the
-    /// writer checks again in its own transaction.
+    /// The stored fingerprints of <paramref name="accountIds"/> with the current versions, in one query, outside any transaction:
+    /// for deciding whether a run's inputs are worth reading ahead (ADR 0038), a hint the writer checks again in its own
+    /// transaction, where it reads them with its accounts (<c>ReconciliationRunner.StandingSql</c>).
     /// </summary>
     public static async Task<Dictionary<Guid, Stored>> LoadAsync(ModuleDatabase db, IReadOnlyCollection<Guid> accountIds, CancellationToken ct) =>
         (await db.QueryAsync<Stored>(StoredSql, new { accountIds, scope = Scope, all = AllTenants }, ct)).ToDictionary(r => r.AccountId);

@@ -356,14 +356,13 @@ public sealed class ReconciliationRunner(
         // Read again inside the write transaction that applies the readings: on SQLite it excludes every other writer, and on
         // SQL Server the rows are held until commit (the delete holds its row too), so a delete or an edit committed first is
         // seen here, and one committed after finds what this run wrote and deals with it by its own rules.
+        // With each account's last comparison (null when none) and the data versions it is checked against, in the same statement:
+        // a write transaction pays this read once per group, and a single-account run's group is often of one (ADR 0065).
         var ids = group.Select(r => r.Account.Id).ToArray();
-        var standing = (await uow.QueryAsync<StandingRow>(
-                $"""
-                SELECT id AS Id, tenant_id AS TenantId, connector AS Connector, base_address AS BaseAddress, settings AS Settings,
-                       protected_secret AS ProtectedSecret, scheduled_reconciliation AS ScheduledReconciliation
-                FROM vendor_accounts{uow.Dialect.HoldRow()} WHERE id IN @ids
-                """, new { ids }))
-            .ToDictionary(a => a.Id);
+        var rows = await uow.QueryAsync<StandingRow, ReconciliationFingerprint.Stored?, (StandingRow Account, ReconciliationFingerprint.Stored? Last)>(
+            StandingSql(uow.Dialect), (account, last) => (account, last), splitOn: "AccountId",
+            new { ids, scope = ReconciliationFingerprint.Scope, all = ReconciliationFingerprint.AllTenants });
+        var standing = rows.ToDictionary(r => r.Account.Id, r => r.Account);
         var live = new List<Reading>();
         foreach (var r in group)
         {
@@ -396,8 +395,8 @@ public sealed class ReconciliationRunner(
         // A reading identical to the last compared one, over stored inputs whose data version has not moved since, on a day
         // before any of its time rules flips: the comparison would conclude exactly what it did then, so the run is confirmed
         // without reading Seats' rows (ADR 0036, 0048). Failed readings go on to be recorded as failures.
-        var read = live.Where(r => r.Set is not null).ToList();
-        var stored = read.Count == 0 ? [] : await ReconciliationFingerprint.LoadAsync(uow, read.Select(r => r.Account.Id).ToArray());
+        // Read with the accounts, before the failures above were recorded: a run row and its audit entry move no data version.
+        var stored = rows.Where(r => r.Last is not null).ToDictionary(r => r.Account.Id, r => r.Last!);
         var fingerprints = new Dictionary<Guid, string>();
         var toCompare = new List<Reading>();
         foreach (var r in live)
@@ -493,6 +492,17 @@ public sealed class ReconciliationRunner(
     private static IDisposable? ActingFor(UnitOfWork uow, Reading r) => r.Actor is { } actor ? uow.ActingFor(actor) : null;
 
     private enum Standing { Current, Deleted, Reconnected, TurnedOff }
+
+    /// <summary>
+    /// A group's accounts as they stand in the write transaction (held until commit on SQL Server), each with its last comparison
+    /// and the current data versions (<see cref="ReconciliationFingerprint.StoredColumns"/>, null columns when none).
+    /// </summary>
+    internal static string StandingSql(SqlDialect dialect) => $"""
+        SELECT a.id AS Id, a.tenant_id AS TenantId, a.connector AS Connector, a.base_address AS BaseAddress, a.settings AS Settings,
+               a.protected_secret AS ProtectedSecret, a.scheduled_reconciliation AS ScheduledReconciliation, {ReconciliationFingerprint.StoredColumns}
+        FROM vendor_accounts a{dialect.HoldRow()} LEFT JOIN reconciliation_fingerprints f ON f.vendor_account_id = a.id
+        WHERE a.id IN @ids
+        """;
 
     /// <summary>Whether the account still exists, still connects the way it did when it was read, and (for a scheduled run) is still scheduled.</summary>
     private static Standing Classify(Reading r, StandingRow? now)
