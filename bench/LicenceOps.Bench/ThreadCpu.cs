@@ -14,6 +14,8 @@ namespace LicenceOps.Bench;
 internal sealed class ThreadCpu : IDisposable
 {
     private readonly Dictionary<int, (string Name, long Nanoseconds)> before = Snapshot();
+    private readonly (long Busy, long Idle)? machineBefore = MachineTicks();
+    private readonly long startedTicks = Stopwatch.GetTimestamp();
     private readonly List<(long Ticks, TimeSpan Cpu)> timeline = [];
     private readonly CancellationTokenSource stop = new();
     private readonly Thread sampler;
@@ -60,6 +62,15 @@ internal sealed class ThreadCpu : IDisposable
         }
         line.Append(culture, $" threads gone meanwhile {(processCpu.Ticks * 100 - seen) / 1e6 / invoices:0.000}");
         Console.WriteLine(line);
+        if (machineBefore is { } m0 && MachineTicks() is { } m1)
+        {
+            // The machine's idle cores say whether this process had no work for a core or other processes took it: "cores
+            // in use" below is lower in both cases, and only the first is the phase's own (docs/performance.md, feat/i16cu).
+            var wall = (Stopwatch.GetTimestamp() - startedTicks) / (double)Stopwatch.Frequency;
+            var busy = (m1.Busy - m0.Busy) / TicksPerSecond / Math.Max(wall, 1e-6);
+            Console.WriteLine(string.Create(culture,
+                $"{phase} machine: {(m1.Idle - m0.Idle) / TicksPerSecond / Math.Max(wall, 1e-6):0.000} cores idle, {Math.Max(0, busy - processCpu.TotalSeconds / Math.Max(wall, 1e-6)):0.000} cores used by other processes (/proc/stat over {wall:0.00} s)"));
+        }
 
         List<(long Ticks, TimeSpan Cpu)> samples;
         lock (timeline)
@@ -88,6 +99,27 @@ internal sealed class ThreadCpu : IDisposable
         stop.Cancel();
         sampler.Join();
         stop.Dispose();
+    }
+
+    /// <summary>/proc/stat's clock ticks (USER_HZ, 100 a second on Linux).</summary>
+    private const double TicksPerSecond = 100;
+
+    /// <summary>
+    /// The machine's CPU time so far from /proc/stat's first line: busy (user, nice, system, irq, softirq, steal) and idle
+    /// (idle, iowait), in clock ticks; null where there is no /proc/stat.
+    /// </summary>
+    private static (long Busy, long Idle)? MachineTicks()
+    {
+        try
+        {
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+                .Take(8).Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+            return fields.Length < 8 ? null : (fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7], fields[3] + fields[4]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
     }
 
     private static Dictionary<int, (string, long)> Snapshot()
