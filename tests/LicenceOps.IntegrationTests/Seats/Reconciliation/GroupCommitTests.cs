@@ -68,6 +68,27 @@ public sealed partial class ReconciliationConfirmationTests
         return (results, GroupCommit.Transactions - before);
     }
 
+    /// <summary>
+    /// <see cref="RunTogetherAsync"/> with the <paramref name="nth"/> statement containing <paramref name="fragment"/> failing
+    /// ("disk on fire"); the seam is cleared even when the runs throw, so a failing case does not fail the fixture's next ones.
+    /// </summary>
+    private async Task<(ReconciliationRunResult?[] Results, long Transactions)> RunTogetherFailingAsync(IReadOnlyList<Estate> estates, string fragment, int nth)
+    {
+        var db = SeatsKit.Db(factory);
+        var seen = 0;
+        db.BeforeStatement = (_, sql) => sql.Contains(fragment, StringComparison.Ordinal) && Interlocked.Increment(ref seen) == nth
+            ? throw new InvalidOperationException("disk on fire")
+            : Task.CompletedTask;
+        try
+        {
+            return await RunTogetherAsync(estates);
+        }
+        finally
+        {
+            db.BeforeStatement = null;
+        }
+    }
+
     [Test]
     public async Task Concurrent_runs_of_several_tenants_commit_in_one_transaction_each_audited_under_its_own_caller()
     {
@@ -130,15 +151,8 @@ public sealed partial class ReconciliationConfirmationTests
     public async Task An_account_whose_apply_fails_in_a_shared_write_is_recorded_failed_and_the_others_commit()
     {
         var estates = await EstatesWithANewMemberAsync();
-        var db = SeatsKit.Db(factory);
         // The second run row inserted fails: it is written inside that account's savepoint, after its findings.
-        var inserts = 0;
-        db.BeforeStatement = (_, sql) => sql.Contains("INSERT INTO reconciliation_runs", StringComparison.Ordinal) && Interlocked.Increment(ref inserts) == 2
-            ? throw new InvalidOperationException("disk on fire")
-            : Task.CompletedTask;
-
-        var (results, transactions) = await RunTogetherAsync(estates);
-        db.BeforeStatement = null;
+        var (results, transactions) = await RunTogetherFailingAsync(estates, "INSERT INTO reconciliation_runs", nth: 2);
 
         Assert.That(transactions, Is.EqualTo(1), "one write transaction");
         var failed = results.Single(r => r!.State == RunStates.Failed)!;
@@ -164,16 +178,9 @@ public sealed partial class ReconciliationConfirmationTests
             // Each estate's last comparison made from the reading as it now stands: the scheduled runs below are all confirmed.
             await ReconcileAsync(estate);
         }
-        var db = SeatsKit.Db(factory);
         // A confirmed run writes outside any savepoint (its run row and the account's read time): the first such write fails the
         // whole transaction, and nothing of the three runs in it is committed.
-        var updates = 0;
-        db.BeforeStatement = (_, sql) => sql.Contains("SET members_read_at", StringComparison.Ordinal) && Interlocked.Increment(ref updates) == 1
-            ? throw new InvalidOperationException("disk on fire")
-            : Task.CompletedTask;
-
-        var (results, transactions) = await RunTogetherAsync(estates);
-        db.BeforeStatement = null;
+        var (results, transactions) = await RunTogetherFailingAsync(estates, "SET members_read_at", nth: 1);
 
         Assert.That(results.Select(r => r?.Outcome), Is.All.EqualTo(ReconciliationFingerprint.Confirmed), "none failed: one transaction's failure fails no run");
         Assert.That(transactions, Is.EqualTo(3), "the failed transaction committed nothing; each run was applied again alone");
