@@ -46,6 +46,7 @@ internal static class ReconciliationBench
     public static async Task<int> RunAsync(string[] args)
     {
         using var allocWatch = AllocWatch.StartIfAsked();
+        using var gcWatch = GcWatch.StartIfAsked();
         int tenants = 1000, seats = 100, parallel = Environment.ProcessorCount;
         var perAccount = false;
         for (var i = 0; i < args.Length; i++)
@@ -158,6 +159,7 @@ internal static class ReconciliationBench
                     var opens = db.SqlitePool?.PhysicalOpens ?? 0;
                     var commits = db.Commits;
                     allocWatch?.Record(measured);
+                    gcWatch?.Record(measured);
                     var passStart = Stopwatch.GetTimestamp();
                     var failed = 0;
                     var confirmed = 0;
@@ -205,6 +207,7 @@ internal static class ReconciliationBench
                     opens = (db.SqlitePool?.PhysicalOpens ?? 0) - opens;
                     commits = db.Commits - commits;
                     allocWatch?.Record(false);
+                    gcWatch?.Record(false);
                     var jit = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
                     if (!measured)
                     {
@@ -215,6 +218,7 @@ internal static class ReconciliationBench
                                       $"{confirmed} confirmed without reading Seats' rows; {jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
                     Console.WriteLine(phases.Take());
                     allocWatch?.Print(pass, 25);
+                    gcWatch?.Print(pass);
                     PrintBounds("pass", passStart);
                 }
                 return runs;
@@ -280,8 +284,10 @@ internal static class ReconciliationBench
                 var waits = ThreadWaits.Now();
                 var io = ProcessIo.Now();
                 allocWatch?.Record(true);
+                gcWatch?.Record(true);
                 var members = await ReadAllAsync(accounts);
                 allocWatch?.Record(false);
+                gcWatch?.Record(false);
                 var seconds = clock.Elapsed.TotalSeconds;
                 cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                 sys = Process.GetCurrentProcess().PrivilegedProcessorTime - sys;
@@ -290,6 +296,7 @@ internal static class ReconciliationBench
                 Console.WriteLine($"floor (fetch + parse only): {seconds:0.00} s (process CPU {cpu.TotalSeconds:0.00} s of which system {sys.TotalSeconds:0.00} s, {Mib(allocated)} allocated, {Collections.Now() - collections}, {ThreadWaits.Now() - waits}, {ProcessIo.Now() - io}), {members:N0} members read, {tenants * seats / seconds:N0} seats/s; " +
                                   $"{jit} methods JIT-compiled; {Load()}; {Waited(quiet)}");
                 allocWatch?.Print("the floor", 25);
+                gcWatch?.Print("the floor");
                 PrintBounds("floor", floorStart);
                 return seconds;
             }

@@ -67,6 +67,17 @@ internal static class ReadVendorAccountOverview
         return TypedResults.Ok((await OverviewsAsync([row], db, scheduler, options.Value.Reconciliation.IntervalMinutes, ct))[row.Id]);
     }
 
+    /// <summary>
+    /// The open findings of a page's accounts, read through their tenants: findings have no index by account (ADR 0069: one
+    /// B-tree less for every finding a first run opens); the tenant's index carries the account and the status, so the count
+    /// reads those tenants' index entries and no finding row.
+    /// </summary>
+    internal const string OpenCountSql = """
+        SELECT vendor_account_id AS AccountId, COUNT(*) AS Count FROM findings
+        WHERE tenant_id IN @tenantIds AND vendor_account_id IN @ids AND status = 'open'
+        GROUP BY vendor_account_id
+        """;
+
     private static async Task<IReadOnlyDictionary<Guid, VendorAccountOverview>> OverviewsAsync(
         IReadOnlyList<VendorAccountRow> rows, ModuleDatabase<SeatsModule> db, ReconciliationScheduler scheduler, int defaultMinutes, CancellationToken ct)
     {
@@ -88,9 +99,7 @@ internal static class ReadVendorAccountOverview
                              AND l.started_at = (SELECT MAX(m.started_at) FROM reconciliation_runs m WHERE m.vendor_account_id = reconciliation_runs.vendor_account_id))
                 """, new { ids }, ct))
             .ToDictionary(r => r.VendorAccountId);
-        var open = (await db.QueryAsync<OpenCount>(
-                "SELECT vendor_account_id AS AccountId, COUNT(*) AS Count FROM findings WHERE vendor_account_id IN @ids AND status = 'open' GROUP BY vendor_account_id",
-                new { ids }, ct))
+        var open = (await db.QueryAsync<OpenCount>(OpenCountSql, new { tenantIds = rows.Select(r => r.TenantId).Distinct().ToArray(), ids }, ct))
             .ToDictionary(c => c.AccountId, c => (int)c.Count);
         var next = scheduler.NextRuns(ids);
         return rows.ToDictionary(r => r.Id, r =>
