@@ -38,8 +38,8 @@ internal sealed class GcWatch : RuntimeEventWatch
             // One event per collection, after it: the bytes it promoted out of each generation it collected.
             foreach (var (field, what) in new[] { ("TotalPromotedSize0", "promoted from gen 0 to gen 1"), ("TotalPromotedSize1", "promoted from gen 1 to gen 2"), ("TotalPromotedSize2", "surviving in gen 2 (its collections)") })
             {
-                Counts.AddOrUpdate($"bytes {what}", Convert.ToInt64(Field(e, field) ?? 0L, CultureInfo.InvariantCulture),
-                    (_, n) => n + Convert.ToInt64(Field(e, field) ?? 0L, CultureInfo.InvariantCulture));
+                var promoted = Convert.ToInt64(Field(e, field) ?? 0L, CultureInfo.InvariantCulture);
+                Counts.AddOrUpdate($"bytes {what}", promoted, (_, n) => n + promoted);
             }
             return (null, 0);
         }
