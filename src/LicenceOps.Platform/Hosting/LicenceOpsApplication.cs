@@ -25,9 +25,29 @@ namespace LicenceOps.Platform.Hosting;
 /// <summary>Composes the selected modules into one web application: the same code for one process or many.</summary>
 public static class LicenceOpsApplication
 {
+    /// <summary>The host-configuration key with which .NET decides whether the settings files are watched for changes.</summary>
+    internal const string ReloadConfigOnChangeKey = "hostBuilder:reloadConfigOnChange";
+
+    /// <summary>
+    /// The settings files are read once, at start, unless the operator asks for them to be watched
+    /// (<c>DOTNET_hostBuilder__reloadConfigOnChange=true</c> or <c>--hostBuilder:reloadConfigOnChange=true</c>).
+    /// .NET watches <c>appsettings*.json</c> through a file-system watcher on the whole content root, subdirectories
+    /// included, and the embedded default keeps its SQLite files in <c>./data</c>, under that root: every write SQLite
+    /// made to a database or its WAL then woke the watcher's thread, which looked the file up again. That was 8.6 % of the
+    /// process's CPU during a reconciliation's first run (docs/performance.md, session 20). Nothing of ours reloads
+    /// settings (every option is bound at start), so the watch bought only live log levels.
+    /// </summary>
+    internal static string[] WithoutConfigurationWatch(string[] args)
+    {
+        var asked = Environment.GetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange") is not null
+            || args.Any(a => a.Contains(ReloadConfigOnChangeKey, StringComparison.OrdinalIgnoreCase));
+        // First, so that a later argument naming the same key would still win (the command line's last value wins).
+        return asked ? args : [$"--{ReloadConfigOnChangeKey}=false", .. args];
+    }
+
     public static WebApplication Create(string[] args, IReadOnlyList<IModule> availableModules, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(WithoutConfigurationWatch(args));
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls("http://localhost:5080");
