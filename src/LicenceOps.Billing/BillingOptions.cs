@@ -54,6 +54,12 @@ public sealed class BillingOptions
     /// need the whole run in one batch).
     /// </summary>
     public bool RunBatchRampUp { get; set; } = true;
+
+    /// <summary>
+    /// How many workers draft, render and store an issuing run (ADR 0068). Zero, the default: one per core, which is the
+    /// point (no more CPU-bound flows than cores). Set by tests that need several workers on any machine.
+    /// </summary>
+    public int RunWorkers { get; set; }
 }
 
 /// <summary>

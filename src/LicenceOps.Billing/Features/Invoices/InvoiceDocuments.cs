@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Threading.Channels;
 using LicenceOps.Billing.Documents;
 using LicenceOps.Billing.Documents.FacturX;
 using LicenceOps.Platform.Data;
@@ -21,7 +20,7 @@ public sealed record PdfDownload(Guid InvoiceId, Guid TenantId, string? Number, 
 public sealed record IssuedDocument(InvoiceRow Invoice, IReadOnlyList<InvoiceLineRow> Lines, IReadOnlyList<InvoiceRateRow> Rates);
 
 /// <summary>
-/// A document for <see cref="InvoiceDocuments.RenderQueue"/>: its id, and the rows it is printed from when the caller has them
+/// A document an invoice run hands to its renderers (<see cref="Features.Runs.InvoiceRunWorkers"/>): its id, and the rows it is printed from when the caller has them
 /// from the committed transaction that issued it; without them the renderer reads the document (and skips one already stored).
 /// </summary>
 public sealed record RenderRequest(Guid InvoiceId, IssuedDocument? Issued = null);
@@ -140,13 +139,6 @@ public sealed partial class InvoiceDocuments(
         }
     }
 
-    /// <summary>
-    /// Renders issued documents on every core while the caller keeps issuing: <see cref="RenderQueue.Add"/> after each
-    /// issue, <see cref="RenderQueue.CompleteAsync"/> at the end. The queue is bounded, so a caller that issues faster
-    /// than the cores render waits instead of holding every document in memory.
-    /// </summary>
-    public RenderQueue StartRendering(CancellationToken ct) => new(this, Environment.ProcessorCount, ct);
-
     /// <summary>The PDF of issued document <paramref name="invoiceId"/>, rendered, or null when it is stored already (or not issued).</summary>
     private async Task<RenderedDocument?> RenderUnlessStoredAsync(Guid invoiceId, CancellationToken ct)
     {
@@ -232,112 +224,50 @@ public sealed partial class InvoiceDocuments(
     }
 
     /// <summary>A rendered PDF with its hash, ready to store.</summary>
-    private sealed record RenderedDocument(Guid InvoiceId, byte[] Pdf, string Sha256);
+    internal sealed record RenderedDocument(Guid InvoiceId, byte[] Pdf, string Sha256);
 
     /// <summary>
-    /// Parallel renderers fed by the (serial) issuing loop, and one writer that stores what they rendered. The renderers
-    /// never wait for Billing's write lock: that is held by the issuing loop's batches (up to about 40 ms, ADR 0030),
-    /// and a renderer queued behind one sat idle while a core was free. The writer stores every rendering waiting
-    /// for it in one transaction (up to <see cref="MaxStoredPerTransaction"/>), so the issuing loop also meets fewer
-    /// writers at the lock. What is lost in a crash is only rendering: an issued document without its stored PDF is
-    /// rendered again when the run resumes, or on its first download.
+    /// The PDF of a document an invoice run issued (<see cref="Features.Runs.InvoiceRunWorkers"/>), or null when there is
+    /// nothing to store: a copy is stored already, or rendering failed. The invoice is issued either way; a PDF that failed
+    /// is rendered on the document's first download.
     /// </summary>
-    public sealed class RenderQueue
+    internal async Task<RenderedDocument?> RenderIssuedAsync(RenderRequest request, CancellationToken ct)
     {
-        /// <summary>About 1.7 MB of PDFs (50 KB each) in one transaction, a few milliseconds of writing.</summary>
-        private const int MaxStoredPerTransaction = 32;
-
-        private readonly Channel<RenderRequest> pending;
-        private readonly Channel<RenderedDocument> rendered;
-        private readonly Task[] workers;
-        private readonly Task writer;
-
-        internal RenderQueue(InvoiceDocuments documents, int parallelism, CancellationToken ct)
+        try
         {
-            pending = Channel.CreateBounded<RenderRequest>(new BoundedChannelOptions(parallelism * 8) { SingleWriter = true });
-            // Bounded too: if storing falls behind, renderers wait rather than pile PDFs up in memory.
-            rendered = Channel.CreateBounded<RenderedDocument>(new BoundedChannelOptions(MaxStoredPerTransaction) { SingleReader = true });
-            workers = Enumerable.Range(0, parallelism).Select(_ => Task.Run(async () =>
-            {
-                await foreach (var request in pending.Reader.ReadAllAsync(ct))
-                {
-                    RenderedDocument? document;
-                    try
-                    {
-                        document = await documents.RenderAsync(request, ct);
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        // The invoice is issued either way; its PDF will be rendered on first download.
-                        LogRenderFailed(documents.log, request.InvoiceId, e);
-                        continue;
-                    }
-                    if (document is not null)
-                    {
-                        await rendered.Writer.WriteAsync(document, ct);
-                    }
-                }
-            }, ct)).ToArray();
-            writer = Task.Run(() => StoreAsync(documents, ct), ct);
+            return await RenderAsync(request, ct);
         }
-
-        /// <summary>How many documents are rendered at once (one renderer per core).</summary>
-        public int Renderers => workers.Length;
-
-        /// <summary>Renders and stores issued document <paramref name="invoiceId"/>, read from the database, unless it is stored already.</summary>
-        public ValueTask Add(Guid invoiceId, CancellationToken ct) => pending.Writer.WriteAsync(new RenderRequest(invoiceId), ct);
-
-        /// <summary>
-        /// Renders and stores a document; with <see cref="RenderRequest.Issued"/> (only from a committed transaction that issued it)
-        /// from those rows, without reading it back.
-        /// </summary>
-        public ValueTask Add(RenderRequest request, CancellationToken ct) => pending.Writer.WriteAsync(request, ct);
-
-        public async Task CompleteAsync()
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            pending.Writer.TryComplete();
-            try
-            {
-                await Task.WhenAll(workers);
-            }
-            finally
-            {
-                rendered.Writer.TryComplete();
-                await writer;
-            }
+            LogRenderFailed(log, request.InvoiceId, e);
+            return null;
         }
+    }
 
-        private async Task StoreAsync(InvoiceDocuments documents, CancellationToken ct)
+    /// <summary>
+    /// Stores an invoice run's renderings in one transaction. If that fails, one document's problem stays its own: the
+    /// others are stored one transaction each, and one that fails again is left for its first download.
+    /// </summary>
+    internal async Task StoreRenderedAsync(IReadOnlyList<RenderedDocument> batch, CancellationToken ct)
+    {
+        try
         {
-            var batch = new List<RenderedDocument>(MaxStoredPerTransaction);
-            while (await rendered.Reader.WaitToReadAsync(ct))
+            await StoreAllAsync(batch, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            foreach (var document in batch)
             {
-                while (batch.Count < MaxStoredPerTransaction && rendered.Reader.TryRead(out var document))
-                {
-                    batch.Add(document);
-                }
                 try
                 {
-                    await documents.StoreAllAsync(batch, ct);
+                    await StoreAsync(document, ct);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception single) when (single is not OperationCanceledException)
                 {
-                    // One document's problem stays its own: store the others one transaction each.
-                    foreach (var document in batch)
-                    {
-                        try
-                        {
-                            await documents.StoreAsync(document, ct);
-                        }
-                        catch (Exception single) when (single is not OperationCanceledException)
-                        {
-                            LogRenderFailed(documents.log, document.InvoiceId, single);
-                        }
-                    }
-                    LogStoreRetried(documents.log, batch.Count, e);
+                    LogRenderFailed(log, document.InvoiceId, single);
                 }
-                batch.Clear();
             }
+            LogStoreRetried(log, batch.Count, e);
         }
     }
 

@@ -57,41 +57,49 @@ public sealed partial class InvoiceRunner(
             return;
         }
         var period = parsed!.Value;
-        // Drafting and numbering stay serial (the series is gapless, in issue order); each issued document's PDF is
-        // rendered meanwhile on every core.
-        var rendering = run.Issue ? documents.StartRendering(ct) : null;
         // Read once per run, not once per tenant: every tenant of a run is priced at the same ECB quotes.
         var quotes = new Dictionary<(string, DateOnly), EcbRateQuote?>();
+        var workers = RunWorkers;
+        var leaseLost = false;
         try
         {
-            if (rendering is not null && run.Attempts > 1)
-            {
-                // Resumed: what was issued before the interruption may have no stored PDF yet.
-                foreach (var invoiceId in await runs.IssuedInvoicesAsync(runId, ct))
-                {
-                    await rendering.Add(invoiceId, ct);
-                }
-            }
-
             var pending = await runs.PendingTenantsAsync(runId, ct);
-            var size = RunBatchSizes.First(MostPerBatch, rendering?.Renderers, options.Value.RunBatchRampUp);
-            for (var next = 0; next < pending.Count;)
+            var next = 0;
+            var size = RunBatchSizes.First(MostPerBatch, run.Issue ? workers : null, options.Value.RunBatchRampUp);
+
+            // The next batch, drafted, numbered and recorded in one transaction. Only ever called by one flow at a time (the
+            // holder of the workers' serial token, or the loop below), so the series stays gapless in issue order.
+            async Task<RunDraft> DraftNextAsync(CancellationToken token)
             {
+                if (next >= pending.Count)
+                {
+                    return new RunDraft([], More: false);
+                }
                 var batch = pending.Skip(next).Take(size).ToList();
-                var (issued, taken, took) = await InvoiceBatchAsync(runId, owner, batch, period, run.Issue, quotes, ct);
+                var (issued, taken, took) = await InvoiceBatchAsync(runId, owner, batch, period, run.Issue, quotes, token);
                 if (issued is null)
                 {
-                    LogLeaseLost(runId);
-                    return;
+                    leaseLost = true;
+                    return new RunDraft([], More: false);
                 }
                 next += taken;
                 size = RunBatchSizes.Next(taken, took, MostPerBatch, TimeSpan.FromMilliseconds(Math.Max(0, options.Value.RunBatchMilliseconds)));
-                if (rendering is not null)
+                return new RunDraft(issued, next < pending.Count);
+            }
+
+            if (run.Issue)
+            {
+                // Drafting and numbering stay serial; each issued document's PDF is rendered and stored meanwhile, by one
+                // worker per core that does whichever comes first (ADR 0068). Resumed: what was issued before the
+                // interruption may have no stored PDF yet.
+                var resumed = run.Attempts > 1 ? (await runs.IssuedInvoicesAsync(runId, ct)).Select(id => new RenderRequest(id)) : [];
+                await new InvoiceRunWorkers(documents, DraftNextAsync, workers).RunAsync(resumed, ct);
+            }
+            else
+            {
+                for (var more = true; more;)
                 {
-                    foreach (var document in issued)
-                    {
-                        await rendering.Add(document, ct);
-                    }
+                    more = (await DraftNextAsync(ct)).More;
                 }
             }
         }
@@ -101,16 +109,17 @@ public sealed partial class InvoiceRunner(
             await runs.ReleaseAsync(runId, owner);
             throw;
         }
-        finally
-        {
-            if (rendering is not null)
-            {
-                await rendering.CompleteAsync();
-            }
-        }
 
+        if (leaseLost)
+        {
+            LogLeaseLost(runId);
+            return;
+        }
         await runs.FinishAsync(runId, owner, null, ct);
     }
+
+    /// <summary>An issuing run's workers: one per core (<see cref="BillingOptions.RunWorkers"/> overrides it for tests).</summary>
+    private int RunWorkers => options.Value.RunWorkers > 0 ? options.Value.RunWorkers : Environment.ProcessorCount;
 
     private int MostPerBatch => Math.Max(1, options.Value.RunBatchTenants);
 

@@ -1,0 +1,82 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using LicenceOps.Billing;
+using LicenceOps.IntegrationTests.Infrastructure;
+using LicenceOps.Platform.Data;
+using LicenceOps.Platform.Security;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LicenceOps.IntegrationTests.Billing;
+
+/// <summary>
+/// An issuing run is worked by one worker per core, each drafting, rendering or storing as the run needs (ADR 0068). With
+/// several workers and small batches, drafting, rendering and storing interleave all through the run: every issued
+/// document's PDF must still be stored, each by exactly one insert (none lost between the workers, none rendered and stored
+/// twice), and the numbers stay gapless in issue order.
+/// </summary>
+[NonParallelizable]
+public sealed class InvoiceRunWorkersTests
+{
+    private const int Tenants = 24;
+    private const string DocumentInsert = "INSERT INTO invoice_documents";
+    private static readonly DateOnly September1 = new(2026, 9, 1);
+
+    [TestCase(2)]
+    [TestCase(3)]
+    public async Task Every_issued_pdf_is_stored_exactly_once_whatever_worker_rendered_it(int workers)
+    {
+        using var factory = new LicenceOpsFactory(BillingWorld.Settings(new()
+        {
+            ["Billing:RunWorkers"] = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Batches of one, two, then three tenants: many drafting steps between the renders and the stores.
+            ["Billing:RunBatchTenants"] = "3",
+            // No mail sweep during the test: mailing an invoice renders and stores its PDF if the run has not yet.
+            ["Mail:PollIntervalSeconds"] = "3600",
+        }));
+        var world = new BillingWorld(factory);
+        using var staff = await factory.StaffClientAsync(Roles.StaffBilling);
+        var tenants = new List<Guid>();
+        for (var i = 0; i < Tenants; i++)
+        {
+            var tenant = await world.TenantAsync($"Atelier {i} SARL", "FR", $"FR{10 + i}55210055{i % 10}", $"55210055{i % 10}");
+            await world.SubscriptionAsync(tenant, "Anthropic", "Claude Team", 2, 2, September1, 30m, "EUR", false, 30m);
+            tenants.Add(tenant);
+        }
+
+        var database = factory.Services.GetRequiredService<ModuleDatabase<BillingModule>>();
+        var inserts = 0;
+        database.BeforeStatement = (_, sql) =>
+        {
+            if (sql.Contains(DocumentInsert, StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref inserts);
+            }
+            return Task.CompletedTask;
+        };
+        JsonElement run;
+        try
+        {
+            run = await BillingWorld.RunAsync(staff, "2026-10", issue: true);
+        }
+        finally
+        {
+            database.BeforeStatement = null;
+        }
+
+        Assert.That((run.GetProperty("state").GetString(), run.GetProperty("issued").GetInt32(), run.GetProperty("failures").GetArrayLength()),
+            Is.EqualTo(("completed", Tenants, 0)));
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM invoices WHERE number IS NOT NULL"), Is.EqualTo(Tenants));
+        Assert.That(await world.CountAsync(
+            "SELECT COUNT(*) FROM invoices i JOIN invoice_documents d ON d.invoice_id = i.id WHERE i.number IS NOT NULL"), Is.EqualTo(Tenants),
+            "every issued document has its stored PDF");
+        Assert.That(inserts, Is.EqualTo(Tenants), "one insert per document: none stored twice");
+
+        var numbers = new List<string>();
+        foreach (var tenant in tenants)
+        {
+            var invoices = await staff.GetFromJsonAsync<JsonElement>($"/api/tenants/{tenant}/invoices");
+            numbers.AddRange(invoices.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("number").GetString()!));
+        }
+        Assert.That(numbers.Order(StringComparer.Ordinal), Is.EqualTo(Enumerable.Range(1, Tenants).Select(i => $"F-2026-{i:D6}")), "gapless and unique");
+    }
+}
