@@ -39,9 +39,11 @@ public static class LicenceOpsApplication
     /// </summary>
     internal static string[] WithoutConfigurationWatch(string[] args)
     {
-        var asked = Environment.GetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange") is not null
+        // .NET reads configuration keys case-insensitively, environment variable names included.
+        var asked = Environment.GetEnvironmentVariables().Keys.OfType<string>()
+                .Any(name => name.Equals("DOTNET_hostBuilder__reloadConfigOnChange", StringComparison.OrdinalIgnoreCase))
             || args.Any(a => a.Contains(ReloadConfigOnChangeKey, StringComparison.OrdinalIgnoreCase));
-        // First, so that a later argument naming the same key would still win (the command line's last value wins).
+        // An operator's own value, from either place, is left to decide.
         return asked ? args : [$"--{ReloadConfigOnChangeKey}=false", .. args];
     }
 
