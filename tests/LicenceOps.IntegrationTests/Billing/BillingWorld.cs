@@ -7,6 +7,7 @@ using LicenceOps.Contracts.Tenants;
 using LicenceOps.IntegrationTests.Infrastructure;
 using LicenceOps.Platform.Data;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LicenceOps.IntegrationTests.Billing;
 
@@ -109,6 +110,29 @@ public sealed class BillingWorld(LicenceOpsFactory factory)
         var started = await staff.PostAsJsonAsync("/api/billing/runs", new { period, issue });
         Assert.That(started.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.Accepted), await started.Content.ReadAsStringAsync());
         return await FinishedRunAsync(staff, started.Headers.Location!);
+    }
+
+    /// <summary>
+    /// Runs and issues the period as <see cref="RunAsync"/> does, with <paramref name="beforeStatement"/> shown the SQL of every
+    /// statement Billing's writes run (ModuleDatabase's test seam; it may throw to fail that statement). The seam is cleared
+    /// when the run ends, whatever its outcome.
+    /// </summary>
+    public async Task<JsonElement> RunSeeingStatementsAsync(HttpClient staff, string period, Action<string> beforeStatement)
+    {
+        var database = Factory.Services.GetRequiredService<ModuleDatabase<BillingModule>>();
+        database.BeforeStatement = (_, sql) =>
+        {
+            beforeStatement(sql);
+            return Task.CompletedTask;
+        };
+        try
+        {
+            return await RunAsync(staff, period, issue: true);
+        }
+        finally
+        {
+            database.BeforeStatement = null;
+        }
     }
 
     /// <summary>Polls a run until it is completed or failed (the machine is shared: a generous deadline).</summary>

@@ -63,27 +63,16 @@ public sealed class InvoiceRunBatchTests
             tenants.Add(tenant);
         }
 
-        var database = factory.Services.GetRequiredService<ModuleDatabase<BillingModule>>();
         var inserts = 0;
         var thrown = 0;
-        database.BeforeStatement = (_, sql) =>
+        var run = await world.RunSeeingStatementsAsync(staff, "2026-10", sql =>
         {
             if (sql.Contains(DraftInsert, StringComparison.Ordinal) && failingInserts.Contains(Interlocked.Increment(ref inserts)))
             {
                 Interlocked.Increment(ref thrown);
                 throw new InvalidOperationException("staged failure of a draft insert");
             }
-            return Task.CompletedTask;
-        };
-        JsonElement run;
-        try
-        {
-            run = await BillingWorld.RunAsync(staff, "2026-10", issue: true);
-        }
-        finally
-        {
-            database.BeforeStatement = null;
-        }
+        });
 
         var numbers = new List<string>();
         foreach (var tenant in tenants)

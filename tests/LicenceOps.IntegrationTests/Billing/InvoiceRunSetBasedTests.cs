@@ -127,25 +127,14 @@ public sealed class InvoiceRunSetBasedTests
                 i == 1 ? 20m : 30m, i == 1 ? "USD" : "EUR");
         }
 
-        var database = factory.Services.GetRequiredService<ModuleDatabase<BillingModule>>();
         var inserts = 0;
-        database.BeforeStatement = (_, sql) =>
+        var october = await world.RunSeeingStatementsAsync(staff, "2026-10", sql =>
         {
             if (sql.Contains(DraftInsert, StringComparison.Ordinal))
             {
                 Interlocked.Increment(ref inserts);
             }
-            return Task.CompletedTask;
-        };
-        JsonElement october;
-        try
-        {
-            october = await BillingWorld.RunAsync(staff, "2026-10", issue: true);
-        }
-        finally
-        {
-            database.BeforeStatement = null;
-        }
+        });
         Assert.That(october.GetProperty("state").GetString(), Is.EqualTo("completed"), october.ToString());
         return (await ReadAsync(world, october.GetProperty("id").GetGuid()), inserts);
     }

@@ -43,25 +43,14 @@ public sealed class InvoiceRunWorkersTests
             tenants.Add(tenant);
         }
 
-        var database = factory.Services.GetRequiredService<ModuleDatabase<BillingModule>>();
         var inserts = 0;
-        database.BeforeStatement = (_, sql) =>
+        var run = await world.RunSeeingStatementsAsync(staff, "2026-10", sql =>
         {
             if (sql.Contains(DocumentInsert, StringComparison.Ordinal))
             {
                 Interlocked.Increment(ref inserts);
             }
-            return Task.CompletedTask;
-        };
-        JsonElement run;
-        try
-        {
-            run = await BillingWorld.RunAsync(staff, "2026-10", issue: true);
-        }
-        finally
-        {
-            database.BeforeStatement = null;
-        }
+        });
 
         Assert.That((run.GetProperty("state").GetString(), run.GetProperty("issued").GetInt32(), run.GetProperty("failures").GetArrayLength()),
             Is.EqualTo(("completed", Tenants, 0)));
