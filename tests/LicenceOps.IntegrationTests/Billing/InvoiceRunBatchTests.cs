@@ -4,7 +4,6 @@ using LicenceOps.Billing;
 using LicenceOps.IntegrationTests.Infrastructure;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Security;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LicenceOps.IntegrationTests.Billing;
 

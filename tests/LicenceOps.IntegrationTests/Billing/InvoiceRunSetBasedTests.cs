@@ -7,7 +7,6 @@ using LicenceOps.Contracts.Tenants;
 using LicenceOps.IntegrationTests.Infrastructure;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Security;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LicenceOps.IntegrationTests.Billing;
 

@@ -2,9 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LicenceOps.Billing;
 using LicenceOps.IntegrationTests.Infrastructure;
-using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Security;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LicenceOps.IntegrationTests.Billing;
 
