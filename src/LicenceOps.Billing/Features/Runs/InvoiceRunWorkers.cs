@@ -135,24 +135,21 @@ internal sealed class InvoiceRunWorkers(InvoiceDocuments documents, Func<Cancell
     private async Task DraftAsync(CancellationToken ct)
     {
         RunDraft drafted;
+        ExceptionDispatchInfo? failed = null;
         try
         {
             drafted = await draft(ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // As when the run had a drafting loop of its own: what was issued is still rendered and stored, then this is thrown.
-            lock (gate)
-            {
-                draftFailure ??= ExceptionDispatchInfo.Capture(e);
-                draftingOver = true;
-                tokenFree = true;
-                Changed();
-            }
-            return;
+            // As when the run had a drafting loop of its own: drafting ends, what was issued is still rendered and stored,
+            // then this is thrown.
+            failed = ExceptionDispatchInfo.Capture(e);
+            drafted = new RunDraft([], More: false);
         }
         lock (gate)
         {
+            draftFailure ??= failed;
             foreach (var request in drafted.Issued)
             {
                 backlog.Enqueue(request);
