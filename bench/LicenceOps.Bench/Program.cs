@@ -372,9 +372,9 @@ static async Task<string> CheckpointSeedAsync(ModuleDatabase<BillingModule> db)
 }
 
 // SQLite statements Billing's connections have executed so far (compiled or taken from their cache), counted on the idle
-// connections of its pool: once the run has returned and its renderers and writer are done, every connection is idle again.
-static long Statements(ModuleDatabase<BillingModule> db) =>
-    db.SqlitePool?.Statistics() is { } s ? s.Compiled + s.Reused : 0;
+// connections of its pool and the ones it closed: once the run has returned and its renderers and writer are done, every
+// connection still open is idle again.
+static long Statements(ModuleDatabase<BillingModule> db) => db.SqlitePool?.StatementsRun() ?? 0;
 
 // ADR 0041: what each module database's idle SQLite connections keep compiled, and what that costs SQLite's heap.
 static string SqliteStatements(IServiceProvider services) =>
