@@ -190,8 +190,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         using var memoryTrace = MemoryTrace.StartIfAsked();
         var storeBefore = StoreSize.Of(dataDirectory);
         var statementsBefore = Statements(db);
-        var checkpointer = services.GetRequiredService<SqliteCheckpointer>();
-        var (commitsBefore, checkpointedBefore) = (db.Commits, checkpointer.FramesCopied(db.Module));
+        var commitsBefore = db.Commits;
         var ioBefore = ProcessIo.Now();
         var sysBefore = Process.GetCurrentProcess().PrivilegedProcessorTime;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -242,7 +241,6 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var tailCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - tailCpuBefore).TotalSeconds;
         // After the quiet second, so the file holds the run's last checkpoint too.
         var storeAfterRun = StoreSize.Of(dataDirectory);
-        var runCheckpointed = checkpointer.FramesCopied(db.Module) - checkpointedBefore;
 
         var store = services.GetRequiredService<InvoiceStore>();
         var renderer = services.GetRequiredService<IDocumentRenderer>();
@@ -318,7 +316,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
             after the run:                {tailCpuSeconds:0.000} s of CPU in the quiet second before the floor (work the run left running)
             run, GC and JIT:              {runGc.Item1}/{runGc.Item2}/{runGc.Item3} collections gen0/1/2, {runGcPause.TotalMilliseconds * 1000 / invoices / 1000:0.00} ms of GC pause per invoice, {runAllocated / 1048576.0 / invoices:0.00} MiB allocated per invoice; {runJit.Item1} methods JIT-compiled in {runJit.Item2.TotalSeconds:0.00} s
             kernel CPU (system time):     run {runSysSeconds * 1000 / invoices:0.00} ms per invoice, floor {floorSysSeconds * 1000 / invoices:0.00} ms (what storing durably costs in the kernel: the run's WAL appends, checkpoints, reads of evicted pages)
-            run, I/O:                     {runIo.PerItem(invoices, "invoice")}; {runStatements / (double)invoices:0.0} Billing SQLite statements per invoice; {runCommits / (double)invoices:0.00} write transactions per invoice (the run's and the dispatchers'); {runCheckpointed / (double)invoices:0.0} pages checkpointed per invoice (with the quiet second after); Billing's files {storeAfterRun.Since(storeBefore, invoices)}
+            run, I/O:                     {runIo.PerItem(invoices, "invoice")}; {runStatements / (double)invoices:0.0} Billing SQLite statements per invoice; {runCommits / (double)invoices:0.00} write transactions per invoice (the run's and the dispatchers'); Billing's files {storeAfterRun.Since(storeBefore, invoices)}
             floor, I/O:                   {floorIo.PerItem(invoices, "invoice")}
             floor, GC:                    {floorGc.Item1}/{floorGc.Item2}/{floorGc.Item3} collections gen0/1/2, {floorGcPause.TotalMilliseconds * 1000 / invoices / 1000:0.00} ms of GC pause per invoice, {floorAllocated / 1048576.0 / invoices:0.00} MiB allocated per invoice
             GC:                           {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}{(System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Batch ? ", non-concurrent" : ", concurrent")}, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1048576.0:0} MiB available to the GC, gen-0 budget at most {Convert.ToInt64(GC.GetConfigurationVariables().GetValueOrDefault("GCGen0MaxBudget", 0L), culture) / 1048576.0:0} MiB
