@@ -90,6 +90,12 @@ if (options.Scale is { } scale)
     }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"  cold (first warm-up, {cold!.Tenants} tenants in a fresh process): run ÷ floor {cold.RunOverFloor:P0}, {(cold.RunCpuSeconds - cold.FloorCpuSeconds) * 1000 / cold.Invoices:0.00} ms of CPU per invoice beyond rendering, {cold.JitMethods} methods JIT-compiled during the run"));
+    // Beside each ratio, what tells a drifted run from a real change (TimedRenderer).
+    foreach (var r in results)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {r.Tenants,7} tenants: run ÷ floor {r.RunOverFloor:P0}; rendering CPU per invoice: run {r.RunRenderMs:0.00} ms, floor {r.FloorRenderMs:0.00} ms (run ÷ floor {r.RunRenderMs / r.FloorRenderMs:0.00}); CPU per invoice outside rendering: {r.OutsideRenderingMs:0.00} ms"));
+    }
     Console.WriteLine($"  methods JIT-compiled during each measured run: {string.Join(", ", results.Select(r => $"{r.JitMethods} at {r.Tenants}"))}");
     Console.WriteLine($"  load average at the end: {LoadAverage()}");
     var perInvoice = results.Select(r => r.RunSeconds / r.Invoices).ToList();
@@ -127,8 +133,11 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
     }
     Directory.CreateSymbolicLink(hostDataDirectory, dataDirectory);
 
+    // The product's renderer with each rendering's thread CPU counted, for the run and the floor alike (TimedRenderer).
+    var timedRenderer = new TimedRenderer(new SkiaInvoiceRenderer());
     var app = LicenceOpsApplication.Create([], [new IdentityModule(), new BillingModule()], builder =>
     {
+        builder.Services.AddSingleton<IDocumentRenderer>(timedRenderer);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration["Storage:DataDirectory"] = hostDataDirectory;
         builder.Configuration["Jobs:RunServer"] = "false";
@@ -181,9 +190,11 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         using var memoryTrace = MemoryTrace.StartIfAsked();
         var storeBefore = StoreSize.Of(dataDirectory);
         var statementsBefore = Statements(db);
+        var commitsBefore = db.Commits;
         var ioBefore = ProcessIo.Now();
         var sysBefore = Process.GetCurrentProcess().PrivilegedProcessorTime;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var renderBefore = timedRenderer.Total;
         clock.Restart();
         // For profiling (perf record -k CLOCK_MONOTONIC): the run's bounds on the clock perf stamps its samples with.
         var monotonicStart = Stopwatch.GetTimestamp();
@@ -200,9 +211,11 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
                 $"run bounds (CLOCK_MONOTONIC s): {monotonicStart / (double)Stopwatch.Frequency:0.000000} {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:0.000000}"));
         }
         var runCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+        var runRender = Since(timedRenderer.Total, renderBefore);
         var runIo = ProcessIo.Now() - ioBefore;
         var runSysSeconds = (Process.GetCurrentProcess().PrivilegedProcessorTime - sysBefore).TotalSeconds;
         var runStatements = Statements(db) - statementsBefore;
+        var runCommits = db.Commits - commitsBefore;
         var runPeakMiB = ProcessMemory.PeakMiB();
         var runGcPause = GC.GetTotalPauseDuration() - gcPauseBefore;
         var runJit = (System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore.Item1, System.Runtime.JitInfo.GetCompilationTime() - jitBefore.Item2);
@@ -242,6 +255,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var floorIoBefore = ProcessIo.Now();
         var floorSysBefore = Process.GetCurrentProcess().PrivilegedProcessorTime;
         var floorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var floorRenderBefore = timedRenderer.Total;
         using var floorThreads = ThreadCpu.StartIfAsked();
         clock.Restart();
         var floorMonotonicStart = Stopwatch.GetTimestamp();
@@ -264,6 +278,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var floorMonotonicEnd = Stopwatch.GetTimestamp();
         allocWatch?.Record(false);
         var floorCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - floorCpuBefore).TotalSeconds;
+        var floorRender = Since(timedRenderer.Total, floorRenderBefore);
         var floorIo = ProcessIo.Now() - floorIoBefore;
         var floorSysSeconds = (Process.GetCurrentProcess().PrivilegedProcessorTime - floorSysBefore).TotalSeconds;
         var floorPeakMiB = ProcessMemory.PeakMiB();
@@ -282,16 +297,26 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
 
         var invoices = run.InvoiceIds.Count;
         var culture = CultureInfo.InvariantCulture;
+        // The renders' own CPU (thread CPU inside RenderInvoicePdf), so the machine's drift between the run and its floor
+        // shows (rendering run ÷ floor away from 1: the same code ran slower or faster) and the run's own work is read
+        // without it: CPU outside rendering, the run's minus the floor's (the floor's own: reading each invoice back,
+        // counting its pages, its share of the GC).
+        var runRenderMs = runRender.Seconds * 1000 / Math.Max(1, runRender.Calls);
+        var floorRenderMs = floorRender.Seconds * 1000 / Math.Max(1, floorRender.Calls);
+        var runOutsideMs = (runCpuSeconds - runRender.Seconds) * 1000 / invoices;
+        var floorOutsideMs = (floorCpuSeconds - floorRender.Seconds) * 1000 / invoices;
         Console.WriteLine(string.Create(culture, $"""
 
             invoice run end to end (draft + issue + PDF stored, rendering on {Environment.ProcessorCount} cores): {invoices} invoices ({run.Issued} issued, {run.Failures.Count} failures) in {runSeconds:0.00} s = {invoices / runSeconds:0.0} invoices/s, {runSeconds * 1000 / invoices:0.00} ms and {runCpuSeconds * 1000 / invoices:0.00} ms of CPU per invoice
             rendering floor (PDF only, {options.Parallelism} thread(s)): {invoices} PDFs, {pages} pages, {pdfBytes / 1024.0 / 1024.0:0.0} MiB in {renderSeconds:0.00} s = {invoices / renderSeconds:0.0} invoices/s, {floorCpuSeconds * 1000 / invoices:0.00} ms of CPU per invoice
             run ÷ rendering floor:        {(invoices / runSeconds) / (invoices / renderSeconds):P0} (CPU per invoice beyond rendering: {(runCpuSeconds - floorCpuSeconds) * 1000 / invoices:0.00} ms)
+            rendering CPU per invoice:    run {runRenderMs:0.00} ms, floor {floorRenderMs:0.00} ms (run ÷ floor {runRenderMs / floorRenderMs:0.00}; {runRender.Calls} and {floorRender.Calls} renders, thread CPU inside RenderInvoicePdf: away from 1.00 the machine drifted between run and floor)
+            CPU per invoice outside rendering: {runOutsideMs - floorOutsideMs:0.00} ms (run {runOutsideMs:0.00} ms − floor {floorOutsideMs:0.00} ms; the run's own work, free of the renders' drift); floor CPU ÷ run CPU with the run's renders at the floor's cost {floorCpuSeconds * 1000 / invoices / (runOutsideMs + floorRenderMs):P0}
             before the run:               {settleCpuSeconds:0.000} s of CPU in the {settleSeconds:0.00} s after the seed until the process was quiet (the host's start-up still running)
             after the run:                {tailCpuSeconds:0.000} s of CPU in the quiet second before the floor (work the run left running)
             run, GC and JIT:              {runGc.Item1}/{runGc.Item2}/{runGc.Item3} collections gen0/1/2, {runGcPause.TotalMilliseconds * 1000 / invoices / 1000:0.00} ms of GC pause per invoice, {runAllocated / 1048576.0 / invoices:0.00} MiB allocated per invoice; {runJit.Item1} methods JIT-compiled in {runJit.Item2.TotalSeconds:0.00} s
             kernel CPU (system time):     run {runSysSeconds * 1000 / invoices:0.00} ms per invoice, floor {floorSysSeconds * 1000 / invoices:0.00} ms (what storing durably costs in the kernel: the run's WAL appends, checkpoints, reads of evicted pages)
-            run, I/O:                     {runIo.PerItem(invoices, "invoice")}; {runStatements / (double)invoices:0.0} Billing SQLite statements per invoice; Billing's files {storeAfterRun.Since(storeBefore, invoices)}
+            run, I/O:                     {runIo.PerItem(invoices, "invoice")}; {runStatements / (double)invoices:0.0} Billing SQLite statements per invoice; {runCommits / (double)invoices:0.00} write transactions per invoice (the run's and the dispatchers'); Billing's files {storeAfterRun.Since(storeBefore, invoices)}
             floor, I/O:                   {floorIo.PerItem(invoices, "invoice")}
             floor, GC:                    {floorGc.Item1}/{floorGc.Item2}/{floorGc.Item3} collections gen0/1/2, {floorGcPause.TotalMilliseconds * 1000 / invoices / 1000:0.00} ms of GC pause per invoice, {floorAllocated / 1048576.0 / invoices:0.00} MiB allocated per invoice
             GC:                           {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}{(System.Runtime.GCSettings.LatencyMode == System.Runtime.GCLatencyMode.Batch ? ", non-concurrent" : ", concurrent")}, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1048576.0:0} MiB available to the GC, gen-0 budget at most {Convert.ToInt64(GC.GetConfigurationVariables().GetValueOrDefault("GCGen0MaxBudget", 0L), culture) / 1048576.0:0} MiB
@@ -301,7 +326,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
             sqlite statements kept:       {SqliteStatements(services)}
             """));
         return new InvoiceBenchResult(options.Tenants, invoices, runSeconds, runCpuSeconds, (invoices / runSeconds) / (invoices / renderSeconds),
-            memory.PeakManagedBytes / 1048576.0, runPeakMiB, floorCpuSeconds, runJit.Item1);
+            memory.PeakManagedBytes / 1048576.0, runPeakMiB, floorCpuSeconds, runJit.Item1, runRenderMs, floorRenderMs, runOutsideMs - floorOutsideMs);
     }
     finally
     {
@@ -345,9 +370,9 @@ static async Task<string> CheckpointSeedAsync(ModuleDatabase<BillingModule> db)
 }
 
 // SQLite statements Billing's connections have executed so far (compiled or taken from their cache), counted on the idle
-// connections of its pool: once the run has returned and its renderers and writer are done, every connection is idle again.
-static long Statements(ModuleDatabase<BillingModule> db) =>
-    db.SqlitePool?.Statistics() is { } s ? s.Compiled + s.Reused : 0;
+// connections of its pool and the ones it closed: once the run has returned and its renderers and writer are done, every
+// connection still open is idle again.
+static long Statements(ModuleDatabase<BillingModule> db) => db.SqlitePool?.StatementsRun() ?? 0;
 
 // ADR 0041: what each module database's idle SQLite connections keep compiled, and what that costs SQLite's heap.
 static string SqliteStatements(IServiceProvider services) =>
@@ -356,6 +381,9 @@ static string SqliteStatements(IServiceProvider services) =>
         .Select(d => (d.Module, Stats: d.SqlitePool!.Statistics()))
         .Select(p => string.Create(CultureInfo.InvariantCulture,
             $"{p.Module} {p.Stats.IdleConnections} idle connection(s), {p.Stats.CachedTexts} texts, {p.Stats.StatementBytes / 1024.0:0} KiB, {p.Stats.Compiled} compiled / {p.Stats.Reused} reused")));
+
+static (double Seconds, long Calls) Since((long Nanoseconds, long Calls) now, (long Nanoseconds, long Calls) before) =>
+    ((now.Nanoseconds - before.Nanoseconds) / 1e9, now.Calls - before.Calls);
 
 static string LoadAverage() =>
     File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
@@ -383,7 +411,7 @@ static int CountPages(byte[] pdf)
 /// <summary>One invoice bench run: what the scaling table prints.</summary>
 internal sealed record InvoiceBenchResult(
     int Tenants, int Invoices, double RunSeconds, double RunCpuSeconds, double RunOverFloor, double PeakManagedMiB, double PeakWorkingSetMiB,
-    double FloorCpuSeconds, long JitMethods);
+    double FloorCpuSeconds, long JitMethods, double RunRenderMs, double FloorRenderMs, double OutsideRenderingMs);
 
 internal static partial class Program
 {

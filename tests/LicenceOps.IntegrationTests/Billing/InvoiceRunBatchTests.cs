@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using LicenceOps.Billing;
+using LicenceOps.Billing.Features.Invoices;
 using LicenceOps.IntegrationTests.Infrastructure;
 using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Security;
@@ -46,6 +47,42 @@ public sealed class InvoiceRunBatchTests
         Assert.That(failures.GetArrayLength(), Is.EqualTo(1));
         Assert.That(failures[0].GetProperty("reason").GetString(), Does.Contain("staged failure"));
         Assert.That(numbers, Is.EqualTo(Enumerable.Range(1, Tenants - 1).Select(i => $"F-2026-{i:D6}")), "gapless and unique");
+    }
+
+    [Test]
+    public async Task The_issuer_issues_a_draft_its_transaction_wrote_as_given_and_reads_only_the_others()
+    {
+        // ADR 0072: a run's batch hands the issuer the drafts it has just inserted, which it issues and hands back as given
+        // (the renderers print them) instead of reading them back; a draft it was not given is read as before. InvoiceRunTests
+        // check each stored PDF against a rendering of its rows read back from the table.
+        using var factory = new LicenceOpsFactory(BillingWorld.Settings());
+        var world = new BillingWorld(factory);
+        using var staff = await factory.StaffClientAsync(Roles.StaffBilling);
+        for (var i = 0; i < 2; i++)
+        {
+            var tenant = await world.TenantAsync($"Relu {i} SARL", "FR", $"FR{40 + i}55210055{i}", $"55210055{i}");
+            await world.SubscriptionAsync(tenant, "Anthropic", "Claude Team", 3, 3, September1, 30m, "EUR", false, 30m);
+        }
+        await BillingWorld.RunAsync(staff, "2026-10", issue: false);
+
+        var (batch, given) = await world.Database.WriteAsync(async uow =>
+        {
+            var drafts = await uow.QueryAsync<InvoiceRow>($"SELECT {InvoiceRow.Columns} FROM invoices ORDER BY tenant_id");
+            var lines = await uow.QueryAsync<InvoiceLineRow>($"SELECT {InvoiceLineRow.Columns} FROM invoice_lines WHERE invoice_id = @id ORDER BY line_number",
+                new { id = drafts[0].Id });
+            var written = new InvoiceIssuer.WrittenDraft(drafts[0], lines, []);
+            var issued = await InvoiceIssuer.IssueWithLinesAsync(uow, drafts.Select(d => d.Id).ToList(),
+                written: new Dictionary<Guid, InvoiceIssuer.WrittenDraft> { [drafts[0].Id] = written });
+            return (issued, written);
+        });
+
+        Assert.That(batch.Rows, Has.Count.EqualTo(2));
+        Assert.That(batch.Rows[0], Is.SameAs(given.Row), "the given draft was read back instead of taken as given");
+        Assert.That(batch.Lines[given.Row.Id], Is.EqualTo(given.Lines).Using<InvoiceLineRow>(ReferenceEquals), "its lines were read back");
+        Assert.That(batch.Rows[1].Id, Is.Not.EqualTo(given.Row.Id));
+        Assert.That(batch.Lines[batch.Rows[1].Id], Is.Not.Empty, "the draft not given is read, with its lines");
+        Assert.That(batch.Rows.Select(r => (r.Status, r.Number)),
+            Is.EqualTo(new[] { ("issued", "F-2026-000001"), ("issued", "F-2026-000002") }));
     }
 
     private static async Task<(JsonElement Run, List<string> Numbers, int Thrown)> RunWithFailingDraftInsertsAsync(int[] failingInserts)

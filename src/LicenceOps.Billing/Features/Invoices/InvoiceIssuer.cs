@@ -33,21 +33,42 @@ public static class InvoiceIssuer
     }
 
     /// <summary>
+    /// A draft the caller wrote earlier in the same transaction, as it stored it (its row, its lines in line order, the rates
+    /// it was priced at): <see cref="IssueWithLinesAsync"/> issues it without reading it back (ADR 0072).
+    /// </summary>
+    public sealed record WrittenDraft(InvoiceRow Row, IReadOnlyList<InvoiceLineRow> Lines, IReadOnlyList<InvoiceRateRow> Rates);
+
+    /// <summary>
     /// As <see cref="IssueAsync(UnitOfWork, IReadOnlyList{Guid}, DateOnly?)"/>, and hands back the lines it read for the
     /// issued event: an invoice run prints each document from these rows instead of reading them back (ADR 0064).
+    /// <paramref name="written"/> are drafts the caller inserted in this transaction (an invoice run's batch, ADR 0072): they are
+    /// taken as given instead of being read back, with their lines; any other document is read. The issuing update below still
+    /// checks every one of them is a draft in the table (its count must match), so a row given wrongly issues nothing.
     /// </summary>
-    public static async Task<IssuedBatch> IssueWithLinesAsync(UnitOfWork uow, IReadOnlyList<Guid> invoiceIds, DateOnly? issueDate = null)
+    public static async Task<IssuedBatch> IssueWithLinesAsync(
+        UnitOfWork uow, IReadOnlyList<Guid> invoiceIds, DateOnly? issueDate = null, IReadOnlyDictionary<Guid, WrittenDraft>? written = null)
     {
         if (invoiceIds.Count == 0)
         {
             return IssuedBatch.Empty;
         }
+        var unread = written is null ? invoiceIds : invoiceIds.Where(id => !written.ContainsKey(id)).ToList();
         // SQL Server reads committed: the update lock taken here makes a concurrent issuer of the same draft wait for this
-        // transaction, then read it issued. SQLite's BEGIN IMMEDIATE already serialises writers.
-        var found = await uow.QueryAsync<InvoiceRow>(
-            uow.Dialect == SqlDialect.SqlServer ? SqlServerDraftsSql : $"SELECT {InvoiceRow.Columns} FROM invoices WHERE id IN @invoiceIds",
-            new { invoiceIds });
+        // transaction, then read it issued. SQLite's BEGIN IMMEDIATE already serialises writers. (A draft this transaction
+        // inserted is locked by it already.)
+        var found = unread.Count == 0
+            ? []
+            : await uow.QueryAsync<InvoiceRow>(
+                uow.Dialect == SqlDialect.SqlServer ? SqlServerDraftsSql : $"SELECT {InvoiceRow.Columns} FROM invoices WHERE id IN @invoiceIds",
+                new { invoiceIds = unread });
         var byId = found.Where(d => d.Status == InvoiceStatuses.Draft).ToDictionary(d => d.Id);
+        foreach (var id in invoiceIds)
+        {
+            if (written is not null && written.TryGetValue(id, out var given) && given.Row.Status == InvoiceStatuses.Draft)
+            {
+                byId[id] = given.Row;
+            }
+        }
         var drafts = invoiceIds.Distinct().Where(byId.ContainsKey).Select(id => byId[id]).ToList();
         if (drafts.Count == 0)
         {
@@ -84,7 +105,9 @@ public static class InvoiceIssuer
             throw new InvalidOperationException($"{drafts.Count - updated} of {drafts.Count} drafts changed while being issued; nothing was issued.");
         }
 
-        var lines = (await uow.QueryAsync<InvoiceLineRow>(LinesSql, new { ids = drafts.Select(d => d.Id).ToList() }))
+        var toRead = drafts.Where(d => written is null || !written.ContainsKey(d.Id)).Select(d => d.Id).ToList();
+        var read = toRead.Count == 0 ? [] : await uow.QueryAsync<InvoiceLineRow>(LinesSql, new { ids = toRead });
+        var lines = (written is null ? read : drafts.Where(d => written.ContainsKey(d.Id)).SelectMany(d => written[d.Id].Lines).Concat(read))
             .ToLookup(l => l.InvoiceId);
         await uow.PublishManyAsync(drafts.Select(d => (object)new InvoiceIssued(d.Id, d.TenantId, d.Number!, d.Kind, issued, d.DueDate!.Value,
             d.TotalExclVat, d.TotalVat, d.TotalInclVat, d.Currency, uow.Now,

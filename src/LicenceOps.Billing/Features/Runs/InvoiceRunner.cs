@@ -213,11 +213,21 @@ public sealed partial class InvoiceRunner(
 
         // Regularisation credit notes drafted for this month (now, or by an attempt a crash interrupted) go out first.
         var creditNotes = issue ? await RegularisationCreditNotesAsync(uow, invoiced, period) : Enumerable.Empty<TenantDocument>().ToLookup(d => d.TenantId, d => d.Id);
+        // The drafts this transaction just wrote are issued and printed as written, not read back (ADR 0072).
+        var written = new Dictionary<Guid, InvoiceIssuer.WrittenDraft>();
+        foreach (var tenantId in invoiced)
+        {
+            if (outcomes[tenantId] is { InvoiceId: { } draftId, Written: { } draft })
+            {
+                written[draftId] = draft;
+            }
+        }
         var issuedBatch = issue
-            ? await InvoiceIssuer.IssueWithLinesAsync(uow, invoiced.SelectMany(t => creditNotes[t].Concat(outcomes[t].InvoiceId is { } id ? [id] : [])).ToList())
+            ? await InvoiceIssuer.IssueWithLinesAsync(
+                uow, invoiced.SelectMany(t => creditNotes[t].Concat(outcomes[t].InvoiceId is { } id ? [id] : [])).ToList(), written: written)
             : InvoiceIssuer.IssuedBatch.Empty;
         var numbered = issuedBatch.Rows.Select(d => d.Id).ToHashSet();
-        var printable = await PrintableAsync(uow, issuedBatch);
+        var printable = await PrintableAsync(uow, issuedBatch, written);
 
         var done = new List<InvoiceRuns.TenantDone>(invoiced.Count);
         var documents = new List<RenderRequest>();
@@ -250,17 +260,21 @@ public sealed partial class InvoiceRunner(
     /// <see cref="InvoiceIssuer"/>, and their exchange rates read here in one statement. The renderers then need no read of
     /// their own: each of their three reads per invoice (row, lines, rates) ran on a pooled connection whose page cache another
     /// connection's commit had emptied, so every one went back to the file (docs/performance.md, feat/i16rd). Credit notes
-    /// also print the invoice they correct, and are read by the renderer as before.
+    /// also print the invoice they correct, and are read by the renderer as before. The rates of a draft this transaction
+    /// wrote are the ones it wrote (ADR 0072); only the others' are read.
     /// </summary>
-    private static async Task<Dictionary<Guid, IssuedDocument>> PrintableAsync(UnitOfWork uow, InvoiceIssuer.IssuedBatch batch)
+    private static async Task<Dictionary<Guid, IssuedDocument>> PrintableAsync(
+        UnitOfWork uow, InvoiceIssuer.IssuedBatch batch, IReadOnlyDictionary<Guid, InvoiceIssuer.WrittenDraft> written)
     {
         var invoices = batch.Rows.Where(r => r.CreditedInvoiceId is null).ToList();
         if (invoices.Count == 0)
         {
             return [];
         }
-        var rates = (await uow.QueryAsync<InvoiceRateRow>(IssuedRatesSql, new { ids = invoices.Select(i => i.Id).ToList() })).ToLookup(r => r.InvoiceId);
-        return invoices.ToDictionary(i => i.Id, i => new IssuedDocument(i, batch.Lines[i.Id].ToList(), rates[i.Id].ToList()));
+        var unread = invoices.Where(i => !written.ContainsKey(i.Id)).Select(i => i.Id).ToList();
+        var rates = (unread.Count == 0 ? [] : await uow.QueryAsync<InvoiceRateRow>(IssuedRatesSql, new { ids = unread })).ToLookup(r => r.InvoiceId);
+        return invoices.ToDictionary(i => i.Id, i => new IssuedDocument(
+            i, batch.Lines[i.Id].ToList(), written.TryGetValue(i.Id, out var draft) ? draft.Rates : rates[i.Id].ToList()));
     }
 
     private const string IssuedRatesSql =
@@ -285,7 +299,8 @@ public sealed partial class InvoiceRunner(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Invoice run {RunId}: a batch of {Tenants} tenants was rolled back and redone one tenant at a time")]
     private partial void LogBatchRetried(Exception exception, Guid runId, int tenants);
 
-    private sealed record DraftOutcome(Guid? InvoiceId, bool Created, string? Failure);
+    /// <param name="Written">The draft as this transaction inserted it (null when it existed before or none was drafted).</param>
+    private sealed record DraftOutcome(Guid? InvoiceId, bool Created, string? Failure, InvoiceIssuer.WrittenDraft? Written = null);
 
     private sealed class TenantDocument
     {
@@ -464,6 +479,8 @@ public sealed partial class InvoiceRunner(
             return [];
         }
         var periodText = period.ToString();
+        // Each draft as the statements below store it, kept to be issued and printed without reading it back (ADR 0072).
+        var written = planned.ToDictionary(p => p.InvoiceId, p => Written(p, period, periodText, sellerJson.Value, uow.Now));
         int inserted;
         if (uow.Dialect == SqlDialect.Sqlite)
         {
@@ -471,7 +488,7 @@ public sealed partial class InvoiceRunner(
             foreach (var p in planned)
             {
                 rows.Row().Add(p.InvoiceId).Add(p.Buyer.TenantId).Add(p.Draft.Vat.Category).Add(p.Draft.Vat.Rate).Add(p.Draft.Vat.ExemptionReason)
-                    .Add(SnapshotJson.Serialize(p.Buyer)).Add(p.Draft.Totals.TotalExclVat).Add(p.Draft.Totals.TotalVat).Add(p.Draft.Totals.TotalInclVat);
+                    .Add(written[p.InvoiceId].Row.BuyerJson).Add(p.Draft.Totals.TotalExclVat).Add(p.Draft.Totals.TotalVat).Add(p.Draft.Totals.TotalInclVat);
             }
             inserted = await uow.ExecuteAsync(DraftColumns + """
                 SELECT r.value ->> 0, r.value ->> 1, 'invoice', @periodText, @periodStart, @periodEnd, 'draft', r.value ->> 2, r.value ->> 3,
@@ -486,7 +503,7 @@ public sealed partial class InvoiceRunner(
             inserted = await uow.ExecuteAsync(SqlServerDraftSql, planned.Select(p => new
                 {
                     p.InvoiceId, p.Buyer.TenantId, periodText, periodStart = period.Start, periodEnd = period.End, category = p.Draft.Vat.Category,
-                    rate = p.Draft.Vat.Rate, reason = p.Draft.Vat.ExemptionReason, buyerJson = SnapshotJson.Serialize(p.Buyer), sellerJson = sellerJson.Value,
+                    rate = p.Draft.Vat.Rate, reason = p.Draft.Vat.ExemptionReason, buyerJson = written[p.InvoiceId].Row.BuyerJson, sellerJson = sellerJson.Value,
                     exclVat = p.Draft.Totals.TotalExclVat, vat = p.Draft.Totals.TotalVat, inclVat = p.Draft.Totals.TotalInclVat, now = uow.Now,
                 }).ToList());
         }
@@ -500,7 +517,7 @@ public sealed partial class InvoiceRunner(
             created = planned.Where(p => stored.GetValueOrDefault(p.Buyer.TenantId) == p.InvoiceId).ToList();
             outcomes.AddRange(planned.Except(created).Select(p => (p.Buyer.TenantId, new DraftOutcome(stored[p.Buyer.TenantId], false, null))));
         }
-        outcomes.AddRange(created.Select(p => (p.Buyer.TenantId, new DraftOutcome(p.InvoiceId, true, null))));
+        outcomes.AddRange(created.Select(p => (p.Buyer.TenantId, new DraftOutcome(p.InvoiceId, true, null, written[p.InvoiceId]))));
 
         await InvoiceLineWriter.InsertAsync(uow, created.SelectMany(p => p.Draft.Lines.Select(l => new LineToInsert(p.InvoiceId, l))).ToList());
         await InvoiceLineWriter.InsertRatesAsync(uow, created.SelectMany(p => p.Draft.ExchangeRates.Select(r => (p.InvoiceId, r))).ToList());
@@ -508,4 +525,29 @@ public sealed partial class InvoiceRunner(
             "invoice", p.InvoiceId, "drafted", new { period = periodText, p.Draft.Totals.TotalInclVat }, p.Buyer.TenantId)).ToList());
         return outcomes;
     }
+
+    /// <summary>
+    /// A planned draft as <see cref="InsertDraftsAsync"/> stores it: every column the statements write, with the values they
+    /// write, and what the table's defaults leave empty. Stored money and rates are their invariant text with every digit, so
+    /// reading them back would give these same decimals; InvoiceRunTests compare each stored PDF with a rendering of its rows
+    /// read back from the table.
+    /// </summary>
+    private static InvoiceIssuer.WrittenDraft Written(PlannedDraft p, BillingPeriod period, string periodText, string sellerJson, DateTimeOffset now) =>
+        new(
+            new InvoiceRow
+            {
+                Id = p.InvoiceId, TenantId = p.Buyer.TenantId, Kind = InvoiceKinds.Invoice, Period = periodText, PeriodStart = period.Start,
+                PeriodEnd = period.End, Status = InvoiceStatuses.Draft, VatCategory = p.Draft.Vat.Category, VatRate = p.Draft.Vat.Rate,
+                VatExemptionReason = p.Draft.Vat.ExemptionReason, BuyerJson = SnapshotJson.Serialize(p.Buyer), SellerJson = sellerJson,
+                TotalExclVat = p.Draft.Totals.TotalExclVat, TotalVat = p.Draft.Totals.TotalVat, TotalInclVat = p.Draft.Totals.TotalInclVat,
+                Currency = "EUR", CreatedAt = now,
+            },
+            p.Draft.Lines.OrderBy(l => l.LineNumber).Select(l => new InvoiceLineRow
+            {
+                InvoiceId = p.InvoiceId, LineNumber = l.LineNumber, SubscriptionId = l.SubscriptionId, ProductGroup = l.ProductGroup,
+                Description = l.Description, PeriodStart = l.PeriodStart, PeriodEnd = l.PeriodEnd, Quantity = l.Quantity, Unit = l.Unit,
+                UnitPriceExclVat = l.UnitPriceExclVat, VatCategory = l.VatCategory, VatRate = l.VatRate, NetAmount = l.NetAmount,
+            }).ToList(),
+            p.Draft.ExchangeRates.Select(r => new InvoiceRateRow { InvoiceId = p.InvoiceId, Currency = r.Currency, UnitsPerEuro = r.UnitsPerEuro, RateDate = r.RateDate })
+                .OrderBy(r => r.Currency, StringComparer.Ordinal).ToList());
 }
