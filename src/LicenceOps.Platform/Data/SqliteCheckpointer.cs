@@ -24,10 +24,14 @@ internal sealed partial class SqliteCheckpointer(IEnumerable<ModuleDatabase> dat
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
     private readonly ModuleDatabase[] sqlite = databases.Where(d => d.Dialect == SqlDialect.Sqlite).ToArray();
-    private readonly ConcurrentDictionary<string, long> framesCopied = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> copyingCheckpoints = new(StringComparer.Ordinal);
 
-    /// <summary>WAL frames this service copied into each module's database file since the host started.</summary>
-    public long FramesCopied(string module) => framesCopied.GetValueOrDefault(module);
+    /// <summary>
+    /// Checkpoints of this service that copied WAL frames into each module's database file since the host started. A count of
+    /// checkpoints, not of frames: SQLite reports the frames of the current WAL copied so far, from the WAL's start, so summing
+    /// its reports counted most frames many times (feat/i16sd).
+    /// </summary>
+    public long CopyingCheckpoints(string module) => copyingCheckpoints.GetValueOrDefault(module);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -84,11 +88,10 @@ internal sealed partial class SqliteCheckpointer(IEnumerable<ModuleDatabase> dat
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (await reader.ReadAsync(ct) && !reader.IsDBNull(2))
         {
-            // Columns: busy flag, frames in the WAL, frames copied into the database (-1 when not in WAL mode).
-            var copied = reader.GetInt64(2);
-            if (copied > 0)
+            // Columns: busy flag, frames in the WAL, frames of the WAL checkpointed so far (-1 when not in WAL mode).
+            if (reader.GetInt64(2) > 0)
             {
-                framesCopied.AddOrUpdate(module, copied, (_, total) => total + copied);
+                copyingCheckpoints.AddOrUpdate(module, 1, (_, count) => count + 1);
             }
         }
     }

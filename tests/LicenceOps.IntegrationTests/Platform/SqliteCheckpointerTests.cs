@@ -26,7 +26,7 @@ public sealed class SqliteCheckpointerTests
                     "writers leave checkpoints to the background service up to the fallback size");
             }
 
-            var before = checkpointer.FramesCopied("Probe");
+            var before = checkpointer.CopyingCheckpoints("Probe");
             // A few pages' worth: far below both SQLite's default (1,000 pages) and the fallback, so only the service copies them.
             await db.WriteAsync(async unit =>
             {
@@ -38,11 +38,11 @@ public sealed class SqliteCheckpointerTests
             });
 
             var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (checkpointer.FramesCopied("Probe") <= before && DateTime.UtcNow < deadline)
+            while (checkpointer.CopyingCheckpoints("Probe") <= before && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(50);
             }
-            Assert.That(checkpointer.FramesCopied("Probe"), Is.GreaterThan(before));
+            Assert.That(checkpointer.CopyingCheckpoints("Probe"), Is.GreaterThan(before));
         }
         finally
         {
