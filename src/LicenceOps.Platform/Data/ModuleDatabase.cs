@@ -110,6 +110,18 @@ public class ModuleDatabase : IDisposable
     }
 
     /// <summary>
+    /// Rows of three types from one statement: <paramref name="splitOn"/> names the first column of the second and of the third
+    /// (comma-separated); as above, a part whose first column is NULL is handed over as null.
+    /// </summary>
+    public async Task<IReadOnlyList<TResult>> QueryAsync<T1, T2, T3, TResult>(
+        string sql, Func<T1, T2, T3, TResult> map, string splitOn, object? param = null, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        var rows = await connection.QueryAsync(new CommandDefinition(sql, param, cancellationToken: ct), map, splitOn);
+        return rows.AsList();
+    }
+
+    /// <summary>
     /// Rows one at a time while the caller consumes them (exports): memory stays flat whatever the row count. The
     /// connection stays open until the enumeration ends, so consume promptly.
     /// </summary>

@@ -254,22 +254,41 @@ internal static class ReconciliationFingerprint
         (await db.QueryAsync<Stored>(StoredSql, new { accountIds, scope = Scope, all = AllTenants }, ct)).ToDictionary(r => r.AccountId);
 
     /// <summary>
-    /// A tenant's vendor account with its stored fingerprint (null when none), outside any transaction, in one statement: what
-    /// a run of one account reads before its vendor (the fingerprint only as a hint, ADR 0038). Null when the tenant has no
-    /// such account.
+    /// The data versions of scope <see cref="Scope"/> for a tenant and for all tenants, as one statement read them (see
+    /// <see cref="LoadWithAccountAsync"/>).
     /// </summary>
-    public static async Task<(VendorAccountRow Account, Stored? Last)?> LoadWithAccountAsync(
+    public sealed class Versions
+    {
+        public long OfTenant { get; set; }
+        public long OfAllTenants { get; set; }
+    }
+
+    /// <summary>
+    /// A tenant's vendor account with its stored fingerprint (null when none) and the tenant's and all tenants' current data
+    /// versions, outside any transaction, in one statement: what a run of one account reads before its vendor (the fingerprint
+    /// only as a hint, ADR 0038; the versions let its read-ahead take the inputs from memory without a snapshot of its own,
+    /// ADR 0071). Null when the tenant has no such account.
+    /// </summary>
+    public static async Task<(VendorAccountRow Account, Stored? Last, Versions Now)?> LoadWithAccountAsync(
         ModuleDatabase db, Guid tenantId, Guid accountId, CancellationToken ct)
     {
-        var rows = await db.QueryAsync<VendorAccountRow, Stored?, (VendorAccountRow, Stored?)>(
-            $"""
-            WITH a AS ({VendorAccountRow.SelectSql} WHERE id = @accountId AND tenant_id = @tenantId)
-            SELECT a.*, {StoredColumns}
-            FROM a LEFT JOIN reconciliation_fingerprints f ON f.vendor_account_id = a.Id
-            """,
-            (account, last) => (account, last), splitOn: "AccountId", new { accountId, tenantId, scope = Scope, all = AllTenants }, ct);
+        // The versions by the account's tenant, not the fingerprint's: an account whose stored comparison is gone may still have
+        // its inputs remembered at these versions.
+        var rows = await db.QueryAsync<VendorAccountRow, Versions, Stored?, (VendorAccountRow, Stored?, Versions)>(
+            WithAccountSql, (account, now, last) => (account, last, now), splitOn: "OfTenant,AccountId",
+            new { accountId, tenantId, scope = Scope, all = AllTenants }, ct);
         return rows.Count == 0 ? null : rows[0];
     }
+
+    /// <summary>The statement of <see cref="LoadWithAccountAsync"/>, the same on both dialects.</summary>
+    internal static readonly string WithAccountSql = $"""
+        WITH a AS ({VendorAccountRow.SelectSql} WHERE id = @accountId AND tenant_id = @tenantId)
+        SELECT a.*,
+               COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = a.TenantId), 0) AS OfTenant,
+               COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = @all), 0) AS OfAllTenants,
+               {StoredColumns}
+        FROM a LEFT JOIN reconciliation_fingerprints f ON f.vendor_account_id = a.Id
+        """;
 
     /// <summary>
     /// SQL Server only: holds the tenants' version rows until commit, before their inputs are read, so that no other writer

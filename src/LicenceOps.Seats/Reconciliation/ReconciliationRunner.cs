@@ -52,12 +52,14 @@ public sealed class ReconciliationRunner(
         {
             return null;
         }
-        var (row, last) = found;
+        var (row, last, now) = found;
         // One account (the per-account jobs): reading its inputs ahead costs a snapshot of its own, which pays only when the run
         // compares. It will when the last comparison's versions moved, its time rules flipped (ADR 0048) or the reading differs.
         var holding = last?.StillHolds(ParisCalendar.DateOf(time.GetUtcNow())) == true ? new Dictionary<Guid, ReconciliationFingerprint.Stored> { [accountId] = last } : [];
+        // The versions read with the account: inputs remembered at them are taken without that snapshot (ADR 0071).
+        var versionsAhead = new Dictionary<Guid, long> { [row.TenantId] = now.OfTenant, [ReconciliationFingerprint.AllTenants] = now.OfAllTenants };
         // Its reading is applied by the process's shared writer, with the other single-account runs waiting then (ADR 0065).
-        return (await RunCoreAsync([row], trigger, 1, holding, ct, shared: true))[0] is { State: not Abandoned } run ? run : null;
+        return (await RunCoreAsync([row], trigger, 1, holding, ct, shared: true, versionsAhead))[0] is { State: not Abandoned } run ? run : null;
     }
 
     /// <summary>
@@ -106,9 +108,13 @@ public sealed class ReconciliationRunner(
     /// The readings go to the process's shared writer (<see cref="ReconciliationGroupCommit"/>, ADR 0065), applied with other runs'
     /// waiting then, instead of this pipeline's own writer.
     /// </param>
+    /// <param name="versionsAhead">
+    /// Data versions read before the vendors were (by tenant, with <see cref="ReconciliationFingerprint.AllTenants"/>'s): the
+    /// read-ahead takes inputs remembered at exactly these versions without a snapshot of its own (ADR 0071); null: none known.
+    /// </param>
     private async Task<IReadOnlyList<ReconciliationRunResult>> RunCoreAsync(
         IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, IReadOnlyDictionary<Guid, ReconciliationFingerprint.Stored> holding,
-        CancellationToken ct, bool shared = false)
+        CancellationToken ct, bool shared = false, IReadOnlyDictionary<Guid, long>? versionsAhead = null)
     {
         var defaults = options.Value.Reconciliation;
         bool LikelyConfirmed(Reading r) => r.ReadingHash is { } hash && holding.TryGetValue(r.Account.Id, out var last)
@@ -137,7 +143,7 @@ public sealed class ReconciliationRunner(
                     Dictionary<Guid, Preloaded> preloaded;
                     try
                     {
-                        preloaded = await PreloadAsync(group.Where(r => !LikelyConfirmed(r)).ToList(), stop.Token);
+                        preloaded = await PreloadAsync(group.Where(r => !LikelyConfirmed(r)).ToList(), versionsAhead, stop.Token);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
@@ -293,7 +299,7 @@ public sealed class ReconciliationRunner(
     /// same snapshot, so the inputs are at least as new as them; the writer compares them with the versions in its own
     /// transaction and reads the inputs again there when either moved. Keyed by run.
     /// </summary>
-    private async Task<Dictionary<Guid, Preloaded>> PreloadAsync(List<Reading> group, CancellationToken ct)
+    private async Task<Dictionary<Guid, Preloaded>> PreloadAsync(List<Reading> group, IReadOnlyDictionary<Guid, long>? versionsAhead, CancellationToken ct)
     {
         var read = group.Where(r => r.Set is not null).ToList();
         if (read.Count == 0)
@@ -303,6 +309,11 @@ public sealed class ReconciliationRunner(
         var defaults = options.Value.Reconciliation;
         var tenants = new HashSet<Guid>();
         var toLoad = read.Where(r => tenants.Add(r.Account.TenantId)).ToList();
+        if (versionsAhead is not null && toLoad.All(r => versionsAhead.ContainsKey(r.Account.TenantId))
+            && FromMemoryAhead(toLoad, versionsAhead, defaults) is { } planned)
+        {
+            return planned;
+        }
         return await db.ReadSnapshotAsync(async snapshot =>
         {
             var today = ParisCalendar.DateOf(snapshot.Now);
@@ -323,6 +334,33 @@ public sealed class ReconciliationRunner(
     }
 
     /// <summary>
+    /// The read-ahead of readings whose inputs are all remembered at <paramref name="versionsAhead"/>, the versions read before
+    /// their vendors were (a single-account run reads them with its account), planned without a snapshot (ADR 0071): inputs
+    /// remembered at a version are exactly what the rows held at it, whenever that version was read, and the writer uses a
+    /// read-ahead only when the versions in its transaction are still these (a change committed since sends it back to memory
+    /// or the rows, as for any read-ahead). Null when any of them is not remembered at these versions: the caller reads them
+    /// under a snapshot instead. Nothing is counted as remembered then; the snapshot's read counts it.
+    /// </summary>
+    private Dictionary<Guid, Preloaded>? FromMemoryAhead(List<Reading> toLoad, IReadOnlyDictionary<Guid, long> versionsAhead, ReconciliationOptions defaults)
+    {
+        var today = ParisCalendar.DateOf(time.GetUtcNow());
+        var allTenants = versionsAhead.GetValueOrDefault(ReconciliationFingerprint.AllTenants);
+        var found = new Dictionary<Guid, Preloaded>(toLoad.Count);
+        foreach (var r in toLoad)
+        {
+            var tenantVersion = versionsAhead[r.Account.TenantId];
+            if (remembered.Find(r.Account.Id, r.Account.TenantId, tenantVersion, allTenants, today) is not { } e)
+            {
+                return null;
+            }
+            var batch = AsBatch(r.Account, e);
+            found[r.RunId] = new Preloaded(today, tenantVersion, allTenants, batch, PlanAccount(r.Account, r.Set!, batch, today, defaults));
+        }
+        ReconciliationMetrics.CountRemembered(found.Count);
+        return found;
+    }
+
+    /// <summary>
     /// The readings whose account's inputs are remembered at exactly <paramref name="versions"/> (its tenant's) and
     /// <paramref name="allTenants"/>, each as a batch of its own, keyed by run; counted as used from memory.
     /// </summary>
@@ -334,14 +372,17 @@ public sealed class ReconciliationRunner(
         {
             if (remembered.Find(r.Account.Id, r.Account.TenantId, versions.GetValueOrDefault(r.Account.TenantId), allTenants, today) is { } e)
             {
-                found[r.RunId] = new ReconciliationInputs.Batch(
-                    new Dictionary<Guid, AccountInputs> { [r.Account.Id] = e.Inputs }, new Dictionary<Guid, TenantPolicy> { [e.TenantId] = e.Policy },
-                    new Dictionary<string, IReadOnlyList<BaselineRow>> { [r.Account.VendorCode] = e.Baselines });
+                found[r.RunId] = AsBatch(r.Account, e);
             }
         }
         ReconciliationMetrics.CountRemembered(found.Count);
         return found;
     }
+
+    /// <summary>An account's remembered inputs as a batch of its own.</summary>
+    private static ReconciliationInputs.Batch AsBatch(VendorAccountRow account, RememberedInputs.Entry e) =>
+        new(new Dictionary<Guid, AccountInputs> { [account.Id] = e.Inputs }, new Dictionary<Guid, TenantPolicy> { [e.TenantId] = e.Policy },
+            new Dictionary<string, IReadOnlyList<BaselineRow>> { [account.VendorCode] = e.Baselines });
 
     private static ReconciliationFingerprint.AccountFacts Facts(VendorAccountRow a) =>
         new(a.Connector, a.BaseAddress, a.Settings, a.ProtectedSecret, a.VendorCode, a.DisplayName);
@@ -631,13 +672,23 @@ public sealed class ReconciliationRunner(
         var recorded = ConnectorKinds.ReadsPurchasedQuantity(account.Connector)
             ? null
             : new RecordedQuantityInput(stored.Recorded, defaults.PurchasedQuantityUnverifiedAfterDays);
+        // The rows as the planner takes them, into arrays of their final size (a list grown from empty copies itself six times
+        // for a hundred seats).
+        var seats = new PlanSeat[stored.Seats.Count];
+        for (var i = 0; i < seats.Length; i++)
+        {
+            var s = stored.Seats[i];
+            seats[i] = new PlanSeat(s.SeatId, s.SubscriptionId, s.PersonId, s.Email, s.DisplayName, s.Status, s.AssignedOn,
+                s.InvitedAt is { } at ? ParisCalendar.DateOf(at) : null, s.VendorMemberId);
+        }
+        var otherTools = new OtherToolUse[stored.OtherTools.Count];
+        for (var i = 0; i < otherTools.Length; i++)
+        {
+            var o = stored.OtherTools[i];
+            otherTools[i] = new OtherToolUse(o.PersonId, o.SubscriptionId, o.VendorCode, o.ProductName, o.LastActiveOn);
+        }
         var input = new ReconciliationInput(account.Id, account.VendorCode, account.DisplayName, reading.Quantity, reading.Members,
-            subscriptions,
-            stored.Seats.Select(s => new PlanSeat(s.SeatId, s.SubscriptionId, s.PersonId, s.Email, s.DisplayName, s.Status, s.AssignedOn,
-                s.InvitedAt is { } at ? ParisCalendar.DateOf(at) : null, s.VendorMemberId)).ToList(),
-            stored.PendingRemovals,
-            stored.OtherTools.Select(o => new OtherToolUse(o.PersonId, o.SubscriptionId, o.VendorCode, o.ProductName, o.LastActiveOn)).ToList(),
-            batch.Policies[account.TenantId], today, recorded);
+            subscriptions, seats, stored.PendingRemovals, otherTools, batch.Policies[account.TenantId], today, recorded);
         var plan = ReconciliationPlanner.Plan(input);
         var settingsHorizon = new TimeHorizon(today);
         var settingFindings = SettingsWatch.Plan(account.Id, account.DisplayName, subscriptions.Count > 0 ? subscriptions[0].Id : null,

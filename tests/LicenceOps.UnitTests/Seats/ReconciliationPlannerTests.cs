@@ -298,6 +298,30 @@ public class ReconciliationPlannerTests
     }
 
     [Test]
+    public void Each_seat_finding_is_priced_by_its_own_subscription_and_a_member_without_one_by_the_first()
+    {
+        // The planner works each price's one-seat effect out once per plan (feat/i11pn): findings of two subscriptions at two
+        // prices, alternating, must each carry their own.
+        var yearlySub = Guid.NewGuid();
+        var yearly = SeatPrice.Of(120.00m, 0m, "EUR", "per_seat_year");
+        PlanSeat On(Guid sub, string email) => new(Guid.NewGuid(), sub, Guid.NewGuid(), email, email.Split('@')[0], "active", Today.AddDays(-100), null, null);
+        var seats = new[] { On(Sub, "anna@client.fr"), On(yearlySub, "ben@client.fr"), On(Sub, "chloe@client.fr"), On(yearlySub, "dan@client.fr") };
+        var members = new[] { Member("anna@client.fr", daysAgo: 60), Member("ben@client.fr", daysAgo: 60), Member("eve@client.fr") };
+        var input = new ReconciliationInput(Account, "openai", "ChatGPT (client)", null, new VendorMemberList(members, true, []),
+            [new PlanSubscription(Sub, "ChatGPT Business", 10, Price), new PlanSubscription(yearlySub, "ChatGPT Enterprise", 10, yearly)],
+            seats, [], [], new TenantPolicy(["client.fr"], 30, 14), Today);
+
+        var plan = ReconciliationPlanner.Plan(input);
+
+        var effects = plan.Findings.Where(f => f.SeatId is not null).ToDictionary(f => f.SeatId!.Value, f => (f.Kind, f.MonthlyEffectCents, f.EffectBasis));
+        Assert.That(effects[seats[0].SeatId], Is.EqualTo((FindingKinds.InactiveSeat, 2500L, "1 seat(s) × 25.00 EUR sale price per seat per month = 25.00 EUR per month")));
+        Assert.That(effects[seats[1].SeatId], Is.EqualTo((FindingKinds.InactiveSeat, 1000L, "1 seat(s) × 120.00 EUR sale price per seat per year ÷ 12 = 10.00 EUR per month")));
+        Assert.That(effects[seats[2].SeatId], Is.EqualTo((FindingKinds.MissingAtVendor, 2500L, "1 seat(s) × 25.00 EUR sale price per seat per month = 25.00 EUR per month")));
+        Assert.That(effects[seats[3].SeatId], Is.EqualTo((FindingKinds.MissingAtVendor, 1000L, "1 seat(s) × 120.00 EUR sale price per seat per year ÷ 12 = 10.00 EUR per month")));
+        Assert.That(Single(plan, FindingKinds.ShadowUser).MonthlyEffectCents, Is.EqualTo(2500), "a member without a seat: the first subscription's price");
+    }
+
+    [Test]
     public void Effects_round_to_the_cent_and_yearly_prices_are_divided_by_twelve()
     {
         var yearly = SeatPrice.Of(100.00m, 0m, "EUR", "per_seat_year");

@@ -78,21 +78,33 @@ public static class ReconciliationPlanner
     {
         var findings = new List<PlannedFinding>();
         var activations = new List<SeatActivation>();
-        var usage = new List<UsageSnapshot>();
+        // At most one entry per seat: sized once instead of grown.
+        var usage = new List<UsageSnapshot>(input.Seats.Count);
         var today = input.Today;
         // Every comparison with `today` below reports to the horizon the day its outcome would flip.
         var horizon = new TimeHorizon(today);
         var account = input.VendorAccountId;
         var price = input.Subscriptions.Count > 0 ? input.Subscriptions[0].Price : SeatPrice.Unknown;
-        var priceBySubscription = input.Subscriptions.ToDictionary(s => s.Id, s => s.Price);
-        SeatPrice PriceOf(Guid subscriptionId) => priceBySubscription.GetValueOrDefault(subscriptionId, price);
+        // A finding's price is looked up when the finding is made, not for every seat compared; an account connects a handful of
+        // subscriptions at most, so a scan beats building a dictionary for each plan (docs/performance.md, feat/i11pn).
+        SeatPrice PriceOf(Guid subscriptionId)
+        {
+            foreach (var s in input.Subscriptions)
+            {
+                if (s.Id == subscriptionId)
+                {
+                    return s.Price;
+                }
+            }
+            return price;
+        }
+        var effects = new OneSeatEffects();
         var product = input.Subscriptions.Count > 0 ? input.Subscriptions[0].ProductName : input.VendorName;
 
         // One member per address (normalised once here, in the order addresses first appear): the first with the best status
-        // (active, then invited, then any other).
+        // (active, then invited, then any other). Found by its slot: one dictionary serves the members and, below, the seats.
         var members = new List<VendorMember>(input.Members.Members.Count);
         var memberEmails = new List<string>(input.Members.Members.Count);
-        var byEmail = new Dictionary<string, VendorMember>(input.Members.Members.Count, StringComparer.Ordinal);
         var slotOf = new Dictionary<string, int>(input.Members.Members.Count, StringComparer.Ordinal);
         foreach (var m in input.Members.Members)
         {
@@ -102,26 +114,34 @@ public static class ReconciliationPlanner
                 slotOf[email] = members.Count;
                 members.Add(m);
                 memberEmails.Add(email);
-                byEmail[email] = m;
             }
             else if (Rank(m.Status) < Rank(members[slot].Status))
             {
                 members[slot] = m;
-                byEmail[email] = m;
             }
         }
         var atVendor = input.Seats.Where(s => s.Status is "invited" or "active" or "suspended").ToList();
-        // Each seat's address normalised once; a member whose person holds any open seat (even one still requested: its invite
-        // is on its way) is covered.
+        // Each seat's address normalised once and looked up once: the slot of the member listed with it (-1: none). A member whose
+        // person holds any open seat (even one still requested: its invite is on its way) is covered.
         var seatEmails = new string[input.Seats.Count];
-        var seatByEmail = new Dictionary<string, PlanSeat>(input.Seats.Count, StringComparer.Ordinal);
+        var memberOfSeat = new int[input.Seats.Count];
+        var covered = new bool[members.Count];
         for (var i = 0; i < seatEmails.Length; i++)
         {
             seatEmails[i] = Normalise(input.Seats[i].PersonEmail);
-            seatByEmail.TryAdd(seatEmails[i], input.Seats[i]);
+            if (slotOf.TryGetValue(seatEmails[i], out var slot))
+            {
+                memberOfSeat[i] = slot;
+                covered[slot] = true;
+            }
+            else
+            {
+                memberOfSeat[i] = -1;
+            }
         }
-        var pending = input.PendingRemovalEmails.Select(Normalise).ToHashSet();
-        var explainedSeats = new HashSet<Guid>(input.Seats.Count);
+        var pending = input.PendingRemovalEmails.Count == 0 ? null : input.PendingRemovalEmails.Select(Normalise).ToHashSet();
+        // Seats a wrong-account finding names (rare): those are not also missing at the vendor.
+        HashSet<Guid>? explainedSeats = null;
         // The seats at the vendor whose person the vendor does not list, for the few members that hold no seat (built once).
         List<PlanSeat>? unlisted = null;
 
@@ -134,17 +154,17 @@ public static class ReconciliationPlanner
                 continue;
             }
             var email = memberEmails[i];
-            if (seatByEmail.ContainsKey(email))
+            if (covered[i])
             {
                 continue;
             }
-            if (pending.Contains(email))
+            if (pending?.Contains(email) == true)
             {
                 continue;
             }
             var subject = $"member:{account}:{email}";
             var wrong = WrongAccountReason(email, input.Policy.Domains);
-            unlisted ??= UnlistedAtVendor(input.Seats, seatEmails, byEmail);
+            unlisted ??= UnlistedAtVendor(input.Seats, memberOfSeat);
             var expected = ExpectedSeat(member, atVendor, unlisted);
             if (wrong is null && expected is not null && member.ExternalId is { Length: > 0 } ext && expected.VendorMemberId == ext)
             {
@@ -153,10 +173,10 @@ public static class ReconciliationPlanner
             if (wrong is not null)
             {
                 var p = expected is null ? price : PriceOf(expected.SubscriptionId);
-                var (cents, basis) = p.Times(1);
+                var (cents, basis) = effects.Of(p);
                 if (expected is not null)
                 {
-                    explainedSeats.Add(expected.SeatId);
+                    (explainedSeats ??= []).Add(expected.SeatId);
                 }
                 findings.Add(new PlannedFinding(FindingKinds.WrongAccount, subject, expected?.SubscriptionId ?? FirstSubscription(input), expected?.SeatId,
                     expected?.PersonId, email,
@@ -168,7 +188,7 @@ public static class ReconciliationPlanner
                     NeedsClient: false, cents, basis, expected?.PersonEmail));
                 continue;
             }
-            var (shadowCents, shadowBasis) = price.Times(1);
+            var (shadowCents, shadowBasis) = effects.Of(price);
             findings.Add(new PlannedFinding(FindingKinds.ShadowUser, subject, FirstSubscription(input), null, null, email,
                 $"{email} is a {member.Status} member of the {input.VendorName} workspace but holds no seat recorded in LicenceOps (a seat we do not bill).",
                 $"Ask the client whether {email} should keep access: if yes, assign a seat (billed); if not, remove the member at {input.VendorName}.",
@@ -190,7 +210,7 @@ public static class ReconciliationPlanner
                 continue;
             }
             var email = seatEmails[i];
-            byEmail.TryGetValue(email, out var member);
+            var member = memberOfSeat[i] >= 0 ? members[memberOfSeat[i]] : null;
             if (seat.Status == "requested")
             {
                 // Not expected at the vendor before its invite, unless the vendor already lists the person active with the
@@ -203,13 +223,12 @@ public static class ReconciliationPlanner
             }
             var listed = member is not null && member.Status is VendorMemberStatuses.Active or VendorMemberStatuses.Invited;
             var status = seat.Status;
-            var seatPrice = PriceOf(seat.SubscriptionId);
             if (!listed || member is null)
             {
                 usage.Add(new UsageSnapshot(seat.SeatId, seat.SubscriptionId, seat.PersonId, null, false, input.Members.ReportsActivity));
-                if (!explainedSeats.Contains(seat.SeatId))
+                if (explainedSeats?.Contains(seat.SeatId) != true)
                 {
-                    var (cents, basis) = seatPrice.Times(1);
+                    var (cents, basis) = effects.Of(PriceOf(seat.SubscriptionId));
                     findings.Add(new PlannedFinding(FindingKinds.MissingAtVendor, $"seat:{seat.SeatId}", seat.SubscriptionId, seat.SeatId, seat.PersonId,
                         email, $"{seat.PersonName} ({email}) holds a {status} {product} seat in LicenceOps but is not a member of the {input.VendorName} workspace.",
                         status == "invited"
@@ -240,7 +259,7 @@ public static class ReconciliationPlanner
                 horizon.FlipsAfter(since, input.Policy.StaleInviteAfterDays);
                 if (age > input.Policy.StaleInviteAfterDays)
                 {
-                    var (cents, basis) = seatPrice.Times(1);
+                    var (cents, basis) = effects.Of(PriceOf(seat.SubscriptionId));
                     findings.Add(new PlannedFinding(FindingKinds.StaleInvite, $"seat:{seat.SeatId}", seat.SubscriptionId, seat.SeatId, seat.PersonId, email,
                         $"{seat.PersonName} was invited to {product} on {since:yyyy-MM-dd}, longer ago than the tenant's policy of {input.Policy.StaleInviteAfterDays} days, and has not joined yet.",
                         $"Remind {seat.PersonName} to accept the invite, or release the seat if they do not need it.",
@@ -285,7 +304,7 @@ public static class ReconciliationPlanner
             }
             if (other is not null && idle > OverlapLittleUseDays)
             {
-                var (cents, basis) = seatPrice.Times(1);
+                var (cents, basis) = effects.Of(PriceOf(seat.SubscriptionId));
                 findings.Add(new PlannedFinding(FindingKinds.OverlappingTools, $"person:{seat.PersonId}:{seat.SubscriptionId}", seat.SubscriptionId, seat.SeatId,
                     seat.PersonId, email,
                     $"{seat.PersonName} holds both {product} and {other.ProductName}; {product} was {(last is null ? "never used" : $"last used on {last:yyyy-MM-dd}")}" +
@@ -295,7 +314,7 @@ public static class ReconciliationPlanner
             }
             else if (idle > inactiveDays)
             {
-                var (cents, basis) = seatPrice.Times(1);
+                var (cents, basis) = effects.Of(PriceOf(seat.SubscriptionId));
                 // The text names dates, never a count of days (as the stale invite's): a count would change every day and
                 // rewrite every inactive seat's finding on each day's first run (20,000 rows at the reseller's scale,
                 // docs/performance.md). Readers see the date and the policy; first_seen_at says since when it is open.
@@ -378,17 +397,40 @@ public static class ReconciliationPlanner
     }
 
     /// <summary>The seats at the vendor (invited, active, suspended) whose person's address the vendor does not list, in seat order.</summary>
-    private static List<PlanSeat> UnlistedAtVendor(IReadOnlyList<PlanSeat> seats, string[] seatEmails, Dictionary<string, VendorMember> byEmail)
+    private static List<PlanSeat> UnlistedAtVendor(IReadOnlyList<PlanSeat> seats, int[] memberOfSeat)
     {
         var unlisted = new List<PlanSeat>();
         for (var i = 0; i < seats.Count; i++)
         {
-            if (seats[i].Status is "invited" or "active" or "suspended" && !byEmail.ContainsKey(seatEmails[i]))
+            if (seats[i].Status is "invited" or "active" or "suspended" && memberOfSeat[i] < 0)
             {
                 unlisted.Add(seats[i]);
             }
         }
         return unlisted;
+    }
+
+    /// <summary>
+    /// The effect of one seat at each price a plan meets, worked out (a decimal rounded, a text formatted) once per price: every
+    /// finding of a subscription carries the same, and an account's plan meets one or a few prices.
+    /// </summary>
+    private sealed class OneSeatEffects
+    {
+        private readonly List<(SeatPrice Price, (long Cents, string Basis) Effect)> known = new(2);
+
+        public (long Cents, string Basis) Of(SeatPrice price)
+        {
+            foreach (var (p, effect) in known)
+            {
+                if (ReferenceEquals(p, price))
+                {
+                    return effect;
+                }
+            }
+            var worked = price.Times(1);
+            known.Add((price, worked));
+            return worked;
+        }
     }
 
     private static Guid? FirstSubscription(ReconciliationInput input) => input.Subscriptions.Count > 0 ? input.Subscriptions[0].Id : null;

@@ -36,6 +36,13 @@ internal sealed class AnthropicWorkspace : IAsyncDisposable
 
     public void Repair() => Server.On("GET", "/v1/organizations/users", _ => UsersReply());
 
+    /// <summary>Runs <paramref name="during"/> each time the users endpoint is read, before it answers as usual.</summary>
+    public void WhileUsersAreRead(Action during) => Server.On("GET", "/v1/organizations/users", _ =>
+    {
+        during();
+        return UsersReply();
+    });
+
     private void Play()
     {
         Repair();

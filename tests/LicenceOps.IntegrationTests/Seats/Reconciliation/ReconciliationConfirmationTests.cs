@@ -448,8 +448,8 @@ public sealed partial class ReconciliationConfirmationTests
     /// snapshot query that <paramref name="before"/> matches. True when the change was made.
     /// </summary>
     /// <param name="before">
-    /// The read-ahead's query before which the policy changes (inside its snapshot); null: once the read-ahead has ended, before
-    /// the write.
+    /// The read-ahead's query before which the policy changes (inside its snapshot); null: while the vendor is read, after the run
+    /// read its account and the data versions, before anything was read ahead (ADR 0071).
     /// </param>
     private async Task<bool> ReconcileWhileThePolicyChangesAsync(Estate estate, Func<string, bool>? before)
     {
@@ -464,13 +464,14 @@ public sealed partial class ReconciliationConfirmationTests
         }
         if (before is null)
         {
-            db.AfterSnapshot = async () =>
+            // On the fake vendor's thread: the run holds no connection or lock while it reads its vendor.
+            claude.WhileUsersAreRead(() =>
             {
                 if (!changed)
                 {
-                    await ChangeAsync();
+                    ChangeAsync().GetAwaiter().GetResult();
                 }
-            };
+            });
         }
         else
         {
@@ -490,7 +491,7 @@ public sealed partial class ReconciliationConfirmationTests
         finally
         {
             db.BeforeSnapshotQuery = null;
-            db.AfterSnapshot = null;
+            claude.Repair();
         }
         return changed;
     }

@@ -115,19 +115,50 @@ public sealed partial class ReconciliationConfirmationTests
     [Test]
     public async Task A_change_committed_after_remembered_inputs_were_taken_for_a_comparison_is_not_lost()
     {
-        // The read-ahead finds the inputs in memory at the versions it read; the tenant's policy changes (through the API) right
-        // after, before the write: the writer sees the version move and reads the rows, so the new policy (Ben, idle 40 days, no
-        // longer inactive at 50) is what the comparison concludes from.
+        // The run reads the versions with its account and its read-ahead takes the inputs remembered at them (ADR 0071); the
+        // tenant's policy changes (through the API) after those versions were read, while the vendor is read: the writer sees the
+        // version move and reads the rows, so the new policy (Ben, idle 40 days, no longer inactive at 50) is what the comparison
+        // concludes from.
         var estate = await SettledEstateAsync();
         Assert.That(await InactiveFindingAsync(estate, "ben"), Does.StartWith("open|"));
         using var preloads = new PreloadCounts();
 
-        // Once the read-ahead has read the versions and taken the inputs from memory, before the write.
         var changed = await ReconcileWhileThePolicyChangesAsync(estate, before: null);
 
-        Assert.That(changed, Is.True, "the change was made while the comparison was read ahead");
+        Assert.That(changed, Is.True, "the change was made while the vendor was read");
         Assert.That((preloads.Remembered, preloads.ReadAgain), Is.EqualTo((1L, 1L)), "taken from memory ahead, then read again in the write");
         Assert.That(await InactiveFindingAsync(estate, "ben"), Does.StartWith("auto_closed|"), "the comparison saw the new policy");
+    }
+
+    [Test]
+    public async Task A_single_account_run_takes_its_remembered_inputs_with_the_versions_it_read_before_its_vendor()
+    {
+        // ADR 0071: the run of one account reads the data versions with its account; inputs remembered at exactly them are
+        // planned from memory without a snapshot of their own, and the writer, finding the versions unmoved, uses that plan.
+        var estate = await SettledEstateAsync();
+        var db = SeatsKit.Db(factory);
+        claude.Users["yan@client.test"] = ("Yan Client", Today);
+        var snapshotQueries = 0;
+        db.BeforeSnapshotQuery = _ =>
+        {
+            Interlocked.Increment(ref snapshotQueries);
+            return Task.CompletedTask;
+        };
+        using var preloads = new PreloadCounts();
+        try
+        {
+            var run = await ReconcileAsync(estate);
+            Assert.That(run.Str("outcome"), Is.EqualTo("compared"), run.ToString());
+            Assert.That(run.GetProperty("findingsOpened").GetInt32(), Is.EqualTo(1), "Yan is a shadow user");
+        }
+        finally
+        {
+            db.BeforeSnapshotQuery = null;
+        }
+        Assert.That((preloads.Remembered, preloads.Used, preloads.ReadAgain), Is.EqualTo((1L, 1L, 0L)), "read ahead from memory and used");
+        Assert.That(snapshotQueries, Is.Zero, "no snapshot read ahead");
+        var (kept, rows) = await KeptAndReadAsync(estate);
+        Assert.That(kept, Is.EqualTo(rows), "and what it kept is what its rows hold");
     }
 
     [Test]

@@ -16,7 +16,9 @@ public sealed class UsageSqlServerStatementsTests
             .Append(new TestCaseData(UsageRetentionJob.SupersededSql).SetName("UsageRetentionJob superseded rows"))
             .Append(new TestCaseData(UsageRetentionJob.ReleasedSql).SetName("UsageRetentionJob released seats' rows"))
             .Append(new TestCaseData(ReconciliationRunner.StandingSql(SqlDialect.SqlServer))
-                .SetName("ReconciliationRunner a group's accounts held, with their last comparisons"));
+                .SetName("ReconciliationRunner a group's accounts held, with their last comparisons"))
+            .Append(new TestCaseData(ReconciliationFingerprint.WithAccountSql)
+                .SetName("ReconciliationFingerprint an account with its last comparison and the current versions"));
 
     [TestCaseSource(nameof(Statements))]
     public void Parses_as_tsql(string sql) => TSqlStatements.AssertParses(sql);
