@@ -203,10 +203,6 @@ public class ModuleDatabase : IDisposable
         var unit = new UnitOfWork(connection, transaction, Dialect, time.GetUtcNow(), CurrentActor(), beforeQuery: BeforeSnapshotQuery);
         var result = await work(unit);
         await transaction.RollbackAsync(ct);
-        if (AfterSnapshot is { } after)
-        {
-            await after();
-        }
         return result;
     }
 
@@ -215,12 +211,6 @@ public class ModuleDatabase : IDisposable
     /// commit another writer's change after the snapshot was taken. Null in the product.
     /// </summary>
     public Func<string, Task>? BeforeSnapshotQuery { get; set; }
-
-    /// <summary>
-    /// Test seam: runs once a <see cref="ReadSnapshotAsync{T}"/> unit has ended, so a test can commit another writer's change
-    /// between a read-ahead and the write that uses what it read. Null in the product.
-    /// </summary>
-    public Func<Task>? AfterSnapshot { get; set; }
 
     public Task WriteAsync(Func<UnitOfWork, Task> work, CancellationToken ct = default) =>
         WriteAsync<bool>(async unit =>
