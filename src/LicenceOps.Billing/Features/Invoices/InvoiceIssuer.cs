@@ -38,6 +38,8 @@ public static class InvoiceIssuer
     /// </summary>
     public sealed record WrittenDraft(InvoiceRow Row, IReadOnlyList<InvoiceLineRow> Lines, IReadOnlyList<InvoiceRateRow> Rates);
 
+    private static readonly IReadOnlyDictionary<Guid, WrittenDraft> NoneWritten = new Dictionary<Guid, WrittenDraft>();
+
     /// <summary>
     /// As <see cref="IssueAsync(UnitOfWork, IReadOnlyList{Guid}, DateOnly?)"/>, and hands back the lines it read for the
     /// issued event: an invoice run prints each document from these rows instead of reading them back (ADR 0064).
@@ -52,7 +54,8 @@ public static class InvoiceIssuer
         {
             return IssuedBatch.Empty;
         }
-        var unread = written is null ? invoiceIds : invoiceIds.Where(id => !written.ContainsKey(id)).ToList();
+        written ??= NoneWritten;
+        var unread = invoiceIds.Where(id => !written.ContainsKey(id)).ToList();
         // SQL Server reads committed: the update lock taken here makes a concurrent issuer of the same draft wait for this
         // transaction, then read it issued. SQLite's BEGIN IMMEDIATE already serialises writers. (A draft this transaction
         // inserted is locked by it already.)
@@ -64,7 +67,7 @@ public static class InvoiceIssuer
         var byId = found.Where(d => d.Status == InvoiceStatuses.Draft).ToDictionary(d => d.Id);
         foreach (var id in invoiceIds)
         {
-            if (written is not null && written.TryGetValue(id, out var given) && given.Row.Status == InvoiceStatuses.Draft)
+            if (written.TryGetValue(id, out var given) && given.Row.Status == InvoiceStatuses.Draft)
             {
                 byId[id] = given.Row;
             }
@@ -105,10 +108,9 @@ public static class InvoiceIssuer
             throw new InvalidOperationException($"{drafts.Count - updated} of {drafts.Count} drafts changed while being issued; nothing was issued.");
         }
 
-        var toRead = drafts.Where(d => written is null || !written.ContainsKey(d.Id)).Select(d => d.Id).ToList();
+        var toRead = drafts.Where(d => !written.ContainsKey(d.Id)).Select(d => d.Id).ToList();
         var read = toRead.Count == 0 ? [] : await uow.QueryAsync<InvoiceLineRow>(LinesSql, new { ids = toRead });
-        var lines = (written is null ? read : drafts.Where(d => written.ContainsKey(d.Id)).SelectMany(d => written[d.Id].Lines).Concat(read))
-            .ToLookup(l => l.InvoiceId);
+        var lines = drafts.Where(d => written.ContainsKey(d.Id)).SelectMany(d => written[d.Id].Lines).Concat(read).ToLookup(l => l.InvoiceId);
         await uow.PublishManyAsync(drafts.Select(d => (object)new InvoiceIssued(d.Id, d.TenantId, d.Number!, d.Kind, issued, d.DueDate!.Value,
             d.TotalExclVat, d.TotalVat, d.TotalInclVat, d.Currency, uow.Now,
             lines[d.Id].Select(l => new InvoicedLine(l.LineNumber, l.SubscriptionId, l.PeriodStart, l.PeriodEnd, l.NetAmount)).ToList())).ToList());
