@@ -20,8 +20,9 @@ internal sealed record BenchOptions(int Tenants, int SubscriptionsPerTenant, int
                               the run itself drafts and numbers serially and renders on every core meanwhile
           --period YYYY-MM    billed month (default 2026-10)
           --keep              keep the data directory (and sample PDFs) instead of deleting it
-          --scale N,N,...     run once per tenant count (e.g. 100,1000,10000) after 200-tenant warm-up runs (repeated until
-                              the JIT has settled, at most 5; the first is printed as the cold figure), then print
+          --scale N,N,...     run once per tenant count (e.g. 100,1000,10000) after warm-up runs (200 tenants, then 400 in
+                              batches of 16, each warm-up's mail sent after it; repeated until the JIT has settled, at
+                              least 4, at most 5; the first is printed as the cold figure), then print
                               the per-invoice cost of each and the goals (flat cost, ≥ 90 % of the floor, memory)
           --help              this text
         """;

@@ -25,8 +25,26 @@ internal sealed class JitWatch : RuntimeEventWatch
         }
         var ns = Field(e, "MethodNamespace") as string;
         var name = Field(e, "MethodName") as string;
-        return (string.IsNullOrEmpty(ns) ? "(dynamic) " + name : byMethod ? ns + "::" + name : ns, 1);
+        return (string.IsNullOrEmpty(ns) ? "(dynamic) " + name : byMethod ? $"[{Tier(e)}] {ns}::{name}" : ns, 1);
     }
+
+    /// <summary>
+    /// The code version the event is for, from bits 7–9 of MethodFlags (the runtime's optimisation tier): says whether a
+    /// method compiled during a phase is new to the process (tier 0) or code the process ran before, now promoted (tier 1,
+    /// an instrumented tier of dynamic PGO, or a loop's on-stack replacement).
+    /// </summary>
+    private static string Tier(EventWrittenEventArgs e) =>
+        (Convert.ToUInt32(Field(e, "MethodFlags") ?? 0u, System.Globalization.CultureInfo.InvariantCulture) >> 7 & 0x7) switch
+        {
+            1 => "minopts",
+            2 => "optimized",
+            3 => "tier0",
+            4 => "tier1",
+            5 => "osr",
+            6 => "tier0-instr",
+            7 => "tier1-instr",
+            var other => $"tier{other}?",
+        };
 
     public void Print(int top)
     {
