@@ -28,7 +28,7 @@ internal sealed class ThreadCpu : IDisposable
             {
                 lock (timeline)
                 {
-                    timeline.Add((Stopwatch.GetTimestamp(), ProcessCpu()));
+                    timeline.Add((Stopwatch.GetTimestamp(), CpuClock.Process()));
                 }
                 stop.Token.WaitHandle.WaitOne(20);
             }
@@ -107,23 +107,6 @@ internal sealed class ThreadCpu : IDisposable
             Console.WriteLine(string.Create(culture,
                 $"{phase} edges: first 0.1 s {first:0.00} cores, middle {middle:0.00}, last 0.1 s {last:0.00}; short of the middle by {shortfall.Item1 * 1000:0} ms of CPU at the start and {shortfall.Item2 * 1000:0} ms at the end ({(shortfall.Item1 + shortfall.Item2) / Math.Max((samples[^1].Cpu - samples[0].Cpu).TotalSeconds, 1e-6):P1} of the phase's CPU)"));
         }
-    }
-
-    private const int ClockProcessCpuTime = 2; // CLOCK_PROCESS_CPUTIME_ID on Linux
-
-    /// <summary>The process's CPU time in nanoseconds (Process.TotalProcessorTime counts 10 ms ticks: too coarse for 100 ms).</summary>
-    private static TimeSpan ProcessCpu() =>
-        ClockGetTime(ClockProcessCpuTime, out var now) == 0
-            ? TimeSpan.FromTicks((now.Seconds * 1_000_000_000 + now.Nanoseconds) / 100)
-            : Process.GetCurrentProcess().TotalProcessorTime;
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out Timespec time);
-
-    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
-    private struct Timespec
-    {
-        public long Seconds, Nanoseconds;
     }
 
     /// <summary>Stops the sampler first: it waits on the token's handle, which must outlive it.</summary>

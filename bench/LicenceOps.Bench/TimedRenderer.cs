@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using LicenceOps.Billing.Documents;
 
 namespace LicenceOps.Bench;
@@ -23,32 +22,18 @@ internal sealed class TimedRenderer(IDocumentRenderer inner) : IDocumentRenderer
 
     public byte[] RenderInvoicePdf(InvoiceDocument document)
     {
-        var start = ThreadCpuNanoseconds();
+        var start = CpuClock.ThreadNanoseconds();
         try
         {
             return inner.RenderInvoicePdf(document);
         }
         finally
         {
-            Interlocked.Add(ref nanoseconds, ThreadCpuNanoseconds() - start);
+            Interlocked.Add(ref nanoseconds, CpuClock.ThreadNanoseconds() - start);
             Interlocked.Increment(ref calls);
         }
     }
 
     // Not a PDF rendering: not counted (the run never calls it; the XML is taken out of the stored PDF on download).
     public byte[] RenderFacturXml(InvoiceDocument document) => inner.RenderFacturXml(document);
-
-    private const int ClockThreadCpuTime = 3; // CLOCK_THREAD_CPUTIME_ID on Linux
-
-    private static long ThreadCpuNanoseconds() =>
-        ClockGetTime(ClockThreadCpuTime, out var now) == 0 ? now.Seconds * 1_000_000_000 + now.Nanoseconds : 0;
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out Timespec time);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Timespec
-    {
-        public long Seconds, Nanoseconds;
-    }
 }
