@@ -798,7 +798,7 @@ public sealed class ReconciliationRunner(
         """;
 
     /// <summary>A sheet a comparison wrote: its subscription, every entry it holds, and how many of them the run changed.</summary>
-    private sealed record WrittenSheet(Guid SubscriptionId, IReadOnlyList<SheetEntry> Entries, int Changed);
+    private sealed record WrittenSheet(Guid SubscriptionId, Dictionary<Guid, SheetEntry>.ValueCollection Entries, int Changed);
 
     /// <summary>
     /// The account's usage as observed today, one sheet per subscription (ADR 0056), stored as changes (ADR 0044): a subscription
@@ -811,17 +811,46 @@ public sealed class ReconciliationRunner(
     private static async Task<IReadOnlyList<WrittenSheet>> WriteUsageAsync(
         UnitOfWork uow, Guid tenantId, Guid accountId, DateOnly today, IReadOnlyList<UsageSnapshot> usage, IReadOnlyList<StoredUsageRow> storedRows)
     {
-        var latest = storedRows.ToDictionary(r => r.SeatId);
-        var storedBySubscription = storedRows.ToLookup(r => r.SeatSubscriptionId);
-        var written = new List<WrittenSheet>();
-        foreach (var observed in usage.GroupBy(u => u.SubscriptionId))
+        // Each subscription's observed seats that differ from their latest entry, the subscriptions in the order their first seat
+        // was observed. A comparison whose every seat reads as stored (every pass that compares without new activity) writes no
+        // sheet: it stops here, without grouping the seats or the stored rows by subscription.
+        var latest = new Dictionary<Guid, StoredUsageRow>(storedRows.Count);
+        foreach (var row in storedRows)
         {
-            var fresh = observed.Where(u => !latest.TryGetValue(u.SeatId, out var r) || !r.Same(u, accountId)).ToList();
-            if (fresh.Count == 0)
+            latest.Add(row.SeatId, row);
+        }
+        var observedOrder = new List<Guid>();
+        Dictionary<Guid, List<UsageSnapshot>>? freshBySubscription = null;
+        foreach (var u in usage)
+        {
+            if (!observedOrder.Contains(u.SubscriptionId))
+            {
+                observedOrder.Add(u.SubscriptionId);
+            }
+            if (latest.TryGetValue(u.SeatId, out var r) && r.Same(u, accountId))
             {
                 continue;
             }
-            var stored = storedBySubscription[observed.Key].ToList();
+            freshBySubscription ??= [];
+            if (!freshBySubscription.TryGetValue(u.SubscriptionId, out var list))
+            {
+                freshBySubscription[u.SubscriptionId] = list = [];
+            }
+            list.Add(u);
+        }
+        var written = new List<WrittenSheet>();
+        if (freshBySubscription is null)
+        {
+            return written;
+        }
+        var storedBySubscription = storedRows.ToLookup(r => r.SeatSubscriptionId);
+        foreach (var subscriptionId in observedOrder)
+        {
+            if (!freshBySubscription.TryGetValue(subscriptionId, out var fresh))
+            {
+                continue;
+            }
+            var stored = storedBySubscription[subscriptionId].ToList();
             // Sized for every entry the sheet will hold: a first run's sheets start empty and grew through five resizes each.
             var entries = new Dictionary<Guid, SheetEntry>(stored.Count + fresh.Count);
             foreach (var row in stored)
@@ -845,7 +874,7 @@ public sealed class ReconciliationRunner(
                 // The sheet's text bound as its UTF-8 bytes and stored as TEXT (UsageSheets.WriteUtf8). A sheet that may replace
                 // today's is upserted, one statement where a delete and an insert were two: every sheet of a first run is written
                 // this way (a sheet of today may exist, holding only released seats, though none was read).
-                var sheet = new { tenantId, subscriptionId = observed.Key, today, accountId, seats = UsageSheets.WriteUtf8(entries.Values), now = uow.Now };
+                var sheet = new { tenantId, subscriptionId, today, accountId, seats = UsageSheets.WriteUtf8(entries.Values), now = uow.Now };
                 await uow.ExecuteAsync(replacesToday ? UpsertSheetSqlite : InsertSheetSqlite, sheet);
             }
             else
@@ -854,12 +883,13 @@ public sealed class ReconciliationRunner(
                 {
                     // SQL Server's upsert, MERGE, needs HOLDLOCK to be safe: the delete and the insert stay two statements there.
                     await uow.ExecuteAsync("DELETE FROM seat_usage_sheets WHERE tenant_id = @tenantId AND subscription_id = @subscriptionId AND day = @today",
-                        new { tenantId, subscriptionId = observed.Key, today });
+                        new { tenantId, subscriptionId, today });
                 }
                 await uow.ExecuteAsync(InsertSheetSql,
-                    new { tenantId, subscriptionId = observed.Key, today, accountId, seats = UsageSheets.Write(entries.Values), now = uow.Now });
+                    new { tenantId, subscriptionId, today, accountId, seats = UsageSheets.Write(entries.Values), now = uow.Now });
             }
-            written.Add(new WrittenSheet(observed.Key, entries.Values.ToList(), fresh.Count));
+            // The dictionary's own view of its entries, not a copy: the activity pass writes 79,000 and reads them once more (AfterWrites).
+            written.Add(new WrittenSheet(subscriptionId, entries.Values, fresh.Count));
         }
         return written;
     }
@@ -873,6 +903,19 @@ public sealed class ReconciliationRunner(
     private static AccountInputs? AfterWrites(
         AccountInputs before, Guid accountId, DateOnly today, IReadOnlyList<WrittenSheet> written, IReadOnlyList<ExistingFindingRow> findings)
     {
+        var after = new AccountInputs { Recorded = before.Recorded };
+        after.Subscriptions.AddRange(before.Subscriptions);
+        after.Seats.AddRange(before.Seats);
+        after.PendingRemovals.AddRange(before.PendingRemovals);
+        after.OtherTools.AddRange(before.OtherTools);
+        after.Observations.AddRange(before.Observations);
+        after.Findings.AddRange(findings);
+        if (written.Count == 0)
+        {
+            // No sheet written: the usage rows are the ones given, in their order (what the rebuild below returns for them).
+            after.Usage.AddRange(before.Usage);
+            return after;
+        }
         // Both sized for the account's seats (every entry is a held seat's), not grown from empty: a first run has no usage yet.
         var held = new HashSet<Guid>(before.Seats.Count);
         foreach (var seat in before.Seats)
@@ -898,13 +941,6 @@ public sealed class ReconciliationRunner(
                     : StoredUsageRow.Of(accountId, sheet.SubscriptionId, today, entry);
             }
         }
-        var after = new AccountInputs { Recorded = before.Recorded };
-        after.Subscriptions.AddRange(before.Subscriptions);
-        after.Seats.AddRange(before.Seats);
-        after.PendingRemovals.AddRange(before.PendingRemovals);
-        after.OtherTools.AddRange(before.OtherTools);
-        after.Observations.AddRange(before.Observations);
-        after.Findings.AddRange(findings);
         after.Usage.AddRange(usage.Values);
         return after;
     }
