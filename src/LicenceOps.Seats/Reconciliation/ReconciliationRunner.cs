@@ -828,7 +828,7 @@ public sealed class ReconciliationRunner(
     private static async Task<IReadOnlyList<WrittenSheet>> WriteUsageAsync(
         UnitOfWork uow, Guid tenantId, Guid accountId, DateOnly today, IReadOnlyList<UsageSnapshot> usage, IReadOnlyList<StoredUsageRow> storedRows)
     {
-        // Each subscription's observed seats that differ from their latest entry, the subscriptions in the order their first seat
+        // The observed seats that differ from their latest entry (by index), and the subscriptions in the order their first seat
         // was observed. A comparison whose every seat reads as stored (every pass that compares without new activity) writes no
         // sheet: it stops here, without grouping the seats or the stored rows by subscription.
         var latest = new Dictionary<Guid, StoredUsageRow>(storedRows.Count);
@@ -837,39 +837,39 @@ public sealed class ReconciliationRunner(
             latest.Add(row.SeatId, row);
         }
         var observedOrder = new List<Guid>();
-        Dictionary<Guid, List<UsageSnapshot>>? freshBySubscription = null;
-        foreach (var u in usage)
+        List<int>? fresh = null;
+        for (var i = 0; i < usage.Count; i++)
         {
+            var u = usage[i];
             if (!observedOrder.Contains(u.SubscriptionId))
             {
                 observedOrder.Add(u.SubscriptionId);
             }
-            if (latest.TryGetValue(u.SeatId, out var r) && r.Same(u, accountId))
+            if (!latest.TryGetValue(u.SeatId, out var r) || !r.Same(u, accountId))
             {
-                continue;
+                (fresh ??= []).Add(i);
             }
-            freshBySubscription ??= [];
-            if (!freshBySubscription.TryGetValue(u.SubscriptionId, out var list))
-            {
-                freshBySubscription[u.SubscriptionId] = list = [];
-            }
-            list.Add(u);
         }
         var written = new List<WrittenSheet>();
-        if (freshBySubscription is null)
+        if (fresh is null)
         {
             return written;
         }
         var storedBySubscription = storedRows.ToLookup(r => r.SeatSubscriptionId);
         foreach (var subscriptionId in observedOrder)
         {
-            if (!freshBySubscription.TryGetValue(subscriptionId, out var fresh))
+            var changed = 0;
+            foreach (var i in fresh)
+            {
+                changed += usage[i].SubscriptionId == subscriptionId ? 1 : 0;
+            }
+            if (changed == 0)
             {
                 continue;
             }
             var stored = storedBySubscription[subscriptionId].ToList();
             // Sized for every entry the sheet will hold: a first run's sheets start empty and grew through five resizes each.
-            var entries = new Dictionary<Guid, SheetEntry>(stored.Count + fresh.Count);
+            var entries = new Dictionary<Guid, SheetEntry>(stored.Count + changed);
             foreach (var row in stored)
             {
                 entries.Add(row.SeatId, row.Entry());
@@ -877,8 +877,13 @@ public sealed class ReconciliationRunner(
             // The latest sheet (all its entries share its day) is replaced when it is today's: an earlier run of the day wrote it.
             // With no held seat's entry read, a sheet of today may still exist holding only released seats: replaced as well.
             var replacesToday = stored.Count == 0 || stored[0].Day == today;
-            foreach (var u in fresh)
+            foreach (var i in fresh)
             {
+                var u = usage[i];
+                if (u.SubscriptionId != subscriptionId)
+                {
+                    continue;
+                }
                 // The seat's activity before today's values: a value replaced the same day was never the seat's state for a
                 // whole day and does not count, as a replaced row did not.
                 DateOnly? earlier = entries.TryGetValue(u.SeatId, out var before)
@@ -906,7 +911,7 @@ public sealed class ReconciliationRunner(
                     new { tenantId, subscriptionId, today, accountId, seats = UsageSheets.Write(entries.Values), now = uow.Now });
             }
             // The dictionary's own view of its entries, not a copy: the activity pass writes 79,000 and reads them once more (AfterWrites).
-            written.Add(new WrittenSheet(subscriptionId, entries.Values, fresh.Count));
+            written.Add(new WrittenSheet(subscriptionId, entries.Values, changed));
         }
         return written;
     }
