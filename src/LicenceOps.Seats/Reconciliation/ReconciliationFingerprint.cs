@@ -184,9 +184,15 @@ internal static class ReconciliationFingerprint
     public static string Of(string readingHash, AccountFacts account, ReconciliationOptions options)
     {
         var text = string.Join('\u001f', readingHash, account.Connector, account.BaseAddress ?? "\u0000", account.Settings, account.ProtectedSecret ?? "\u0000",
-            account.VendorCode, account.DisplayName, JsonSerializer.Serialize(options), Build);
+            account.VendorCode, account.DisplayName, OptionsText.GetValue(options, static o => JsonSerializer.Serialize(o)), Build);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
+
+    /// <summary>
+    /// The options as hashed, serialised once per options object instead of at every fingerprint: a pass makes one or two per
+    /// account (the read-ahead's hint and the writer's check). Options are bound once, at start-up (<c>IOptions</c>, not a monitor).
+    /// </summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ReconciliationOptions, string> OptionsText = new();
 
     /// <summary>The account's row as the comparison uses it: what the reading and the findings depend on.</summary>
     public sealed record AccountFacts(string Connector, string? BaseAddress, string Settings, string? ProtectedSecret, string VendorCode, string DisplayName);

@@ -39,6 +39,15 @@ public sealed class ReconciliationRunner(
     /// <summary>A batch stops taking readings once its transaction has been open this long (other writers wait meanwhile).</summary>
     internal static readonly TimeSpan MaxWriteHold = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// A batch's writer opens its next write transaction once this many readings wait, once <see cref="GatherWait"/> has passed
+    /// since one was waiting, or once the vendors have all been read, whichever comes first (ADR 0073).
+    /// </summary>
+    internal const int GatherAccounts = MaxAccountsPerWrite / 2;
+
+    /// <summary>How long a batch's writer lets readings gather before it opens a write transaction for fewer than <see cref="GatherAccounts"/>.</summary>
+    internal static readonly TimeSpan GatherWait = TimeSpan.FromMilliseconds(20);
+
     /// <summary>The state of a run whose account was deleted while the vendor was read: nothing of it was recorded.</summary>
     public const string Abandoned = "abandoned";
 
@@ -206,6 +215,14 @@ public sealed class ReconciliationRunner(
                 var held = new Queue<Reading>();
                 while (held.Count > 0 || await readings.Reader.WaitToReadAsync(ct))
                 {
+                    // Readings arrive one or two at a time while the vendors are read, and each write transaction pays its own
+                    // fixed part (the write turn, the standing read, the versions, the commit and the pages it writes): a writer
+                    // that opened one for every reading waiting committed about two accounts a transaction. So it lets readings
+                    // gather first, for a moment, unless a large group is already waiting or no more will come (ADR 0073).
+                    if (held.Count + readings.Reader.Count < GatherAccounts && !preloader.IsCompleted)
+                    {
+                        await Task.WhenAny(Task.Delay(GatherWait, time, ct), preloader);
+                    }
                     var lap = Stopwatch.GetTimestamp();
                     var applied = await db.WriteAsync(async uow =>
                     {
@@ -798,7 +815,7 @@ public sealed class ReconciliationRunner(
         """;
 
     /// <summary>A sheet a comparison wrote: its subscription, every entry it holds, and how many of them the run changed.</summary>
-    private sealed record WrittenSheet(Guid SubscriptionId, IReadOnlyList<SheetEntry> Entries, int Changed);
+    private sealed record WrittenSheet(Guid SubscriptionId, Dictionary<Guid, SheetEntry>.ValueCollection Entries, int Changed);
 
     /// <summary>
     /// The account's usage as observed today, one sheet per subscription (ADR 0056), stored as changes (ADR 0044): a subscription
@@ -811,19 +828,48 @@ public sealed class ReconciliationRunner(
     private static async Task<IReadOnlyList<WrittenSheet>> WriteUsageAsync(
         UnitOfWork uow, Guid tenantId, Guid accountId, DateOnly today, IReadOnlyList<UsageSnapshot> usage, IReadOnlyList<StoredUsageRow> storedRows)
     {
-        var latest = storedRows.ToDictionary(r => r.SeatId);
-        var storedBySubscription = storedRows.ToLookup(r => r.SeatSubscriptionId);
-        var written = new List<WrittenSheet>();
-        foreach (var observed in usage.GroupBy(u => u.SubscriptionId))
+        // The observed seats that differ from their latest entry (by index), and the subscriptions in the order their first seat
+        // was observed. A comparison whose every seat reads as stored (every pass that compares without new activity) writes no
+        // sheet: it stops here, without grouping the seats or the stored rows by subscription.
+        var latest = new Dictionary<Guid, StoredUsageRow>(storedRows.Count);
+        foreach (var row in storedRows)
         {
-            var fresh = observed.Where(u => !latest.TryGetValue(u.SeatId, out var r) || !r.Same(u, accountId)).ToList();
-            if (fresh.Count == 0)
+            latest.Add(row.SeatId, row);
+        }
+        var observedOrder = new List<Guid>();
+        List<int>? fresh = null;
+        for (var i = 0; i < usage.Count; i++)
+        {
+            var u = usage[i];
+            if (!observedOrder.Contains(u.SubscriptionId))
+            {
+                observedOrder.Add(u.SubscriptionId);
+            }
+            if (!latest.TryGetValue(u.SeatId, out var r) || !r.Same(u, accountId))
+            {
+                (fresh ??= []).Add(i);
+            }
+        }
+        var written = new List<WrittenSheet>();
+        if (fresh is null)
+        {
+            return written;
+        }
+        var storedBySubscription = storedRows.ToLookup(r => r.SeatSubscriptionId);
+        foreach (var subscriptionId in observedOrder)
+        {
+            var changed = 0;
+            foreach (var i in fresh)
+            {
+                changed += usage[i].SubscriptionId == subscriptionId ? 1 : 0;
+            }
+            if (changed == 0)
             {
                 continue;
             }
-            var stored = storedBySubscription[observed.Key].ToList();
+            var stored = storedBySubscription[subscriptionId].ToList();
             // Sized for every entry the sheet will hold: a first run's sheets start empty and grew through five resizes each.
-            var entries = new Dictionary<Guid, SheetEntry>(stored.Count + fresh.Count);
+            var entries = new Dictionary<Guid, SheetEntry>(stored.Count + changed);
             foreach (var row in stored)
             {
                 entries.Add(row.SeatId, row.Entry());
@@ -831,8 +877,13 @@ public sealed class ReconciliationRunner(
             // The latest sheet (all its entries share its day) is replaced when it is today's: an earlier run of the day wrote it.
             // With no held seat's entry read, a sheet of today may still exist holding only released seats: replaced as well.
             var replacesToday = stored.Count == 0 || stored[0].Day == today;
-            foreach (var u in fresh)
+            foreach (var i in fresh)
             {
+                var u = usage[i];
+                if (u.SubscriptionId != subscriptionId)
+                {
+                    continue;
+                }
                 // The seat's activity before today's values: a value replaced the same day was never the seat's state for a
                 // whole day and does not count, as a replaced row did not.
                 DateOnly? earlier = entries.TryGetValue(u.SeatId, out var before)
@@ -845,7 +896,7 @@ public sealed class ReconciliationRunner(
                 // The sheet's text bound as its UTF-8 bytes and stored as TEXT (UsageSheets.WriteUtf8). A sheet that may replace
                 // today's is upserted, one statement where a delete and an insert were two: every sheet of a first run is written
                 // this way (a sheet of today may exist, holding only released seats, though none was read).
-                var sheet = new { tenantId, subscriptionId = observed.Key, today, accountId, seats = UsageSheets.WriteUtf8(entries.Values), now = uow.Now };
+                var sheet = new { tenantId, subscriptionId, today, accountId, seats = UsageSheets.WriteUtf8(entries.Values), now = uow.Now };
                 await uow.ExecuteAsync(replacesToday ? UpsertSheetSqlite : InsertSheetSqlite, sheet);
             }
             else
@@ -854,12 +905,13 @@ public sealed class ReconciliationRunner(
                 {
                     // SQL Server's upsert, MERGE, needs HOLDLOCK to be safe: the delete and the insert stay two statements there.
                     await uow.ExecuteAsync("DELETE FROM seat_usage_sheets WHERE tenant_id = @tenantId AND subscription_id = @subscriptionId AND day = @today",
-                        new { tenantId, subscriptionId = observed.Key, today });
+                        new { tenantId, subscriptionId, today });
                 }
                 await uow.ExecuteAsync(InsertSheetSql,
-                    new { tenantId, subscriptionId = observed.Key, today, accountId, seats = UsageSheets.Write(entries.Values), now = uow.Now });
+                    new { tenantId, subscriptionId, today, accountId, seats = UsageSheets.Write(entries.Values), now = uow.Now });
             }
-            written.Add(new WrittenSheet(observed.Key, entries.Values.ToList(), fresh.Count));
+            // The dictionary's own view of its entries, not a copy: the activity pass writes 79,000 and reads them once more (AfterWrites).
+            written.Add(new WrittenSheet(subscriptionId, entries.Values, changed));
         }
         return written;
     }
@@ -873,6 +925,19 @@ public sealed class ReconciliationRunner(
     private static AccountInputs? AfterWrites(
         AccountInputs before, Guid accountId, DateOnly today, IReadOnlyList<WrittenSheet> written, IReadOnlyList<ExistingFindingRow> findings)
     {
+        var after = new AccountInputs { Recorded = before.Recorded };
+        after.Subscriptions.AddRange(before.Subscriptions);
+        after.Seats.AddRange(before.Seats);
+        after.PendingRemovals.AddRange(before.PendingRemovals);
+        after.OtherTools.AddRange(before.OtherTools);
+        after.Observations.AddRange(before.Observations);
+        after.Findings.AddRange(findings);
+        if (written.Count == 0)
+        {
+            // No sheet written: the usage rows are the ones given, in their order (what the rebuild below returns for them).
+            after.Usage.AddRange(before.Usage);
+            return after;
+        }
         // Both sized for the account's seats (every entry is a held seat's), not grown from empty: a first run has no usage yet.
         var held = new HashSet<Guid>(before.Seats.Count);
         foreach (var seat in before.Seats)
@@ -898,13 +963,6 @@ public sealed class ReconciliationRunner(
                     : StoredUsageRow.Of(accountId, sheet.SubscriptionId, today, entry);
             }
         }
-        var after = new AccountInputs { Recorded = before.Recorded };
-        after.Subscriptions.AddRange(before.Subscriptions);
-        after.Seats.AddRange(before.Seats);
-        after.PendingRemovals.AddRange(before.PendingRemovals);
-        after.OtherTools.AddRange(before.OtherTools);
-        after.Observations.AddRange(before.Observations);
-        after.Findings.AddRange(findings);
         after.Usage.AddRange(usage.Values);
         return after;
     }

@@ -42,8 +42,12 @@ public sealed record PlannedFinding(
 
 public sealed record SeatActivation(Guid SeatId, Guid SubscriptionId, Guid PersonId, string MemberEmail);
 
-/// <summary>One seat's reading for today's usage snapshot.</summary>
-public sealed record UsageSnapshot(Guid SeatId, Guid SubscriptionId, Guid PersonId, DateOnly? LastActiveOn, bool Active, bool ActivityReported);
+/// <summary>
+/// One seat's reading for today's usage snapshot. A value, not an object: a comparison makes one per seat (100,000 per pass at the
+/// reseller's scale), held in the plan's list until its writer has compared them with the stored entries (docs/performance.md,
+/// feat/i11cp).
+/// </summary>
+public readonly record struct UsageSnapshot(Guid SeatId, Guid SubscriptionId, Guid PersonId, DateOnly? LastActiveOn, bool Active, bool ActivityReported);
 
 /// <param name="EvaluatedKinds">Kinds this reading could establish: only findings of these kinds may close for want of a cause.</param>
 /// <param name="HoldsThrough">The last evaluation day on which the same input plans exactly this (<see cref="TimeHorizon"/>).</param>

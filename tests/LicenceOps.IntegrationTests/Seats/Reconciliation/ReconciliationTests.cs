@@ -316,6 +316,56 @@ public sealed class ReconciliationTests
             "a run row is written with its outcome, never left running");
     }
 
+    [Test]
+    public async Task A_batch_lets_its_readings_gather_and_applies_readings_that_arrive_apart_in_one_write_transaction()
+    {
+        // Three tenants' accounts read one after the other, each vendor answer 150 ms after the request: a writer that opened a
+        // transaction for every reading waiting would apply them in two or three. The test's clock stands still, so the writer's
+        // moment of gathering lasts until every vendor has been read (ADR 0073).
+        var rows = new List<VendorAccountRow>();
+        var db = factory.Services.GetRequiredService<ModuleDatabase<SeatsModule>>();
+        for (var i = 0; i < 3; i++)
+        {
+            var tenantId = Guid.NewGuid();
+            await DomainsAsync(tenantId, "client.test");
+            var sub = (await SeatsKit.CreateSubscriptionAsync(factory, staff, tenantId, "claude-team-standard-monthly", quantity: 2, salePrice: 27.50m)).Id();
+            var id = await AccountAsync(tenantId, sub, new
+            {
+                vendorCode = "anthropic", connector = "anthropic", displayName = "Client Claude", baseAddress = claude.Server.BaseAddress.AbsoluteUri,
+                secret = "sk-ant-admin-test",
+            });
+            rows.Add((await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @id", new { id }))!);
+        }
+        claude.Users["zoe@client.test"] = ("Zoe Client", Today.AddDays(-1));
+        claude.Server.BeforeReply = _ => Task.Delay(TimeSpan.FromMilliseconds(150));
+        // Each run row is inserted by the transaction that applies its reading.
+        var transactions = new HashSet<UnitOfWork>(ReferenceEqualityComparer.Instance);
+        db.BeforeStatement = (uow, sql) =>
+        {
+            if (sql.Contains("INSERT INTO reconciliation_runs", StringComparison.Ordinal))
+            {
+                lock (transactions)
+                {
+                    transactions.Add(uow);
+                }
+            }
+            return Task.CompletedTask;
+        };
+        try
+        {
+            using var scope = factory.Services.CreateScope();
+            var runs = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>().RunManyAsync(rows, "schedule", 1, CancellationToken.None);
+            Assert.That(runs.Select(r => r.State), Is.EqualTo(new[] { "succeeded", "succeeded", "succeeded" }));
+            Assert.That(runs.Select(r => r.FindingsOpened), Is.All.GreaterThan(0), "each reading compared and applied");
+        }
+        finally
+        {
+            db.BeforeStatement = null;
+            claude.Server.BeforeReply = null;
+        }
+        Assert.That(transactions, Has.Count.EqualTo(1), "the three readings applied in one write transaction");
+    }
+
     [TestCase(503, """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""", "503")]
     [TestCase(200, "{ this is not json", "JSON")]
     public async Task A_vendor_outage_or_malformed_answer_fails_the_run_with_the_reason_and_changes_nothing_else(int status, string body, string reason)
