@@ -40,8 +40,9 @@ public sealed class ReconciliationRunner(
     internal static readonly TimeSpan MaxWriteHold = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
-    /// A batch's writer opens its next write transaction once this many readings wait, once <see cref="GatherWait"/> has passed
-    /// since one was waiting, or once the vendors have all been read, whichever comes first (ADR 0073).
+    /// A batch's writer opens its next write transaction at once when this many readings wait or the vendors have all been read;
+    /// with fewer waiting it first lets them gather for <see cref="GatherWait"/>, cut short only when the last reading is passed
+    /// on (ADR 0073).
     /// </summary>
     internal const int GatherAccounts = MaxAccountsPerWrite / 2;
 
