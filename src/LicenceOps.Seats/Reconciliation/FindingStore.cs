@@ -102,8 +102,7 @@ internal static class FindingStore
                     var p = change.Planned!;
                     var id = RowIds.New();
                     openings.Add((id, p));
-                    after[id] = new ExistingFindingRow { Id = id, TenantId = tenantId, Kind = p.Kind, SubjectKey = p.SubjectKey, Status = FindingStatuses.Open }
-                        .With(p, accountId, vendorName, comparison);
+                    after[id] = ExistingFindingRow.Written(id, tenantId, p.Kind, p.SubjectKey, FindingStatuses.Open, p, accountId, vendorName, comparison);
                     if (comparison)
                     {
                         // A first comparison opens dozens per account: one entry per finding was a third of its openings' cost.

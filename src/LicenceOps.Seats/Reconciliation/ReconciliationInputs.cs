@@ -1,3 +1,4 @@
+using LicenceOps.Platform;
 using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Domain.Reconciliation;
 using LicenceOps.Seats.Features.VendorAccounts;
@@ -10,7 +11,11 @@ namespace LicenceOps.Seats.Reconciliation;
 internal sealed class AccountInputs
 {
     public List<PlanSubscription> Subscriptions { get; } = [];
-    public List<RunSeatRow> Seats { get; } = [];
+    /// <summary>
+    /// The held seats as the planner takes them, made once by the read (no row object of its own per seat): a first run reads
+    /// 100,000, which wait for the writer and stay remembered (ADR 0052) long enough to be copied into the oldest generation.
+    /// </summary>
+    public List<PlanSeat> Seats { get; } = [];
     public List<string> PendingRemovals { get; } = [];
     public List<RunOtherToolRow> OtherTools { get; } = [];
     public RecordedQuantity? Recorded { get; set; }
@@ -204,19 +209,43 @@ internal static class ReconciliationInputs
     /// (<see cref="PackedRows"/>), which reads the same values with one column per subscription. SQL Server reads the columns (its
     /// client has no such cost per column).
     /// </summary>
-    internal static Task<IReadOnlyList<RunSeatRow>> LoadSeatsAsync(UnitOfWork uow, Guid[] chunk) =>
-        PackedRows.QueryAsync(uow, SeatsSql, PackedSeatsSql, new { chunk }, static (ref PackedRows c) => new RunSeatRow
+    internal static async Task<IReadOnlyList<PlanSeat>> LoadSeatsAsync(UnitOfWork uow, Guid[] chunk)
+    {
+        if (uow.Dialect != SqlDialect.Sqlite)
         {
-            SeatId = c.Guid(),
-            SubscriptionId = c.Guid(),
-            PersonId = c.Guid(),
-            Email = c.String(),
-            DisplayName = c.String(),
-            Status = c.String(),
-            AssignedOn = c.Date(),
-            VendorMemberId = c.NullableString(),
-            InvitedAt = c.NullableInstant(),
-        });
+            return (await uow.QueryAsync<RunSeatRow>(SeatsSql, new { chunk })).Select(ToPlan).ToList();
+        }
+        // The planner's seat straight from the packed text: its invite dated in Paris as the planner dates it (only an invited
+        // seat has one).
+        return await PackedRows.QueryAsync(uow, SeatsSql, PackedSeatsSql, new { chunk }, static (ref PackedRows c) => new PlanSeat(
+            SeatId: c.Guid(),
+            SubscriptionId: c.Guid(),
+            PersonId: c.Guid(),
+            PersonEmail: c.String(),
+            PersonName: c.String(),
+            Status: SeatStatusText(c.String()),
+            AssignedOn: c.Date(),
+            VendorMemberId: c.NullableString(),
+            InvitedOn: c.NullableInstant() is { } at ? ParisCalendar.DateOf(at) : null));
+    }
+
+    /// <summary>A seat as the planner takes it, from its columns (SQL Server).</summary>
+    internal static PlanSeat ToPlan(RunSeatRow s) =>
+        new(s.SeatId, s.SubscriptionId, s.PersonId, s.Email, s.DisplayName, SeatStatusText(s.Status), s.AssignedOn,
+            s.InvitedAt is { } at ? ParisCalendar.DateOf(at) : null, s.VendorMemberId);
+
+    /// <summary>
+    /// A seat's status as one shared string per value: a read makes a new string of every column, and a first run keeps 100,000
+    /// seats for a while (values outside the known ones are kept as read).
+    /// </summary>
+    private static string SeatStatusText(string status) => status switch
+    {
+        "active" => "active",
+        "invited" => "invited",
+        "requested" => "requested",
+        "suspended" => "suspended",
+        _ => status,
+    };
 
     /// <summary>
     /// The stored findings of the kinds a run evaluates, for the tenants @tenantIds. On SQLite one text per tenant

@@ -690,15 +690,6 @@ public sealed class ReconciliationRunner(
         var recorded = ConnectorKinds.ReadsPurchasedQuantity(account.Connector)
             ? null
             : new RecordedQuantityInput(stored.Recorded, defaults.PurchasedQuantityUnverifiedAfterDays);
-        // The rows as the planner takes them, into arrays of their final size (a list grown from empty copies itself six times
-        // for a hundred seats).
-        var seats = new PlanSeat[stored.Seats.Count];
-        for (var i = 0; i < seats.Length; i++)
-        {
-            var s = stored.Seats[i];
-            seats[i] = new PlanSeat(s.SeatId, s.SubscriptionId, s.PersonId, s.Email, s.DisplayName, s.Status, s.AssignedOn,
-                s.InvitedAt is { } at ? ParisCalendar.DateOf(at) : null, s.VendorMemberId);
-        }
         var otherTools = new OtherToolUse[stored.OtherTools.Count];
         for (var i = 0; i < otherTools.Length; i++)
         {
@@ -706,7 +697,7 @@ public sealed class ReconciliationRunner(
             otherTools[i] = new OtherToolUse(o.PersonId, o.SubscriptionId, o.VendorCode, o.ProductName, o.LastActiveOn);
         }
         var input = new ReconciliationInput(account.Id, account.VendorCode, account.DisplayName, reading.Quantity, reading.Members,
-            subscriptions, seats, stored.PendingRemovals, otherTools, batch.Policies[account.TenantId], today, recorded);
+            subscriptions, stored.Seats, stored.PendingRemovals, otherTools, batch.Policies[account.TenantId], today, recorded);
         var plan = ReconciliationPlanner.Plan(input);
         var settingsHorizon = new TimeHorizon(today);
         var settingFindings = SettingsWatch.Plan(account.Id, account.DisplayName, subscriptions.Count > 0 ? subscriptions[0].Id : null,

@@ -34,6 +34,32 @@ public sealed class RowIdsTests
         Assert.That(ids.Distinct().Count(), Is.EqualTo(ids.Count));
     }
 
+    [Test]
+    public void Ids_carry_the_time_they_were_made_and_the_layout_of_a_version_7_guid()
+    {
+        // RowIds draws its random bits in blocks (feat/i11fr): the ids must still be what Guid.CreateVersion7 makes, across blocks
+        // and threads: 48 bits of Unix milliseconds, version 7, variant 10.
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var ids = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+        Parallel.For(0, 4, _ =>
+        {
+            for (var i = 0; i < 1_000; i++)
+            {
+                ids.Add(RowIds.New());
+            }
+        });
+        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Assert.That(ids.Distinct().Count(), Is.EqualTo(4_000));
+        foreach (var id in ids)
+        {
+            var text = id.ToString("N");
+            var ms = Convert.ToInt64(text[..12], 16);
+            Assert.That(ms, Is.InRange(before, after), "the first 48 bits are the creation time");
+            Assert.That(id.Version, Is.EqualTo(7));
+            Assert.That(id.Variant, Is.InRange(8, 11), "variant 10xx");
+        }
+    }
+
     /// <summary>Where a random GUID is right, and why; anything else that calls Guid.NewGuid() in src/ is a row id that should not.</summary>
     private static readonly Dictionary<string, string> RandomOnPurpose = new()
     {

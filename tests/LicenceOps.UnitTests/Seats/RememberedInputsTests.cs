@@ -20,7 +20,7 @@ public sealed class RememberedInputsTests
         var inputs = new AccountInputs();
         for (var i = 0; i < seats; i++)
         {
-            inputs.Seats.Add(new RunSeatRow { SeatId = Guid.NewGuid(), Email = $"p{i}@client.test", Status = "active" });
+            inputs.Seats.Add(new PlanSeat(Guid.NewGuid(), Guid.Empty, Guid.Empty, $"p{i}@client.test", "", "active", Day, null, null));
         }
         return new RememberedInputs.Entry(tenant ?? Tenant, 7, 3, Day, inputs, new TenantPolicy(["client.test"], 30, 14), []);
     }

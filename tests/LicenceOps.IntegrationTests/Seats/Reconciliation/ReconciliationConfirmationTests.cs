@@ -640,8 +640,9 @@ public sealed partial class ReconciliationConfirmationTests
     [Test]
     public async Task The_seats_read_as_one_json_array_per_row_are_the_seats_read_column_by_column()
     {
-        // SQLite's read-ahead reads each seat as one JSON array (ReconciliationInputs.LoadSeatsAsync); every field must come out
-        // as Dapper reads the columns, the last invite instant and the vendor identity included.
+        // SQLite's read-ahead reads each seat as one JSON array (ReconciliationInputs.LoadSeatsAsync) straight into the planner's seat;
+        // every field must come out as Dapper reads the columns (then made a planner's seat as SQL Server's read makes it), the day of
+        // the last invite in Paris and the vendor identity included.
         var estate = await SettledEstateAsync();
         var db = SeatsKit.Db(factory);
         await db.WriteAsync(async uow =>
@@ -655,16 +656,16 @@ public sealed partial class ReconciliationConfirmationTests
                 VALUES (@id, @seat, @tenant, 99, 'requested', 'invited', 'test', 'Test', 'a past invite', @at)
                 """, new { id = Guid.NewGuid(), seat = estate.Seats["ben"], tenant = estate.Tenant, at = new DateTimeOffset(2026, 10, 2, 22, 30, 15, 123, TimeSpan.Zero) });
         });
-        static string Of(IEnumerable<LicenceOps.Seats.Reconciliation.RunSeatRow> rows) => string.Join("\n", rows.OrderBy(r => r.SeatId).Select(r =>
-            $"{r.SeatId}|{r.SubscriptionId}|{r.PersonId}|{r.Email}|{r.DisplayName}|{r.Status}|{r.AssignedOn:O}|{r.VendorMemberId ?? "-"}|{r.InvitedAt:O}"));
+        static string Of(IEnumerable<LicenceOps.Seats.Domain.Reconciliation.PlanSeat> rows) => string.Join("\n", rows.OrderBy(r => r.SeatId).Select(r =>
+            $"{r.SeatId}|{r.SubscriptionId}|{r.PersonId}|{r.PersonEmail}|{r.PersonName}|{r.Status}|{r.AssignedOn:O}|{r.VendorMemberId ?? "-"}|{r.InvitedOn:O}"));
 
         var (packed, columns) = await db.WriteAsync(async uow => (
             Of(await LicenceOps.Seats.Reconciliation.ReconciliationInputs.LoadSeatsAsync(uow, [estate.Subscription])),
-            Of(await uow.QueryAsync<LicenceOps.Seats.Reconciliation.RunSeatRow>(LicenceOps.Seats.Reconciliation.ReconciliationInputs.SeatsSql,
-                new { chunk = new[] { estate.Subscription } }))));
+            Of((await uow.QueryAsync<LicenceOps.Seats.Reconciliation.RunSeatRow>(LicenceOps.Seats.Reconciliation.ReconciliationInputs.SeatsSql,
+                new { chunk = new[] { estate.Subscription } })).Select(LicenceOps.Seats.Reconciliation.ReconciliationInputs.ToPlan))));
 
         Assert.That(packed, Is.EqualTo(columns));
-        Assert.That(packed, Does.Contain("|user_01ann|").And.Match(@"\|invited\|[0-9-]+\|-\|2026-10-02T22:30:15\.1230000\+00:00"));
+        Assert.That(packed, Does.Contain("|user_01ann|").And.Match(@"\|invited\|[0-9-]+\|-\|2026-10-03(\n|$)"), "22:30 UTC on 2 October is 3 October in Paris");
     }
 
     [Test]
