@@ -202,6 +202,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var commitsBefore = db.Commits;
         var ioBefore = ProcessIo.Now();
         var sysBefore = Process.GetCurrentProcess().PrivilegedProcessorTime;
+        var faultsBefore = ThreadWaits.MinorPageFaults();
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var renderBefore = timedRenderer.Total;
         clock.Restart();
@@ -223,6 +224,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var runRender = Since(timedRenderer.Total, renderBefore);
         var runIo = ProcessIo.Now() - ioBefore;
         var runSysSeconds = (Process.GetCurrentProcess().PrivilegedProcessorTime - sysBefore).TotalSeconds;
+        var runFaults = ThreadWaits.MinorPageFaults() - faultsBefore;
         var runStatements = Statements(db) - statementsBefore;
         var runCommits = db.Commits - commitsBefore;
         var runPeakMiB = ProcessMemory.PeakMiB();
@@ -263,6 +265,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var floorGcPauseBefore = GC.GetTotalPauseDuration();
         var floorIoBefore = ProcessIo.Now();
         var floorSysBefore = Process.GetCurrentProcess().PrivilegedProcessorTime;
+        var floorFaultsBefore = ThreadWaits.MinorPageFaults();
         var floorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var floorRenderBefore = timedRenderer.Total;
         using var floorThreads = ThreadCpu.StartIfAsked();
@@ -290,6 +293,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var floorRender = Since(timedRenderer.Total, floorRenderBefore);
         var floorIo = ProcessIo.Now() - floorIoBefore;
         var floorSysSeconds = (Process.GetCurrentProcess().PrivilegedProcessorTime - floorSysBefore).TotalSeconds;
+        var floorFaults = ThreadWaits.MinorPageFaults() - floorFaultsBefore;
         var floorPeakMiB = ProcessMemory.PeakMiB();
         var floorGcPause = GC.GetTotalPauseDuration() - floorGcPauseBefore;
         var floorGc = (GC.CollectionCount(0) - floorGcBefore.Item1, GC.CollectionCount(1) - floorGcBefore.Item2, GC.CollectionCount(2) - floorGcBefore.Item3);
@@ -324,7 +328,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
             before the run:               {settleCpuSeconds:0.000} s of CPU in the {settleSeconds:0.00} s after the seed until the process was quiet (the host's start-up still running)
             after the run:                {tailCpuSeconds:0.000} s of CPU in the quiet second before the floor (work the run left running)
             run, GC and JIT:              {runGc.Item1}/{runGc.Item2}/{runGc.Item3} collections gen0/1/2, {runGcPause.TotalMilliseconds * 1000 / invoices / 1000:0.00} ms of GC pause per invoice, {runAllocated / 1048576.0 / invoices:0.00} MiB allocated per invoice; {runJit.Item1} methods JIT-compiled in {runJit.Item2.TotalSeconds:0.00} s
-            kernel CPU (system time):     run {runSysSeconds * 1000 / invoices:0.00} ms per invoice, floor {floorSysSeconds * 1000 / invoices:0.00} ms (what storing durably costs in the kernel: the run's WAL appends, checkpoints, reads of evicted pages)
+            kernel CPU (system time):     run {runSysSeconds * 1000 / invoices:0.00} ms per invoice, floor {floorSysSeconds * 1000 / invoices:0.00} ms (what storing durably costs in the kernel: the run's WAL appends, checkpoints, reads of evicted pages); minor page faults per invoice: run {runFaults / (double)invoices:0.0}, floor {floorFaults / (double)invoices:0.0}
             run, I/O:                     {runIo.PerItem(invoices, "invoice")}; {runStatements / (double)invoices:0.0} Billing SQLite statements per invoice; {runCommits / (double)invoices:0.00} write transactions per invoice (the run's and the dispatchers'); Billing's files {storeAfterRun.Since(storeBefore, invoices)}
             floor, I/O:                   {floorIo.PerItem(invoices, "invoice")}
             floor, GC:                    {floorGc.Item1}/{floorGc.Item2}/{floorGc.Item3} collections gen0/1/2, {floorGcPause.TotalMilliseconds * 1000 / invoices / 1000:0.00} ms of GC pause per invoice, {floorAllocated / 1048576.0 / invoices:0.00} MiB allocated per invoice

@@ -307,6 +307,8 @@ internal static class SqliteSession
         // SqliteConnection's static constructor loads the bundled SQLite (SQLitePCLRaw's provider) that raw calls go to.
         System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(SqliteConnection).TypeHandle);
         SubJournalInMemory = SQLitePCL.raw.sqlite3_config(ConfigStatementJournalSpill, SubJournalInMemoryBytes) == SQLitePCL.raw.SQLITE_OK;
+        // After sqlite3_config (registering a VFS starts SQLite): WAL frames written a transaction at a time (ADR 0076).
+        SqliteWalWrites.Register();
     }
 
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> Configured = new();
