@@ -140,12 +140,9 @@ public sealed record ReconciliationRunResult(
 
 /// <summary>
 /// A seat's latest usage row up to the run's day as stored (ADR 0044: rows are written only when a seat's values change, so it
-/// may be of any earlier day): compared with the run's snapshot so that unchanged usage writes nothing. A value, not an object:
-/// a first run makes one per seat (100,000 in the bench) for the inputs it remembers (ADR 0052), and as objects the collector
-/// copied each of them from generation to generation; in a list they are one array without references, which it never scans
-/// (docs/performance.md, feat/i11al).
+/// may be of any earlier day): compared with the run's snapshot so that unchanged usage writes nothing.
 /// </summary>
-internal struct StoredUsageRow
+internal sealed class StoredUsageRow
 {
     public Guid SeatId { get; set; }
 
@@ -179,17 +176,17 @@ internal struct StoredUsageRow
     /// True when the run observed exactly what this row holds, for the same account: nothing to write. Compared as values, not as
     /// text: a comparison compares every seat of the account, and the activity pass rebuilds tens of thousands of rows a day.
     /// </summary>
-    public readonly bool Same(UsageSnapshot u, Guid accountId) =>
+    public bool Same(UsageSnapshot u, Guid accountId) =>
         HoldsValues(accountId, u.SubscriptionId, u.PersonId, u.LastActiveOn, u.Active, u.ActivityReported);
 
     /// <summary>
     /// True when <paramref name="e"/>, in the sheet of <paramref name="subscriptionId"/> written by <paramref name="accountId"/>'s run,
     /// holds this row's values since the same day (compared without making a snapshot of it: a pass carries tens of thousands).
     /// </summary>
-    public readonly bool Holds(SheetEntry e, Guid subscriptionId, Guid accountId) =>
+    public bool Holds(SheetEntry e, Guid subscriptionId, Guid accountId) =>
         Since == e.Since && HoldsValues(accountId, subscriptionId, e.PersonId, e.LastActiveOn, e.Active, e.ActivityReported);
 
-    private readonly bool HoldsValues(Guid accountId, Guid subscriptionId, Guid personId, DateOnly? lastActiveOn, bool active, bool activityReported) =>
+    private bool HoldsValues(Guid accountId, Guid subscriptionId, Guid personId, DateOnly? lastActiveOn, bool active, bool activityReported) =>
         AccountId == accountId && SubscriptionId == subscriptionId && PersonId == personId && LastActiveOn == lastActiveOn
         && Active == active && ActivityReported == activityReported;
 
@@ -210,13 +207,13 @@ internal struct StoredUsageRow
     };
 
     /// <summary>The same entry as carried into the sheet of <paramref name="day"/>.</summary>
-    public readonly StoredUsageRow OnSheetOf(DateOnly day)
+    public StoredUsageRow OnSheetOf(DateOnly day)
     {
-        var carried = this;
+        var carried = (StoredUsageRow)MemberwiseClone();
         carried.Day = day;
         return carried;
     }
 
     /// <summary>The entry this row was read from.</summary>
-    public readonly SheetEntry Entry() => new(SeatId, PersonId, LastActiveOn, Active, ActivityReported, Since, EarlierActivity);
+    public SheetEntry Entry() => new(SeatId, PersonId, LastActiveOn, Active, ActivityReported, Since, EarlierActivity);
 }
