@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
@@ -151,9 +152,42 @@ internal sealed class CachedStatementCommand(PooledSqliteConnection connection) 
         var target = command.Parameters;
         for (var i = 0; i < parameters.Count; i++)
         {
-            target.Add(parameters[i]);
+            var parameter = parameters[i];
+            parameter.ParameterName = PrefixedName(parameter.ParameterName);
+            target.Add(parameter);
         }
         return command;
+    }
+
+    /// <summary>Names given their <c>@</c>, kept for the names that come again (Dapper's property names and list items).</summary>
+    private static readonly ConcurrentDictionary<string, string> Prefixed = new(StringComparer.Ordinal);
+
+    /// <summary>Names kept at most: the statements' own vocabulary is a few hundred, list items add one per position.</summary>
+    private const int PrefixedCapacity = 8192;
+
+    /// <summary>
+    /// <paramref name="name"/> as the statement spells it, with its <c>@</c>: Dapper names parameters without it, and
+    /// Microsoft.Data.Sqlite then looks a bare name up in the statement four times (bare, then with each of <c>@ $ :</c>, the last
+    /// three to detect an ambiguous name), each lookup a native call with the name encoded to UTF-8 anew and each prefixed
+    /// name a new string: a first reconciliation binds about 85,000 parameters (docs/performance.md, feat/i11al). Every
+    /// statement of the product spells its parameters with <c>@</c>; a name that already has a prefix is left as it is.
+    /// </summary>
+    internal static string PrefixedName(string name)
+    {
+        if (name.Length == 0 || name[0] is '@' or '$' or ':')
+        {
+            return name;
+        }
+        if (Prefixed.TryGetValue(name, out var prefixed))
+        {
+            return prefixed;
+        }
+        prefixed = "@" + name;
+        if (Prefixed.Count < PrefixedCapacity)
+        {
+            Prefixed.TryAdd(name, prefixed);
+        }
+        return prefixed;
     }
 
     private void Release()

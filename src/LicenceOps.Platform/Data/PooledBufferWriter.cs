@@ -36,6 +36,9 @@ internal sealed class PooledBufferWriter(int initialBytes) : IBufferWriter<byte>
         return buffer.AsSpan(written);
     }
 
+    /// <summary>Forgets what was written, keeping the array, to write anew.</summary>
+    public void Clear() => written = 0;
+
     /// <summary>Gives the array back to the pool; the writer must not be used afterwards.</summary>
     public void Release()
     {

@@ -2,8 +2,13 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using LicenceOps.Platform.Messaging;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace LicenceOps.Platform.Data;
+
+/// <summary>Reads one row's bytes (<see cref="UnitOfWork.ReadBlobsAsync"/>); they are not valid after the call.</summary>
+public delegate void ReadBlob(ReadOnlySpan<byte> bytes);
 
 /// <summary>
 /// One open transaction of a module database. Business rows, outbox messages and audit entries written
@@ -92,6 +97,34 @@ public sealed class UnitOfWork
     }
 
     /// <summary>
+    /// Hands the first column of each row of <paramref name="sql"/> to <paramref name="read"/> as bytes (a BLOB, or a text as its
+    /// UTF-8). On SQLite the bytes are SQLite's own, valid only during the call: no array is made per row, where Microsoft.Data.Sqlite's
+    /// readers (and Dapper through them) copy every BLOB into a new one. Other dialects read the column as <c>byte[]</c>.
+    /// </summary>
+    public async Task ReadBlobsAsync(string sql, object? param, ReadBlob read)
+    {
+        if (beforeQuery is { } interleave)
+        {
+            await interleave(sql);
+        }
+        if (Dialect != SqlDialect.Sqlite)
+        {
+            foreach (var blob in await Connection.QueryAsync<byte[]>(sql, param, Transaction))
+            {
+                read(blob);
+            }
+            return;
+        }
+        await using var reader = await Connection.ExecuteReaderAsync(sql, param, Transaction);
+        var sqlite = (SqliteDataReader)(reader is IWrappedDataReader wrapped ? wrapped.Reader : reader);
+        while (await sqlite.ReadAsync())
+        {
+            // The column's bytes where the statement holds them, until the next step (a NULL reads as no bytes, as an empty BLOB).
+            read(raw.sqlite3_column_blob(sqlite.Handle, 0));
+        }
+    }
+
+    /// <summary>
     /// Rows of two types from one statement (Dapper's multi-mapping), as <see cref="ModuleDatabase.QueryAsync{T1, T2, TResult}"/>
     /// outside a transaction: the columns from <paramref name="splitOn"/> on fill the second, null when that column is NULL.
     /// </summary>
@@ -169,12 +202,12 @@ public sealed class UnitOfWork
             }
             return;
         }
-        var rows = JsonArrayOfRows(messages, static (w, m) =>
+        var rows = JsonArrayOfRows(messages, static (w, m, body) =>
         {
             JsonRows.WriteGuid(w, RowIds.New());
             w.WriteStringValue(MessageTypeNames.Of(m.GetType()));
             // The body's UTF-8 bytes straight into the row, escaped there: the same text as serializing it to a string first.
-            w.WriteStringValue(JsonSerializer.SerializeToUtf8Bytes(m, m.GetType(), MessageTypeNames.Json));
+            w.WriteStringValue(body.Of(m, m.GetType()));
         });
         await Connection.ExecuteAsync(
             """
@@ -206,7 +239,7 @@ public sealed class UnitOfWork
             }
             return;
         }
-        var rows = JsonArrayOfRows(entries, static (w, e) =>
+        var rows = JsonArrayOfRows(entries, static (w, e, body) =>
         {
             JsonRows.WriteGuid(w, RowIds.New());
             if (e.TenantId is { } tenant)
@@ -226,7 +259,7 @@ public sealed class UnitOfWork
             }
             else
             {
-                w.WriteStringValue(JsonSerializer.SerializeToUtf8Bytes(e.Changes, MessageTypeNames.Json));
+                w.WriteStringValue(body.Of(e.Changes, e.Changes.GetType()));
             }
         });
         await Connection.ExecuteAsync(
@@ -240,17 +273,18 @@ public sealed class UnitOfWork
 
 
     /// <summary>The rows as UTF-8 bytes, bound as a BLOB that the statement reads as text (<see cref="JsonRows.ToUtf8"/>).</summary>
-    private static byte[] JsonArrayOfRows<T>(IReadOnlyList<T> items, Action<Utf8JsonWriter, T> row)
+    private static byte[] JsonArrayOfRows<T>(IReadOnlyList<T> items, Action<Utf8JsonWriter, T, SerializedBody> row)
     {
         // Rented and given back once copied out (as JsonRows): a first reconciliation writes an outbox row per opening.
         var buffer = new PooledBufferWriter(items.Count * 256);
+        using var body = new SerializedBody();
         using (var writer = new Utf8JsonWriter(buffer, JsonRows.WriterOptions))
         {
             writer.WriteStartArray();
             foreach (var item in items)
             {
                 writer.WriteStartArray();
-                row(writer, item);
+                row(writer, item, body);
                 writer.WriteEndArray();
             }
             writer.WriteEndArray();
@@ -260,13 +294,25 @@ public sealed class UnitOfWork
         return utf8;
     }
 
-    /// <summary>Records who changed what, in this transaction.</summary>
-    public Task AuditAsync(string entityType, Guid entityId, string action, object? changes = null, Guid? tenantId = null) =>
-        Connection.ExecuteAsync(
-            """
-            INSERT INTO audit_log (id, occurred_at, actor_id, actor_display, tenant_id, entity_type, entity_id, action, changes)
-            VALUES (@Id, @OccurredAt, @ActorId, @ActorDisplay, @TenantId, @EntityType, @EntityId, @Action, @Changes)
-            """,
+    private const string InsertAuditSql = """
+        INSERT INTO audit_log (id, occurred_at, actor_id, actor_display, tenant_id, entity_type, entity_id, action, changes)
+        VALUES (@Id, @OccurredAt, @ActorId, @ActorDisplay, @TenantId, @EntityType, @EntityId, @Action, @Changes)
+        """;
+
+    private const string InsertAuditSqlite = """
+        INSERT INTO audit_log (id, occurred_at, actor_id, actor_display, tenant_id, entity_type, entity_id, action, changes)
+        VALUES (@Id, @OccurredAt, @ActorId, @ActorDisplay, @TenantId, @EntityType, @EntityId, @Action, CAST(@Changes AS TEXT))
+        """;
+
+    /// <summary>
+    /// Records who changed what, in this transaction. On SQLite the changes are bound as their UTF-8 bytes and stored as TEXT
+    /// (<c>CAST(@Changes AS TEXT)</c>): a string was the text twice more (UTF-16, then encoded back to UTF-8 to be bound), and a first
+    /// reconciliation's run entries list every finding they opened (ADR 0057), about 6 KB each.
+    /// </summary>
+    public Task AuditAsync(string entityType, Guid entityId, string action, object? changes = null, Guid? tenantId = null)
+    {
+        var sqlite = Dialect == SqlDialect.Sqlite;
+        return Connection.ExecuteAsync(sqlite ? InsertAuditSqlite : InsertAuditSql,
             new
             {
                 Id = RowIds.New(),
@@ -277,7 +323,45 @@ public sealed class UnitOfWork
                 EntityType = entityType,
                 EntityId = entityId,
                 Action = action,
-                Changes = changes is null ? null : JsonSerializer.Serialize(changes, MessageTypeNames.Json),
+                Changes = changes is null ? null
+                    : sqlite ? (object)JsonSerializer.SerializeToUtf8Bytes(changes, MessageTypeNames.Json) : JsonSerializer.Serialize(changes, MessageTypeNames.Json),
             },
             Transaction);
+    }
+}
+
+/// <summary>
+/// A scratch buffer to serialize one value at a time into, for a JSON row that carries it as a string (an outbox message's body, an
+/// audit entry's changes): <see cref="JsonSerializer.SerializeToUtf8Bytes(object?, Type, JsonSerializerOptions?)"/> made a new array of
+/// every body, one per finding a first reconciliation opens. Writes what that method writes (same options, same encoder).
+/// </summary>
+internal sealed class SerializedBody : IDisposable
+{
+    private static readonly JsonWriterOptions Options = new()
+    {
+        Encoder = MessageTypeNames.Json.Encoder,
+        Indented = MessageTypeNames.Json.WriteIndented,
+        MaxDepth = MessageTypeNames.Json.MaxDepth,
+    };
+
+    private readonly PooledBufferWriter buffer = new(1024);
+    private readonly Utf8JsonWriter writer;
+
+    public SerializedBody() => writer = new Utf8JsonWriter(buffer, Options);
+
+    /// <summary><paramref name="value"/> serialized with <see cref="MessageTypeNames.Json"/>; valid until the next call.</summary>
+    public ReadOnlySpan<byte> Of(object value, Type type)
+    {
+        buffer.Clear();
+        writer.Reset();
+        JsonSerializer.Serialize(writer, value, type, MessageTypeNames.Json);
+        writer.Flush();
+        return buffer.WrittenSpan;
+    }
+
+    public void Dispose()
+    {
+        writer.Dispose();
+        buffer.Release();
+    }
 }

@@ -72,8 +72,10 @@ internal static class ReconciliationInputs
         var subscriptionIds = accountOfSubscription.Keys.ToArray();
         foreach (var chunk in subscriptionIds.Chunk(500))
         {
-            var held = new HashSet<Guid>();
-            foreach (var seat in await LoadSeatsAsync(uow, chunk))
+            var seats = await LoadSeatsAsync(uow, chunk);
+            // Sized for the seats read: grown from empty, the set of a batch's thousands of seats was rehashed at every doubling.
+            var held = new HashSet<Guid>(seats.Count);
+            foreach (var seat in seats)
             {
                 byAccount[accountOfSubscription[seat.SubscriptionId]].Seats.Add(seat);
                 held.Add(seat.SeatId);
