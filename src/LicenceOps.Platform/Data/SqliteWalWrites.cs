@@ -158,9 +158,9 @@ internal static unsafe class SqliteWalWrites
                     *(delegate* unmanaged<byte*, int>*)(walMethods + IoXClose) = &WalClose;
                     *(delegate* unmanaged<byte*, byte*, int, long, int>*)(walMethods + IoXRead) = &WalRead;
                     *(delegate* unmanaged<byte*, byte*, int, long, int>*)(walMethods + IoXWrite) = &WalWrite;
-                    *(delegate* unmanaged<byte*, long, int>*)(walMethods + IoXTruncate) = &WalTruncate;
-                    *(delegate* unmanaged<byte*, int, int>*)(walMethods + IoXSync) = &WalSync;
-                    *(delegate* unmanaged<byte*, long*, int>*)(walMethods + IoXFileSize) = &WalFileSize;
+                    *(delegate* unmanaged<byte*, long, int>*)(walMethods + IoXTruncate) = &GatheredTruncate;
+                    *(delegate* unmanaged<byte*, int, int>*)(walMethods + IoXSync) = &GatheredSync;
+                    *(delegate* unmanaged<byte*, long*, int>*)(walMethods + IoXFileSize) = &GatheredFileSize;
                 }
                 else if (!wal && originalDatabaseMethods == 0)
                 {
@@ -169,9 +169,9 @@ internal static unsafe class SqliteWalWrites
                     *(delegate* unmanaged<byte*, int>*)(databaseMethods + IoXClose) = &DatabaseClose;
                     *(delegate* unmanaged<byte*, byte*, int, long, int>*)(databaseMethods + IoXRead) = &DatabaseRead;
                     *(delegate* unmanaged<byte*, byte*, int, long, int>*)(databaseMethods + IoXWrite) = &DatabaseWrite;
-                    *(delegate* unmanaged<byte*, long, int>*)(databaseMethods + IoXTruncate) = &DatabaseTruncate;
-                    *(delegate* unmanaged<byte*, int, int>*)(databaseMethods + IoXSync) = &DatabaseSync;
-                    *(delegate* unmanaged<byte*, long*, int>*)(databaseMethods + IoXFileSize) = &DatabaseFileSize;
+                    *(delegate* unmanaged<byte*, long, int>*)(databaseMethods + IoXTruncate) = &GatheredTruncate;
+                    *(delegate* unmanaged<byte*, int, int>*)(databaseMethods + IoXSync) = &GatheredSync;
+                    *(delegate* unmanaged<byte*, long*, int>*)(databaseMethods + IoXFileSize) = &GatheredFileSize;
                     *(delegate* unmanaged<byte*, int, void*, int>*)(databaseMethods + IoXFileControl) = &DatabaseFileControl;
                     *(delegate* unmanaged<byte*, int, int, int, int>*)(databaseMethods + IoXShmLock) = &DatabaseShmLock;
                     *(delegate* unmanaged<byte*, long, int, void**, int>*)(databaseMethods + IoXFetch) = &DatabaseFetch;
@@ -372,25 +372,33 @@ internal static unsafe class SqliteWalWrites
         state->WalSize = 0;
     }
 
+    // Truncation, sync and size, of a WAL file or a database file alike: what that file has gathered is written first.
+
+    private static bool IsWal(byte* file) => *(byte**)file == walMethods;
+
+    private static byte* Originals(byte* file) => (byte*)(IsWal(file) ? originalWalMethods : originalDatabaseMethods);
+
+    private static int FlushGathered(byte* file) => IsWal(file) ? Flush(file, State(file)) : FlushDatabase(file, State(file));
+
     [UnmanagedCallersOnly]
-    private static int WalTruncate(byte* file, long size)
+    private static int GatheredTruncate(byte* file, long size)
     {
-        var rc = Flush(file, State(file));
-        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, long, int>*)((byte*)originalWalMethods + IoXTruncate))(file, size);
+        var rc = FlushGathered(file);
+        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, long, int>*)(Originals(file) + IoXTruncate))(file, size);
     }
 
     [UnmanagedCallersOnly]
-    private static int WalSync(byte* file, int flags)
+    private static int GatheredSync(byte* file, int flags)
     {
-        var rc = Flush(file, State(file));
-        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, int, int>*)((byte*)originalWalMethods + IoXSync))(file, flags);
+        var rc = FlushGathered(file);
+        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, int, int>*)(Originals(file) + IoXSync))(file, flags);
     }
 
     [UnmanagedCallersOnly]
-    private static int WalFileSize(byte* file, long* size)
+    private static int GatheredFileSize(byte* file, long* size)
     {
-        var rc = Flush(file, State(file));
-        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, long*, int>*)((byte*)originalWalMethods + IoXFileSize))(file, size);
+        var rc = FlushGathered(file);
+        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, long*, int>*)(Originals(file) + IoXFileSize))(file, size);
     }
 
     [UnmanagedCallersOnly]
@@ -556,27 +564,6 @@ internal static unsafe class SqliteWalWrites
     {
         var rc = FlushDatabase(file, State(file));
         return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, byte*, int, long, int>*)((byte*)originalDatabaseMethods + IoXRead))(file, data, amount, offset);
-    }
-
-    [UnmanagedCallersOnly]
-    private static int DatabaseTruncate(byte* file, long size)
-    {
-        var rc = FlushDatabase(file, State(file));
-        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, long, int>*)((byte*)originalDatabaseMethods + IoXTruncate))(file, size);
-    }
-
-    [UnmanagedCallersOnly]
-    private static int DatabaseSync(byte* file, int flags)
-    {
-        var rc = FlushDatabase(file, State(file));
-        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, int, int>*)((byte*)originalDatabaseMethods + IoXSync))(file, flags);
-    }
-
-    [UnmanagedCallersOnly]
-    private static int DatabaseFileSize(byte* file, long* size)
-    {
-        var rc = FlushDatabase(file, State(file));
-        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, long*, int>*)((byte*)originalDatabaseMethods + IoXFileSize))(file, size);
     }
 
     [UnmanagedCallersOnly]
