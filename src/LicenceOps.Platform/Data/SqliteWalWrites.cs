@@ -21,6 +21,13 @@ namespace LicenceOps.Platform.Data;
 /// the WAL those offsets are no longer this transaction's. SQLite would have written them and ignored them (beyond the last
 /// commit, their checksums do not chain); not writing them changes nothing a reader or a recovery reads.
 /// </para>
+/// <para>
+/// A checkpoint's copies are gathered too (ADR 0076's addendum of 2026-12-02, feat/i16ck): between the two file controls
+/// SQLite's checkpoint sends the database file around its copy loop (<c>SQLITE_FCNTL_CKPT_START</c>, <c>_CKPT_DONE</c>), the
+/// database file's page writes, which come in page order, are gathered while contiguous and written at <c>CKPT_DONE</c>,
+/// before the checkpoint publishes its progress (whatever the connection's <c>synchronous</c>); and the checkpoint's reads of
+/// consecutive WAL frames are read ahead. Until that progress is published every reader reads those pages from the WAL.
+/// </para>
 /// </summary>
 internal static unsafe class SqliteWalWrites
 {
