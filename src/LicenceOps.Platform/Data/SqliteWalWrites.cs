@@ -21,6 +21,13 @@ namespace LicenceOps.Platform.Data;
 /// the WAL those offsets are no longer this transaction's. SQLite would have written them and ignored them (beyond the last
 /// commit, their checksums do not chain); not writing them changes nothing a reader or a recovery reads.
 /// </para>
+/// <para>
+/// A checkpoint's copies are gathered too (ADR 0076's addendum of 2026-12-02, feat/i16ck): between the two file controls
+/// SQLite's checkpoint sends the database file around its copy loop (<c>SQLITE_FCNTL_CKPT_START</c>, <c>_CKPT_DONE</c>), the
+/// database file's page writes, which come in page order, are gathered while contiguous and written at <c>CKPT_DONE</c>,
+/// before the checkpoint publishes its progress (whatever the connection's <c>synchronous</c>); and the checkpoint's reads of
+/// consecutive WAL frames are read ahead. Until that progress is published every reader reads those pages from the WAL.
+/// </para>
 /// </summary>
 internal static unsafe class SqliteWalWrites
 {
@@ -35,6 +42,8 @@ internal static unsafe class SqliteWalWrites
 
     private const int SqliteOk = 0;
     private const int SqliteIoErrWrite = 10 | (3 << 8);
+    private const int FileControlCheckpointDone = 37; // SQLITE_FCNTL_CKPT_DONE
+    private const int FileControlCheckpointStart = 39; // SQLITE_FCNTL_CKPT_START
     private const int OpenMainDb = 0x00000100;
     private const int OpenWal = 0x00080000;
     private const int ShmUnlock = 1;
@@ -44,7 +53,8 @@ internal static unsafe class SqliteWalWrites
 
     // sqlite3_vfs (version 3) and sqlite3_io_methods (version 3) on a 64-bit build: byte offsets of the fields used.
     private const int VfsSize = 168, VfsSzOsFile = 4, VfsPNext = 16, VfsZName = 24, VfsXOpen = 40;
-    private const int IoSize = 152, IoXClose = 8, IoXRead = 16, IoXWrite = 24, IoXTruncate = 32, IoXSync = 40, IoXFileSize = 48, IoXShmLock = 112;
+    private const int IoSize = 152, IoXClose = 8, IoXRead = 16, IoXWrite = 24, IoXTruncate = 32, IoXSync = 40, IoXFileSize = 48, IoXFileControl = 80,
+        IoXShmLock = 112, IoXFetch = 136;
 
     private static readonly Lock Sync = new();
     private static readonly Dictionary<string, int> DatabaseIds = new(StringComparer.Ordinal);
@@ -58,12 +68,27 @@ internal static unsafe class SqliteWalWrites
     private static byte* walMethods;
     private static byte* databaseMethods;
     private static long writeCalls;
+    private static long databaseWriteCalls;
+
+    // The checkpoint this thread is running (SQLite runs one inside a single call): its database, and the WAL file whose
+    // read-ahead buffer must be forgotten when it ends.
+    [ThreadStatic] private static int checkpointDatabase;
+    [ThreadStatic] private static nint checkpointWal;
 
     /// <summary>True once the VFS is the process's default (false if SQLite's "unix" VFS was not found).</summary>
     public static bool Registered { get; private set; }
 
     /// <summary>The <c>pwrite</c> calls this VFS made for WAL files since the process started (what tests count).</summary>
     public static long WalWriteCalls => Interlocked.Read(ref writeCalls);
+
+    /// <summary>The <c>pwrite</c> calls this VFS made for database files' gathered checkpoint copies since the process started.</summary>
+    public static long CheckpointWriteCalls => Interlocked.Read(ref databaseWriteCalls);
+
+    /// <summary>
+    /// Tests only: called at the end of a checkpoint's copies, before the gathered pages are written, with their bytes. A
+    /// reader started here sees the database as SQLite publishes it: the checkpoint has not yet published its progress.
+    /// </summary>
+    internal static Action<int>? BeforeCheckpointWritten { get; set; }
 
     /// <summary>What a WAL file opened through this VFS keeps after SQLite's own file object.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -75,6 +100,15 @@ internal static unsafe class SqliteWalWrites
         public int Length;
         public int CommitPending; // the last write was a commit frame's header: flush once its page follows
         public long CommitPageOffset;
+        // A database file: between a checkpoint's start and end, its copies are gathered in Buffer (Start, Length).
+        public int Gathering;
+        // A WAL file read by a checkpoint: frames read ahead, the last page read, how many frames the next read-ahead takes.
+        public byte* ReadBuffer;
+        public long ReadStart;
+        public int ReadLength;
+        public long LastRead;
+        public int ReadAheadFrames;
+        public long WalSize;
     }
 
     /// <summary>Registers the VFS as the default. Called once per process, before its first connection opens.</summary>
@@ -131,15 +165,23 @@ internal static unsafe class SqliteWalWrites
                     *(delegate* unmanaged<byte*, int>*)(walMethods + IoXClose) = &WalClose;
                     *(delegate* unmanaged<byte*, byte*, int, long, int>*)(walMethods + IoXRead) = &WalRead;
                     *(delegate* unmanaged<byte*, byte*, int, long, int>*)(walMethods + IoXWrite) = &WalWrite;
-                    *(delegate* unmanaged<byte*, long, int>*)(walMethods + IoXTruncate) = &WalTruncate;
-                    *(delegate* unmanaged<byte*, int, int>*)(walMethods + IoXSync) = &WalSync;
-                    *(delegate* unmanaged<byte*, long*, int>*)(walMethods + IoXFileSize) = &WalFileSize;
+                    *(delegate* unmanaged<byte*, long, int>*)(walMethods + IoXTruncate) = &GatheredTruncate;
+                    *(delegate* unmanaged<byte*, int, int>*)(walMethods + IoXSync) = &GatheredSync;
+                    *(delegate* unmanaged<byte*, long*, int>*)(walMethods + IoXFileSize) = &GatheredFileSize;
                 }
                 else if (!wal && originalDatabaseMethods == 0)
                 {
                     originalDatabaseMethods = methods;
                     databaseMethods = CopyMethods(methods);
+                    *(delegate* unmanaged<byte*, int>*)(databaseMethods + IoXClose) = &DatabaseClose;
+                    *(delegate* unmanaged<byte*, byte*, int, long, int>*)(databaseMethods + IoXRead) = &DatabaseRead;
+                    *(delegate* unmanaged<byte*, byte*, int, long, int>*)(databaseMethods + IoXWrite) = &DatabaseWrite;
+                    *(delegate* unmanaged<byte*, long, int>*)(databaseMethods + IoXTruncate) = &GatheredTruncate;
+                    *(delegate* unmanaged<byte*, int, int>*)(databaseMethods + IoXSync) = &GatheredSync;
+                    *(delegate* unmanaged<byte*, long*, int>*)(databaseMethods + IoXFileSize) = &GatheredFileSize;
+                    *(delegate* unmanaged<byte*, int, void*, int>*)(databaseMethods + IoXFileControl) = &DatabaseFileControl;
                     *(delegate* unmanaged<byte*, int, int, int, int>*)(databaseMethods + IoXShmLock) = &DatabaseShmLock;
+                    *(delegate* unmanaged<byte*, long, int, void**, int>*)(databaseMethods + IoXFetch) = &DatabaseFetch;
                 }
                 if (methods != (wal ? originalWalMethods : originalDatabaseMethods))
                 {
@@ -258,32 +300,112 @@ internal static unsafe class SqliteWalWrites
         }
     }
 
+    private static delegate* unmanaged<byte*, byte*, int, long, int> OriginalWalRead => *(delegate* unmanaged<byte*, byte*, int, long, int>*)((byte*)originalWalMethods + IoXRead);
+
     [UnmanagedCallersOnly]
     private static int WalRead(byte* file, byte* data, int amount, long offset)
     {
-        var rc = Flush(file, State(file));
-        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, byte*, int, long, int>*)((byte*)originalWalMethods + IoXRead))(file, data, amount, offset);
+        var state = State(file);
+        var rc = Flush(file, state);
+        if (rc != SqliteOk)
+        {
+            return rc;
+        }
+        return checkpointDatabase != 0 && checkpointDatabase == state->DatabaseId
+            ? CheckpointRead(file, state, data, amount, offset)
+            : OriginalWalRead(file, data, amount, offset);
+    }
+
+    /// <summary>
+    /// A checkpoint reads the pages it copies one frame at a time, in page order; the pages a transaction appended (a PDF's)
+    /// are in consecutive frames. When a read is of the frame right after the last one, the next frames are read with it
+    /// (2, 4, 8, … up to the buffer) and served from memory. Only the checkpoint's own reads come here, and it reads only
+    /// frames committed before it started, which no writer changes until the checkpoint has published its progress; what
+    /// was read ahead is forgotten when the checkpoint ends.
+    /// </summary>
+    private static int CheckpointRead(byte* file, FileState* state, byte* data, int amount, long offset)
+    {
+        checkpointWal = (nint)state;
+        if (state->ReadLength > 0 && offset >= state->ReadStart && offset + amount <= state->ReadStart + state->ReadLength)
+        {
+            Buffer.MemoryCopy(state->ReadBuffer + (offset - state->ReadStart), data, amount, amount);
+            state->LastRead = offset;
+            return SqliteOk;
+        }
+        var frame = amount + FrameHeaderBytes;
+        var sequential = offset == state->LastRead + frame;
+        state->LastRead = offset;
+        state->ReadLength = 0;
+        if (!sequential)
+        {
+            state->ReadAheadFrames = 1;
+            return OriginalWalRead(file, data, amount, offset);
+        }
+        state->ReadAheadFrames = Math.Clamp(state->ReadAheadFrames * 2, 2, BufferBytes / frame);
+        if (state->WalSize == 0)
+        {
+            long size;
+            if ((*(delegate* unmanaged<byte*, long*, int>*)((byte*)originalWalMethods + IoXFileSize))(file, &size) != SqliteOk)
+            {
+                return OriginalWalRead(file, data, amount, offset);
+            }
+            state->WalSize = size;
+        }
+        // Up to the end of the last frame's page: what the WAL holds now (it only grows while a checkpoint runs).
+        var length = (int)Math.Min((long)state->ReadAheadFrames * frame - FrameHeaderBytes, state->WalSize - offset);
+        if (length <= amount)
+        {
+            return OriginalWalRead(file, data, amount, offset);
+        }
+        if (state->ReadBuffer == null)
+        {
+            state->ReadBuffer = (byte*)NativeMemory.Alloc(BufferBytes);
+        }
+        if (OriginalWalRead(file, state->ReadBuffer, length, offset) != SqliteOk)
+        {
+            return OriginalWalRead(file, data, amount, offset);
+        }
+        state->ReadStart = offset;
+        state->ReadLength = length;
+        Buffer.MemoryCopy(state->ReadBuffer, data, amount, amount);
+        return SqliteOk;
+    }
+
+    private static void ForgetReadAhead(FileState* state)
+    {
+        state->ReadLength = 0;
+        state->ReadAheadFrames = 0;
+        state->LastRead = 0;
+        state->WalSize = 0;
+    }
+
+    // Truncation, sync and size, of a WAL file or a database file alike: what that file has gathered is written first.
+
+    private static bool IsWal(byte* file) => *(byte**)file == walMethods;
+
+    private static byte* Originals(byte* file) => (byte*)(IsWal(file) ? originalWalMethods : originalDatabaseMethods);
+
+    private static int FlushGathered(byte* file) => IsWal(file) ? Flush(file, State(file)) : FlushDatabase(file, State(file));
+
+    [UnmanagedCallersOnly]
+    private static int GatheredTruncate(byte* file, long size)
+    {
+        var rc = FlushGathered(file);
+        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, long, int>*)(Originals(file) + IoXTruncate))(file, size);
     }
 
     [UnmanagedCallersOnly]
-    private static int WalTruncate(byte* file, long size)
+    private static int GatheredSync(byte* file, int flags)
     {
-        var rc = Flush(file, State(file));
-        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, long, int>*)((byte*)originalWalMethods + IoXTruncate))(file, size);
+        var rc = FlushGathered(file);
+        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, int, int>*)(Originals(file) + IoXSync))(file, flags);
     }
 
     [UnmanagedCallersOnly]
-    private static int WalSync(byte* file, int flags)
+    private static int GatheredFileSize(byte* file, long* size)
     {
-        var rc = Flush(file, State(file));
-        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, int, int>*)((byte*)originalWalMethods + IoXSync))(file, flags);
-    }
-
-    [UnmanagedCallersOnly]
-    private static int WalFileSize(byte* file, long* size)
-    {
-        var rc = Flush(file, State(file));
-        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, long*, int>*)((byte*)originalWalMethods + IoXFileSize))(file, size);
+        var rc = FlushGathered(file);
+        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, long*, int>*)(Originals(file) + IoXFileSize))(file, size);
     }
 
     [UnmanagedCallersOnly]
@@ -292,12 +414,27 @@ internal static unsafe class SqliteWalWrites
         var state = State(file);
         // Nothing committed is ever left here (a commit writes it); what is left belongs to a transaction that did not commit.
         Drop(state);
+        FreeBuffers(state);
+        return (*(delegate* unmanaged<byte*, int>*)((byte*)originalWalMethods + IoXClose))(file);
+    }
+
+    private static void FreeBuffers(FileState* state)
+    {
+        if (checkpointWal == (nint)state)
+        {
+            checkpointWal = 0;
+        }
         if (state->Buffer != null)
         {
             NativeMemory.Free(state->Buffer);
             state->Buffer = null;
         }
-        return (*(delegate* unmanaged<byte*, int>*)((byte*)originalWalMethods + IoXClose))(file);
+        if (state->ReadBuffer != null)
+        {
+            NativeMemory.Free(state->ReadBuffer);
+            state->ReadBuffer = null;
+        }
+        state->ReadLength = 0;
     }
 
     private static void Drop(FileState* state)
@@ -328,6 +465,134 @@ internal static unsafe class SqliteWalWrites
             }
         }
         return (*(delegate* unmanaged<byte*, int, int, int, int>*)((byte*)originalDatabaseMethods + IoXShmLock))(file, offset, count, flags);
+    }
+
+    // The database file. Outside a checkpoint every method is the unix VFS's. Between SQLITE_FCNTL_CKPT_START and
+    // SQLITE_FCNTL_CKPT_DONE (walCheckpoint: after the WAL's sync, around its loop of one read of the WAL and one write of the
+    // database per page), the page writes, which come in page order, are gathered while contiguous and written with one call.
+    // CKPT_DONE comes before the checkpoint truncates or syncs the database and before it publishes its progress (nBackfill in
+    // the WAL index), whatever the connection's synchronous setting: until then every reader, in this process or another,
+    // reads those pages from the WAL, not from the database file, so none can read a page still in the buffer.
+
+    private static delegate* unmanaged<byte*, byte*, int, long, int> OriginalDatabaseWrite => *(delegate* unmanaged<byte*, byte*, int, long, int>*)((byte*)originalDatabaseMethods + IoXWrite);
+
+    [UnmanagedCallersOnly]
+    private static int DatabaseWrite(byte* file, byte* data, int amount, long offset)
+    {
+        var state = State(file);
+        if (state->Gathering == 0 || amount > BufferBytes)
+        {
+            var flushed = FlushDatabase(file, state);
+            return flushed != SqliteOk ? flushed : OriginalDatabaseWrite(file, data, amount, offset);
+        }
+        if (state->Length > 0 && (offset < state->Start || offset > state->Start + state->Length || offset + amount - state->Start > BufferBytes))
+        {
+            // Not within or right after what is gathered, or past the buffer: written first; its error fails this write,
+            // so the checkpoint stops before publishing anything, as it does when SQLite's own write fails.
+            var rc = FlushDatabase(file, state);
+            if (rc != SqliteOk)
+            {
+                return rc;
+            }
+        }
+        if (state->Buffer == null)
+        {
+            state->Buffer = (byte*)NativeMemory.Alloc(BufferBytes);
+        }
+        if (state->Length == 0)
+        {
+            state->Start = offset;
+        }
+        Buffer.MemoryCopy(data, state->Buffer + (offset - state->Start), BufferBytes - (offset - state->Start), amount);
+        state->Length = (int)Math.Max(state->Length, offset + amount - state->Start);
+        return SqliteOk;
+    }
+
+    private static int FlushDatabase(byte* file, FileState* state)
+    {
+        if (state->Length == 0)
+        {
+            return SqliteOk;
+        }
+        Interlocked.Increment(ref databaseWriteCalls);
+        var rc = OriginalDatabaseWrite(file, state->Buffer, state->Length, state->Start);
+        state->Length = 0;
+        return rc == SqliteOk ? SqliteOk : SqliteIoErrWrite;
+    }
+
+    [UnmanagedCallersOnly]
+    private static int DatabaseFileControl(byte* file, int op, void* argument)
+    {
+        var state = State(file);
+        if (op == FileControlCheckpointStart)
+        {
+            state->Gathering = 1;
+            checkpointDatabase = state->DatabaseId;
+        }
+        else if (op == FileControlCheckpointDone)
+        {
+            EndCheckpoint(file, state);
+        }
+        else
+        {
+            var rc = FlushDatabase(file, state);
+            if (rc != SqliteOk)
+            {
+                return rc;
+            }
+        }
+        return (*(delegate* unmanaged<byte*, int, void*, int>*)((byte*)originalDatabaseMethods + IoXFileControl))(file, op, argument);
+    }
+
+    private static void EndCheckpoint(byte* file, FileState* state)
+    {
+        state->Gathering = 0;
+        checkpointDatabase = 0;
+        if (checkpointWal != 0)
+        {
+            ForgetReadAhead((FileState*)checkpointWal);
+            checkpointWal = 0;
+        }
+        if (state->Length > 0)
+        {
+            BeforeCheckpointWritten?.Invoke(state->Length);
+        }
+        if (FlushDatabase(file, state) != SqliteOk)
+        {
+            // SQLite ignores what CKPT_DONE returns and would publish pages that are not in the file: stop the process
+            // instead. Nothing is lost: the WAL still holds every frame, and the next process to open the database rebuilds
+            // the WAL index from it (the checkpoint's progress is not kept across a restart).
+            Environment.FailFast("SQLite checkpoint: the database file could not be written; stopping before the checkpoint publishes its progress (ADR 0076).");
+        }
+    }
+
+    [UnmanagedCallersOnly]
+    private static int DatabaseRead(byte* file, byte* data, int amount, long offset)
+    {
+        var rc = FlushDatabase(file, State(file));
+        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, byte*, int, long, int>*)((byte*)originalDatabaseMethods + IoXRead))(file, data, amount, offset);
+    }
+
+    [UnmanagedCallersOnly]
+    private static int DatabaseFetch(byte* file, long offset, int amount, void** page)
+    {
+        var rc = FlushDatabase(file, State(file));
+        return rc != SqliteOk ? rc : (*(delegate* unmanaged<byte*, long, int, void**, int>*)((byte*)originalDatabaseMethods + IoXFetch))(file, offset, amount, page);
+    }
+
+    [UnmanagedCallersOnly]
+    private static int DatabaseClose(byte* file)
+    {
+        var state = State(file);
+        // A checkpoint never ends with pages gathered (CKPT_DONE writes them); a close in the middle of one cannot happen.
+        FlushDatabase(file, state);
+        if (state->Gathering != 0)
+        {
+            state->Gathering = 0;
+            checkpointDatabase = 0;
+        }
+        FreeBuffers(state);
+        return (*(delegate* unmanaged<byte*, int>*)((byte*)originalDatabaseMethods + IoXClose))(file);
     }
 
     [DllImport("e_sqlite3", EntryPoint = "sqlite3_vfs_find")]

@@ -87,8 +87,8 @@ public class SeatDaysTests
     }
 
     /// <summary>
-    /// Each day's quantity, as the seat histories were first written (Linq's grouping and stable ordering): the list-based
-    /// histories that replaced them must count every day the same, ties in date and time included.
+    /// Each day's quantity, as the seat histories were first written (Linq's grouping and stable ordering): the histories
+    /// that replaced them (per-seat lists, then one sorted array) must count every day the same, ties in date and time included.
     /// </summary>
     [Test]
     public void Every_day_counts_the_seats_the_linq_histories_counted()
