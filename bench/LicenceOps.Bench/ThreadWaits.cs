@@ -16,10 +16,10 @@ internal readonly record struct ThreadWaits(long Voluntary, long Involuntary, lo
 
     /// <summary>
     /// The process's minor page faults so far: pages touched for the first time since the kernel mapped them (fresh memory
-    /// for the GC's gen 0, a new malloc arena page). On this VM a first touch costs the kernel about 1 µs per 4 KiB page,
-    /// so a run that faults more than its floor shows it here (feat/i16ok).
+    /// for the GC's gen 0, a new malloc arena page). On this VM a first touch costs the kernel 6–7 µs per 4 KiB page
+    /// (feat/i16ok), so a run that faults more than its floor shows it here.
     /// </summary>
-    public static long MinorPageFaults() => GetRUsage(0, out var usage) == 0 ? usage.Minflt : 0;
+    public static long MinorPageFaults() => Now().PageFaults;
 
     public static ThreadWaits operator -(ThreadWaits a, ThreadWaits b) => new(a.Voluntary - b.Voluntary, a.Involuntary - b.Involuntary, a.PageFaults - b.PageFaults);
 
