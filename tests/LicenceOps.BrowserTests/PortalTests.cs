@@ -463,7 +463,7 @@ public sealed class PortalTests
         Assert.That(closed.Status, Is.EqualTo(401).Or.EqualTo(403));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Jobs dashboard" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/hangfire", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/hangfire", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await Expect(page.GetByText("Recurring Jobs").First).ToBeVisibleAsync();
         var cookie = (await context.CookiesAsync()).Single(c => c.Name == "licenceops_dashboard");
         Assert.That((cookie.HttpOnly, cookie.SameSite, cookie.Path), Is.EqualTo((true, SameSiteAttribute.Strict, "/hangfire")));
@@ -555,8 +555,11 @@ public sealed class PortalTests
     private static async Task SignInAsync(IPage page, string email)
     {
         await SignInForm.SubmitAsync(page, email);
-        // These tests start from the landing page the answer sent the browser to.
-        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal));
+        // These tests start from the landing page the answer sent the browser to, fully loaded. The URL is awaited at commit
+        // and the load read from the document itself: waiting for the URL with the default "load" state once timed out on
+        // CI with the page loaded (the client saw "networkidle" but not "load"), a race in how the client tracks load states.
+        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForFunctionAsync("document.readyState === 'complete'");
     }
 
     /// <summary>A full-page screenshot kept as an artifact, then axe: no serious or critical violation.</summary>
