@@ -50,8 +50,10 @@ public sealed class DraftInputsPackedReadTests
             }
         }
 
-        static List<string> Of(IEnumerable<DraftInputs.SeatRow> rows) => rows.Select(r => string.Join('|', r.TenantId, r.SeatId, r.SubscriptionId,
-            r.Assigned, r.EffectiveDate.ToString("O"), r.OccurredAt.ToString("O"), r.OccurredAt.Offset, r.RecordedAt?.ToString("O"), r.RecordedAt?.Offset)).ToList();
+        // By tenant and subscription, each subscription's changes in the order read (what the planner is given).
+        static List<string> Of(DraftInputs.SeatChanges rows) => rows.Select(r => string.Join('|', r.TenantId, r.Change.SeatId, r.SubscriptionId,
+            r.Change.Assigned, r.Change.EffectiveDate.ToString("O"), r.Change.OccurredAt.ToString("O"), r.Change.OccurredAt.Offset,
+            r.Change.RecordedAt?.ToString("O"), r.Change.RecordedAt?.Offset)).ToList();
         Guid[] tenants = [first, second, without];
         var (packed, columns) = await world.Database.WriteAsync(async uow => (
             Of(await DraftInputs.LoadSeatsAsync(uow, tenants, end)), Of(await DraftInputs.LoadSeatsByColumnAsync(uow, tenants, end))));

@@ -119,6 +119,11 @@ public class SeatDaysTests
             var computed = SeatDays.Compute(November, terms, changes);
             Assert.That(computed.Sum(r => r.Days * r.Quantity),
                 Is.EqualTo(Enumerable.Range(0, 30).Sum(d => quantityOn(November.Start.AddDays(d)))), $"round {round}");
+            // Day by day too: the month's counts are a running sum of each day's changes (feat/i16wx), the timeline's a walk per day.
+            for (var day = November.Start; day <= November.End; day = day.AddDays(1))
+            {
+                Assert.That(computed.SingleOrDefault(r => r.Start <= day && day <= r.End)?.Quantity ?? 0, Is.EqualTo(quantityOn(day)), $"round {round}, {day}");
+            }
         }
     }
 

@@ -42,18 +42,25 @@ public static class SeatDays
         BillingPeriod period, IReadOnlyList<SubscriptionTermsVersion> terms, IReadOnlyList<SeatChange> seatChanges)
     {
         var orderedTerms = terms.OrderBy(t => t.EffectiveDate).ThenBy(t => t.OccurredAt).ToList();
-        var seats = Histories(seatChanges);
-
         var runs = new List<BillableRun>();
-        for (var day = period.Start; day <= period.End; day = day.AddDays(1))
+        if (orderedTerms.TrueForAll(t => t.BilledAnnuallyInAdvance))
         {
+            // No day of the month is billed here (AnnualCharges bills them): no seat history to build.
+            return runs;
+        }
+        var assignedChanges = AssignedChanges(Histories(seatChanges), period);
+
+        var assigned = 0;
+        var index = 0;
+        for (var day = period.Start; day <= period.End; day = day.AddDays(1), index++)
+        {
+            assigned += assignedChanges[index];
             var inForce = InForce(orderedTerms, day);
             if (inForce is null || inForce.BilledAnnuallyInAdvance)
             {
                 continue;
             }
 
-            var assigned = AssignedOn(seats, day);
             var quantity = Math.Max(inForce.CommittedQuantity, assigned);
             if (quantity <= 0)
             {
@@ -79,9 +86,10 @@ public static class SeatDays
         IReadOnlyList<SubscriptionTermsVersion> terms, IReadOnlyList<SeatChange> seatChanges)
     {
         var orderedTerms = terms.OrderBy(t => t.EffectiveDate).ThenBy(t => t.OccurredAt).ToList();
-        var seats = Histories(seatChanges);
+        // Built on the first quantity asked for: AnnualCharges asks none of a month without annual terms (most subscriptions).
+        Step[]? seats = null;
         SubscriptionTermsVersion? TermsOn(DateOnly day) => InForce(orderedTerms, day);
-        int QuantityOn(DateOnly day) => TermsOn(day) is { } t ? Math.Max(t.CommittedQuantity, AssignedOn(seats, day)) : 0;
+        int QuantityOn(DateOnly day) => TermsOn(day) is { } t ? Math.Max(t.CommittedQuantity, AssignedOn(seats ??= Histories(seatChanges), day)) : 0;
         return (TermsOn, QuantityOn);
     }
 
@@ -128,6 +136,48 @@ public static class SeatDays
             return order != 0 ? order : a.Arrival.CompareTo(b.Arrival);
         });
         return steps;
+    }
+
+    /// <summary>
+    /// How many more (or fewer) seats are assigned on each day of <paramref name="period"/> than the day before (the first day's
+    /// entry: how many are assigned on it), so the month's counts are a running sum: one walk of the histories instead of one per
+    /// day (<see cref="AssignedOn"/>, which the annual timeline still asks day by day). Each seat's last change from a day or
+    /// before decides that day, as there.
+    /// </summary>
+    private static int[] AssignedChanges(Step[] steps, BillingPeriod period)
+    {
+        var days = period.Days;
+        var changes = new int[days + 1];
+        var i = 0;
+        while (i < steps.Length)
+        {
+            var seat = steps[i].SeatId;
+            var on = false;
+            var since = 0;
+            for (; i < steps.Length && steps[i].SeatId == seat; i++)
+            {
+                var at = steps[i].From.DayNumber - period.Start.DayNumber;
+                if (at >= days || steps[i].Assigned == on)
+                {
+                    // After the period, or no change (a seat's steps come in day order).
+                    continue;
+                }
+                at = Math.Max(at, 0);
+                if (on)
+                {
+                    changes[since]++;
+                    changes[at]--;
+                }
+                on = steps[i].Assigned;
+                since = at;
+            }
+            if (on)
+            {
+                changes[since]++;
+                changes[days]--;
+            }
+        }
+        return changes;
     }
 
     /// <summary>Seats assigned on <paramref name="day"/>: for each seat, its last change from that day or before decides.</summary>
