@@ -332,6 +332,16 @@ public sealed class UnitOfWork
     public Task AuditAsync(string entityType, Guid entityId, string action, object? changes = null, Guid? tenantId = null)
     {
         var sqlite = Dialect == SqlDialect.Sqlite;
+        if (sqlite && changes is not null)
+        {
+            // Serialized into a rented buffer and bound from it (SqliteRowsStatement): a run's entry lists its openings (ADR 0057),
+            // and an array per entry was a first reconciliation's 1,000 arrays of 4–8 KiB.
+            using var body = new SerializedBody();
+            SqliteRowsStatement.Execute((SqliteConnection)Connection, InsertAuditSqlite, body.Of(changes, changes.GetType()),
+                new { Id = RowIds.New(), OccurredAt = Now, ActorId = Actor.Id, ActorDisplay = Actor.Display, TenantId = tenantId, EntityType = entityType,
+                      EntityId = entityId, Action = action }, "@Changes");
+            return Task.CompletedTask;
+        }
         return Connection.ExecuteAsync(sqlite ? InsertAuditSqlite : InsertAuditSql,
             new
             {
@@ -343,8 +353,7 @@ public sealed class UnitOfWork
                 EntityType = entityType,
                 EntityId = entityId,
                 Action = action,
-                Changes = changes is null ? null
-                    : sqlite ? (object)JsonSerializer.SerializeToUtf8Bytes(changes, MessageTypeNames.Json) : JsonSerializer.Serialize(changes, MessageTypeNames.Json),
+                Changes = changes is null ? null : JsonSerializer.Serialize(changes, MessageTypeNames.Json),
             },
             Transaction);
     }
