@@ -36,6 +36,10 @@ internal static class DapperTypeHandlers
 
     private static bool IsSqlite(IDbDataParameter parameter) => parameter is SqliteParameter;
 
+    /// <summary>An instant as stored in SQLite: always UTC with a fixed width, so text order is time order.</summary>
+    internal static string SqliteInstant(DateTimeOffset value) =>
+        value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
     private sealed class GuidHandler : SqlMapper.TypeHandler<Guid>
     {
         public override void SetValue(IDbDataParameter parameter, Guid value)
@@ -69,7 +73,7 @@ internal static class DapperTypeHandlers
             {
                 parameter.DbType = DbType.String;
                 // Always UTC with a fixed width, so text order is time order.
-                parameter.Value = value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+                parameter.Value = SqliteInstant(value);
             }
             else
             {

@@ -40,6 +40,9 @@ public sealed class JsonRows
 
     public int Count { get; private set; }
 
+    /// <summary>The writer of the current row, for values written as JSON directly (the outbox's and audit's bodies).</summary>
+    internal Utf8JsonWriter Writer => writer;
+
     public JsonRows Row()
     {
         if (Count > 0)
@@ -175,6 +178,15 @@ public sealed class JsonRows
         buffer.Release();
         return utf8;
     }
+
+    /// <summary>
+    /// The text's UTF-8 bytes where they were written, for <see cref="UnitOfWork.ExecuteRowsAsync"/> to bind without a copy; valid until
+    /// <see cref="Release"/>. Call once, after the last row, instead of <see cref="ToUtf8"/>.
+    /// </summary>
+    internal ReadOnlySpan<byte> Complete() => End();
+
+    /// <summary>Gives the buffer back (after <see cref="Complete"/>); the rows must not be used afterwards.</summary>
+    internal void Release() => buffer.Release();
 
     private ReadOnlySpan<byte> End()
     {

@@ -102,9 +102,33 @@ internal sealed class SqliteStatementCache(PooledSqliteConnection connection)
         }
     }
 
+    private readonly Dictionary<string, SQLitePCL.sqlite3_stmt> rawStatements = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The compiled statement of a text run through SQLitePCL directly (<see cref="SqliteRowsStatement"/>), kept for the connection's
+    /// life: a handful of texts (the set writers' statements), counted as the cached commands are.
+    /// </summary>
+    public SQLitePCL.sqlite3_stmt TakeRaw(string sql)
+    {
+        if (rawStatements.TryGetValue(sql, out var stmt))
+        {
+            Reused++;
+            return stmt;
+        }
+        stmt = SqliteRowsStatement.Prepare(connection.Handle!, sql);
+        rawStatements.Add(sql, stmt);
+        Compiled++;
+        return stmt;
+    }
+
     /// <summary>Drops every cached command; the connection is being closed (its Close finalizes their statements).</summary>
     public void Clear()
     {
+        foreach (var stmt in rawStatements.Values)
+        {
+            stmt.Dispose();
+        }
+        rawStatements.Clear();
         foreach (var entry in byRecency)
         {
             entry.Command.Dispose();

@@ -87,6 +87,35 @@ public sealed class UnitOfWork
         return await Connection.ExecuteAsync(sql, param, Transaction);
     }
 
+    /// <summary>
+    /// Runs a SQLite statement that reads <paramref name="rows"/> as <c>@rows</c> (<c>jsonb_each(CAST(@rows AS TEXT))</c>, or a text stored
+    /// with <c>CAST(@rows AS TEXT)</c>), the rows bound
+    /// from the buffer they were written into (<see cref="SqliteRowsStatement"/>: no array per statement) and the other parameters from
+    /// <paramref name="param"/>'s properties, as Dapper would bind them. Gives the rows' buffer back. SQLite only: on SQL Server the set
+    /// writers run a statement per row.
+    /// </summary>
+    /// <param name="rowsName">The rows' parameter in <paramref name="sql"/> (<c>@rows</c> unless said).</param>
+    public async Task<int> ExecuteRowsAsync(string sql, JsonRows rows, object? param = null, string rowsName = SqliteRowsStatement.RowsParameter)
+    {
+        if (Dialect != SqlDialect.Sqlite)
+        {
+            rows.Release();
+            throw new NotSupportedException("JSON rows are read by SQLite statements only.");
+        }
+        try
+        {
+            if (beforeStatement is { } interleave)
+            {
+                await interleave(this, sql);
+            }
+            return SqliteRowsStatement.Execute((SqliteConnection)Connection, sql, rows.Complete(), param, rowsName);
+        }
+        finally
+        {
+            rows.Release();
+        }
+    }
+
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null)
     {
         if (beforeQuery is { } interleave)
@@ -209,12 +238,12 @@ public sealed class UnitOfWork
             // The body's UTF-8 bytes straight into the row, escaped there: the same text as serializing it to a string first.
             w.WriteStringValue(body.Of(m, m.GetType()));
         });
-        await Connection.ExecuteAsync(
+        await ExecuteRowsAsync(
             """
             INSERT INTO outbox_messages (id, message_type, body, created_at, attempts)
             SELECT value ->> 0, value ->> 1, value ->> 2, @CreatedAt, 0 FROM jsonb_each(CAST(@rows AS TEXT))
             """,
-            new { rows, CreatedAt = Now }, Transaction);
+            rows, new { CreatedAt = Now });
         PublishedCount += messages.Count;
     }
 
@@ -262,36 +291,27 @@ public sealed class UnitOfWork
                 w.WriteStringValue(body.Of(e.Changes, e.Changes.GetType()));
             }
         });
-        await Connection.ExecuteAsync(
+        await ExecuteRowsAsync(
             """
             INSERT INTO audit_log (id, occurred_at, actor_id, actor_display, tenant_id, entity_type, entity_id, action, changes)
             SELECT value ->> 0, @OccurredAt, @ActorId, @ActorDisplay, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5
             FROM jsonb_each(CAST(@rows AS TEXT))
             """,
-            new { rows, OccurredAt = Now, ActorId = Actor.Id, ActorDisplay = Actor.Display }, Transaction);
+            rows, new { OccurredAt = Now, ActorId = Actor.Id, ActorDisplay = Actor.Display });
     }
 
 
-    /// <summary>The rows as UTF-8 bytes, bound as a BLOB that the statement reads as text (<see cref="JsonRows.ToUtf8"/>).</summary>
-    private static byte[] JsonArrayOfRows<T>(IReadOnlyList<T> items, Action<Utf8JsonWriter, T, SerializedBody> row)
+    /// <summary>The rows as JSON, bound from their buffer by <see cref="ExecuteRowsAsync"/>.</summary>
+    private static JsonRows JsonArrayOfRows<T>(IReadOnlyList<T> items, Action<Utf8JsonWriter, T, SerializedBody> row)
     {
-        // Rented and given back once copied out (as JsonRows): a first reconciliation writes an outbox row per opening.
-        var buffer = new PooledBufferWriter(items.Count * 256);
+        // Rented and given back once bound (JsonRows): a first reconciliation writes an outbox row per opening.
+        var rows = new JsonRows(items.Count * 256);
         using var body = new SerializedBody();
-        using (var writer = new Utf8JsonWriter(buffer, JsonRows.WriterOptions))
+        foreach (var item in items)
         {
-            writer.WriteStartArray();
-            foreach (var item in items)
-            {
-                writer.WriteStartArray();
-                row(writer, item, body);
-                writer.WriteEndArray();
-            }
-            writer.WriteEndArray();
+            row(rows.Row().Writer, item, body);
         }
-        var utf8 = buffer.WrittenSpan.ToArray();
-        buffer.Release();
-        return utf8;
+        return rows;
     }
 
     private const string InsertAuditSql = """
@@ -312,6 +332,16 @@ public sealed class UnitOfWork
     public Task AuditAsync(string entityType, Guid entityId, string action, object? changes = null, Guid? tenantId = null)
     {
         var sqlite = Dialect == SqlDialect.Sqlite;
+        if (sqlite && changes is not null)
+        {
+            // Serialized into a rented buffer and bound from it (SqliteRowsStatement): a run's entry lists its openings (ADR 0057),
+            // and an array per entry was a first reconciliation's 1,000 arrays of 4–8 KiB.
+            using var body = new SerializedBody();
+            SqliteRowsStatement.Execute((SqliteConnection)Connection, InsertAuditSqlite, body.Of(changes, changes.GetType()),
+                new { Id = RowIds.New(), OccurredAt = Now, ActorId = Actor.Id, ActorDisplay = Actor.Display, TenantId = tenantId, EntityType = entityType,
+                      EntityId = entityId, Action = action }, "@Changes");
+            return Task.CompletedTask;
+        }
         return Connection.ExecuteAsync(sqlite ? InsertAuditSqlite : InsertAuditSql,
             new
             {
@@ -323,8 +353,7 @@ public sealed class UnitOfWork
                 EntityType = entityType,
                 EntityId = entityId,
                 Action = action,
-                Changes = changes is null ? null
-                    : sqlite ? (object)JsonSerializer.SerializeToUtf8Bytes(changes, MessageTypeNames.Json) : JsonSerializer.Serialize(changes, MessageTypeNames.Json),
+                Changes = changes is null ? null : JsonSerializer.Serialize(changes, MessageTypeNames.Json),
             },
             Transaction);
     }

@@ -257,7 +257,7 @@ internal static class FindingStore
                 rows.Row().Add(id).Add(p.SubscriptionId).Add(p.SeatId).Add(p.PersonId).Add(p.MemberEmail).Add(p.Summary).Add(p.RecommendedAction)
                     .Add(p.NeedsClient).Add(p.MonthlyEffectCents).Add(p.EffectBasis);
             }
-            await uow.ExecuteAsync(
+            await uow.ExecuteRowsAsync(
                 """
                 UPDATE findings SET vendor_account_id = @accountId, vendor_code = @vendorCode, vendor_name = @vendorName,
                     subscription_id = r.value ->> 1, seat_id = r.value ->> 2, person_id = r.value ->> 3, member_email = r.value ->> 4,
@@ -265,7 +265,7 @@ internal static class FindingStore
                     effect_basis = r.value ->> 9, last_seen_at = @now, last_run_id = @runId, seen_by_account = @comparison, updated_at = @now
                 FROM jsonb_each(CAST(@rows AS TEXT)) AS r
                 WHERE findings.id = r.value ->> 0
-                """, new { rows = rows.ToUtf8(), accountId, vendorCode, vendorName, now = uow.Now, runId, comparison = runId is not null });
+                """, rows, new { accountId, vendorCode, vendorName, now = uow.Now, runId, comparison = runId is not null });
             return;
         }
         await uow.ExecuteAsync(
@@ -306,7 +306,7 @@ internal static class FindingStore
             last_seen_at, first_run_id, last_run_id, seen_by_account, opened_count, created_at, updated_at)
         """;
 
-    /// <summary>New findings, all open: one statement for all of them on SQLite (jsonb_each over the rows' UTF-8 bytes, see <see cref="JsonRows.ToUtf8"/>), one insert per finding on SQL Server.</summary>
+    /// <summary>New findings, all open: one statement for all of them on SQLite (jsonb_each over the rows' UTF-8 bytes, bound where they were written: <see cref="UnitOfWork.ExecuteRowsAsync"/>), one insert per finding on SQL Server.</summary>
     private static async Task InsertOpeningsAsync(
         UnitOfWork uow, Guid tenantId, Guid accountId, string vendorCode, string vendorName, Guid? runId, List<(Guid Id, PlannedFinding Planned)> openings)
     {
@@ -322,12 +322,12 @@ internal static class FindingStore
                 rows.Row().Add(id).Add(p.Kind).Add(p.SubjectKey).Add(p.SubscriptionId).Add(p.SeatId).Add(p.PersonId).Add(p.MemberEmail).Add(p.Summary)
                     .Add(p.RecommendedAction).Add(p.NeedsClient).Add(p.MonthlyEffectCents).Add(p.EffectBasis);
             }
-            await uow.ExecuteAsync(InsertColumns + """
+            await uow.ExecuteRowsAsync(InsertColumns + """
                 SELECT value ->> 0, @tenantId, value ->> 1, value ->> 2, 'open', @accountId, @vendorCode, @vendorName, value ->> 3, value ->> 4,
                     value ->> 5, value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, @now,
                     @now, @runId, @runId, @comparison, 1, @now, @now
                 FROM jsonb_each(CAST(@rows AS TEXT))
-                """, new { rows = rows.ToUtf8(), tenantId, accountId, vendorCode, vendorName, now = uow.Now, runId, comparison = runId is not null });
+                """, rows, new { tenantId, accountId, vendorCode, vendorName, now = uow.Now, runId, comparison = runId is not null });
             return;
         }
         await uow.ExecuteAsync(InsertColumns + """

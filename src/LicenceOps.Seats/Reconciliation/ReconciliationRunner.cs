@@ -885,11 +885,11 @@ public sealed class ReconciliationRunner(
             }
             if (uow.Dialect == SqlDialect.Sqlite)
             {
-                // The sheet's text bound as its UTF-8 bytes and stored as TEXT (UsageSheets.WriteUtf8). A sheet that may replace
+                // The sheet's text bound as its UTF-8 bytes where they were written, stored as TEXT (UsageSheets.WriteUtf8). A sheet that may replace
                 // today's is upserted, one statement where a delete and an insert were two: every sheet of a first run is written
                 // this way (a sheet of today may exist, holding only released seats, though none was read).
-                var sheet = new { tenantId, subscriptionId, today, accountId, seats = UsageSheets.WriteUtf8(entries.Values), now = uow.Now };
-                await uow.ExecuteAsync(replacesToday ? UpsertSheetSqlite : InsertSheetSqlite, sheet);
+                await uow.ExecuteRowsAsync(replacesToday ? UpsertSheetSqlite : InsertSheetSqlite, UsageSheets.WriteUtf8(entries.Values),
+                    new { tenantId, subscriptionId, today, accountId, now = uow.Now }, "@seats");
             }
             else
             {

@@ -85,10 +85,11 @@ internal static class UsageSheets
     public static string Write(IReadOnlyCollection<SheetEntry> entries) => Rows(entries).ToJson();
 
     /// <summary>
-    /// The same text as UTF-8 bytes, for SQLite to store as TEXT with <c>CAST(@seats AS TEXT)</c> (<see cref="JsonRows.ToUtf8"/>): a
-    /// first run writes 100,000 entries, about 12 MB, which a string parameter carried twice more.
+    /// The same text as JSON rows, for SQLite to store as TEXT with <c>CAST(@seats AS TEXT)</c>, bound from where it was written
+    /// (<see cref="UnitOfWork.ExecuteRowsAsync"/>): a first run writes 100,000 entries, about 12 MB, which a string parameter carried
+    /// twice more and a <c>byte[]</c> once more.
     /// </summary>
-    public static byte[] WriteUtf8(IReadOnlyCollection<SheetEntry> entries) => Rows(entries).ToUtf8();
+    public static JsonRows WriteUtf8(IReadOnlyCollection<SheetEntry> entries) => Rows(entries);
 
     private static JsonRows Rows(IReadOnlyCollection<SheetEntry> entries)
     {

@@ -10,7 +10,8 @@ namespace LicenceOps.IntegrationTests.Platform;
 
 /// <summary>
 /// What feat/i11al changed in how SQLite values cross into .NET and back (docs/performance.md): packed rows read where SQLite holds
-/// them, parameters bound by their <c>@</c>-name, audit changes bound as UTF-8. Each must read and store what the earlier path did.
+/// them, parameters bound by their <c>@</c>-name, audit changes bound as UTF-8; and what feat/i11hk changed: JSON rows bound from the
+/// buffer they were written into (<see cref="UnitOfWork.ExecuteRowsAsync"/>). Each must read and store what the earlier path did.
 /// </summary>
 public sealed class SqliteBindingTests
 {
@@ -30,6 +31,11 @@ public sealed class SqliteBindingTests
             """
             CREATE TABLE audit_log (id TEXT PRIMARY KEY, occurred_at TEXT NOT NULL, actor_id TEXT, actor_display TEXT NOT NULL, tenant_id TEXT,
                 entity_type TEXT NOT NULL, entity_id TEXT NOT NULL, action TEXT NOT NULL, changes TEXT)
+            """);
+        await connection.ExecuteAsync(
+            """
+            CREATE TABLE typed (path TEXT NOT NULL, n INTEGER, guid TEXT, maybe TEXT, flag INTEGER, at TEXT, day TEXT, note TEXT, big INTEGER, row_text TEXT,
+                row_number INTEGER)
             """);
     }
 
@@ -146,5 +152,87 @@ public sealed class SqliteBindingTests
         {
             Assert.That(body.Of(value, value.GetType()).ToArray(), Is.EqualTo(JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), MessageTypeNames.Json)));
         }
+    }
+
+    private const string TypedRowsSql = """
+        INSERT INTO typed (path, n, guid, maybe, flag, at, day, note, big, row_text, row_number)
+        SELECT @path, @n, @guid, @maybe, @flag, @at, @day, @note, @big, value ->> 0, value ->> 1 FROM jsonb_each(CAST(@rows AS TEXT))
+        """;
+
+    [Test]
+    public async Task Json_rows_bound_from_their_buffer_store_what_dapper_stored_from_a_copy()
+    {
+        var at = new DateTimeOffset(2026, 12, 2, 14, 5, 6, 789, TimeSpan.FromHours(1)).AddTicks(1234);
+        JsonRows Rows()
+        {
+            var rows = new JsonRows();
+            foreach (var (text, number) in new[] { ("plain", 1L), ("zoë.ångström@exämple.fr \"quoted\" 名前", -2L), (new string('x', 20_000), long.MaxValue) })
+            {
+                rows.Row().Add(text).Add(number);
+            }
+            return rows;
+        }
+        var guid = Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e");
+        var day = new DateOnly(2026, 12, 2);
+        await db.WriteAsync(async unit =>
+        {
+            // The same values through Dapper (its type handlers, the rows as an array) and in place.
+            await unit.ExecuteAsync(TypedRowsSql, new
+            {
+                path = "copied", n = 42, guid, maybe = (Guid?)null, flag = true, at, day, note = "Zoë <seat>", big = 5_000_000_000L, rows = Rows().ToUtf8(),
+            });
+            Assert.That(await unit.ExecuteRowsAsync(TypedRowsSql, Rows(), new
+            {
+                path = "in place", n = 42, guid, maybe = (Guid?)null, flag = true, at, day, note = "Zoë <seat>", big = 5_000_000_000L,
+            }), Is.EqualTo(3), "rows changed");
+        });
+
+        const string columns = "n, guid, maybe, flag, at, day, note, big, row_text, row_number, typeof(row_text), typeof(at)";
+        var copiedRows = await db.QueryAsync<(long, string, string?, long, string, string, string, long, string, long, string, string)>(
+            $"SELECT {columns} FROM typed WHERE path = 'copied' ORDER BY rowid");
+        var inPlace = await db.QueryAsync<(long, string, string?, long, string, string, string, long, string, long, string, string)>(
+            $"SELECT {columns} FROM typed WHERE path = 'in place' ORDER BY rowid");
+        Assert.That(inPlace, Has.Count.EqualTo(3));
+        Assert.That(inPlace, Is.EqualTo(copiedRows));
+        Assert.That(inPlace[0].Item2, Is.EqualTo("0F8FAD5B-D9CB-469F-A165-70867728950E"));
+        Assert.That(inPlace[0].Item5, Is.EqualTo("2026-12-02T13:05:06.7891234Z"));
+    }
+
+    [Test]
+    public async Task Json_rows_run_in_the_unit_of_work_on_a_statement_kept_compiled_and_refuse_a_parameter_left_out()
+    {
+        static JsonRows OneRow(int i)
+        {
+            var rows = new JsonRows();
+            rows.Row().Add("in the transaction").Add(i);
+            return rows;
+        }
+        static object Param(string path, int i) => new
+        {
+            path, n = i, guid = Guid.NewGuid(), maybe = (Guid?)Guid.NewGuid(), flag = false, at = DateTimeOffset.UnixEpoch, day = DateOnly.MinValue,
+            note = (string?)null, big = 0L,
+        };
+        var before = db.SqlitePool!.Statistics();
+        await db.WriteAsync(async unit =>
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                await unit.ExecuteRowsAsync(TypedRowsSql, OneRow(i), Param("committed", i));
+            }
+        });
+        var after = db.SqlitePool!.Statistics();
+        Assert.That((after.Compiled - before.Compiled, after.Reused - before.Reused), Is.EqualTo((1L, 2L)), "compiled once, then reused");
+
+        var rolledBack = new InvalidOperationException("roll back");
+        var thrown = Assert.ThrowsAsync<InvalidOperationException>(() => db.WriteAsync(async unit =>
+        {
+            await unit.ExecuteRowsAsync(TypedRowsSql, OneRow(9), Param("rolled back", 9));
+            Assert.That(await unit.QueryAsync<long>("SELECT count(*) FROM typed WHERE path = 'rolled back'"), Is.EqualTo(new[] { 1L }));
+            throw rolledBack;
+        }));
+        Assert.That(thrown, Is.SameAs(rolledBack));
+
+        Assert.ThrowsAsync<InvalidOperationException>(() => db.WriteAsync(unit => unit.ExecuteRowsAsync(TypedRowsSql, OneRow(1), new { path = "missing parameters" })));
+        Assert.That(await db.QueryAsync<string>("SELECT DISTINCT path FROM typed"), Is.EqualTo(new[] { "committed" }));
     }
 }
