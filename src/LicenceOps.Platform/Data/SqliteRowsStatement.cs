@@ -58,10 +58,7 @@ internal static class SqliteRowsStatement
             while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
             {
             }
-            if (rc != raw.SQLITE_DONE)
-            {
-                throw new SqliteException(raw.sqlite3_errmsg(connection.Handle).utf8_to_string(), rc, raw.sqlite3_extended_errcode(connection.Handle));
-            }
+            Check(connection, rc);
             return raw.sqlite3_changes(connection.Handle);
         }
         finally
@@ -82,10 +79,7 @@ internal static class SqliteRowsStatement
     internal static sqlite3_stmt Prepare(sqlite3 db, string sql)
     {
         var rc = raw.sqlite3_prepare_v3(db, sql, raw.SQLITE_PREPARE_PERSISTENT, out var stmt, out var tail);
-        if (rc != raw.SQLITE_OK)
-        {
-            throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(db));
-        }
+        SqliteException.ThrowExceptionForRC(rc, db);
         if (!string.IsNullOrWhiteSpace(tail))
         {
             stmt.Dispose();
@@ -118,13 +112,8 @@ internal static class SqliteRowsStatement
         return raw.sqlite3_bind_text(stmt, index, utf8[..36]);
     }
 
-    private static void Check(SqliteConnection connection, int rc)
-    {
-        if (rc != raw.SQLITE_OK)
-        {
-            throw new SqliteException(raw.sqlite3_errmsg(connection.Handle).utf8_to_string(), rc, raw.sqlite3_extended_errcode(connection.Handle));
-        }
-    }
+    /// <summary>SQLite's error as Microsoft.Data.Sqlite raises it (its message and codes); OK, ROW and DONE pass.</summary>
+    private static void Check(SqliteConnection connection, int rc) => SqliteException.ThrowExceptionForRC(rc, connection.Handle);
 
     private static readonly ConcurrentDictionary<Type, (string Name, Func<object, object?> Get)[]> GettersByType = new();
 
