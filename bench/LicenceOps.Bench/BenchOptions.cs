@@ -3,7 +3,7 @@ using System.Globalization;
 namespace LicenceOps.Bench;
 
 /// <summary>Command line of the invoicing benchmark.</summary>
-internal sealed record BenchOptions(int Tenants, int SubscriptionsPerTenant, int Parallelism, string Period, bool Keep, IReadOnlyList<int>? Scale = null)
+internal sealed record BenchOptions(int Tenants, int SubscriptionsPerTenant, int Parallelism, string Period, bool Keep, IReadOnlyList<int>? Scale = null, int Rounds = 3)
 {
     public const string Usage = """
         LicenceOps invoicing benchmark (the HTTP benchmark is the "http" verb: run it with "http --help"): seeds tenants into a temporary embedded data directory (SQLite),
@@ -24,6 +24,8 @@ internal sealed record BenchOptions(int Tenants, int SubscriptionsPerTenant, int
                               batches of 16, each warm-up's mail sent after it; repeated until the JIT has settled, at
                               least 4, at most 5; the first is printed as the cold figure), then print
                               the per-invoice cost of each and the goals (flat cost, ≥ 90 % of the floor, memory)
+          --rounds N          with --scale: measure each size N times, the sizes taking turns, and read each size's
+                              median round for the goals (default 3; the peak is every round's)
           --help              this text
         """;
 
@@ -40,6 +42,7 @@ internal sealed record BenchOptions(int Tenants, int SubscriptionsPerTenant, int
                 case "--period": options = options with { Period = Value(args, ++i) }; break;
                 case "--keep": options = options with { Keep = true }; break;
                 case "--scale": options = options with { Scale = Sizes(args, ++i) }; break;
+                case "--rounds": options = options with { Rounds = PositiveInt(args, ++i) }; break;
                 case "--help" or "-h": return null;
                 default: throw new ArgumentException($"Unknown option '{args[i]}'.");
             }

@@ -83,14 +83,33 @@ if (options.Scale is { } scale)
             break;
         }
     }
-    var results = new List<InvoiceBenchResult>();
-    foreach (var tenants in scale)
+    // Each size is measured in several rounds, the sizes taking turns (1,000, 10,000, 1,000, 10,000, …), and the goals read
+    // each size's median round. A run and its floor are measured one after the other, and on this VM the same rendering
+    // code ran 0.89–1.16 times as fast in one as in the other (the renders' thread CPU, run ÷ floor): one round's ratio
+    // moved by ±8 points with no change to the code (docs/performance.md, sessions 23–25), so a single round read the
+    // machine's drift as often as the product. The HTTP bench reads the median of 3 rounds for the same reason.
+    var measured = new List<InvoiceBenchResult>();
+    for (var round = 1; round <= options.Rounds; round++)
     {
-        Console.WriteLine();
-        results.Add(await RunOnceAsync(options with { Tenants = tenants }, period));
+        foreach (var tenants in scale.Distinct())
+        {
+            Console.WriteLine();
+            Console.WriteLine($"round {round} of {options.Rounds}, {tenants} tenants:");
+            measured.Add(await RunOnceAsync(options with { Tenants = tenants }, period));
+        }
+    }
+    var rounds = scale.Distinct().Select(tenants => measured.Where(r => r.Tenants == tenants).OrderBy(r => r.RunOverFloor).ToList()).ToList();
+    // The median round of each size (the middle one by its ratio; with an even count, the lower of the two middle ones).
+    var results = rounds.Select(sizeRounds => sizeRounds[(sizeRounds.Count - 1) / 2]).ToList();
+    Console.WriteLine();
+    Console.WriteLine($"every round (run ÷ floor, W = CPU per invoice outside rendering, renders run ÷ floor), {options.Rounds} per size:");
+    foreach (var sizeRounds in rounds)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {sizeRounds[0].Tenants,7} tenants: {string.Join("; ", measured.Where(r => r.Tenants == sizeRounds[0].Tenants).Select(r => $"{r.RunOverFloor:P0} (W {r.OutsideRenderingMs:0.00} ms, {r.RunRenderMs / r.FloorRenderMs:0.00})"))}; median {sizeRounds[(sizeRounds.Count - 1) / 2].RunOverFloor:P0}"));
     }
     Console.WriteLine();
-    Console.WriteLine("scaling (per-invoice cost of the run end to end; host CPU = process user + system time during the run):");
+    Console.WriteLine("scaling (each size's median round; per-invoice cost of the run end to end; host CPU = process user + system time during the run):");
     Console.WriteLine("  tenants   invoices   run s   ms/invoice   CPU ms/invoice   floor CPU ms/invoice   run ÷ floor   peak managed heap   run peak working set");
     foreach (var r in results)
     {
@@ -113,11 +132,12 @@ if (options.Scale is { } scale)
         $"  per-invoice time, largest ÷ smallest size: {perInvoice[^1] / perInvoice[0]:0.00}×; per-invoice CPU: {cpuPerInvoice[^1] / cpuPerInvoice[0]:0.00}× (flat = about 1)"));
     Console.WriteLine();
     Console.WriteLine("goals (issue 16):");
-    Goals.Print($"invoice run ≥ 90 % of the PDF-rendering floor on both cores: {string.Join(", ", results.Select(r => $"{r.RunOverFloor:P0} at {r.Tenants}"))}",
+    Goals.Print($"invoice run ≥ 90 % of the PDF-rendering floor on both cores (median of {options.Rounds} round(s)): {string.Join(", ", results.Select(r => $"{r.RunOverFloor:P0} at {r.Tenants}"))}",
         results.All(r => r.RunOverFloor >= 0.9));
     Goals.Print($"flat per-invoice cost from {scale[0]} to {scale[^1]} tenants: CPU per invoice {cpuPerInvoice[^1] / cpuPerInvoice[0]:0.00}× (within 1.25×)",
         cpuPerInvoice[^1] / cpuPerInvoice[0] <= 1.25);
-    Goals.Print($"peak memory < 300 MB: {results.Max(r => r.PeakWorkingSetMiB) * 1.048576:0} MB (peak working set of the process during the run)", results.Max(r => r.PeakWorkingSetMiB) * 1.048576 < 300);
+    // The peak is every round's, not the median's: memory is a limit, not a rate the machine's speed moves.
+    Goals.Print($"peak memory < 300 MB: {measured.Max(r => r.PeakWorkingSetMiB) * 1.048576:0} MB (peak working set of the process during any round's run)", measured.Max(r => r.PeakWorkingSetMiB) * 1.048576 < 300);
     return 0;
 }
 
