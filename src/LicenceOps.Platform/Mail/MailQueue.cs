@@ -85,7 +85,7 @@ public static class MailQueue
                 .Add(row.Recipients).Add(mail.Subject).Add(row.MessageId).Add(row.Payload).Add(row.Status).Add(row.Problem);
             result.Add(new QueuedMail(row.Id, row.MessageId, row.Status));
         }
-        await uow.ExecuteAsync(
+        await uow.ExecuteRowsAsync(
             """
             INSERT INTO mail_outbox (id, tenant_id, subject_type, subject_id, purpose, recipients, mail_subject, message_id,
                 payload, status, attempts, next_attempt_at, last_error, created_at)
@@ -93,7 +93,7 @@ public static class MailQueue
                 value ->> 8, value ->> 9, 0, @now, value ->> 10, @now
             FROM jsonb_each(CAST(@rows AS TEXT))
             """,
-            new { rows = rows.ToUtf8(), now = uow.Now });
+            rows, new { now = uow.Now });
         return result;
     }
 
