@@ -366,24 +366,29 @@ public sealed class UnitOfWork
 /// </summary>
 internal sealed class SerializedBody : IDisposable
 {
-    private static readonly JsonWriterOptions Options = new()
-    {
-        Encoder = MessageTypeNames.Json.Encoder,
-        Indented = MessageTypeNames.Json.WriteIndented,
-        MaxDepth = MessageTypeNames.Json.MaxDepth,
-    };
-
+    private readonly JsonSerializerOptions serializer;
     private readonly PooledBufferWriter buffer = new(1024);
     private readonly Utf8JsonWriter writer;
 
-    public SerializedBody() => writer = new Utf8JsonWriter(buffer, Options);
+    /// <param name="options">The serializer's options, <see cref="MessageTypeNames.Json"/> unless said (the mail queue's payloads have their own).</param>
+    public SerializedBody(JsonSerializerOptions? options = null)
+    {
+        serializer = options ?? MessageTypeNames.Json;
+        // As JsonSerializer.SerializeToUtf8Bytes makes its writer from the serializer's options.
+        writer = new Utf8JsonWriter(buffer, new JsonWriterOptions
+        {
+            Encoder = serializer.Encoder,
+            Indented = serializer.WriteIndented,
+            MaxDepth = serializer.MaxDepth,
+        });
+    }
 
-    /// <summary><paramref name="value"/> serialized with <see cref="MessageTypeNames.Json"/>; valid until the next call.</summary>
+    /// <summary><paramref name="value"/> serialized with the options given; valid until the next call.</summary>
     public ReadOnlySpan<byte> Of(object value, Type type)
     {
         buffer.Clear();
         writer.Reset();
-        JsonSerializer.Serialize(writer, value, type, MessageTypeNames.Json);
+        JsonSerializer.Serialize(writer, value, type, serializer);
         writer.Flush();
         return buffer.WrittenSpan;
     }
