@@ -10,6 +10,9 @@ namespace LicenceOps.Platform.Data;
 /// <summary>Reads one row's bytes (<see cref="UnitOfWork.ReadBlobsAsync"/>); they are not valid after the call.</summary>
 public delegate void ReadBlob(ReadOnlySpan<byte> bytes);
 
+/// <summary>Reads one row of <see cref="UnitOfWork.ReadKeyedBlobsAsync"/>: its first column's text and its second column's bytes, both SQLite's own.</summary>
+public delegate void ReadKeyedBlob(ReadOnlySpan<byte> key, ReadOnlySpan<byte> bytes);
+
 /// <summary>
 /// One open transaction of a module database. Business rows, outbox messages and audit entries written
 /// through it commit or roll back together.
@@ -150,6 +153,29 @@ public sealed class UnitOfWork
         {
             // The column's bytes where the statement holds them, until the next step (a NULL reads as no bytes, as an empty BLOB).
             read(raw.sqlite3_column_blob(sqlite.Handle, 0));
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="ReadBlobsAsync"/> on SQLite, with a key beside each row's bytes: the first column's text as UTF-8 and the second
+    /// column's bytes, both where the statement holds them, valid only during the call. For packed groups of rows whose group key
+    /// would otherwise be repeated in every packed row (an invoice run's seat changes by tenant, feat/i16dw). SQLite only.
+    /// </summary>
+    public async Task ReadKeyedBlobsAsync(string sql, object? param, ReadKeyedBlob read)
+    {
+        if (Dialect != SqlDialect.Sqlite)
+        {
+            throw new NotSupportedException("Keyed blobs are read from SQLite statements only.");
+        }
+        if (beforeQuery is { } interleave)
+        {
+            await interleave(sql);
+        }
+        await using var reader = await Connection.ExecuteReaderAsync(sql, param, Transaction);
+        var sqlite = (SqliteDataReader)(reader is IWrappedDataReader wrapped ? wrapped.Reader : reader);
+        while (await sqlite.ReadAsync())
+        {
+            read(raw.sqlite3_column_blob(sqlite.Handle, 0), raw.sqlite3_column_blob(sqlite.Handle, 1));
         }
     }
 
@@ -366,24 +392,29 @@ public sealed class UnitOfWork
 /// </summary>
 internal sealed class SerializedBody : IDisposable
 {
-    private static readonly JsonWriterOptions Options = new()
-    {
-        Encoder = MessageTypeNames.Json.Encoder,
-        Indented = MessageTypeNames.Json.WriteIndented,
-        MaxDepth = MessageTypeNames.Json.MaxDepth,
-    };
-
+    private readonly JsonSerializerOptions serializer;
     private readonly PooledBufferWriter buffer = new(1024);
     private readonly Utf8JsonWriter writer;
 
-    public SerializedBody() => writer = new Utf8JsonWriter(buffer, Options);
+    /// <param name="options">The serializer's options, <see cref="MessageTypeNames.Json"/> unless said (the mail queue's payloads have their own).</param>
+    public SerializedBody(JsonSerializerOptions? options = null)
+    {
+        serializer = options ?? MessageTypeNames.Json;
+        // As JsonSerializer.SerializeToUtf8Bytes makes its writer from the serializer's options.
+        writer = new Utf8JsonWriter(buffer, new JsonWriterOptions
+        {
+            Encoder = serializer.Encoder,
+            Indented = serializer.WriteIndented,
+            MaxDepth = serializer.MaxDepth,
+        });
+    }
 
-    /// <summary><paramref name="value"/> serialized with <see cref="MessageTypeNames.Json"/>; valid until the next call.</summary>
+    /// <summary><paramref name="value"/> serialized with the options given; valid until the next call.</summary>
     public ReadOnlySpan<byte> Of(object value, Type type)
     {
         buffer.Clear();
         writer.Reset();
-        JsonSerializer.Serialize(writer, value, type, MessageTypeNames.Json);
+        JsonSerializer.Serialize(writer, value, type, serializer);
         writer.Flush();
         return buffer.WrittenSpan;
     }

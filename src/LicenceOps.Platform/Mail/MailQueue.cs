@@ -45,15 +45,19 @@ public static class MailQueue
     }
 
     /// <summary>What is stored for a message besides its own fields: the same rules for one message and for many.</summary>
-    private sealed record PreparedMail(Guid Id, string MessageId, string Recipients, string Payload, string Status, string? Problem);
+    private sealed record PreparedMail(Guid Id, string MessageId, string Recipients, string Status, string? Problem, OutgoingMail Stored)
+    {
+        /// <summary>The payload column's text: the message as stored, with its Message-Id.</summary>
+        public string Payload => JsonSerializer.Serialize(Stored, Json);
+    }
 
     private static PreparedMail Prepare(OutgoingMail mail)
     {
         var id = RowIds.New();
         var messageId = mail.MessageId ?? NewMessageId(id, mail.From);
         var problem = Problem(mail);
-        return new PreparedMail(id, messageId, string.Join(", ", mail.To.Concat(mail.Cc)),
-            JsonSerializer.Serialize(mail with { MessageId = messageId }, Json), problem is null ? MailStatuses.Pending : MailStatuses.Failed, problem);
+        return new PreparedMail(id, messageId, string.Join(", ", mail.To.Concat(mail.Cc)), problem is null ? MailStatuses.Pending : MailStatuses.Failed,
+            problem, mail with { MessageId = messageId });
     }
 
     /// <summary>
@@ -78,14 +82,19 @@ public static class MailQueue
         }
         var result = new List<QueuedMail>(mails.Count);
         var rows = new JsonRows();
+        // Each payload serialized as UTF-8 into one scratch buffer and written into its row from there (escaped as a JSON string, as
+        // a string would be): the same text as the one-mail path's, without a UTF-16 string of it per mail to transcode back.
+        using var payload = new SerializedBody(Json);
         foreach (var mail in mails)
         {
             var row = Prepare(mail);
             rows.Row().Add(row.Id).Add(mail.TenantId).Add(mail.SubjectType).Add(mail.SubjectId).Add(mail.Purpose)
-                .Add(row.Recipients).Add(mail.Subject).Add(row.MessageId).Add(row.Payload).Add(row.Status).Add(row.Problem);
+                .Add(row.Recipients).Add(mail.Subject).Add(row.MessageId);
+            rows.Writer.WriteStringValue(payload.Of(row.Stored, typeof(OutgoingMail)));
+            rows.Add(row.Status).Add(row.Problem);
             result.Add(new QueuedMail(row.Id, row.MessageId, row.Status));
         }
-        await uow.ExecuteAsync(
+        await uow.ExecuteRowsAsync(
             """
             INSERT INTO mail_outbox (id, tenant_id, subject_type, subject_id, purpose, recipients, mail_subject, message_id,
                 payload, status, attempts, next_attempt_at, last_error, created_at)
@@ -93,7 +102,7 @@ public static class MailQueue
                 value ->> 8, value ->> 9, 0, @now, value ->> 10, @now
             FROM jsonb_each(CAST(@rows AS TEXT))
             """,
-            new { rows = rows.ToUtf8(), now = uow.Now });
+            rows, new { now = uow.Now });
         return result;
     }
 

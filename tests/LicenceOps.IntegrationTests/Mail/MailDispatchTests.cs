@@ -32,6 +32,55 @@ public sealed class MailDispatchTests
     }
 
     [Test]
+    public async Task Mail_queued_together_is_stored_as_mail_queued_one_at_a_time()
+    {
+        // feat/i16dw: the invoice run's mail is queued by one statement whose JSON rows are bound from their buffer through SQLitePCL
+        // (ADR 0079), and its time parameter by that path's own binding; the one-mail path binds through Dapper. Every column must
+        // come out the same (an instant formatted otherwise would sort the queue wrongly), failed addresses included.
+        using var factory = new LicenceOpsFactory(new Dictionary<string, string?> { ["Demo:Seed"] = "false", ["Modules"] = "Identity,Support" });
+        var db = factory.Service<ModuleDatabase<SupportModule>>();
+        // No sweep may claim or fail the pending mail between the two writes and the reads.
+        foreach (var dispatcher in factory.Service<IEnumerable<Microsoft.Extensions.Hosting.IHostedService>>().OfType<MailDispatcher>())
+        {
+            await dispatcher.StopAsync(CancellationToken.None);
+        }
+        OutgoingMail[] Mails(string batch) =>
+        [
+            new("invoice-issued", "invoice", Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"), Guid.Parse("7c9e6679-7425-40de-944b-e07fc1f90ae7"),
+                ["zoë@exämple.fr", "billing@client.example"], "Facture F-2026-000042 – Zoë & \"Fils\" 名前", "Bonjour,\n\nCi-joint.")
+            {
+                HtmlBody = "<p>Bonjour,</p><p>Ci-joint <b>\"la facture\"</b>.</p>", Cc = ["copy@client.example"], MessageId = $"{batch}-1@licenceops.local",
+                Headers = new Dictionary<string, string> { ["X-LicenceOps-Days-Overdue"] = "7" },
+                Attachments = [MailAttachment.Resolved("billing-invoice-pdf", "7c9e6679/0f8fad5b", "F-2026-000042.pdf", "application/pdf")],
+            },
+            new("test", "probe", Guid.Empty, null, ["not an address"], "Refused", "Body") { MessageId = $"{batch}-2@licenceops.local" },
+            new("test", "probe", Guid.Empty, null, [], "Nobody", "Body") { MessageId = $"{batch}-3@licenceops.local" },
+        ];
+        await db.WriteAsync(async unit =>
+        {
+            foreach (var mail in Mails("one"))
+            {
+                await unit.EnqueueMailAsync(mail);
+            }
+        });
+        var queued = await db.WriteAsync(unit => unit.EnqueueMailManyAsync(Mails("many")));
+        Assert.That(queued.Select(q => q.Status), Is.EqualTo(new[] { MailStatuses.Pending, MailStatuses.Failed, MailStatuses.Failed }));
+
+        await using var connection = await db.OpenAsync();
+        async Task<List<string>> StoredAsync(string batch) => (await connection.QueryAsync<string>(
+                """
+                SELECT json_array(tenant_id, subject_type, subject_id, purpose, recipients, mail_subject, replace(message_id, @batch, ''),
+                    replace(payload, @batch, ''), status, attempts, next_attempt_at, last_error, created_at, locked_until, lock_token,
+                    typeof(tenant_id), typeof(subject_id), typeof(attempts), typeof(next_attempt_at), typeof(created_at), typeof(last_error))
+                FROM mail_outbox WHERE message_id LIKE @batch || '-%' ORDER BY seq
+                """, new { batch })).ToList();
+        var one = await StoredAsync("one");
+        Assert.That(one, Has.Count.EqualTo(3));
+        Assert.That(await StoredAsync("many"), Is.EqualTo(one));
+        Assert.That(one[0], Does.Contain("zoë@exämple.fr, billing@client.example, copy@client.example").And.Contain("7C9E6679-7425-40DE-944B-E07FC1F90AE7"));
+    }
+
+    [Test]
     public async Task A_sweep_reads_the_pending_messages_in_queue_order_from_their_index_without_sorting_the_backlog()
     {
         // Migration 1780: with ix_mail_outbox_due the sweep found every due message, read each row and sorted them all by seq to

@@ -81,6 +81,27 @@ public sealed class SqliteBindingTests
     }
 
     [Test]
+    public async Task Keyed_blobs_hand_over_each_group_key_beside_its_bytes()
+    {
+        // feat/i16dw: the invoice run's seat changes come as (tenant id, packed changes without the tenant id) per tenant.
+        await db.WriteAsync(unit => unit.ExecuteAsync(
+            "INSERT INTO items (grp, value) VALUES (1, 'a'), (1, 'zoë'), (2, NULL), (3, '名前')"));
+        const string keyed = """
+            SELECT CASE grp WHEN 1 THEN 'one' WHEN 2 THEN 'twö' END, CAST(json_group_array(json_array(id, value)) AS BLOB)
+            FROM items GROUP BY grp ORDER BY grp
+            """;
+        var copied = await db.QueryAsync<(string?, byte[])>(keyed);
+        var inPlace = new List<(string, byte[])>();
+        await db.WriteAsync(unit => unit.ReadKeyedBlobsAsync(keyed, null,
+            (key, bytes) => inPlace.Add((Encoding.UTF8.GetString(key), bytes.ToArray()))));
+
+        Assert.That(inPlace.Select(r => r.Item1), Is.EqualTo(new[] { "one", "twö", "" }), "a NULL key hands over no bytes");
+        Assert.That(inPlace.Select(r => r.Item2), Is.EqualTo(copied.Select(r => r.Item2)));
+        Assert.That(Encoding.UTF8.GetString(inPlace[0].Item2), Is.EqualTo("""[[1,"a"],[2,"zoë"]]"""));
+        Assert.That(db.SqlitePool!.IdleCount, Is.EqualTo(1), "the reader was closed: the connection was kept");
+    }
+
+    [Test]
     public async Task Packed_rows_read_in_place_as_they_read_copied()
     {
         await db.WriteAsync(unit => unit.ExecuteAsync("INSERT INTO items (grp, value) VALUES (1, 'a'), (1, NULL), (2, 'ü')"));

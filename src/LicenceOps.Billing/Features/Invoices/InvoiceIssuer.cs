@@ -131,13 +131,13 @@ public static class InvoiceIssuer
             {
                 rows.Row().Add(d.Id).Add(d.Number).Add(d.IssueDate).Add(d.DueDate);
             }
-            return uow.ExecuteAsync(
+            return uow.ExecuteRowsAsync(
                 """
                 UPDATE invoices SET status = 'issued', number = r.value ->> 1, issue_date = r.value ->> 2, due_date = r.value ->> 3, issued_at = @now
                 FROM jsonb_each(CAST(@rows AS TEXT)) AS r
                 WHERE invoices.id = r.value ->> 0 AND +invoices.status = 'draft'
                 """,
-                new { rows = rows.ToUtf8(), now = uow.Now });
+                rows, new { now = uow.Now });
         }
         return uow.ExecuteAsync(SqlServerMarkSql, issued.Select(d => new { d.Number, d.IssueDate, d.DueDate, now = uow.Now, d.Id }).ToList());
     }

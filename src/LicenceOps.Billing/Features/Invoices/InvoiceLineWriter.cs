@@ -34,11 +34,11 @@ internal static class InvoiceLineWriter
                     .Add(l.PeriodEnd).Add(l.Quantity).Add(l.Unit).Add(l.UnitPriceExclVat).Add(l.VatCategory).Add(l.VatRate).Add(l.NetAmount)
                     .Add(credited);
             }
-            await uow.ExecuteAsync(Columns + """
+            await uow.ExecuteRowsAsync(Columns + """
                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
                     value ->> 6, value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13
                 FROM jsonb_each(CAST(@rows AS TEXT))
-                """, new { rows = rows.ToUtf8() });
+                """, rows);
             return;
         }
         await uow.ExecuteAsync(SqlServerLinesSql, lines.Select(x => new
@@ -63,11 +63,11 @@ internal static class InvoiceLineWriter
             {
                 rows.Row().Add(invoiceId).Add(rate.Currency).Add(rate.UnitsPerEuro).Add(rate.RateDate);
             }
-            await uow.ExecuteAsync(
+            await uow.ExecuteRowsAsync(
                 """
                 INSERT INTO invoice_exchange_rates (invoice_id, currency, units_per_euro, rate_date)
                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM jsonb_each(CAST(@rows AS TEXT))
-                """, new { rows = rows.ToUtf8() });
+                """, rows);
             return;
         }
         await uow.ExecuteAsync(SqlServerRatesSql, rates.Select(r => new { r.InvoiceId, r.Rate.Currency, r.Rate.UnitsPerEuro, r.Rate.RateDate }).ToList());

@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.Text;
 using LicenceOps.Billing.Features.Invoices;
 using LicenceOps.Billing.Features.Invoicing;
 using LicenceOps.Billing.Features.Pricing;
@@ -55,11 +57,13 @@ internal sealed class DraftInputs
         """;
 
     /// <summary>
-    /// The same on SQLite, packed (<see cref="PackedRows"/>): one text per tenant, each change one JSON array in the order of
-    /// <see cref="SeatsSql"/>'s columns, in the order the column read returns them (both scan the tenant's rows the same way).
+    /// The same on SQLite, packed (<see cref="PackedRows"/>): per tenant, its id and one text of its changes, each change one JSON
+    /// array in the order of <see cref="SeatsSql"/>'s columns but the tenant's, in the order the column read returns them (both scan
+    /// the tenant's rows the same way). The tenant's id is read once per tenant: in every change it was 39 of about 190 bytes that
+    /// SQLite wrote as JSON and the run parsed back, about a hundred times per tenant (feat/i16dw).
     /// </summary>
     private const string PackedSeatsSql = """
-        SELECT CAST(json_group_array(json_array(tenant_id, seat_id, subscription_id, assigned, effective_date, occurred_at, recorded_at)) AS BLOB)
+        SELECT tenant_id, CAST(json_group_array(json_array(seat_id, subscription_id, assigned, effective_date, occurred_at, recorded_at)) AS BLOB)
         FROM seat_changes WHERE tenant_id IN @tenants AND effective_date <= @end
         GROUP BY tenant_id
         """;
@@ -121,13 +125,19 @@ internal sealed class DraftInputs
             return await LoadSeatsByColumnAsync(uow, tenants, end);
         }
         var seats = new SeatChanges();
-        await uow.ReadBlobsAsync(PackedSeatsSql, new { tenants, end }, (ReadOnlySpan<byte> packed) => PackedRows.ReadAll(packed, ReadSeat, seats));
+        await uow.ReadKeyedBlobsAsync(PackedSeatsSql, new { tenants, end }, (ReadOnlySpan<byte> tenant, ReadOnlySpan<byte> packed) =>
+        {
+            // The tenant's id as SQLite stores every GUID (SqliteText: 36 characters), read as PackedRows reads the other ids.
+            var tenantId = Utf8Parser.TryParse(tenant, out Guid id, out var length, 'D') && length == tenant.Length
+                ? id
+                : Guid.Parse(Encoding.UTF8.GetString(tenant));
+            PackedRows.ReadAll(packed, (ref PackedRows c) => ReadSeat(tenantId, ref c), seats);
+        });
         return seats;
     }
 
-    private static (Guid TenantId, Guid SubscriptionId, SeatChange Change) ReadSeat(ref PackedRows c)
+    private static (Guid TenantId, Guid SubscriptionId, SeatChange Change) ReadSeat(Guid tenantId, ref PackedRows c)
     {
-        var tenantId = c.Guid();
         var seatId = c.Guid();
         var subscriptionId = c.Guid();
         var assigned = c.Flag();

@@ -490,13 +490,13 @@ public sealed partial class InvoiceRunner(
                 rows.Row().Add(p.InvoiceId).Add(p.Buyer.TenantId).Add(p.Draft.Vat.Category).Add(p.Draft.Vat.Rate).Add(p.Draft.Vat.ExemptionReason)
                     .Add(written[p.InvoiceId].Row.BuyerJson).Add(p.Draft.Totals.TotalExclVat).Add(p.Draft.Totals.TotalVat).Add(p.Draft.Totals.TotalInclVat);
             }
-            inserted = await uow.ExecuteAsync(DraftColumns + """
+            inserted = await uow.ExecuteRowsAsync(DraftColumns + """
                 SELECT r.value ->> 0, r.value ->> 1, 'invoice', @periodText, @periodStart, @periodEnd, 'draft', r.value ->> 2, r.value ->> 3,
                     r.value ->> 4, r.value ->> 5, @sellerJson, r.value ->> 6, r.value ->> 7, r.value ->> 8, 'EUR', @now
                 FROM jsonb_each(CAST(@rows AS TEXT)) AS r
                 WHERE NOT EXISTS (SELECT 1 FROM invoices i WHERE i.tenant_id = r.value ->> 1 AND i.period = @periodText AND i.kind = 'invoice')
                 """,
-                new { rows = rows.ToUtf8(), periodText, periodStart = period.Start, periodEnd = period.End, sellerJson = sellerJson.Value, now = uow.Now });
+                rows, new { periodText, periodStart = period.Start, periodEnd = period.End, sellerJson = sellerJson.Value, now = uow.Now });
         }
         else
         {

@@ -164,7 +164,7 @@ public sealed class InvoiceRuns(ModuleDatabase<BillingModule> database, IOptions
             // Matched by primary key (run, tenant), each row's values looked up in the batch's JSON: an UPDATE … FROM
             // jsonb_each, or a plain status filter, lets SQLite walk every pending tenant of the run for each batch (the
             // unary + keeps the (run_id, status) index out of the plan).
-            await uow.ExecuteAsync(
+            await uow.ExecuteRowsAsync(
                 """
                 UPDATE invoice_run_tenants SET (outcome, invoice_id, issued) = (
                         SELECT COALESCE(invoice_run_tenants.outcome, r.value ->> 1),
@@ -174,7 +174,7 @@ public sealed class InvoiceRuns(ModuleDatabase<BillingModule> database, IOptions
                     status = 'done', finished_at = @now
                 WHERE run_id = @runId AND tenant_id IN (SELECT value ->> 0 FROM jsonb_each(CAST(@rows AS TEXT))) AND +status = 'pending'
                 """,
-                new { runId, rows = rows.ToUtf8(), now = uow.Now });
+                rows, new { runId, now = uow.Now });
             return;
         }
         await uow.ExecuteAsync(SqlServerDoneSql, done.Select(d => new { runId, d.TenantId, d.Outcome, d.InvoiceId, d.Issued, now = uow.Now }).ToList());
