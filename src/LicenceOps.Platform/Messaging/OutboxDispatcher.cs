@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using LicenceOps.Platform.Data;
@@ -30,6 +31,13 @@ internal sealed partial class OutboxDispatcher(
     private const int CompletionChunk = 500;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// While commits keep waking it, the dispatcher starts a pass at most this long after its previous one began (ADR 0082): the
+    /// rows of the commits in between are published and marked by one pass, one write transaction, instead of one each. A wake
+    /// after a quiet spell starts a pass at once.
+    /// </summary>
+    internal static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Names this process on the rows it publishes; any other epoch on an unconfirmed row is a dead process.</summary>
     private readonly Guid epoch = Guid.NewGuid();
 
@@ -38,6 +46,7 @@ internal sealed partial class OutboxDispatcher(
         while (!stoppingToken.IsCancellationRequested)
         {
             var published = 0;
+            var passStarted = Stopwatch.GetTimestamp();
             try
             {
                 published = await DispatchBatchAsync(stoppingToken);
@@ -60,7 +69,16 @@ internal sealed partial class OutboxDispatcher(
                 try
                 {
                     // Real time on purpose: tests replace the injected TimeProvider with a clock that never advances.
-                    await database.OutboxSignal.WaitAsync(PollInterval, stoppingToken);
+                    if (await database.OutboxSignal.WaitAsync(PollInterval, stoppingToken)
+                        && Pace - Stopwatch.GetElapsedTime(passStarted) is { Ticks: > 0 } rest)
+                    {
+                        // Woken by a commit less than Pace after this pass began: commits are streaming in (a reconciliation's
+                        // per-account runs commit every few milliseconds, each with its events). Each pass marks what it published
+                        // in a write transaction, which takes SQLite's one write lock from the writers and makes every other
+                        // connection's page cache start over; one pass per commit was as many transactions again as the
+                        // writers' own (docs/performance.md, feat/i11ko). So the rows of the commits until then wait for one pass.
+                        await Task.Delay(rest, stoppingToken);
+                    }
                 }
                 catch (OperationCanceledException)
                 {
