@@ -25,7 +25,8 @@ internal sealed record BenchOptions(int Tenants, int SubscriptionsPerTenant, int
                               least 4, at most 5; the first is printed as the cold figure), then print
                               the per-invoice cost of each and the goals (flat cost, ≥ 90 % of the floor, memory)
           --rounds N          with --scale: measure each size N times, the sizes taking turns, and read each size's
-                              median round for the goals (default 3; the peak is every round's)
+                              median round for the goals (default 3; the peak memory goal reads the first round,
+                              as later rounds carry the earlier hosts' leftovers)
           --help              this text
         """;
 
