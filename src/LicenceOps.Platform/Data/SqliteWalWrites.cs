@@ -109,6 +109,8 @@ internal static unsafe class SqliteWalWrites
         public long LastRead;
         public int ReadAheadFrames;
         public long WalSize;
+        // The offset of this WAL file's last read, until the next write (-1 after a write; 0 is never a frame's offset).
+        public long JustRead;
     }
 
     /// <summary>Registers the VFS as the default. Called once per process, before its first connection opens.</summary>
@@ -223,6 +225,21 @@ internal static unsafe class SqliteWalWrites
     private static int WalWrite(byte* file, byte* data, int amount, long offset)
     {
         var state = State(file);
+        // A frame's header written over the frame just read: SQLite's walRewriteChecksums, at the commit of a transaction
+        // that wrote pages over its own spilled frames, reads each frame from the first changed one to the commit frame and
+        // rewrites its header with the checksum the chain now needs, the commit frame's last, with no page after it. Gathered,
+        // that last header would wait for a page that never comes, the commit would be published without it, and the buffer
+        // dropped when the write lock is released: the file kept the commit frame's stale checksum, and a recovery after a
+        // crash read the WAL only up to the frame before, losing that commit and every later one not yet checkpointed
+        // (ADR 0076's addendum of 2026-12-02, fix/walkill). Written at once, as the unix VFS writes it, before the commit
+        // is published.
+        var rewrite = amount == FrameHeaderBytes && offset == state->JustRead;
+        state->JustRead = -1;
+        if (rewrite)
+        {
+            var flushed = Flush(file, state);
+            return flushed != SqliteOk ? flushed : Written(OriginalWrite(file, data, amount, offset));
+        }
         if (state->Buffer == null)
         {
             state->Buffer = (byte*)NativeMemory.Alloc(BufferBytes);
@@ -311,6 +328,7 @@ internal static unsafe class SqliteWalWrites
         {
             return rc;
         }
+        state->JustRead = offset;
         return checkpointDatabase != 0 && checkpointDatabase == state->DatabaseId
             ? CheckpointRead(file, state, data, amount, offset)
             : OriginalWalRead(file, data, amount, offset);

@@ -126,6 +126,42 @@ public sealed class SqliteWalWritesTests
         Assert.That(await third.ExecuteScalarAsync<string>("PRAGMA integrity_check"), Is.EqualTo("ok"));
     }
 
+    [Test]
+    public async Task A_commit_that_rewrote_frames_it_had_spilled_is_in_the_files_a_crash_leaves()
+    {
+        // A cache of 5 pages: the transaction spills pages to the WAL and then changes some of them again (the table's
+        // pages, rewritten by every insert), which SQLite writes over their frames in place; at the commit it then rewrites
+        // those frames' headers with the checksums they now need (walRewriteChecksums), the commit frame's header last, with
+        // no page after it. Recovery after a crash reads a WAL only up to its last frame whose checksum holds.
+        await using var writer = await Open();
+        await using var other = await Open();
+        await writer.ExecuteAsync("PRAGMA cache_size = 5");
+        await using (var transaction = await writer.BeginTransactionAsync())
+        {
+            for (var id = 1; id <= 6; id++)
+            {
+                await writer.ExecuteAsync("INSERT INTO blobs (id, data) VALUES (@id, @data)", new { id, data = Content(id) }, transaction);
+            }
+            await writer.ExecuteAsync("UPDATE blobs SET data = @data WHERE id = 1", new { data = Content(50) }, transaction);
+            await transaction.CommitAsync();
+        }
+        Assert.That(await other.QueryAsync<long>("SELECT id FROM blobs ORDER BY id"), Is.EqualTo(new long[] { 1, 2, 3, 4, 5, 6 }),
+            "committed: another connection reads it");
+
+        // What kill -9 leaves is what the files hold now (the page cache): copied while both connections are open, before
+        // any checkpoint, without the -shm, so that opening the copy recovers the WAL index from the WAL as after a crash.
+        var crashed = Path.Combine(directory, "crashed");
+        Directory.CreateDirectory(crashed);
+        File.Copy(file, Path.Combine(crashed, "wal.db"));
+        File.Copy(file + "-wal", Path.Combine(crashed, "wal.db-wal"));
+        await using var recovered = new SqliteConnection($"Data Source={Path.Combine(crashed, "wal.db")};Pooling=False");
+        await recovered.OpenAsync();
+        Assert.That(await recovered.QueryAsync<long>("SELECT id FROM blobs ORDER BY id"), Is.EqualTo(new long[] { 1, 2, 3, 4, 5, 6 }),
+            "the committed transaction survives the crash");
+        Assert.That(await recovered.QuerySingleAsync<byte[]>("SELECT data FROM blobs WHERE id = 1"), Is.EqualTo(Content(50)));
+        Assert.That(await recovered.ExecuteScalarAsync<string>("PRAGMA integrity_check"), Is.EqualTo("ok"));
+    }
+
     [TestCase("NORMAL")]
     [TestCase("OFF")]
     public async Task A_checkpoint_copies_contiguous_pages_in_a_few_calls_and_the_database_file_holds_them_after(string synchronous)
