@@ -88,25 +88,25 @@ if (options.Scale is { } scale)
     // code ran 0.89–1.16 times as fast in one as in the other (the renders' thread CPU, run ÷ floor): one round's ratio
     // moved by ±8 points with no change to the code (docs/performance.md, sessions 23–25), so a single round read the
     // machine's drift as often as the product. The HTTP bench reads the median of 3 rounds for the same reason.
-    var measured = new List<InvoiceBenchResult>();
+    var sizes = scale.Distinct().ToList();
+    var rounds = sizes.Select(_ => new List<InvoiceBenchResult>()).ToList();
     for (var round = 1; round <= options.Rounds; round++)
     {
-        foreach (var tenants in scale.Distinct())
+        for (var size = 0; size < sizes.Count; size++)
         {
             Console.WriteLine();
-            Console.WriteLine($"round {round} of {options.Rounds}, {tenants} tenants:");
-            measured.Add(await RunOnceAsync(options with { Tenants = tenants }, period));
+            Console.WriteLine($"round {round} of {options.Rounds}, {sizes[size]} tenants:");
+            rounds[size].Add(await RunOnceAsync(options with { Tenants = sizes[size] }, period));
         }
     }
-    var rounds = scale.Distinct().Select(tenants => measured.Where(r => r.Tenants == tenants).OrderBy(r => r.RunOverFloor).ToList()).ToList();
     // The median round of each size (the middle one by its ratio; with an even count, the lower of the two middle ones).
-    var results = rounds.Select(sizeRounds => sizeRounds[(sizeRounds.Count - 1) / 2]).ToList();
+    var results = rounds.Select(sizeRounds => sizeRounds.OrderBy(r => r.RunOverFloor).ElementAt((sizeRounds.Count - 1) / 2)).ToList();
     Console.WriteLine();
     Console.WriteLine($"every round (run ÷ floor, W = CPU per invoice outside rendering, renders run ÷ floor), {options.Rounds} per size:");
-    foreach (var sizeRounds in rounds)
+    for (var size = 0; size < sizes.Count; size++)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  {sizeRounds[0].Tenants,7} tenants: {string.Join("; ", measured.Where(r => r.Tenants == sizeRounds[0].Tenants).Select(r => $"{r.RunOverFloor:P0} (W {r.OutsideRenderingMs:0.00} ms, {r.RunRenderMs / r.FloorRenderMs:0.00})"))}; median {sizeRounds[(sizeRounds.Count - 1) / 2].RunOverFloor:P0}"));
+            $"  {sizes[size],7} tenants: {string.Join("; ", rounds[size].Select(r => $"{r.RunOverFloor:P0} (W {r.OutsideRenderingMs:0.00} ms, {r.RunRenderMs / r.FloorRenderMs:0.00})"))}; median {results[size].RunOverFloor:P0}"));
     }
     Console.WriteLine();
     Console.WriteLine("scaling (each size's median round; per-invoice cost of the run end to end; host CPU = process user + system time during the run):");
@@ -134,15 +134,15 @@ if (options.Scale is { } scale)
     Console.WriteLine("goals (issue 16):");
     Goals.Print($"invoice run ≥ 90 % of the PDF-rendering floor on both cores (median of {options.Rounds} round(s)): {string.Join(", ", results.Select(r => $"{r.RunOverFloor:P0} at {r.Tenants}"))}",
         results.All(r => r.RunOverFloor >= 0.9));
-    Goals.Print($"flat per-invoice cost from {scale[0]} to {scale[^1]} tenants: CPU per invoice {cpuPerInvoice[^1] / cpuPerInvoice[0]:0.00}× (within 1.25×)",
+    Goals.Print($"flat per-invoice cost from {sizes[0]} to {sizes[^1]} tenants: CPU per invoice {cpuPerInvoice[^1] / cpuPerInvoice[0]:0.00}× (within 1.25×)",
         cpuPerInvoice[^1] / cpuPerInvoice[0] <= 1.25);
     // The peak is the first round's: the process as a host is when it invoices its month (after the warm-ups, one run per
     // size, as the bench was with one round). Each size's run has a host of its own in this one process, and what the
     // hosts before it leave (native memory of their SQLite pools and caches, glibc's arenas, generated code) is not given back:
     // the resident set between runs grew by 10–20 MiB per host (176 → 254 MiB over eight hosts, session 26), a bench's
     // leftover no host carries, which later rounds' peaks include. They are printed, not judged.
-    var firstRound = measured.Take(scale.Distinct().Count()).ToList();
-    Console.WriteLine($"  peak working set of each round's run (MiB; later rounds carry the earlier hosts' leftovers): {string.Join(", ", measured.Select(r => $"{r.PeakWorkingSetMiB:0} at {r.Tenants}"))}");
+    var firstRound = rounds.Select(sizeRounds => sizeRounds[0]).ToList();
+    Console.WriteLine($"  peak working set of each round's run (MiB; later rounds carry the earlier hosts' leftovers): {string.Join("; ", rounds.Select(sizeRounds => $"{string.Join(", ", sizeRounds.Select(r => $"{r.PeakWorkingSetMiB:0}"))} at {sizeRounds[0].Tenants}"))}");
     Goals.Print($"peak memory < 300 MB: {firstRound.Max(r => r.PeakWorkingSetMiB) * 1.048576:0} MB (peak working set of the process during the first round's runs)", firstRound.Max(r => r.PeakWorkingSetMiB) * 1.048576 < 300);
     return 0;
 }

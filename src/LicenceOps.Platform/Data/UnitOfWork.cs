@@ -147,13 +147,8 @@ public sealed class UnitOfWork
             }
             return;
         }
-        await using var reader = await Connection.ExecuteReaderAsync(sql, param, Transaction);
-        var sqlite = (SqliteDataReader)(reader is IWrappedDataReader wrapped ? wrapped.Reader : reader);
-        while (await sqlite.ReadAsync())
-        {
-            // The column's bytes where the statement holds them, until the next step (a NULL reads as no bytes, as an empty BLOB).
-            read(raw.sqlite3_column_blob(sqlite.Handle, 0));
-        }
+        // The column's bytes where the statement holds them, until the next step (a NULL reads as no bytes, as an empty BLOB).
+        await StepAsync(sql, param, row => read(raw.sqlite3_column_blob(row.Handle, 0)));
     }
 
     /// <summary>
@@ -171,11 +166,17 @@ public sealed class UnitOfWork
         {
             await interleave(sql);
         }
+        await StepAsync(sql, param, row => read(raw.sqlite3_column_blob(row.Handle, 0), raw.sqlite3_column_blob(row.Handle, 1)));
+    }
+
+    /// <summary>Each row of a SQLite statement handed to <paramref name="row"/> while the statement is on it (its columns readable in place).</summary>
+    private async Task StepAsync(string sql, object? param, Action<SqliteDataReader> row)
+    {
         await using var reader = await Connection.ExecuteReaderAsync(sql, param, Transaction);
         var sqlite = (SqliteDataReader)(reader is IWrappedDataReader wrapped ? wrapped.Reader : reader);
         while (await sqlite.ReadAsync())
         {
-            read(raw.sqlite3_column_blob(sqlite.Handle, 0), raw.sqlite3_column_blob(sqlite.Handle, 1));
+            row(sqlite);
         }
     }
 
