@@ -11,12 +11,14 @@ namespace LicenceOps.Seats.Jobs;
 /// </summary>
 internal sealed class VendorAccountReconciliationJob(ReconciliationRunner runner, ReconciliationScheduler scheduler)
 {
-    public async Task RunAsync(Guid accountId, CancellationToken ct)
+    public Task RunAsync(Guid accountId, CancellationToken ct) => RunOnceAsync(accountId, ct);
+
+    /// <summary>The job's run, with its result (null: no run); the reconciliation bench's per-account mode runs exactly this.</summary>
+    internal async Task<ReconciliationRunResult?> RunOnceAsync(Guid accountId, CancellationToken ct)
     {
         using var actor = JobActor.Begin(ReconciliationScheduler.JobId(accountId));
-        if (await scheduler.ScheduledAccountAsync(accountId, ct) is { } account)
-        {
-            await runner.RunAsync(account.TenantId, account.Id, RunTriggers.Schedule, ct);
-        }
+        return await scheduler.ScheduledAccountAsync(accountId, ct) is { } account
+            ? await runner.RunAsync(account.TenantId, account.Id, RunTriggers.Schedule, ct)
+            : null;
     }
 }
