@@ -53,16 +53,28 @@ public sealed class ReconciliationRunner(
     public const string Abandoned = "abandoned";
 
     /// <summary>Null when the tenant has no such vendor account, including when it was deleted while this run read the vendor.</summary>
-    public async Task<ReconciliationRunResult?> RunAsync(Guid tenantId, Guid accountId, string trigger, CancellationToken ct)
-    {
+    public async Task<ReconciliationRunResult?> RunAsync(Guid tenantId, Guid accountId, string trigger, CancellationToken ct) =>
         // The account and its last comparison in one read. The comparison is only a hint for reading ahead: a change committed
         // after it makes the writer read the inputs in its transaction (a stale read-ahead) or compare anyway (no
         // confirmation), never use stale inputs.
-        if (await ReconciliationFingerprint.LoadWithAccountAsync(db, tenantId, accountId, ct) is not { } found)
-        {
-            return null;
-        }
+        await ReconciliationFingerprint.LoadWithAccountAsync(db, tenantId, accountId, ct) is { } found ? await RunLoadedAsync(found, trigger, ct) : null;
+
+    /// <summary>
+    /// A scheduled run of one account as its recurring job makes it (ADR 0085): the account, whatever its tenant, read by the run's
+    /// first statement as <see cref="RunAsync"/> reads it, and run only when <paramref name="hasJob"/> says it still has a job.
+    /// Null when the account is gone (before or while its vendor was read) or has no job: nothing of it was recorded, and its job
+    /// should go (ADR 0027).
+    /// </summary>
+    internal async Task<ReconciliationRunResult?> RunScheduledAsync(Guid accountId, Func<VendorAccountRow, bool> hasJob, CancellationToken ct) =>
+        await ReconciliationFingerprint.LoadWithAccountAsync(db, null, accountId, ct) is { } found && hasJob(found.Account)
+            ? await RunLoadedAsync(found, RunTriggers.Schedule, ct)
+            : null;
+
+    private async Task<ReconciliationRunResult?> RunLoadedAsync(
+        (VendorAccountRow Account, ReconciliationFingerprint.Stored? Last, ReconciliationFingerprint.Versions Now) found, string trigger, CancellationToken ct)
+    {
         var (row, last, now) = found;
+        var accountId = row.Id;
         // One account (the per-account jobs): reading its inputs ahead costs a snapshot of its own, which pays only when the run
         // compares. It will when the last comparison's versions moved, its time rules flipped (ADR 0048) or the reading differs.
         var holding = last?.StillHolds(ParisCalendar.DateOf(time.GetUtcNow())) == true ? new Dictionary<Guid, ReconciliationFingerprint.Stored> { [accountId] = last } : [];
