@@ -38,8 +38,8 @@ internal static class ReconciliationBench
           --tenants N   tenants, one Claude organisation each (default 1000)
           --seats N     seats per tenant (default 100)
           --parallel N  accounts read at once (default: one per core); the floor uses the same
-          --per-account the runs call RunAsync per account, N at once, as the per-account jobs do (one account per write
-                        transaction), instead of one RunManyAsync pipeline over all accounts (several accounts per write),
+          --per-account the runs are the per-account jobs (VendorAccountReconciliationJob), N at once (their readings
+                        share the writer's transactions, ADR 0065), instead of one RunManyAsync pipeline over all accounts (several accounts per write),
                         which is what the catch-up job runs for the accounts overdue at start (ADR 0059)
         """;
 
@@ -165,12 +165,13 @@ internal static class ReconciliationBench
                     var confirmed = 0;
                     if (perAccount)
                     {
-                        // What the per-account Hangfire jobs do (VendorAccountReconciliationJob): RunAsync for one account with the
-                        // schedule's trigger, `parallel` of them at once.
+                        // What the per-account Hangfire jobs do: the job itself (VendorAccountReconciliationJob, in a scope of its own as
+                        // Hangfire activates it), `parallel` of them at once. Not RunAsync alone: the job's own work (reading whether
+                        // the account still has a job) is part of every scheduled run.
                         await Parallel.ForEachAsync(passAccounts, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (account, ct) =>
                         {
                             using var scope = services.CreateScope();
-                            var run = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>().RunAsync(account.TenantId, account.Id, RunTriggers.Schedule, ct);
+                            var run = await scope.ServiceProvider.GetRequiredService<LicenceOps.Seats.Jobs.VendorAccountReconciliationJob>().RunOnceAsync(account.Id, ct);
                             if (run?.State != RunStates.Succeeded && Interlocked.Increment(ref failed) <= 3)
                             {
                                 Console.WriteLine($"  run failed: {run?.FailureReason}");

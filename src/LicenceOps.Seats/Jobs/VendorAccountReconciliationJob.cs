@@ -1,5 +1,4 @@
 using LicenceOps.Platform.Jobs;
-using LicenceOps.Seats.Domain.Reconciliation;
 using LicenceOps.Seats.Reconciliation;
 
 namespace LicenceOps.Seats.Jobs;
@@ -11,12 +10,23 @@ namespace LicenceOps.Seats.Jobs;
 /// </summary>
 internal sealed class VendorAccountReconciliationJob(ReconciliationRunner runner, ReconciliationScheduler scheduler)
 {
-    public async Task RunAsync(Guid accountId, CancellationToken ct)
+    public Task RunAsync(Guid accountId, CancellationToken ct) => RunOnceAsync(accountId, ct);
+
+    /// <summary>
+    /// The job's run, with its result (null: no run); the reconciliation bench's per-account mode runs exactly this. The account is
+    /// read once, by the run's own first statement, which also tells whether it still has a job; a run leaves the job store alone
+    /// unless its job must go (ADR 0085): registering and updating jobs is <see cref="ReconciliationScheduler.SynchroniseAsync"/>'s,
+    /// after each change of an account's schedule, and start-up's.
+    /// </summary>
+    internal async Task<ReconciliationRunResult?> RunOnceAsync(Guid accountId, CancellationToken ct)
     {
         using var actor = JobActor.Begin(ReconciliationScheduler.JobId(accountId));
-        if (await scheduler.ScheduledAccountAsync(accountId, ct) is { } account)
+        var run = await runner.RunScheduledAsync(accountId, scheduler.HasJob, ct);
+        if (run is null)
         {
-            await runner.RunAsync(account.TenantId, account.Id, RunTriggers.Schedule, ct);
+            // Gone, turned off, or deleted while its vendor was read: the job outlived its account's schedule.
+            scheduler.RemoveJob(accountId);
         }
+        return run;
     }
 }

@@ -273,10 +273,11 @@ internal static class ReconciliationFingerprint
     /// A tenant's vendor account with its stored fingerprint (null when none) and the tenant's and all tenants' current data
     /// versions, outside any transaction, in one statement: what a run of one account reads before its vendor (the fingerprint
     /// only as a hint, ADR 0038; the versions let its read-ahead take the inputs from memory without a snapshot of its own,
-    /// ADR 0071). Null when the tenant has no such account.
+    /// ADR 0071). Null when the tenant has no such account. <paramref name="tenantId"/> null: the account whatever its tenant
+    /// (the per-account job, which carries only the account's id, ADR 0027 and 0085).
     /// </summary>
     public static async Task<(VendorAccountRow Account, Stored? Last, Versions Now)?> LoadWithAccountAsync(
-        ModuleDatabase db, Guid tenantId, Guid accountId, CancellationToken ct)
+        ModuleDatabase db, Guid? tenantId, Guid accountId, CancellationToken ct)
     {
         // The versions by the account's tenant, not the fingerprint's: an account whose stored comparison is gone may still have
         // its inputs remembered at these versions.
@@ -288,7 +289,7 @@ internal static class ReconciliationFingerprint
 
     /// <summary>The statement of <see cref="LoadWithAccountAsync"/>, the same on both dialects.</summary>
     internal static readonly string WithAccountSql = $"""
-        WITH a AS ({VendorAccountRow.SelectSql} WHERE id = @accountId AND tenant_id = @tenantId)
+        WITH a AS ({VendorAccountRow.SelectSql} WHERE id = @accountId AND (@tenantId IS NULL OR tenant_id = @tenantId))
         SELECT a.*,
                COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = a.TenantId), 0) AS OfTenant,
                COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = @all), 0) AS OfAllTenants,

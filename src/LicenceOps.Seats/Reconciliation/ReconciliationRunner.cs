@@ -53,16 +53,28 @@ public sealed class ReconciliationRunner(
     public const string Abandoned = "abandoned";
 
     /// <summary>Null when the tenant has no such vendor account, including when it was deleted while this run read the vendor.</summary>
-    public async Task<ReconciliationRunResult?> RunAsync(Guid tenantId, Guid accountId, string trigger, CancellationToken ct)
-    {
+    public async Task<ReconciliationRunResult?> RunAsync(Guid tenantId, Guid accountId, string trigger, CancellationToken ct) =>
         // The account and its last comparison in one read. The comparison is only a hint for reading ahead: a change committed
         // after it makes the writer read the inputs in its transaction (a stale read-ahead) or compare anyway (no
         // confirmation), never use stale inputs.
-        if (await ReconciliationFingerprint.LoadWithAccountAsync(db, tenantId, accountId, ct) is not { } found)
-        {
-            return null;
-        }
+        await ReconciliationFingerprint.LoadWithAccountAsync(db, tenantId, accountId, ct) is { } found ? await RunLoadedAsync(found, trigger, ct) : null;
+
+    /// <summary>
+    /// A scheduled run of one account as its recurring job makes it (ADR 0085): the account, whatever its tenant, read by the run's
+    /// first statement as <see cref="RunAsync"/> reads it, and run only when <paramref name="hasJob"/> says it still has a job.
+    /// Null when the account is gone (before or while its vendor was read) or has no job: nothing of it was recorded, and its job
+    /// should go (ADR 0027).
+    /// </summary>
+    internal async Task<ReconciliationRunResult?> RunScheduledAsync(Guid accountId, Func<VendorAccountRow, bool> hasJob, CancellationToken ct) =>
+        await ReconciliationFingerprint.LoadWithAccountAsync(db, null, accountId, ct) is { } found && hasJob(found.Account)
+            ? await RunLoadedAsync(found, RunTriggers.Schedule, ct)
+            : null;
+
+    private async Task<ReconciliationRunResult?> RunLoadedAsync(
+        (VendorAccountRow Account, ReconciliationFingerprint.Stored? Last, ReconciliationFingerprint.Versions Now) found, string trigger, CancellationToken ct)
+    {
         var (row, last, now) = found;
+        var accountId = row.Id;
         // One account (the per-account jobs): reading its inputs ahead costs a snapshot of its own, which pays only when the run
         // compares. It will when the last comparison's versions moved, its time rules flipped (ADR 0048) or the reading differs.
         var holding = last?.StillHolds(ParisCalendar.DateOf(time.GetUtcNow())) == true ? new Dictionary<Guid, ReconciliationFingerprint.Stored> { [accountId] = last } : [];
@@ -276,6 +288,12 @@ public sealed class ReconciliationRunner(
         public string Settings { get; set; } = "{}";
         public string? ProtectedSecret { get; set; }
         public bool ScheduledReconciliation { get; set; }
+
+        /// <summary>SQLite: the account's tenant's data version of scope <c>reconciliation</c> as the standing read saw it (ADR 0086).</summary>
+        public long VersionOfTenant { get; set; }
+
+        /// <summary>SQLite: the all-tenants data version as the standing read saw it (ADR 0086).</summary>
+        public long VersionOfAllTenants { get; set; }
     }
 
     /// <summary>
@@ -486,11 +504,15 @@ public sealed class ReconciliationRunner(
         // account of the same tenant was applied, a write by an endpoint or a consumer, or midnight, they are read again here.
         // The all-tenants version comes with them, before the inputs: a run writes no table shared by all tenants, so a change of
         // one committed meanwhile (SQL Server) leaves the stored version older than the database and the next run compares again.
+        // On SQLite the standing read brought them (ADR 0086): nothing of this group written since moves a version (one account per
+        // tenant; failures and confirmations write no table of the scope), and no other writer can meanwhile.
         var versions = tenantIds.Length == 0
             ? new Dictionary<Guid, long>()
-            : (await uow.QueryAsync<VersionRow>(VersionsSql,
-                new { scope = ReconciliationFingerprint.Scope, ids = tenantIds.Append(ReconciliationFingerprint.AllTenants).ToArray() }))
-            .ToDictionary(v => v.TenantId, v => v.Version);
+            : uow.Dialect == SqlDialect.Sqlite
+                ? StandingVersions(rows.Select(r => r.Account), tenantIds)
+                : (await uow.QueryAsync<VersionRow>(VersionsSql,
+                    new { scope = ReconciliationFingerprint.Scope, ids = tenantIds.Append(ReconciliationFingerprint.AllTenants).ToArray() }))
+                .ToDictionary(v => v.TenantId, v => v.Version);
         var allTenants = versions.GetValueOrDefault(ReconciliationFingerprint.AllTenants);
         var current = toLoad.Where(r => r.Preloaded is { } p && p.Today == today && p.AllTenantsVersion == allTenants
                                         && p.TenantVersion == versions.GetValueOrDefault(r.Account.TenantId))
@@ -511,6 +533,18 @@ public sealed class ReconciliationRunner(
                 pending, lap);
         }
         return lap;
+    }
+
+    /// <summary>The versions of <paramref name="tenantIds"/> and the all-tenants one, as SQLite's standing read returned them (ADR 0086).</summary>
+    private static Dictionary<Guid, long> StandingVersions(IEnumerable<StandingRow> standing, Guid[] tenantIds)
+    {
+        var versions = new Dictionary<Guid, long>(tenantIds.Length + 1);
+        foreach (var a in standing)
+        {
+            versions[a.TenantId] = a.VersionOfTenant;
+            versions[ReconciliationFingerprint.AllTenants] = a.VersionOfAllTenants;
+        }
+        return versions;
     }
 
     /// <summary>The fingerprint a comparison stores when it succeeds, with the all-tenants version read before its inputs.</summary>
@@ -556,10 +590,26 @@ public sealed class ReconciliationRunner(
     /// A group's accounts as they stand in the write transaction (held until commit on SQL Server), each with its last comparison
     /// and the current data versions (<see cref="ReconciliationFingerprint.StoredColumns"/>, null columns when none).
     /// </summary>
-    internal static string StandingSql(SqlDialect dialect) => $"""
+    internal static string StandingSql(SqlDialect dialect) => dialect == SqlDialect.Sqlite ? StandingSqlite : StandingSqlServer;
+
+    private static readonly string StandingSqlServer = $"""
         SELECT a.id AS Id, a.tenant_id AS TenantId, a.connector AS Connector, a.base_address AS BaseAddress, a.settings AS Settings,
                a.protected_secret AS ProtectedSecret, a.scheduled_reconciliation AS ScheduledReconciliation, {ReconciliationFingerprint.StoredColumns}
-        FROM vendor_accounts a{dialect.HoldRow()} LEFT JOIN reconciliation_fingerprints f ON f.vendor_account_id = a.id
+        FROM vendor_accounts a{SqlDialect.SqlServer.HoldRow()} LEFT JOIN reconciliation_fingerprints f ON f.vendor_account_id = a.id
+        WHERE a.id IN @ids
+        """;
+
+    /// <summary>
+    /// SQLite: with each account's tenant's data version and the all-tenants one, which the writer then reads nowhere else (ADR 0086):
+    /// the write transaction excludes every other writer, and nothing the group writes before its comparisons moves them.
+    /// </summary>
+    private static readonly string StandingSqlite = $"""
+        SELECT a.id AS Id, a.tenant_id AS TenantId, a.connector AS Connector, a.base_address AS BaseAddress, a.settings AS Settings,
+               a.protected_secret AS ProtectedSecret, a.scheduled_reconciliation AS ScheduledReconciliation,
+               COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = a.tenant_id), 0) AS VersionOfTenant,
+               COALESCE((SELECT v.version FROM data_versions v WHERE v.scope = @scope AND v.tenant_id = @all), 0) AS VersionOfAllTenants,
+               {ReconciliationFingerprint.StoredColumns}
+        FROM vendor_accounts a LEFT JOIN reconciliation_fingerprints f ON f.vendor_account_id = a.id
         WHERE a.id IN @ids
         """;
 

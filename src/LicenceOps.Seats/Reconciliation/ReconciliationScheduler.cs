@@ -39,6 +39,15 @@ public sealed class ReconciliationScheduler(
         return Apply(row) is null ? null : row;
     }
 
+    /// <summary>
+    /// Whether <paramref name="row"/> should have a job (its schedule has a cron), without touching the job store: what the job asks
+    /// of its own account at each run (ADR 0085). <see cref="SynchroniseAsync"/> registers or updates the job.
+    /// </summary>
+    public bool HasJob(VendorAccountRow row) => AccountSchedule.Of(row, options.Value.Reconciliation.IntervalMinutes).Cron is not null;
+
+    /// <summary>Removes an account's job (none: nothing), as a job that outlived its account's schedule does (ADR 0027).</summary>
+    public void RemoveJob(Guid accountId) => recurring.RemoveIfExists(JobId(accountId));
+
     /// <summary>When each account's recurring job fires next (UTC), as Hangfire holds it; accounts without a job are absent.</summary>
     public IReadOnlyDictionary<Guid, DateTimeOffset> NextRuns(IReadOnlyCollection<Guid> accountIds)
     {

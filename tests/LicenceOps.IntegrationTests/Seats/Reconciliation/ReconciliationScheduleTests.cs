@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Hangfire;
 using LicenceOps.IntegrationTests.Infrastructure;
+using LicenceOps.Platform.Data;
 using LicenceOps.Seats.Domain.Reconciliation;
 using LicenceOps.Seats.Reconciliation;
 using Microsoft.Extensions.DependencyInjection;
@@ -194,6 +195,62 @@ public sealed class ReconciliationScheduleTests
         await SeatsKit.RunRecurringJobAsync(factory, ReconciliationScheduler.JobId(ghost));
         Assert.That(JobOf(factory, ghost), Is.Null);
         Assert.That(await RunsAsync(ghost), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_job_reads_its_account_once_with_its_run_and_leaves_the_job_store_alone()
+    {
+        // ADR 0085: a job's run costs what a scheduled run of its account costs, nothing more: no read of its own before the run's
+        // first statement, no write to the job store (registering and re-timing jobs is the scheduler's, after each change and at start).
+        var tenantId = Guid.NewGuid();
+        var id = (await CreateAsync(tenantId, Claude())).Id();
+        claude.Users["ann@client.test"] = ("Ann Client", new DateOnly(2026, 11, 20));
+        // The entry as a store that another host wrote may hold it: a run must not rewrite it (the schedule's own cron is hourly).
+        const string storeCron = "0 3 * * *";
+        factory.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<LicenceOps.Seats.Jobs.VendorAccountReconciliationJob>(
+            ReconciliationScheduler.JobId(id), j => j.RunAsync(id, CancellationToken.None), storeCron);
+
+        await SeatsKit.RunRecurringJobAsync(factory, ReconciliationScheduler.JobId(id));
+        Assert.That(await RunsAsync(id), Is.EqualTo(1), "the job ran its account");
+        Assert.That(JobOf(factory, id)?.Cron, Is.EqualTo(storeCron), "a run does not write the job store");
+
+        // Both confirmed (same reading, same records): the job's run and a scheduled RunAsync of the same account run the same statements.
+        // Counted on the pool's connections once the first run's events are dispatched (the dispatcher's statements are not the runs').
+        for (var wait = 0; wait < 100 && await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM outbox_messages WHERE dispatched_at IS NULL") > 0; wait++)
+        {
+            await Task.Delay(50);
+        }
+        await Task.Delay(300);
+        var db = SeatsKit.Db(factory);
+        var before = db.SqlitePool!.Statistics();
+        await SeatsKit.RunRecurringJobAsync(factory, ReconciliationScheduler.JobId(id));
+        var job = db.SqlitePool!.Statistics();
+        using (var scope = factory.Services.CreateScope())
+        {
+            var run = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>().RunAsync(tenantId, id, RunTriggers.Schedule, CancellationToken.None);
+            Assert.That(run?.Outcome, Is.EqualTo(ReconciliationFingerprint.Confirmed));
+        }
+        var direct = db.SqlitePool!.Statistics();
+        Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM reconciliation_runs WHERE vendor_account_id = @id AND outcome = 'confirmed'", new { id }),
+            Is.EqualTo(2));
+        Assert.That(job.Compiled + job.Reused - before.Compiled - before.Reused, Is.EqualTo(direct.Compiled + direct.Reused - job.Compiled - job.Reused),
+            "the job's confirmed run runs the statements of a scheduled run of its account, and no read of its own");
+    }
+
+    [Test]
+    public async Task A_job_whose_account_was_turned_off_behind_the_schedulers_back_removes_itself_without_reading_its_vendor()
+    {
+        var tenantId = Guid.NewGuid();
+        var id = (await CreateAsync(tenantId, Claude())).Id();
+        claude.Users["ann@client.test"] = ("Ann Client", new DateOnly(2026, 11, 20));
+        // Turned off without the scheduler hearing of it (a crash between the commit and the job's removal; ADR 0027).
+        await SeatsKit.Db(factory).WriteAsync(uow => uow.ExecuteAsync("UPDATE vendor_accounts SET scheduled_reconciliation = 0 WHERE id = @id", new { id }));
+        claude.Server.Requests.Clear();
+
+        await SeatsKit.RunRecurringJobAsync(factory, ReconciliationScheduler.JobId(id));
+        Assert.That(JobOf(factory, id), Is.Null, "the job removed itself");
+        Assert.That(await RunsAsync(id), Is.Zero, "nothing recorded");
+        Assert.That(claude.Server.Requests, Is.Empty, "the vendor was not read");
     }
 
     [Test]
