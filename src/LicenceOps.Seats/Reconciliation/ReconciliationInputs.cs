@@ -84,13 +84,8 @@ internal static class ReconciliationInputs
                 byAccount[accountOfSubscription[seat.SubscriptionId]].Seats.Add(seat);
                 held.Add(seat.SeatId);
             }
-            foreach (var removal in await uow.QueryRowsAsync(
-                         """
-                         SELECT DISTINCT ts.subscription_id AS SubscriptionId, p.email AS Email FROM transfer_steps ts JOIN transfers t ON t.id = ts.transfer_id
-                             JOIN people p ON p.person_id = t.person_id
-                         WHERE ts.tenant_id IN @tenantIds AND ts.subscription_id IN @chunk AND ts.kind IN ('hand_over_data', 'revoke_access')
-                           AND ts.status IN ('pending', 'waiting', 'needs_attention')
-                         """, new { tenantIds, chunk }, static r => new RemovalRow { SubscriptionId = r.Guid(0), Email = r.String(1) }))
+            foreach (var removal in await uow.QueryRowsAsync(RemovalsSql, new { tenantIds, chunk },
+                         static r => new RemovalRow { SubscriptionId = r.Guid(0), Email = r.String(1) }))
             {
                 var inputs = byAccount[accountOfSubscription[removal.SubscriptionId]];
                 if (!inputs.PendingRemovals.Contains(removal.Email))
@@ -196,6 +191,18 @@ internal static class ReconciliationInputs
         }
         return new Batch(byAccount, policies, baselines);
     }
+
+    /// <summary>
+    /// The pending removals of the subscriptions @chunk: the addresses of people whose transfer still has to hand over data or revoke
+    /// access there. Sought by subscription and status (ix_transfer_steps_subscription, migration 2040): the steps of every tenant were
+    /// scanned before.
+    /// </summary>
+    internal const string RemovalsSql = """
+        SELECT DISTINCT ts.subscription_id AS SubscriptionId, p.email AS Email FROM transfer_steps ts JOIN transfers t ON t.id = ts.transfer_id
+            JOIN people p ON p.person_id = t.person_id
+        WHERE ts.tenant_id IN @tenantIds AND ts.subscription_id IN @chunk AND ts.kind IN ('hand_over_data', 'revoke_access')
+          AND ts.status IN ('pending', 'waiting', 'needs_attention')
+        """;
 
     /// <summary>
     /// The held seats of the subscriptions @chunk with their person and, for a seat still invited, when it was last invited (the
