@@ -179,7 +179,7 @@ public ref struct PackedRows
     public DateTimeOffset Instant() => NullableInstant() ?? throw new FormatException("Packed rows: an instant is null where none may be.");
 
     /// <summary><c>yyyy-MM-dd</c> at the start of <paramref name="text"/>, or null when it is not that.</summary>
-    private static DateOnly? StoredDate(ReadOnlySpan<byte> text) =>
+    internal static DateOnly? StoredDate(ReadOnlySpan<byte> text) =>
         text.Length >= 10 && text[4] == '-' && text[7] == '-'
         && Digits(text[..4]) is { } year and >= 1 && Digits(text.Slice(5, 2)) is { } month and >= 1 and <= 12
         && Digits(text.Slice(8, 2)) is { } day && day >= 1 && day <= DateTime.DaysInMonth(year, month)

@@ -88,7 +88,7 @@ internal static class SqliteRowsStatement
         return stmt;
     }
 
-    private static void Bind(SqliteConnection connection, sqlite3_stmt stmt, int index, object? value)
+    internal static void Bind(SqliteConnection connection, sqlite3_stmt stmt, int index, object? value)
     {
         Span<byte> utf8 = stackalloc byte[36];
         var rc = value switch
@@ -113,12 +113,12 @@ internal static class SqliteRowsStatement
     }
 
     /// <summary>SQLite's error as Microsoft.Data.Sqlite raises it (its message and codes); OK, ROW and DONE pass.</summary>
-    private static void Check(SqliteConnection connection, int rc) => SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+    internal static void Check(SqliteConnection connection, int rc) => SqliteException.ThrowExceptionForRC(rc, connection.Handle);
 
     private static readonly ConcurrentDictionary<Type, (string Name, Func<object, object?> Get)[]> GettersByType = new();
 
     /// <summary>The parameter object's public properties by their <c>@</c>-name, read once per type (anonymous types, as Dapper's).</summary>
-    private static (string Name, Func<object, object?> Get)[] Getters(Type type) => GettersByType.GetOrAdd(type, static t =>
+    internal static (string Name, Func<object, object?> Get)[] Getters(Type type) => GettersByType.GetOrAdd(type, static t =>
         t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetIndexParameters().Length == 0)
             .Select(p => ("@" + p.Name, (Func<object, object?>)p.GetValue))

@@ -129,6 +129,43 @@ public sealed class UnitOfWork
     }
 
     /// <summary>
+    /// The rows of <paramref name="sql"/>: on SQLite stepped through SQLitePCL on the connection's handle and each read by
+    /// <paramref name="read"/> from its columns by position (<see cref="SqliteRows"/>: no command, reader or mapping by name per
+    /// statement); on other dialects read by Dapper from the columns' names, as <see cref="QueryAsync{T}(string, object?)"/> does.
+    /// So <paramref name="read"/> must read the columns in the order <paramref name="sql"/> selects them, under the names of
+    /// <typeparamref name="T"/>'s properties. List parameters are expanded as Dapper expands them, padded with empty texts on SQLite
+    /// (<see cref="SqliteRows"/>): an empty text must match no value of the column a list is compared with.
+    /// </summary>
+    public async Task<IReadOnlyList<T>> QueryRowsAsync<T>(string sql, object? param, ReadSqliteRow<T> read)
+    {
+        if (Dialect != SqlDialect.Sqlite)
+        {
+            return await QueryAsync<T>(sql, param);
+        }
+        var rows = new List<T>();
+        await StepRowsAsync(sql, param, row => rows.Add(read(row)));
+        return rows;
+    }
+
+    /// <summary>
+    /// Each row of a SQLite query handed to <paramref name="read"/> while the statement is on it, stepped through SQLitePCL on the
+    /// connection's handle in this unit's transaction (<see cref="SqliteRows"/>); its columns are SQLite's own, valid only during the
+    /// call. SQLite only.
+    /// </summary>
+    public async Task StepRowsAsync(string sql, object? param, StepSqliteRow read)
+    {
+        if (Dialect != SqlDialect.Sqlite)
+        {
+            throw new NotSupportedException("Rows are stepped from SQLite statements only.");
+        }
+        if (beforeQuery is { } interleave)
+        {
+            await interleave(sql);
+        }
+        SqliteRows.Step((SqliteConnection)Connection, sql, param, read);
+    }
+
+    /// <summary>
     /// Hands the first column of each row of <paramref name="sql"/> to <paramref name="read"/> as bytes (a BLOB, or a text as its
     /// UTF-8). On SQLite the bytes are SQLite's own, valid only during the call: no array is made per row, where Microsoft.Data.Sqlite's
     /// readers (and Dapper through them) copy every BLOB into a new one. Other dialects read the column as <c>byte[]</c>.

@@ -53,7 +53,7 @@ internal static class ReconciliationInputs
         var tenantOf = accounts.ToDictionary(a => a.Id, a => a.TenantId);
         var accountOfTenant = accounts.ToDictionary(a => a.TenantId, a => a.Id);
 
-        var subscriptions = await uow.QueryAsync<RunSubscriptionRow>(
+        var subscriptions = await uow.QueryRowsAsync(
             """
             SELECT s.id AS Id, s.tenant_id AS TenantId, s.connected_account_id AS AccountId, p.product_name AS ProductName,
                    s.committed_quantity AS CommittedQuantity, s.sale_price_per_seat_eur AS SalePricePerSeatEur, p.list_price AS ListPrice,
@@ -61,7 +61,11 @@ internal static class ReconciliationInputs
             FROM subscriptions s JOIN catalogue_plans p ON p.code = s.plan_code
             WHERE s.tenant_id IN @tenantIds AND s.connected_account_id IN @accountIds
             ORDER BY s.created_at, s.id
-            """, new { tenantIds, accountIds });
+            """, new { tenantIds, accountIds }, static r => new RunSubscriptionRow
+            {
+                Id = r.Guid(0), TenantId = r.Guid(1), AccountId = r.NullableGuid(2), ProductName = r.String(3), CommittedQuantity = r.Int32(4),
+                SalePricePerSeatEur = r.NullableDecimal(5), ListPrice = r.Decimal(6), PriceCurrency = r.String(7), PriceUnit = r.String(8),
+            });
         var accountOfSubscription = new Dictionary<Guid, Guid>();
         foreach (var s in subscriptions.Where(s => s.AccountId is { } a && tenantOf[a] == s.TenantId))
         {
@@ -80,13 +84,8 @@ internal static class ReconciliationInputs
                 byAccount[accountOfSubscription[seat.SubscriptionId]].Seats.Add(seat);
                 held.Add(seat.SeatId);
             }
-            foreach (var removal in await uow.QueryAsync<RemovalRow>(
-                         """
-                         SELECT DISTINCT ts.subscription_id AS SubscriptionId, p.email AS Email FROM transfer_steps ts JOIN transfers t ON t.id = ts.transfer_id
-                             JOIN people p ON p.person_id = t.person_id
-                         WHERE ts.tenant_id IN @tenantIds AND ts.subscription_id IN @chunk AND ts.kind IN ('hand_over_data', 'revoke_access')
-                           AND ts.status IN ('pending', 'waiting', 'needs_attention')
-                         """, new { tenantIds, chunk }))
+            foreach (var removal in await uow.QueryRowsAsync(RemovalsSql, new { tenantIds, chunk },
+                         static r => new RemovalRow { SubscriptionId = r.Guid(0), Email = r.String(1) }))
             {
                 var inputs = byAccount[accountOfSubscription[removal.SubscriptionId]];
                 if (!inputs.PendingRemovals.Contains(removal.Email))
@@ -104,17 +103,20 @@ internal static class ReconciliationInputs
             // of the batch's subscriptions" is "not one of this account's" for that tenant's people. Driven by the account's
             // seats through the person index (DISTINCT: a person may hold seats in two of the account's subscriptions); each
             // other seat's last activity is the most recent of its history, read from its subscription's latest sheet.
-            var others = (await uow.QueryAsync<RunOtherToolRow>(OtherToolsSql, new { tenantIds, chunk, all = subscriptionIds })).ToList();
+            var others = (await uow.QueryRowsAsync(OtherToolsSql, new { tenantIds, chunk, all = subscriptionIds }, static r => new RunOtherToolRow
+            {
+                SeatId = r.Guid(0), TenantId = r.Guid(1), PersonId = r.Guid(2), SubscriptionId = r.Guid(3), VendorCode = r.String(4), ProductName = r.String(5),
+            })).ToList();
             var latestActivity = new Dictionary<Guid, DateOnly?>();
             foreach (var otherChunk in others.Select(o => o.SubscriptionId).Distinct().Chunk(500))
             {
-                foreach (var sheet in await UsageSheets.LatestAsync(uow, otherChunk, today))
+                await UsageSheets.ReadLatestAsync(uow, otherChunk, today, (_, _, _, entries) =>
                 {
-                    foreach (var entry in UsageSheets.Read(sheet.Seats))
+                    foreach (var entry in entries)
                     {
                         latestActivity[entry.SeatId] = entry.LatestActivity;
                     }
-                }
+                });
             }
             foreach (var other in others)
             {
@@ -127,12 +129,15 @@ internal static class ReconciliationInputs
         }
 
         var policies = new Dictionary<Guid, TenantPolicy>();
-        foreach (var row in await uow.QueryAsync<PolicyRow>(
+        foreach (var row in await uow.QueryRowsAsync(
                      """
                      SELECT tenant_id AS TenantId, email_domains AS EmailDomains, inactive_after_days AS InactiveAfterDays,
                             stale_invite_after_days AS StaleInviteAfterDays
                      FROM tenant_reconciliation_policies WHERE tenant_id IN @tenantIds
-                     """, new { tenantIds }))
+                     """, new { tenantIds }, static r => new PolicyRow
+                     {
+                         TenantId = r.Guid(0), EmailDomains = r.String(1), InactiveAfterDays = r.Int32(2), StaleInviteAfterDays = r.Int32(3),
+                     }))
         {
             policies[row.TenantId] = ReconciliationRunner.ToPolicy(row);
         }
@@ -145,12 +150,15 @@ internal static class ReconciliationInputs
         if (recordedFor.Length > 0)
         {
             // Latest observation date, then latest recording: the first row of each account in this order.
-            foreach (var row in await uow.QueryAsync<RecordedQuantityRow>(
+            foreach (var row in await uow.QueryRowsAsync(
                          """
                          SELECT tenant_id AS TenantId, vendor_account_id AS AccountId, quantity AS Quantity, observed_on AS ObservedOn, source AS Source
                          FROM purchased_quantity_observations
                          WHERE vendor_account_id IN @recordedFor ORDER BY observed_on DESC, recorded_at DESC
-                         """, new { recordedFor }))
+                         """, new { recordedFor }, static r => new RecordedQuantityRow
+                         {
+                             TenantId = r.Guid(0), AccountId = r.Guid(1), Quantity = r.Int32(2), ObservedOn = r.Date(3), Source = r.String(4),
+                         }))
             {
                 var inputs = byAccount[row.AccountId];
                 if (inputs.Recorded is null && tenantOf[row.AccountId] == row.TenantId)
@@ -161,15 +169,18 @@ internal static class ReconciliationInputs
         }
 
         var vendorCodes = accounts.Select(a => a.VendorCode).Distinct().ToArray();
-        var baselines = (await uow.QueryAsync<BaselineRow>(
+        var baselines = (await uow.QueryRowsAsync(
                 "SELECT vendor_code AS VendorCode, setting_key AS SettingKey, label AS Label, expected_value AS ExpectedValue FROM setting_baselines WHERE vendor_code IN @vendorCodes",
-                new { vendorCodes }))
+                new { vendorCodes }, static r => new BaselineRow { VendorCode = r.String(0), SettingKey = r.String(1), Label = r.String(2), ExpectedValue = r.String(3) }))
             .GroupBy(b => b.VendorCode).ToDictionary(g => g.Key, g => (IReadOnlyList<BaselineRow>)g.ToList());
-        foreach (var row in await uow.QueryAsync<ObservationRow>(
+        foreach (var row in await uow.QueryRowsAsync(
                      """
                      SELECT vendor_account_id AS AccountId, setting_key AS SettingKey, observed_value AS ObservedValue, observed_on AS ObservedOn
                      FROM setting_observations WHERE vendor_account_id IN @accountIds ORDER BY observed_on DESC, recorded_at DESC
-                     """, new { accountIds }))
+                     """, new { accountIds }, static r => new ObservationRow
+                     {
+                         AccountId = r.Guid(0), SettingKey = r.String(1), ObservedValue = r.String(2), ObservedOn = r.Date(3),
+                     }))
         {
             byAccount[row.AccountId].Observations.Add(row);
         }
@@ -180,6 +191,18 @@ internal static class ReconciliationInputs
         }
         return new Batch(byAccount, policies, baselines);
     }
+
+    /// <summary>
+    /// The pending removals of the subscriptions @chunk: the addresses of people whose transfer still has to hand over data or revoke
+    /// access there. Sought by subscription and status (ix_transfer_steps_subscription, migration 2040): the steps of every tenant were
+    /// scanned before.
+    /// </summary>
+    internal const string RemovalsSql = """
+        SELECT DISTINCT ts.subscription_id AS SubscriptionId, p.email AS Email FROM transfer_steps ts JOIN transfers t ON t.id = ts.transfer_id
+            JOIN people p ON p.person_id = t.person_id
+        WHERE ts.tenant_id IN @tenantIds AND ts.subscription_id IN @chunk AND ts.kind IN ('hand_over_data', 'revoke_access')
+          AND ts.status IN ('pending', 'waiting', 'needs_attention')
+        """;
 
     /// <summary>
     /// The held seats of the subscriptions @chunk with their person and, for a seat still invited, when it was last invited (the
@@ -219,7 +242,7 @@ internal static class ReconciliationInputs
         }
         // The planner's seat straight from the packed text: its invite dated in Paris as the planner dates it (only an invited
         // seat has one).
-        return await PackedRows.QueryAsync(uow, SeatsSql, PackedSeatsSql, new { chunk }, static (ref PackedRows c) => new PlanSeat(
+        return await PackedAsync(uow, SeatsSql, PackedSeatsSql, new { chunk }, static (ref PackedRows c) => new PlanSeat(
             SeatId: c.Guid(),
             SubscriptionId: c.Guid(),
             PersonId: c.Guid(),
@@ -255,7 +278,7 @@ internal static class ReconciliationInputs
     /// SQL Server reads the columns.
     /// </summary>
     internal static Task<IReadOnlyList<ExistingFindingRow>> LoadFindingsAsync(UnitOfWork uow, Guid[] tenantIds, IReadOnlyCollection<string> kinds) =>
-        PackedRows.QueryAsync(uow, FindingStore.ExistingSelectSql + " WHERE tenant_id IN @tenantIds AND kind IN @kinds", PackedFindingsSql,
+        PackedAsync(uow, FindingStore.ExistingSelectSql + " WHERE tenant_id IN @tenantIds AND kind IN @kinds", PackedFindingsSql,
             new { tenantIds, kinds }, static (ref PackedRows c) => new ExistingFindingRow
             {
                 Id = c.Guid(),
@@ -277,6 +300,22 @@ internal static class ReconciliationInputs
                 SeenByAccount = c.Flag(),
             });
 
+    /// <summary>
+    /// Rows packed per group (<see cref="PackedRows"/>) on SQLite, each group's text read where the statement holds it and the statement
+    /// stepped through SQLitePCL (<see cref="UnitOfWork.StepRowsAsync"/>: no command, reader or Dapper call per statement, a per-account
+    /// read-ahead's main cost beside SQLite's own, docs/performance.md, feat/i11fx); the columns of <paramref name="columnSql"/> elsewhere.
+    /// </summary>
+    private static async Task<IReadOnlyList<T>> PackedAsync<T>(UnitOfWork uow, string columnSql, string packedSql, object param, ReadPackedRow<T> read)
+    {
+        if (uow.Dialect != SqlDialect.Sqlite)
+        {
+            return await uow.QueryAsync<T>(columnSql, param);
+        }
+        var rows = new List<T>();
+        await uow.StepRowsAsync(packedSql, param, row => PackedRows.ReadAll(row.Bytes(0), read, rows));
+        return rows;
+    }
+
     private const string PackedFindingsSql = """
         SELECT CAST(json_group_array(json_array(id, tenant_id, kind, subject_key, status, vendor_account_id, vendor_name, subscription_id, seat_id, person_id,
                member_email, summary, recommended_action, needs_client, monthly_effect_cents, effect_basis, seen_by_account)) AS BLOB)
@@ -291,16 +330,16 @@ internal static class ReconciliationInputs
     internal static async Task<IReadOnlyList<StoredUsageRow>> LoadLatestUsageAsync(UnitOfWork uow, Guid[] chunk, DateOnly today, IReadOnlySet<Guid> held)
     {
         var rows = new List<StoredUsageRow>();
-        foreach (var sheet in await UsageSheets.LatestAsync(uow, chunk, today))
+        await UsageSheets.ReadLatestAsync(uow, chunk, today, (subscriptionId, day, accountId, entries) =>
         {
-            foreach (var entry in UsageSheets.Read(sheet.Seats))
+            foreach (var entry in entries)
             {
                 if (held.Contains(entry.SeatId))
                 {
-                    rows.Add(StoredUsageRow.Of(sheet.AccountId, sheet.SubscriptionId, sheet.Day, entry));
+                    rows.Add(StoredUsageRow.Of(accountId, subscriptionId, day, entry));
                 }
             }
-        }
+        });
         return rows;
     }
 

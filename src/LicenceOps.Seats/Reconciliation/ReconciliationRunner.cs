@@ -354,7 +354,8 @@ public sealed class ReconciliationRunner(
         {
             var today = ParisCalendar.DateOf(snapshot.Now);
             var ids = toLoad.Select(r => r.Account.TenantId).Append(ReconciliationFingerprint.AllTenants).ToArray();
-            var versions = (await snapshot.QueryAsync<VersionRow>(VersionsSql, new { scope = ReconciliationFingerprint.Scope, ids }))
+            var versions = (await snapshot.QueryRowsAsync(VersionsSql, new { scope = ReconciliationFingerprint.Scope, ids },
+                    static r => new VersionRow { TenantId = r.Guid(0), Version = r.Int64(1) }))
                 .ToDictionary(v => v.TenantId, v => v.Version);
             var allTenants = versions.GetValueOrDefault(ReconciliationFingerprint.AllTenants);
             // Accounts whose last comparison's inputs are remembered at these very versions are not read (ADR 0052).

@@ -38,9 +38,39 @@ internal static class UsageSheets
     public static List<SheetEntry> Read(string seats)
     {
         var entries = new List<SheetEntry>();
-        PackedRows.ReadAll(seats, static (ref PackedRows c) =>
-            new SheetEntry(c.Guid(), c.Guid(), c.NullableDate(), c.Flag(), c.Flag(), c.Date(), c.NullableDate()), entries);
+        PackedRows.ReadAll(seats, ReadEntry, entries);
         return entries;
+    }
+
+    /// <summary>The same from the sheet's UTF-8 bytes where SQLite holds them (no string made of a text only to be encoded back).</summary>
+    public static List<SheetEntry> Read(ReadOnlySpan<byte> seats)
+    {
+        var entries = new List<SheetEntry>();
+        PackedRows.ReadAll(seats, ReadEntry, entries);
+        return entries;
+    }
+
+    private static SheetEntry ReadEntry(ref PackedRows c) => new(c.Guid(), c.Guid(), c.NullableDate(), c.Flag(), c.Flag(), c.Date(), c.NullableDate());
+
+    /// <summary>What <see cref="ReadLatestAsync"/> hands over per sheet: its subscription, day, the account whose run wrote it, its entries.</summary>
+    public delegate void LatestSheet(Guid subscriptionId, DateOnly day, Guid accountId, List<SheetEntry> entries);
+
+    /// <summary>
+    /// The latest sheet of each of <paramref name="subscriptionIds"/> dated on or before <paramref name="through"/>, parsed. On SQLite
+    /// the statement is stepped through SQLitePCL and each sheet parsed where SQLite holds it (<see cref="UnitOfWork.StepRowsAsync"/>:
+    /// the read-ahead's statements, docs/performance.md, feat/i11fx); elsewhere read as <see cref="LatestAsync(UnitOfWork, IReadOnlyCollection{Guid}, DateOnly)"/>.
+    /// </summary>
+    public static async Task ReadLatestAsync(UnitOfWork uow, IReadOnlyCollection<Guid> subscriptionIds, DateOnly through, LatestSheet read)
+    {
+        if (uow.Dialect != SqlDialect.Sqlite)
+        {
+            foreach (var sheet in await LatestAsync(uow, subscriptionIds, through))
+            {
+                read(sheet.SubscriptionId, sheet.Day, sheet.AccountId, Read(sheet.Seats));
+            }
+            return;
+        }
+        await uow.StepRowsAsync(LatestSql, new { ids = subscriptionIds, through }, row => read(row.Guid(0), row.Date(1), row.Guid(2), Read(row.Bytes(3))));
     }
 
     /// <summary>

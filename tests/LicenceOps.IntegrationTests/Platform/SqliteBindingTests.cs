@@ -256,4 +256,122 @@ public sealed class SqliteBindingTests
         Assert.ThrowsAsync<InvalidOperationException>(() => db.WriteAsync(unit => unit.ExecuteRowsAsync(TypedRowsSql, OneRow(1), new { path = "missing parameters" })));
         Assert.That(await db.QueryAsync<string>("SELECT DISTINCT path FROM typed"), Is.EqualTo(new[] { "committed" }));
     }
+
+    /// <summary>A row of <c>typed</c> as Dapper's handlers read it, for the rows stepped by position (feat/i11fx).</summary>
+    public sealed class TypedRow
+    {
+        public string Path { get; set; } = "";
+        public long? N { get; set; }
+        public Guid? Guid { get; set; }
+        public string? Maybe { get; set; }
+        public bool? Flag { get; set; }
+        public DateOnly? Day { get; set; }
+        public string? Note { get; set; }
+        public decimal? Big { get; set; }
+        public string? RowText { get; set; }
+
+        public override string ToString() => $"{Path}|{N}|{Guid}|{Maybe ?? "null"}|{Flag}|{Day:O}|{Note ?? "null"}|{Big}|{RowText ?? "null"}";
+    }
+
+    private const string TypedSelectSql = """
+        SELECT path AS Path, n AS N, guid AS Guid, maybe AS Maybe, flag AS Flag, day AS Day, note AS Note, big AS Big, row_text AS RowText
+        FROM typed WHERE path IN @paths AND path NOT IN @without ORDER BY rowid
+        """;
+
+    private static TypedRow ReadTyped(SqliteRow r) => new()
+    {
+        Path = r.String(0), N = r.IsNull(1) ? null : r.Int64(1), Guid = r.NullableGuid(2), Maybe = r.NullableString(3),
+        Flag = r.IsNull(4) ? null : r.Flag(4), Day = r.NullableDate(5), Note = r.NullableString(6), Big = r.NullableDecimal(7), RowText = r.NullableString(8),
+    };
+
+    [Test]
+    public async Task Rows_stepped_by_position_read_what_dapper_reads_by_name()
+    {
+        // Every value kind the read-ahead reads (feat/i11fx): GUIDs stored upper-case and lower-case, NULLs of each, texts JSON or UTF-8
+        // would mangle, dates stored as dates and as instants, flags, and decimals stored as text, integer and real.
+        var guid = System.Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e");
+        await db.WriteAsync(async unit =>
+        {
+            const string insert = "INSERT INTO typed (path, n, guid, maybe, flag, day, note, big, row_text) VALUES (@path, @n, @guid, @maybe, @flag, @day, @note, @big, @text)";
+            await unit.ExecuteAsync(insert, new { path = "a", n = 1L, guid, maybe = "x", flag = true, day = new DateOnly(2026, 2, 28), note = "zoë.o'brien+tag@exämple.fr", big = 5_000_000_000L, text = "12.34" });
+            await unit.ExecuteAsync(insert, new { path = "b", n = (long?)null, guid = (Guid?)null, maybe = (string?)null, flag = (bool?)null, day = (DateOnly?)null, note = (string?)null, big = (long?)null, text = (string?)null });
+            await unit.ExecuteAsync(insert, new { path = "c", n = -7L, guid = guid.ToString(), maybe = "\"quoted\" back\\slash\nnew line 名前 😀", flag = false, day = "2026-12-02T23:30:00.0000000Z", note = "", big = 0L, text = "" });
+            await unit.ExecuteAsync("UPDATE typed SET big = 12.5 WHERE path = 'b'");
+            await unit.ExecuteAsync("UPDATE typed SET big = '1234567890.123456789' WHERE path = 'c'");
+        });
+        var paths = new[] { "a", "b", "c", "d" };
+
+        var byName = await db.WriteAsync(unit => unit.QueryAsync<TypedRow>(TypedSelectSql, new { paths, without = Array.Empty<string>() }));
+        var byPosition = await db.WriteAsync(unit => unit.QueryRowsAsync(TypedSelectSql, new { paths, without = Array.Empty<string>() }, ReadTyped));
+
+        Assert.That(byPosition.Select(r => r.ToString()), Is.EqualTo(byName.Select(r => r.ToString())));
+        Assert.That(byPosition.Select(r => r.Path), Is.EqualTo(new[] { "a", "b", "c" }), "an empty NOT IN list excludes nothing");
+        Assert.That(byPosition[0].Guid, Is.EqualTo(guid), "stored upper-case");
+        Assert.That(byPosition[2].Guid, Is.EqualTo(guid), "stored lower-case");
+        Assert.That(byPosition[2].Maybe, Is.EqualTo("\"quoted\" back\\slash\nnew line 名前 😀"));
+        Assert.That(byPosition[0].Note, Is.EqualTo("zoë.o'brien+tag@exämple.fr"));
+        Assert.That(byPosition[2].Day, Is.EqualTo(new DateOnly(2026, 12, 2)), "an instant's date part, as the handler reads it");
+        Assert.That(byPosition[1].Big, Is.EqualTo(12.5m), "a real");
+        Assert.That(await db.WriteAsync(unit => unit.QueryRowsAsync("SELECT '1234567890.123456789', 7, NULL", null,
+                static r => (r.Decimal(0), r.Decimal(1), r.NullableDecimal(2)))),
+            Is.EqualTo(new[] { (1234567890.123456789m, 7m, (decimal?)null) }), "a decimal stored as text keeps every digit");
+        var nulls = byPosition[1];
+        Assert.That(new object?[] { nulls.N, nulls.Guid, nulls.Maybe, nulls.Flag, nulls.Day, nulls.Note, nulls.RowText }, Is.All.Null, "every NULL read as null");
+    }
+
+    [Test]
+    public async Task List_parameters_expand_as_dapper_expands_them_and_compile_once_per_size_class()
+    {
+        await db.WriteAsync(async unit =>
+        {
+            foreach (var path in new[] { "p1", "p2", "p3", "p4", "p5", "p6" })
+            {
+                await unit.ExecuteAsync("INSERT INTO typed (path, n) VALUES (@path, 1)", new { path });
+            }
+        });
+        string Paths(IEnumerable<TypedRow> rows) => string.Join(",", rows.Select(r => r.Path));
+        foreach (var (paths, without) in new (string[], string[])[]
+                 {
+                     ([], []), (["p1"], []), (["p1", "p2", "p3"], ["p2"]), (["p1", "p2", "p3", "p4", "p5"], ["p5", "p4"]), (["p6", "p6", "zz"], []),
+                 })
+        {
+            var byName = await db.WriteAsync(unit => unit.QueryAsync<TypedRow>(TypedSelectSql, new { paths, without }));
+            var byPosition = await db.WriteAsync(unit => unit.QueryRowsAsync(TypedSelectSql, new { paths, without }, ReadTyped));
+            Assert.That(Paths(byPosition), Is.EqualTo(Paths(byName)), $"IN [{string.Join(",", paths)}] NOT IN [{string.Join(",", without)}]");
+        }
+        Assert.That(Paths(await db.WriteAsync(unit => unit.QueryRowsAsync(TypedSelectSql, new { paths = new[] { "p1", "p2", "p3" }, without = new[] { "p2" } }, ReadTyped))),
+            Is.EqualTo("p1,p3"));
+
+        // Three and four items are one size class: one compiled statement for both, kept by the pooled connection.
+        var before = db.SqlitePool!.Statistics();
+        await db.WriteAsync(async unit =>
+        {
+            await unit.QueryRowsAsync(TypedSelectSql, new { paths = new[] { "a", "b", "c" }, without = new[] { "x" } }, ReadTyped);
+            await unit.QueryRowsAsync(TypedSelectSql, new { paths = new[] { "a", "b", "c", "d" }, without = new[] { "y" } }, ReadTyped);
+        });
+        var after = db.SqlitePool!.Statistics();
+        Assert.That(after.Reused - before.Reused, Is.GreaterThanOrEqualTo(1L), "the second list length reused the first one's statement");
+
+        // A name that begins another parameter's name is not expanded inside it.
+        var rows = await db.WriteAsync(unit => unit.QueryRowsAsync("SELECT path FROM typed WHERE path IN @p OR path = @p2 ORDER BY path",
+            new { p = new[] { "p1" }, p2 = "p6" }, static r => r.String(0)));
+        Assert.That(rows, Is.EqualTo(new[] { "p1", "p6" }));
+    }
+
+    [Test]
+    public async Task Rows_are_stepped_in_the_unit_of_work_and_a_parameter_left_out_is_refused()
+    {
+        var thrown = Assert.ThrowsAsync<InvalidOperationException>(() => db.WriteAsync(async unit =>
+        {
+            await unit.ExecuteAsync("INSERT INTO typed (path) VALUES ('uncommitted')");
+            Assert.That(await unit.QueryRowsAsync("SELECT path FROM typed WHERE path IN @paths", new { paths = new[] { "uncommitted" } }, static r => r.String(0)),
+                Is.EqualTo(new[] { "uncommitted" }), "the statement sees its transaction's own writes");
+            throw new InvalidOperationException("roll back");
+        }));
+        Assert.That(thrown!.Message, Is.EqualTo("roll back"));
+        Assert.That(await db.WriteAsync(unit => unit.QueryRowsAsync("SELECT path FROM typed", null, static r => r.String(0))), Is.Empty);
+        Assert.ThrowsAsync<InvalidOperationException>(() => db.WriteAsync(unit => unit.QueryRowsAsync("SELECT path FROM typed WHERE path = @path AND n = @n",
+            new { path = "x" }, static r => r.String(0))));
+        Assert.That(db.SqlitePool!.IdleCount, Is.EqualTo(1), "the connection went back to the pool");
+    }
 }

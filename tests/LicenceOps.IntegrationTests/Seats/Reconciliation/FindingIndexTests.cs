@@ -42,4 +42,21 @@ public sealed class FindingIndexTests
         Assert.That(plan, Has.Some.Contains("USING COVERING INDEX ix_findings_tenant_effect (tenant_id=?)"), string.Join("; ", plan));
         Assert.That(plan, Has.None.Contains("SCAN findings"), string.Join("; ", plan));
     }
+
+    [Test]
+    public async Task The_read_aheads_pending_removals_seek_the_chunks_open_transfer_steps_without_scanning_them_all()
+    {
+        // Migration 2040 (feat/i11fx): transfer_steps had no index by subscription, and the read-ahead scanned every step of every tenant.
+        using var factory = new LicenceOpsFactory(new Dictionary<string, string?> { ["Demo:Seed"] = "false" });
+        var db = factory.Service<ModuleDatabase<SeatsModule>>();
+        await using var connection = await db.OpenAsync();
+
+        var plan = (await connection.QueryAsync<(long Id, long Parent, long Unused, string Detail)>(
+                "EXPLAIN QUERY PLAN " + LicenceOps.Seats.Reconciliation.ReconciliationInputs.RemovalsSql,
+                new { tenantIds = new[] { Guid.NewGuid() }, chunk = new[] { Guid.NewGuid(), Guid.NewGuid() } }))
+            .Select(step => step.Detail).ToList();
+
+        Assert.That(plan, Has.Some.Contains("USING INDEX ix_transfer_steps_subscription (subscription_id=?"), string.Join("; ", plan));
+        Assert.That(plan, Has.None.Contains("SCAN ts"), string.Join("; ", plan));
+    }
 }

@@ -784,5 +784,106 @@ public sealed partial class ReconciliationConfirmationTests
             "ben's values first seen today, ann's at the first comparison (carried over into today's sheet)");
     }
 
+    [Test]
+    public async Task The_read_ahead_stepped_by_position_reads_the_inputs_dapper_reads_by_name()
+    {
+        // On SQLite the read-ahead's statements are stepped through SQLitePCL and read by position (feat/i11fx, ADR 0087); SQL Server's
+        // path reads the same statements through Dapper by column name. Both, over one transaction of the same SQLite file, must read the
+        // same inputs for every account of a group: seats with an odd address and name, an invite, a pending removal, another tool,
+        // a recorded quantity, an observed setting, findings and usage sheets, and an account of another tenant that has nothing at all.
+        var estate = await SettledEstateAsync();
+        var db = SeatsKit.Db(factory);
+        var other = Guid.NewGuid();
+        await db.WriteAsync(async uow =>
+        {
+            var now = factory.Clock.GetUtcNow();
+            await uow.ExecuteAsync("UPDATE people SET email = @email, display_name = @name WHERE person_id = @id",
+                new { id = estate.People["ann"], email = "ann.o'brien+\"tag\"@clïent.test", name = "Ann \"Zoë\" O'Brien\\名前 😀" });
+            await uow.ExecuteAsync("UPDATE seats SET status = 'invited', vendor_member_id = 'user_01ben' WHERE id = @id", new { id = estate.Seats["ben"] });
+            await uow.ExecuteAsync(
+                """
+                INSERT INTO seat_history (id, seat_id, tenant_id, seq, from_status, to_status, actor_id, actor_display, reason, occurred_at)
+                VALUES (@id, @seat, @tenant, 99, 'requested', 'invited', 'test', 'Test', 'a past invite', @at)
+                """, new { id = Guid.NewGuid(), seat = estate.Seats["ben"], tenant = estate.Tenant, at = new DateTimeOffset(2026, 10, 2, 22, 30, 15, 123, TimeSpan.Zero) });
+            // Ann also holds a seat in another subscription of the tenant (another tool).
+            await uow.ExecuteAsync(
+                """
+                CREATE TEMP TABLE copied_subscription AS SELECT * FROM subscriptions WHERE id = @sub;
+                UPDATE copied_subscription SET id = @other, connected_account_id = NULL;
+                INSERT INTO subscriptions SELECT * FROM copied_subscription;
+                DROP TABLE copied_subscription;
+                CREATE TEMP TABLE copied_seat AS SELECT * FROM seats WHERE id = @seat;
+                UPDATE copied_seat SET id = @otherSeat, subscription_id = @other;
+                INSERT INTO seats SELECT * FROM copied_seat;
+                DROP TABLE copied_seat;
+                """, new { sub = estate.Subscription, other, seat = estate.Seats["ann"], otherSeat = Guid.NewGuid() });
+            var transfer = Guid.NewGuid();
+            await uow.ExecuteAsync(
+                """
+                INSERT INTO transfers (id, tenant_id, person_id, kind, status, dedupe_key, created_at, updated_at)
+                VALUES (@transfer, @tenant, @person, 'leaver', 'running', @transfer, @now, @now);
+                INSERT INTO transfer_steps (id, transfer_id, tenant_id, lane, step_order, kind, subscription_id, seat_id, status, attempts, next_attempt_at)
+                VALUES (@step, @transfer, @tenant, 0, 1, 'revoke_access', @sub, @seat, 'pending', 0, @now);
+                INSERT INTO purchased_quantity_observations (id, tenant_id, vendor_account_id, quantity, observed_on, source, recorded_by, recorded_at)
+                VALUES (@q, @tenant, @account, 7, '2026-11-30', 'invoice', 'test', @now);
+                INSERT INTO setting_observations (id, tenant_id, vendor_account_id, setting_key, observed_value, observed_on, source, recorded_by, recorded_at)
+                VALUES (@o, @tenant, @account, 'model_training', 'off "really"', '2026-11-29', 'staff', 'test', @now);
+                """, new
+                {
+                    transfer, step = Guid.NewGuid(), q = Guid.NewGuid(), o = Guid.NewGuid(), tenant = estate.Tenant, person = estate.People["gil"],
+                    sub = estate.Subscription, seat = estate.Seats["ben"], account = estate.Account, now,
+                });
+        });
+        var accounts = new[]
+        {
+            new LicenceOps.Seats.Vendors.Accounts.VendorAccountRow { Id = estate.Account, TenantId = estate.Tenant, VendorCode = "anthropic", Connector = "anthropic" },
+            new LicenceOps.Seats.Vendors.Accounts.VendorAccountRow { Id = Guid.NewGuid(), TenantId = Guid.NewGuid(), VendorCode = "openai", Connector = "openai" },
+        };
+        var defaults = new ReconciliationOptions();
+
+        var (stepped, byName) = await db.WriteAsync(async uow =>
+        {
+            var sqlServerPath = new UnitOfWork(uow.Connection, uow.Transaction, SqlDialect.SqlServer, uow.Now, uow.Actor);
+            return (Normalized(await ReconciliationInputs.LoadAsync(uow, accounts, Today, defaults)),
+                Normalized(await ReconciliationInputs.LoadAsync(sqlServerPath, accounts, Today, defaults)));
+        });
+
+        Assert.That(stepped, Is.EqualTo(byName));
+        var inputs = System.Text.Json.Nodes.JsonNode.Parse(stepped)!["Accounts"]!;
+        var mine = inputs[estate.Account.ToString()]!;
+        Assert.That((mine["Seats"]!.AsArray().Count, mine["PendingRemovals"]!.AsArray().Count, mine["OtherTools"]!.AsArray().Count,
+                mine["Observations"]!.AsArray().Count, mine["Usage"]!.AsArray().Count, mine["Findings"]!.AsArray().Count > 0, mine["Recorded"] is null),
+            Is.EqualTo((2, 1, 1, 1, 2, true, false)), stepped);
+        Assert.That(mine["Seats"]!.AsArray().Select(seat => (string?)seat!["PersonEmail"] + "|" + (string?)seat["PersonName"]),
+            Does.Contain("ann.o'brien+\"tag\"@clïent.test|Ann \"Zoë\" O'Brien\\名前 😀"), "the odd address and name");
+        var nothing = inputs[accounts[1].Id.ToString()]!;
+        Assert.That(nothing["Seats"]!.AsArray().Count + nothing["Subscriptions"]!.AsArray().Count + nothing["Findings"]!.AsArray().Count, Is.Zero, "an account with nothing");
+        Assert.That(stepped, Does.Contain("2026-10-03"), "the invite's day in Paris");
+    }
+
+    /// <summary>A read-ahead batch as JSON, every list in a stable order (the statements' row order is not part of what they read).</summary>
+    private static string Normalized(ReconciliationInputs.Batch batch)
+    {
+        static System.Text.Json.Nodes.JsonNode? Sort(System.Text.Json.Nodes.JsonNode? node)
+        {
+            switch (node)
+            {
+                case System.Text.Json.Nodes.JsonArray array:
+                    var items = array.Select(i => Sort(i?.DeepClone())).OrderBy(i => i?.ToJsonString(), StringComparer.Ordinal).ToList();
+                    return new System.Text.Json.Nodes.JsonArray(items.ToArray());
+                case System.Text.Json.Nodes.JsonObject obj:
+                    var sorted = new System.Text.Json.Nodes.JsonObject();
+                    foreach (var (key, value) in obj.OrderBy(p => p.Key, StringComparer.Ordinal))
+                    {
+                        sorted[key] = Sort(value?.DeepClone());
+                    }
+                    return sorted;
+                default:
+                    return node?.DeepClone();
+            }
+        }
+        return Sort(System.Text.Json.JsonSerializer.SerializeToNode(batch))!.ToJsonString();
+    }
+
     private static string D(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }
