@@ -25,7 +25,7 @@ namespace LicenceOps.Bench.Reconciliation;
 /// then again with every run comparing (fingerprints dropped: findings refreshed, not opened), then three runs of the next day
 /// (the host's clock moved a day on): the same reading (confirmed unless a time rule flips, ADR 0048), the vendor reporting the
 /// day's activity (every active member's last activity a day later: every run compares and writes the usage sheets of those seats' subscriptions),
-/// and that day's steady state.
+/// and that day's steady state. All of it is done in several rounds (<c>--rounds</c>), and each pass is judged by its median.
 /// </summary>
 internal static class ReconciliationBench
 {
@@ -33,7 +33,7 @@ internal static class ReconciliationBench
         LicenceOps reconciliation benchmark.
 
         Usage:
-          dotnet run -c Release --project bench/LicenceOps.Bench -- reconcile [--tenants N] [--seats N] [--parallel N] [--per-account]
+          dotnet run -c Release --project bench/LicenceOps.Bench -- reconcile [--tenants N] [--seats N] [--parallel N] [--per-account] [--rounds N]
 
           --tenants N   tenants, one Claude organisation each (default 1000)
           --seats N     seats per tenant (default 100)
@@ -41,13 +41,13 @@ internal static class ReconciliationBench
           --per-account the runs are the per-account jobs (VendorAccountReconciliationJob), N at once (their readings
                         share the writer's transactions, ADR 0065), instead of one RunManyAsync pipeline over all accounts (several accounts per write),
                         which is what the catch-up job runs for the accounts overdue at start (ADR 0059)
+          --rounds N    the whole measurement N times over, each round on a host, data and vendor fake of its own
+                        (default 3); each pass's ratio is judged by its median round
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
-        using var allocWatch = AllocWatch.StartIfAsked();
-        using var gcWatch = GcWatch.StartIfAsked();
-        int tenants = 1000, seats = 100, parallel = Environment.ProcessorCount;
+        int tenants = 1000, seats = 100, parallel = Environment.ProcessorCount, rounds = 3;
         var perAccount = false;
         for (var i = 0; i < args.Length; i++)
         {
@@ -57,9 +57,59 @@ internal static class ReconciliationBench
                 case "--seats": seats = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--parallel": parallel = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--per-account": perAccount = true; break;
+                case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 default: Console.WriteLine(Usage); return args[i] is "--help" or "-h" ? 0 : 2;
             }
         }
+        if (rounds < 1)
+        {
+            Console.WriteLine(Usage);
+            return 2;
+        }
+
+        // One round's ratios moved by ±0.2–0.5× between runs of the same build on this 2-vCPU VM (a pass and its floor are
+        // measured seconds apart, and the machine's speed drifts between them: docs/performance.md, sessions 23–27), so each pass
+        // is judged by its median round, as the invoice and HTTP benches judge theirs. A first run exists once per data set,
+        // so every round starts over: a host, a data directory and a vendor fake of its own (and its own warm-up, short after
+        // the first round since the JIT's work is the process's). The peak memory printed is each round's own host's.
+        var results = new List<RoundResult>(rounds);
+        for (var round = 1; round <= rounds; round++)
+        {
+            Console.WriteLine($"round {round} of {rounds}:");
+            results.Add(await RunOnceAsync(tenants, seats, parallel, perAccount));
+        }
+        Console.WriteLine($"every round (each pass's time ÷ its round's floor), {rounds} round(s):");
+        var passes = results[0].Ratios.Select(r => r.Pass).ToList();
+        var worst = 0.0;
+        for (var p = 0; p < passes.Count; p++)
+        {
+            var ratios = results.Select(r => r.Ratios[p].Ratio).ToList();
+            // With an even number of rounds the higher of the two middle ones: the goal is not read on the luckier half.
+            var median = ratios.Order().ElementAt(ratios.Count / 2);
+            worst = Math.Max(worst, median);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {passes[p]}: {string.Join(", ", ratios.Select(r => $"{r:0.00}×"))}; median {median:0.00}×"));
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  floors: {string.Join(", ", results.Select(r => $"{r.FloorSeconds:0.00} s"))}; peak managed heap: {string.Join(", ", results.Select(r => $"{r.PeakManagedMiB:0} MiB"))}; " +
+            $"the process's peak working set {PeakWorkingSetMiB():0} MiB (every round's host; the first round's own is printed with it)"));
+        Goals.Print($"every pass under 2× its floor (median of {rounds} round(s)): worst pass {worst:0.00}×", worst < 2.0);
+        return 0;
+    }
+
+    /// <summary>One round's outcome: each pass's time over its round's floor, the floor, and the round's peak managed heap.</summary>
+    private sealed record RoundResult(IReadOnlyList<(string Pass, double Ratio)> Ratios, double FloorSeconds, double PeakManagedMiB);
+
+    private static double PeakWorkingSetMiB()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.PeakWorkingSet64 / 1048576.0;
+    }
+
+    private static async Task<RoundResult> RunOnceAsync(int tenants, int seats, int parallel, bool perAccount)
+    {
+        using var allocWatch = AllocWatch.StartIfAsked();
+        using var gcWatch = GcWatch.StartIfAsked();
 
         // The vendor's "today": its members' last activity dates count back from it; moved a day on for the next day's activity.
         var vendorDay = new VendorDay(DateOnly.FromDateTime(DateTime.UtcNow));
@@ -307,7 +357,7 @@ internal static class ReconciliationBench
             floor = Math.Min(floor, await FloorAsync());
             foreach (var (pass, seconds) in runs)
             {
-                Console.WriteLine($"{pass}: {seconds / floor:0.00}× the floor ({floor:0.00} s; goal < 2×)");
+                Console.WriteLine($"{pass}: {seconds / floor:0.00}× the floor ({floor:0.00} s)");
             }
             var findings = await db.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM findings");
             var usage = await db.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM seat_usage_sheets");
@@ -316,7 +366,7 @@ internal static class ReconciliationBench
             Console.WriteLine($"findings: {findings:N0}, usage sheets: {usage:N0}; peak managed heap {memory.PeakManagedBytes / 1024 / 1024:N0} MiB, " +
                               $"peak working set {process.PeakWorkingSet64 / 1024 / 1024:N0} MiB; SQLite sub-journals in memory up to " +
                               $"{SqliteSession.SubJournalInMemoryBytes / 1048576} MiB: {(SqliteSession.SubJournalInMemory ? "yes" : "no (SQLite started before the setting)")}");
-            return 0;
+            return new RoundResult(runs.Select(r => (r.Pass, r.Seconds / floor)).ToList(), floor, memory.PeakManagedBytes / 1048576.0);
         }
         finally
         {
