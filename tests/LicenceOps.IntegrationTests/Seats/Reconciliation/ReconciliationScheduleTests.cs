@@ -221,19 +221,31 @@ public sealed class ReconciliationScheduleTests
             await Task.Delay(50);
         }
         await Task.Delay(300);
+        // The pool counts every statement of the module, and background work (the outbox's and mail's sweeps, the checkpointer's
+        // reads) may land inside either window: it only ever adds statements, so each side is taken as its fewest over five tries.
         var db = SeatsKit.Db(factory);
-        var before = db.SqlitePool!.Statistics();
-        await SeatsKit.RunRecurringJobAsync(factory, ReconciliationScheduler.JobId(id));
-        var job = db.SqlitePool!.Statistics();
-        using (var scope = factory.Services.CreateScope())
+        long Count()
         {
-            var run = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>().RunAsync(tenantId, id, RunTriggers.Schedule, CancellationToken.None);
-            Assert.That(run?.Outcome, Is.EqualTo(ReconciliationFingerprint.Confirmed));
+            var statistics = db.SqlitePool!.Statistics();
+            return statistics.Compiled + statistics.Reused;
         }
-        var direct = db.SqlitePool!.Statistics();
+        long jobFewest = long.MaxValue, directFewest = long.MaxValue;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var before = Count();
+            await SeatsKit.RunRecurringJobAsync(factory, ReconciliationScheduler.JobId(id));
+            var afterJob = Count();
+            using (var scope = factory.Services.CreateScope())
+            {
+                var run = await scope.ServiceProvider.GetRequiredService<ReconciliationRunner>().RunAsync(tenantId, id, RunTriggers.Schedule, CancellationToken.None);
+                Assert.That(run?.Outcome, Is.EqualTo(ReconciliationFingerprint.Confirmed));
+            }
+            jobFewest = Math.Min(jobFewest, afterJob - before);
+            directFewest = Math.Min(directFewest, Count() - afterJob);
+        }
         Assert.That(await SeatsKit.CountAsync(factory, "SELECT COUNT(*) FROM reconciliation_runs WHERE vendor_account_id = @id AND outcome = 'confirmed'", new { id }),
-            Is.EqualTo(2));
-        Assert.That(job.Compiled + job.Reused - before.Compiled - before.Reused, Is.EqualTo(direct.Compiled + direct.Reused - job.Compiled - job.Reused),
+            Is.EqualTo(10));
+        Assert.That(jobFewest, Is.EqualTo(directFewest),
             "the job's confirmed run runs the statements of a scheduled run of its account, and no read of its own");
     }
 
