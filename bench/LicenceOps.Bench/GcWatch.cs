@@ -33,6 +33,18 @@ internal sealed class GcWatch : RuntimeEventWatch
             var type = Convert.ToInt32(Field(e, "Type") ?? 0, CultureInfo.InvariantCulture);
             return ($"gen {depth}{(type == 1 ? " background" : "")} collections, reason: {(reason < Reasons.Length ? Reasons[reason] : reason.ToString(CultureInfo.InvariantCulture))}", 1);
         }
+        if (e.EventName.StartsWith("GCGlobalHeapHistory", StringComparison.Ordinal))
+        {
+            // After each collection: how many heaps DATAS ran it with, and the gen-0 budget it set for the next one (all heaps
+            // together). A phase whose collections come every few MiB touches less fresh memory between two of them than one
+            // whose budget lets tens of MiB pile up (feat/i16ot).
+            var heaps = Convert.ToInt64(Field(e, "NumHeaps") ?? 0, CultureInfo.InvariantCulture);
+            var budget = Convert.ToInt64(Field(e, "FinalYoungestDesired") ?? 0L, CultureInfo.InvariantCulture);
+            Counts.AddOrUpdate("~heaps", heaps, (_, n) => n + heaps);
+            Counts.AddOrUpdate("~budget", budget, (_, n) => n + budget);
+            Counts.AddOrUpdate("~histories", 1, (_, n) => n + 1);
+            return (null, 0);
+        }
         if (e.EventName.StartsWith("GCHeapStats", StringComparison.Ordinal))
         {
             // One event per collection, after it: the bytes it promoted out of each generation it collected.
@@ -50,7 +62,12 @@ internal sealed class GcWatch : RuntimeEventWatch
     public void Print(string phase)
     {
         Console.WriteLine($"  collections during {phase}:");
-        foreach (var (key, n) in Counts.OrderBy(p => p.Key, StringComparer.Ordinal))
+        if (Counts.TryGetValue("~histories", out var histories) && histories > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    heaps per collection {Counts["~heaps"] / (double)histories:0.00}, gen-0 budget set after each {Counts["~budget"] / (double)histories / 1048576.0:0.0} MiB (mean of {histories})"));
+        }
+        foreach (var (key, n) in Counts.Where(p => !p.Key.StartsWith('~')).OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             Console.WriteLine(key.StartsWith("bytes", StringComparison.Ordinal) ? $"    {n / 1048576.0,7:0.0} MiB {key[6..]}" : $"    {n,7} {key}");
         }

@@ -236,11 +236,13 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var monotonicStart = Stopwatch.GetTimestamp();
         jitWatch?.Record(true);
         allocWatch?.Record(true);
+        gcWatch?.Record(true);
         using var runThreads = ThreadCpu.StartIfAsked();
         var run = await services.GetRequiredService<InvoiceRunner>().RunAsync(period, issue: true, CancellationToken.None);
         var runSeconds = clock.Elapsed.TotalSeconds;
         jitWatch?.Record(false);
         allocWatch?.Record(false);
+        gcWatch?.Record(false);
         if (Environment.GetEnvironmentVariable("LICENCEOPS_BENCH_MARKS") == "1")
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -263,6 +265,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         memoryTrace?.Print("the run");
         jitWatch?.Print(25);
         allocWatch?.Print("the run", 25);
+        gcWatch?.Print("the run");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"run done: {run.InvoiceIds.Count} invoices in {runSeconds:0.00} s, {runCpuSeconds * 1000 / Math.Max(1, run.InvoiceIds.Count):0.00} ms of CPU per invoice, load average {LoadAverage()}"));
         foreach (var failure in run.Failures.Take(5))
@@ -298,6 +301,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         clock.Restart();
         var floorMonotonicStart = Stopwatch.GetTimestamp();
         allocWatch?.Record(true);
+        gcWatch?.Record(true);
         await Parallel.ForEachAsync(run.InvoiceIds, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, async (invoiceId, ct) =>
         {
             var invoice = (await db.QuerySingleOrDefaultAsync<InvoiceRow>(
@@ -315,6 +319,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         var renderSeconds = clock.Elapsed.TotalSeconds;
         var floorMonotonicEnd = Stopwatch.GetTimestamp();
         allocWatch?.Record(false);
+        gcWatch?.Record(false);
         var floorCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - floorCpuBefore).TotalSeconds;
         var floorRender = Since(timedRenderer.Total, floorRenderBefore);
         var floorIo = ProcessIo.Now() - floorIoBefore;
@@ -327,6 +332,7 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         memory.Sample();
         floorThreads?.Print("floor", Math.Max(1, run.InvoiceIds.Count), TimeSpan.FromSeconds(floorCpuSeconds));
         allocWatch?.Print("the floor", 25);
+        gcWatch?.Print("the floor");
         if (Environment.GetEnvironmentVariable("LICENCEOPS_BENCH_MARKS") == "1")
         {
             // The floor's bounds too, so a profile's run and floor samples can be told apart (perf script --time).
@@ -478,6 +484,9 @@ internal static partial class Program
 
     // LICENCEOPS_BENCH_ALLOC=1: what the run and the floor allocate, by type (sampled).
     private static readonly AllocWatch? allocWatch = AllocWatch.StartIfAsked();
+
+    // LICENCEOPS_BENCH_GC=1: the run's and the floor's collections by generation and reason, their heaps and gen-0 budgets.
+    private static readonly GcWatch? gcWatch = GcWatch.StartIfAsked();
     private static int savedSamples;
 }
 

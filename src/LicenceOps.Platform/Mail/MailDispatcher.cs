@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dapper;
 using LicenceOps.Platform.Data;
 using MailKit.Net.Smtp;
 using Microsoft.Extensions.Hosting;
@@ -95,32 +94,38 @@ public sealed partial class MailDispatcher(
     {
         var now = time.GetUtcNow();
         var token = Guid.NewGuid();
-        await using var connection = await database.OpenAsync(ct);
-        var claimed = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE mail_outbox SET locked_until = @until, lock_token = @token
-            WHERE id = @id AND status = 'pending' AND next_attempt_at <= @now AND (locked_until IS NULL OR locked_until < @now)
-            """,
-            new { id, now, until = now + ClaimFor, token }, cancellationToken: ct));
-        if (claimed == 0)
+        // The claim and the marks below are writes like any other of the module, so they take its write gate (ADR 0032,
+        // ADR 0083). As autocommit statements on a connection of their own they met SQLite's lock instead: a module writer
+        // that found one of them holding it (an invoice run's batch, every few milliseconds while mail goes out) slept in
+        // SQLite's busy handler (1, 2, 5, 10 ms…) instead of being handed the turn when it was free (docs/performance.md,
+        // feat/i16ot).
+        var row = await database.WriteAsync(async uow =>
+            await uow.ExecuteAsync(
+                """
+                UPDATE mail_outbox SET locked_until = @until, lock_token = @token
+                WHERE id = @id AND status = 'pending' AND next_attempt_at <= @now AND (locked_until IS NULL OR locked_until < @now)
+                """,
+                new { id, now, until = now + ClaimFor, token }) == 0
+                ? null
+                : await uow.QuerySingleOrDefaultAsync<ClaimedMail>(
+                    "SELECT payload AS Payload, attempts AS Attempts FROM mail_outbox WHERE id = @id", new { id }), ct);
+        if (row is null)
         {
             return false;
         }
 
-        var row = await connection.QuerySingleAsync<(string Payload, int Attempts)>(new CommandDefinition(
-            "SELECT payload AS Payload, attempts AS Attempts FROM mail_outbox WHERE id = @id", new { id }, cancellationToken: ct));
         try
         {
             var mail = JsonSerializer.Deserialize<OutgoingMail>(row.Payload, MailQueue.Json)
                 ?? throw new InvalidOperationException($"Mail {id} has an empty payload.");
             var message = await BuildAsync(mail, ct);
             await transport.SendAsync(message, ct);
-            var marked = await connection.ExecuteAsync(new CommandDefinition(
+            var marked = await database.WriteAsync(uow => uow.ExecuteAsync(
                 """
                 UPDATE mail_outbox SET status = 'sent', sent_at = @at, attempts = attempts + 1, locked_until = NULL, lock_token = NULL, last_error = NULL
                 WHERE id = @id AND lock_token = @token AND status = 'pending'
                 """,
-                new { id, at = time.GetUtcNow(), token }, cancellationToken: CancellationToken.None));
+                new { id, at = time.GetUtcNow(), token }), CancellationToken.None);
             if (marked != 1)
             {
                 // Sent, but the claim lapsed and another dispatcher owns the row now: it records the outcome (the
@@ -137,7 +142,7 @@ public sealed partial class MailDispatcher(
             var permanent = IsPermanent(ex);
             var failed = permanent || attempts >= options.MaxAttempts;
             var delay = TimeSpan.FromSeconds(Math.Min(options.MaxBackoffSeconds, options.BaseBackoffSeconds * Math.Pow(2, attempts - 1)));
-            var marked = await connection.ExecuteAsync(new CommandDefinition(
+            var marked = await database.WriteAsync(uow => uow.ExecuteAsync(
                 """
                 UPDATE mail_outbox SET attempts = @attempts, status = @status, next_attempt_at = @next, locked_until = NULL, lock_token = NULL, last_error = @error
                 WHERE id = @id AND lock_token = @token AND status = 'pending'
@@ -150,8 +155,7 @@ public sealed partial class MailDispatcher(
                     status = failed ? MailStatuses.Failed : MailStatuses.Pending,
                     next = time.GetUtcNow() + delay,
                     error = (permanent ? "Refused: " : "") + Describe(ex),
-                },
-                cancellationToken: CancellationToken.None));
+                }), CancellationToken.None);
             if (marked != 1)
             {
                 LogLostClaim(database.Module, id);
@@ -161,6 +165,9 @@ public sealed partial class MailDispatcher(
             return false;
         }
     }
+
+    /// <summary>A claimed message's stored payload and the attempts made so far.</summary>
+    private sealed record ClaimedMail(string Payload, int Attempts);
 
     /// <summary>What an operator needs to read on the invoice or ticket: the SMTP reply code when there is one.</summary>
     private static string Describe(Exception ex) => ex switch

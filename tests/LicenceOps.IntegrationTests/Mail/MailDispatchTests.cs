@@ -173,6 +173,54 @@ public sealed class MailDispatchTests
         Assert.That(logs, Has.Exactly(1).Contains("claim lapsed"));
     }
 
+    /// <summary>
+    /// ADR 0083: the dispatcher's claim and marks are module writes, so they queue at the module's write gate like every other
+    /// writer, in arrival order, and are handed the turn when it is free; as autocommit statements of their own they met
+    /// SQLite's lock instead, and whoever found the other holding it slept in SQLite's busy handler.
+    /// </summary>
+    [Test]
+    public async Task The_dispatchers_claim_waits_for_its_turn_at_the_write_gate_while_another_write_holds_it()
+    {
+        using var factory = new LicenceOpsFactory(new Dictionary<string, string?>
+        {
+            ["Demo:Seed"] = "false", ["Modules"] = "Identity,Support", ["Mail:PollIntervalSeconds"] = "3600",
+        });
+        var db = factory.Service<ModuleDatabase<SupportModule>>();
+        var transport = new RecordingTransport();
+        var dispatcher = new MailDispatcher(db, transport, [], new MailOptions(), factory.Clock, new ListLogger([]));
+        var queued = await db.WriteAsync(unit => unit.EnqueueMailAsync(Sample("Write gate probe")));
+
+        // Another writer of the module holds the turn (and SQLite's write lock) until released.
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var other = db.WriteAsync(async unit =>
+        {
+            await unit.ExecuteAsync("UPDATE mail_outbox SET attempts = attempts WHERE id = @Id", new { queued.Id });
+            holding.SetResult();
+            await release.Task;
+        });
+        await holding.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        try
+        {
+            var dispatching = dispatcher.DispatchDueAsync(CancellationToken.None);
+            await Eventually.UntilAsync(() => Task.FromResult(db.WriteGate!.Waiting >= 1), TimeSpan.FromSeconds(10));
+            Assert.That((dispatching.IsCompleted, transport.Sent.Count), Is.EqualTo((false, 0)), "nothing is claimed or sent while the other write holds the turn");
+
+            release.SetResult();
+            await other.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.That(await dispatching.WaitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(1));
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
+        await using var connection = await db.OpenAsync();
+        var row = await connection.QuerySingleAsync<(string Status, int Attempts, string? Token)>(
+            "SELECT status, attempts, lock_token FROM mail_outbox WHERE id = @Id", new { queued.Id });
+        Assert.That(row, Is.EqualTo(("sent", 1, (string?)null)));
+        Assert.That(transport.Sent.Single().MessageId, Is.EqualTo(queued.MessageId));
+    }
+
     private sealed class RecordingTransport : IMailTransport
     {
         public List<MimeMessage> Sent { get; } = [];
