@@ -144,15 +144,7 @@ internal static class SqliteRows
         }
         finally
         {
-            if (pooled is null)
-            {
-                stmt.Dispose();
-            }
-            else
-            {
-                raw.sqlite3_reset(stmt);
-                raw.sqlite3_clear_bindings(stmt);
-            }
+            SqliteRowsStatement.Release(pooled, stmt);
         }
     }
 

@@ -63,16 +63,24 @@ internal static class SqliteRowsStatement
         }
         finally
         {
-            if (pooled is null)
-            {
-                stmt.Dispose();
-            }
-            else
-            {
-                // The error, if any, was read above; the statement is left ready for its next execution with nothing bound.
-                raw.sqlite3_reset(stmt);
-                raw.sqlite3_clear_bindings(stmt);
-            }
+            Release(pooled, stmt);
+        }
+    }
+
+    /// <summary>
+    /// A statement done with: disposed when it was compiled for this call alone, else left in its connection's cache ready for its
+    /// next execution with nothing bound (the error, if any, was read before).
+    /// </summary>
+    internal static void Release(PooledSqliteConnection? pooled, sqlite3_stmt stmt)
+    {
+        if (pooled is null)
+        {
+            stmt.Dispose();
+        }
+        else
+        {
+            raw.sqlite3_reset(stmt);
+            raw.sqlite3_clear_bindings(stmt);
         }
     }
 
