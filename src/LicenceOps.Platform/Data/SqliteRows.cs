@@ -102,39 +102,7 @@ internal static class SqliteRows
         var stmt = pooled?.Statements.TakeRaw(text) ?? SqliteRowsStatement.Prepare(connection.Handle!, text);
         try
         {
-            var expected = raw.sqlite3_bind_parameter_count(stmt);
-            var bound = 0;
-            if (param is not null)
-            {
-                foreach (var (name, get) in SqliteRowsStatement.Getters(param.GetType()))
-                {
-                    var value = get(param);
-                    if (lists is not null && lists.TryGetValue(name, out var items))
-                    {
-                        for (var i = 0; i < items.Count; i++)
-                        {
-                            var index = raw.sqlite3_bind_parameter_index(stmt, ItemName(name, i));
-                            if (index > 0)
-                            {
-                                SqliteRowsStatement.Bind(connection, stmt, index, items[i]);
-                                bound++;
-                            }
-                        }
-                        continue;
-                    }
-                    var at = raw.sqlite3_bind_parameter_index(stmt, name);
-                    if (at > 0)
-                    {
-                        SqliteRowsStatement.Bind(connection, stmt, at, value);
-                        bound++;
-                    }
-                }
-            }
-            if (bound != expected)
-            {
-                // As Microsoft.Data.Sqlite: a statement never runs with a parameter left unbound (it would read NULL).
-                throw new InvalidOperationException($"Must add values for all {expected} parameters of the statement; {bound} were given.");
-            }
+            SqliteRowsStatement.BindAll(connection, stmt, param, lists, raw.sqlite3_bind_parameter_count(stmt), bound: 0);
             int rc;
             while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
             {
@@ -148,7 +116,7 @@ internal static class SqliteRows
         }
     }
 
-    private static string ItemName(string name, int i) => string.Create(CultureInfo.InvariantCulture, $"{name}__{i}");
+    internal static string ItemName(string name, int i) => string.Create(CultureInfo.InvariantCulture, $"{name}__{i}");
 
     /// <summary>The statement's text with every list parameter expanded (padded), and each list's values to bind; none when no list.</summary>
     internal static (string Sql, Dictionary<string, List<object?>>? Lists) Expand(string sql, object? param)

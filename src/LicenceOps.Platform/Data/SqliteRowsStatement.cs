@@ -37,23 +37,7 @@ internal static class SqliteRowsStatement
                 Check(connection, raw.sqlite3_bind_blob(stmt, index, rows));
                 bound++;
             }
-            if (param is not null)
-            {
-                foreach (var (name, get) in Getters(param.GetType()))
-                {
-                    index = raw.sqlite3_bind_parameter_index(stmt, name);
-                    if (index > 0)
-                    {
-                        Bind(connection, stmt, index, get(param));
-                        bound++;
-                    }
-                }
-            }
-            if (bound != expected)
-            {
-                // As Microsoft.Data.Sqlite: a statement never runs with a parameter left unbound (it would read NULL).
-                throw new InvalidOperationException($"Must add values for all {expected} parameters of the statement; {bound} were given.");
-            }
+            BindAll(connection, stmt, param, null, expected, bound);
             int rc;
             while ((rc = raw.sqlite3_step(stmt)) == raw.SQLITE_ROW)
             {
@@ -81,6 +65,44 @@ internal static class SqliteRowsStatement
         {
             raw.sqlite3_reset(stmt);
             raw.sqlite3_clear_bindings(stmt);
+        }
+    }
+
+    /// <summary>
+    /// Binds <paramref name="param"/>'s properties to the statement's parameters of the same <c>@</c>-name, a list's items to the
+    /// names it was expanded into (<see cref="SqliteRows"/>), and refuses, as Microsoft.Data.Sqlite does, a statement left with a
+    /// parameter unbound (it would read NULL). <paramref name="bound"/>: the parameters the caller bound already.
+    /// </summary>
+    internal static void BindAll(SqliteConnection connection, sqlite3_stmt stmt, object? param, Dictionary<string, List<object?>>? lists, int expected, int bound)
+    {
+        if (param is not null)
+        {
+            foreach (var (name, get) in Getters(param.GetType()))
+            {
+                if (lists is not null && lists.TryGetValue(name, out var items))
+                {
+                    for (var i = 0; i < items.Count; i++)
+                    {
+                        var item = raw.sqlite3_bind_parameter_index(stmt, SqliteRows.ItemName(name, i));
+                        if (item > 0)
+                        {
+                            Bind(connection, stmt, item, items[i]);
+                            bound++;
+                        }
+                    }
+                    continue;
+                }
+                var index = raw.sqlite3_bind_parameter_index(stmt, name);
+                if (index > 0)
+                {
+                    Bind(connection, stmt, index, get(param));
+                    bound++;
+                }
+            }
+        }
+        if (bound != expected)
+        {
+            throw new InvalidOperationException($"Must add values for all {expected} parameters of the statement; {bound} were given.");
         }
     }
 
