@@ -25,18 +25,15 @@ public sealed class ReconciliationScheduler(
     public static string JobId(Guid accountId) => JobPrefix + accountId.ToString("D");
 
     /// <summary>Registers, updates or removes one account's job to match its row (removed when the row is gone).</summary>
-    public Task SynchroniseAsync(Guid accountId, CancellationToken ct) => ScheduledAccountAsync(accountId, ct);
-
-    /// <summary>The account when it is scheduled; otherwise its job is removed and the answer is null.</summary>
-    public async Task<VendorAccountRow?> ScheduledAccountAsync(Guid accountId, CancellationToken ct)
+    public async Task SynchroniseAsync(Guid accountId, CancellationToken ct)
     {
         var row = await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId", new { accountId }, ct);
         if (row is null)
         {
-            recurring.RemoveIfExists(JobId(accountId));
-            return null;
+            RemoveJob(accountId);
+            return;
         }
-        return Apply(row) is null ? null : row;
+        Apply(row);
     }
 
     /// <summary>
