@@ -118,37 +118,38 @@ internal sealed partial class OutboxDispatcher(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                await RecordPublishedAsync(published, ct);
-                // Keep order per module: stop this batch and retry the same row after a back-off.
+                // Stop this batch (a broker outage refuses every row: no point in trying the rest now) and retry the row after a
+                // back-off; the rows after it go on at the next pass, so one row the transport keeps refusing does not hold the
+                // module's other events back (consumers do not rely on order: docs/messaging.md). What the batch published before
+                // it and the failure's back-off are one write, through the module's write gate like every other (ADR 0083).
                 var delay = TimeSpan.FromSeconds(Math.Min(300, Math.Pow(2, row.Attempts)));
-                await using var connection = await database.OpenAsync(ct);
-                var marked = await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE outbox_messages SET attempts = attempts + 1, last_error = @error, next_attempt_at = @next WHERE id = @id AND dispatched_at IS NULL",
-                    new { id = row.Id, error = ex.Message, next = time.GetUtcNow() + delay },
-                    cancellationToken: ct));
+                var marked = await RecordOutcomeAsync(published, new FailedPublish(row.Id, ex.Message, time.GetUtcNow() + delay), ct);
                 LogPublishFailed(ex, database.Module, row.Id, marked);
                 Telemetry.OutboxFailures.Add(1, new KeyValuePair<string, object?>("module", database.Module));
                 return 0;
             }
         }
 
-        await RecordPublishedAsync(published, ct);
+        await RecordOutcomeAsync(published, failed: null, ct);
         return pending.Count;
     }
 
-    /// <summary>One UPDATE per outcome for the whole batch, not one autocommit per row.</summary>
-    private async Task RecordPublishedAsync(IReadOnlyList<(Guid Id, Type Type)> published, CancellationToken ct)
+    /// <summary>
+    /// One UPDATE per outcome for the whole batch, not one autocommit per row, in one write transaction: the rows published, and
+    /// the row whose publish failed (if any) with its next attempt. Returns how many failed rows were marked (0 or 1).
+    /// </summary>
+    private async Task<int> RecordOutcomeAsync(IReadOnlyList<(Guid Id, Type Type)> published, FailedPublish? failed, CancellationToken ct)
     {
-        if (published.Count == 0)
+        if (published.Count == 0 && failed is null)
         {
-            return;
+            return 0;
         }
 
         var now = time.GetUtcNow();
         // A message nobody in this process consumes is delivered as soon as the transport took it.
         var done = published.Where(p => !options.TrackConsumerInboxes || consumers.Of(p.Type).Count == 0).Select(p => p.Id).ToList();
         var awaiting = published.Select(p => p.Id).Except(done).ToList();
-        await database.WriteAsync(async unit =>
+        return await database.WriteAsync(async unit =>
         {
             if (done.Count > 0)
             {
@@ -163,6 +164,12 @@ internal sealed partial class OutboxDispatcher(
                     "UPDATE outbox_messages SET published_at = @now, publish_epoch = @epoch, last_error = NULL WHERE id IN @awaiting AND dispatched_at IS NULL",
                     new { now, epoch, awaiting });
             }
+
+            return failed is null
+                ? 0
+                : await unit.ExecuteAsync(
+                    "UPDATE outbox_messages SET attempts = attempts + 1, last_error = @Error, next_attempt_at = @NextAttemptAt WHERE id = @Id AND dispatched_at IS NULL",
+                    failed);
         }, ct);
     }
 
@@ -221,6 +228,8 @@ internal sealed partial class OutboxDispatcher(
     }
 
     private sealed record OutboxRow(Guid Id, string MessageType, string Body, long Attempts);
+
+    private sealed record FailedPublish(Guid Id, string Error, DateTimeOffset NextAttemptAt);
 
     private sealed record InFlightRow(long Seq, Guid Id, string MessageType);
 
