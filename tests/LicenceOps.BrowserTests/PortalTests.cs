@@ -463,7 +463,7 @@ public sealed class PortalTests
         Assert.That(closed.Status, Is.EqualTo(401).Or.EqualTo(403));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Jobs dashboard" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/hangfire", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await Expect(page).ToHaveURLAsync(new Regex("^[^?#]*/hangfire"));
         await Expect(page.GetByText("Recurring Jobs").First).ToBeVisibleAsync();
         var cookie = (await context.CookiesAsync()).Single(c => c.Name == "licenceops_dashboard");
         Assert.That((cookie.HttpOnly, cookie.SameSite, cookie.Path), Is.EqualTo((true, SameSiteAttribute.Strict, "/hangfire")));
@@ -552,13 +552,16 @@ public sealed class PortalTests
         return (context, await context.NewPageAsync());
     }
 
+    private static readonly Regex SignInPage = new("^[^?#]*/sign-in");
+
     private static async Task SignInAsync(IPage page, string email)
     {
         await SignInForm.SubmitAsync(page, email);
-        // These tests start from the landing page the answer sent the browser to, fully loaded. The URL is awaited at commit
-        // and the load read from the document itself: waiting for the URL with the default "load" state once timed out on
-        // CI with the page loaded (the client saw "networkidle" but not "load"), a race in how the client tracks load states.
-        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        // These tests start from the landing page the answer sent the browser to, fully loaded. The URL is polled (a web-first
+        // assertion) and the load read from the document itself. Not WaitForURLAsync: when the URL already matches it ignores
+        // WaitUntil = Commit and waits for the client's "load" state (playwright-dotnet#3365), which the client sometimes never
+        // records although the page loaded ("networkidle" seen, not "load"): it timed out on CI and on a busy machine.
+        await Expect(page).Not.ToHaveURLAsync(SignInPage);
         await page.WaitForFunctionAsync("document.readyState === 'complete'");
     }
 
@@ -576,4 +579,6 @@ public sealed class PortalTests
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+
+    private static IPageAssertions Expect(IPage page) => Assertions.Expect(page);
 }
