@@ -169,6 +169,19 @@ public sealed class SeatHolderCopyTests
     }
 
     [Test]
+    public async Task The_read_aheads_seats_read_seeks_the_subscriptions_seats_without_a_descent_into_people()
+    {
+        // Before migration 2070 the plan searched people's person_id index once per seat (SEARCH p USING INDEX sqlite_autoindex_people_1).
+        await using var connection = await SeatsKit.Db(factory).OpenAsync();
+        var plan = (await connection.QueryAsync<(long Id, long Parent, long Unused, string Detail)>(
+                "EXPLAIN QUERY PLAN " + ReconciliationInputs.SeatsSql, new { chunk = new[] { Guid.NewGuid(), Guid.NewGuid() } }))
+            .Select(step => step.Detail).ToList();
+
+        Assert.That(plan, Has.Some.Contains("SEARCH st USING INDEX ux_seats_open_per_person (subscription_id=?)"), string.Join("; ", plan));
+        Assert.That(plan, Has.None.Contains("people"), string.Join("; ", plan));
+    }
+
+    [Test]
     public void The_migration_backfills_the_copy_of_the_seats_written_before_it()
     {
         // The SQLite scripts up to 2069 on a file of its own, seats and people written as before the copy existed, then 2070.
