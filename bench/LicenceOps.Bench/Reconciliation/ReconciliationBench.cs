@@ -589,11 +589,12 @@ internal static class ReconciliationBench
                         INSERT INTO people (person_id, tenant_id, email, display_name, department_id, status, end_date, updated_at)
                         VALUES (@personId, @tenantId, @email, @name, NULL, 'active', NULL, @now)
                         """, new { personId, tenantId, email = $"u{i}@t{tenant}.bench.example", name = $"Person {i}", now });
+                    // The holder's address and name written with the seat, as SeatLedger writes them (ADR 0092).
                     await uow.ExecuteAsync(
                         """
-                        INSERT INTO seats (id, tenant_id, subscription_id, person_id, status, assigned_on, released_on, created_at, updated_at)
-                        VALUES (@id, @tenantId, @subscriptionId, @personId, 'active', @assigned, NULL, @now, @now)
-                        """, new { id = RowIds.New(), tenantId, subscriptionId, personId, assigned = new DateOnly(2026, 1, 1), now });
+                        INSERT INTO seats (id, tenant_id, subscription_id, person_id, status, assigned_on, released_on, created_at, updated_at, person_email, person_name)
+                        VALUES (@id, @tenantId, @subscriptionId, @personId, 'active', @assigned, NULL, @now, @now, @email, @name)
+                        """, new { id = RowIds.New(), tenantId, subscriptionId, personId, assigned = new DateOnly(2026, 1, 1), now, email = $"u{i}@t{tenant}.bench.example", name = $"Person {i}" });
                 }
             });
             accounts.Add((await db.QuerySingleOrDefaultAsync<VendorAccountRow>(VendorAccountRow.SelectSql + " WHERE id = @accountId", new { accountId }))!);

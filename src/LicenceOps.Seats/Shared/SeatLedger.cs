@@ -54,15 +54,23 @@ internal static class SeatLedger
             : ClaimOutcome.ClaimedWithIncrease;
     }
 
+    /// <summary>
+    /// The holder's address and name as the seat row keeps them (migration 2070, ADR 0092: the reconciliation read-ahead reads them from
+    /// the seat instead of joining people). Written with the seat, so its row is written once; the database's triggers would copy them
+    /// otherwise, and keep them when the person changes.
+    /// </summary>
+    private const string HolderSql =
+        "(SELECT p.email FROM people p WHERE p.person_id = @personId), (SELECT p.display_name FROM people p WHERE p.person_id = @personId)";
+
     /// <summary>Inserts the seat for a unit already claimed, assigned today or on <paramref name="assignedOn"/> (a dated past assignment).</summary>
     public static async Task<Guid> InsertAsync(UnitOfWork uow, SubscriptionRow sub, Guid personId, string? reason, DateOnly? assignedOn = null)
     {
         var seatId = RowIds.New();
         var today = assignedOn ?? ParisCalendar.DateOf(uow.Now);
         await uow.ExecuteAsync(
-            """
-            INSERT INTO seats (id, tenant_id, subscription_id, person_id, status, assigned_on, released_on, created_at, updated_at)
-            VALUES (@seatId, @tenantId, @subscriptionId, @personId, @status, @today, NULL, @now, @now)
+            $"""
+            INSERT INTO seats (id, tenant_id, subscription_id, person_id, status, assigned_on, released_on, created_at, updated_at, person_email, person_name)
+            SELECT @seatId, @tenantId, @subscriptionId, @personId, @status, @today, NULL, @now, @now, {HolderSql}
             """,
             new { seatId, tenantId = sub.TenantId, subscriptionId = sub.Id, personId, status = SeatLifecycle.ToCode(SeatStatus.Requested), today, now = uow.Now });
         await AddHistoryAsync(uow, seatId, sub.TenantId, null, SeatStatus.Requested, reason);
@@ -79,9 +87,9 @@ internal static class SeatLedger
     {
         var seatId = RowIds.New();
         await uow.ExecuteAsync(
-            """
-            INSERT INTO seats (id, tenant_id, subscription_id, person_id, status, assigned_on, released_on, created_at, updated_at)
-            VALUES (@seatId, @tenantId, @subscriptionId, @personId, @status, @assignedOn, NULL, @now, @now)
+            $"""
+            INSERT INTO seats (id, tenant_id, subscription_id, person_id, status, assigned_on, released_on, created_at, updated_at, person_email, person_name)
+            SELECT @seatId, @tenantId, @subscriptionId, @personId, @status, @assignedOn, NULL, @now, @now, {HolderSql}
             """,
             new { seatId, tenantId = sub.TenantId, subscriptionId = sub.Id, personId, status = SeatLifecycle.ToCode(status), assignedOn, now = uow.Now });
         await AddHistoryAsync(uow, seatId, sub.TenantId, null, status, reason);
