@@ -109,6 +109,7 @@ public sealed class SeatsModule : IModule
     {
         bus.AddConsumer<PersonJoinedConsumer>();
         bus.AddConsumer<PersonMovedDepartmentConsumer>();
+        bus.AddConsumer<PersonRenamedConsumer>();
         bus.AddConsumer<PersonLeavingConsumer>();
         bus.AddConsumer<PersonLeftConsumer>();
         bus.AddConsumer<InvoiceIssuedConsumer>();

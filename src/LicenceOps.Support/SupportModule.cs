@@ -55,6 +55,7 @@ public sealed class SupportModule : IModule
         bus.AddConsumer<SupportTenantProfileConsumer>();
         bus.AddConsumer<SupportTenantDomainsConsumer>();
         bus.AddConsumer<SupportPersonJoinedConsumer>();
+        bus.AddConsumer<SupportPersonRenamedConsumer>();
         bus.AddConsumer<SupportPersonLeavingConsumer>();
         bus.AddConsumer<SupportPersonLeftConsumer>();
         bus.AddConsumer<SupportSeatAssignedConsumer>();

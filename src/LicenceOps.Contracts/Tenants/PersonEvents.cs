@@ -30,6 +30,21 @@ public sealed record PersonMovedDepartment(
     string? Status = null,
     string? DisplayName = null);
 
+/// <summary>
+/// A person's name changed (edited, or an import that did not move them). Carries the whole state at <see cref="Version"/>.
+/// Published by Tenants.
+/// </summary>
+public sealed record PersonRenamed(
+    Guid PersonId,
+    Guid TenantId,
+    string Email,
+    string DisplayName,
+    Guid? DepartmentId,
+    string Status,
+    DateOnly? EndDate,
+    DateTimeOffset OccurredAt,
+    long Version);
+
 /// <summary>A leave was recorded; the person keeps access until <see cref="EndDate"/>. Published by Tenants.</summary>
 public sealed record PersonLeaving(
     Guid PersonId,

@@ -87,6 +87,13 @@ public sealed class SupportPersonJoinedConsumer(ModuleDatabase<SupportModule> da
         UpsertAsync(uow, m.PersonId, m.TenantId, m.Email, m.DisplayName, "active", m.OccurredAt);
 }
 
+/// <summary>A new name, for the greeting of the person's mail; Support's statuses know no "joining" (a joiner is active here).</summary>
+public sealed class SupportPersonRenamedConsumer(ModuleDatabase<SupportModule> database) : SupportPersonConsumer<PersonRenamed>(database)
+{
+    protected override Task HandleAsync(PersonRenamed m, UnitOfWork uow, CancellationToken ct) =>
+        UpsertAsync(uow, m.PersonId, m.TenantId, m.Email, m.DisplayName, m.Status == "joining" ? "active" : m.Status, m.OccurredAt);
+}
+
 public sealed class SupportPersonLeavingConsumer(ModuleDatabase<SupportModule> database) : SupportPersonConsumer<PersonLeaving>(database)
 {
     protected override Task HandleAsync(PersonLeaving m, UnitOfWork uow, CancellationToken ct) =>

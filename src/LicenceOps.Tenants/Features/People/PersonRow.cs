@@ -53,6 +53,8 @@ internal sealed record PersonRow(
     public PersonMovedDepartment Moved(Guid? from, DateOnly effective, DateTimeOffset now) =>
         new(Id, TenantId, Email, from, DepartmentId, effective, now, Version, Status, DisplayName);
 
+    public PersonRenamed Renamed(DateTimeOffset now) => new(Id, TenantId, Email, DisplayName, DepartmentId, Status, EndDate, now, Version);
+
     public PersonLeaving Leaving(DateTimeOffset now) => new(Id, TenantId, Email, EndDate!.Value, now, Version, Status, DepartmentId, DisplayName);
 
     public PersonLeft Left(DateTimeOffset now) => new(Id, TenantId, Email, EndDate!.Value, now, Version, DepartmentId, DisplayName);

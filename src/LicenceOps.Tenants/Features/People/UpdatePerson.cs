@@ -13,7 +13,7 @@ public sealed record UpdatePersonRequest([property: Text(100)] string? FirstName
 
 /// <summary>
 /// PUT /api/tenants/{tenantId}/people/{personId}: name, manager (null: none) and external flag. Department and
-/// status change only through move and leave, which other modules react to.
+/// status change only through move and leave. A new name is published (PersonRenamed): Seats invites and lists by it.
 /// </summary>
 internal static class UpdatePerson
 {
@@ -53,6 +53,7 @@ internal static class UpdatePerson
                 ManagerId = request.ManagerId,
                 IsExternal = request.External ?? before.IsExternal,
                 UpdatedAt = uow.Now,
+                Version = before.Version + 1,
             };
             if (after.ManagerId != before.ManagerId)
             {
@@ -80,12 +81,12 @@ internal static class UpdatePerson
             var updated = await uow.ExecuteAsync(
                 """
                 UPDATE people SET first_name = @FirstName, last_name = @LastName, manager_id = @ManagerId,
-                    is_external = @IsExternal, updated_at = @UpdatedAt
+                    is_external = @IsExternal, updated_at = @UpdatedAt, version = @Version
                 WHERE id = @Id AND version = @previousVersion AND updated_at = @previousUpdatedAt
                 """,
                 new
                 {
-                    after.FirstName, after.LastName, after.ManagerId, after.IsExternal, after.UpdatedAt, after.Id,
+                    after.FirstName, after.LastName, after.ManagerId, after.IsExternal, after.UpdatedAt, after.Version, after.Id,
                     previousVersion = before.Version, previousUpdatedAt = before.UpdatedAt,
                 });
             if (updated != 1)
@@ -93,6 +94,10 @@ internal static class UpdatePerson
                 return Problems.Conflict("The person changed meanwhile; reload and retry.");
             }
             await uow.AuditAsync("person", personId, "updated", changes.ToAudit(), tenantId);
+            if (after.DisplayName != before.DisplayName)
+            {
+                await uow.PublishAsync(after.Renamed(uow.Now));
+            }
             return TypedResults.Ok(after.ToView());
         }, ct);
     }

@@ -171,10 +171,16 @@ internal static class ImportPeopleEndpoint
                 .Compare("managerId", before.ManagerId, update.ManagerId)
                 .Compare("external", before.IsExternal, row.External);
             await uow.AuditAsync("person", before.Id, "updated", new { source = "import", changes = changes.ToAudit() }, tenantId);
+            // A move carries the new name too; a new name alone is published as such (Seats invites and lists by it).
             if (before.DepartmentId != update.DepartmentId)
             {
                 var after = (await PersonRow.FindAsync(uow, tenantId, before.Id))!;
                 await uow.PublishAsync(after.Moved(before.DepartmentId, today, uow.Now));
+            }
+            else if (before.FirstName != row.FirstName || before.LastName != row.LastName)
+            {
+                var after = (await PersonRow.FindAsync(uow, tenantId, before.Id))!;
+                await uow.PublishAsync(after.Renamed(uow.Now));
             }
         }
         foreach (var leave in plan.Leaves)
