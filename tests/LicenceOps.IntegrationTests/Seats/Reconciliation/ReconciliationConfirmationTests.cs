@@ -852,8 +852,9 @@ public sealed partial class ReconciliationConfirmationTests
         var inputs = System.Text.Json.Nodes.JsonNode.Parse(stepped)!["Accounts"]!;
         var mine = inputs[estate.Account.ToString()]!;
         Assert.That((mine["Seats"]!.AsArray().Count, mine["PendingRemovals"]!.AsArray().Count, mine["OtherTools"]!.AsArray().Count,
-                mine["Observations"]!.AsArray().Count, mine["Usage"]!.AsArray().Count, mine["Findings"]!.AsArray().Count > 0, mine["Recorded"] is null),
-            Is.EqualTo((2, 1, 1, 1, 2, true, false)), stepped);
+                mine["Observations"]!.AsArray().Count, mine["Usage"]!.AsArray().Count, (int)mine["UsageEntries"]!, mine["Findings"]!.AsArray().Count > 0,
+                mine["Recorded"] is null),
+            Is.EqualTo((2, 1, 1, 1, 1, 2, true, false)), stepped + " (usage: one sheet of two entries, ADR 0090)");
         Assert.That(mine["Seats"]!.AsArray().Select(seat => (string?)seat!["PersonEmail"] + "|" + (string?)seat["PersonName"]),
             Does.Contain("ann.o'brien+\"tag\"@clïent.test|Ann \"Zoë\" O'Brien\\名前 😀"), "the odd address and name");
         var nothing = inputs[accounts[1].Id.ToString()]!;
