@@ -21,7 +21,22 @@ internal sealed class AccountInputs
     public RecordedQuantity? Recorded { get; set; }
     public List<ObservationRow> Observations { get; } = [];
     public List<ExistingFindingRow> Findings { get; } = [];
-    public List<StoredUsageRow> Usage { get; } = [];
+    /// <summary>The latest usage sheet up to the run's day of each subscription with one, holding only the held seats' entries (ADR 0090).</summary>
+    public List<StoredSheet> Usage { get; } = [];
+
+    /// <summary>The usage entries held in all: what the memory bound counts (ADR 0052).</summary>
+    public int UsageEntries
+    {
+        get
+        {
+            var count = 0;
+            foreach (var sheet in Usage)
+            {
+                count += sheet.Entries.Count;
+            }
+            return count;
+        }
+    }
 }
 
 /// <summary>
@@ -94,10 +109,11 @@ internal static class ReconciliationInputs
                 }
             }
             // Each held seat's latest state up to today: its entry in its subscription's latest sheet (ADR 0056), one seek and one
-            // text per subscription, however many seats and days. Only compared (StoredUsageRow.Same) and carried into the next sheet.
-            foreach (var row in await LoadLatestUsageAsync(uow, chunk, today, held))
+            // text per subscription, however many seats and days, kept as one sheet (ADR 0090). Only compared (StoredSheet.Holds) and
+            // carried into the next sheet.
+            foreach (var sheet in await LoadLatestUsageAsync(uow, chunk, today, held))
             {
-                byAccount[accountOfSubscription[row.SeatSubscriptionId]].Usage.Add(row);
+                byAccount[accountOfSubscription[sheet.SubscriptionId]].Usage.Add(sheet);
             }
             // The same people's seats in the tenant's other subscriptions. With one account per tenant in the batch, "not one
             // of the batch's subscriptions" is "not one of this account's" for that tenant's people. Driven by the account's
@@ -330,20 +346,27 @@ internal static class ReconciliationInputs
     /// Each held seat's (<paramref name="held"/>) latest state up to <paramref name="today"/>, for the seats of the subscriptions
     /// <paramref name="chunk"/>: the entries of each subscription's latest sheet (ADR 0056).
     /// </summary>
-    internal static async Task<IReadOnlyList<StoredUsageRow>> LoadLatestUsageAsync(UnitOfWork uow, Guid[] chunk, DateOnly today, IReadOnlySet<Guid> held)
+    internal static async Task<IReadOnlyList<StoredSheet>> LoadLatestUsageAsync(UnitOfWork uow, Guid[] chunk, DateOnly today, IReadOnlySet<Guid> held)
     {
-        var rows = new List<StoredUsageRow>();
+        var sheets = new List<StoredSheet>();
         await UsageSheets.ReadLatestAsync(uow, chunk, today, (subscriptionId, day, accountId, entries) =>
         {
+            var kept = new Dictionary<Guid, SheetEntry>(entries.Count);
             foreach (var entry in entries)
             {
                 if (held.Contains(entry.SeatId))
                 {
-                    rows.Add(StoredUsageRow.Of(accountId, subscriptionId, day, entry));
+                    kept.Add(entry.SeatId, entry);
                 }
             }
+            // A sheet holding only released seats holds nothing a comparison reads (a sheet of today is still replaced: no entry
+            // held says so, as no row did).
+            if (kept.Count > 0)
+            {
+                sheets.Add(new StoredSheet(subscriptionId, day, accountId, kept));
+            }
         });
-        return rows;
+        return sheets;
     }
 
     /// <summary>

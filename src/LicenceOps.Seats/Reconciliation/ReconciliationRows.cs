@@ -139,8 +139,57 @@ public sealed record ReconciliationRunResult(
     int SeatsCompared, int FindingsOpened, int FindingsUpdated, int FindingsClosed, int SeatsActivated, int UsageRows, string? Outcome);
 
 /// <summary>
-/// A seat's latest usage row up to the run's day as stored (ADR 0044: rows are written only when a seat's values change, so it
-/// may be of any earlier day): compared with the run's snapshot so that unchanged usage writes nothing.
+/// A subscription's latest usage sheet up to the run's day as a comparison holds it (ADR 0056): its day, the account whose run
+/// wrote it, and the entries of the seats held now, by seat. Rows are written only when a seat's values change (ADR 0044), so the
+/// sheet may be of any earlier day. One object per sheet, not one per seat (ADR 0090): the activity pass writes the sheets of
+/// almost every account, and each written sheet's entries are what the next comparison compares with, kept as written.
+/// <para>
+/// Immutable once made: a comparison that writes the subscription's sheet makes a new one from a copy of <see cref="Entries"/>, and
+/// its written dictionary becomes the sheet remembered for the next comparison (ADR 0052).
+/// </para>
+/// </summary>
+internal sealed class StoredSheet(Guid subscriptionId, DateOnly day, Guid accountId, Dictionary<Guid, SheetEntry> entries)
+{
+    /// <summary>The sheet's subscription: every entry's seat is in it (a seat never moves to another subscription).</summary>
+    public Guid SubscriptionId { get; } = subscriptionId;
+
+    /// <summary>The sheet's day.</summary>
+    public DateOnly Day { get; } = day;
+
+    /// <summary>The account whose run wrote the sheet.</summary>
+    public Guid AccountId { get; } = accountId;
+
+    /// <summary>The held seats' entries, by seat. Never changed once the sheet is made.</summary>
+    public Dictionary<Guid, SheetEntry> Entries { get; } = entries;
+
+    /// <summary>
+    /// True when the run observed exactly what this sheet holds for <paramref name="u"/>'s seat, for the same account and subscription:
+    /// nothing to write. Compared as values: a comparison compares every seat of the account.
+    /// </summary>
+    public bool Holds(UsageSnapshot u, Guid accountId) =>
+        AccountId == accountId && SubscriptionId == u.SubscriptionId && Entries.TryGetValue(u.SeatId, out var e) && e.PersonId == u.PersonId
+        && e.LastActiveOn == u.LastActiveOn && e.Active == u.Active && e.ActivityReported == u.ActivityReported;
+
+    /// <summary>The sheet of <paramref name="subscriptionId"/> among <paramref name="sheets"/> (an account has a few), or null.</summary>
+    public static StoredSheet? Of(IReadOnlyList<StoredSheet> sheets, Guid subscriptionId)
+    {
+        for (var i = 0; i < sheets.Count; i++)
+        {
+            if (sheets[i].SubscriptionId == subscriptionId)
+            {
+                return sheets[i];
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Each entry as a flat row, in no particular order (tests compare the sheets with SQLite's own reading of them).</summary>
+    public IEnumerable<StoredUsageRow> Rows() => Entries.Values.Select(e => StoredUsageRow.Of(AccountId, SubscriptionId, Day, e));
+}
+
+/// <summary>
+/// A seat's latest usage entry up to the run's day, flat, with its sheet's day, account and subscription: how SQLite's JSON functions
+/// read a sheet value by value, which tests compare with <see cref="StoredSheet"/>'s parsing.
 /// </summary>
 internal sealed class StoredUsageRow
 {
@@ -169,28 +218,10 @@ internal sealed class StoredUsageRow
 
     public bool ActivityReported { get; set; }
 
-    /// <summary>The subscription the seat is in now (the row's may be older): which account of a batch the row belongs to.</summary>
+    /// <summary>The subscription the seat is in now: the sheet's (a seat never moves to another subscription).</summary>
     public Guid SeatSubscriptionId { get; set; }
 
-    /// <summary>
-    /// True when the run observed exactly what this row holds, for the same account: nothing to write. Compared as values, not as
-    /// text: a comparison compares every seat of the account, and the activity pass rebuilds tens of thousands of rows a day.
-    /// </summary>
-    public bool Same(UsageSnapshot u, Guid accountId) =>
-        HoldsValues(accountId, u.SubscriptionId, u.PersonId, u.LastActiveOn, u.Active, u.ActivityReported);
-
-    /// <summary>
-    /// True when <paramref name="e"/>, in the sheet of <paramref name="subscriptionId"/> written by <paramref name="accountId"/>'s run,
-    /// holds this row's values since the same day (compared without making a snapshot of it: a pass carries tens of thousands).
-    /// </summary>
-    public bool Holds(SheetEntry e, Guid subscriptionId, Guid accountId) =>
-        Since == e.Since && HoldsValues(accountId, subscriptionId, e.PersonId, e.LastActiveOn, e.Active, e.ActivityReported);
-
-    private bool HoldsValues(Guid accountId, Guid subscriptionId, Guid personId, DateOnly? lastActiveOn, bool active, bool activityReported) =>
-        AccountId == accountId && SubscriptionId == subscriptionId && PersonId == personId && LastActiveOn == lastActiveOn
-        && Active == active && ActivityReported == activityReported;
-
-    /// <summary>A sheet's entry as the comparison reads it, with the sheet's account and subscription.</summary>
+    /// <summary>A sheet's entry with the sheet's day, account and subscription.</summary>
     public static StoredUsageRow Of(Guid accountId, Guid subscriptionId, DateOnly day, SheetEntry e) => new()
     {
         SeatId = e.SeatId,
@@ -205,14 +236,6 @@ internal sealed class StoredUsageRow
         ActivityReported = e.ActivityReported,
         SeatSubscriptionId = subscriptionId,
     };
-
-    /// <summary>The same entry as carried into the sheet of <paramref name="day"/>.</summary>
-    public StoredUsageRow OnSheetOf(DateOnly day)
-    {
-        var carried = (StoredUsageRow)MemberwiseClone();
-        carried.Day = day;
-        return carried;
-    }
 
     /// <summary>The entry this row was read from.</summary>
     public SheetEntry Entry() => new(SeatId, PersonId, LastActiveOn, Active, ActivityReported, Since, EarlierActivity);

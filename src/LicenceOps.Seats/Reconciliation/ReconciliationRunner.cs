@@ -832,7 +832,7 @@ public sealed class ReconciliationRunner(
                 runId, reading.Members.Members.Count, seats.Count, counts.Opened + counts.Updated, plan.Usage.Count, holdsThrough);
             // The inputs as this run's writes left them, at the version those writes left (ADR 0052): kept once they are committed.
             // Not after any activation attempt: one that moved a seat to invited and no further changed a seat all the same.
-            if (plan.Activations.Count == 0 && findingsAfter is not null && AfterWrites(stored, accountId, today, usageWritten, findingsAfter) is { } after)
+            if (plan.Activations.Count == 0 && findingsAfter is not null && AfterWrites(stored, usageWritten, findingsAfter) is { } after)
             {
                 var entry = new RememberedInputs.Entry(tenantId, tenantVersion, fingerprint.AllTenantsVersion, today, after, batch.Policies[tenantId],
                     batch.Baselines.GetValueOrDefault(account.VendorCode) ?? []);
@@ -857,8 +857,8 @@ public sealed class ReconciliationRunner(
             recorded_at = excluded.recorded_at
         """;
 
-    /// <summary>A sheet a comparison wrote: its subscription, every entry it holds, and how many of them the run changed.</summary>
-    private sealed record WrittenSheet(Guid SubscriptionId, Dictionary<Guid, SheetEntry>.ValueCollection Entries, int Changed);
+    /// <summary>A sheet a comparison wrote: the sheet as the next comparison holds it, and how many of its entries the run changed.</summary>
+    private sealed record WrittenSheet(StoredSheet Sheet, int Changed);
 
     /// <summary>
     /// The account's usage as observed today, one sheet per subscription (ADR 0056), stored as changes (ADR 0044): a subscription
@@ -866,29 +866,32 @@ public sealed class ReconciliationRunner(
     /// person, account) differs from that seat's entry in the subscription's latest sheet. The new sheet holds the observed seats,
     /// each with the day its values were first seen, and carries over the entries of the held seats the run did not observe;
     /// released seats are left out. When the latest sheet is already today's (an earlier run of the day), it is replaced.
-    /// Returns the sheets written.
+    /// Returns the sheets written, each as the next comparison holds it (ADR 0090).
     /// </summary>
     private static async Task<IReadOnlyList<WrittenSheet>> WriteUsageAsync(
-        UnitOfWork uow, Guid tenantId, Guid accountId, DateOnly today, IReadOnlyList<UsageSnapshot> usage, IReadOnlyList<StoredUsageRow> storedRows)
+        UnitOfWork uow, Guid tenantId, Guid accountId, DateOnly today, IReadOnlyList<UsageSnapshot> usage, IReadOnlyList<StoredSheet> stored)
     {
         // The observed seats that differ from their latest entry (by index), and the subscriptions in the order their first seat
-        // was observed. A comparison whose every seat reads as stored (every pass that compares without new activity) writes no
-        // sheet: it stops here, without grouping the seats or the stored rows by subscription.
-        var latest = new Dictionary<Guid, StoredUsageRow>(storedRows.Count);
-        foreach (var row in storedRows)
-        {
-            latest.Add(row.SeatId, row);
-        }
+        // was observed. A seat's entry is in its own subscription's sheet (a seat never moves to another one), looked up there.
+        // A comparison whose every seat reads as stored (every pass that compares without new activity) writes no sheet: it stops
+        // here, having built nothing.
         var observedOrder = new List<Guid>();
         List<int>? fresh = null;
+        Guid? subscription = null;
+        StoredSheet? sheet = null;
         for (var i = 0; i < usage.Count; i++)
         {
             var u = usage[i];
-            if (!observedOrder.Contains(u.SubscriptionId))
+            if (subscription != u.SubscriptionId)
             {
-                observedOrder.Add(u.SubscriptionId);
+                subscription = u.SubscriptionId;
+                sheet = StoredSheet.Of(stored, u.SubscriptionId);
+                if (!observedOrder.Contains(u.SubscriptionId))
+                {
+                    observedOrder.Add(u.SubscriptionId);
+                }
             }
-            if (!latest.TryGetValue(u.SeatId, out var r) || !r.Same(u, accountId))
+            if (sheet is null || !sheet.Holds(u, accountId))
             {
                 (fresh ??= []).Add(i);
             }
@@ -898,7 +901,6 @@ public sealed class ReconciliationRunner(
         {
             return written;
         }
-        var storedBySubscription = storedRows.ToLookup(r => r.SeatSubscriptionId);
         foreach (var subscriptionId in observedOrder)
         {
             var changed = 0;
@@ -910,16 +912,12 @@ public sealed class ReconciliationRunner(
             {
                 continue;
             }
-            var stored = storedBySubscription[subscriptionId].ToList();
-            // Sized for every entry the sheet will hold: a first run's sheets start empty and grew through five resizes each.
-            var entries = new Dictionary<Guid, SheetEntry>(stored.Count + changed);
-            foreach (var row in stored)
-            {
-                entries.Add(row.SeatId, row.Entry());
-            }
-            // The latest sheet (all its entries share its day) is replaced when it is today's: an earlier run of the day wrote it.
-            // With no held seat's entry read, a sheet of today may still exist holding only released seats: replaced as well.
-            var replacesToday = stored.Count == 0 || stored[0].Day == today;
+            var latest = StoredSheet.Of(stored, subscriptionId);
+            // A copy of the latest sheet's entries (the sheet is remembered and never changed), then the run's changes over it.
+            var entries = latest is null ? new Dictionary<Guid, SheetEntry>(changed) : new Dictionary<Guid, SheetEntry>(latest.Entries);
+            // The latest sheet is replaced when it is today's: an earlier run of the day wrote it. With no held seat's entry read, a
+            // sheet of today may still exist holding only released seats: replaced as well.
+            var replacesToday = latest is null || latest.Day == today;
             foreach (var i in fresh)
             {
                 var u = usage[i];
@@ -953,20 +951,20 @@ public sealed class ReconciliationRunner(
                 await uow.ExecuteAsync(InsertSheetSql,
                     new { tenantId, subscriptionId, today, accountId, seats = UsageSheets.Write(entries.Values), now = uow.Now });
             }
-            // The dictionary's own view of its entries, not a copy: the activity pass writes 79,000 and reads them once more (AfterWrites).
-            written.Add(new WrittenSheet(subscriptionId, entries.Values, changed));
+            // The written dictionary itself is the sheet the next comparison holds (ADR 0090): nothing changes it from here on.
+            written.Add(new WrittenSheet(new StoredSheet(subscriptionId, today, accountId, entries), changed));
         }
         return written;
     }
 
     /// <summary>
     /// An account's inputs as a comparison's writes left them: the same seats, removals, other tools, quantity and observations
-    /// (kept only after a comparison that planned no activation), the entries of each sheet written today in place of the
-    /// subscription's earlier ones, and the findings as the merge left them. Null when a written entry's seat is not among the
-    /// inputs' seats.
+    /// (kept only after a comparison that planned no activation), each sheet written today in place of its subscription's earlier
+    /// one (the written sheet as it is: no entry copied, ADR 0090), and the findings as the merge left them. Null when a written
+    /// entry's seat is not among the inputs' seats.
     /// </summary>
     private static AccountInputs? AfterWrites(
-        AccountInputs before, Guid accountId, DateOnly today, IReadOnlyList<WrittenSheet> written, IReadOnlyList<ExistingFindingRow> findings)
+        AccountInputs before, IReadOnlyList<WrittenSheet> written, IReadOnlyList<ExistingFindingRow> findings)
     {
         var after = new AccountInputs { Recorded = before.Recorded };
         after.Subscriptions.AddRange(before.Subscriptions);
@@ -977,36 +975,37 @@ public sealed class ReconciliationRunner(
         after.Findings.AddRange(findings);
         if (written.Count == 0)
         {
-            // No sheet written: the usage rows are the ones given, in their order (what the rebuild below returns for them).
+            // No sheet written: the sheets are the ones given.
             after.Usage.AddRange(before.Usage);
             return after;
         }
-        // Both sized for the account's seats (every entry is a held seat's), not grown from empty: a first run has no usage yet.
+        // Sized for the account's seats (every entry is a held seat's): a first run has no usage yet.
         var held = new HashSet<Guid>(before.Seats.Count);
         foreach (var seat in before.Seats)
         {
             held.Add(seat.SeatId);
         }
-        var usage = new Dictionary<Guid, StoredUsageRow>(Math.Max(before.Seats.Count, before.Usage.Count));
-        foreach (var u in before.Usage)
+        foreach (var w in written)
         {
-            usage.Add(u.SeatId, u);
-        }
-        foreach (var sheet in written)
-        {
-            foreach (var entry in sheet.Entries)
+            foreach (var seatId in w.Sheet.Entries.Keys)
             {
-                if (!held.Contains(entry.SeatId))
+                if (!held.Contains(seatId))
                 {
                     return null;
                 }
-                // An entry carried over unchanged is the row it was, only its sheet's day moved (a pass carries tens of thousands).
-                usage[entry.SeatId] = usage.TryGetValue(entry.SeatId, out var kept) && kept.Holds(entry, sheet.SubscriptionId, accountId)
-                    ? kept.OnSheetOf(today)
-                    : StoredUsageRow.Of(accountId, sheet.SubscriptionId, today, entry);
             }
         }
-        after.Usage.AddRange(usage.Values);
+        foreach (var sheet in before.Usage)
+        {
+            if (!written.Any(w => w.Sheet.SubscriptionId == sheet.SubscriptionId))
+            {
+                after.Usage.Add(sheet);
+            }
+        }
+        foreach (var w in written)
+        {
+            after.Usage.Add(w.Sheet);
+        }
         return after;
     }
 

@@ -27,7 +27,7 @@ public sealed class RememberedInputs(IOptions<SeatsOptions> options)
         IReadOnlyList<BaselineRow> Baselines)
     {
         /// <summary>The seats, usage rows and findings held: what the memory bound counts.</summary>
-        public int Size => Inputs.Seats.Count + Inputs.Usage.Count + Inputs.Findings.Count + Inputs.OtherTools.Count;
+        public int Size => Inputs.Seats.Count + Inputs.UsageEntries + Inputs.Findings.Count + Inputs.OtherTools.Count;
     }
 
     private readonly ConcurrentDictionary<Guid, Entry> entries = new();

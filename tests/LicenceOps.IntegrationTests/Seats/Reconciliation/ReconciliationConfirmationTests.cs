@@ -747,7 +747,7 @@ public sealed partial class ReconciliationConfirmationTests
 
         var held = estate.Seats.Values.ToHashSet();
         var latest = await db.WriteAsync(async uow =>
-            await LicenceOps.Seats.Reconciliation.ReconciliationInputs.LoadLatestUsageAsync(uow, [estate.Subscription], Today, held));
+            (await LicenceOps.Seats.Reconciliation.ReconciliationInputs.LoadLatestUsageAsync(uow, [estate.Subscription], Today, held)).SelectMany(s => s.Rows()).ToList());
         var ann = latest.Single(u => u.SeatId == estate.Seats["ann"]).Entry();
         Assert.That(ann.LastActiveOn, Is.EqualTo(Today.AddDays(-4)), "her state is the vendor's latest reading");
         Assert.That(ann.LatestActivity, Is.EqualTo(kept.Where(k => k.Seat == "ann").Max(k => k.Day)), "her latest activity is the greatest date kept");
@@ -775,7 +775,7 @@ public sealed partial class ReconciliationConfirmationTests
             .ToHashSet();
 
         var (parsed, columns) = await db.WriteAsync(async uow => (
-            Of(await LicenceOps.Seats.Reconciliation.ReconciliationInputs.LoadLatestUsageAsync(uow, [estate.Subscription, Guid.NewGuid()], Today, held)),
+            Of((await LicenceOps.Seats.Reconciliation.ReconciliationInputs.LoadLatestUsageAsync(uow, [estate.Subscription, Guid.NewGuid()], Today, held)).SelectMany(s => s.Rows())),
             Of(await LicenceOps.Seats.Reconciliation.ReconciliationInputs.LoadLatestUsageByColumnAsync(uow, [estate.Subscription], Today))));
 
         Assert.That(parsed, Is.EqualTo(columns));
@@ -852,8 +852,9 @@ public sealed partial class ReconciliationConfirmationTests
         var inputs = System.Text.Json.Nodes.JsonNode.Parse(stepped)!["Accounts"]!;
         var mine = inputs[estate.Account.ToString()]!;
         Assert.That((mine["Seats"]!.AsArray().Count, mine["PendingRemovals"]!.AsArray().Count, mine["OtherTools"]!.AsArray().Count,
-                mine["Observations"]!.AsArray().Count, mine["Usage"]!.AsArray().Count, mine["Findings"]!.AsArray().Count > 0, mine["Recorded"] is null),
-            Is.EqualTo((2, 1, 1, 1, 2, true, false)), stepped);
+                mine["Observations"]!.AsArray().Count, mine["Usage"]!.AsArray().Count, (int)mine["UsageEntries"]!, mine["Findings"]!.AsArray().Count > 0,
+                mine["Recorded"] is null),
+            Is.EqualTo((2, 1, 1, 1, 1, 2, true, false)), stepped + " (usage: one sheet of two entries, ADR 0090)");
         Assert.That(mine["Seats"]!.AsArray().Select(seat => (string?)seat!["PersonEmail"] + "|" + (string?)seat["PersonName"]),
             Does.Contain("ann.o'brien+\"tag\"@clïent.test|Ann \"Zoë\" O'Brien\\名前 😀"), "the odd address and name");
         var nothing = inputs[accounts[1].Id.ToString()]!;

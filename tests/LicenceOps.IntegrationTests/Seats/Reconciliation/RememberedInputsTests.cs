@@ -52,7 +52,7 @@ public sealed partial class ReconciliationConfirmationTests
             inputs.Recorded,
             Observations = inputs.Observations.OrderBy(o => o.SettingKey, StringComparer.Ordinal).ThenByDescending(o => o.ObservedOn),
             Findings = inputs.Findings.OrderBy(f => f.Id),
-            Usage = inputs.Usage.OrderBy(u => u.SeatId).Select(u => new { u.SeatId, u.Day, u.Since, u.EarlierActivity, u.AccountId, u.SubscriptionId, u.PersonId, u.LastActiveOn, u.Active, u.ActivityReported, u.SeatSubscriptionId }),
+            Usage = inputs.Usage.SelectMany(s => s.Rows()).OrderBy(u => u.SeatId).Select(u => new { u.SeatId, u.Day, u.Since, u.EarlierActivity, u.AccountId, u.SubscriptionId, u.PersonId, u.LastActiveOn, u.Active, u.ActivityReported, u.SeatSubscriptionId }),
             Policy = new { Domains = policy.Domains.Order(StringComparer.Ordinal), policy.InactiveAfterDays, policy.StaleInviteAfterDays },
             Baselines = baselines.OrderBy(b => b.SettingKey, StringComparer.Ordinal),
         }, new JsonSerializerOptions { WriteIndented = true });
@@ -89,6 +89,48 @@ public sealed partial class ReconciliationConfirmationTests
         Assert.That(await SeatsKit.CountAsync(factory,
             "SELECT COUNT(*) FROM findings WHERE tenant_id = @t AND kind = 'shadow_user' AND opened_count = 2 AND status = 'open'", new { t = estate.Tenant }),
             Is.EqualTo(1), "Zoe's finding was reopened, as the steps meant");
+    }
+
+    /// <summary>What is kept for the account at the database's current versions, or null.</summary>
+    private async Task<RememberedInputs.Entry?> KeptEntryAsync(Estate estate) =>
+        await SeatsKit.Db(factory).ReadSnapshotAsync(async uow => Remembered.Find(estate.Account, estate.Tenant,
+            await DataVersions.ReadAsync(uow, ReconciliationFingerprint.Scope, estate.Tenant),
+            await DataVersions.ReadAsync(uow, ReconciliationFingerprint.Scope, ReconciliationFingerprint.AllTenants), Today));
+
+    private static string EntriesOf(StoredSheet sheet) =>
+        string.Join("\n", sheet.Entries.Values.OrderBy(e => e.SeatId).Select(e => e.ToString()));
+
+    [Test]
+    public async Task A_comparison_keeps_each_usage_sheet_as_one_object_and_never_changes_the_sheet_it_compared_with()
+    {
+        // ADR 0090: the usage kept is one object per subscription's sheet. A comparison that writes no sheet keeps the same sheet;
+        // one that writes it changes a copy, and the sheet it wrote is what it keeps; the sheet it compared with (which another
+        // comparison may hold at that moment) stays exactly as it was.
+        var estate = await SettledEstateAsync();
+        var first = await KeptEntryAsync(estate);
+        Assert.That(first, Is.Not.Null);
+        var compared = first!.Inputs.Usage.Single(s => s.SubscriptionId == estate.Subscription);
+        var comparedEntries = EntriesOf(compared);
+
+        claude.Users["yan@client.test"] = ("Yan Client", Today);
+        Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"), "a shadow user: a finding, no usage written");
+        var second = await KeptEntryAsync(estate);
+        Assert.That(second!.Inputs.Usage.Single(s => s.SubscriptionId == estate.Subscription), Is.SameAs(compared), "no sheet written: the same sheet kept");
+
+        claude.Users["ann@client.test"] = ("Ann Client", Today);
+        using (var preloads = new PreloadCounts())
+        {
+            Assert.That((await ReconcileAsync(estate)).Str("outcome"), Is.EqualTo("compared"), "Ann works today: her sheet written");
+            Assert.That(preloads.Remembered, Is.EqualTo(1), "compared with the sheet kept");
+        }
+        Assert.That(EntriesOf(compared), Is.EqualTo(comparedEntries), "the sheet compared with is unchanged");
+        var third = await KeptEntryAsync(estate);
+        var written = third!.Inputs.Usage.Single(s => s.SubscriptionId == estate.Subscription);
+        Assert.That(written, Is.Not.SameAs(compared));
+        Assert.That((written.Day, written.AccountId), Is.EqualTo((Today, estate.Account)));
+        Assert.That(written.Entries[estate.Seats["ann"]].LastActiveOn, Is.EqualTo(Today));
+        var (kept, rows) = await KeptAndReadAsync(estate);
+        Assert.That(kept, Is.EqualTo(rows), "and what it kept is what its rows hold");
     }
 
     [Test]
