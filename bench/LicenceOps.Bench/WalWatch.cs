@@ -17,7 +17,7 @@ internal sealed class WalWatch : IDisposable
     private readonly string databasePath;
     private readonly WalRestarts before;
     private readonly long otherCheckpointsBefore;
-    private readonly List<(long Ticks, int Frames)> timeline = [];
+    private readonly List<(long Ticks, int Frames, long Passes)> timeline = [];
     private readonly CancellationTokenSource stop = new();
     private readonly Thread sampler;
 
@@ -33,7 +33,8 @@ internal sealed class WalWatch : IDisposable
             {
                 lock (timeline)
                 {
-                    timeline.Add((Stopwatch.GetTimestamp(), checkpointer.Restarts("Billing").WalFrames));
+                    var now = checkpointer.Restarts("Billing");
+                    timeline.Add((Stopwatch.GetTimestamp(), now.WalFrames, now.AllPasses));
                 }
                 stop.Token.WaitHandle.WaitOne(20);
             }
@@ -50,7 +51,7 @@ internal sealed class WalWatch : IDisposable
         var culture = CultureInfo.InvariantCulture;
         var line = new StringBuilder($"{phase} WAL:");
         line.Append(culture, $" most frames per tenth (4 KiB pages, fallback at {SqliteSession.FallbackCheckpointPages}, restart from {SqliteCheckpointer.RestartPages}):");
-        List<(long Ticks, int Frames)> samples;
+        List<(long Ticks, int Frames, long Passes)> samples;
         lock (timeline)
         {
             samples = [.. timeline];
@@ -64,6 +65,17 @@ internal sealed class WalWatch : IDisposable
                 line.Append(culture, $" {samples.Skip(from).Take(to - from).Max(s => s.Frames)}");
             }
         }
+        // The longest time no pass ended: a pass running long (its fsyncs) or a tick that was not run.
+        var longest = 0.0;
+        for (int i = 0, from = 0; i < samples.Count; i++)
+        {
+            if (samples[i].Passes != samples[from].Passes || i == samples.Count - 1)
+            {
+                longest = Math.Max(longest, (samples[i].Ticks - samples[from].Ticks) / (double)Stopwatch.Frequency);
+                from = i;
+            }
+        }
+        line.Append(culture, $"; {after.AllPasses - before.AllPasses} passes in {(after.PassTime - before.PassTime).TotalMilliseconds:0} ms, longest without a pass ending {longest * 1000:0} ms");
         line.Append(culture, $"; restarted {after.Restarted - before.Restarted} times; {after.Passes - before.Passes} passes under the write gate ({after.Emptied - before.Emptied} left it fully copied), gate held {(after.GateHeld - before.GateHeld).TotalMilliseconds:0.0} ms, waited for {(after.GateWaited - before.GateWaited).TotalMilliseconds:0.0} ms; checkpoints by writers (fallback) {others}");
         Console.WriteLine(line);
     }

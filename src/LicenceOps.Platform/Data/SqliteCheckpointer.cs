@@ -59,38 +59,50 @@ internal sealed partial class SqliteCheckpointer(IEnumerable<ModuleDatabase> dat
     public long CopyingCheckpoints(string module) => copyingCheckpoints.GetValueOrDefault(module);
 
     /// <summary>What this service saw of <paramref name="module"/>'s WAL and did to restart it since the host started (ADR 0088).</summary>
-    public WalRestarts Restarts(string module) => restarts.GetValueOrDefault(module, new WalRestarts(0, 0, 0, 0, 0, TimeSpan.Zero, TimeSpan.Zero));
+    public WalRestarts Restarts(string module) => restarts.GetValueOrDefault(module, new WalRestarts(0, 0, 0, 0, 0, TimeSpan.Zero, TimeSpan.Zero, 0, TimeSpan.Zero));
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Runs the passes on a thread of their own, not the thread pool's: an invoice run keeps one busy worker per core on the
+    /// pool (ADR 0068) and a queued tick waited for the pool to add a thread, up to seconds, while the WAL grew to the writers'
+    /// fallback (docs/performance.md, feat/i16wr). The thread mostly waits, on its interval or on the fsyncs of a pass.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        sqlite.Length == 0
+            ? Task.CompletedTask
+            : Task.Factory.StartNew(() => Loop(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Loop(CancellationToken stoppingToken)
     {
-        if (sqlite.Length == 0)
-        {
-            return;
-        }
+        Thread.CurrentThread.Name = "SQLite checkpointer";
         // One kept connection per database: opening one per tick would cost more than an idle checkpoint does.
         var connections = new SqliteConnection?[sqlite.Length];
         try
         {
-            using var timer = new PeriodicTimer(Interval);
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            var tick = Stopwatch.GetTimestamp();
+            while (true)
             {
+                // Every Interval from the last tick's start; at once when a pass ran longer (as PeriodicTimer did).
+                var wait = Interval - Stopwatch.GetElapsedTime(tick);
+                if (wait > TimeSpan.Zero && stoppingToken.WaitHandle.WaitOne(wait))
+                {
+                    break;
+                }
+                stoppingToken.ThrowIfCancellationRequested();
+                tick = Stopwatch.GetTimestamp();
                 for (var i = 0; i < sqlite.Length; i++)
                 {
                     try
                     {
-                        connections[i] ??= (SqliteConnection)await sqlite[i].OpenAsync(stoppingToken);
-                        await CheckpointAsync(sqlite[i], connections[i]!, stoppingToken);
+                        connections[i] ??= (SqliteConnection)sqlite[i].OpenAsync(stoppingToken).GetAwaiter().GetResult();
+                        Checkpoint(sqlite[i], connections[i]!, stoppingToken);
                     }
                     catch (Exception ex) when (ex is SqliteException or IOException or TimeoutException)
                     {
                         // A failed checkpoint loses nothing (the WAL stays); writers' fallback bounds it. Reopen next tick. A
                         // TimeoutException is the write gate held by another write for 30 s: the restart waits for a later tick.
                         LogFailed(sqlite[i].Module, ex);
-                        if (connections[i] is { } broken)
-                        {
-                            await broken.DisposeAsync();
-                            connections[i] = null;
-                        }
+                        connections[i]?.Dispose();
+                        connections[i] = null;
                     }
                 }
             }
@@ -102,28 +114,34 @@ internal sealed partial class SqliteCheckpointer(IEnumerable<ModuleDatabase> dat
         {
             foreach (var connection in connections)
             {
-                if (connection is not null)
-                {
-                    await connection.DisposeAsync();
-                }
+                connection?.Dispose();
             }
         }
     }
 
-    private async Task CheckpointAsync(ModuleDatabase database, SqliteConnection connection, CancellationToken ct)
+    private void Checkpoint(ModuleDatabase database, SqliteConnection connection, CancellationToken ct)
     {
         var module = database.Module;
+        var started = Stopwatch.GetTimestamp();
         var (frames, copied) = Passive(module, connection);
         var seen = Restarts(module);
         // Fewer frames than the last pass saw: a writer started the WAL over meanwhile.
-        seen = seen with { WalFrames = frames, Largest = Math.Max(seen.Largest, frames), Restarted = seen.Restarted + (frames < seen.WalFrames ? 1 : 0) };
+        seen = seen with
+        {
+            WalFrames = frames,
+            Largest = Math.Max(seen.Largest, frames),
+            Restarted = seen.Restarted + (frames < seen.WalFrames ? 1 : 0),
+            AllPasses = seen.AllPasses + 1,
+            PassTime = seen.PassTime + Stopwatch.GetElapsedTime(started),
+        };
         if (frames >= RestartPages && copied == frames && database.WriteGate is { } gate)
         {
             // Everything this pass found is copied: what is left is what writers committed during it. Under the gate no writer
             // commits, so the pass below copies that tail and the next writer finds the WAL fully copied and starts it over.
             // Held for one short pass (the tail's frames and two fsyncs), never for a reader: PASSIVE waits for nobody.
             var waited = Stopwatch.GetTimestamp();
-            using (await gate.EnterAsync(ct))
+            // A blocking wait: this is the checkpointer's own thread, and the turn is handed over by the holder's release.
+            using (gate.EnterAsync(ct).AsTask().GetAwaiter().GetResult())
             {
                 var held = Stopwatch.GetTimestamp();
                 var (tail, tailCopied) = Passive(module, connection);
@@ -174,4 +192,6 @@ internal sealed partial class SqliteCheckpointer(IEnumerable<ModuleDatabase> dat
 /// <param name="Emptied">Of those, passes that left every frame copied, so that the next writer starts the WAL over.</param>
 /// <param name="GateWaited">Time those passes waited for their turn at the gate, behind writes already queued.</param>
 /// <param name="GateHeld">Time the gate was held by those passes: what a writer arriving meanwhile waited at most.</param>
-public readonly record struct WalRestarts(int WalFrames, int Largest, int Restarted, int Passes, int Emptied, TimeSpan GateWaited, TimeSpan GateHeld);
+/// <param name="AllPasses">Passes run (one per database per tick), under the gate or not.</param>
+/// <param name="PassTime">Time spent in those passes, outside the gate (their copies and fsyncs).</param>
+public readonly record struct WalRestarts(int WalFrames, int Largest, int Restarted, int Passes, int Emptied, TimeSpan GateWaited, TimeSpan GateHeld, long AllPasses, TimeSpan PassTime);
