@@ -8,7 +8,8 @@ namespace LicenceOps.CrashWriter;
 
 // Test only (tests/LicenceOps.IntegrationTests/Crash/SqliteKillTests.cs): commits numbered transactions to one SQLite file
 // through the product's SQLite setup (a ModuleDatabase's pooled connections, so this process's VFS of ADR 0076, the
-// per-connection settings, and SqliteCheckpointer's background checkpoints every 250 ms) until it is killed with SIGKILL.
+// per-connection settings, its write gate, and SqliteCheckpointer's background checkpoints every 250 ms with their WAL restarts
+// under the gate, ADR 0088) until it is killed with SIGKILL.
 // Each transaction stores PDF-sized blobs, more than a connection's 512 KiB page cache, so SQLite spills pages to the WAL
 // before the commit and then changes some of them again (the progress row, written first and last, the tables' pages):
 // the commits that rewrite their spilled frames' checksums. The killing test reads the last number from its own
@@ -44,20 +45,24 @@ internal static class CrashWriter
         while (true)
         {
             number++;
-            await using var connection = (SqliteConnection)await db.OpenAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            // Written first and last: its page is spilled with the documents in between, then changed again before the commit.
-            await connection.ExecuteAsync("UPDATE progress SET number = -@number WHERE id = 1", new { number }, transaction);
-            for (var part = 0; part < 4; part++)
+            var current = number;
+            // Through ModuleDatabase.WriteAsync, as the product writes: its write gate is what the background checkpointer
+            // takes to start a WAL over past its restart size (ADR 0088), so kills also land around those restarts (the WAL
+            // passes 16 MiB every 25 transactions or so).
+            await db.WriteAsync(async unit =>
             {
-                var data = new byte[random.Next(120_000, 200_000)];
-                random.NextBytes(data);
-                await connection.ExecuteAsync("INSERT INTO documents (number, part, data) VALUES (@number, @part, @data)", new { number, part, data }, transaction);
-            }
-            // Keeps the file from growing without bound: the documents of ten transactions ago are deleted.
-            await connection.ExecuteAsync("DELETE FROM documents WHERE number = @old", new { old = number - 10 }, transaction);
-            await connection.ExecuteAsync("UPDATE progress SET number = @number WHERE id = 1", new { number }, transaction);
-            await transaction.CommitAsync();
+                // Written first and last: its page is spilled with the documents in between, then changed again before the commit.
+                await unit.ExecuteAsync("UPDATE progress SET number = -@number WHERE id = 1", new { number = current });
+                for (var part = 0; part < 4; part++)
+                {
+                    var data = new byte[random.Next(120_000, 200_000)];
+                    random.NextBytes(data);
+                    await unit.ExecuteAsync("INSERT INTO documents (number, part, data) VALUES (@number, @part, @data)", new { number = current, part, data });
+                }
+                // Keeps the file from growing without bound: the documents of ten transactions ago are deleted.
+                await unit.ExecuteAsync("DELETE FROM documents WHERE number = @old", new { old = current - 10 });
+                await unit.ExecuteAsync("UPDATE progress SET number = @number WHERE id = 1", new { number = current });
+            });
         }
     }
 }

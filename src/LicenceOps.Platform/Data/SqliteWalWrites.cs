@@ -75,6 +75,11 @@ internal static unsafe class SqliteWalWrites
     [ThreadStatic] private static int checkpointDatabase;
     [ThreadStatic] private static nint checkpointWal;
 
+    // Set by the background checkpointer around its own checkpoints, so that the others (a committing writer's past
+    // SqliteSession.FallbackCheckpointPages, anything else that checkpoints) are counted per database (ADR 0088).
+    [ThreadStatic] private static bool backgroundCheckpoint;
+    private static readonly Dictionary<int, long> OtherCheckpoints = [];
+
     /// <summary>True once the VFS is the process's default (false if SQLite's "unix" VFS was not found).</summary>
     public static bool Registered { get; private set; }
 
@@ -83,6 +88,31 @@ internal static unsafe class SqliteWalWrites
 
     /// <summary>The <c>pwrite</c> calls this VFS made for database files' gathered checkpoint copies since the process started.</summary>
     public static long CheckpointWriteCalls => Interlocked.Read(ref databaseWriteCalls);
+
+    /// <summary>
+    /// Checkpoints that copied frames into <paramref name="databasePath"/>'s file since the process started, run by anything
+    /// but <see cref="SqliteCheckpointer"/>: in the product, a committing writer whose WAL passed the fallback size (ADR 0037,
+    /// ADR 0088). Counted at <c>SQLITE_FCNTL_CKPT_START</c>, which SQLite sends only when a checkpoint has frames to copy.
+    /// </summary>
+    public static long CheckpointsOutsideTheCheckpointer(string databasePath)
+    {
+        lock (Sync)
+        {
+            return DatabaseIds.TryGetValue(Path.GetFullPath(databasePath), out var id) ? OtherCheckpoints.GetValueOrDefault(id) : 0;
+        }
+    }
+
+    /// <summary>Marks the calling thread's checkpoints as the background checkpointer's until the answer is disposed.</summary>
+    internal static BackgroundCheckpointScope RunningBackgroundCheckpoint()
+    {
+        backgroundCheckpoint = true;
+        return default;
+    }
+
+    internal readonly struct BackgroundCheckpointScope : IDisposable
+    {
+        public void Dispose() => backgroundCheckpoint = false;
+    }
 
     /// <summary>
     /// Tests only: called at the end of a checkpoint's copies, before the gathered pages are written, with their bytes. A
@@ -546,6 +576,13 @@ internal static unsafe class SqliteWalWrites
         {
             state->Gathering = 1;
             checkpointDatabase = state->DatabaseId;
+            if (!backgroundCheckpoint)
+            {
+                lock (Sync)
+                {
+                    OtherCheckpoints[state->DatabaseId] = OtherCheckpoints.GetValueOrDefault(state->DatabaseId) + 1;
+                }
+            }
         }
         else if (op == FileControlCheckpointDone)
         {

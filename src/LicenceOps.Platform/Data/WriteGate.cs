@@ -27,6 +27,12 @@ public sealed class WriteGate
     public int Waiting => Volatile.Read(ref waiting);
 
     /// <summary>
+    /// Whether a write (or the background checkpointer's restart pass, ADR 0088) holds the turn right now: a writer that
+    /// arrives waits. A hint, already stale when read; an invoice run's workers read it to render rather than queue.
+    /// </summary>
+    public bool Held => turn.CurrentCount == 0;
+
+    /// <summary>
     /// Waits for this flow's turn; dispose the answer to hand the turn to the next writer in line. The wait is queued
     /// before this method first yields, so a caller that got the task back is already in line. Pass the answer to
     /// <see cref="OwnedByThisFlow"/> in the method that writes, so writes nested in it know the turn is theirs.

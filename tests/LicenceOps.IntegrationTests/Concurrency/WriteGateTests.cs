@@ -70,6 +70,23 @@ public sealed class WriteGateTests
     }
 
     [Test]
+    public async Task The_gate_says_it_is_held_from_a_writers_turn_until_the_last_queued_turn_is_handed_back()
+    {
+        // What an invoice run's workers read to render rather than queue (ADR 0088).
+        var gate = new WriteGate();
+        Assert.That(gate.Held, Is.False);
+        var first = await gate.EnterAsync(CancellationToken.None);
+        Assert.That(gate.Held, Is.True);
+        var second = gate.EnterAsync(CancellationToken.None).AsTask();
+        first.Dispose();
+        using (await second)
+        {
+            Assert.That(gate.Held, Is.True, "handed straight to the writer in line");
+        }
+        Assert.That(gate.Held, Is.False);
+    }
+
+    [Test]
     public async Task Writers_take_turns_in_arrival_order_and_a_nested_write_in_the_same_flow_does_not_wait_for_itself()
     {
         var gate = new WriteGate();

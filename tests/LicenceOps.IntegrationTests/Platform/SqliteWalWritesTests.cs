@@ -47,6 +47,19 @@ public sealed class SqliteWalWritesTests
         return connection;
     }
 
+    [Test]
+    public async Task A_checkpoint_run_by_a_connection_other_than_the_background_checkpointer_is_counted_for_its_database()
+    {
+        // What the invoice bench reads as the writers' fallback checkpoints (ADR 0088): counted when a checkpoint has frames to copy.
+        await using var connection = await Open();
+        await connection.ExecuteAsync("INSERT INTO blobs (id, data) VALUES (1, @data)", new { data = Content(1) });
+        var before = SqliteWalWrites.CheckpointsOutsideTheCheckpointer(file);
+        await connection.ExecuteAsync("PRAGMA wal_checkpoint(PASSIVE)");
+        Assert.That(SqliteWalWrites.CheckpointsOutsideTheCheckpointer(file) - before, Is.EqualTo(1));
+        await connection.ExecuteAsync("PRAGMA wal_checkpoint(PASSIVE)");
+        Assert.That(SqliteWalWrites.CheckpointsOutsideTheCheckpointer(file) - before, Is.EqualTo(1), "nothing left to copy: no checkpoint counted");
+    }
+
     private static byte[] Content(int id) => Enumerable.Range(0, Blob).Select(i => (byte)(i * 31 + id)).ToArray();
 
     /// <summary>A row's content at one version, the version in its first four bytes.</summary>

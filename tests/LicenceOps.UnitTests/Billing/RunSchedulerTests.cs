@@ -8,8 +8,8 @@ public class RunSchedulerTests
 {
     private static readonly RunLimits Limits = new(LowWater: 16, StoreAt: 16);
 
-    private static RunStep Next(bool tokenFree = true, bool over = false, int backlog = 0, int rendered = 0) =>
-        RunScheduler.Next(new RunState(tokenFree, over, backlog, rendered), Limits);
+    private static RunStep Next(bool tokenFree = true, bool over = false, int backlog = 0, int rendered = 0, bool gateHeld = false) =>
+        RunScheduler.Next(new RunState(tokenFree, over, backlog, rendered, gateHeld), Limits);
 
     [Test]
     public void A_run_starts_by_drafting_and_the_other_workers_wait_for_what_it_issues()
@@ -49,6 +49,18 @@ public class RunSchedulerTests
         Assert.That(Next(tokenFree: false, over: true, rendered: 2), Is.EqualTo(RunStep.Wait), "another worker stores: the rest waits for it");
         Assert.That(Next(over: true), Is.EqualTo(RunStep.Done));
         Assert.That(Next(tokenFree: false, over: true), Is.EqualTo(RunStep.Done), "a worker still storing stores what it took itself");
+    }
+
+    [Test]
+    public void While_another_write_holds_the_gate_a_worker_renders_instead_of_queueing_behind_it()
+    {
+        // ADR 0088: the background checkpointer's restart pass holds Billing's write gate for its fsyncs.
+        Assert.That(Next(backlog: 3, rendered: 20, gateHeld: true), Is.EqualTo(RunStep.Render), "a draft below the low-water mark would wait");
+        Assert.That(Next(backlog: 16, rendered: 20, gateHeld: true), Is.EqualTo(RunStep.Render), "a store would wait");
+        Assert.That(Next(backlog: 16, rendered: 20, gateHeld: false), Is.EqualTo(RunStep.Store), "once the gate is free, storing comes first again");
+        Assert.That(Next(over: true, rendered: 20, gateHeld: true), Is.EqualTo(RunStep.Store), "nothing to render: queue at the gate as before");
+        Assert.That(Next(backlog: 0, gateHeld: true), Is.EqualTo(RunStep.Draft), "nothing to render: draft, waiting for the gate");
+        Assert.That(Next(over: true, gateHeld: true), Is.EqualTo(RunStep.Done));
     }
 
     [Test]

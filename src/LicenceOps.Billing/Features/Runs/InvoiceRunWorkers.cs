@@ -21,7 +21,7 @@ internal sealed record RunDraft(IReadOnlyList<RenderRequest> Issued, bool More);
 /// rendered and stored, then the error is thrown. Cancellation (or any other error) stops every worker.
 /// </para>
 /// </summary>
-internal sealed class InvoiceRunWorkers(InvoiceDocuments documents, Func<CancellationToken, Task<RunDraft>> draft, int workers)
+internal sealed class InvoiceRunWorkers(InvoiceDocuments documents, Func<CancellationToken, Task<RunDraft>> draft, int workers, Func<bool>? gateHeld = null)
 {
     /// <summary>About 1.7 MB of PDFs (50 KB each) in one transaction at most, a few milliseconds of writing.</summary>
     private const int MaxStoredPerTransaction = 32;
@@ -66,7 +66,8 @@ internal sealed class InvoiceRunWorkers(InvoiceDocuments documents, Func<Cancell
                 Task? wait = null;
                 lock (gate)
                 {
-                    step = RunScheduler.Next(new RunState(tokenFree, draftingOver, backlog.Count, rendered.Count), limits);
+                    // Read only while the token is free: its holder's own write holds the gate then, and no other step needs it.
+                    step = RunScheduler.Next(new RunState(tokenFree, draftingOver, backlog.Count, rendered.Count, tokenFree && gateHeld is not null && gateHeld()), limits);
                     switch (step)
                     {
                         case RunStep.Draft:

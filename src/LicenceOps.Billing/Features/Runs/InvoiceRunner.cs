@@ -93,7 +93,9 @@ public sealed partial class InvoiceRunner(
                 // worker per core that does whichever comes first (ADR 0068). Resumed: what was issued before the
                 // interruption may have no stored PDF yet.
                 var resumed = run.Attempts > 1 ? (await runs.IssuedInvoicesAsync(runId, ct)).Select(id => new RenderRequest(id)) : [];
-                await new InvoiceRunWorkers(documents, DraftNextAsync, workers).RunAsync(resumed, ct);
+                // A worker renders rather than queue at the write gate while another write holds it (ADR 0088).
+                var gate = database.WriteGate;
+                await new InvoiceRunWorkers(documents, DraftNextAsync, workers, gate is null ? null : () => gate.Held).RunAsync(resumed, ct);
             }
             else
             {

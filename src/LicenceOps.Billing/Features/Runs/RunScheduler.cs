@@ -26,7 +26,9 @@ internal enum RunStep
 /// <param name="DraftingOver">Every pending tenant was taken, or the run stopped drafting (lease lost, drafting failed).</param>
 /// <param name="Backlog">Issued documents waiting for a renderer.</param>
 /// <param name="Rendered">Rendered PDFs waiting to be stored.</param>
-internal readonly record struct RunState(bool TokenFree, bool DraftingOver, int Backlog, int Rendered);
+/// <param name="GateHeld">Another Billing write holds the database's write gate (the mail dispatcher's, the background
+/// checkpointer's restart pass of ADR 0088): a draft or a store started now would wait for it with its core idle.</param>
+internal readonly record struct RunState(bool TokenFree, bool DraftingOver, int Backlog, int Rendered, bool GateHeld = false);
 
 /// <param name="LowWater">Below this many documents in the backlog, drafting the next batch comes first, so the renderers do
 /// not run dry while it runs.</param>
@@ -50,6 +52,13 @@ internal static class RunScheduler
 {
     public static RunStep Next(RunState state, RunLimits limits)
     {
+        // The write gate is held by another writer: a draft or a store would wait behind it on this worker's core while the
+        // backlog has work for that core (the checkpointer's restart pass holds it for its fsyncs, ADR 0088). Render one and
+        // choose again; with nothing to render, queue at the gate as before.
+        if (state.GateHeld && state.Backlog > 0)
+        {
+            return RunStep.Render;
+        }
         // The renderers must never run dry: refill the backlog before it empties, while the others render what is left.
         if (state.TokenFree && !state.DraftingOver && state.Backlog < limits.LowWater)
         {
