@@ -59,7 +59,7 @@ internal sealed partial class SqliteCheckpointer(IEnumerable<ModuleDatabase> dat
     public long CopyingCheckpoints(string module) => copyingCheckpoints.GetValueOrDefault(module);
 
     /// <summary>What this service saw of <paramref name="module"/>'s WAL and did to restart it since the host started (ADR 0088).</summary>
-    public WalRestarts Restarts(string module) => restarts.GetValueOrDefault(module, new WalRestarts(0, 0, 0, 0, 0, TimeSpan.Zero, TimeSpan.Zero, 0, TimeSpan.Zero));
+    public WalRestarts Restarts(string module) => restarts.GetValueOrDefault(module);
 
     /// <summary>
     /// Runs the passes on a thread of their own, not the thread pool's: an invoice run keeps one busy worker per core on the

@@ -37,7 +37,7 @@ public sealed class PersonRenamedTests
     [Test]
     public async Task An_edited_name_reaches_seats_copy_the_seat_it_holds_and_supports_directory()
     {
-        var (person, email) = await JoinWithSeatAsync();
+        var (person, _) = await JoinWithSeatAsync();
 
         var edited = await staff.PutAsJsonAsync($"/api/tenants/{TenantId}/people/{person}", new { firstName = "Renée", lastName = "Renamed" });
         Assert.That(edited.StatusCode, Is.EqualTo(HttpStatusCode.OK), await edited.Content.ReadAsStringAsync());
@@ -52,7 +52,6 @@ public sealed class PersonRenamedTests
         Assert.That(flagged.StatusCode, Is.EqualTo(HttpStatusCode.OK), await flagged.Content.ReadAsStringAsync());
         Assert.That(await TenantsOutboxCountAsync(nameof(PersonRenamed)), Is.EqualTo(renamedEvents));
         Assert.That(renamedEvents, Is.EqualTo(1));
-        _ = email;
     }
 
     [Test]
