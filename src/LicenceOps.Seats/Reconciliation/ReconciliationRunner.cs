@@ -279,7 +279,7 @@ public sealed class ReconciliationRunner(
         return results.Select(r => r!).ToList();
     }
 
-    private sealed class StandingRow
+    internal sealed class StandingRow
     {
         public Guid Id { get; set; }
         public Guid TenantId { get; set; }
@@ -619,7 +619,7 @@ public sealed class ReconciliationRunner(
         """;
 
     /// <summary>A row of <see cref="StandingSqlite"/> by position: the account's columns, the versions, then its last comparison's.</summary>
-    private static (StandingRow Account, ReconciliationFingerprint.Stored? Last) ReadStanding(SqliteRow row) => (new StandingRow
+    internal static (StandingRow Account, ReconciliationFingerprint.Stored? Last) ReadStanding(SqliteRow row) => (new StandingRow
     {
         Id = row.Guid(0),
         TenantId = row.Guid(1),
