@@ -868,13 +868,14 @@ public sealed partial class ReconciliationConfirmationTests
         // On SQLite a run's first statement (LoadWithAccountAsync, outside any transaction) and its writer's standing read are stepped
         // through SQLitePCL and read by position (feat/i11wf); SQL Server reads the same texts through Dapper's multi-maps. Both readings of
         // one SQLite file must be equal: an account with its stored comparison, instants written by the handler and by hand, a
-        // failed check, an interval, and then the same account without its stored comparison (the left join's NULL columns).
+        // failed check, an interval, its schedule turned off, and then the same account without its stored comparison (the left join's
+        // NULL columns).
         var estate = await SettledEstateAsync();
         var db = SeatsKit.Db(factory);
         await db.WriteAsync(uow => uow.ExecuteAsync(
             """
             UPDATE vendor_accounts SET last_checked_at = @checkedAt, last_check_ok = 0, last_error = 'refused: "no"', last_error_at = '2026-11-30 08:15:00',
-                reconcile_every_minutes = 90 WHERE id = @id
+                reconcile_every_minutes = 90, scheduled_reconciliation = 0 WHERE id = @id
             """, new { id = estate.Account, checkedAt = new DateTimeOffset(2026, 11, 30, 9, 1, 2, 345, TimeSpan.FromHours(2)).AddTicks(6789) }));
         var options = new JsonSerializerOptions { IncludeFields = true };
         string Json(object? value) => JsonSerializer.Serialize(value, options);
@@ -907,7 +908,7 @@ public sealed partial class ReconciliationConfirmationTests
         Assert.That(stepped, Is.EqualTo(byName));
         Assert.That(last, Is.Not.Null, "the stored comparison");
         Assert.That(stepped, Does.Contain("\"LastCheckedAt\":\"2026-11-30T07:01:02.3456789+00:00\"").And.Contain("\"LastErrorAt\":\"2026-11-30T08:15:00+00:00\"")
-            .And.Contain("\"ReconcileEveryMinutes\":90").And.Contain("\"LastCheckOk\":false"), stepped);
+            .And.Contain("\"ReconcileEveryMinutes\":90").And.Contain("\"LastCheckOk\":false").And.Contain("\"ScheduledReconciliation\":false"), stepped);
         Assert.That((await FirstStatementAsync(null)).Stepped, Is.EqualTo(stepped), "the per-account job's read, by the account's id alone");
         Assert.That(await ReconciliationFingerprint.LoadWithAccountAsync(db, Guid.NewGuid(), estate.Account, CancellationToken.None), Is.Null, "another tenant's");
         var standing = await StandingAsync();
