@@ -122,6 +122,25 @@ public class ModuleDatabase : IDisposable
     }
 
     /// <summary>
+    /// The rows of <paramref name="sql"/> outside any transaction, as <see cref="UnitOfWork.QueryRowsAsync{T}"/> reads them inside one:
+    /// on SQLite stepped through SQLitePCL on a pooled connection's handle (in autocommit: SQLite reads the statement in a snapshot of
+    /// its own, as a command outside a transaction does) and each read by <paramref name="read"/> from its columns by position; on
+    /// other dialects read by Dapper from the columns' names. So <paramref name="read"/> must read the columns in the order
+    /// <paramref name="sql"/> selects them, under the names of <typeparamref name="T"/>'s properties.
+    /// </summary>
+    public async Task<IReadOnlyList<T>> QueryRowsAsync<T>(string sql, object? param, ReadSqliteRow<T> read, CancellationToken ct = default)
+    {
+        if (Dialect != SqlDialect.Sqlite)
+        {
+            return await QueryAsync<T>(sql, param, ct);
+        }
+        await using var connection = await OpenAsync(ct);
+        var rows = new List<T>();
+        SqliteRows.Step((SqliteConnection)connection, sql, param, row => rows.Add(read(row)));
+        return rows;
+    }
+
+    /// <summary>
     /// Rows one at a time while the caller consumes them (exports): memory stays flat whatever the row count. The
     /// connection stays open until the enumeration ends, so consume promptly.
     /// </summary>

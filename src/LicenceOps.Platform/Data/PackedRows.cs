@@ -164,19 +164,27 @@ public ref struct PackedRows
             return null;
         }
         var text = json.ValueSpan;
-        if (json.TokenType == JsonTokenType.String && !json.ValueIsEscaped && text.Length == 28 && text[10] == 'T' && text[13] == ':'
-            && text[16] == ':' && text[19] == '.' && text[27] == 'Z' && StoredDate(text) is { } date
-            && Digits(text.Slice(11, 2)) is { } hour and <= 23 && Digits(text.Slice(14, 2)) is { } minute and <= 59
-            && Digits(text.Slice(17, 2)) is { } second and <= 59 && Digits(text.Slice(20, 7)) is { } fraction)
+        if (json.TokenType == JsonTokenType.String && !json.ValueIsEscaped && StoredInstant(text) is { } stored)
         {
-            return new DateTimeOffset(date.DayNumber * TimeSpan.TicksPerDay + hour * TimeSpan.TicksPerHour + minute * TimeSpan.TicksPerMinute
-                + second * TimeSpan.TicksPerSecond + fraction, TimeSpan.Zero);
+            return stored;
         }
         var at = json.TokenType == JsonTokenType.String ? json.GetString() ?? "" : Encoding.UTF8.GetString(text);
         return DateTimeOffset.Parse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
     }
 
     public DateTimeOffset Instant() => NullableInstant() ?? throw new FormatException("Packed rows: an instant is null where none may be.");
+
+    /// <summary>
+    /// The fixed-width UTC text Dapper's handler writes for an instant (<c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>), read digit by digit from
+    /// its UTF-8 bytes; null when <paramref name="text"/> is not exactly that (the caller then leaves it to the general parser).
+    /// </summary>
+    internal static DateTimeOffset? StoredInstant(ReadOnlySpan<byte> text) =>
+        text.Length == 28 && text[10] == 'T' && text[13] == ':' && text[16] == ':' && text[19] == '.' && text[27] == 'Z' && StoredDate(text) is { } date
+        && Digits(text.Slice(11, 2)) is { } hour and <= 23 && Digits(text.Slice(14, 2)) is { } minute and <= 59
+        && Digits(text.Slice(17, 2)) is { } second and <= 59 && Digits(text.Slice(20, 7)) is { } fraction
+            ? new DateTimeOffset(date.DayNumber * TimeSpan.TicksPerDay + hour * TimeSpan.TicksPerHour + minute * TimeSpan.TicksPerMinute
+                + second * TimeSpan.TicksPerSecond + fraction, TimeSpan.Zero)
+            : null;
 
     /// <summary><c>yyyy-MM-dd</c> at the start of <paramref name="text"/>, or null when it is not that.</summary>
     internal static DateOnly? StoredDate(ReadOnlySpan<byte> text) =>

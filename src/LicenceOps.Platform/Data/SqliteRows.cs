@@ -47,10 +47,16 @@ public readonly ref struct SqliteRow
 
     public long Int64(int column) => IsNull(column) ? throw Null(column, "a number") : raw.sqlite3_column_int64(stmt, column);
 
+    public long? NullableInt64(int column) => IsNull(column) ? null : raw.sqlite3_column_int64(stmt, column);
+
     public int Int32(int column) => checked((int)Int64(column));
+
+    public int? NullableInt32(int column) => IsNull(column) ? null : checked((int)raw.sqlite3_column_int64(stmt, column));
 
     /// <summary>A flag stored as 0 or 1.</summary>
     public bool Flag(int column) => Int64(column) != 0;
+
+    public bool? NullableFlag(int column) => IsNull(column) ? null : raw.sqlite3_column_int64(stmt, column) != 0;
 
     /// <summary>A date stored as <c>yyyy-MM-dd</c> (or an instant, whose date part is taken), as Dapper's handler reads it.</summary>
     public DateOnly? NullableDate(int column)
@@ -64,6 +70,23 @@ public readonly ref struct SqliteRow
     }
 
     public DateOnly Date(int column) => NullableDate(column) ?? throw Null(column, "a date");
+
+    /// <summary>
+    /// An instant as Dapper's handler reads it on SQLite: the handlers' fixed-width UTC text (<c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>) read
+    /// digit by digit where SQLite holds it, any other text by the general parser, assumed and adjusted to UTC.
+    /// </summary>
+    public DateTimeOffset? NullableInstant(int column)
+    {
+        if (IsNull(column))
+        {
+            return null;
+        }
+        var text = Bytes(column);
+        return PackedRows.StoredInstant(text)
+            ?? DateTimeOffset.Parse(Encoding.UTF8.GetString(text), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    }
+
+    public DateTimeOffset Instant(int column) => NullableInstant(column) ?? throw Null(column, "an instant");
 
     /// <summary>A decimal as the handler reads it: stored as text (every digit kept), or as an integer or a real.</summary>
     public decimal? NullableDecimal(int column) => raw.sqlite3_column_type(stmt, column) switch

@@ -90,6 +90,55 @@ public sealed class UnitOfWork
         return await Connection.ExecuteAsync(sql, param, Transaction);
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Save, string Release, string RollbackTo)> SavepointSql = new();
+
+    private static (string Save, string Release, string RollbackTo) Savepoint(string name) => SavepointSql.GetOrAdd(name, static n =>
+        ($"SAVEPOINT \"{n}\"", $"RELEASE SAVEPOINT \"{n}\"", $"ROLLBACK TO SAVEPOINT \"{n}\""));
+
+    /// <summary>
+    /// Opens a savepoint in this transaction. On SQLite its statement is kept compiled on the connection
+    /// (<see cref="SqliteStatementCache.TakeRaw"/>) where Microsoft.Data.Sqlite's <c>SqliteTransaction.Save</c> compiles a command at
+    /// every call: a reconciliation writer opens and releases one per account (docs/performance.md, feat/i11wf). The same statements
+    /// as that method's; other dialects call the transaction's own.
+    /// </summary>
+    public Task SaveAsync(string savepoint) => Dialect == SqlDialect.Sqlite
+        ? RunSqlite(Savepoint(savepoint).Save)
+        : Transaction.SaveAsync(savepoint);
+
+    /// <summary>Ends a savepoint, keeping its changes in the transaction (SQLite only: SQL Server's savepoints end with their transaction).</summary>
+    public Task ReleaseAsync(string savepoint) => Dialect == SqlDialect.Sqlite
+        ? RunSqlite(Savepoint(savepoint).Release)
+        : throw new NotSupportedException("SQL Server has no savepoint release.");
+
+    /// <summary>Undoes what was written since <paramref name="savepoint"/> opened; the savepoint stays open, as a transaction's own rollback to it leaves it.</summary>
+    public Task RollbackToAsync(string savepoint) => Dialect == SqlDialect.Sqlite
+        ? RunSqlite(Savepoint(savepoint).RollbackTo)
+        : Transaction.RollbackAsync(savepoint);
+
+    private Task RunSqlite(string sql)
+    {
+        SqliteRowsStatement.Execute((SqliteConnection)Connection, sql, default, null);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// As <see cref="ExecuteAsync"/>, the statement's parameters bound directly on SQLite (<see cref="SqliteRowsStatement"/>, ADR 0079's
+    /// binder: no command, parameter objects or Dapper's per-execution work; the compiled statement kept per connection) with the
+    /// texts the Dapper type handlers store. Its parameters must be GUIDs, texts, flags, integers, instants or dates, and the SQL must
+    /// have no list parameter. Other dialects run it through Dapper, unchanged. For statements a writer runs per account
+    /// (docs/performance.md, feat/i11wf).
+    /// </summary>
+    public async Task<int> ExecuteBoundAsync(string sql, object? param = null)
+    {
+        if (beforeStatement is { } interleave)
+        {
+            await interleave(this, sql);
+        }
+        return Dialect == SqlDialect.Sqlite
+            ? SqliteRowsStatement.Execute((SqliteConnection)Connection, sql, default, param)
+            : await Connection.ExecuteAsync(sql, param, Transaction);
+    }
+
     /// <summary>
     /// Runs a SQLite statement that reads <paramref name="rows"/> as <c>@rows</c> (<c>jsonb_each(CAST(@rows AS TEXT))</c>, or a text stored
     /// with <c>CAST(@rows AS TEXT)</c>), the rows bound

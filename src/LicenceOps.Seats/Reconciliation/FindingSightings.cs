@@ -41,7 +41,7 @@ internal static class FindingSightings
     /// write (<see cref="Features.VendorAccounts.MemberSnapshot.TouchAsync"/>'s column), one statement per comparison where two updated the same row.
     /// </param>
     public static Task RecordComparisonAsync(UnitOfWork uow, Guid accountId, Guid runId, bool membersRead) =>
-        uow.ExecuteAsync(membersRead ? RecordWithMembersSql : RecordSql, new { accountId, runId, now = uow.Now });
+        uow.ExecuteBoundAsync(membersRead ? RecordWithMembersSql : RecordSql, new { accountId, runId, now = uow.Now });
 
     private const string RecordSql = "UPDATE vendor_accounts SET last_compared_at = @now, last_compared_run_id = @runId WHERE id = @accountId";
 

@@ -252,6 +252,28 @@ internal static class ReconciliationFingerprint
         """;
 
     /// <summary>
+    /// The columns of <see cref="StoredColumns"/> from position <paramref name="at"/> on, read by position from a SQLite statement as
+    /// Dapper reads them by name; null when its first column (the account, from a left join) is NULL, as Dapper's split hands it over.
+    /// </summary>
+    internal static Stored? ReadStoredAt(SqliteRow row, int at) => row.IsNull(at) ? null : new Stored
+    {
+        AccountId = row.Guid(at),
+        TenantId = row.Guid(at + 1),
+        Fingerprint = row.String(at + 2),
+        TenantVersion = row.Int64(at + 3),
+        GlobalVersion = row.Int64(at + 4),
+        RunId = row.Guid(at + 5),
+        MembersRead = row.Int32(at + 6),
+        SeatsCompared = row.Int32(at + 7),
+        FindingsLive = row.Int32(at + 8),
+        UsageRows = row.Int32(at + 9),
+        RecordedAt = row.Instant(at + 10),
+        HoldsThrough = row.NullableDate(at + 11),
+        TenantVersionNow = row.Int64(at + 12),
+        GlobalVersionNow = row.Int64(at + 13),
+    };
+
+    /// <summary>
     /// The stored fingerprints of <paramref name="accountIds"/> with the current versions, in one query, outside any transaction:
     /// for deciding whether a run's inputs are worth reading ahead (ADR 0038), a hint the writer checks again in its own
     /// transaction, where it reads them with its accounts (<c>ReconciliationRunner.StandingSql</c>).
@@ -281,10 +303,22 @@ internal static class ReconciliationFingerprint
     {
         // The versions by the account's tenant, not the fingerprint's: an account whose stored comparison is gone may still have
         // its inputs remembered at these versions.
-        var rows = await db.QueryAsync<VendorAccountRow, Versions, Stored?, (VendorAccountRow, Stored?, Versions)>(
-            WithAccountSql, (account, now, last) => (account, last, now), splitOn: "OfTenant,AccountId",
-            new { accountId, tenantId, scope = Scope, all = AllTenants }, ct);
+        var param = new { accountId, tenantId, scope = Scope, all = AllTenants };
+        // SQLite: stepped and read by position (no command, reader, multi-map or boxed values; every run of every account starts
+        // with this statement, docs/performance.md, feat/i11wf). SQL Server: the same text through Dapper's multi-map, as before.
+        var rows = db.Dialect == SqlDialect.Sqlite
+            ? await db.QueryRowsAsync(WithAccountSql, param, static row => ReadWithAccount(row), ct)
+            : await db.QueryAsync<VendorAccountRow, Versions, Stored?, (VendorAccountRow, Stored?, Versions)>(
+                WithAccountSql, (account, now, last) => (account, last, now), splitOn: "OfTenant,AccountId", param, ct);
         return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <summary>A row of <see cref="WithAccountSql"/> by position: the account's columns, the two versions, the stored fingerprint's.</summary>
+    private static (VendorAccountRow, Stored?, Versions) ReadWithAccount(SqliteRow row)
+    {
+        const int versions = VendorAccountRow.SelectedColumns;
+        return (VendorAccountRow.ReadAt(row), ReadStoredAt(row, versions + 2),
+            new Versions { OfTenant = row.Int64(versions), OfAllTenants = row.Int64(versions + 1) });
     }
 
     /// <summary>The statement of <see cref="LoadWithAccountAsync"/>, the same on both dialects.</summary>
@@ -324,8 +358,8 @@ internal static class ReconciliationFingerprint
         if (uow.Dialect == SqlDialect.Sqlite)
         {
             // One statement: a compared run ends with it, and the version read, the update and (for an account compared for the
-            // first time) the insert were three.
-            return await uow.ExecuteScalarAsync<long>(
+            // first time) the insert were three. Bound directly and its one row read by position (feat/i11wf).
+            var returned = await uow.QueryRowsAsync(
                 """
                 INSERT INTO reconciliation_fingerprints (vendor_account_id, tenant_id, fingerprint, tenant_version, global_version, run_id, members_read,
                     seats_compared, findings_live, usage_rows, recorded_at, holds_through)
@@ -342,7 +376,8 @@ internal static class ReconciliationFingerprint
                 {
                     accountId, tenantId, fingerprint, scope = Scope, globalVersion, runId, membersRead, seatsCompared, findingsLive, usageRows,
                     now = uow.Now, holdsThrough,
-                });
+                }, static row => row.Int64(0));
+            return returned[0];
         }
         // SQL Server keeps its three statements: its upsert, MERGE, needs HOLDLOCK to be safe.
         var tenantVersion = await DataVersions.ReadAsync(uow, Scope, tenantId);

@@ -279,7 +279,7 @@ public sealed class ReconciliationRunner(
         return results.Select(r => r!).ToList();
     }
 
-    private sealed class StandingRow
+    internal sealed class StandingRow
     {
         public Guid Id { get; set; }
         public Guid TenantId { get; set; }
@@ -437,9 +437,13 @@ public sealed class ReconciliationRunner(
         // With each account's last comparison (null when none) and the data versions it is checked against, in the same statement:
         // a write transaction pays this read once per group, and a single-account run's group is often of one (ADR 0065).
         var ids = group.Select(r => r.Account.Id).ToArray();
-        var rows = await uow.QueryAsync<StandingRow, ReconciliationFingerprint.Stored?, (StandingRow Account, ReconciliationFingerprint.Stored? Last)>(
-            StandingSql(uow.Dialect), (account, last) => (account, last), splitOn: "AccountId",
-            new { ids, scope = ReconciliationFingerprint.Scope, all = ReconciliationFingerprint.AllTenants });
+        var param = new { ids, scope = ReconciliationFingerprint.Scope, all = ReconciliationFingerprint.AllTenants };
+        // SQLite: stepped and read by position (every write transaction begins with this read; docs/performance.md, feat/i11wf).
+        // SQL Server: the same text through Dapper's multi-map, as before.
+        var rows = uow.Dialect == SqlDialect.Sqlite
+            ? await uow.QueryRowsAsync(StandingSqlite, param, static row => ReadStanding(row))
+            : await uow.QueryAsync<StandingRow, ReconciliationFingerprint.Stored?, (StandingRow Account, ReconciliationFingerprint.Stored? Last)>(
+                StandingSqlServer, (account, last) => (account, last), splitOn: "AccountId", param);
         var standing = rows.ToDictionary(r => r.Account.Id, r => r.Account);
         var live = new List<Reading>();
         foreach (var r in group)
@@ -561,7 +565,7 @@ public sealed class ReconciliationRunner(
             return (await RecordFailureAsync(uow, r, r.Failure ?? "The connector gave no reading."), lap);
         }
         const string savepoint = "reconciliation_account";
-        await uow.Transaction.SaveAsync(savepoint);
+        await uow.SaveAsync(savepoint);
         ReconciliationRunResult result;
         try
         {
@@ -570,14 +574,14 @@ public sealed class ReconciliationRunner(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Only this account's changes go; the run says why. If even the rollback fails the whole batch fails and retries nothing.
-            await uow.Transaction.RollbackAsync(savepoint);
+            await uow.RollbackToAsync(savepoint);
             logger.LogError(ex, "Reconciliation of vendor account {AccountId} could not be applied", r.Account.Id);
             result = await RecordFailureAsync(uow, r, $"The reading could not be applied: {ex.GetType().Name}: {ex.Message}");
         }
         if (uow.Dialect == SqlDialect.Sqlite)
         {
             // SQL Server has no savepoint release: its savepoints simply end with the transaction.
-            await uow.Transaction.ReleaseAsync(savepoint);
+            await uow.ReleaseAsync(savepoint);
         }
         return (result, lap);
     }
@@ -614,6 +618,20 @@ public sealed class ReconciliationRunner(
         WHERE a.id IN @ids
         """;
 
+    /// <summary>A row of <see cref="StandingSqlite"/> by position: the account's columns, the versions, then its last comparison's.</summary>
+    internal static (StandingRow Account, ReconciliationFingerprint.Stored? Last) ReadStanding(SqliteRow row) => (new StandingRow
+    {
+        Id = row.Guid(0),
+        TenantId = row.Guid(1),
+        Connector = row.String(2),
+        BaseAddress = row.NullableString(3),
+        Settings = row.String(4),
+        ProtectedSecret = row.NullableString(5),
+        ScheduledReconciliation = row.Flag(6),
+        VersionOfTenant = row.Int64(7),
+        VersionOfAllTenants = row.Int64(8),
+    }, ReconciliationFingerprint.ReadStoredAt(row, 9));
+
     /// <summary>Whether the account still exists, still connects the way it did when it was read, and (for a scheduled run) is still scheduled.</summary>
     private static Standing Classify(Reading r, StandingRow? now)
     {
@@ -638,7 +656,7 @@ public sealed class ReconciliationRunner(
 
     private static async Task<ReconciliationRunResult> InsertRunAsync(UnitOfWork uow, Reading r, ReconciliationRunResult run)
     {
-        await uow.ExecuteAsync(InsertRunSql, new
+        await uow.ExecuteBoundAsync(InsertRunSql, new
         {
             run.RunId, tenantId = r.Account.TenantId, run.VendorAccountId, trigger = r.Trigger, run.State, run.StartedAt, run.FinishedAt, run.FailureReason,
             run.MembersRead, run.SeatsCompared, run.FindingsOpened, run.FindingsUpdated, run.FindingsClosed, run.SeatsActivated, run.UsageRows, run.Outcome,
@@ -668,7 +686,7 @@ public sealed class ReconciliationRunner(
             reading.Members.Members.Count, last.SeatsCompared, 0, last.FindingsLive, 0, 0, last.UsageRows, ReconciliationFingerprint.Confirmed));
         if (reading.ConnectorName != "csv")
         {
-            await uow.ExecuteAsync("UPDATE vendor_accounts SET members_read_at = @now WHERE id = @id", new { id = r.Account.Id, now = uow.Now });
+            await uow.ExecuteBoundAsync("UPDATE vendor_accounts SET members_read_at = @now WHERE id = @id", new { id = r.Account.Id, now = uow.Now });
         }
         if (Audited(r, changed: false))
         {

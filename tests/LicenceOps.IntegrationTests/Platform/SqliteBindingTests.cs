@@ -374,4 +374,145 @@ public sealed class SqliteBindingTests
             new { path = "x" }, static r => r.String(0))));
         Assert.That(db.SqlitePool!.IdleCount, Is.EqualTo(1), "the connection went back to the pool");
     }
+
+    public sealed class InstantRow
+    {
+        public string Path { get; set; } = "";
+        public DateTimeOffset? At { get; set; }
+        public int? N { get; set; }
+        public bool? Flag { get; set; }
+
+        public override string ToString() => $"{Path}|{At:O}|{N}|{Flag}";
+    }
+
+    private const string InstantSelectSql = "SELECT path AS Path, at AS At, n AS N, flag AS Flag FROM typed ORDER BY rowid";
+
+    private static InstantRow ReadInstant(SqliteRow r) => new() { Path = r.String(0), At = r.NullableInstant(1), N = r.NullableInt32(2), Flag = r.NullableFlag(3) };
+
+    [Test]
+    public async Task Instants_stepped_by_position_read_what_dapper_reads_by_name_inside_and_outside_a_transaction()
+    {
+        // feat/i11wf: the run's first statement and the standing read carry instants (an account's check and creation times, a
+        // comparison's time): the handlers' fixed-width UTC text, read digit by digit, and any other text by the general parser.
+        await db.WriteAsync(async unit =>
+        {
+            const string insert = "INSERT INTO typed (path, at, n, flag) VALUES (@path, @at, @n, @flag)";
+            await unit.ExecuteAsync(insert, new { path = "handler", at = new DateTimeOffset(2026, 3, 29, 1, 30, 0, 123, TimeSpan.FromHours(2)).AddTicks(4567), n = 90, flag = false });
+            await unit.ExecuteAsync(insert, new { path = "null", at = (DateTimeOffset?)null, n = (int?)null, flag = (bool?)null });
+            await unit.ExecuteAsync(insert, new { path = "by hand", at = "2026-11-30 08:15:00", n = -1, flag = true });
+            await unit.ExecuteAsync(insert, new { path = "offset", at = "2026-12-02T23:30:00+01:00", n = 0, flag = true });
+            await unit.ExecuteAsync(insert, new { path = "leap", at = "2028-02-29T23:59:59.9999999Z", n = int.MaxValue, flag = false });
+        });
+
+        var byName = await db.QueryAsync<InstantRow>(InstantSelectSql);
+        var outside = await db.QueryRowsAsync(InstantSelectSql, null, ReadInstant);
+        var inside = await db.WriteAsync(unit => unit.QueryRowsAsync(InstantSelectSql, null, ReadInstant));
+
+        Assert.That(outside.Select(r => r.ToString()), Is.EqualTo(byName.Select(r => r.ToString())));
+        Assert.That(inside.Select(r => r.ToString()), Is.EqualTo(byName.Select(r => r.ToString())));
+        Assert.That(outside.Select(r => r.At), Is.EqualTo(new DateTimeOffset?[]
+        {
+            new DateTimeOffset(2026, 3, 28, 23, 30, 0, 123, TimeSpan.Zero).AddTicks(4567), null, new DateTimeOffset(2026, 11, 30, 8, 15, 0, TimeSpan.Zero),
+            new DateTimeOffset(2026, 12, 2, 22, 30, 0, TimeSpan.Zero), new DateTimeOffset(2028, 2, 29, 23, 59, 59, TimeSpan.Zero).AddTicks(9_999_999),
+        }));
+        Assert.That(outside.Select(r => r.At?.Offset), Is.All.EqualTo(TimeSpan.Zero).Or.Null, "read as UTC, as the handler reads it");
+        Assert.That(db.SqlitePool!.IdleCount, Is.EqualTo(1), "the connection read outside a transaction went back to the pool");
+        Assert.Throws<FormatException>(() => db.QueryRowsAsync("SELECT NULL", null, static r => r.Instant(0)).GetAwaiter().GetResult());
+    }
+
+    [Test]
+    public async Task A_read_outside_a_transaction_sees_what_was_committed_and_holds_no_writer_back()
+    {
+        await db.WriteAsync(unit => unit.ExecuteAsync("INSERT INTO typed (path) VALUES ('committed')"));
+        var seen = new List<string>();
+        // A writer that commits while the read is between its rows must not wait for it: the read holds no transaction open after it.
+        var rows = await db.QueryRowsAsync("SELECT path FROM typed", null, static r => r.String(0));
+        await db.WriteAsync(unit => unit.ExecuteAsync("INSERT INTO typed (path) VALUES ('after')"));
+        seen.AddRange(await db.QueryRowsAsync("SELECT path FROM typed ORDER BY rowid", null, static r => r.String(0)));
+        Assert.That(rows, Is.EqualTo(new[] { "committed" }));
+        Assert.That(seen, Is.EqualTo(new[] { "committed", "after" }));
+        Assert.ThrowsAsync<InvalidOperationException>(() => db.QueryRowsAsync("SELECT path FROM typed WHERE path = @path", new { other = "x" }, static r => r.String(0)),
+            "a parameter left out is refused outside a transaction too");
+        Assert.That(db.SqlitePool!.IdleCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Statements_bound_directly_store_what_dapper_stores()
+    {
+        // feat/i11wf: a reconciliation writer's run row, fingerprint and sightings are bound directly (ADR 0079's binder): the stored
+        // values, and their SQLite types, must be what Dapper's handlers store, and the test seam must see the statement.
+        var guid = Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e");
+        var at = new DateTimeOffset(2026, 3, 29, 1, 30, 0, 123, TimeSpan.FromHours(2)).AddTicks(4567);
+        const string insert = "INSERT INTO typed (path, n, guid, maybe, flag, at, day, note, big) VALUES (@path, @n, @guid, @maybe, @flag, @at, @day, @note, @big)";
+        object Values(string path) => new
+        {
+            path, n = 7, guid, maybe = (string?)null, flag = true, at, day = new DateOnly(2026, 2, 28), note = "zoë.o'brien+tag@exämple.fr 😀", big = 5_000_000_000L,
+        };
+        object Nulls(string path) => new
+        {
+            path, n = (int?)null, guid = (Guid?)null, maybe = (string?)null, flag = (bool?)null, at = (DateTimeOffset?)null, day = (DateOnly?)null, note = (string?)null,
+            big = (long?)null,
+        };
+        var seen = new List<string>();
+        db.BeforeStatement = (_, sql) =>
+        {
+            seen.Add(sql);
+            return Task.CompletedTask;
+        };
+        var changed = await db.WriteAsync(async unit =>
+        {
+            await unit.ExecuteAsync(insert, Values("dapper"));
+            await unit.ExecuteAsync(insert, Nulls("dapper null"));
+            return await unit.ExecuteBoundAsync(insert, Values("bound")) + await unit.ExecuteBoundAsync(insert, Nulls("bound null"));
+        });
+        Assert.That(changed, Is.EqualTo(2), "each statement's changed rows");
+        Assert.That(seen, Has.Count.EqualTo(4), "the test seam runs before a bound statement as before Dapper's");
+        db.BeforeStatement = null;
+
+        const string stored = """
+            SELECT quote(n) || typeof(n) || quote(guid) || quote(maybe) || quote(flag) || typeof(flag) || quote(at) || quote(day) || quote(note) || quote(big) || typeof(big)
+            FROM typed WHERE path = @path
+            """;
+        Assert.That(await db.QuerySingleOrDefaultAsync<string>(stored, new { path = "bound" }), Is.EqualTo(await db.QuerySingleOrDefaultAsync<string>(stored, new { path = "dapper" })));
+        Assert.That(await db.QuerySingleOrDefaultAsync<string>(stored, new { path = "bound null" }),
+            Is.EqualTo(await db.QuerySingleOrDefaultAsync<string>(stored, new { path = "dapper null" })));
+        Assert.That(await db.QuerySingleOrDefaultAsync<string>("SELECT at || '|' || guid FROM typed WHERE path = 'bound'"),
+            Is.EqualTo("2026-03-28T23:30:00.1234567Z|0F8FAD5B-D9CB-469F-A165-70867728950E"));
+        Assert.That(await db.WriteAsync(unit => unit.ExecuteBoundAsync("UPDATE typed SET n = @n WHERE path LIKE @like", new { n = 1, like = "bound%" })), Is.EqualTo(2));
+        Assert.ThrowsAsync<InvalidOperationException>(() => db.WriteAsync(unit => unit.ExecuteBoundAsync("UPDATE typed SET n = @n WHERE path = @path", new { n = 1 })),
+            "a parameter left out is refused");
+    }
+
+    [Test]
+    public async Task Savepoints_on_kept_statements_roll_back_and_release_as_the_transactions_own()
+    {
+        // feat/i11wf: a reconciliation writer opens and releases a savepoint per account through statements kept compiled.
+        await db.WriteAsync(async unit =>
+        {
+            await unit.ExecuteAsync("INSERT INTO typed (path) VALUES ('before')");
+            await unit.SaveAsync("account");
+            await unit.ExecuteAsync("INSERT INTO typed (path) VALUES ('undone')");
+            await unit.RollbackToAsync("account");
+            await unit.ExecuteAsync("INSERT INTO typed (path) VALUES ('kept')");
+            await unit.ReleaseAsync("account");
+            await unit.SaveAsync("account");
+            await unit.ExecuteAsync("INSERT INTO typed (path) VALUES ('released')");
+            await unit.ReleaseAsync("account");
+        });
+        Assert.That(await db.QueryRowsAsync("SELECT path FROM typed ORDER BY rowid", null, static r => r.String(0)), Is.EqualTo(new[] { "before", "kept", "released" }));
+
+        var before = db.SqlitePool!.Statistics();
+        var thrown = Assert.ThrowsAsync<InvalidOperationException>(() => db.WriteAsync(async unit =>
+        {
+            await unit.SaveAsync("account");
+            await unit.ExecuteAsync("INSERT INTO typed (path) VALUES ('rolled back with its transaction')");
+            await unit.ReleaseAsync("account");
+            throw new InvalidOperationException("roll back");
+        }));
+        Assert.That(thrown!.Message, Is.EqualTo("roll back"));
+        var after = db.SqlitePool!.Statistics();
+        Assert.That(after.Reused - before.Reused, Is.GreaterThanOrEqualTo(2L), "the savepoint's statements were kept compiled");
+        Assert.That(await db.QueryRowsAsync("SELECT count(*) FROM typed", null, static r => r.Int64(0)), Is.EqualTo(new[] { 3L }));
+        Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => db.WriteAsync(unit => unit.ReleaseAsync("never opened")), "SQLite's error, as the transaction's own");
+    }
 }

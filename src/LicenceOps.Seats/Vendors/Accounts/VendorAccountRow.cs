@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LicenceOps.Platform.Data;
 using LicenceOps.Platform.Http.Paging;
 
 namespace LicenceOps.Seats.Vendors.Accounts;
@@ -38,6 +39,34 @@ public sealed class VendorAccountRow
                CASE WHEN EXISTS (SELECT 1 FROM vendor_members m WHERE m.vendor_account_id = vendor_accounts.id) THEN 1 ELSE 0 END AS HasMembers
         FROM vendor_accounts
         """;
+
+    /// <summary>The number of columns <see cref="SelectSql"/> selects (<see cref="ReadAt"/> reads them).</summary>
+    public const int SelectedColumns = 17;
+
+    /// <summary>
+    /// A row of <see cref="SelectSql"/> read by column position from a SQLite statement (<see cref="SqliteRow"/>): its columns in the
+    /// order <see cref="SelectSql"/> selects them, read as Dapper reads them by name.
+    /// </summary>
+    public static VendorAccountRow ReadAt(SqliteRow row) => new()
+    {
+        Id = row.Guid(0),
+        TenantId = row.Guid(1),
+        VendorCode = row.String(2),
+        Connector = row.String(3),
+        DisplayName = row.String(4),
+        BaseAddress = row.NullableString(5),
+        Settings = row.String(6),
+        ProtectedSecret = row.NullableString(7),
+        LastCheckedAt = row.NullableInstant(8),
+        LastCheckOk = row.NullableFlag(9),
+        LastError = row.NullableString(10),
+        LastErrorAt = row.NullableInstant(11),
+        CreatedAt = row.Instant(12),
+        UpdatedAt = row.Instant(13),
+        ReconcileEveryMinutes = row.NullableInt32(14),
+        ScheduledReconciliation = row.Flag(15),
+        HasMembers = row.Flag(16),
+    };
 
     /// <summary>Oldest account first: the one order of every vendor-account list, so their cursors agree.</summary>
     public static readonly Keyset<VendorAccountRow> ByCreation = new("vendor-accounts",

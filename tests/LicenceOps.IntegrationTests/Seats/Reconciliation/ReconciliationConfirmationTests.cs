@@ -862,6 +862,68 @@ public sealed partial class ReconciliationConfirmationTests
         Assert.That(stepped, Does.Contain("2026-10-03"), "the invite's day in Paris");
     }
 
+    [Test]
+    public async Task The_runs_first_statement_and_the_standing_read_stepped_by_position_read_what_dappers_multi_maps_read()
+    {
+        // On SQLite a run's first statement (LoadWithAccountAsync, outside any transaction) and its writer's standing read are stepped
+        // through SQLitePCL and read by position (feat/i11wf); SQL Server reads the same texts through Dapper's multi-maps. Both readings of
+        // one SQLite file must be equal: an account with its stored comparison, instants written by the handler and by hand, a
+        // failed check, an interval, its schedule turned off, and then the same account without its stored comparison (the left join's
+        // NULL columns).
+        var estate = await SettledEstateAsync();
+        var db = SeatsKit.Db(factory);
+        await db.WriteAsync(uow => uow.ExecuteAsync(
+            """
+            UPDATE vendor_accounts SET last_checked_at = @checkedAt, last_check_ok = 0, last_error = 'refused: "no"', last_error_at = '2026-11-30 08:15:00',
+                reconcile_every_minutes = 90, scheduled_reconciliation = 0 WHERE id = @id
+            """, new { id = estate.Account, checkedAt = new DateTimeOffset(2026, 11, 30, 9, 1, 2, 345, TimeSpan.FromHours(2)).AddTicks(6789) }));
+        var options = new JsonSerializerOptions { IncludeFields = true };
+        string Json(object? value) => JsonSerializer.Serialize(value, options);
+
+        async Task<(string Stepped, string ByName, ReconciliationFingerprint.Stored? Last)> FirstStatementAsync(Guid? tenant)
+        {
+            var stepped = await ReconciliationFingerprint.LoadWithAccountAsync(db, tenant, estate.Account, CancellationToken.None);
+            var byName = await db.QueryAsync<LicenceOps.Seats.Vendors.Accounts.VendorAccountRow, ReconciliationFingerprint.Versions, ReconciliationFingerprint.Stored?,
+                (LicenceOps.Seats.Vendors.Accounts.VendorAccountRow, ReconciliationFingerprint.Stored?, ReconciliationFingerprint.Versions)>(
+                ReconciliationFingerprint.WithAccountSql, (account, now, last) => (account, last, now), splitOn: "OfTenant,AccountId",
+                new { accountId = estate.Account, tenantId = tenant, scope = ReconciliationFingerprint.Scope, all = ReconciliationFingerprint.AllTenants });
+            Assert.That(stepped, Is.Not.Null);
+            Assert.That(byName, Has.Count.EqualTo(1));
+            var (a, l, v) = stepped!.Value;
+            return (Json(new object?[] { a, l, v }), Json(new object?[] { byName[0].Item1, byName[0].Item2, byName[0].Item3 }), l);
+        }
+
+        async Task<(string Stepped, string ByName)> StandingAsync() => await db.WriteAsync(async uow =>
+        {
+            var param = new { ids = new[] { estate.Account, Guid.NewGuid() }, scope = ReconciliationFingerprint.Scope, all = ReconciliationFingerprint.AllTenants };
+            var sql = ReconciliationRunner.StandingSql(SqlDialect.Sqlite);
+            var stepped = await uow.QueryRowsAsync(sql, param, ReconciliationRunner.ReadStanding);
+            var byName = await uow.QueryAsync<ReconciliationRunner.StandingRow, ReconciliationFingerprint.Stored?, (ReconciliationRunner.StandingRow, ReconciliationFingerprint.Stored?)>(
+                sql, (account, last) => (account, last), splitOn: "AccountId", param);
+            Assert.That(stepped, Has.Count.EqualTo(1), "the unknown id reads nothing");
+            return (Json(stepped.Select(r => new object?[] { r.Account, r.Last })), Json(byName.Select(r => new object?[] { r.Item1, r.Item2 })));
+        });
+
+        var (stepped, byName, last) = await FirstStatementAsync(estate.Tenant);
+        Assert.That(stepped, Is.EqualTo(byName));
+        Assert.That(last, Is.Not.Null, "the stored comparison");
+        Assert.That(stepped, Does.Contain("\"LastCheckedAt\":\"2026-11-30T07:01:02.3456789+00:00\"").And.Contain("\"LastErrorAt\":\"2026-11-30T08:15:00+00:00\"")
+            .And.Contain("\"ReconcileEveryMinutes\":90").And.Contain("\"LastCheckOk\":false").And.Contain("\"ScheduledReconciliation\":false"), stepped);
+        Assert.That((await FirstStatementAsync(null)).Stepped, Is.EqualTo(stepped), "the per-account job's read, by the account's id alone");
+        Assert.That(await ReconciliationFingerprint.LoadWithAccountAsync(db, Guid.NewGuid(), estate.Account, CancellationToken.None), Is.Null, "another tenant's");
+        var standing = await StandingAsync();
+        Assert.That(standing.Stepped, Is.EqualTo(standing.ByName));
+        Assert.That(standing.Stepped, Does.Contain(last!.Fingerprint));
+
+        await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM reconciliation_fingerprints WHERE vendor_account_id = @id", new { id = estate.Account }));
+        (stepped, byName, last) = await FirstStatementAsync(estate.Tenant);
+        Assert.That(stepped, Is.EqualTo(byName));
+        Assert.That(last, Is.Null, "no stored comparison: the left join's columns are NULL");
+        standing = await StandingAsync();
+        Assert.That(standing.Stepped, Is.EqualTo(standing.ByName));
+        Assert.That(standing.Stepped, Does.Contain(",null]"), standing.Stepped);
+    }
+
     /// <summary>A read-ahead batch as JSON, every list in a stable order (the statements' row order is not part of what they read).</summary>
     private static string Normalized(ReconciliationInputs.Batch batch)
     {
