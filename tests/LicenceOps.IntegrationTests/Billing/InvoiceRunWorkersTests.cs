@@ -1,8 +1,11 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Collections.Concurrent;
 using LicenceOps.Billing;
+using LicenceOps.Billing.Documents;
 using LicenceOps.IntegrationTests.Infrastructure;
 using LicenceOps.Platform.Security;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LicenceOps.IntegrationTests.Billing;
 
@@ -65,5 +68,47 @@ public sealed class InvoiceRunWorkersTests
             numbers.AddRange(invoices.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("number").GetString()!));
         }
         Assert.That(numbers.Order(StringComparer.Ordinal), Is.EqualTo(Enumerable.Range(1, Tenants).Select(i => $"F-2026-{i:D6}")), "gapless and unique");
+    }
+
+    /// <summary>
+    /// The workers step synchronously while their renders complete. On the thread pool they held its threads for the whole
+    /// run and work queued behind them (requests, timers, the dispatchers) waited up to seconds (ADR 0093): every render of
+    /// a run must happen on one of the run's own threads, none on a pool thread.
+    /// </summary>
+    [Test]
+    public async Task The_runs_renders_happen_on_the_runs_own_threads_never_on_the_thread_pool()
+    {
+        var renders = new ConcurrentBag<(bool Pool, string? Thread)>();
+        using var factory = new LicenceOpsFactory(BillingWorld.Settings(new()
+        {
+            ["Billing:RunWorkers"] = "2",
+            ["Billing:RunBatchTenants"] = "3",
+            ["Mail:PollIntervalSeconds"] = "3600",
+        }), services: services => services.AddSingleton<IDocumentRenderer>(new ThreadNotingRenderer(new SkiaInvoiceRenderer(), renders)));
+        var world = new BillingWorld(factory);
+        using var staff = await factory.StaffClientAsync(Roles.StaffBilling);
+        for (var i = 0; i < 8; i++)
+        {
+            var tenant = await world.TenantAsync($"Fonderie {i} SAS", "FR", $"FR{20 + i}55210055{i % 10}", $"55210055{i % 10}");
+            await world.SubscriptionAsync(tenant, "Anthropic", "Claude Team", 2, 2, September1, 30m, "EUR", false, 30m);
+        }
+
+        var run = await world.RunSeeingStatementsAsync(staff, "2026-10", _ => { });
+
+        Assert.That(run.GetProperty("issued").GetInt32(), Is.EqualTo(8));
+        Assert.That(renders.Select(r => r.Pool).ToList(), Has.Count.EqualTo(8).And.All.False, "no render on a thread-pool thread");
+        Assert.That(renders.Select(r => r.Thread), Is.All.StartsWith("Invoice run worker "));
+    }
+
+    /// <summary>The product's renderer, noting the thread each invoice PDF is rendered on.</summary>
+    private sealed class ThreadNotingRenderer(IDocumentRenderer inner, ConcurrentBag<(bool Pool, string? Thread)> renders) : IDocumentRenderer
+    {
+        public byte[] RenderInvoicePdf(InvoiceDocument document)
+        {
+            renders.Add((Thread.CurrentThread.IsThreadPoolThread, Thread.CurrentThread.Name));
+            return inner.RenderInvoicePdf(document);
+        }
+
+        public byte[] RenderFacturXml(InvoiceDocument document) => inner.RenderFacturXml(document);
     }
 }

@@ -26,12 +26,15 @@ public sealed class LicenceOpsFactory : WebApplicationFactory<Program>
 
     private readonly IDictionary<string, string?> settings;
     private readonly bool ownsDataDirectory;
+    private readonly Action<IServiceCollection>? services;
 
     /// <param name="settings">Configuration overrides, e.g. ["Modules"] = "Identity,Tenants".</param>
     /// <param name="dataDirectory">Reuse a data directory (to restart a host over the same databases); the caller deletes it.</param>
-    public LicenceOpsFactory(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    /// <param name="services">Replaces services after the host's own registrations (a test's instrumented double).</param>
+    public LicenceOpsFactory(IDictionary<string, string?>? settings = null, string? dataDirectory = null, Action<IServiceCollection>? services = null)
     {
         this.settings = settings ?? new Dictionary<string, string?>();
+        this.services = services;
         ownsDataDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? NewDataDirectory();
     }
@@ -64,6 +67,7 @@ public sealed class LicenceOpsFactory : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            this.services?.Invoke(services);
         });
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using LicenceOps.Billing.Features.Invoices;
+using LicenceOps.Platform.Threading;
 
 namespace LicenceOps.Billing.Features.Runs;
 
@@ -48,7 +49,9 @@ internal sealed class InvoiceRunWorkers(InvoiceDocuments documents, Func<Cancell
             backlog.Enqueue(request);
         }
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, workers)).Select(_ => Task.Run(() => WorkAsync(stop), CancellationToken.None)));
+        // Each worker on a thread of its own (ADR 0093): a worker steps synchronously while its renders complete, and on the
+        // pool the workers held its threads for the whole run, so requests and timers waited up to seconds behind them.
+        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, workers)).Select(i => DedicatedThread.RunAsync($"Invoice run worker {i + 1}", () => WorkAsync(stop))));
         failure?.Throw();
         draftFailure?.Throw();
     }

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace LicenceOps.Bench;
+
+/// <summary>
+/// How long work queued to the thread pool waits for a thread while a phase runs: every 10 ms a thread of the bench's own
+/// queues an item to the pool's global queue (where timers' callbacks, socket completions and requests land) and records the
+/// time until the item starts. The invoice run keeps one busy worker per core on the pool (ADR 0068); the background
+/// checkpointer's ticks once waited seconds behind them (ADR 0088), and so would anything else the host runs meanwhile.
+/// </summary>
+internal sealed class PoolWatch : IDisposable
+{
+    private readonly List<double> delays = [];
+    private readonly CancellationTokenSource stop = new();
+    private readonly Thread prober;
+
+    public PoolWatch()
+    {
+        prober = new Thread(() =>
+        {
+            using var started = new ManualResetEventSlim();
+            while (!stop.IsCancellationRequested)
+            {
+                started.Reset();
+                var queued = Stopwatch.GetTimestamp();
+                var delay = 0.0;
+                ThreadPool.UnsafeQueueUserWorkItem<object?>(_ =>
+                {
+                    delay = Stopwatch.GetElapsedTime(queued).TotalMilliseconds;
+                    started.Set();
+                }, null, preferLocal: false);
+                // Waits for the item (however long), so one probe is in the queue at a time.
+                started.Wait();
+                lock (delays)
+                {
+                    delays.Add(delay);
+                }
+                stop.Token.WaitHandle.WaitOne(10);
+            }
+        }) { IsBackground = true, Name = "bench pool prober" };
+        prober.Start();
+    }
+
+    /// <summary>Stops probing and prints the phase's queueing delays.</summary>
+    public void Print(string phase)
+    {
+        Stop();
+        double[] sorted;
+        lock (delays)
+        {
+            sorted = [.. delays.Order()];
+        }
+        if (sorted.Length == 0)
+        {
+            return;
+        }
+        double At(double share) => sorted[Math.Min(sorted.Length - 1, (int)(share * sorted.Length))];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{phase} thread pool: {sorted.Length} items queued every 10 ms waited p50 {At(0.5):0.0} ms, p99 {At(0.99):0.0} ms, max {sorted[^1]:0.0} ms, {sorted.Count(d => d > 50)} over 50 ms (threads now {ThreadPool.ThreadCount})"));
+    }
+
+    private void Stop()
+    {
+        if (!stop.IsCancellationRequested)
+        {
+            stop.Cancel();
+            prober.Join();
+        }
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        stop.Dispose();
+    }
+}
