@@ -34,6 +34,21 @@ internal sealed class TimedRenderer(IDocumentRenderer inner) : IDocumentRenderer
         }
     }
 
+    // The run's renderings (into a pooled buffer, feat/i16gc), timed the same way.
+    public RenderedPdf RenderInvoicePdfPooled(InvoiceDocument document)
+    {
+        var start = CpuClock.ThreadNanoseconds();
+        try
+        {
+            return inner.RenderInvoicePdfPooled(document);
+        }
+        finally
+        {
+            Interlocked.Add(ref nanoseconds, CpuClock.ThreadNanoseconds() - start);
+            Interlocked.Increment(ref calls);
+        }
+    }
+
     // Not a PDF rendering: not counted (the run never calls it; the XML is taken out of the stored PDF on download).
     public byte[] RenderFacturXml(InvoiceDocument document) => inner.RenderFacturXml(document);
 }

@@ -10,7 +10,14 @@ namespace LicenceOps.Billing.Documents;
 /// </summary>
 public sealed class SkiaInvoiceRenderer : IDocumentRenderer
 {
-    public byte[] RenderInvoicePdf(InvoiceDocument document)
+    public byte[] RenderInvoicePdf(InvoiceDocument document) =>
+        Render(document, length => new byte[length], (pdf, _) => pdf);
+
+    /// <summary>The same bytes in a buffer of the shared pool (<see cref="RenderedPdf"/>): no new array per document.</summary>
+    public RenderedPdf RenderInvoicePdfPooled(InvoiceDocument document) =>
+        Render(document, System.Buffers.ArrayPool<byte>.Shared.Rent, RenderedPdf.Rented);
+
+    private static T Render<T>(InvoiceDocument document, Func<int, byte[]> allocate, Func<byte[], int, T> result)
     {
         ArgumentNullException.ThrowIfNull(document);
         using var text = new PdfText();
@@ -48,7 +55,8 @@ public sealed class SkiaInvoiceRenderer : IDocumentRenderer
             pdf.Close();
         }
         using var data = output.DetachAsData();
-        return PdfA3Packager.Package(data.AsSpan(), FacturXml.Write(document), FacturXml.ConformanceLevel, info);
+        var (packaged, length) = PdfA3Packager.Package(data.AsSpan(), FacturXml.Write(document), FacturXml.ConformanceLevel, info, allocate);
+        return result(packaged, length);
     }
 
     public byte[] RenderFacturXml(InvoiceDocument document) => FacturXml.Write(document);

@@ -168,6 +168,28 @@ public sealed class UnitOfWork
         }
     }
 
+    /// <summary>
+    /// Runs a statement with <paramref name="blob"/> bound as <paramref name="blobName"/> from where it lies, and the other parameters from
+    /// <paramref name="param"/>'s properties, as <see cref="ExecuteAsync"/> binds them. On SQLite through the connection's handle
+    /// (<see cref="SqliteRowsStatement"/>; SQLite copies the bytes, so the caller may reuse them once this returns): Microsoft.Data.Sqlite
+    /// binds a whole <c>byte[]</c> only, so bytes held in a longer pooled buffer needed an array of their exact length each. On other
+    /// dialects that array is made here.
+    /// </summary>
+    public async Task<int> ExecuteWithBlobAsync(string sql, ReadOnlyMemory<byte> blob, string blobName, object? param = null)
+    {
+        if (beforeStatement is { } interleave)
+        {
+            await interleave(this, sql);
+        }
+        if (Dialect == SqlDialect.Sqlite)
+        {
+            return SqliteRowsStatement.Execute((SqliteConnection)Connection, sql, blob.Span, param, blobName);
+        }
+        var parameters = new DynamicParameters(param);
+        parameters.Add(blobName, blob.ToArray());
+        return await Connection.ExecuteAsync(sql, parameters, Transaction);
+    }
+
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null)
     {
         if (beforeQuery is { } interleave)

@@ -68,6 +68,59 @@ public sealed class InvoiceRunWorkersTests
             numbers.AddRange(invoices.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("number").GetString()!));
         }
         Assert.That(numbers.Order(StringComparer.Ordinal), Is.EqualTo(Enumerable.Range(1, Tenants).Select(i => $"F-2026-{i:D6}")), "gapless and unique");
+        await AssertEveryStoredPdfIsWhatItsRowsPrintAsync(factory, world);
+    }
+
+    /// <summary>
+    /// The run renders each PDF into a pooled buffer, stores it from there and gives the buffer back once its store transaction is
+    /// over (feat/i16gc). When a store transaction fails, its documents are stored again one at a time from the same buffers: every
+    /// stored PDF must still be its own, byte for byte, with its hash and length (a buffer given back too early would hold another
+    /// document's bytes by then).
+    /// </summary>
+    [Test]
+    public async Task A_store_transaction_that_fails_is_redone_one_document_at_a_time_from_the_same_rendered_bytes()
+    {
+        using var factory = new LicenceOpsFactory(BillingWorld.Settings(new()
+        {
+            ["Billing:RunWorkers"] = "2",
+            ["Billing:RunBatchTenants"] = "3",
+            ["Mail:PollIntervalSeconds"] = "3600",
+        }));
+        var world = new BillingWorld(factory);
+        using var staff = await factory.StaffClientAsync(Roles.StaffBilling);
+        for (var i = 0; i < Tenants; i++)
+        {
+            var tenant = await world.TenantAsync($"Atelier {i} SARL", "FR", $"FR{10 + i}55210055{i % 10}", $"55210055{i % 10}");
+            await world.SubscriptionAsync(tenant, "Anthropic", "Claude Team", 2, 2, September1, 30m, "EUR", false, 30m);
+        }
+
+        // The second document insert of the run throws: the transaction storing it (with at least the first) rolls back whole.
+        var inserts = 0;
+        var run = await world.RunSeeingStatementsAsync(staff, "2026-10", sql =>
+        {
+            if (sql.Contains(DocumentInsert, StringComparison.Ordinal) && Interlocked.Increment(ref inserts) == 2)
+            {
+                throw new InvalidOperationException("A store transaction failing once (test).");
+            }
+        });
+
+        Assert.That((run.GetProperty("state").GetString(), run.GetProperty("issued").GetInt32()), Is.EqualTo(("completed", Tenants)));
+        Assert.That(inserts, Is.GreaterThan(Tenants), "the failed transaction's documents were inserted again");
+        await AssertEveryStoredPdfIsWhatItsRowsPrintAsync(factory, world);
+    }
+
+    private static async Task AssertEveryStoredPdfIsWhatItsRowsPrintAsync(LicenceOpsFactory factory, BillingWorld world)
+    {
+        var db = factory.Services.GetRequiredService<LicenceOps.Platform.Data.ModuleDatabase<BillingModule>>();
+        var issued = await db.QueryAsync<Guid>("SELECT id FROM invoices WHERE number IS NOT NULL");
+        Assert.That(issued, Has.Count.EqualTo(Tenants));
+        Assert.That(await world.CountAsync(
+            "SELECT COUNT(*) FROM invoices i JOIN invoice_documents d ON d.invoice_id = i.id WHERE i.number IS NOT NULL"), Is.EqualTo(Tenants),
+            "every issued document has its stored PDF");
+        foreach (var invoiceId in issued)
+        {
+            await InvoiceRunTests.AssertStoredPdfIsWhatItsRowsPrintAsync(factory, invoiceId);
+        }
     }
 
     /// <summary>

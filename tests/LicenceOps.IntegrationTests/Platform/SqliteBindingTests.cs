@@ -180,6 +180,45 @@ public sealed class SqliteBindingTests
         SELECT @path, @n, @guid, @maybe, @flag, @at, @day, @note, @big, value ->> 0, value ->> 1 FROM jsonb_each(CAST(@rows AS TEXT))
         """;
 
+    /// <summary>
+    /// feat/i16gc: an invoice run stores each PDF from a pooled buffer longer than the PDF (<see cref="UnitOfWork.ExecuteWithBlobAsync"/>).
+    /// Only the PDF's bytes are stored, as a BLOB, with the other parameters bound as Dapper binds them, and the statement answers
+    /// the rows it changed (the conditional insert's 0 when a copy is stored already).
+    /// </summary>
+    [Test]
+    public async Task A_blob_bound_from_part_of_a_longer_buffer_stores_those_bytes_as_dapper_stores_their_array()
+    {
+        await using (var connection = await db.OpenAsync())
+        {
+            await connection.ExecuteAsync(
+                "CREATE TABLE docs (id TEXT PRIMARY KEY, kind TEXT NOT NULL, length INTEGER NOT NULL, content BLOB NOT NULL, at TEXT NOT NULL)");
+        }
+        var pdf = Enumerable.Range(0, 70_000).Select(i => (byte)(i * 7 % 251)).ToArray();
+        var buffer = new byte[131_072];
+        buffer.AsSpan().Fill(0xEE);
+        pdf.CopyTo(buffer, 0);
+        var at = new DateTimeOffset(2026, 12, 3, 13, 40, 0, 123, TimeSpan.FromHours(1));
+        var (copied, inPlace) = (Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"), Guid.Parse("7c9e6679-7425-40de-944b-e07fc1f90ae7"));
+        const string insert = "INSERT INTO docs (id, kind, length, content, at) VALUES (@id, @kind, @length, @content, @at) ON CONFLICT (id) DO NOTHING";
+        await db.WriteAsync(async unit =>
+        {
+            await unit.ExecuteAsync(insert, new { id = copied, kind = "application/pdf", length = pdf.Length, content = pdf, at });
+            Assert.That(await unit.ExecuteWithBlobAsync(insert, buffer.AsMemory(0, pdf.Length), "@content",
+                new { id = inPlace, kind = "application/pdf", length = pdf.Length, at }), Is.EqualTo(1));
+            Assert.That(await unit.ExecuteWithBlobAsync(insert, buffer.AsMemory(0, 10), "@content",
+                new { id = inPlace, kind = "other", length = 10, at }), Is.Zero, "a copy is stored already: nothing changed");
+        });
+
+        const string columns = "kind, length, content, at, typeof(content), typeof(id), length(content)";
+        var stored = await db.QueryAsync<(string, long, byte[], string, string, string, long)>($"SELECT {columns} FROM docs ORDER BY id");
+        Assert.That(stored, Has.Count.EqualTo(2));
+        Assert.That(stored[1], Is.EqualTo(stored[0]), "in place as copied");
+        Assert.That(stored[1].Item3, Is.EqualTo(pdf));
+        Assert.That(stored[1].Item5, Is.EqualTo("blob"));
+        Assert.That(await db.QuerySingleOrDefaultAsync<string>("SELECT id FROM docs WHERE content = @pdf AND id <> @copied", new { pdf, copied }),
+            Is.EqualTo("7C9E6679-7425-40DE-944B-E07FC1F90AE7"), "the id bound as the type handler stores it");
+    }
+
     [Test]
     public async Task Json_rows_bound_from_their_buffer_store_what_dapper_stored_from_a_copy()
     {

@@ -32,15 +32,23 @@ internal static partial class PdfA3Packager
     /// xref section, catalog). On strings, a 93 KB document cost about ten large-object allocations of 93–186 KB,
     /// and the gen-2 collections they triggered were a large part of the invoice run's garbage-collection time.
     /// </summary>
-    public static byte[] Package(ReadOnlySpan<byte> drawn, byte[] facturXml, string conformanceLevel, PdfDocumentInfo info)
+    public static byte[] Package(ReadOnlySpan<byte> drawn, byte[] facturXml, string conformanceLevel, PdfDocumentInfo info) =>
+        Package(drawn, facturXml, conformanceLevel, info, length => new byte[length]).Pdf;
+
+    /// <summary>
+    /// <see cref="Package(ReadOnlySpan{byte}, byte[], string, PdfDocumentInfo)"/> into an array <paramref name="allocate"/> gives
+    /// for the packaged length (at least that long: a pooled one may be longer); returns it with the PDF's length.
+    /// </summary>
+    public static (byte[] Pdf, int Length) Package(ReadOnlySpan<byte> drawn, byte[] facturXml, string conformanceLevel, PdfDocumentInfo info, Func<int, byte[]> allocate)
     {
         ArgumentNullException.ThrowIfNull(facturXml);
+        ArgumentNullException.ThrowIfNull(allocate);
         // The stable ID may rewrite the trailer's ID array in another length; 64 bytes is more than any difference.
         var buffer = ArrayPool<byte>.Shared.Rent(drawn.Length + 64);
         try
         {
             var length = WithStableDocumentId(drawn, buffer);
-            return Update(buffer.AsSpan(0, length), facturXml, conformanceLevel, info);
+            return Update(buffer.AsSpan(0, length), facturXml, conformanceLevel, info, allocate);
         }
         finally
         {
@@ -48,8 +56,8 @@ internal static partial class PdfA3Packager
         }
     }
 
-    /// <summary>Appends the incremental update to <paramref name="original"/> (a PDF with its stable ID) into a new array.</summary>
-    private static byte[] Update(ReadOnlySpan<byte> original, byte[] facturXml, string conformanceLevel, PdfDocumentInfo info)
+    /// <summary>Appends the incremental update to <paramref name="original"/> (a PDF with its stable ID) into an array of <paramref name="allocate"/>.</summary>
+    private static (byte[] Pdf, int Length) Update(ReadOnlySpan<byte> original, byte[] facturXml, string conformanceLevel, PdfDocumentInfo info, Func<int, byte[]> allocate)
     {
         var xrefOffset = StartXref(original);
         if (!original[xrefOffset..].StartsWith("xref"u8))
@@ -126,14 +134,19 @@ internal static partial class PdfA3Packager
             $"trailer\n<< /Size {newSize} /Root {root} 0 R /Info {infoId} 0 R /ID {id} /Prev {xrefOffset} >>\nstartxref\n{xref}\n%%EOF\n");
         output.Write(Encoding.ASCII.GetBytes(table.ToString()));
 
-        var packaged = new byte[start + output.Length];
+        var length = start + (int)output.Length;
+        var packaged = allocate(length);
+        if (packaged.Length < length)
+        {
+            throw new InvalidOperationException($"An array of {packaged.Length} bytes was given for a PDF of {length}.");
+        }
         original.CopyTo(packaged);
         if (newline)
         {
             packaged[original.Length] = (byte)'\n';
         }
         output.GetBuffer().AsSpan(0, (int)output.Length).CopyTo(packaged.AsSpan(start));
-        return packaged;
+        return (packaged, length);
     }
 
     /// <summary>

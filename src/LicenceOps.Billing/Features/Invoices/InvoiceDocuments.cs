@@ -135,7 +135,10 @@ public sealed partial class InvoiceDocuments(
     {
         if (await RenderUnlessStoredAsync(invoiceId, ct) is { } rendered)
         {
-            await StoreAsync(rendered, ct);
+            using (rendered.Pdf)
+            {
+                await StoreAsync(rendered, ct);
+            }
         }
     }
 
@@ -152,15 +155,19 @@ public sealed partial class InvoiceDocuments(
         return invoice?.Number is null ? null : await RenderAsync(invoice, ct);
     }
 
-    private async Task<RenderedDocument> RenderAsync(InvoiceRow issued, CancellationToken ct) =>
-        Render(issued, await store.LinesAsync(issued.Id, ct), await store.RatesAsync(issued.Id, ct), await store.CreditedReferenceAsync(issued, ct));
+    private async Task<RenderedDocument> RenderAsync(InvoiceRow issued, CancellationToken ct, bool pooled = true) =>
+        Render(issued, await store.LinesAsync(issued.Id, ct), await store.RatesAsync(issued.Id, ct), await store.CreditedReferenceAsync(issued, ct), pooled);
 
-    private RenderedDocument Render(InvoiceRow issued, IReadOnlyList<InvoiceLineRow> lines, IReadOnlyList<InvoiceRateRow> rates, CreditedInvoiceReference? credited)
+    /// <summary>
+    /// Renders a document to store. <paramref name="pooled"/>: into a pooled buffer (<see cref="RenderedPdf"/>) that the caller
+    /// disposes once it stored it, as an invoice run does; else into an array of its own, for a caller that serves the bytes.
+    /// </summary>
+    private RenderedDocument Render(InvoiceRow issued, IReadOnlyList<InvoiceLineRow> lines, IReadOnlyList<InvoiceRateRow> rates, CreditedInvoiceReference? credited, bool pooled = true)
     {
         var document = InvoiceDocumentMapper.Map(issued, lines, rates, credited);
         // Only the PDF is stored: its factur-x.xml is taken out of it on the XML's first download (GetOrStoreFacturXmlAsync).
-        var pdf = renderer.RenderInvoicePdf(document);
-        return new RenderedDocument(issued.Id, pdf, Convert.ToHexStringLower(SHA256.HashData(pdf)));
+        var pdf = pooled ? renderer.RenderInvoicePdfPooled(document) : RenderedPdf.Of(renderer.RenderInvoicePdf(document));
+        return new RenderedDocument(issued.Id, pdf, Convert.ToHexStringLower(SHA256.HashData(pdf.Span)));
     }
 
     /// <summary>
@@ -175,13 +182,10 @@ public sealed partial class InvoiceDocuments(
             : await RenderUnlessStoredAsync(request.InvoiceId, ct);
 
     /// <summary>Stores a rendering unless a copy is stored already (the first stored copy wins); true when this one was stored.</summary>
+    /// <remarks>The bytes are bound from where they lie (a pooled buffer longer than the PDF: <see cref="UnitOfWork.ExecuteWithBlobAsync"/>).</remarks>
     private static async Task<bool> InsertAsync(UnitOfWork uow, RenderedDocument rendered) =>
-        await uow.ExecuteAsync(uow.Dialect == SqlDialect.Sqlite ? SqliteInsertSql : SqlServerInsertSql,
-            new
-            {
-                invoiceId = rendered.InvoiceId, contentType = PdfContentType, sha = rendered.Sha256, length = rendered.Pdf.Length,
-                pdf = rendered.Pdf, now = uow.Now,
-            }) == 1;
+        await uow.ExecuteWithBlobAsync(uow.Dialect == SqlDialect.Sqlite ? SqliteInsertSql : SqlServerInsertSql, rendered.Pdf.Memory, "@pdf",
+            new { invoiceId = rendered.InvoiceId, contentType = PdfContentType, sha = rendered.Sha256, length = rendered.Pdf.Length, now = uow.Now }) == 1;
 
     // SQLite: a one-row insert that leaves an existing row alone. An INSERT … SELECT may insert several rows, so inside the
     // writer's transaction of several documents SQLite kept a statement journal for each one (to undo that statement alone),
@@ -216,15 +220,16 @@ public sealed partial class InvoiceDocuments(
 
     private async Task<StoredDocument> RenderAndStoreAsync(InvoiceRow issued, CancellationToken ct)
     {
-        var rendered = await RenderAsync(issued, ct);
+        // Served once stored, so rendered into an array of its own.
+        var rendered = await RenderAsync(issued, ct, pooled: false);
         var inserted = await StoreAsync(rendered, ct);
         // Another request may have stored its rendering first: serve whichever copy is stored, always the same one
         // (ours when this insert is the one that stored it: no need to read the bytes back).
-        return inserted ? new StoredDocument(issued.Id, PdfContentType, rendered.Sha256, rendered.Pdf) : (await FindAsync(issued.Id, ct))!;
+        return inserted ? new StoredDocument(issued.Id, PdfContentType, rendered.Sha256, rendered.Pdf.ToArray()) : (await FindAsync(issued.Id, ct))!;
     }
 
-    /// <summary>A rendered PDF with its hash, ready to store.</summary>
-    internal sealed record RenderedDocument(Guid InvoiceId, byte[] Pdf, string Sha256);
+    /// <summary>A rendered PDF with its hash, ready to store; whoever stores it disposes <see cref="Pdf"/> afterwards.</summary>
+    internal sealed record RenderedDocument(Guid InvoiceId, RenderedPdf Pdf, string Sha256);
 
     /// <summary>
     /// The PDF of a document an invoice run issued (<see cref="Features.Runs.InvoiceRunWorkers"/>), or null when there is
@@ -248,6 +253,7 @@ public sealed partial class InvoiceDocuments(
     /// Stores an invoice run's renderings in one transaction. If that fails, one document's problem stays its own: the
     /// others are stored one transaction each, and one that fails again is left for its first download.
     /// </summary>
+    /// <remarks>Each PDF's pooled buffer is given back once this returns or throws: stored, or left for the first download.</remarks>
     internal async Task StoreRenderedAsync(IReadOnlyList<RenderedDocument> batch, CancellationToken ct)
     {
         try
@@ -268,6 +274,13 @@ public sealed partial class InvoiceDocuments(
                 }
             }
             LogStoreRetried(log, batch.Count, e);
+        }
+        finally
+        {
+            foreach (var document in batch)
+            {
+                document.Pdf.Dispose();
+            }
         }
     }
 
