@@ -176,7 +176,8 @@ public class ModuleDatabase : IDisposable
 
     private async Task<(UnitOfWork Unit, T Result)> CommitAsync<T>(Func<UnitOfWork, Task<T>> work, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct);
+        // SQLite: the last write transaction's connection, whose page cache is still valid (ADR 0098).
+        await using var connection = SqlitePool is { } pool ? await pool.OpenForWriteAsync(ct) : await OpenAsync(ct);
         // SQLite: a non-deferred transaction is BEGIN IMMEDIATE, so writers queue instead of failing on upgrade.
         await using var transaction = Dialect == SqlDialect.Sqlite
             ? ((SqliteConnection)connection).BeginTransaction(deferred: false)

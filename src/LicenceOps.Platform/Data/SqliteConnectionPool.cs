@@ -28,6 +28,8 @@ internal sealed class SqliteConnectionPool : IDisposable
     private readonly string connectionString;
     private readonly Stack<PooledSqliteConnection> idle = new();
     private readonly Lock gate = new();
+    // The connection of the last write transaction, kept apart from the readers' stack for the next one (ADR 0098).
+    private PooledSqliteConnection? writer;
     private int generation;
     private bool disposed;
     private long physicalOpens;
@@ -56,6 +58,18 @@ internal sealed class SqliteConnectionPool : IDisposable
         }
     }
 
+    /// <summary>Whether the last writer's connection waits for the next write (tests).</summary>
+    internal bool WriterIdle
+    {
+        get
+        {
+            lock (gate)
+            {
+                return writer is not null;
+            }
+        }
+    }
+
     /// <summary>Physical connections this pool opened since it was created.</summary>
     internal long PhysicalOpens => Interlocked.Read(ref physicalOpens);
 
@@ -66,7 +80,7 @@ internal sealed class SqliteConnectionPool : IDisposable
         {
             var texts = 0;
             long compiled = 0, reused = 0, bytes = 0;
-            foreach (var connection in idle)
+            foreach (var connection in Kept())
             {
                 texts += connection.Statements.Count;
                 compiled += connection.Statements.Compiled;
@@ -77,7 +91,7 @@ internal sealed class SqliteConnectionPool : IDisposable
                     bytes += current;
                 }
             }
-            return new PoolStatistics(idle.Count, texts, compiled, reused, bytes);
+            return new PoolStatistics(idle.Count + (writer is null ? 0 : 1), texts, compiled, reused, bytes);
         }
     }
 
@@ -93,13 +107,16 @@ internal sealed class SqliteConnectionPool : IDisposable
         lock (gate)
         {
             var total = Interlocked.Read(ref retiredStatements);
-            foreach (var connection in idle)
+            foreach (var connection in Kept())
             {
                 total += connection.Statements.Compiled + connection.Statements.Reused;
             }
             return total;
         }
     }
+
+    /// <summary>The idle connections and the writer's, if kept (under the lock).</summary>
+    private IEnumerable<PooledSqliteConnection> Kept() => writer is null ? idle : idle.Append(writer);
 
     private void Retire(PooledSqliteConnection connection)
     {
@@ -141,15 +158,49 @@ internal sealed class SqliteConnectionPool : IDisposable
     }
 
     /// <summary>
+    /// An open connection for a write transaction (ADR 0098): the one the last write transaction used, when it is kept, else
+    /// any as <see cref="OpenAsync"/>. SQLite empties a connection's whole page cache when it begins a transaction after another
+    /// connection committed; the writes of a module database take turns (<see cref="WriteGate"/>), so a connection kept for
+    /// them alone was the last to commit and begins with the pages its last transaction left in its cache (the B-trees' root
+    /// and inner pages, the leaves it appends to) instead of reading them again. Its callers are the write gate's holders,
+    /// one at a time; one that comes while it is leased (a write outside the gate) takes another, as before.
+    /// </summary>
+    public async Task<SqliteConnection> OpenForWriteAsync(CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        PooledSqliteConnection? kept;
+        lock (gate)
+        {
+            kept = writer;
+            writer = null;
+        }
+        var connection = kept ?? (PooledSqliteConnection)await OpenAsync(ct);
+        if (kept is not null)
+        {
+            kept.TakeFromPool();
+        }
+        connection.ForWrite = true;
+        return connection;
+    }
+
+    /// <summary>
     /// Called when a leased connection is disposed: kept for the next caller when it is clean (no transaction, no open
-    /// reader) and there is room, closed for real otherwise, and always once the pool was cleared or disposed.
+    /// reader) and there is room, closed for real otherwise, and always once the pool was cleared or disposed. A connection
+    /// leased for a write is kept for the next write (<see cref="OpenForWriteAsync"/>) when none is kept already.
     /// </summary>
     internal void Return(PooledSqliteConnection connection)
     {
+        var forWrite = connection.ForWrite;
+        connection.ForWrite = false;
         if (connection.TryResetForReuse())
         {
             lock (gate)
             {
+                if (!disposed && connection.Generation == generation && forWrite && writer is null)
+                {
+                    writer = connection;
+                    return;
+                }
                 if (!disposed && connection.Generation == generation && idle.Count < MaxIdle)
                 {
                     idle.Push(connection);
@@ -170,8 +221,9 @@ internal sealed class SqliteConnectionPool : IDisposable
         lock (gate)
         {
             generation++;
-            closing = idle.ToArray();
+            closing = [.. Kept()];
             idle.Clear();
+            writer = null;
         }
         foreach (var connection in closing)
         {
