@@ -30,6 +30,7 @@ internal sealed class SqliteConnectionPool : IDisposable
     private readonly Lock gate = new();
     // The connection of the last write transaction, kept apart from the readers' stack for the next one (ADR 0098).
     private PooledSqliteConnection? writer;
+    private PooledSqliteConnection? lastWriter;
     private int generation;
     private bool disposed;
     private long physicalOpens;
@@ -125,14 +126,27 @@ internal sealed class SqliteConnectionPool : IDisposable
     }
 
     /// <summary>An open connection for one caller; disposing it gives it back.</summary>
-    public async Task<SqliteConnection> OpenAsync(CancellationToken ct)
+    /// <param name="lendWriter">
+    /// Whether the writer's kept connection may serve this caller when it is idle (ADR 0098): a short read whose database has not
+    /// changed since that connection's last write finds its pages in its cache, where any other connection starts with an empty
+    /// one. Given back, it is kept for the writer again.
+    /// </param>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken ct, bool lendWriter = false)
     {
         ct.ThrowIfCancellationRequested();
         PooledSqliteConnection? connection;
         int current;
         lock (gate)
         {
-            idle.TryPop(out connection);
+            if (lendWriter && writer is not null)
+            {
+                connection = writer;
+                writer = null;
+            }
+            else
+            {
+                idle.TryPop(out connection);
+            }
             current = generation;
         }
         if (connection is not null)
@@ -180,6 +194,11 @@ internal sealed class SqliteConnectionPool : IDisposable
             kept.TakeFromPool();
         }
         connection.ForWrite = true;
+        lock (gate)
+        {
+            // From now on the connection whose cache the next transactions can trust is this one, whatever comes back first.
+            lastWriter = connection;
+        }
         return connection;
     }
 
@@ -196,10 +215,16 @@ internal sealed class SqliteConnectionPool : IDisposable
         {
             lock (gate)
             {
-                if (!disposed && connection.Generation == generation && forWrite && writer is null)
+                if (!disposed && connection.Generation == generation && ReferenceEquals(connection, lastWriter) && (forWrite || writer is null))
                 {
-                    writer = connection;
-                    return;
+                    // The last writer's connection (from its write, or lent to a reader meanwhile): kept for the next write. One
+                    // kept before it (only a write outside the write gate can leave one) joins the others.
+                    (writer, connection) = (connection, writer);
+                    if (connection is null || ReferenceEquals(connection, writer))
+                    {
+                        return;
+                    }
+                    // Else it joins the idle ones below, or is closed when they are full.
                 }
                 if (!disposed && connection.Generation == generation && idle.Count < MaxIdle)
                 {
@@ -224,6 +249,7 @@ internal sealed class SqliteConnectionPool : IDisposable
             closing = [.. Kept()];
             idle.Clear();
             writer = null;
+            lastWriter = null;
         }
         foreach (var connection in closing)
         {
