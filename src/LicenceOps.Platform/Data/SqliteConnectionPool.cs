@@ -13,8 +13,9 @@ namespace LicenceOps.Platform.Data;
 /// <para>One flow at a time: a connection is either idle here or leased to exactly one caller (SQLite runs serialized,
 /// ADR 0040, but a connection's transaction and statements still belong to one flow).</para>
 /// <para>Bounded: at most <see cref="MaxIdle"/> idle connections per database (the most recently returned, so the warm
-/// ones are reused first); any more are closed for real when returned. Leases are not bounded, as before: a caller that
-/// needs a connection opens one.</para>
+/// ones are reused first), and the last write transaction's connection kept apart for the next write (ADR 0098,
+/// <see cref="OpenForWriteAsync"/>); any more are closed for real when returned. Leases are not bounded, as before: a caller
+/// that needs a connection opens one when none is idle.</para>
 /// <para>Microsoft.Data.Sqlite's own pool is not used for these connections (<c>Pooling=False</c>): closing one really
 /// closes the file, and the pool race of dotnet/efcore#39008 (ADR 0040) cannot occur on them.</para>
 /// </remarks>
@@ -129,7 +130,8 @@ internal sealed class SqliteConnectionPool : IDisposable
     /// <param name="lendWriter">
     /// Whether the writer's kept connection may serve this caller when it is idle (ADR 0098): a short read whose database has not
     /// changed since that connection's last write finds its pages in its cache, where any other connection starts with an empty
-    /// one. Given back, it is kept for the writer again.
+    /// one. Given back, it is kept for the writer again. Without it, the writer's connection serves only when no other is idle
+    /// (a connection is opened only when none is).
     /// </param>
     public async Task<SqliteConnection> OpenAsync(CancellationToken ct, bool lendWriter = false)
     {
@@ -138,7 +140,8 @@ internal sealed class SqliteConnectionPool : IDisposable
         int current;
         lock (gate)
         {
-            if (lendWriter && writer is not null)
+            // The writer's kept connection serves a reader that asks for it, or any reader rather than a new connection opened.
+            if (writer is not null && (lendWriter || idle.Count == 0))
             {
                 connection = writer;
                 writer = null;
