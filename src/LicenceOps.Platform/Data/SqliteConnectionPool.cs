@@ -48,14 +48,14 @@ internal sealed class SqliteConnectionPool : IDisposable
         }
     }
 
-    /// <summary>Idle connections now (tests check the bound and that disposal leaves none).</summary>
+    /// <summary>Idle connections now, the writer's kept one included (tests check the bound and that disposal leaves none).</summary>
     internal int IdleCount
     {
         get
         {
             lock (gate)
             {
-                return idle.Count;
+                return idle.Count + (writer is null ? 0 : 1);
             }
         }
     }

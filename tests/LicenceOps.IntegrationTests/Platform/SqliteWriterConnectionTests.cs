@@ -81,7 +81,7 @@ public sealed class SqliteWriterConnectionTests
         for (var i = 0; i < 2; i++)
         {
             var reader = await db.OpenAsync();
-            Assert.That(await reader.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM items WHERE value >= 'item 0001'"), Is.EqualTo(1_000));
+            Assert.That(await reader.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM items WHERE value >= 'item'"), Is.EqualTo(1_000));
             readers.Add(reader);
         }
         foreach (var reader in readers)
