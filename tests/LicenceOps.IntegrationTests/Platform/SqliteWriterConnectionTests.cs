@@ -185,6 +185,15 @@ public sealed class SqliteWriterConnectionTests
         Assert.That(Pool.WriterIdle, Is.True);
         Assert.That(Pool.StatementsRun() - before, Is.EqualTo(ran), "the bench's statement count includes the writer's connection");
 
+        // Counted while leased too: the invoice bench read the count while the writer's connection was leased, and printed a negative one.
+        await db.WriteAsync(async unit =>
+        {
+            var leased = (PooledSqliteConnection)unit.Connection;
+            await unit.ExecuteAsync("INSERT INTO items (id, value) VALUES (100, 'leased')");
+            Assert.That(Pool.StatementsRun() - before, Is.EqualTo(leased.Statements.Compiled + leased.Statements.Reused));
+        });
+        ran = writer.Statements.Compiled + writer.Statements.Reused;
+
         ModuleDatabase.ClearSqlitePools();
         Assert.That(Pool.WriterIdle, Is.False);
         Assert.That(writer.State, Is.EqualTo(System.Data.ConnectionState.Closed));
