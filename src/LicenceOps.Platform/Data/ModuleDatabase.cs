@@ -90,9 +90,16 @@ public class ModuleDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// A connection for one short read (a single statement): on SQLite, the last writer's connection when no write holds or awaits
+    /// the write gate, since its page cache is still valid (ADR 0098); any other otherwise.
+    /// </summary>
+    private async Task<DbConnection> OpenForReadAsync(CancellationToken ct) =>
+        SqlitePool is { } pool ? await pool.OpenAsync(ct, lendWriter: WriteGate is { Held: false, Waiting: 0 }) : await OpenAsync(ct);
+
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await OpenForReadAsync(ct);
         var rows = await connection.QueryAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct));
         return rows.AsList();
     }
@@ -104,7 +111,7 @@ public class ModuleDatabase : IDisposable
     public async Task<IReadOnlyList<TResult>> QueryAsync<T1, T2, TResult>(
         string sql, Func<T1, T2, TResult> map, string splitOn, object? param = null, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await OpenForReadAsync(ct);
         var rows = await connection.QueryAsync(new CommandDefinition(sql, param, cancellationToken: ct), map, splitOn);
         return rows.AsList();
     }
@@ -116,7 +123,7 @@ public class ModuleDatabase : IDisposable
     public async Task<IReadOnlyList<TResult>> QueryAsync<T1, T2, T3, TResult>(
         string sql, Func<T1, T2, T3, TResult> map, string splitOn, object? param = null, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await OpenForReadAsync(ct);
         var rows = await connection.QueryAsync(new CommandDefinition(sql, param, cancellationToken: ct), map, splitOn);
         return rows.AsList();
     }
@@ -155,7 +162,7 @@ public class ModuleDatabase : IDisposable
 
     public async Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null, CancellationToken ct = default)
     {
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await OpenForReadAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, param, cancellationToken: ct));
     }
 
@@ -195,7 +202,8 @@ public class ModuleDatabase : IDisposable
 
     private async Task<(UnitOfWork Unit, T Result)> CommitAsync<T>(Func<UnitOfWork, Task<T>> work, CancellationToken ct)
     {
-        await using var connection = await OpenAsync(ct);
+        // SQLite: the last write transaction's connection, whose page cache is still valid (ADR 0098).
+        await using var connection = SqlitePool is { } pool ? await pool.OpenForWriteAsync(ct) : await OpenAsync(ct);
         // SQLite: a non-deferred transaction is BEGIN IMMEDIATE, so writers queue instead of failing on upgrade.
         await using var transaction = Dialect == SqlDialect.Sqlite
             ? ((SqliteConnection)connection).BeginTransaction(deferred: false)

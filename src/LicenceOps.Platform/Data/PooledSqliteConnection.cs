@@ -38,6 +38,9 @@ internal sealed class PooledSqliteConnection : SqliteConnection
 
     internal void Lease() => leased = true;
 
+    /// <summary>Leased for a write transaction: given back, it is kept for the next one (<see cref="SqliteConnectionPool.OpenForWriteAsync"/>).</summary>
+    internal bool ForWrite { get; set; }
+
     /// <summary>What Dapper and every <see cref="DbConnection"/> caller get: a command that runs on a cached statement.</summary>
     protected override DbCommand CreateDbCommand() => new CachedStatementCommand(this);
 

@@ -397,7 +397,8 @@ public sealed class SqliteStatementCacheTests
         Assert.That(await db.QuerySingleOrDefaultAsync<long>("SELECT COUNT(*) FROM items"), Is.EqualTo(Writers * WritesEach));
         Assert.That(await db.QuerySingleOrDefaultAsync<long>("SELECT value FROM counter WHERE id = 1"), Is.EqualTo(Writers * WritesEach));
         Assert.That(await db.QuerySingleOrDefaultAsync<long>("SELECT COUNT(DISTINCT value) FROM items"), Is.EqualTo(Writers * WritesEach));
-        Assert.That(Pool.IdleCount, Is.LessThanOrEqualTo(SqliteConnectionPool.MaxIdle));
+        // The idle stack's bound, and the last writer's connection kept beside it for the next write (ADR 0098).
+        Assert.That(Pool.IdleCount, Is.LessThanOrEqualTo(SqliteConnectionPool.MaxIdle + 1));
     }
 
     [Test]
