@@ -20,27 +20,17 @@ internal sealed class TimedRenderer(IDocumentRenderer inner) : IDocumentRenderer
     /// <summary>Thread CPU spent in PDF renderings so far, and their number (every thread, every phase).</summary>
     public (long Nanoseconds, long Calls) Total => (Interlocked.Read(ref nanoseconds), Interlocked.Read(ref calls));
 
-    public byte[] RenderInvoicePdf(InvoiceDocument document)
-    {
-        var start = CpuClock.ThreadNanoseconds();
-        try
-        {
-            return inner.RenderInvoicePdf(document);
-        }
-        finally
-        {
-            Interlocked.Add(ref nanoseconds, CpuClock.ThreadNanoseconds() - start);
-            Interlocked.Increment(ref calls);
-        }
-    }
+    public byte[] RenderInvoicePdf(InvoiceDocument document) => Timed(inner.RenderInvoicePdf, document);
 
     // The run's renderings (into a pooled buffer, feat/i16gc), timed the same way.
-    public RenderedPdf RenderInvoicePdfPooled(InvoiceDocument document)
+    public RenderedPdf RenderInvoicePdfPooled(InvoiceDocument document) => Timed(inner.RenderInvoicePdfPooled, document);
+
+    private T Timed<T>(Func<InvoiceDocument, T> render, InvoiceDocument document)
     {
         var start = CpuClock.ThreadNanoseconds();
         try
         {
-            return inner.RenderInvoicePdfPooled(document);
+            return render(document);
         }
         finally
         {
