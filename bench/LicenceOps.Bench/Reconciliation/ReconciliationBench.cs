@@ -214,6 +214,8 @@ internal static class ReconciliationBench
                     allocWatch?.Record(measured);
                     gcWatch?.Record(measured);
                     var passStart = Stopwatch.GetTimestamp();
+                    // How long work queued to the thread pool waits while the pass runs (ADR 0093's question for this pipeline).
+                    using var poolWatch = measured ? new PoolWatch() : null;
                     var failed = 0;
                     var confirmed = 0;
                     if (perAccount)
@@ -253,6 +255,7 @@ internal static class ReconciliationBench
                     }
                     memory.Sample();
                     var seconds = clock.Elapsed.TotalSeconds;
+                    poolWatch?.Print(pass);
                     runs.Add((pass, seconds));
                     cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
                     sys = Process.GetCurrentProcess().PrivilegedProcessorTime - sys;
