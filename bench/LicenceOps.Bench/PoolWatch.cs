@@ -6,8 +6,8 @@ namespace LicenceOps.Bench;
 /// <summary>
 /// How long work queued to the thread pool waits for a thread while a phase runs: every 10 ms a thread of the bench's own
 /// queues an item to the pool's global queue (where timers' callbacks, socket completions and requests land) and records the
-/// time until the item starts. The invoice run keeps one busy worker per core on the pool (ADR 0068); the background
-/// checkpointer's ticks once waited seconds behind them (ADR 0088), and so would anything else the host runs meanwhile.
+/// time until the item starts. The invoice run's busy workers (one per core, ADR 0068) held pool threads until ADR 0093 gave them
+/// threads of their own: the checkpointer's ticks (ADR 0088) and this probe's items waited up to seconds behind them.
 /// </summary>
 internal sealed class PoolWatch : IDisposable
 {

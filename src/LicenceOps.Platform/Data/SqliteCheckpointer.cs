@@ -62,9 +62,10 @@ internal sealed partial class SqliteCheckpointer(IEnumerable<ModuleDatabase> dat
     public WalRestarts Restarts(string module) => restarts.GetValueOrDefault(module);
 
     /// <summary>
-    /// Runs the passes on a thread of their own, not the thread pool's: an invoice run keeps one busy worker per core on the
-    /// pool (ADR 0068) and a queued tick waited for the pool to add a thread, up to seconds, while the WAL grew to the writers'
-    /// fallback (docs/performance.md, feat/i16wr). The thread mostly waits, on its interval or on the fsyncs of a pass.
+    /// Runs the passes on a thread of their own, not the thread pool's: when an invoice run's busy workers held the pool's
+    /// threads (before ADR 0093), a queued tick waited for the pool to add a thread, up to seconds, while the WAL grew to the
+    /// writers' fallback (docs/performance.md, feat/i16wr); any CPU-bound flow on the pool could do the same. The thread mostly
+    /// waits, on its interval or on the fsyncs of a pass.
     /// </summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         sqlite.Length == 0
