@@ -47,8 +47,6 @@ public readonly ref struct SqliteRow
 
     public long Int64(int column) => IsNull(column) ? throw Null(column, "a number") : raw.sqlite3_column_int64(stmt, column);
 
-    public long? NullableInt64(int column) => IsNull(column) ? null : raw.sqlite3_column_int64(stmt, column);
-
     public int Int32(int column) => checked((int)Int64(column));
 
     public int? NullableInt32(int column) => IsNull(column) ? null : checked((int)raw.sqlite3_column_int64(stmt, column));
