@@ -89,6 +89,32 @@ public sealed class DocumentPackTests
         Assert.That(ReadPack(factory, after.Offset!.Value, after.Length), Is.EqualTo(original));
     }
 
+    [Test]
+    public void The_pack_file_appends_gathered_documents_at_its_end_reads_them_back_and_answers_null_past_its_end()
+    {
+        var directory = LicenceOpsFactory.NewDataDirectory();
+        try
+        {
+            using var pack = new DocumentPack(DocumentPack.PathFor(Path.Combine(directory, "billing.db")));
+            Assert.That(pack.Path, Is.EqualTo(Path.Combine(directory, "billing.pdfpack")));
+            Assert.That(pack.Read(0, 1), Is.Null, "no file yet");
+
+            var first = pack.Append(["abc"u8.ToArray(), "defgh"u8.ToArray()]);
+            var second = pack.Append(["ij"u8.ToArray()]);
+            pack.Sync();
+
+            Assert.That((first, second), Is.EqualTo((0L, 8L)));
+            Assert.That(pack.Read(3, 5), Is.EqualTo("defgh"u8.ToArray()));
+            Assert.That(pack.Read(8, 2), Is.EqualTo("ij"u8.ToArray()));
+            Assert.That(pack.Read(8, 3), Is.Null, "a range past the end is missing, not padded");
+            Assert.That(new FileInfo(pack.Path).Length, Is.EqualTo(10));
+        }
+        finally
+        {
+            LicenceOpsFactory.DeleteQuietly(directory);
+        }
+    }
+
     private sealed record PackedRow(string Sha256, long Length, long? Offset, byte[] Content);
 
     private static Task<PackedRow> RowAsync(ModuleDatabase<BillingModule> db, Guid invoiceId) =>
