@@ -82,7 +82,16 @@ public sealed class DocumentPack : IDisposable
     {
         if (Interlocked.Exchange(ref appendedSinceSync, 0) == 1 && handle is { } file)
         {
-            RandomAccess.FlushToDisk(file);
+            try
+            {
+                RandomAccess.FlushToDisk(file);
+            }
+            catch
+            {
+                // Not synced: the next pass tries again (its checkpointer logs the failure and keeps the WAL).
+                Volatile.Write(ref appendedSinceSync, 1);
+                throw;
+            }
         }
     }
 
