@@ -136,6 +136,11 @@ public sealed partial class InvoiceDocuments(
     /// </summary>
     private async Task<byte[]> ReprintAsync(Guid invoiceId, string sha256, CancellationToken ct)
     {
+        if (pack is null)
+        {
+            // A row naming a pack, read where there is none (an in-memory or SQL Server database): nothing to append to.
+            throw new InvalidOperationException($"The stored PDF of invoice {invoiceId} is in a document pack this database has none of.");
+        }
         var issued = await database.QuerySingleOrDefaultAsync<InvoiceRow>(
             $"SELECT {InvoiceRow.Columns} FROM invoices WHERE id = @invoiceId", new { invoiceId }, ct)
             ?? throw new InvalidOperationException($"Invoice {invoiceId} has a stored PDF but no invoice row.");
@@ -143,9 +148,9 @@ public sealed partial class InvoiceDocuments(
         if (!rendered.Sha256.Equals(sha256, StringComparison.Ordinal))
         {
             LogReprintDiffers(log, invoiceId, sha256, rendered.Sha256);
-            throw new InvalidOperationException($"The stored PDF of invoice {invoiceId} is lost from {pack!.Path} and its rows now print other bytes.");
+            throw new InvalidOperationException($"The stored PDF of invoice {invoiceId} is lost from {pack.Path} and its rows now print other bytes.");
         }
-        LogReprinted(log, invoiceId, pack!.Path);
+        LogReprinted(log, invoiceId, pack.Path);
         await database.WriteAsync(async uow =>
         {
             var offset = pack.Append([rendered.Pdf.Memory]);
