@@ -4,7 +4,7 @@ using Microsoft.Win32.SafeHandles;
 namespace LicenceOps.Billing.Features.Invoices;
 
 /// <summary>
-/// PROTOTYPE (feat/i16pk, ADR 0099 "proposed", not for merge as is): issued PDFs of an embedded (SQLite) Billing database kept in
+/// ADR 0099: issued PDFs of an embedded (SQLite) Billing database kept in
 /// one append-only file beside it, <c>billing.pdfpack</c>, instead of in <c>invoice_documents.content</c>. A PDF's bytes are
 /// written once, by one positional write per store transaction, where SQLite wrote them twice (about 13 WAL frames, then the
 /// checkpoint's copy into the database file) and read them once more (the checkpoint's read of those frames). The row keeps the

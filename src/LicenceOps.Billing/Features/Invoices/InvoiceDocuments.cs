@@ -41,7 +41,7 @@ public sealed partial class InvoiceDocuments(
     public const string PdfContentType = "application/pdf";
 
     /// <summary>
-    /// PROTOTYPE (ADR 0099, proposed): an embedded Billing database keeps its PDFs in an append-only file beside it; null on SQL
+    /// ADR 0099: an embedded Billing database keeps its PDFs in an append-only file beside it; null on SQL
     /// Server (the column keeps them) and for an in-memory database.
     /// </summary>
     private readonly DocumentPack? pack = CreatePack(database);

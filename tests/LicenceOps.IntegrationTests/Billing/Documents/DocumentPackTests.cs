@@ -9,7 +9,7 @@ using LicenceOps.Platform.Data;
 namespace LicenceOps.IntegrationTests.Billing.Documents;
 
 /// <summary>
-/// PROTOTYPE (ADR 0099, proposed): an embedded Billing database keeps its issued PDFs in the append-only file beside it, each row
+/// ADR 0099: an embedded Billing database keeps its issued PDFs in the append-only file beside it, each row
 /// naming its bytes by offset, length and hash. Real SQLite files, a real pack file.
 /// </summary>
 public sealed class DocumentPackTests
