@@ -68,6 +68,49 @@ public class ModuleDatabase : IDisposable
 
     internal string ConnectionString { get; }
 
+    /// <summary>
+    /// SQLite only: the full path of this database's file, for files a module keeps beside it (Billing's document pack, ADR 0099);
+    /// null on SQL Server and for an in-memory database.
+    /// </summary>
+    public string? SqliteFilePath =>
+        Dialect == SqlDialect.Sqlite && new SqliteConnectionStringBuilder(ConnectionString).DataSource is { Length: > 0 } source
+        && source != ":memory:" && !source.StartsWith("file::memory:", StringComparison.Ordinal)
+            ? Path.GetFullPath(source)
+            : null;
+
+    private readonly List<Action> beforeCheckpoint = [];
+
+    /// <summary>
+    /// SQLite only: makes <paramref name="sync"/> run on the background checkpointer's thread before each of its passes over this
+    /// database, so that a file whose bytes this database's rows name (Billing's document pack, ADR 0099) reaches the disk no later
+    /// than the WAL that names them is synced by the checkpoint.
+    /// </summary>
+    public void SyncBeforeCheckpoint(Action sync)
+    {
+        lock (beforeCheckpoint)
+        {
+            beforeCheckpoint.Add(sync);
+        }
+    }
+
+    /// <summary>Runs what <see cref="SyncBeforeCheckpoint"/> registered (the checkpointer's thread, before a pass).</summary>
+    internal void SyncCompanionFiles()
+    {
+        Action[] syncs;
+        lock (beforeCheckpoint)
+        {
+            if (beforeCheckpoint.Count == 0)
+            {
+                return;
+            }
+            syncs = [.. beforeCheckpoint];
+        }
+        foreach (var sync in syncs)
+        {
+            sync();
+        }
+    }
+
     /// <summary>Released after every commit that wrote outbox rows, so the dispatcher does not wait for its next poll.</summary>
     internal OutboxSignal OutboxSignal { get; } = new();
 

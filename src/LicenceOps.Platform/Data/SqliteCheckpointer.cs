@@ -124,6 +124,8 @@ internal sealed partial class SqliteCheckpointer(IEnumerable<ModuleDatabase> dat
     {
         var module = database.Module;
         var started = Stopwatch.GetTimestamp();
+        // Files whose bytes this database's rows name are synced before the pass syncs the WAL that names them (ADR 0099).
+        database.SyncCompanionFiles();
         var (frames, copied) = Passive(module, connection);
         var seen = Restarts(module);
         // Fewer frames than the last pass saw: a writer started the WAL over meanwhile.

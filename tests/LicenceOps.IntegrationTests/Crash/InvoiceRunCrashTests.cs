@@ -161,6 +161,21 @@ public sealed class InvoiceRunCrashTests
             async () => await ScalarAsync("SELECT COUNT(*) FROM invoice_documents d JOIN invoices i ON i.id = d.invoice_id WHERE i.period = '2026-10'") == Tenants,
             TimeSpan.FromMinutes(2), "every issued invoice's PDF is stored, those interrupted by the kill included");
 
+        // Each stored PDF's bytes are in the pack beside the database (ADR 0099) where its row says, whole across the kill: read from the
+        // file itself, before any download could print a damaged one again from its rows.
+        var packed = await QueryAsync<(string Id, string Sha256, long Length, long? Offset)>(
+            "SELECT d.invoice_id, d.sha256, d.byte_length, d.pack_offset FROM invoice_documents d JOIN invoices i ON i.id = d.invoice_id WHERE i.period = '2026-10'");
+        using (var pack = File.OpenHandle(Path.Combine(dataDirectory, "billing.pdfpack")))
+        {
+            foreach (var (id, sha256, length, offset) in packed)
+            {
+                Assert.That(offset, Is.Not.Null, $"{id} is stored in the pack");
+                var bytes = new byte[length];
+                Assert.That(RandomAccess.Read(pack, bytes, offset!.Value), Is.EqualTo(length), id);
+                Assert.That(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), Is.EqualTo(sha256), id);
+            }
+        }
+
         // Each stored PDF downloads whole after the kill: the bytes hash to the row's hash (also the ETag) and have its length.
         var stored = await QueryAsync<(string Id, string TenantId, string Sha256, long Length)>(
             "SELECT i.id, i.tenant_id, d.sha256, d.byte_length FROM invoice_documents d JOIN invoices i ON i.id = d.invoice_id WHERE i.period = '2026-10'");

@@ -51,6 +51,33 @@ public sealed class SqliteCheckpointerTests
     }
 
     [Test]
+    public async Task Files_a_database_names_are_synced_by_the_checkpointer_before_its_passes()
+    {
+        var dataDirectory = LicenceOpsFactory.NewDataDirectory();
+        try
+        {
+            await using var host = await RunningHost.StartAsync([new IdentityModule(), new ProbeModule()], dataDirectory);
+            var db = host.Services.GetRequiredService<ModuleDatabase<ProbeModule>>();
+            var checkpointer = host.Services.GetRequiredService<SqliteCheckpointer>();
+            var syncs = 0;
+            db.SyncBeforeCheckpoint(() => Interlocked.Increment(ref syncs));
+            Assert.That(db.SqliteFilePath, Is.EqualTo(Path.GetFullPath(Path.Combine(dataDirectory, "probe.db"))));
+
+            var passes = checkpointer.Restarts("Probe").AllPasses;
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (checkpointer.Restarts("Probe").AllPasses < passes + 2 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+            Assert.That(Volatile.Read(ref syncs), Is.GreaterThanOrEqualTo(1), "run on the checkpointer's passes (ADR 0099)");
+        }
+        finally
+        {
+            LicenceOpsFactory.DeleteQuietly(dataDirectory);
+        }
+    }
+
+    [Test]
     public async Task A_WAL_past_the_restart_size_is_started_over_while_a_writer_keeps_committing_and_every_commit_is_kept()
     {
         var dataDirectory = LicenceOpsFactory.NewDataDirectory();

@@ -36,9 +36,28 @@ public sealed record StoredFacturXml(string Sha256, byte[] Content);
 /// and storing) is rendered on its first download; the first stored copy wins and is served ever after.
 /// </summary>
 public sealed partial class InvoiceDocuments(
-    ModuleDatabase<BillingModule> database, InvoiceStore store, IDocumentRenderer renderer, ILogger<InvoiceDocuments> logger)
+    ModuleDatabase<BillingModule> database, InvoiceStore store, IDocumentRenderer renderer, ILogger<InvoiceDocuments> logger) : IDisposable
 {
     public const string PdfContentType = "application/pdf";
+
+    /// <summary>
+    /// ADR 0099: an embedded Billing database keeps its PDFs in an append-only file beside it; null on SQL
+    /// Server (the column keeps them) and for an in-memory database.
+    /// </summary>
+    private readonly DocumentPack? pack = CreatePack(database);
+
+    private static DocumentPack? CreatePack(ModuleDatabase<BillingModule> database)
+    {
+        if (database.SqliteFilePath is not { } file)
+        {
+            return null;
+        }
+        var pack = new DocumentPack(DocumentPack.PathFor(file));
+        database.SyncBeforeCheckpoint(pack.Sync);
+        return pack;
+    }
+
+    public void Dispose() => pack?.Dispose();
 
     /// <summary>Bounds <see cref="downloads"/>: past this many documents it starts again from empty.</summary>
     private const int MaxCachedDownloads = 100_000;
@@ -77,17 +96,69 @@ public sealed partial class InvoiceDocuments(
 
     /// <summary>The stored PDF bytes of a document (the database is their record; <see cref="DocumentFiles"/> serves copies).</summary>
     public async Task<byte[]> ContentAsync(Guid invoiceId, CancellationToken ct) =>
-        await database.QuerySingleOrDefaultAsync<byte[]>("SELECT content FROM invoice_documents WHERE invoice_id = @invoiceId", new { invoiceId }, ct)
-        ?? throw new InvalidOperationException($"Invoice {invoiceId} has no stored PDF.");
+        (await FindAsync(invoiceId, ct))?.Content ?? throw new InvalidOperationException($"Invoice {invoiceId} has no stored PDF.");
 
     /// <summary>The stored document's hash, without reading its bytes (for If-None-Match), or null when none is stored.</summary>
     public Task<string?> HashAsync(Guid invoiceId, CancellationToken ct) =>
         database.QuerySingleOrDefaultAsync<string?>("SELECT sha256 FROM invoice_documents WHERE invoice_id = @invoiceId", new { invoiceId }, ct);
 
-    public Task<StoredDocument?> FindAsync(Guid invoiceId, CancellationToken ct) =>
-        database.QuerySingleOrDefaultAsync<StoredDocument>(
-            "SELECT invoice_id AS InvoiceId, content_type AS ContentType, sha256 AS Sha256, content AS Content FROM invoice_documents WHERE invoice_id = @invoiceId",
+    /// <summary>
+    /// The stored PDF of a document, or null when none is stored. Bytes kept in the pack (ADR 0099) are read from it and checked
+    /// against the row's hash; bytes that fail it (a power loss, a pack not restored with its database) are printed again from the
+    /// document's stored rows, which print the same bytes (ADR 0064), and appended again.
+    /// </summary>
+    public async Task<StoredDocument?> FindAsync(Guid invoiceId, CancellationToken ct)
+    {
+        var row = await database.QuerySingleOrDefaultAsync<StoredRow>(
+            "SELECT content_type AS ContentType, sha256 AS Sha256, byte_length AS ByteLength, pack_offset AS PackOffset, content AS Content FROM invoice_documents WHERE invoice_id = @invoiceId",
             new { invoiceId }, ct);
+        if (row is null)
+        {
+            return null;
+        }
+        if (row.PackOffset is not { } offset)
+        {
+            return new StoredDocument(invoiceId, row.ContentType, row.Sha256, row.Content);
+        }
+        var bytes = pack?.Read(offset, checked((int)row.ByteLength));
+        if (bytes is not null && Convert.ToHexStringLower(SHA256.HashData(bytes)).Equals(row.Sha256, StringComparison.Ordinal))
+        {
+            return new StoredDocument(invoiceId, row.ContentType, row.Sha256, bytes);
+        }
+        return new StoredDocument(invoiceId, row.ContentType, row.Sha256, await ReprintAsync(invoiceId, row.Sha256, ct));
+    }
+
+    private sealed record StoredRow(string ContentType, string Sha256, long ByteLength, long? PackOffset, byte[] Content);
+
+    /// <summary>
+    /// The PDF of a stored document whose packed bytes are missing or damaged, printed again from its stored rows and appended
+    /// again; refused when the rows no longer print the stored bytes (a renderer changed since), which an operator must see.
+    /// </summary>
+    private async Task<byte[]> ReprintAsync(Guid invoiceId, string sha256, CancellationToken ct)
+    {
+        if (pack is null)
+        {
+            // A row naming a pack, read where there is none (an in-memory or SQL Server database): nothing to append to.
+            throw new InvalidOperationException($"The stored PDF of invoice {invoiceId} is in a document pack this database has none of.");
+        }
+        var issued = await database.QuerySingleOrDefaultAsync<InvoiceRow>(
+            $"SELECT {InvoiceRow.Columns} FROM invoices WHERE id = @invoiceId", new { invoiceId }, ct)
+            ?? throw new InvalidOperationException($"Invoice {invoiceId} has a stored PDF but no invoice row.");
+        var rendered = await RenderAsync(issued, ct, pooled: false);
+        if (!rendered.Sha256.Equals(sha256, StringComparison.Ordinal))
+        {
+            LogReprintDiffers(log, invoiceId, sha256, rendered.Sha256);
+            throw new InvalidOperationException($"The stored PDF of invoice {invoiceId} is lost from {pack.Path} and its rows now print other bytes.");
+        }
+        LogReprinted(log, invoiceId, pack.Path);
+        await database.WriteAsync(async uow =>
+        {
+            var offset = pack.Append([rendered.Pdf.Memory]);
+            await uow.ExecuteAsync("UPDATE invoice_documents SET pack_offset = @offset WHERE invoice_id = @invoiceId AND sha256 = @sha256",
+                new { offset, invoiceId, sha256 });
+        }, ct);
+        return rendered.Pdf.ToArray();
+    }
 
     /// <summary>The stored factur-x.xml's hash, without reading its bytes (for If-None-Match), or null when none is stored.</summary>
     public Task<string?> FacturXmlHashAsync(Guid invoiceId, CancellationToken ct) =>
@@ -183,9 +254,12 @@ public sealed partial class InvoiceDocuments(
 
     /// <summary>Stores a rendering unless a copy is stored already (the first stored copy wins); true when this one was stored.</summary>
     /// <remarks>The bytes are bound from where they lie (a pooled buffer longer than the PDF: <see cref="UnitOfWork.ExecuteWithBlobAsync"/>).</remarks>
-    private static async Task<bool> InsertAsync(UnitOfWork uow, RenderedDocument rendered) =>
-        await uow.ExecuteWithBlobAsync(uow.Dialect == SqlDialect.Sqlite ? SqliteInsertSql : SqlServerInsertSql, rendered.Pdf.Memory, "@pdf",
-            new { invoiceId = rendered.InvoiceId, contentType = PdfContentType, sha = rendered.Sha256, length = rendered.Pdf.Length, now = uow.Now }) == 1;
+    /// <remarks><paramref name="packOffset"/>: where <see cref="pack"/> holds the bytes (appended by the caller in this transaction); the
+    /// row's content is then empty.</remarks>
+    private static async Task<bool> InsertAsync(UnitOfWork uow, RenderedDocument rendered, long? packOffset = null) =>
+        await uow.ExecuteWithBlobAsync(uow.Dialect == SqlDialect.Sqlite ? SqliteInsertSql : SqlServerInsertSql,
+            packOffset is null ? rendered.Pdf.Memory : ReadOnlyMemory<byte>.Empty, "@pdf",
+            new { invoiceId = rendered.InvoiceId, contentType = PdfContentType, sha = rendered.Sha256, length = rendered.Pdf.Length, packOffset, now = uow.Now }) == 1;
 
     // SQLite: a one-row insert that leaves an existing row alone. An INSERT … SELECT may insert several rows, so inside the
     // writer's transaction of several documents SQLite kept a statement journal for each one (to undo that statement alone),
@@ -194,27 +268,42 @@ public sealed partial class InvoiceDocuments(
     // journal. ON CONFLICT names the key, so any other constraint still fails loudly.
     private const string SqliteInsertSql =
         """
-        INSERT INTO invoice_documents (invoice_id, content_type, sha256, byte_length, content, rendered_at)
-        VALUES (@invoiceId, @contentType, @sha, @length, @pdf, @now)
+        INSERT INTO invoice_documents (invoice_id, content_type, sha256, byte_length, content, pack_offset, rendered_at)
+        VALUES (@invoiceId, @contentType, @sha, @length, @pdf, @packOffset, @now)
         ON CONFLICT (invoice_id) DO NOTHING
         """;
 
     private const string SqlServerInsertSql =
         """
-        INSERT INTO invoice_documents (invoice_id, content_type, sha256, byte_length, content, rendered_at)
-        SELECT @invoiceId, @contentType, @sha, @length, @pdf, @now
+        INSERT INTO invoice_documents (invoice_id, content_type, sha256, byte_length, content, pack_offset, rendered_at)
+        SELECT @invoiceId, @contentType, @sha, @length, @pdf, @packOffset, @now
         WHERE NOT EXISTS (SELECT 1 FROM invoice_documents WHERE invoice_id = @invoiceId)
         """;
 
-    private Task<bool> StoreAsync(RenderedDocument rendered, CancellationToken ct) => database.WriteAsync(uow => InsertAsync(uow, rendered), ct);
+    private Task<bool> StoreAsync(RenderedDocument rendered, CancellationToken ct) =>
+        database.WriteAsync(uow => InsertAsync(uow, rendered, pack?.Append([rendered.Pdf.Memory])), ct);
 
-    /// <summary>Stores several renderings in one transaction.</summary>
+    /// <summary>
+    /// Stores several renderings in one transaction. With a pack, their bytes are appended first, in one write, under the
+    /// transaction's write lock; a row that finds a copy stored already leaves its bytes unnamed in the pack (first copy wins).
+    /// </summary>
     private Task StoreAllAsync(IReadOnlyList<RenderedDocument> rendered, CancellationToken ct) =>
         database.WriteAsync(async uow =>
         {
+            long? offset = null;
+            if (pack is not null)
+            {
+                var buffers = new ReadOnlyMemory<byte>[rendered.Count];
+                for (var i = 0; i < buffers.Length; i++)
+                {
+                    buffers[i] = rendered[i].Pdf.Memory;
+                }
+                offset = pack.Append(buffers);
+            }
             foreach (var document in rendered)
             {
-                await InsertAsync(uow, document);
+                await InsertAsync(uow, document, offset);
+                offset += document.Pdf.Length;
             }
         }, ct);
 
@@ -289,4 +378,10 @@ public sealed partial class InvoiceDocuments(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing {Documents} rendered PDFs in one transaction failed; they were stored one at a time.")]
     private static partial void LogStoreRetried(ILogger logger, int documents, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The stored PDF of invoice {InvoiceId} was missing or damaged in {Pack}: printed again from its stored rows (same SHA-256) and appended again.")]
+    private static partial void LogReprinted(ILogger logger, Guid invoiceId, string pack);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The stored PDF of invoice {InvoiceId} (SHA-256 {Stored}) is missing or damaged and its stored rows now print {Printed}: not served.")]
+    private static partial void LogReprintDiffers(ILogger logger, Guid invoiceId, string stored, string printed);
 }

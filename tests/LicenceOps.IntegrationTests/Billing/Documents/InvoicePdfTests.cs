@@ -74,7 +74,7 @@ public sealed class InvoicePdfTests
             "SELECT facturx_sha256, facturx_xml FROM invoice_documents WHERE invoice_id = @Id", new { invoice.Id });
         Assert.That(atIssue.Xml, Is.Null);
         Assert.That(atIssue.Sha, Is.Null);
-        var storedPdf = await db.QuerySingleOrDefaultAsync<byte[]>("SELECT content FROM invoice_documents WHERE invoice_id = @Id", new { invoice.Id });
+        var storedPdf = (await factory.Service<LicenceOps.Billing.Features.Invoices.InvoiceDocuments>().FindAsync(invoice.Id, CancellationToken.None))?.Content;
         var attached = LicenceOps.Billing.Documents.FacturX.PdfA3Packager.ExtractFacturXml(storedPdf!);
         Assert.That(attached, Is.Not.Null.And.Not.Empty);
 
@@ -111,7 +111,7 @@ public sealed class InvoicePdfTests
 
         // Stored: ensuring it again reads nothing back into a render and leaves the stored bytes alone (a marker proves it).
         var marker = "%PDF-stored-copy"u8.ToArray();
-        await db.WriteAsync(uow => uow.ExecuteAsync("UPDATE invoice_documents SET content = @marker WHERE invoice_id = @Id", new { marker, invoice.Id }));
+        await db.WriteAsync(uow => uow.ExecuteAsync("UPDATE invoice_documents SET content = @marker, pack_offset = NULL WHERE invoice_id = @Id", new { marker, invoice.Id }));
         await documents.EnsureStoredAsync(invoice.Id, CancellationToken.None);
         Assert.That(await db.QuerySingleOrDefaultAsync<byte[]>("SELECT content FROM invoice_documents WHERE invoice_id = @Id", new { invoice.Id }),
             Is.EqualTo(marker));
@@ -119,10 +119,9 @@ public sealed class InvoicePdfTests
         // Missing (the process died between issuing and storing): rendered and stored with the hash of its bytes.
         await db.WriteAsync(uow => uow.ExecuteAsync("DELETE FROM invoice_documents WHERE invoice_id = @Id", new { invoice.Id }));
         await documents.EnsureStoredAsync(invoice.Id, CancellationToken.None);
-        var stored = await db.QuerySingleOrDefaultAsync<(string Sha, byte[] Content)>(
-            "SELECT sha256, content FROM invoice_documents WHERE invoice_id = @Id", new { invoice.Id });
+        var stored = (await documents.FindAsync(invoice.Id, CancellationToken.None))!;
         Assert.That(stored.Content.AsSpan(0, 5).ToArray(), Is.EqualTo("%PDF-"u8.ToArray()));
-        Assert.That(stored.Sha, Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stored.Content))));
+        Assert.That(stored.Sha256, Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stored.Content))));
 
         // No such issued document: nothing is rendered or stored.
         var unknown = Guid.NewGuid();
