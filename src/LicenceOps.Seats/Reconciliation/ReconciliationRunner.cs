@@ -80,7 +80,7 @@ public sealed class ReconciliationRunner(
         var holding = last?.StillHolds(ParisCalendar.DateOf(time.GetUtcNow())) == true ? new Dictionary<Guid, ReconciliationFingerprint.Stored> { [accountId] = last } : [];
         // The versions read with the account: inputs remembered at them are taken without that snapshot (ADR 0071).
         var versionsAhead = new Dictionary<Guid, long> { [row.TenantId] = now.OfTenant, [ReconciliationFingerprint.AllTenants] = now.OfAllTenants };
-        // One account's stages in turn on this flow (ADR 0103): read the vendor, read its inputs ahead, then hand the reading to the
+        // One account's stages in turn on this flow (ADR 0104): read the vendor, read its inputs ahead, then hand the reading to the
         // process's shared writer, applied with the other single-account runs waiting then (ADR 0065). The batch's pipeline (reader
         // and preloader tasks, channels between them) overlaps many accounts' stages; for one account it only passed its reading
         // from thread to thread, each hand-off a thread-pool item, and a core spinning for it while idle.
