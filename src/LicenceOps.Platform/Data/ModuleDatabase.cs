@@ -176,7 +176,10 @@ public class ModuleDatabase : IDisposable
     /// on SQLite stepped through SQLitePCL on a pooled connection's handle (in autocommit: SQLite reads the statement in a snapshot of
     /// its own, as a command outside a transaction does) and each read by <paramref name="read"/> from its columns by position; on
     /// other dialects read by Dapper from the columns' names. So <paramref name="read"/> must read the columns in the order
-    /// <paramref name="sql"/> selects them, under the names of <typeparamref name="T"/>'s properties.
+    /// <paramref name="sql"/> selects them, under the names of <typeparamref name="T"/>'s properties. One statement: on SQLite it
+    /// borrows the last writer's connection while no write holds or awaits the gate, as <see cref="QueryAsync{T}(string, object?, CancellationToken)"/>
+    /// does (ADR 0098): that connection's page cache is still valid, while every other connection's was emptied by the last commit, and a
+    /// reconciliation run's first statement (ADR 0096) read its pages again from the file at every run (ADR 0103).
     /// </summary>
     public async Task<IReadOnlyList<T>> QueryRowsAsync<T>(string sql, object? param, ReadSqliteRow<T> read, CancellationToken ct = default)
     {
@@ -184,7 +187,7 @@ public class ModuleDatabase : IDisposable
         {
             return await QueryAsync<T>(sql, param, ct);
         }
-        await using var connection = await OpenAsync(ct);
+        await using var connection = await OpenForReadAsync(ct);
         var rows = new List<T>();
         SqliteRows.Step((SqliteConnection)connection, sql, param, row => rows.Add(read(row)));
         return rows;

@@ -80,8 +80,64 @@ public sealed class ReconciliationRunner(
         var holding = last?.StillHolds(ParisCalendar.DateOf(time.GetUtcNow())) == true ? new Dictionary<Guid, ReconciliationFingerprint.Stored> { [accountId] = last } : [];
         // The versions read with the account: inputs remembered at them are taken without that snapshot (ADR 0071).
         var versionsAhead = new Dictionary<Guid, long> { [row.TenantId] = now.OfTenant, [ReconciliationFingerprint.AllTenants] = now.OfAllTenants };
-        // Its reading is applied by the process's shared writer, with the other single-account runs waiting then (ADR 0065).
-        return (await RunCoreAsync([row], trigger, 1, holding, ct, shared: true, versionsAhead))[0] is { State: not Abandoned } run ? run : null;
+        // One account's stages in turn on this flow (ADR 0104): read the vendor, read its inputs ahead, then hand the reading to the
+        // process's shared writer, applied with the other single-account runs waiting then (ADR 0065). The batch's pipeline (reader
+        // and preloader tasks, channels between them) overlaps many accounts' stages; for one account it only passed its reading
+        // from thread to thread, each hand-off a thread-pool item, and a core spinning for it while idle.
+        var reading = await ReadOneAsync(0, row, RowIds.New(), trigger, ct);
+        var preloaded = await PreloadOrNoneAsync(LikelyConfirmed(reading, holding) ? [] : [reading], versionsAhead, ct);
+        // Audited under this caller's actor, whichever flow the shared writer applies it on.
+        var run = await groupCommit.ApplyAsync(reading with { Preloaded = preloaded.GetValueOrDefault(reading.RunId), Actor = db.CurrentActor() },
+            ApplyGroupAsync, ct);
+        if (run.State == Abandoned)
+        {
+            return null;
+        }
+        // Counted once committed, as a batch counts its runs.
+        ReconciliationMetrics.CountRun(run.Outcome ?? run.State);
+        return run;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="r"/>'s reading matches its account's last comparison that still held before the vendor was read
+    /// (<paramref name="holding"/>): its run is most likely confirmed, and its inputs are not read ahead (ADR 0038).
+    /// </summary>
+    private bool LikelyConfirmed(Reading r, IReadOnlyDictionary<Guid, ReconciliationFingerprint.Stored> holding) =>
+        r.ReadingHash is { } hash && holding.TryGetValue(r.Account.Id, out var last)
+                                  && last.Fingerprint == ReconciliationFingerprint.Of(hash, Facts(r.Account), options.Value.Reconciliation);
+
+    /// <summary>One account's vendor read outside any transaction, and its reading hashed here, on the reading side (ADR 0036).</summary>
+    private async Task<Reading> ReadOneAsync(int index, VendorAccountRow account, Guid runId, string trigger, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var startedAt = time.GetUtcNow();
+        var (reading, failure) = await ReadVendorAsync(account, account.TenantId, ct);
+        started = ReconciliationMetrics.Lap("read_vendor", started);
+        // Hashed here, on the reading threads, so the writer only compares (ADR 0036).
+        var hash = reading is null ? null : ReconciliationFingerprint.OfReading(reading);
+        ReconciliationMetrics.Lap("hash_reading", started);
+        return new Reading(index, account, runId, trigger, startedAt, reading, failure, hash, null);
+    }
+
+    /// <summary>
+    /// <see cref="PreloadAsync"/> of <paramref name="group"/>, or nothing when it fails: only a shortcut, the writer reads what it
+    /// needs inside its transaction, as it does for any stale preload.
+    /// </summary>
+    private async Task<Dictionary<Guid, Preloaded>> PreloadOrNoneAsync(List<Reading> group, IReadOnlyDictionary<Guid, long>? versionsAhead, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        Dictionary<Guid, Preloaded> preloaded;
+        try
+        {
+            preloaded = group.Count == 0 ? [] : await PreloadAsync(group, versionsAhead, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Reconciliation inputs could not be read ahead of the write; they are read in the write transaction");
+            preloaded = [];
+        }
+        ReconciliationMetrics.Lap("preload", started);
+        return preloaded;
     }
 
     /// <summary>
@@ -126,21 +182,10 @@ public sealed class ReconciliationRunner(
     /// also matches is most likely confirmed, so its inputs are not read ahead (ADR 0038); every other account's are. A hint
     /// only: the writer decides again in its transaction and reads what it needs there.
     /// </param>
-    /// <param name="shared">
-    /// The readings go to the process's shared writer (<see cref="ReconciliationGroupCommit"/>, ADR 0065), applied with other runs'
-    /// waiting then, instead of this pipeline's own writer.
-    /// </param>
-    /// <param name="versionsAhead">
-    /// Data versions read before the vendors were (by tenant, with <see cref="ReconciliationFingerprint.AllTenants"/>'s): the
-    /// read-ahead takes inputs remembered at exactly these versions without a snapshot of its own (ADR 0071); null: none known.
-    /// </param>
     private async Task<IReadOnlyList<ReconciliationRunResult>> RunCoreAsync(
         IReadOnlyList<VendorAccountRow> accounts, string trigger, int parallelReads, IReadOnlyDictionary<Guid, ReconciliationFingerprint.Stored> holding,
-        CancellationToken ct, bool shared = false, IReadOnlyDictionary<Guid, long>? versionsAhead = null)
+        CancellationToken ct)
     {
-        var defaults = options.Value.Reconciliation;
-        bool LikelyConfirmed(Reading r) => r.ReadingHash is { } hash && holding.TryGetValue(r.Account.Id, out var last)
-                                           && last.Fingerprint == ReconciliationFingerprint.Of(hash, Facts(r.Account), defaults);
         var runIds = accounts.Select(_ => RowIds.New()).ToArray();
         var results = new ReconciliationRunResult?[accounts.Count];
 
@@ -161,19 +206,7 @@ public sealed class ReconciliationRunner(
                     {
                         group.Add(next);
                     }
-                    var started = Stopwatch.GetTimestamp();
-                    Dictionary<Guid, Preloaded> preloaded;
-                    try
-                    {
-                        preloaded = await PreloadAsync(group.Where(r => !LikelyConfirmed(r)).ToList(), versionsAhead, stop.Token);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        // Only a shortcut: the writer reads what it needs inside its transaction, as it does for any stale preload.
-                        logger.LogWarning(ex, "Reconciliation inputs could not be read ahead of the write; they are read in the write transaction");
-                        preloaded = [];
-                    }
-                    ReconciliationMetrics.Lap("preload", started);
+                    var preloaded = await PreloadOrNoneAsync(group.Where(r => !LikelyConfirmed(r, holding)).ToList(), null, stop.Token);
                     foreach (var r in group)
                     {
                         await readings.Writer.WriteAsync(r with { Preloaded = preloaded.GetValueOrDefault(r.RunId) }, stop.Token);
@@ -194,14 +227,7 @@ public sealed class ReconciliationRunner(
                 await Parallel.ForEachAsync(Enumerable.Range(0, accounts.Count),
                     new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelReads), CancellationToken = stop.Token }, async (i, c) =>
                     {
-                        var started = Stopwatch.GetTimestamp();
-                        var startedAt = time.GetUtcNow();
-                        var (reading, failure) = await ReadVendorAsync(accounts[i], accounts[i].TenantId, c);
-                        started = ReconciliationMetrics.Lap("read_vendor", started);
-                        // Hashed here, on the reading threads, so the writer only compares (ADR 0036).
-                        var hash = reading is null ? null : ReconciliationFingerprint.OfReading(reading);
-                        ReconciliationMetrics.Lap("hash_reading", started);
-                        await fetched.Writer.WriteAsync(new Reading(i, accounts[i], runIds[i], trigger, startedAt, reading, failure, hash, null), c);
+                        await fetched.Writer.WriteAsync(await ReadOneAsync(i, accounts[i], runIds[i], trigger, c), c);
                     });
                 fetched.Writer.Complete();
             }
@@ -213,56 +239,44 @@ public sealed class ReconciliationRunner(
 
         try
         {
-            if (shared)
+            // Two accounts of one tenant never share a group (their findings and other tools overlap): the second waits for the next.
+            var held = new Queue<Reading>();
+            while (held.Count > 0 || await readings.Reader.WaitToReadAsync(ct))
             {
-                // Audited under this caller's actor, whichever flow the shared writer applies it on.
-                var actor = db.CurrentActor();
-                await foreach (var r in readings.Reader.ReadAllAsync(ct))
+                // Readings arrive one or two at a time while the vendors are read, and each write transaction pays its own
+                // fixed part (the write turn, the standing read, the versions, the commit and the pages it writes): a writer
+                // that opened one for every reading waiting committed about two accounts a transaction. So it lets readings
+                // gather first, for a moment, unless a large group is already waiting or no more will come (ADR 0073).
+                if (held.Count + readings.Reader.Count < GatherAccounts && !preloader.IsCompleted)
                 {
-                    results[r.Index] = await groupCommit.ApplyAsync(r with { Actor = actor }, ApplyGroupAsync, ct);
+                    await Task.WhenAny(Task.Delay(GatherWait, time, ct), preloader);
                 }
-            }
-            else
-            {
-                // Two accounts of one tenant never share a group (their findings and other tools overlap): the second waits for the next.
-                var held = new Queue<Reading>();
-                while (held.Count > 0 || await readings.Reader.WaitToReadAsync(ct))
+                var lap = Stopwatch.GetTimestamp();
+                var applied = await db.WriteAsync(async uow =>
                 {
-                    // Readings arrive one or two at a time while the vendors are read, and each write transaction pays its own
-                    // fixed part (the write turn, the standing read, the versions, the commit and the pages it writes): a writer
-                    // that opened one for every reading waiting committed about two accounts a transaction. So it lets readings
-                    // gather first, for a moment, unless a large group is already waiting or no more will come (ADR 0073).
-                    if (held.Count + readings.Reader.Count < GatherAccounts && !preloader.IsCompleted)
+                    var t = ReconciliationMetrics.Lap("wait_write", lap);
+                    var open = Stopwatch.GetTimestamp();
+                    var taken = 0;
+                    while (taken < MaxAccountsPerWrite && Stopwatch.GetElapsedTime(open) < MaxWriteHold)
                     {
-                        await Task.WhenAny(Task.Delay(GatherWait, time, ct), preloader);
-                    }
-                    var lap = Stopwatch.GetTimestamp();
-                    var applied = await db.WriteAsync(async uow =>
-                    {
-                        var t = ReconciliationMetrics.Lap("wait_write", lap);
-                        var open = Stopwatch.GetTimestamp();
-                        var taken = 0;
-                        while (taken < MaxAccountsPerWrite && Stopwatch.GetElapsedTime(open) < MaxWriteHold)
+                        var group = new List<Reading>();
+                        var tenants = new HashSet<Guid>();
+                        var skipped = new List<Reading>();
+                        while (taken + group.Count < MaxAccountsPerWrite && (held.TryDequeue(out var next) || readings.Reader.TryRead(out next)))
                         {
-                            var group = new List<Reading>();
-                            var tenants = new HashSet<Guid>();
-                            var skipped = new List<Reading>();
-                            while (taken + group.Count < MaxAccountsPerWrite && (held.TryDequeue(out var next) || readings.Reader.TryRead(out next)))
-                            {
-                                (tenants.Add(next.Account.TenantId) ? group : skipped).Add(next);
-                            }
-                            skipped.ForEach(held.Enqueue);
-                            if (group.Count == 0)
-                            {
-                                break;
-                            }
-                            taken += group.Count;
-                            t = await ApplyGroupAsync(uow, group, results, t);
+                            (tenants.Add(next.Account.TenantId) ? group : skipped).Add(next);
                         }
-                        return t;
-                    }, ct);
-                    ReconciliationMetrics.Lap("commit", applied);
-                }
+                        skipped.ForEach(held.Enqueue);
+                        if (group.Count == 0)
+                        {
+                            break;
+                        }
+                        taken += group.Count;
+                        t = await ApplyGroupAsync(uow, group, results, t);
+                    }
+                    return t;
+                }, ct);
+                ReconciliationMetrics.Lap("commit", applied);
             }
         }
         finally

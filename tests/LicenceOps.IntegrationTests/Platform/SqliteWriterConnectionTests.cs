@@ -159,6 +159,44 @@ public sealed class SqliteWriterConnectionTests
     }
 
     [Test]
+    public async Task Rows_stepped_outside_a_transaction_borrow_the_writers_connection_while_no_write_holds_the_gate()
+    {
+        // ModuleDatabase.QueryRowsAsync (a reconciliation run's first statement, ADR 0096) is one statement like QueryAsync: it reads
+        // where the page cache is still valid (ADR 0098, 0103). Before, it took the readers' last connection, whose cache the last
+        // commit had emptied, and read its pages again from the file at every run.
+        // A reader's connection idle beside the writer's, as a busy pool has.
+        var warm = new[] { await db.OpenAsync(), await db.OpenAsync() };
+        foreach (var connection in warm)
+        {
+            await connection.DisposeAsync();
+        }
+        var writer = await InsertAsync(1, 199);
+        Assert.That(await InsertAsync(200, 1), Is.SameAs(writer));
+        var ran = writer.Statements.Compiled + writer.Statements.Reused;
+        CacheMisses(writer, reset: true);
+
+        var ids = await db.QueryRowsAsync("SELECT id FROM items WHERE id IN (1, 100, 200) ORDER BY id", null, static row => row.Int64(0));
+
+        Assert.That(ids, Is.EqualTo(new long[] { 1, 100, 200 }));
+        Assert.That(writer.Statements.Compiled + writer.Statements.Reused, Is.EqualTo(ran + 1), "the rows were stepped on the writer's connection");
+        Assert.That(CacheMisses(writer, reset: false), Is.Zero, "from its cache: nothing read again from the file");
+        Assert.That(Pool.WriterIdle, Is.True, "and it is kept for the writer again");
+
+        // During a write the rows are stepped elsewhere, and see the last commit only.
+        var (during, onWrite) = await db.WriteAsync(async unit =>
+        {
+            await unit.ExecuteAsync("INSERT INTO items (id, value) VALUES (201, 'two hundred and one')");
+            var connection = (PooledSqliteConnection)unit.Connection;
+            var before = connection.Statements.Compiled + connection.Statements.Reused;
+            var count = await db.QueryRowsAsync("SELECT COUNT(*) FROM items", null, static row => row.Int64(0));
+            return (count[0], connection.Statements.Compiled + connection.Statements.Reused - before);
+        });
+        Assert.That(during, Is.EqualTo(200), "read elsewhere, the uncommitted row is not seen");
+        Assert.That(onWrite, Is.Zero, "the rows were not stepped on the write's connection");
+        Assert.That(await InsertAsync(300, 1), Is.SameAs(writer), "the connection stayed the writer's through the reads");
+    }
+
+    [Test]
     public async Task A_failed_write_leaves_nothing_on_the_kept_connection_and_the_next_write_goes_on()
     {
         var first = await InsertAsync(1, 10);
