@@ -90,6 +90,32 @@ public sealed class DocumentPackTests
     }
 
     [Test]
+    public async Task Lost_bytes_whose_rows_now_print_other_bytes_are_refused_and_nothing_is_appended()
+    {
+        using var factory = new LicenceOpsFactory(BillingWorld.Settings());
+        var invoice = await IssuedInvoices.CreateAsync(factory, seats: 2, eurPerSeat: 30m);
+        var db = factory.Service<ModuleDatabase<BillingModule>>();
+        var before = await RowAsync(db, invoice.Id);
+        // The bytes lost, and a stored hash the rows cannot print again: what a renderer changed between a power loss and the
+        // first read leaves. Serving a re-rendering under the old hash would break the ETag's promise (same tag, same bytes).
+        using (var pack = File.OpenHandle(PackPath(factory), FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            RandomAccess.Write(pack, new byte[before.Length], before.Offset!.Value);
+        }
+        var otherHash = new string('0', 64);
+        await db.WriteAsync(uow => uow.ExecuteAsync("UPDATE invoice_documents SET sha256 = @otherHash WHERE invoice_id = @id", new { otherHash, id = invoice.Id }));
+        var packLength = new FileInfo(PackPath(factory)).Length;
+        using var staff = await factory.StaffClientAsync();
+
+        var response = await staff.GetAsync($"/api/tenants/{invoice.TenantId}/invoices/{invoice.Id}/pdf");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.InternalServerError));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That((await RowAsync(db, invoice.Id)).Offset, Is.EqualTo(before.Offset), "the row still names the damaged range");
+        Assert.That(new FileInfo(PackPath(factory)).Length, Is.EqualTo(packLength), "nothing appended");
+    }
+
+    [Test]
     public void The_pack_file_appends_gathered_documents_at_its_end_reads_them_back_and_answers_null_past_its_end()
     {
         var directory = LicenceOpsFactory.NewDataDirectory();
