@@ -30,7 +30,8 @@ public sealed record StoredFacturXml(string Sha256, byte[] Content);
 
 /// <summary>
 /// Issued documents are immutable, so their PDF is rendered once (through <see cref="IDocumentRenderer"/>, the one
-/// rendering interface) and stored with its SHA-256; downloads serve the stored bytes. Rendering happens after the
+/// rendering interface) and stored with its SHA-256 (on embedded SQLite the bytes in the append-only pack beside the
+/// database, the row naming them: ADR 0099); downloads serve the stored bytes. Rendering happens after the
 /// issuing transaction, never inside it: the write lock that numbering needs is held for milliseconds, not for a
 /// render. A document whose PDF is missing (issued before this store existed, or the process died between issuing
 /// and storing) is rendered on its first download; the first stored copy wins and is served ever after.
@@ -94,7 +95,10 @@ public sealed partial class InvoiceDocuments(
         return found;
     }
 
-    /// <summary>The stored PDF bytes of a document (the database is their record; <see cref="DocumentFiles"/> serves copies).</summary>
+    /// <summary>
+    /// The stored PDF bytes of a document (the database is their record, on embedded SQLite with the bytes in the pack beside it,
+    /// ADR 0099; <see cref="DocumentFiles"/> serves copies).
+    /// </summary>
     public async Task<byte[]> ContentAsync(Guid invoiceId, CancellationToken ct) =>
         (await FindAsync(invoiceId, ct))?.Content ?? throw new InvalidOperationException($"Invoice {invoiceId} has no stored PDF.");
 
