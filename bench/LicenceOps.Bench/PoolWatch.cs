@@ -8,6 +8,9 @@ namespace LicenceOps.Bench;
 /// queues an item to the pool's global queue (where timers' callbacks, socket completions and requests land) and records the
 /// time until the item starts. The invoice run's busy workers (one per core, ADR 0068) held pool threads until ADR 0093 gave them
 /// threads of their own: the checkpointer's ticks (ADR 0088) and this probe's items waited up to seconds behind them.
+/// Only when LICENCEOPS_BENCH_POOL=1: each probe wakes a pool thread, which then spins before it sleeps again, a hundred times a
+/// second in the measured phase and never in its floor; that was about 0.05 ms of CPU per invoice charged to the invoice run
+/// alone (docs/performance.md, feat/i16w2).
 /// </summary>
 internal sealed class PoolWatch : IDisposable
 {
@@ -15,7 +18,10 @@ internal sealed class PoolWatch : IDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Thread prober;
 
-    public PoolWatch()
+    public static PoolWatch? StartIfAsked() =>
+        Environment.GetEnvironmentVariable("LICENCEOPS_BENCH_POOL") == "1" ? new PoolWatch() : null;
+
+    private PoolWatch()
     {
         prober = new Thread(() =>
         {

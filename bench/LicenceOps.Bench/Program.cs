@@ -238,11 +238,11 @@ static async Task<InvoiceBenchResult> RunOnceAsync(BenchOptions options, Billing
         allocWatch?.Record(true);
         gcWatch?.Record(true);
         using var runThreads = ThreadCpu.StartIfAsked();
-        using var walWatch = new WalWatch(services.GetRequiredService<SqliteCheckpointer>(), Path.Combine(dataDirectory, "billing.db"));
-        using var poolWatch = new PoolWatch();
+        using var walWatch = WalWatch.Start(services.GetRequiredService<SqliteCheckpointer>(), Path.Combine(dataDirectory, "billing.db"));
+        using var poolWatch = PoolWatch.StartIfAsked();
         var run = await services.GetRequiredService<InvoiceRunner>().RunAsync(period, issue: true, CancellationToken.None);
         var runSeconds = clock.Elapsed.TotalSeconds;
-        poolWatch.Print("run");
+        poolWatch?.Print("run");
         jitWatch?.Record(false);
         allocWatch?.Record(false);
         gcWatch?.Record(false);

@@ -215,7 +215,7 @@ internal static class ReconciliationBench
                     gcWatch?.Record(measured);
                     var passStart = Stopwatch.GetTimestamp();
                     // How long work queued to the thread pool waits while the pass runs (ADR 0093's question for this pipeline).
-                    using var poolWatch = measured ? new PoolWatch() : null;
+                    using var poolWatch = measured ? PoolWatch.StartIfAsked() : null;
                     var failed = 0;
                     var confirmed = 0;
                     if (perAccount)
