@@ -56,10 +56,7 @@ public sealed class DocumentPackTests
         var original = ReadPack(factory, before.Offset!.Value, before.Length);
 
         // What a power loss can leave: the row committed, the pack's pages never written (zeros where the bytes were).
-        using (var pack = File.OpenHandle(PackPath(factory), FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
-        {
-            RandomAccess.Write(pack, new byte[before.Length], before.Offset!.Value);
-        }
+        ZeroPackedBytes(factory, before);
         using var staff = await factory.StaffClientAsync();
         var response = await staff.GetAsync($"/api/tenants/{invoice.TenantId}/invoices/{invoice.Id}/pdf");
 
@@ -98,10 +95,7 @@ public sealed class DocumentPackTests
         var before = await RowAsync(db, invoice.Id);
         // The bytes lost, and a stored hash the rows cannot print again: what a renderer changed between a power loss and the
         // first read leaves. Serving a re-rendering under the old hash would break the ETag's promise (same tag, same bytes).
-        using (var pack = File.OpenHandle(PackPath(factory), FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
-        {
-            RandomAccess.Write(pack, new byte[before.Length], before.Offset!.Value);
-        }
+        ZeroPackedBytes(factory, before);
         var otherHash = new string('0', 64);
         await db.WriteAsync(uow => uow.ExecuteAsync("UPDATE invoice_documents SET sha256 = @otherHash WHERE invoice_id = @id", new { otherHash, id = invoice.Id }));
         var packLength = new FileInfo(PackPath(factory)).Length;
@@ -156,6 +150,13 @@ public sealed class DocumentPackTests
         var bytes = new byte[length];
         Assert.That(RandomAccess.Read(pack, bytes, offset), Is.EqualTo(length));
         return bytes;
+    }
+
+    /// <summary>The row's range of the pack overwritten with zeros, as a power loss leaves pages the kernel never wrote.</summary>
+    private static void ZeroPackedBytes(LicenceOpsFactory factory, PackedRow row)
+    {
+        using var pack = File.OpenHandle(PackPath(factory), FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        RandomAccess.Write(pack, new byte[row.Length], row.Offset!.Value);
     }
 
     private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
